@@ -1,0 +1,178 @@
+import CLibXML2
+import Foundation
+
+/// A parsed HTML page. Owns the libxml2 document; no libxml2 pointer leaves this class.
+///
+/// Pages are decoded to Swift strings first (see `Charset`) and handed to libxml2 as UTF-8 with
+/// `HTML_PARSE_IGNORE_ENC`, so a page's own `<meta charset>` cannot make libxml2 decode it twice.
+final class HTMLDocument {
+    private let doc: htmlDocPtr
+
+    /// Parses in recover mode: hostile or broken markup yields a best-effort tree, never a crash.
+    init?(text: String, url: String? = nil) {
+        Self.silenceErrors()
+        var utf8 = Array(text.utf8)
+        if utf8.isEmpty { utf8 = Array("<html></html>".utf8) }
+        let options =
+            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | HTML_PARSE_NOBLANKS.rawValue
+        let parsed = utf8.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                htmlReadMemory(chars, Int32(clamping: buffer.count), url, "UTF-8", Int32(bitPattern: options))
+            }
+        }
+        guard let parsed else { return nil }
+        doc = parsed
+    }
+
+    deinit { xmlFreeDoc(doc) }
+
+    /// libxml2 reports XPath and parser errors through a per-thread handler; a no-op one keeps
+    /// hostile pages and bad rule files from writing to the terminal (we report errors ourselves).
+    private static func silenceErrors() {
+        xmlSetStructuredErrorFunc(nil) { _, _ in }
+    }
+
+    /// Checks that an XPath expression compiles (rule files are validated when loaded).
+    static func isValidXPath(_ expression: String) -> Bool {
+        silenceErrors()
+        guard let compiled = xmlXPathCompile(expression) else { return false }
+        xmlXPathFreeCompExpr(compiled)
+        return true
+    }
+
+    // MARK: Queries
+
+    /// What an XPath expression selected: node count and the text of the first node (or the value).
+    struct XPathResult {
+        var count: Int
+        var firstText: String?
+        var matched: Bool { count > 0 }
+    }
+
+    func evaluate(_ expression: String) -> XPathResult {
+        Self.silenceErrors()
+        guard let context = xmlXPathNewContext(doc) else { return XPathResult(count: 0) }
+        defer { xmlXPathFreeContext(context) }
+        guard let object = xmlXPathEvalExpression(expression, context) else { return XPathResult(count: 0) }
+        defer { xmlXPathFreeObject(object) }
+        switch object.pointee.type {
+        case XPATH_NODESET:
+            guard let set = object.pointee.nodesetval, set.pointee.nodeNr > 0, let nodes = set.pointee.nodeTab,
+                let first = nodes[0]
+            else { return XPathResult(count: 0) }
+            return XPathResult(count: Int(set.pointee.nodeNr), firstText: Self.collapsedText(of: first))
+        case XPATH_BOOLEAN:
+            return XPathResult(count: object.pointee.boolval != 0 ? 1 : 0)
+        case XPATH_NUMBER:
+            let v = object.pointee.floatval
+            return XPathResult(count: v.isFinite && v > 0 ? Int(min(v, 1e9)) : 0)
+        case XPATH_STRING:
+            let s = object.pointee.stringval.map { String(cString: $0) } ?? ""
+            return XPathResult(count: s.isEmpty ? 0 : 1, firstText: s.isEmpty ? nil : s)
+        default:
+            return XPathResult(count: 0)
+        }
+    }
+
+    /// The string value of an XPath expression (e.g. `string(//link[@rel='canonical']/@href)`).
+    func string(_ expression: String) -> String? {
+        let r = evaluate(expression)
+        guard let t = r.firstText?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        return t
+    }
+
+    var title: String? { string("string(/html/head/title)") ?? string("string(//title)") }
+
+    private static func collapsedText(of node: xmlNodePtr) -> String {
+        guard let content = xmlNodeGetContent(node) else { return "" }
+        defer { temoin_xml_free(content) }
+        return TextNormalizer.collapseWhitespace(String(cString: content))
+    }
+
+    // MARK: Visible text
+
+    private static let skipped: Set<String> = [
+        "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "title",
+    ]
+    private static let blockLevel: Set<String> = [
+        "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+        "header", "hr", "html", "legend", "li", "main", "nav", "ol", "option", "p", "pre", "section", "summary",
+        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "label", "button", "select", "textarea",
+    ]
+
+    /// The text a person sees, one string per block (paragraph, heading, list item, cell...), in page
+    /// order, whitespace collapsed. Hidden elements (`hidden`, `display:none`) and scripts are left out;
+    /// the labels of submit buttons are kept because people read them.
+    func visibleBlocks(limit: Int = 20_000) -> [String] {
+        guard let root = xmlDocGetRootElement(doc) else { return [] }
+        var blocks: [String] = []
+        var current = ""
+        func flush() {
+            let collapsed = TextNormalizer.collapseWhitespace(current)
+            if !collapsed.isEmpty, blocks.count < limit { blocks.append(collapsed) }
+            current = ""
+        }
+        // Iterative walk: deep nesting in a hostile page cannot overflow the stack.
+        var stack: [(xmlNodePtr, Bool)] = [(root, true)]
+        while let (node, entering) = stack.popLast() {
+            let type = node.pointee.type
+            if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE {
+                if let content = node.pointee.content {
+                    current += String(cString: content)
+                }
+                continue
+            }
+            guard type == XML_ELEMENT_NODE else { continue }
+            let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+            if !entering {
+                if Self.blockLevel.contains(name) { flush() }
+                continue
+            }
+            if Self.skipped.contains(name) || Self.isHidden(node) { continue }
+            if name == "br" {
+                current += "\n"
+                continue
+            }
+            if name == "input" {
+                let kind = (attribute(node, "type") ?? "").lowercased()
+                if kind == "submit" || kind == "button", let value = attribute(node, "value") {
+                    flush()
+                    current = value
+                    flush()
+                }
+                continue
+            }
+            if Self.blockLevel.contains(name) { flush() }
+            stack.append((node, false))
+            var children: [xmlNodePtr] = []
+            var child = node.pointee.children
+            while let c = child {
+                children.append(c)
+                child = c.pointee.next
+            }
+            for c in children.reversed() { stack.append((c, true)) }
+        }
+        flush()
+        return blocks
+    }
+
+    private func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
+        guard let value = xmlGetProp(node, name) else { return nil }
+        defer { temoin_xml_free(value) }
+        return String(cString: value)
+    }
+
+    private static func isHidden(_ node: xmlNodePtr) -> Bool {
+        if xmlHasProp(node, "hidden") != nil { return true }
+        if let typeValue = xmlGetProp(node, "type") {
+            defer { temoin_xml_free(typeValue) }
+            if String(cString: typeValue).lowercased() == "hidden" { return true }
+        }
+        guard let style = xmlGetProp(node, "style") else { return false }
+        defer { temoin_xml_free(style) }
+        let s = String(cString: style).lowercased().replacingOccurrences(of: " ", with: "")
+        return s.contains("display:none") || s.contains("visibility:hidden")
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+
+/// What an attempt found (docs/FORMAT.md, "Outcomes").
+public enum Outcome: String, Codable, Sendable, CaseIterable {
+    case noSlot = "no_slot"
+    case slotAvailable = "slot_available"
+    case captcha
+    case siteError = "site_error"
+    case unreachable
+    case unexpected
+}
+
+/// How an entry was obtained; the dossier shows it beside every attempt.
+public enum Provenance: String, Codable, Sendable, CaseIterable {
+    /// temoin itself fetched the page.
+    case captured
+    /// A person made the attempt in a browser that temoin watched.
+    case witnessed
+    /// A page saved earlier by the person, brought in afterwards.
+    case imported
+}
+
+/// Where `observed_at` comes from: only `witnessed` was read off the tool's clock at the time.
+public enum TimeBasis: String, Codable, Sendable {
+    case witnessed
+    /// Given by the person (`--observed-at`).
+    case declared
+    /// The saved file's modification time: declared by the file system, not witnessed.
+    case fileModificationTime = "file_mtime"
+}
+
+public enum EntryType: String, Codable, Sendable {
+    case caseOpened = "case_opened"
+    case caseAmended = "case_amended"
+    case attempt
+}
+
+/// A capture referenced by an entry: the digest is of the raw bytes, before compression.
+public struct CaptureRef: Codable, Sendable, Equatable {
+    public var digest: String
+    public var size: Int64
+    public var role: String
+    public var mediaType: String?
+    public var name: String?
+
+    public init(digest: String, size: Int64, role: String, mediaType: String? = nil, name: String? = nil) {
+        self.digest = digest
+        self.size = size
+        self.role = role
+        self.mediaType = mediaType
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case digest, size, role, name
+        case mediaType = "media_type"
+    }
+}
+
+/// A date the prefecture published about its own slots ("Dernière mise en ligne de rendez-vous : le ...").
+public struct PublicationFact: Codable, Sendable, Equatable {
+    /// The sentence as the page showed it.
+    public var text: String
+    /// Paris wall time `YYYY-MM-DDTHH:MM` when the sentence gives one.
+    public var at: String?
+    /// First day of the week of slots it announces, `YYYY-MM-DD`.
+    public var weekOf: String?
+
+    public init(text: String, at: String? = nil, weekOf: String? = nil) {
+        self.text = text
+        self.at = at
+        self.weekOf = weekOf
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case text, at
+        case weekOf = "week_of"
+    }
+}
+
+public struct PageFacts: Codable, Sendable, Equatable {
+    public var lastPublication: PublicationFact?
+    public var nextPublication: PublicationFact?
+    /// Number of bookable slots listed on the page, when it lists them.
+    public var slotsListed: Int?
+
+    public init(lastPublication: PublicationFact? = nil, nextPublication: PublicationFact? = nil, slotsListed: Int? = nil) {
+        self.lastPublication = lastPublication
+        self.nextPublication = nextPublication
+        self.slotsListed = slotsListed
+    }
+
+    public var isEmpty: Bool { lastPublication == nil && nextPublication == nil && slotsListed == nil }
+
+    enum CodingKeys: String, CodingKey {
+        case lastPublication = "last_publication"
+        case nextPublication = "next_publication"
+        case slotsListed = "slots_listed"
+    }
+}
+
+/// The file an imported entry came from.
+public struct ImportSource: Codable, Sendable, Equatable {
+    public var fileName: String
+    public var fileModifiedAt: String?
+    /// Where the URL was read: `option`, `saved_from_comment`, `canonical_link`, `og_url`, `mhtml_header`.
+    public var urlSource: String
+    public var charset: String?
+    public var charsetSource: String?
+
+    public init(fileName: String, fileModifiedAt: String?, urlSource: String, charset: String?, charsetSource: String?) {
+        self.fileName = fileName
+        self.fileModifiedAt = fileModifiedAt
+        self.urlSource = urlSource
+        self.charset = charset
+        self.charsetSource = charsetSource
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fileName = "file_name"
+        case fileModifiedAt = "file_modified_at"
+        case urlSource = "url_source"
+        case charset
+        case charsetSource = "charset_source"
+    }
+}
+
+public struct ToolInfo: Codable, Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public static let current = ToolInfo(name: Temoin.name, version: Temoin.version)
+}
+
+/// The case as it stands: who, where, what, and the facts that bear on urgency.
+public struct CaseFields: Codable, Sendable, Equatable {
+    public var applicant: String
+    public var prefecture: String
+    public var procedure: String
+    public var bookingURL: String
+    public var profile: String
+    public var facts: String
+
+    public init(applicant: String, prefecture: String, procedure: String, bookingURL: String, profile: String, facts: String) {
+        self.applicant = applicant
+        self.prefecture = prefecture
+        self.procedure = procedure
+        self.bookingURL = bookingURL
+        self.profile = profile
+        self.facts = facts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case applicant, prefecture, procedure, profile, facts
+        case bookingURL = "booking_url"
+    }
+}
+
+/// The names `temoin case set` accepts.
+public enum CaseField: String, CaseIterable, Sendable {
+    case applicant, prefecture, procedure, profile, facts
+    case bookingURL = "booking_url"
+}
+
+public struct Amendment: Codable, Sendable, Equatable {
+    public var field: String
+    public var old: String
+    public var new: String
+    public var reason: String?
+}
+
+/// One entry of the chain as written. Encoded once, with sorted keys and no spaces; the resulting bytes
+/// are stored verbatim and hashed (docs/FORMAT.md). Members absent from an entry are omitted, never null.
+public struct EntryBody: Codable, Sendable, Equatable {
+    public var v: Int = 1
+    public var seq: Int64
+    public var prev: String
+    public var type: EntryType
+    public var recordedAt: String
+    public var tool: ToolInfo = .current
+
+    // Attempts.
+    public var provenance: Provenance?
+    public var observedAt: String?
+    public var timeBasis: TimeBasis?
+    public var url: String?
+    public var outcome: Outcome?
+    public var rule: String?
+    public var message: String?
+    public var title: String?
+    public var profile: String?
+    public var facts: PageFacts?
+    public var captures: [CaptureRef]?
+    public var source: ImportSource?
+    public var note: String?
+
+    // Case entries.
+    public var caseFields: CaseFields?
+    public var amendment: Amendment?
+
+    public init(seq: Int64, prev: String, type: EntryType, recordedAt: String) {
+        self.seq = seq
+        self.prev = prev
+        self.type = type
+        self.recordedAt = recordedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case v, seq, prev, type, tool, provenance, url, outcome, rule, message, title, profile, facts, captures,
+            source, note, amendment
+        case recordedAt = "recorded_at"
+        case observedAt = "observed_at"
+        case timeBasis = "time_basis"
+        case caseFields = "case"
+    }
+
+    /// The canonical bytes: UTF-8 JSON, keys sorted, no insignificant whitespace, `/` unescaped.
+    public func canonicalBytes() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    public static func decode(_ data: Data) throws -> EntryBody {
+        try JSONDecoder().decode(EntryBody.self, from: data)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+
+/// A row of `entries`: the chain itself (docs/FORMAT.md, "Table entries").
+struct EntryRow: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "entries"
+    var seq: Int64
+    var hash: String
+    var body: Data
+}
+
+/// A row of `captures`: raw bytes received, content-addressed by their SHA-256.
+struct CaptureRow: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "captures"
+    var digest: String
+    var size: Int64
+    var encoding: String
+    var data: Data?
+    var withheldAt: String?
+    var withheldReason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case digest, size, encoding, data
+        case withheldAt = "withheld_at"
+        case withheldReason = "withheld_reason"
+    }
+}
+
+/// A row of `meta`: the store's identity and bookkeeping.
+struct MetaRow: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "meta"
+    var key: String
+    var value: String
+}
+
+/// An entry read back from a store.
+public struct StoredEntry: Sendable {
+    public let seq: Int64
+    public let hash: String
+    /// The canonical bytes, as stored and hashed.
+    public let bodyBytes: Data
+    /// The decoded body; nil if the bytes no longer decode (verify says why).
+    public let body: EntryBody?
+}
+
+/// Bytes to store with an entry, already hashed and encoded so the write transaction stays short.
+public struct PendingCapture: Sendable {
+    public let ref: CaptureRef
+    let encoding: CaptureEncoding
+    let stored: Data
+
+    public init(bytes: Data, role: String, mediaType: String? = nil, name: String? = nil) {
+        ref = CaptureRef(
+            digest: sha256Hex(bytes), size: Int64(bytes.count), role: role, mediaType: mediaType, name: name)
+        (encoding, stored) = CaptureCodec.encode(bytes)
+    }
+}

@@ -1,0 +1,347 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One evidence store: a single SQLite file holding the case, the chain of entries and the captures.
+///
+/// Every append happens in one IMMEDIATE write transaction that reads the head and writes the entry,
+/// its captures and the head counter, so concurrent writers queue instead of forking the chain, and a
+/// process killed at any moment leaves either the whole entry or nothing.
+public final class Store: Sendable {
+    /// Schema version this build reads and writes (`PRAGMA user_version`).
+    public static let schemaVersion = 1
+    /// `PRAGMA application_id`: "TEMO".
+    public static let applicationID: Int32 = 0x5445_4D4F
+    public static let formatName = "temoin-store"
+    public static let defaultFileName = "temoin.sqlite"
+
+    public let path: String
+    public let isReadOnly: Bool
+    let db: DatabaseQueue
+    public let storeID: String
+
+    /// The store path from `--store`, else `TEMOIN_STORE`, else `./temoin.sqlite`.
+    public static func resolvePath(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let o = option, !o.isEmpty { return o }
+        if let e = environment["TEMOIN_STORE"], !e.isEmpty { return e }
+        return defaultFileName
+    }
+
+    private init(path: String, db: DatabaseQueue, readOnly: Bool, storeID: String) {
+        self.path = path
+        self.db = db
+        self.isReadOnly = readOnly
+        self.storeID = storeID
+    }
+
+    // MARK: Opening
+
+    private static func configuration(readOnly: Bool) -> Configuration {
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(30)
+        config.label = "temoin"
+        config.prepareDatabase { db in
+            if !readOnly {
+                // WAL keeps readers (verify) and the writer apart; FULL makes each commit durable
+                // before the tool says it recorded anything.
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // Withheld capture bytes are overwritten on disk, not merely unlinked.
+                try db.execute(sql: "PRAGMA secure_delete = ON")
+            }
+        }
+        return config
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    CREATE TABLE entries (
+                        seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
+                        hash TEXT NOT NULL,
+                        body BLOB NOT NULL
+                    );
+                    CREATE TABLE captures (
+                        digest TEXT PRIMARY KEY NOT NULL,
+                        size INTEGER NOT NULL,
+                        encoding TEXT NOT NULL,
+                        data BLOB,
+                        withheld_at TEXT,
+                        withheld_reason TEXT
+                    );
+                    PRAGMA user_version = 1;
+                    """)
+        }
+        return migrator
+    }
+
+    /// Creates a new store at `path` (mode 0600) and records the case as entry 1.
+    public static func create(at path: String, case fields: CaseFields, now: Date = Date()) throws -> Store {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) { throw TemoinError.storeExists(path: path) }
+        let fd = Glibc_open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard fd >= 0 else {
+            throw TemoinError.storeNotWritable(path: path, detail: String(cString: strerror(errno)))
+        }
+        close(fd)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false))
+            let storeID = UUID().uuidString.lowercased()
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            }
+            try migrator.migrate(queue)
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for (k, v) in [
+                        ("format", formatName), ("store_id", storeID), ("created_at", TimeFormat.utc(now)),
+                        ("created_by", "\(Temoin.name) \(Temoin.version)"), ("head_seq", "0"),
+                    ] {
+                        try MetaRow(key: k, value: v).insert(db)
+                    }
+                    return .commit
+                }
+            }
+            let store = Store(path: path, db: queue, readOnly: false, storeID: storeID)
+            _ = try store.append(type: .caseOpened, now: now) { body in
+                body.caseFields = fields
+            }
+            return store
+        } catch {
+            // A store that failed half-way would only confuse: remove it with its journal files.
+            for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+            throw Store.map(error, path: path)
+        }
+    }
+
+    /// Opens an existing store. Refuses what is not a temoin store or was written by a newer schema.
+    public static func open(at path: String, readOnly: Bool = false) throws -> Store {
+        try checkHeader(path)
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly))
+        } catch {
+            throw Store.map(error, path: path, opening: true)
+        }
+        do {
+            let (appID, version) = try queue.read { db in
+                (
+                    try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                    try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                )
+            }
+            if version > schemaVersion {
+                throw TemoinError.storeFromNewerVersion(path: path, found: version, supported: schemaVersion)
+            }
+            guard appID == applicationID, version >= 1 else {
+                throw TemoinError.notAStore(path: path, detail: tr("detail.not_temoin_sqlite"))
+            }
+            if !readOnly {
+                try migrator.migrate(queue)
+            }
+            let storeID = try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'")
+            }
+            guard let storeID else {
+                throw TemoinError.notAStore(path: path, detail: tr("detail.no_store_id"))
+            }
+            return Store(path: path, db: queue, readOnly: readOnly, storeID: storeID)
+        } catch {
+            throw Store.map(error, path: path, opening: true)
+        }
+    }
+
+    /// Distinguishes "no file", "not SQLite" and "truncated" before SQLite gives a vaguer answer.
+    static func checkHeader(_ path: String) throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw TemoinError.storeMissing(path: path)
+        }
+        if isDir.boolValue { throw TemoinError.notAStore(path: path, detail: tr("detail.is_directory")) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw TemoinError.storeUnreadable(path: path, detail: tr("detail.permission"))
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 100)) ?? Data()
+        if header.isEmpty { throw TemoinError.notAStore(path: path, detail: tr("detail.empty_file")) }
+        guard header.count >= 16, header.prefix(16) == Data("SQLite format 3\0".utf8) else {
+            throw TemoinError.notAStore(path: path, detail: tr("detail.not_sqlite"))
+        }
+        if header.count < 100 { throw TemoinError.storeUnreadable(path: path, detail: tr("detail.truncated")) }
+    }
+
+    /// Turns SQLite's errors into ones a person can act on.
+    static func map(_ error: Error, path: String, opening: Bool = false) -> Error {
+        if error is TemoinError { return error }
+        guard let dbError = error as? DatabaseError else { return error }
+        let detail = dbError.message ?? "\(dbError.resultCode)"
+        switch dbError.resultCode.primaryResultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return TemoinError.storeBusy(path: path)
+        case .SQLITE_READONLY, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_PERM:
+            return opening && dbError.resultCode.primaryResultCode == .SQLITE_CANTOPEN
+                ? TemoinError.storeUnreadable(path: path, detail: detail)
+                : TemoinError.storeNotWritable(path: path, detail: detail)
+        case .SQLITE_IOERR:
+            return opening
+                ? TemoinError.storeUnreadable(path: path, detail: detail)
+                : TemoinError.storeNotWritable(path: path, detail: detail)
+        case .SQLITE_NOTADB: return TemoinError.notAStore(path: path, detail: tr("detail.not_sqlite"))
+        case .SQLITE_CORRUPT: return TemoinError.storeUnreadable(path: path, detail: detail)
+        case .SQLITE_ERROR where opening:
+            return TemoinError.notAStore(path: path, detail: detail)
+        default: return TemoinError.storeUnreadable(path: path, detail: detail)
+        }
+    }
+
+    // MARK: Appending
+
+    /// Appends one entry built by `fill`, with its captures, in one write transaction.
+    @discardableResult
+    public func append(
+        type: EntryType, captures: [PendingCapture] = [], now: Date = Date(), fill: (inout EntryBody) throws -> Void
+    ) throws -> StoredEntry {
+        do {
+            return try db.writeWithoutTransaction { db in
+                var result: StoredEntry?
+                try db.inTransaction(.immediate) {
+                    let head = try Self.head(db)
+                    let prev = head?.hash ?? ChainHash.genesis(storeID: storeID)
+                    var body = EntryBody(
+                        seq: (head?.seq ?? 0) + 1, prev: prev, type: type, recordedAt: TimeFormat.utc(now))
+                    if !captures.isEmpty { body.captures = captures.map(\.ref) }
+                    try fill(&body)
+                    // The filler may not move the entry in the chain.
+                    body.seq = (head?.seq ?? 0) + 1
+                    body.prev = prev
+                    let bytes = try body.canonicalBytes()
+                    let hash = ChainHash.entry(bytes)
+                    for capture in captures {
+                        try db.execute(
+                            sql: "INSERT OR IGNORE INTO captures (digest, size, encoding, data) VALUES (?, ?, ?, ?)",
+                            arguments: [capture.ref.digest, capture.ref.size, capture.encoding.rawValue, capture.stored])
+                    }
+                    try EntryRow(seq: body.seq, hash: hash, body: bytes).insert(db)
+                    try db.execute(
+                        sql: "UPDATE meta SET value = ? WHERE key = 'head_seq'", arguments: [String(body.seq)])
+                    result = StoredEntry(seq: body.seq, hash: hash, bodyBytes: bytes, body: body)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Store.map(error, path: path)
+        }
+    }
+
+    // MARK: Reading
+
+    static func head(_ db: Database) throws -> ChainHead? {
+        try Row.fetchOne(db, sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").map {
+            ChainHead(seq: $0["seq"], hash: $0["hash"])
+        }
+    }
+
+    /// The last entry's seq and hash; nil for a store with no entry.
+    public func head() throws -> ChainHead? {
+        try read { db in try Self.head(db) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try db.read(body) } catch { throw Store.map(error, path: path) }
+    }
+
+    /// Entries in chain order, optionally limited to a seq range.
+    public func entries(from: Int64 = 1, through: Int64 = .max) throws -> [StoredEntry] {
+        try read { db in
+            try EntryRow.fetchAll(
+                db, sql: "SELECT seq, hash, body FROM entries WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                arguments: [from, through]
+            ).map { StoredEntry(seq: $0.seq, hash: $0.hash, bodyBytes: $0.body, body: try? EntryBody.decode($0.body)) }
+        }
+    }
+
+    public func entry(seq: Int64) throws -> StoredEntry {
+        guard let e = try entries(from: seq, through: seq).first else { throw TemoinError.noSuchEntry(seq: seq) }
+        return e
+    }
+
+    /// Entries whose body contains `needle` as bytes: a cheap pre-filter before decoding.
+    func entries(containing needle: String) throws -> [StoredEntry] {
+        try read { db in
+            try EntryRow.fetchAll(
+                db, sql: "SELECT seq, hash, body FROM entries WHERE instr(body, CAST(? AS BLOB)) > 0 ORDER BY seq",
+                arguments: [needle]
+            ).map { StoredEntry(seq: $0.seq, hash: $0.hash, bodyBytes: $0.body, body: try? EntryBody.decode($0.body)) }
+        }
+    }
+
+    /// The raw bytes of a capture; nil when withheld or absent.
+    public func captureBytes(digest: String) throws -> Data? {
+        try read { db in
+            guard let row = try CaptureRow.fetchOne(db, key: digest), let data = row.data else { return nil }
+            return CaptureCodec.decode(data, encoding: row.encoding, size: row.size)
+        }
+    }
+
+    /// Whether a capture's bytes are stored, withheld, or absent.
+    public func captureState(digest: String) throws -> CaptureState {
+        try read { db in
+            guard let row = try CaptureRow.fetchOne(db, key: digest) else { return .absent }
+            return row.data == nil ? .withheld(at: row.withheldAt, reason: row.withheldReason) : .stored(encoding: row.encoding)
+        }
+    }
+
+    /// Withholds a capture's bytes for privacy. Its digest stays, so the chain still verifies and
+    /// `verify` reports it as withheld, not altered.
+    public func withhold(digest: String, reason: String?, now: Date = Date()) throws {
+        do {
+            try db.write { db in
+                guard try CaptureRow.fetchOne(db, key: digest) != nil else {
+                    throw TemoinError.noSuchCapture(digest: digest)
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE captures SET data = NULL, withheld_at = ?, withheld_reason = ?
+                        WHERE digest = ? AND data IS NOT NULL
+                        """, arguments: [TimeFormat.utc(now), reason, digest])
+            }
+            // secure_delete zeroed the freed pages; the checkpoint clears the copies left in the WAL.
+            try db.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        } catch {
+            throw Store.map(error, path: path)
+        }
+    }
+
+    public func meta(_ key: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+}
+
+public enum CaptureState: Sendable, Equatable {
+    case stored(encoding: String)
+    case withheld(at: String?, reason: String?)
+    case absent
+}
+
+// `open` is shadowed by `Store.open`; call the C function by an unambiguous name.
+private func Glibc_open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+    #if canImport(Glibc)
+        return Glibc.open(path, flags, mode)
+    #else
+        return Darwin.open(path, flags, mode)
+    #endif
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Synchronization
+
+/// The two languages every message exists in.
+public enum Language: String, Sendable, CaseIterable, Codable {
+    case en
+    case fr
+
+    /// The language of the environment: `LC_ALL`, then `LC_MESSAGES`, then `LANG` (French when it starts with "fr").
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Language {
+        for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let value = env[key], !value.isEmpty {
+                return value.lowercased().hasPrefix("fr") ? .fr : .en
+            }
+        }
+        return .en
+    }
+}
+
+/// Message catalogue: every sentence the tool prints, in English and French, read from
+/// `Resources/messages.json` so translators never touch code.
+public final class Messages: Sendable {
+    public static let shared = Messages()
+
+    private let table: [String: [String: String]]
+    private let current = Mutex<Language>(Language.fromEnvironment())
+
+    init() {
+        if let url = Bundle.module.url(forResource: "messages", withExtension: "json", subdirectory: "Resources"),
+            let data = try? Data(contentsOf: url),
+            let decoded = try? JSONDecoder().decode([String: [String: String]].self, from: data)
+        {
+            table = decoded
+        } else {
+            table = [:]
+        }
+    }
+
+    /// The language used by `text(_:_:)` when none is given.
+    public var language: Language {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+
+    /// All keys of the catalogue with the languages each is translated into (for completeness tests).
+    public var catalogue: [String: [String: String]] { table }
+
+    /// The message `key` in `language`, with `{name}` placeholders replaced from `args`.
+    /// A missing key prints as the key itself, so nothing is ever silently dropped.
+    public func text(_ key: String, _ args: [String: String] = [:], language: Language? = nil) -> String {
+        let lang = language ?? self.language
+        guard let entry = table[key], let template = entry[lang.rawValue] ?? entry["en"] else { return key }
+        var out = template
+        for (name, value) in args {
+            out = out.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return out
+    }
+}
+
+/// Shorthand for `Messages.shared.text`.
+public func tr(_ key: String, _ args: [String: String] = [:]) -> String {
+    Messages.shared.text(key, args)
+}

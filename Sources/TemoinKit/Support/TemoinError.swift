@@ -1,0 +1,110 @@
+import Foundation
+
+/// Every failure a person can meet, with a message that says what to do and a documented exit code.
+public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
+    case storeMissing(path: String)
+    case storeExists(path: String)
+    case notAStore(path: String, detail: String)
+    case storeFromNewerVersion(path: String, found: Int, supported: Int)
+    case storeUnreadable(path: String, detail: String)
+    case storeNotWritable(path: String, detail: String)
+    case storeBusy(path: String)
+    case fileMissing(path: String)
+    case fileUnreadable(path: String, detail: String)
+    case fileEmpty(path: String)
+    case fileTooLarge(path: String, size: Int64, limit: Int64)
+    case notHTML(path: String, looksLike: String)
+    case noURL(path: String)
+    case invalidURL(value: String)
+    case invalidDate(value: String)
+    case dateInFuture(value: String)
+    case unknownCaseField(name: String)
+    case emptyValue(field: String)
+    case noSuchEntry(seq: Int64)
+    case unknownProfile(name: String)
+    case invalidRuleFile(path: String, detail: String)
+    case noSuchCapture(digest: String)
+
+    /// Exit codes documented in `temoin help` and the README.
+    public var exitCode: Int32 {
+        switch self {
+        case .storeMissing, .notAStore, .storeFromNewerVersion, .storeUnreadable: return 2
+        case .storeExists, .storeNotWritable, .storeBusy: return 3
+        case .fileMissing, .fileUnreadable, .fileEmpty, .fileTooLarge, .notHTML, .noURL, .invalidRuleFile:
+            return 4
+        case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .emptyValue, .noSuchEntry,
+            .unknownProfile, .noSuchCapture:
+            return 64
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .storeMissing(let path): return tr("error.store_missing", ["path": path])
+        case .storeExists(let path): return tr("error.store_exists", ["path": path])
+        case .notAStore(let path, let detail): return tr("error.not_a_store", ["path": path, "detail": detail])
+        case .storeFromNewerVersion(let path, let found, let supported):
+            return tr(
+                "error.store_newer", ["path": path, "found": String(found), "supported": String(supported)])
+        case .storeUnreadable(let path, let detail):
+            return tr("error.store_unreadable", ["path": path, "detail": detail])
+        case .storeNotWritable(let path, let detail):
+            return tr("error.store_not_writable", ["path": path, "detail": detail])
+        case .storeBusy(let path): return tr("error.store_busy", ["path": path])
+        case .fileMissing(let path): return tr("error.file_missing", ["path": path])
+        case .fileUnreadable(let path, let detail):
+            return tr("error.file_unreadable", ["path": path, "detail": detail])
+        case .fileEmpty(let path): return tr("error.file_empty", ["path": path])
+        case .fileTooLarge(let path, let size, let limit):
+            return tr(
+                "error.file_too_large",
+                ["path": path, "size": ByteCount.format(size), "limit": ByteCount.format(limit)])
+        case .notHTML(let path, let looksLike):
+            return tr("error.not_html", ["path": path, "kind": looksLike])
+        case .noURL(let path): return tr("error.no_url", ["path": path])
+        case .invalidURL(let value): return tr("error.invalid_url", ["value": value])
+        case .invalidDate(let value): return tr("error.invalid_date", ["value": value])
+        case .dateInFuture(let value): return tr("error.date_in_future", ["value": value])
+        case .unknownCaseField(let name):
+            return tr("error.unknown_case_field", ["name": name, "fields": CaseField.allCases.map(\.rawValue).joined(separator: ", ")])
+        case .emptyValue(let field): return tr("error.empty_value", ["field": field])
+        case .noSuchEntry(let seq): return tr("error.no_such_entry", ["seq": String(seq)])
+        case .unknownProfile(let name):
+            return tr("error.unknown_profile", ["name": name, "profiles": RuleSet.builtInNames.joined(separator: ", ")])
+        case .invalidRuleFile(let path, let detail):
+            return tr("error.invalid_rule_file", ["path": path, "detail": detail])
+        case .noSuchCapture(let digest): return tr("error.no_such_capture", ["digest": digest])
+        }
+    }
+}
+
+/// Human-readable byte counts ("20 MB").
+public enum ByteCount {
+    public static func format(_ bytes: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+
+    /// Parses "20MB", "500k", "1048576" into bytes.
+    public static func parse(_ text: String) -> Int64? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let multipliers: [(String, Int64)] = [
+            ("gb", 1_000_000_000), ("mb", 1_000_000), ("kb", 1000), ("g", 1_000_000_000), ("m", 1_000_000),
+            ("k", 1000), ("b", 1),
+        ]
+        for (suffix, factor) in multipliers where t.hasSuffix(suffix) {
+            guard let n = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n > 0 else {
+                return nil
+            }
+            return Int64(n * Double(factor))
+        }
+        guard let n = Int64(t), n > 0 else { return nil }
+        return n
+    }
+}

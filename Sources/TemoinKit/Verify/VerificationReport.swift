@@ -1,0 +1,55 @@
+import Foundation
+
+/// One thing verification found wrong, tied to the entry where it shows.
+public struct VerificationProblem: Codable, Sendable, Equatable {
+    /// The entry concerned; nil for problems of the store as a whole (schema, metadata, stray captures).
+    public var seq: Int64?
+    /// Stable code shared with docs/verify_reference.py (docs/FORMAT.md, "Verification").
+    public var code: String
+    public var reason: String
+}
+
+/// A capture whose bytes were withheld on purpose: reported, and distinct from altered.
+public struct WithheldCapture: Codable, Sendable, Equatable {
+    public var digest: String
+    public var seqs: [Int64]
+    public var withheldAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case digest, seqs
+        case withheldAt = "withheld_at"
+    }
+}
+
+public struct VerificationReport: Codable, Sendable {
+    public enum Verdict: String, Codable, Sendable {
+        case intact
+        case tampered
+    }
+
+    public struct CaptureCounts: Codable, Sendable {
+        public var checked: Int
+        public var withheld: Int
+        public var bytes: Int64
+    }
+
+    public var verdict: Verdict
+    public var store: String
+    public var storeID: String?
+    public var entries: Int
+    public var attempts: Int
+    public var head: ChainHead?
+    public var captures: CaptureCounts
+    public var firstBadSeq: Int64?
+    public var problems: [VerificationProblem]
+    public var withheld: [WithheldCapture]
+    public var verifiedAt: String
+    public var verifier: String
+
+    enum CodingKeys: String, CodingKey {
+        case verdict, store, entries, attempts, head, captures, problems, withheld, verifier
+        case storeID = "store_id"
+        case firstBadSeq = "first_bad_seq"
+        case verifiedAt = "verified_at"
+    }
+}

@@ -1,0 +1,311 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// Recomputes every entry hash, every link and every capture digest of a store, reading nothing but
+/// what docs/FORMAT.md describes, exactly as docs/verify_reference.py does.
+///
+/// Invariant: the verdict is `intact` only if, for every seq from 1 to the head, the stored hash equals
+/// `ChainHash.entry(body)`, the body's `seq` and `prev` match its place and its predecessor's stored
+/// hash (the genesis value for seq 1), every referenced capture is present and hashes to its digest
+/// (or is withheld), and the metadata's head counter equals the last seq.
+public struct Verifier: Sendable {
+    public typealias Progress = @Sendable (_ done: Int64, _ total: Int64) -> Void
+
+    /// Bytes of stored captures handed to the hashing threads at once; bounds memory whatever the store size.
+    static let batchBytes = 16 << 20
+
+    public init() {}
+
+    /// Verifies the store at `path`. Throws only when the file cannot be read as a temoin store at all.
+    public func verify(path: String, progress: Progress? = nil) throws -> VerificationReport {
+        try Store.checkHeader(path)
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(30)
+        let queue: DatabaseQueue
+        do { queue = try DatabaseQueue(path: path, configuration: config) } catch {
+            throw Store.map(error, path: path, opening: true)
+        }
+        var state = State()
+        do {
+            try queue.read { db in
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if version > Store.schemaVersion {
+                    throw TemoinError.storeFromNewerVersion(path: path, found: version, supported: Store.schemaVersion)
+                }
+                guard appID == Store.applicationID, version >= 1 else {
+                    throw TemoinError.notAStore(path: path, detail: tr("detail.not_temoin_sqlite"))
+                }
+                guard try checkSchema(db, &state) else { return }
+                try checkMeta(db, &state)
+                do {
+                    try checkEntries(db, &state)
+                    try checkCaptures(db, &state, progress: progress)
+                } catch let error as DatabaseError {
+                    state.problem(state.expectedSeq, "store_corrupt", "SQLite cannot read the rest of the store: \(error.message ?? "\(error.resultCode)")")
+                }
+            }
+        } catch let error as TemoinError {
+            throw error
+        } catch {
+            throw Store.map(error, path: path, opening: true)
+        }
+        state.problems.sort { ($0.seq ?? .max, $0.code) < ($1.seq ?? .max, $1.code) }
+        let withheld = state.withheld.sorted { $0.digest < $1.digest }
+        return VerificationReport(
+            verdict: state.problems.isEmpty ? .intact : .tampered, store: path, storeID: state.storeID,
+            entries: state.entryCount, attempts: state.attempts, head: state.head,
+            captures: .init(checked: state.capturesChecked, withheld: withheld.count, bytes: state.captureBytes),
+            firstBadSeq: state.problems.compactMap(\.seq).min(), problems: state.problems, withheld: withheld,
+            verifiedAt: TimeFormat.utc(Date()), verifier: "\(Temoin.name) \(Temoin.version)")
+    }
+
+    // MARK: State
+
+    struct Reference {
+        var size: Int64
+        var seqs: [Int64]
+    }
+
+    struct State {
+        var problems: [VerificationProblem] = []
+        var storeID: String?
+        var headSeqMeta: Int64?
+        var entryCount = 0
+        var attempts = 0
+        var head: ChainHead?
+        var expectedSeq: Int64 = 1
+        var references: [String: Reference] = [:]
+        var withheld: [WithheldCapture] = []
+        var capturesChecked = 0
+        var captureBytes: Int64 = 0
+
+        mutating func problem(_ seq: Int64?, _ code: String, _ reason: String) {
+            problems.append(VerificationProblem(seq: seq, code: code, reason: reason))
+        }
+    }
+
+    // MARK: Schema and metadata
+
+    static let expectedColumns: [String: [String]] = [
+        "meta": ["key", "value"],
+        "entries": ["seq", "hash", "body"],
+        "captures": ["digest", "size", "encoding", "data", "withheld_at", "withheld_reason"],
+    ]
+
+    private func checkSchema(_ db: Database, _ state: inout State) throws -> Bool {
+        var ok = true
+        for table in ["meta", "entries", "captures"] {
+            let columns = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
+                .map { $0["name"] as String? ?? "" }
+            if columns != Self.expectedColumns[table] {
+                state.problem(nil, "schema_altered", "table \(table) has columns \(columns), expected \(Self.expectedColumns[table]!)")
+                ok = false
+            }
+        }
+        return ok
+    }
+
+    private func checkMeta(_ db: Database, _ state: inout State) throws {
+        var meta: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") {
+            if let k = row["key"] as String?, let v = row["value"] as String? { meta[k] = v }
+        }
+        if meta["format"] != Store.formatName {
+            state.problem(nil, "meta_invalid", "meta.format is \(meta["format"] ?? "missing"), expected \(Store.formatName)")
+        }
+        if let id = meta["store_id"], UUID(uuidString: id) != nil, id == id.lowercased() {
+            state.storeID = id
+        } else {
+            state.problem(nil, "meta_invalid", "meta.store_id is missing or malformed")
+        }
+        if let h = meta["head_seq"], let n = Int64(h), n >= 0 {
+            state.headSeqMeta = n
+        } else {
+            state.problem(nil, "meta_invalid", "meta.head_seq is missing or malformed")
+        }
+    }
+
+    // MARK: Entries
+
+    private struct BodyView: Decodable {
+        var seq: Int64
+        var prev: String
+        var type: String?
+        var captures: [CaptureView]?
+    }
+
+    private struct CaptureView: Decodable {
+        var digest: String
+        var size: Int64
+    }
+
+    private func checkEntries(_ db: Database, _ state: inout State) throws {
+        let genesis = ChainHash.genesis(storeID: state.storeID ?? "")
+        var previousHash: String?
+        let decoder = JSONDecoder()
+        let rows = try Row.fetchCursor(db, sql: "SELECT seq, hash, body FROM entries ORDER BY seq")
+        while let row = try rows.next() {
+            let seq: Int64 = row["seq"]
+            let stored = Self.text(row["hash"])
+            let body = Self.bytes(row["body"])
+            if seq > state.expectedSeq {
+                state.problem(
+                    state.expectedSeq, "entry_missing",
+                    "entries \(state.expectedSeq) to \(seq - 1) are missing (deleted)")
+            }
+            let computed = ChainHash.entry(body)
+            if stored != computed {
+                state.problem(seq, "hash_mismatch", "the stored hash does not match the entry's bytes (entry edited)")
+            }
+            if let view = try? decoder.decode(BodyView.self, from: body) {
+                if view.seq != seq {
+                    state.problem(seq, "seq_mismatch", "the entry says it is #\(view.seq) but stands at #\(seq) (moved or renumbered)")
+                }
+                let expectedPrev = seq == 1 ? genesis : (previousHash ?? "")
+                if view.prev != expectedPrev {
+                    state.problem(
+                        seq, "prev_mismatch",
+                        seq == 1
+                            ? "entry 1 does not start this store's chain (another store's entry, or store_id edited)"
+                            : "the entry does not chain to the one before it (inserted, reordered, or its predecessor rewritten)")
+                }
+                if view.type == "attempt" { state.attempts += 1 }
+                for c in view.captures ?? [] {
+                    state.references[c.digest, default: Reference(size: c.size, seqs: [])].seqs.append(seq)
+                    if state.references[c.digest]!.size != c.size {
+                        state.problem(seq, "capture_altered", "capture \(c.digest.prefix(12))… is referenced with two sizes")
+                    }
+                }
+            } else {
+                state.problem(seq, "body_invalid", "the entry's bytes are not a valid entry (JSON object with seq and prev)")
+            }
+            previousHash = stored
+            state.head = ChainHead(seq: seq, hash: stored)
+            state.entryCount += 1
+            state.expectedSeq = seq + 1
+        }
+        let last = state.head?.seq ?? 0
+        if let recorded = state.headSeqMeta {
+            if recorded > last {
+                state.problem(last + 1, "entries_truncated", "the store recorded \(recorded) entries; entries \(last + 1) to \(recorded) are missing")
+            } else if recorded < last {
+                state.problem(recorded + 1, "head_mismatch", "entries after #\(recorded) were added outside temoin (the head counter says \(recorded))")
+            }
+        }
+    }
+
+    static func text(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .string(let s): return s
+        case .blob(let d): return String(decoding: d, as: UTF8.self)
+        case .int64(let i): return String(i)
+        case .double(let d): return String(d)
+        case .null: return ""
+        }
+    }
+
+    static func bytes(_ value: DatabaseValue) -> Data {
+        switch value.storage {
+        case .blob(let d): return d
+        case .string(let s): return Data(s.utf8)
+        case .int64(let i): return Data(String(i).utf8)
+        case .double(let d): return Data(String(d).utf8)
+        case .null: return Data()
+        }
+    }
+
+    // MARK: Captures
+
+    private struct StoredCapture: Sendable {
+        var digest: String
+        var size: Int64
+        var encoding: String
+        var data: Data
+    }
+
+    /// Results written by index from the hashing threads; each index is written by one thread only.
+    private final class Outcomes: @unchecked Sendable {
+        var ok: [Bool]
+        init(count: Int) { ok = Array(repeating: false, count: count) }
+    }
+
+    private func checkCaptures(_ db: Database, _ state: inout State, progress: Progress?) throws {
+        let total = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(size), 0) FROM captures WHERE data IS NOT NULL") ?? 0
+        var seen = Set<String>()
+        var batch: [StoredCapture] = []
+        var batchSize = 0
+        var pending: (DispatchGroup, [StoredCapture], Outcomes)?
+        var done: Int64 = 0
+
+        func settle(_ p: (DispatchGroup, [StoredCapture], Outcomes), _ state: inout State) {
+            p.0.wait()
+            for (i, capture) in p.1.enumerated() {
+                state.capturesChecked += 1
+                state.captureBytes += capture.size
+                done += capture.size
+                if !p.2.ok[i] {
+                    for seq in state.references[capture.digest]?.seqs ?? [] {
+                        state.problem(seq, "capture_altered", "capture \(capture.digest.prefix(12))… does not hash to its digest (bytes altered)")
+                    }
+                }
+            }
+            progress?(done, total)
+        }
+
+        // Hash one batch on the worker threads while this thread reads the next one.
+        func launch(_ captures: [StoredCapture]) -> (DispatchGroup, [StoredCapture], Outcomes) {
+            let outcomes = Outcomes(count: captures.count)
+            let group = DispatchGroup()
+            DispatchQueue.global().async(group: group) {
+                DispatchQueue.concurrentPerform(iterations: captures.count) { i in
+                    let c = captures[i]
+                    if let raw = CaptureCodec.decode(c.data, encoding: c.encoding, size: c.size) {
+                        outcomes.ok[i] = SHA256.hash(data: raw).lowercaseHex == c.digest
+                    }
+                }
+            }
+            return (group, captures, outcomes)
+        }
+
+        let rows = try Row.fetchCursor(db, sql: "SELECT digest, size, encoding, data, withheld_at FROM captures")
+        while let row = try rows.next() {
+            let digest = Self.text(row["digest"])
+            let size = (row["size"] as Int64?) ?? -1
+            seen.insert(digest)
+            guard let reference = state.references[digest] else {
+                state.problem(nil, "capture_unreferenced", "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)")
+                continue
+            }
+            if size != reference.size {
+                for seq in reference.seqs {
+                    state.problem(seq, "capture_altered", "capture \(digest.prefix(12))… has size \(size), the entry says \(reference.size)")
+                }
+                continue
+            }
+            let value: DatabaseValue = row["data"]
+            if value.isNull {
+                state.withheld.append(WithheldCapture(digest: digest, seqs: reference.seqs, withheldAt: row["withheld_at"]))
+                continue
+            }
+            let data = Self.bytes(value)
+            batch.append(StoredCapture(digest: digest, size: size, encoding: Self.text(row["encoding"]), data: data))
+            batchSize += data.count
+            if batchSize >= Self.batchBytes {
+                if let p = pending { settle(p, &state) }
+                pending = launch(batch)
+                batch = []
+                batchSize = 0
+            }
+        }
+        if let p = pending { settle(p, &state) }
+        if !batch.isEmpty { settle(launch(batch), &state) }
+        for (digest, reference) in state.references where !seen.contains(digest) {
+            for seq in reference.seqs {
+                state.problem(seq, "capture_missing", "capture \(digest.prefix(12))… is referenced but absent (deleted)")
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import TemoinKit
+print(Temoin.version)
