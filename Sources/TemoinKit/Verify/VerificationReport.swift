@@ -7,6 +7,12 @@ public struct VerificationProblem: Codable, Sendable, Equatable {
     /// Stable code shared with docs/verify_reference.py (docs/FORMAT.md, "Verification").
     public var code: String
     public var reason: String
+
+    public init(seq: Int64?, code: String, reason: String) {
+        self.seq = seq
+        self.code = code
+        self.reason = reason
+    }
 }
 
 /// A capture whose bytes were withheld on purpose: reported, and distinct from altered.

@@ -1,0 +1,154 @@
+import Foundation
+
+/// An entry as `log` and `show` present it, in text and JSON.
+public struct EntryView: Codable, Sendable {
+    public var seq: Int64
+    public var type: String
+    public var hash: String
+    public var recordedAt: String?
+    public var observedAt: String?
+    public var observedAtParis: String?
+    public var timeBasis: String?
+    public var provenance: String?
+    public var url: String?
+    public var outcome: String?
+    public var message: String?
+    public var rule: String?
+    public var title: String?
+    public var captures: [CaptureRef]
+    public var facts: PageFacts?
+    public var source: ImportSource?
+    public var caseFields: CaseFields?
+    public var amendment: Amendment?
+    public var note: String?
+    /// The entry's exact stored bytes, only in `show --json`.
+    public var body: String?
+
+    enum CodingKeys: String, CodingKey {
+        case seq, type, hash, provenance, url, outcome, message, rule, title, captures, facts, source, amendment, note, body
+        case recordedAt = "recorded_at"
+        case observedAt = "observed_at"
+        case observedAtParis = "observed_at_paris"
+        case timeBasis = "time_basis"
+        case caseFields = "case"
+    }
+
+    public init(_ entry: StoredEntry, includeBody: Bool = false) {
+        seq = entry.seq
+        hash = entry.hash
+        let b = entry.body
+        type = b?.type.rawValue ?? "unreadable"
+        recordedAt = b?.recordedAt
+        observedAt = b?.observedAt
+        observedAtParis = b?.observedAt.flatMap(TimeFormat.parseUTC).map(TimeFormat.parisWallTime)
+        timeBasis = b?.timeBasis?.rawValue
+        provenance = b?.provenance?.rawValue
+        url = b?.url
+        outcome = b?.outcome?.rawValue
+        message = b?.message
+        rule = b?.rule
+        title = b?.title
+        captures = b?.captures ?? []
+        facts = b?.facts
+        source = b?.source
+        caseFields = b?.caseFields
+        amendment = b?.amendment
+        note = b?.note
+        body = includeBody ? String(decoding: entry.bodyBytes, as: UTF8.self) : nil
+    }
+
+    /// One line of `temoin log`.
+    public var logLine: String {
+        let seqText = String(seq).leftPadded(to: 5)
+        switch type {
+        case EntryType.attempt.rawValue:
+            let when = observedAtParis ?? "?"
+            let provenanceText = tr("provenance.\(provenance ?? "?")")
+            let outcomeText = tr("outcome.\(outcome ?? "?")")
+            let msg = (message ?? "").prefix(70)
+            return "\(seqText)  \(when)  \(provenanceText.rightPadded(to: 10))  \(outcomeText.rightPadded(to: 18))  \(msg)"
+        case EntryType.caseOpened.rawValue:
+            return "\(seqText)  \(parisRecorded)  \(tr("log.case_opened", ["applicant": caseFields?.applicant ?? ""]))"
+        case EntryType.caseAmended.rawValue:
+            return "\(seqText)  \(parisRecorded)  \(tr("log.case_amended", ["field": amendment?.field ?? "", "new": amendment?.new ?? ""]))"
+        default:
+            return "\(seqText)  \(tr("log.unreadable"))"
+        }
+    }
+
+    private var parisRecorded: String {
+        recordedAt.flatMap(TimeFormat.parseUTC).map(TimeFormat.parisWallTime) ?? "?"
+    }
+
+    /// The full text of `temoin show`.
+    public var detail: String {
+        var lines: [String] = []
+        func add(_ key: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            lines.append("\(tr(key).rightPadded(to: 22)) \(value)")
+        }
+        add("field.seq", String(seq))
+        add("field.type", tr("type.\(type)"))
+        if let o = observedAt {
+            add("field.observed_at", "\(observedAtParis ?? "")  (\(o) UTC)")
+            add("field.time_basis", timeBasis.map { tr("time_basis.\($0)") })
+        }
+        add("field.recorded_at", recordedAt.flatMap(TimeFormat.parseUTC).map { "\(TimeFormat.parisWallTime($0))  (\(recordedAt!) UTC)" })
+        add("field.provenance", provenance.map { tr("provenance.\($0)") })
+        add("field.url", url)
+        add("field.outcome", outcome.map { tr("outcome.\($0)") })
+        add("field.message", message)
+        add("field.rule", rule)
+        add("field.title", title)
+        if let f = facts {
+            add("field.last_publication", f.lastPublication?.text)
+            add("field.next_publication", f.nextPublication?.text)
+            add("field.slots_listed", f.slotsListed.map(String.init))
+        }
+        if let s = source {
+            add("field.source_file", s.fileName)
+            add("field.url_source", tr("url_source.\(s.urlSource)"))
+            add("field.charset", s.charset.map { "\($0) (\(s.charsetSource ?? ""))" })
+        }
+        for c in captures {
+            add("field.capture", "\(c.role)  sha256:\(c.digest)  \(ByteCount.format(c.size))\(c.name.map { "  \($0)" } ?? "")")
+        }
+        if let c = caseFields {
+            add("case.applicant", c.applicant)
+            add("case.prefecture", c.prefecture)
+            add("case.procedure", c.procedure)
+            add("case.booking_url", c.bookingURL)
+            add("case.profile", c.profile)
+            add("case.facts", c.facts)
+        }
+        if let a = amendment {
+            add("field.amended_field", a.field)
+            add("field.old_value", a.old)
+            add("field.new_value", a.new)
+            add("field.reason", a.reason)
+        }
+        add("field.note", note)
+        add("field.hash", hash)
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+
+    func rightPadded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// JSON as the CLI prints it: sorted keys, indented, slashes unescaped.
+public enum JSONOutput {
+    public static func string<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

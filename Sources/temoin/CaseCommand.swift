@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case",
+        abstract: "Show or amend the case (applicant, prefecture, procedure, urgency facts).",
+        subcommands: [CaseShow.self, CaseSet.self],
+        defaultSubcommand: CaseShow.self)
+}
+
+struct CaseShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show the case as it stands, with the history of its amendments.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try guarded {
+            let store = try Store.open(at: storeOptions.path, readOnly: true)
+            let record = try store.caseRecord()
+            if output.json {
+                struct Amend: Encodable {
+                    let seq: Int64
+                    let recorded_at: String
+                    let field: String
+                    let old: String
+                    let new: String
+                    let reason: String?
+                }
+                struct Out: Encodable {
+                    let `case`: CaseFields
+                    let opened_at: String
+                    let amendments: [Amend]
+                }
+                let amendments = record.amendments.map {
+                    Amend(seq: $0.seq, recorded_at: $0.recordedAt, field: $0.amendment.field, old: $0.amendment.old, new: $0.amendment.new, reason: $0.amendment.reason)
+                }
+                print(JSONOutput.string(Out(case: record.fields, opened_at: record.openedAt, amendments: amendments)))
+                return
+            }
+            let f = record.fields
+            for (key, value) in [
+                ("case.applicant", f.applicant), ("case.prefecture", f.prefecture), ("case.procedure", f.procedure),
+                ("case.booking_url", f.bookingURL), ("case.profile", f.profile), ("case.facts", f.facts),
+            ] {
+                print("\(tr(key).padding(toLength: 22, withPad: " ", startingAt: 0)) \(value)")
+            }
+            if !record.amendments.isEmpty {
+                print("")
+                print(tr("case.amendments"))
+                for a in record.amendments {
+                    let when = TimeFormat.parseUTC(a.recordedAt).map(TimeFormat.parisWallTime) ?? a.recordedAt
+                    print("  #\(a.seq)  \(when)  \(a.amendment.field): «\(a.amendment.old)» → «\(a.amendment.new)»\(a.amendment.reason.map { "  (\($0))" } ?? "")")
+                }
+            }
+        }
+    }
+}
+
+struct CaseSet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Amend one field of the case; the amendment is recorded in the chain.",
+        discussion: "Fields: applicant, prefecture, procedure, booking_url, profile, facts.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The field to amend.") var field: String
+    @Argument(help: "Its new value.") var value: String
+    @Option(help: "Why it changed (kept with the amendment).") var reason: String?
+
+    func run() throws {
+        try guarded {
+            let store = try Store.open(at: storeOptions.path)
+            let entry = try store.amendCase(field: field, value: value, reason: reason)
+            if output.json {
+                struct Out: Encodable {
+                    let changed: Bool
+                    let seq: Int64?
+                    let hash: String?
+                }
+                print(JSONOutput.string(Out(changed: entry != nil, seq: entry?.seq, hash: entry?.hash)))
+            } else if let entry {
+                print(tr("case.amended", ["field": field, "seq": String(entry.seq)]))
+            } else {
+                print(tr("case.unchanged", ["field": field]))
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import TemoinKit
+
+@main
+struct TemoinCLI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "temoin",
+        abstract: "Record failed attempts to book a prefecture appointment as evidence a court will accept.",
+        discussion: """
+            temoin keeps every attempt in one SQLite file (the store), chained by SHA-256 so that any
+            later change shows. The applicant records attempts; the lawyer exports the dossier; a
+            volunteer verifies the chain.
+
+            Start:   temoin init                    (records the case, creates ./temoin.sqlite)
+            Record:  temoin import saved-page.html  (pages saved from the browser)
+            Review:  temoin log, temoin show SEQ
+            Check:   temoin verify                  (or: python3 docs/verify_reference.py STORE)
+
+            The store is ./temoin.sqlite, or --store PATH, or the TEMOIN_STORE environment variable.
+            It can live on a USB stick. Messages are in French when LANG starts with "fr" (or --lang fr).
+
+            Exit codes:
+              0   success; for verify: the chain is intact
+              1   verify: tampering or corruption found (each problem is listed with its seq)
+              2   the store cannot be read (missing, not a temoin store, made by a newer temoin, damaged)
+              3   the store cannot be written (read-only, disk full, busy); nothing was recorded
+              4   an input file was refused (missing, empty, too large, not HTML, no URL); files
+                  recorded before it are kept
+              64  invalid arguments (unknown option, invalid date or URL)
+            """,
+        version: Temoin.version,
+        subcommands: [
+            InitCommand.self, CaseCommand.self, ImportCommand.self, LogCommand.self, ShowCommand.self,
+            VerifyCommand.self, WithholdCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the whole chain and every capture. Exit 0 intact, 1 tampered, 2 unreadable.",
+        discussion: """
+            Recomputes every entry hash, every link between entries and every capture digest, as
+            docs/FORMAT.md describes. The same check, written independently in Python's standard
+            library: python3 docs/verify_reference.py STORE.
+
+            --expect-head compares the head with one noted earlier or read over the phone
+            (e.g. --expect-head "42:3f9a01bc").
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("The store to verify (default: --store, $TEMOIN_STORE, ./temoin.sqlite).", valueName: "store"))
+    var file: String?
+
+    @Option(name: .customLong("expect-head"), help: ArgumentHelp("A head noted earlier: SEQ:HASH-PREFIX (8+ hex digits).", valueName: "seq:hash"))
+    var expectHead: String?
+
+    func run() throws {
+        try guarded {
+            let path = file ?? storeOptions.path
+            var report = try Verifier().verify(path: path)
+            if let expectHead {
+                if report.head.map({ $0.matches(expectation: expectHead) }) != true {
+                    report.problems.append(VerificationProblem(seq: nil, code: "head_not_as_expected", reason: tr("verify.head_not_expected", ["expected": expectHead])))
+                    report.verdict = .tampered
+                }
+            }
+            if output.json {
+                print(JSONOutput.string(report))
+            } else {
+                print(render(report))
+            }
+            if report.verdict != .intact { throw ExitCode(1) }
+        }
+    }
+
+    private func render(_ r: VerificationReport) -> String {
+        var lines: [String] = []
+        lines.append(r.verdict == .intact ? tr("verify.intact") : tr("verify.tampered"))
+        lines.append(tr("verify.counts", ["entries": String(r.entries), "attempts": String(r.attempts), "captures": String(r.captures.checked), "bytes": ByteCount.format(r.captures.bytes)]))
+        if let head = r.head { lines.append(tr("common.head", ["head": head.display])) }
+        if !r.withheld.isEmpty {
+            lines.append(tr("verify.withheld", ["count": String(r.withheld.count)]))
+            for w in r.withheld {
+                lines.append("  sha256:\(w.digest)  (#\(w.seqs.map(String.init).joined(separator: ", #")))")
+            }
+        }
+        if let first = r.firstBadSeq { lines.append(tr("verify.first_bad", ["seq": String(first)])) }
+        for p in r.problems {
+            lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(p.reason)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

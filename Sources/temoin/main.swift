@@ -1,2 +1,0 @@
-import TemoinKit
-print(Temoin.version)
