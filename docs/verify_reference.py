@@ -111,7 +111,41 @@ def to_key(text):
 
 
 def is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
+    """An integral JSON number that is not a boolean: 2, 2.0 and 2e0 all count as 2 (FORMAT.md 6.4)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, float) and value.is_integer()
+
+
+def first_wins(pairs):
+    """FORMAT.md 6.4: when a member name repeats in an object, its first occurrence counts."""
+    obj = {}
+    for key, value in pairs:
+        if key not in obj:
+            obj[key] = value
+    return obj
+
+
+def reject_constant(name):
+    raise ValueError("NaN and Infinity are not JSON")
+
+
+def has_lone_surrogate(value):
+    """True if any string in the parsed value holds an unpaired UTF-16 surrogate (from a \\ud800 escape)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any(0xD800 <= ord(ch) <= 0xDFFF for ch in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def valid_store_id(value):
@@ -130,13 +164,16 @@ def parse_body(body):
     """FORMAT.md section 6 step 4: the parsed object, or None when body_invalid."""
     try:
         text = body.decode("utf-8")  # strict: invalid UTF-8 is body_invalid
-        obj = json.loads(text)  # a str, so json never guesses UTF-16/32
+        obj = json.loads(text, object_pairs_hook=first_wins, parse_constant=reject_constant)  # a str: no UTF-16/32 guess
     except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if has_lone_surrogate(obj):
         return None
     if not isinstance(obj, dict):
         return None
     if not is_int(obj.get("seq")):
         return None
+    obj["seq"] = int(obj["seq"])
     if not isinstance(obj.get("prev"), str):
         return None
     if "type" in obj and not isinstance(obj["type"], str):
@@ -152,6 +189,7 @@ def parse_body(body):
                 return None
             if not is_int(item.get("size")):
                 return None
+            item["size"] = int(item["size"])
     return obj
 
 

@@ -36,7 +36,9 @@ struct CaseShow: ParsableCommand {
                     let amendments: [Amend]
                 }
                 let amendments = record.amendments.map {
-                    Amend(seq: $0.seq, recorded_at: $0.recordedAt, field: $0.amendment.field, old: $0.amendment.old, new: $0.amendment.new, reason: $0.amendment.reason)
+                    Amend(
+                        seq: $0.seq, recorded_at: $0.recordedAt, field: $0.amendment.field, old: $0.amendment.old,
+                        new: $0.amendment.new, reason: $0.amendment.reason)
                 }
                 print(JSONOutput.string(Out(case: record.fields, opened_at: record.openedAt, amendments: amendments)))
                 return
@@ -53,7 +55,9 @@ struct CaseShow: ParsableCommand {
                 print(tr("case.amendments"))
                 for a in record.amendments {
                     let when = TimeFormat.parseUTC(a.recordedAt).map(TimeFormat.parisWallTime) ?? a.recordedAt
-                    print("  #\(a.seq)  \(when)  \(a.amendment.field): «\(a.amendment.old)» → «\(a.amendment.new)»\(a.amendment.reason.map { "  (\($0))" } ?? "")")
+                    print(
+                        "  #\(a.seq)  \(when)  \(a.amendment.field): «\(a.amendment.old)» → «\(a.amendment.new)»\(a.amendment.reason.map { "  (\($0))" } ?? "")"
+                    )
                 }
             }
         }

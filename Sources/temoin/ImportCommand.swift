@@ -26,7 +26,8 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "The page's URL, when the saved file does not record it.") var url: String?
     @Option(
         name: .customLong("observed-at"),
-        help: ArgumentHelp("When the attempt was made: 2026-11-20T09:15 (Paris time) or ISO 8601 with offset.", valueName: "date"))
+        help: ArgumentHelp(
+            "When the attempt was made: 2026-11-20T09:15 (Paris time) or ISO 8601 with offset.", valueName: "date"))
     var observedAt: String?
     @Option(name: .customLong("max-size"), help: "Largest file accepted (default 20MB).") var maxSize: String = "20MB"
     @Option(help: "A note kept with the entry.") var note: String?
@@ -34,7 +35,9 @@ struct ImportCommand: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError(tr("import.no_files")) }
         if ByteCount.parse(maxSize) == nil { throw ValidationError(tr("import.bad_max_size", ["value": maxSize])) }
-        if let url, (try? URLCheck.validate(url)) == nil { throw ValidationError(TemoinError.invalidURL(value: url).description) }
+        if let url, (try? URLCheck.validate(url)) == nil {
+            throw ValidationError(TemoinError.invalidURL(value: url).description)
+        }
         if let observedAt, TimeFormat.parse(observedAt) == nil {
             throw ValidationError(TemoinError.invalidDate(value: observedAt).description)
         }
@@ -68,20 +71,38 @@ struct ImportCommand: ParsableCommand {
                 do {
                     let r = try importer.importFile(path, options: options)
                     if let entry = r.entry {
-                        lines.append(Line(file: path, status: "recorded", seq: entry.seq, duplicate_of: nil, outcome: r.analysis.outcome.rawValue, message: r.analysis.message, error: nil, exit_code: nil))
+                        lines.append(
+                            Line(
+                                file: path, status: "recorded", seq: entry.seq, duplicate_of: nil,
+                                outcome: r.analysis.outcome.rawValue, message: r.analysis.message, error: nil,
+                                exit_code: nil))
                         if !output.json {
-                            print(tr("import.recorded", ["seq": String(entry.seq), "file": path, "outcome": tr("outcome.\(r.analysis.outcome.rawValue)")]))
+                            print(
+                                tr(
+                                    "import.recorded",
+                                    [
+                                        "seq": String(entry.seq), "file": path,
+                                        "outcome": tr("outcome.\(r.analysis.outcome.rawValue)"),
+                                    ]))
                             if let m = r.analysis.message { print("       « \(m) »") }
                         }
                     } else {
-                        lines.append(Line(file: path, status: "duplicate", seq: nil, duplicate_of: r.duplicateOf, outcome: r.analysis.outcome.rawValue, message: nil, error: nil, exit_code: nil))
-                        if !output.json { print(tr("import.duplicate", ["file": path, "seq": String(r.duplicateOf ?? 0)])) }
+                        lines.append(
+                            Line(
+                                file: path, status: "duplicate", seq: nil, duplicate_of: r.duplicateOf,
+                                outcome: r.analysis.outcome.rawValue, message: nil, error: nil, exit_code: nil))
+                        if !output.json {
+                            print(tr("import.duplicate", ["file": path, "seq": String(r.duplicateOf ?? 0)]))
+                        }
                     }
                 } catch let error as TemoinError {
                     // A store problem stops everything; a bad file is reported and the next one is tried.
                     if error.exitCode == 2 || error.exitCode == 3 { throw error }
                     worst = max(worst, error.exitCode)
-                    lines.append(Line(file: path, status: "refused", seq: nil, duplicate_of: nil, outcome: nil, message: nil, error: error.description, exit_code: error.exitCode))
+                    lines.append(
+                        Line(
+                            file: path, status: "refused", seq: nil, duplicate_of: nil, outcome: nil, message: nil,
+                            error: error.description, exit_code: error.exitCode))
                     if !output.json { printError(error.description) }
                 }
             }

@@ -33,13 +33,16 @@ struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one entry in full: times, URL, provenance, outcome, message, captures, hash.",
-        discussion: "With --capture ROLE, writes that capture's raw bytes (e.g. the page as received) to standard output.")
+        discussion:
+            "With --capture ROLE, writes that capture's raw bytes (e.g. the page as received) to standard output.")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
     @Argument(help: "The entry's number (seq).") var seq: Int64
-    @Option(help: ArgumentHelp("Write the raw bytes of this capture (page, saved_file...) to standard output.", valueName: "role"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the raw bytes of this capture (page, saved_file...) to standard output.", valueName: "role"))
     var capture: String?
 
     func run() throws {

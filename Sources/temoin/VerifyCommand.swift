@@ -18,10 +18,14 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The store to verify (default: --store, $TEMOIN_STORE, ./temoin.sqlite).", valueName: "store"))
+    @Argument(
+        help: ArgumentHelp(
+            "The store to verify (default: --store, $TEMOIN_STORE, ./temoin.sqlite).", valueName: "store"))
     var file: String?
 
-    @Option(name: .customLong("expect-head"), help: ArgumentHelp("A head noted earlier: SEQ:HASH-PREFIX (8+ hex digits).", valueName: "seq:hash"))
+    @Option(
+        name: .customLong("expect-head"),
+        help: ArgumentHelp("A head noted earlier: SEQ:HASH-PREFIX (8+ hex digits).", valueName: "seq:hash"))
     var expectHead: String?
 
     func run() throws {
@@ -30,7 +34,10 @@ struct VerifyCommand: ParsableCommand {
             var report = try Verifier().verify(path: path)
             if let expectHead {
                 if report.head.map({ $0.matches(expectation: expectHead) }) != true {
-                    report.problems.append(VerificationProblem(seq: nil, code: "head_not_as_expected", reason: tr("verify.head_not_expected", ["expected": expectHead])))
+                    report.problems.append(
+                        VerificationProblem(
+                            seq: nil, code: "head_not_as_expected",
+                            reason: tr("verify.head_not_expected", ["expected": expectHead])))
                     report.verdict = .tampered
                 }
             }
@@ -46,7 +53,13 @@ struct VerifyCommand: ParsableCommand {
     private func render(_ r: VerificationReport) -> String {
         var lines: [String] = []
         lines.append(r.verdict == .intact ? tr("verify.intact") : tr("verify.tampered"))
-        lines.append(tr("verify.counts", ["entries": String(r.entries), "attempts": String(r.attempts), "captures": String(r.captures.checked), "bytes": ByteCount.format(r.captures.bytes)]))
+        lines.append(
+            tr(
+                "verify.counts",
+                [
+                    "entries": String(r.entries), "attempts": String(r.attempts),
+                    "captures": String(r.captures.checked), "bytes": ByteCount.format(r.captures.bytes),
+                ]))
         if let head = r.head { lines.append(tr("common.head", ["head": head.display])) }
         if !r.withheld.isEmpty {
             lines.append(tr("verify.withheld", ["count": String(r.withheld.count)]))

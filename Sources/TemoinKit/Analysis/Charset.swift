@@ -28,7 +28,9 @@ public enum Charset {
         if let label = metaCharset(bytes.prefix(4096)), let canonical = canonicalLabel(label) {
             return DetectedCharset(label: canonical, source: .meta)
         }
-        if String(validating: bytes, as: UTF8.self) != nil { return DetectedCharset(label: "UTF-8", source: .validUTF8) }
+        if String(validating: bytes, as: UTF8.self) != nil {
+            return DetectedCharset(label: "UTF-8", source: .validUTF8)
+        }
         return DetectedCharset(label: "windows-1252", source: .fallback)
     }
 
@@ -86,7 +88,8 @@ public enum Charset {
             if body.count % 2 == 1 { body = body.dropLast() }
             let little = charset.label == "UTF-16LE"
             let units = stride(from: body.startIndex, to: body.endIndex, by: 2).map { i -> UInt16 in
-                let a = UInt16(body[i]), b = UInt16(body[i + 1])
+                let a = UInt16(body[i])
+                let b = UInt16(body[i + 1])
                 return little ? (a | b << 8) : (a << 8 | b)
             }
             return String(decoding: units, as: UTF16.self)

@@ -41,6 +41,33 @@ final class HTMLDocument {
         return true
     }
 
+    /// Removes what a person never sees (scripts, styles, `hidden` and `display:none` elements), so
+    /// that neither the visible text nor an XPath rule can be fooled by it.
+    func pruneInvisible() {
+        guard let root = xmlDocGetRootElement(doc) else { return }
+        var doomed: [xmlNodePtr] = []
+        var stack: [xmlNodePtr] = [root]
+        while let node = stack.popLast() {
+            var child = node.pointee.children
+            while let c = child {
+                child = c.pointee.next
+                guard c.pointee.type == XML_ELEMENT_NODE else { continue }
+                let name = c.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+                if ["script", "style", "template", "noscript"].contains(name)
+                    || Self.isHidden(c, includingInputs: false)
+                {
+                    doomed.append(c)
+                } else {
+                    stack.append(c)
+                }
+            }
+        }
+        for node in doomed {
+            xmlUnlinkNode(node)
+            xmlFreeNode(node)
+        }
+    }
+
     // MARK: Queries
 
     /// What an XPath expression selected: node count and the text of the first node (or the value).
@@ -130,7 +157,7 @@ final class HTMLDocument {
                 if Self.blockLevel.contains(name) { flush() }
                 continue
             }
-            if Self.skipped.contains(name) || Self.isHidden(node) { continue }
+            if Self.skipped.contains(name) || Self.isHidden(node, includingInputs: true) { continue }
             if name == "br" {
                 current += "\n"
                 continue
@@ -164,9 +191,11 @@ final class HTMLDocument {
         return String(cString: value)
     }
 
-    private static func isHidden(_ node: xmlNodePtr) -> Bool {
+    /// `includingInputs`: `<input type="hidden">` holds no visible text, but stays in the tree for
+    /// rules, since forms carry real data in it.
+    private static func isHidden(_ node: xmlNodePtr, includingInputs: Bool) -> Bool {
         if xmlHasProp(node, "hidden") != nil { return true }
-        if let typeValue = xmlGetProp(node, "type") {
+        if includingInputs, let typeValue = xmlGetProp(node, "type") {
             defer { temoin_xml_free(typeValue) }
             if String(cString: typeValue).lowercased() == "hidden" { return true }
         }

@@ -23,10 +23,13 @@ public struct PageAnalyzer: Sendable {
     }
 
     /// Analyses page bytes. `contentType` is the HTTP header when there was one; `status` likewise.
-    public func analyze(_ bytes: Data, contentType: String? = nil, status: Int? = nil, url: String? = nil) -> PageAnalysis {
+    public func analyze(_ bytes: Data, contentType: String? = nil, status: Int? = nil, url: String? = nil)
+        -> PageAnalysis
+    {
         let charset = Charset.detect(bytes, contentType: contentType)
         let text = Charset.decode(bytes, as: charset)
         let document = HTMLDocument(text: text, url: url)
+        document?.pruneInvisible()
         let blocks = document?.visibleBlocks() ?? []
         let normalizedBlocks = blocks.map(TextNormalizer.forMatching)
         let title = document?.title.map(TextNormalizer.collapseWhitespace)
@@ -37,8 +40,10 @@ public struct PageAnalyzer: Sendable {
         var message: String?
         search: for set in [ruleSet, RuleSet.common] {
             for rule in set.rules {
-                guard let found = Self.match(rule, document: document, blocks: blocks, normalized: normalizedBlocks,
-                                             status: status, url: url)
+                guard
+                    let found = Self.match(
+                        rule, document: document, blocks: blocks, normalized: normalizedBlocks,
+                        status: status, url: url)
                 else { continue }
                 outcome = rule.outcome
                 ruleID = "\(set.id)/\(rule.id)"
@@ -130,16 +135,22 @@ public struct PageAnalyzer: Sendable {
 public enum PublicationFacts {
     static let last = try! NSRegularExpression(
         pattern:
-            #"derni[eè]re mise en ligne de (?:nouveaux )?rendez-vous ?: ?le (\d{1,2})/(\d{1,2})/(\d{4})(?: [àa] (\d{1,2}) ?[h:] ?(\d{2}))?(?: pour des cr[ée]neaux de la semaine du (\d{1,2})/(\d{1,2})/(\d{4}))?"#)
+            #"derni[eè]re mise en ligne de (?:nouveaux )?rendez-vous ?: ?le (\d{1,2})/(\d{1,2})/(\d{4})(?: [àa] (\d{1,2}) ?[h:] ?(\d{2}))?(?: pour des cr[ée]neaux de la semaine du (\d{1,2})/(\d{1,2})/(\d{4}))?"#
+    )
     static let next = try! NSRegularExpression(
         pattern:
-            #"prochaine mise en ligne de (?:nouveaux )?rendez-vous ?: ?le (\d{1,2})/(\d{1,2})/(\d{4})(?: [àa] (\d{1,2}) ?[h:] ?(\d{2}))?(?: pour des cr[ée]neaux de la semaine du (\d{1,2})/(\d{1,2})/(\d{4}))?"#)
+            #"prochaine mise en ligne de (?:nouveaux )?rendez-vous ?: ?le (\d{1,2})/(\d{1,2})/(\d{4})(?: [àa] (\d{1,2}) ?[h:] ?(\d{2}))?(?: pour des cr[ée]neaux de la semaine du (\d{1,2})/(\d{1,2})/(\d{4}))?"#
+    )
 
     static func extract(blocks: [String], normalized: [String]) -> PageFacts {
         var facts = PageFacts()
         for (i, text) in normalized.enumerated() {
-            if facts.lastPublication == nil, let f = fact(last, in: text, original: blocks[i]) { facts.lastPublication = f }
-            if facts.nextPublication == nil, let f = fact(next, in: text, original: blocks[i]) { facts.nextPublication = f }
+            if facts.lastPublication == nil, let f = fact(last, in: text, original: blocks[i]) {
+                facts.lastPublication = f
+            }
+            if facts.nextPublication == nil, let f = fact(next, in: text, original: blocks[i]) {
+                facts.nextPublication = f
+            }
         }
         return facts
     }
@@ -157,6 +168,7 @@ public enum PublicationFacts {
         if let h = int(4), let mi = int(5), h < 24, mi < 60 { at += String(format: "T%02d:%02d", h, mi) }
         var week: String?
         if let wd = int(6), let wm = int(7), let wy = int(8) { week = String(format: "%04d-%02d-%02d", wy, wm, wd) }
-        return PublicationFact(text: PageAnalyzer.sentence(containing: "mise en ligne", in: original), at: at, weekOf: week)
+        return PublicationFact(
+            text: PageAnalyzer.sentence(containing: "mise en ligne", in: original), at: at, weekOf: week)
     }
 }

@@ -35,6 +35,7 @@ public enum TextNormalizer {
             s = s.replacingOccurrences(of: from, with: to)
         }
         // Quotes next to guillemets leave doubled spaces; collapse again.
-        return collapseWhitespace(s.replacingOccurrences(of: "\" ", with: "\"").replacingOccurrences(of: " \"", with: "\""))
+        return collapseWhitespace(
+            s.replacingOccurrences(of: "\" ", with: "\"").replacingOccurrences(of: " \"", with: "\""))
     }
 }

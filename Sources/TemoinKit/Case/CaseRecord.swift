@@ -6,7 +6,9 @@ public struct CaseRecord: Sendable {
     public var openedAt: String
     public var amendments: [(seq: Int64, recordedAt: String, amendment: Amendment)]
 
-    public init(fields: CaseFields, openedAt: String, amendments: [(seq: Int64, recordedAt: String, amendment: Amendment)]) {
+    public init(
+        fields: CaseFields, openedAt: String, amendments: [(seq: Int64, recordedAt: String, amendment: Amendment)]
+    ) {
         self.fields = fields
         self.openedAt = openedAt
         self.amendments = amendments
@@ -81,13 +83,14 @@ extension Store {
 
     /// Amends one field of the case. The amendment is itself an entry of the chain: never silent.
     @discardableResult
-    public func amendCase(field name: String, value: String, reason: String?, now: Date = Date()) throws -> StoredEntry? {
+    public func amendCase(field name: String, value: String, reason: String?, now: Date = Date()) throws -> StoredEntry?
+    {
         guard let field = CaseField(rawValue: name) ?? (name == "url" ? .bookingURL : nil) else {
             throw TemoinError.unknownCaseField(name: name)
         }
         let current = try caseRecord().fields
         var updated = current
-        updated.set(field, to: value)
+        updated.set(field, to: value.trimmingCharacters(in: .whitespacesAndNewlines))
         updated = try updated.validated()
         let newValue = updated.value(of: field)
         if field != .facts, newValue.isEmpty { throw TemoinError.emptyValue(field: field.rawValue) }

@@ -84,7 +84,9 @@ public struct PageFacts: Codable, Sendable, Equatable {
     /// Number of bookable slots listed on the page, when it lists them.
     public var slotsListed: Int?
 
-    public init(lastPublication: PublicationFact? = nil, nextPublication: PublicationFact? = nil, slotsListed: Int? = nil) {
+    public init(
+        lastPublication: PublicationFact? = nil, nextPublication: PublicationFact? = nil, slotsListed: Int? = nil
+    ) {
         self.lastPublication = lastPublication
         self.nextPublication = nextPublication
         self.slotsListed = slotsListed
@@ -108,7 +110,8 @@ public struct ImportSource: Codable, Sendable, Equatable {
     public var charset: String?
     public var charsetSource: String?
 
-    public init(fileName: String, fileModifiedAt: String?, urlSource: String, charset: String?, charsetSource: String?) {
+    public init(fileName: String, fileModifiedAt: String?, urlSource: String, charset: String?, charsetSource: String?)
+    {
         self.fileName = fileName
         self.fileModifiedAt = fileModifiedAt
         self.urlSource = urlSource
@@ -140,7 +143,9 @@ public struct CaseFields: Codable, Sendable, Equatable {
     public var profile: String
     public var facts: String
 
-    public init(applicant: String, prefecture: String, procedure: String, bookingURL: String, profile: String, facts: String) {
+    public init(
+        applicant: String, prefecture: String, procedure: String, bookingURL: String, profile: String, facts: String
+    ) {
         self.applicant = applicant
         self.prefecture = prefecture
         self.procedure = procedure

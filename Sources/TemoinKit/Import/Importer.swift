@@ -8,7 +8,9 @@ public struct ImportOptions: Sendable {
 
     public static let defaultMaxSize: Int64 = 20_000_000
 
-    public init(url: String? = nil, observedAt: Date? = nil, maxSize: Int64 = ImportOptions.defaultMaxSize, note: String? = nil) {
+    public init(
+        url: String? = nil, observedAt: Date? = nil, maxSize: Int64 = ImportOptions.defaultMaxSize, note: String? = nil
+    ) {
         self.url = url
         self.observedAt = observedAt
         self.maxSize = maxSize
@@ -81,9 +83,14 @@ public struct Importer {
         let analysis = PageAnalyzer(ruleSet: ruleSet).analyze(page.html, url: url)
         let fileName = (path as NSString).lastPathComponent
 
-        var captures = [PendingCapture(bytes: page.html, role: "page", mediaType: "text/html; charset=\(analysis.charset.label)", name: page.archive == nil ? fileName : nil)]
+        var captures = [
+            PendingCapture(
+                bytes: page.html, role: "page", mediaType: "text/html; charset=\(analysis.charset.label)",
+                name: page.archive == nil ? fileName : nil)
+        ]
         if let archive = page.archive {
-            captures.append(PendingCapture(bytes: archive, role: "saved_file", mediaType: "multipart/related", name: fileName))
+            captures.append(
+                PendingCapture(bytes: archive, role: "saved_file", mediaType: "multipart/related", name: fileName))
         }
         for resource in page.resources {
             captures.append(PendingCapture(bytes: resource.bytes, role: "resource", name: resource.name))

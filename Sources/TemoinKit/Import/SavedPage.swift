@@ -24,7 +24,9 @@ struct SavedPage {
         let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
         if size == 0 { throw TemoinError.fileEmpty(path: path) }
         if size > maxSize { throw TemoinError.fileTooLarge(path: path, size: size, limit: maxSize) }
-        guard fm.isReadableFile(atPath: path) else { throw TemoinError.fileUnreadable(path: path, detail: tr("detail.permission")) }
+        guard fm.isReadableFile(atPath: path) else {
+            throw TemoinError.fileUnreadable(path: path, detail: tr("detail.permission"))
+        }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw TemoinError.fileUnreadable(path: path, detail: error.localizedDescription)
@@ -34,7 +36,9 @@ struct SavedPage {
 
         var page: SavedPage
         if let mhtml = MHTML.parse(data) {
-            page = SavedPage(html: mhtml.html, archive: data, url: mhtml.location, urlSource: mhtml.location == nil ? nil : "mhtml_header")
+            page = SavedPage(
+                html: mhtml.html, archive: data, url: mhtml.location,
+                urlSource: mhtml.location == nil ? nil : "mhtml_header")
         } else {
             if let kind = binaryKind(data) { throw TemoinError.notHTML(path: path, looksLike: kind) }
             page = SavedPage(html: data)
@@ -74,7 +78,9 @@ struct SavedPage {
     /// (`<!-- saved from url=(0058)https://... -->`), else `<link rel="canonical">`, else `og:url`.
     static func embeddedURL(_ data: Data) -> (String, String)? {
         let text = Charset.decode(data.prefix(262_144), as: Charset.detect(data.prefix(262_144)))
-        if let r = text.range(of: #"<!--\s*saved from url=\(\d+\)([^\s>]+)\s*-->"#, options: [.regularExpression, .caseInsensitive]) {
+        if let r = text.range(
+            of: #"<!--\s*saved from url=\(\d+\)([^\s>]+)\s*-->"#, options: [.regularExpression, .caseInsensitive])
+        {
             let comment = String(text[r])
             if let start = comment.range(of: ")"), let end = comment.range(of: "-->") {
                 let url = comment[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespaces)
@@ -100,7 +106,8 @@ struct SavedPage {
         let folder = url.deletingLastPathComponent().appendingPathComponent(stem + "_files")
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue,
-            let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey])
+            let walker = FileManager.default.enumerator(
+                at: folder, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey])
         else { return }
         var files: [URL] = []
         for case let file as URL in walker {
@@ -142,7 +149,9 @@ enum MHTML {
         for part in text.components(separatedBy: "--" + boundary).dropFirst() {
             guard let split = part.range(of: "\r\n\r\n") ?? part.range(of: "\n\n") else { continue }
             let headers = String(part[..<split.lowerBound])
-            guard let type = headerValue("Content-Type", in: headers), type.lowercased().hasPrefix("text/html") else { continue }
+            guard let type = headerValue("Content-Type", in: headers), type.lowercased().hasPrefix("text/html") else {
+                continue
+            }
             let body = String(part[split.upperBound...])
             let encoding = headerValue("Content-Transfer-Encoding", in: headers)?.lowercased() ?? "8bit"
             let bytes: Data

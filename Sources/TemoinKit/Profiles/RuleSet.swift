@@ -42,7 +42,8 @@ public struct RuleSet: Codable, Sendable, Equatable {
     public static let builtInNames = ["prefecture-legacy", "rdv-prefecture", "generic"]
 
     /// Rules that apply to every profile after its own: overload, maintenance, server errors.
-    public static let common: RuleSet = (try? loadBuiltIn("common")) ?? RuleSet(id: "common", name: "common", urlPatterns: [], rules: [])
+    public static let common: RuleSet =
+        (try? loadBuiltIn("common")) ?? RuleSet(id: "common", name: "common", urlPatterns: [], rules: [])
 
     public init(id: String, name: String, description: String? = nil, urlPatterns: [String], rules: [OutcomeRule]) {
         self.id = id

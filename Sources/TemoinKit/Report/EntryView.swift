@@ -25,7 +25,8 @@ public struct EntryView: Codable, Sendable {
     public var body: String?
 
     enum CodingKeys: String, CodingKey {
-        case seq, type, hash, provenance, url, outcome, message, rule, title, captures, facts, source, amendment, note, body
+        case seq, type, hash, provenance, url, outcome, message, rule, title, captures, facts, source, amendment, note,
+            body
         case recordedAt = "recorded_at"
         case observedAt = "observed_at"
         case observedAtParis = "observed_at_paris"
@@ -66,11 +67,13 @@ public struct EntryView: Codable, Sendable {
             let provenanceText = tr("provenance.\(provenance ?? "?")")
             let outcomeText = tr("outcome.\(outcome ?? "?")")
             let msg = (message ?? "").prefix(70)
-            return "\(seqText)  \(when)  \(provenanceText.rightPadded(to: 10))  \(outcomeText.rightPadded(to: 18))  \(msg)"
+            return
+                "\(seqText)  \(when)  \(provenanceText.rightPadded(to: 10))  \(outcomeText.rightPadded(to: 18))  \(msg)"
         case EntryType.caseOpened.rawValue:
             return "\(seqText)  \(parisRecorded)  \(tr("log.case_opened", ["applicant": caseFields?.applicant ?? ""]))"
         case EntryType.caseAmended.rawValue:
-            return "\(seqText)  \(parisRecorded)  \(tr("log.case_amended", ["field": amendment?.field ?? "", "new": amendment?.new ?? ""]))"
+            return
+                "\(seqText)  \(parisRecorded)  \(tr("log.case_amended", ["field": amendment?.field ?? "", "new": amendment?.new ?? ""]))"
         default:
             return "\(seqText)  \(tr("log.unreadable"))"
         }
@@ -93,7 +96,9 @@ public struct EntryView: Codable, Sendable {
             add("field.observed_at", "\(observedAtParis ?? "")  (\(o) UTC)")
             add("field.time_basis", timeBasis.map { tr("time_basis.\($0)") })
         }
-        add("field.recorded_at", recordedAt.flatMap(TimeFormat.parseUTC).map { "\(TimeFormat.parisWallTime($0))  (\(recordedAt!) UTC)" })
+        add(
+            "field.recorded_at",
+            recordedAt.flatMap(TimeFormat.parseUTC).map { "\(TimeFormat.parisWallTime($0))  (\(recordedAt!) UTC)" })
         add("field.provenance", provenance.map { tr("provenance.\($0)") })
         add("field.url", url)
         add("field.outcome", outcome.map { tr("outcome.\($0)") })
@@ -111,7 +116,9 @@ public struct EntryView: Codable, Sendable {
             add("field.charset", s.charset.map { "\($0) (\(s.charsetSource ?? ""))" })
         }
         for c in captures {
-            add("field.capture", "\(c.role)  sha256:\(c.digest)  \(ByteCount.format(c.size))\(c.name.map { "  \($0)" } ?? "")")
+            add(
+                "field.capture",
+                "\(c.role)  sha256:\(c.digest)  \(ByteCount.format(c.size))\(c.name.map { "  \($0)" } ?? "")")
         }
         if let c = caseFields {
             add("case.applicant", c.applicant)

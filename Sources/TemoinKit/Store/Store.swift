@@ -26,7 +26,9 @@ public final class Store: Sendable {
     public let storeID: String
 
     /// The store path from `--store`, else `TEMOIN_STORE`, else `./temoin.sqlite`.
-    public static func resolvePath(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func resolvePath(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
         if let o = option, !o.isEmpty { return o }
         if let e = environment["TEMOIN_STORE"], !e.isEmpty { return e }
         return defaultFileName
@@ -230,7 +232,9 @@ public final class Store: Sendable {
                     for capture in captures {
                         try db.execute(
                             sql: "INSERT OR IGNORE INTO captures (digest, size, encoding, data) VALUES (?, ?, ?, ?)",
-                            arguments: [capture.ref.digest, capture.ref.size, capture.encoding.rawValue, capture.stored])
+                            arguments: [
+                                capture.ref.digest, capture.ref.size, capture.encoding.rawValue, capture.stored,
+                            ])
                     }
                     try EntryRow(seq: body.seq, hash: hash, body: bytes).insert(db)
                     try db.execute(
@@ -299,7 +303,8 @@ public final class Store: Sendable {
     public func captureState(digest: String) throws -> CaptureState {
         try read { db in
             guard let row = try CaptureRow.fetchOne(db, key: digest) else { return .absent }
-            return row.data == nil ? .withheld(at: row.withheldAt, reason: row.withheldReason) : .stored(encoding: row.encoding)
+            return row.data == nil
+                ? .withheld(at: row.withheldAt, reason: row.withheldReason) : .stored(encoding: row.encoding)
         }
     }
 

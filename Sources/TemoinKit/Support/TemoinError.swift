@@ -66,11 +66,14 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidDate(let value): return tr("error.invalid_date", ["value": value])
         case .dateInFuture(let value): return tr("error.date_in_future", ["value": value])
         case .unknownCaseField(let name):
-            return tr("error.unknown_case_field", ["name": name, "fields": CaseField.allCases.map(\.rawValue).joined(separator: ", ")])
+            return tr(
+                "error.unknown_case_field",
+                ["name": name, "fields": CaseField.allCases.map(\.rawValue).joined(separator: ", ")])
         case .emptyValue(let field): return tr("error.empty_value", ["field": field])
         case .noSuchEntry(let seq): return tr("error.no_such_entry", ["seq": String(seq)])
         case .unknownProfile(let name):
-            return tr("error.unknown_profile", ["name": name, "profiles": RuleSet.builtInNames.joined(separator: ", ")])
+            return tr(
+                "error.unknown_profile", ["name": name, "profiles": RuleSet.builtInNames.joined(separator: ", ")])
         case .invalidRuleFile(let path, let detail):
             return tr("error.invalid_rule_file", ["path": path, "detail": detail])
         case .noSuchCapture(let digest): return tr("error.no_such_capture", ["digest": digest])

@@ -38,13 +38,20 @@ public struct Verifier: Sendable {
                 guard appID == Store.applicationID, version >= 1 else {
                     throw TemoinError.notAStore(path: path, detail: tr("detail.not_temoin_sqlite"))
                 }
-                guard try checkSchema(db, &state) else { return }
-                try checkMeta(db, &state)
+                do {
+                    guard try checkSchema(db, &state) else { return }
+                    try checkMeta(db, &state)
+                } catch let error as DatabaseError where !Self.isBusy(error) {
+                    state.problem(nil, "store_corrupt", "SQLite cannot read the store's tables: \(Self.detail(error))")
+                    return
+                }
                 do {
                     try checkEntries(db, &state)
                     try checkCaptures(db, &state, progress: progress)
-                } catch let error as DatabaseError {
-                    state.problem(state.expectedSeq, "store_corrupt", "SQLite cannot read the rest of the store: \(error.message ?? "\(error.resultCode)")")
+                } catch let error as DatabaseError where !Self.isBusy(error) {
+                    state.problem(
+                        state.expectedSeq, "store_corrupt",
+                        "SQLite cannot read the rest of the store: \(Self.detail(error))")
                 }
             }
         } catch let error as TemoinError {
@@ -61,6 +68,12 @@ public struct Verifier: Sendable {
             firstBadSeq: state.problems.compactMap(\.seq).min(), problems: state.problems, withheld: withheld,
             verifiedAt: TimeFormat.utc(Date()), verifier: "\(Temoin.name) \(Temoin.version)")
     }
+
+    static func isBusy(_ error: DatabaseError) -> Bool {
+        [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode.primaryResultCode)
+    }
+
+    static func detail(_ error: DatabaseError) -> String { error.message ?? "\(error.resultCode)" }
 
     // MARK: State
 
@@ -98,10 +111,14 @@ public struct Verifier: Sendable {
     private func checkSchema(_ db: Database, _ state: inout State) throws -> Bool {
         var ok = true
         for table in ["meta", "entries", "captures"] {
-            let columns = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
-                .map { $0["name"] as String? ?? "" }
+            let columns = try Row.fetchAll(
+                db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table]
+            )
+            .map { $0["name"] as String? ?? "" }
             if columns != Self.expectedColumns[table] {
-                state.problem(nil, "schema_altered", "table \(table) has columns \(columns), expected \(Self.expectedColumns[table]!)")
+                state.problem(
+                    nil, "schema_altered",
+                    "table \(table) has columns \(columns), expected \(Self.expectedColumns[table]!)")
                 ok = false
             }
         }
@@ -114,7 +131,8 @@ public struct Verifier: Sendable {
             if let k = row["key"] as String?, let v = row["value"] as String? { meta[k] = v }
         }
         if meta["format"] != Store.formatName {
-            state.problem(nil, "meta_invalid", "meta.format is \(meta["format"] ?? "missing"), expected \(Store.formatName)")
+            state.problem(
+                nil, "meta_invalid", "meta.format is \(meta["format"] ?? "missing"), expected \(Store.formatName)")
         }
         if let id = meta["store_id"], UUID(uuidString: id) != nil, id == id.lowercased() {
             state.storeID = id
@@ -130,11 +148,23 @@ public struct Verifier: Sendable {
 
     // MARK: Entries
 
+    /// The members a verifier reads (docs/FORMAT.md §6.4). `type` and `captures` may be absent but
+    /// not null; integral numbers written as `2.0` count as 2, as in the reference verifier.
     private struct BodyView: Decodable {
         var seq: Int64
         var prev: String
         var type: String?
         var captures: [CaptureView]?
+
+        enum CodingKeys: String, CodingKey { case seq, prev, type, captures }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            seq = try c.decode(Int64.self, forKey: .seq)
+            prev = try c.decode(String.self, forKey: .prev)
+            type = c.contains(.type) ? try c.decode(String.self, forKey: .type) : nil
+            captures = c.contains(.captures) ? try c.decode([CaptureView].self, forKey: .captures) : nil
+        }
     }
 
     private struct CaptureView: Decodable {
@@ -162,7 +192,9 @@ public struct Verifier: Sendable {
             }
             if let view = try? decoder.decode(BodyView.self, from: body) {
                 if view.seq != seq {
-                    state.problem(seq, "seq_mismatch", "the entry says it is #\(view.seq) but stands at #\(seq) (moved or renumbered)")
+                    state.problem(
+                        seq, "seq_mismatch",
+                        "the entry says it is #\(view.seq) but stands at #\(seq) (moved or renumbered)")
                 }
                 let expectedPrev = seq == 1 ? genesis : (previousHash ?? "")
                 if view.prev != expectedPrev {
@@ -170,17 +202,20 @@ public struct Verifier: Sendable {
                         seq, "prev_mismatch",
                         seq == 1
                             ? "entry 1 does not start this store's chain (another store's entry, or store_id edited)"
-                            : "the entry does not chain to the one before it (inserted, reordered, or its predecessor rewritten)")
+                            : "the entry does not chain to the one before it (inserted, reordered, or its predecessor rewritten)"
+                    )
                 }
                 if view.type == "attempt" { state.attempts += 1 }
                 for c in view.captures ?? [] {
                     state.references[c.digest, default: Reference(size: c.size, seqs: [])].seqs.append(seq)
                     if state.references[c.digest]!.size != c.size {
-                        state.problem(seq, "capture_altered", "capture \(c.digest.prefix(12))… is referenced with two sizes")
+                        state.problem(
+                            seq, "capture_altered", "capture \(c.digest.prefix(12))… is referenced with two sizes")
                     }
                 }
             } else {
-                state.problem(seq, "body_invalid", "the entry's bytes are not a valid entry (JSON object with seq and prev)")
+                state.problem(
+                    seq, "body_invalid", "the entry's bytes are not a valid entry (JSON object with seq and prev)")
             }
             previousHash = stored
             state.head = ChainHead(seq: seq, hash: stored)
@@ -190,9 +225,13 @@ public struct Verifier: Sendable {
         let last = state.head?.seq ?? 0
         if let recorded = state.headSeqMeta {
             if recorded > last {
-                state.problem(last + 1, "entries_truncated", "the store recorded \(recorded) entries; entries \(last + 1) to \(recorded) are missing")
+                state.problem(
+                    last + 1, "entries_truncated",
+                    "the store recorded \(recorded) entries; entries \(last + 1) to \(recorded) are missing")
             } else if recorded < last {
-                state.problem(recorded + 1, "head_mismatch", "entries after #\(recorded) were added outside temoin (the head counter says \(recorded))")
+                state.problem(
+                    recorded + 1, "head_mismatch",
+                    "entries after #\(recorded) were added outside temoin (the head counter says \(recorded))")
             }
         }
     }
@@ -233,7 +272,8 @@ public struct Verifier: Sendable {
     }
 
     private func checkCaptures(_ db: Database, _ state: inout State, progress: Progress?) throws {
-        let total = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(size), 0) FROM captures WHERE data IS NOT NULL") ?? 0
+        let total =
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(size), 0) FROM captures WHERE data IS NOT NULL") ?? 0
         var seen = Set<String>()
         var batch: [StoredCapture] = []
         var batchSize = 0
@@ -248,7 +288,9 @@ public struct Verifier: Sendable {
                 done += capture.size
                 if !p.2.ok[i] {
                     for seq in state.references[capture.digest]?.seqs ?? [] {
-                        state.problem(seq, "capture_altered", "capture \(capture.digest.prefix(12))… does not hash to its digest (bytes altered)")
+                        state.problem(
+                            seq, "capture_altered",
+                            "capture \(capture.digest.prefix(12))… does not hash to its digest (bytes altered)")
                     }
                 }
             }
@@ -276,18 +318,23 @@ public struct Verifier: Sendable {
             let size = (row["size"] as Int64?) ?? -1
             seen.insert(digest)
             guard let reference = state.references[digest] else {
-                state.problem(nil, "capture_unreferenced", "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)")
+                state.problem(
+                    nil, "capture_unreferenced",
+                    "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)")
                 continue
             }
             if size != reference.size {
                 for seq in reference.seqs {
-                    state.problem(seq, "capture_altered", "capture \(digest.prefix(12))… has size \(size), the entry says \(reference.size)")
+                    state.problem(
+                        seq, "capture_altered",
+                        "capture \(digest.prefix(12))… has size \(size), the entry says \(reference.size)")
                 }
                 continue
             }
             let value: DatabaseValue = row["data"]
             if value.isNull {
-                state.withheld.append(WithheldCapture(digest: digest, seqs: reference.seqs, withheldAt: row["withheld_at"]))
+                state.withheld.append(
+                    WithheldCapture(digest: digest, seqs: reference.seqs, withheldAt: row["withheld_at"]))
                 continue
             }
             let data = Self.bytes(value)
@@ -304,7 +351,8 @@ public struct Verifier: Sendable {
         if !batch.isEmpty { settle(launch(batch), &state) }
         for (digest, reference) in state.references where !seen.contains(digest) {
             for seq in reference.seqs {
-                state.problem(seq, "capture_missing", "capture \(digest.prefix(12))… is referenced but absent (deleted)")
+                state.problem(
+                    seq, "capture_missing", "capture \(digest.prefix(12))… is referenced but absent (deleted)")
             }
         }
     }

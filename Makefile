@@ -1,0 +1,43 @@
+# temoin: `make demo` shows it working, `make test` proves it. Both install what they need.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+BIN := .build/debug/temoin
+
+.PHONY: all deps build release test lint format demo bench install clean
+
+all: build
+
+deps:
+	@scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+# The tests drive the real binary too, so build everything first.
+test: deps lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: build
+	@scripts/demo.sh $(BIN)
+
+bench: release
+	@scripts/bench.sh .build/release/temoin
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/lib/temoin $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 .build/release/temoin $(DESTDIR)$(PREFIX)/lib/temoin/temoin
+	cp -R .build/release/temoin_TemoinKit.resources $(DESTDIR)$(PREFIX)/lib/temoin/
+	ln -sf ../lib/temoin/temoin $(DESTDIR)$(PREFIX)/bin/temoin
+
+clean:
+	rm -rf .build
