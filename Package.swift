@@ -41,6 +41,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Measurement driver for `make bench` (docs/BENCHMARKS.md); not installed.
+        .executableTarget(
+            name: "temoin-bench",
+            dependencies: ["TemoinKit"]
+        ),
         .testTarget(
             name: "TemoinKitTests",
             dependencies: ["TemoinKit"],
