@@ -42,7 +42,7 @@ import zlib
 VERIFIER = "verify_reference.py 1"
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-APPLICATION_ID = 1413828943  # 0x54454D4F, ASCII "TEMO"
+APPLICATION_ID = 1413827919  # 0x54454D4F, ASCII "TEMO"
 FORMAT_VERSION = 1  # the only PRAGMA user_version this verifier knows
 
 GENESIS_PREFIX = b"temoin.genesis.v1\x00"

@@ -190,7 +190,7 @@ public struct Verifier: Sendable {
             if stored != computed {
                 state.problem(seq, "hash_mismatch", "the stored hash does not match the entry's bytes (entry edited)")
             }
-            if let view = try? decoder.decode(BodyView.self, from: body) {
+            if Self.passesJSONRules(body), let view = try? decoder.decode(BodyView.self, from: body) {
                 if view.seq != seq {
                     state.problem(
                         seq, "seq_mismatch",
@@ -234,6 +234,46 @@ public struct Verifier: Sendable {
                     "entries after #\(recorded) were added outside temoin (the head counter says \(recorded))")
             }
         }
+    }
+
+    /// The rules of docs/FORMAT.md §6.4 that Foundation's decoder does not enforce by itself: no byte
+    /// order mark, and no escaped unpaired UTF-16 surrogate anywhere in the document.
+    static func passesJSONRules(_ body: Data) -> Bool {
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { return false }
+        let bytes = [UInt8](body)
+        var i = 0
+        var inString = false
+        var pendingHigh = false  // the previous escape was a high surrogate awaiting its low half
+        func hex4(_ at: Int) -> Int? {
+            guard at + 4 <= bytes.count, let v = Int(String(decoding: bytes[at..<at + 4], as: UTF8.self), radix: 16)
+            else { return nil }
+            return v
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if !inString {
+                if b == UInt8(ascii: "\"") { inString = true }
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: "\\"), i + 1 < bytes.count {
+                if bytes[i + 1] == UInt8(ascii: "u"), let v = hex4(i + 2) {
+                    let high = (0xD800...0xDBFF).contains(v)
+                    let low = (0xDC00...0xDFFF).contains(v)
+                    if pendingHigh != low { return false }  // a high not followed by a low, or a lone low
+                    pendingHigh = high
+                    i += 6
+                    continue
+                }
+                if pendingHigh { return false }
+                i += 2
+                continue
+            }
+            if pendingHigh { return false }
+            if b == UInt8(ascii: "\"") { inString = false }
+            i += 1
+        }
+        return !pendingHigh
     }
 
     static func text(_ value: DatabaseValue) -> String {

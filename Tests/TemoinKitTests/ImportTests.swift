@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+@testable import TemoinKit
+
+@Suite struct ImportTests {
+    static let creneau = "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/creneau/"
+
+    @Test func aSavedPageBecomesAnImportedAttemptWithItsURLAndDeclaredTime() throws {
+        let (_, store) = try makeStore()
+        let r = try Importer(store: store).importFile(Fixtures.page("rdv-creneau-aucun.html"), options: ImportOptions())
+        let body = try #require(r.entry?.body)
+        #expect(body.type == .attempt)
+        #expect(body.provenance == .imported)
+        #expect(body.url == Self.creneau)
+        #expect(body.source?.urlSource == "saved_from_comment")
+        #expect(body.timeBasis == .fileModificationTime)
+        #expect(body.observedAt == body.source?.fileModifiedAt)
+        #expect(body.outcome == .noSlot)
+        #expect(body.profile == "rdv-prefecture")
+        #expect(body.facts?.lastPublication?.at == "2026-11-18T09:00")
+        let page = try #require(body.captures?.first)
+        #expect(page.role == "page")
+        #expect(try store.captureBytes(digest: page.digest) == Fixtures.data("rdv-creneau-aucun.html"))
+    }
+
+    @Test func urlSourcesAreRecorded() throws {
+        let (_, store) = try makeStore()
+        let importer = try Importer(store: store)
+        let canonical = try importer.importFile(Fixtures.page("rdv-creneau-semaine.html"), options: ImportOptions())
+        #expect(canonical.entry?.body?.source?.urlSource == "canonical_link")
+        let mhtml = try importer.importFile(Fixtures.page("single-file.mhtml"), options: ImportOptions())
+        #expect(mhtml.entry?.body?.source?.urlSource == "mhtml_header")
+        #expect(mhtml.entry?.body?.url == Self.creneau)
+        #expect(mhtml.entry?.body?.outcome == .noSlot)
+        // The archive as saved is kept beside the HTML it contains.
+        #expect(mhtml.entry?.body?.captures?.map(\.role) == ["page", "saved_file"])
+    }
+
+    @Test func aPageWithoutURLAsksForOneAndAcceptsTheOption() throws {
+        let (_, store) = try makeStore()
+        let importer = try Importer(store: store)
+        let path = Fixtures.page("sans-url.html")
+        #expect(throws: TemoinError.noURL(path: path)) { try importer.importFile(path, options: ImportOptions()) }
+        let observed = try #require(TimeFormat.parse("2026-11-19T07:58"))
+        let r = try importer.importFile(path, options: ImportOptions(url: Self.creneau, observedAt: observed))
+        #expect(r.entry?.body?.source?.urlSource == "option")
+        #expect(r.entry?.body?.timeBasis == .declared)
+        #expect(r.entry?.body?.observedAt == "2026-11-19T06:58:00.000Z")
+        #expect(r.entry?.body?.outcome == .noSlot)
+    }
+
+    @Test func aCompleteSaveKeepsItsResourceFolder() throws {
+        let (_, store) = try makeStore()
+        let r = try Importer(store: store).importFile(
+            Fixtures.page("complete/Prendre un rendez-vous.html"), options: ImportOptions())
+        let captures = try #require(r.entry?.body?.captures)
+        #expect(captures.first?.role == "page")
+        #expect(
+            Set(captures.dropFirst().compactMap(\.name))
+                == [
+                    "Prendre un rendez-vous_files/logo.svg", "Prendre un rendez-vous_files/marianne.png",
+                    "Prendre un rendez-vous_files/style.css",
+                ])
+        #expect(captures.dropFirst().allSatisfy { $0.role == "resource" })
+    }
+
+    @Test func theSamePageAtTheSameTimeIsNotCountedTwice() throws {
+        let (_, store) = try makeStore()
+        let importer = try Importer(store: store)
+        let path = Fixtures.page("legacy-aucune-plage.html")
+        let first = try importer.importFile(path, options: ImportOptions())
+        let again = try importer.importFile(path, options: ImportOptions())
+        #expect(again.entry == nil)
+        #expect(again.duplicateOf == first.entry?.seq)
+        // The same page observed at another time is another attempt.
+        let later = try importer.importFile(
+            path, options: ImportOptions(observedAt: try #require(TimeFormat.parse("2026-11-21T14:05"))))
+        #expect(later.entry?.seq == 3)
+        #expect(try store.entries().count == 3)
+    }
+
+    @Test func refusedFilesSayWhyAndRecordNothing() throws {
+        let (dir, store) = try makeStore()
+        let importer = try Importer(store: store)
+        let cases: [(String, (TemoinError) -> Bool)] = [
+            (Fixtures.page("empty.html"), { if case .fileEmpty = $0 { true } else { false } }),
+            (Fixtures.page("binary.png"), { if case .notHTML(_, "PNG") = $0 { true } else { false } }),
+            (Fixtures.page("not-html.txt"), { if case .notHTML = $0 { true } else { false } }),
+            (dir.file("absent.html"), { if case .fileMissing = $0 { true } else { false } }),
+            (Fixtures.page("complete"), { if case .notHTML = $0 { true } else { false } }),
+        ]
+        for (path, check) in cases {
+            do {
+                _ = try importer.importFile(path, options: ImportOptions())
+                Issue.record("\(path) was accepted")
+            } catch let error as TemoinError {
+                #expect(check(error), "\(path): \(error)")
+                #expect(error.exitCode == 4)
+                #expect(error.description.contains(path))
+            }
+        }
+        #expect(try store.entries().count == 1)
+    }
+
+    @Test func filesOverTheSizeCapAreRefused() throws {
+        let (_, store) = try makeStore()
+        let path = Fixtures.page("rdv-creneau-aucun.html")
+        #expect(throws: TemoinError.self) {
+            try Importer(store: store).importFile(path, options: ImportOptions(maxSize: 1000))
+        }
+        let size = try Fixtures.data("rdv-creneau-aucun.html").count
+        #expect(try Importer(store: store).importFile(path, options: ImportOptions(maxSize: Int64(size))).entry != nil)
+    }
+
+    @Test func aFutureDateIsRefused() throws {
+        let (_, store) = try makeStore()
+        let tomorrow = Date().addingTimeInterval(86_400)
+        let error = #expect(throws: TemoinError.self) {
+            try Importer(store: store).importFile(
+                Fixtures.page("rdv-creneau-aucun.html"), options: ImportOptions(observedAt: tomorrow))
+        }
+        guard case .dateInFuture = error else {
+            Issue.record("expected dateInFuture, got \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test func directoriesExpandToTheirSavedPages() {
+        let expanded = Importer.expand([Fixtures.page("complete")])
+        #expect(expanded.map { ($0 as NSString).lastPathComponent } == ["Prendre un rendez-vous.html"])
+    }
+
+    @Test func savedFromCommentsAreReadExactly() {
+        let page = Data(
+            "<!-- saved from url=(0054)https://www.val-de-marne.gouv.fr/booking/create/4963/1 -->\n<html><p>x</p></html>"
+                .utf8)
+        #expect(SavedPage.embeddedURL(page)?.0 == "https://www.val-de-marne.gouv.fr/booking/create/4963/1")
+        let local = Data("<!-- saved from url=(0014)about:internet -->\n<html><p>x</p></html>".utf8)
+        #expect(SavedPage.embeddedURL(local) == nil)
+    }
+}
