@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import TemoinKit
+
+@Suite struct LocalizationTests {
+    /// Keys used in the sources: `tr("key"...)` literally, or `"prefix.\(...)"` families.
+    static func keysUsedInSources() throws -> (literal: Set<String>, families: Set<String>) {
+        var literal = Set<String>()
+        var families = Set<String>()
+        let sources = repositoryRoot.appendingPathComponent("Sources")
+        let walker = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let literalRe = try NSRegularExpression(pattern: #"tr\("([a-z_]+\.[a-z_.]+)""#)
+        let familyRe = try NSRegularExpression(pattern: #"tr\("([a-z_]+\.)\\\("#)
+        for case let url as URL in walker where url.pathExtension == "swift" {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let range = NSRange(text.startIndex..., in: text)
+            for m in literalRe.matches(in: text, range: range) {
+                literal.insert(String(text[Range(m.range(at: 1), in: text)!]))
+            }
+            for m in familyRe.matches(in: text, range: range) {
+                families.insert(String(text[Range(m.range(at: 1), in: text)!]))
+            }
+        }
+        return (literal, families)
+    }
+
+    @Test func everyMessageExistsInEnglishAndFrenchWithTheSamePlaceholders() throws {
+        let catalogue = Messages.shared.catalogue
+        #expect(catalogue.count > 50)
+        let placeholder = try NSRegularExpression(pattern: #"\{[a-z_]+\}"#)
+        func names(_ s: String) -> Set<String> {
+            Set(
+                placeholder.matches(in: s, range: NSRange(s.startIndex..., in: s)).map {
+                    String(s[Range($0.range, in: s)!])
+                })
+        }
+        for (key, entry) in catalogue {
+            let en = try #require(entry["en"], "\(key) has no English")
+            let fr = try #require(entry["fr"], "\(key) has no French")
+            #expect(!en.isEmpty && !fr.isEmpty, "\(key)")
+            #expect(names(en) == names(fr), "\(key): placeholders differ")
+        }
+    }
+
+    @Test func everyKeyTheCodeUsesIsInTheCatalogue() throws {
+        let (literal, families) = try Self.keysUsedInSources()
+        #expect(literal.count > 40)
+        let catalogue = Messages.shared.catalogue
+        for key in literal { #expect(catalogue[key] != nil, "missing translation: \(key)") }
+        // Families are filled from enums: every value must have its message.
+        let expected: [String: [String]] = [
+            "outcome.": Outcome.allCases.map(\.rawValue), "provenance.": Provenance.allCases.map(\.rawValue),
+            "type.": ["attempt", "case_opened", "case_amended"],
+            "time_basis.": ["witnessed", "declared", "file_mtime"],
+            "url_source.": ["option", "saved_from_comment", "canonical_link", "og_url", "mhtml_header"],
+        ]
+        for family in families where expected[family] != nil {
+            for value in expected[family]! {
+                #expect(catalogue[family + value] != nil, "missing translation: \(family)\(value)")
+            }
+        }
+        for error in [
+            TemoinError.storeMissing(path: "p"), .invalidDate(value: "x"), .notHTML(path: "p", looksLike: "PNG"),
+        ] {
+            #expect(Messages.shared.text("error.store_missing", ["path": "p"], language: .fr).contains("registre"))
+            #expect(!error.description.contains("error."))
+        }
+    }
+
+    @Test func theLanguageComesFromTheEnvironment() {
+        #expect(Language.fromEnvironment(["LANG": "fr_FR.UTF-8"]) == .fr)
+        #expect(Language.fromEnvironment(["LC_ALL": "en_GB.UTF-8", "LANG": "fr_FR.UTF-8"]) == .en)
+        #expect(Language.fromEnvironment(["LANG": "C.UTF-8"]) == .en)
+        #expect(Language.fromEnvironment([:]) == .en)
+    }
+}
