@@ -139,15 +139,76 @@ import Testing
         #expect(en.stderr.contains("No store"))
     }
 
-    @Test func aReadOnlyStoreIsRefusedWithoutLosingAnything() throws {
-        guard getuid() != 0 else { return }  // root writes through permissions; covered by the disk-full test in issue 8
-        let dir = TempDir()
-        let store = try initStore(dir)
-        chmod(store, 0o400)
-        let r = try temoin(["import", Fixtures.page("legacy-aucune-plage.html")], store: store)
-        #expect(r.status == 3 || r.status == 2)
-        chmod(store, 0o600)
+    /// A small tmpfs of our own, so read-only media and full disks are real, not simulated.
+    /// Needs the right to mount (root in CI and here); elsewhere the permission variant runs.
+    final class SmallDisk {
+        let path: String
+        let mounted: Bool
+
+        init(sizeKB: Int) {
+            path = TempDir().file("disk")
+            try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            mounted = (try? run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(sizeKB)k", "none", path]).status) == 0
+        }
+
+        func remount(readOnly: Bool) throws {
+            #expect(try run("/bin/mount", ["-o", readOnly ? "remount,ro" : "remount,rw", path]).status == 0)
+        }
+
+        deinit { if mounted { _ = try? run("/bin/umount", [path]) } }
+    }
+
+    @Test func aReadOnlyStoreRefusesWritesButStillReadsAndVerifies() throws {
+        let disk = SmallDisk(sizeKB: 4096)
+        let store = disk.path + "/temoin.sqlite"
+        #expect(try temoin(Self.initArguments, store: store).status == 0)
+        #expect(try temoin(["import", Fixtures.page("rdv-creneau-aucun.html")], store: store).status == 0)
+        if disk.mounted {
+            try disk.remount(readOnly: true)
+        } else {
+            chmod(disk.path, 0o500)
+            chmod(store, 0o400)
+        }
+        let refused = try temoin(["import", Fixtures.page("legacy-aucune-plage.html")], store: store)
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("Nothing was recorded"))
+        // A write-protected stick can still be read, logged and verified by both verifiers.
+        let log = try temoin(["log", "--json"], store: store)
+        #expect(log.status == 0, "\(log.stderr)")
+        #expect((try JSONSerialization.jsonObject(with: log.stdoutData) as? [Any])?.count == 2)
         #expect(try temoin(["verify"], store: store).status == 0)
+        #expect(try referenceVerify(store).0 == 0)
+        if disk.mounted {
+            try disk.remount(readOnly: false)
+        } else {
+            chmod(disk.path, 0o700)
+            chmod(store, 0o600)
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "mounting a small tmpfs needs root")) func aFullDiskLosesNothingAlreadyRecorded()
+        throws
+    {
+        let disk = SmallDisk(sizeKB: 1024)
+        try #require(disk.mounted)
+        let store = disk.path + "/temoin.sqlite"
+        #expect(try temoin(Self.initArguments, store: store).status == 0)
+        #expect(try temoin(["import", Fixtures.page("rdv-creneau-aucun.html")], store: store).status == 0)
+        // Fill the disk, then try to record more.
+        let filler = disk.path + "/filler"
+        FileManager.default.createFile(atPath: filler, contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: filler))
+        let block = Data(repeating: 0x5A, count: 16 * 1024)
+        while (try? handle.write(contentsOf: block)) != nil {}
+        try? handle.close()
+        let full = try temoin(["import", Fixtures.page("legacy-aucune-plage.html")], store: store)
+        #expect(full.status == 3, "\(full.stderr)")
+        #expect(full.stderr.contains("full"))
+        try FileManager.default.removeItem(atPath: filler)
+        #expect(try temoin(["verify"], store: store).status == 0)
+        #expect(try Store.open(at: store, readOnly: true).entries().count == 2)
+        // And recording works again once there is room.
+        #expect(try temoin(["import", Fixtures.page("legacy-aucune-plage.html")], store: store).status == 0)
     }
 
     @Test func concurrentWritersNeverForkTheChain() throws {

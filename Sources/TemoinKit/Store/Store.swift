@@ -124,19 +124,14 @@ public final class Store: Sendable {
         } catch {
             // A store that failed half-way would only confuse: remove it with its journal files.
             for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
-            throw Store.map(error, path: path)
+            throw Store.map(error, path: path, writing: true)
         }
     }
 
     /// Opens an existing store. Refuses what is not a temoin store or was written by a newer schema.
     public static func open(at path: String, readOnly: Bool = false) throws -> Store {
         try checkHeader(path)
-        let queue: DatabaseQueue
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly))
-        } catch {
-            throw Store.map(error, path: path, opening: true)
-        }
+        let queue = try openQueue(path: path, readOnly: readOnly)
         do {
             let (appID, version) = try queue.read { db in
                 (
@@ -161,8 +156,48 @@ public final class Store: Sendable {
             }
             return Store(path: path, db: queue, readOnly: readOnly, storeID: storeID)
         } catch {
-            throw Store.map(error, path: path, opening: true)
+            throw Store.map(error, path: path, writing: !readOnly, opening: true)
         }
+    }
+
+    /// Opens the SQLite connection. A reader on read-only media (a write-protected USB stick, a copy
+    /// on a CD) cannot create the WAL index SQLite wants, so when no `-wal` file holds pending
+    /// changes it reopens the file as immutable, which needs none.
+    static func openQueue(path: String, readOnly: Bool) throws -> DatabaseQueue {
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly))
+            if readOnly { _ = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } }
+            return queue
+        } catch let error as DatabaseError
+            where readOnly
+            && [.SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_READONLY].contains(error.resultCode.primaryResultCode)
+            && !FileManager.default.fileExists(atPath: path + "-wal")
+        {
+            do {
+                let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readOnly: true))
+                _ = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
+                return queue
+            } catch {
+                throw Store.map(error, path: path, writing: false, opening: true)
+            }
+        } catch {
+            throw Store.map(error, path: path, writing: !readOnly, opening: true)
+        }
+    }
+
+    /// `file:` URI of `path` with `immutable=1` (SQLite's URI syntax: `%`, `?` and `#` escaped).
+    static func immutableURI(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var escaped = ""
+        for ch in absolute.unicodeScalars {
+            switch ch {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.unicodeScalars.append(ch)
+            }
+        }
+        return "file:\(escaped)?mode=ro&immutable=1"
     }
 
     /// Distinguishes "no file", "not SQLite" and "truncated" before SQLite gives a vaguer answer.
@@ -184,21 +219,18 @@ public final class Store: Sendable {
         if header.count < 100 { throw TemoinError.storeUnreadable(path: path, detail: tr("detail.truncated")) }
     }
 
-    /// Turns SQLite's errors into ones a person can act on.
-    static func map(_ error: Error, path: String, opening: Bool = false) -> Error {
+    /// Turns SQLite's errors into ones a person can act on. `writing`: the operation was meant to
+    /// write, so a refusal of the medium means "cannot write" (exit 3), not "cannot read" (exit 2).
+    static func map(_ error: Error, path: String, writing: Bool, opening: Bool = false) -> Error {
         if error is TemoinError { return error }
         guard let dbError = error as? DatabaseError else { return error }
         let detail = dbError.message ?? "\(dbError.resultCode)"
         switch dbError.resultCode.primaryResultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return TemoinError.storeBusy(path: path)
-        case .SQLITE_READONLY, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_PERM:
-            return opening && dbError.resultCode.primaryResultCode == .SQLITE_CANTOPEN
-                ? TemoinError.storeUnreadable(path: path, detail: detail)
-                : TemoinError.storeNotWritable(path: path, detail: detail)
-        case .SQLITE_IOERR:
-            return opening
-                ? TemoinError.storeUnreadable(path: path, detail: detail)
-                : TemoinError.storeNotWritable(path: path, detail: detail)
+        case .SQLITE_READONLY, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_IOERR:
+            return writing
+                ? TemoinError.storeNotWritable(path: path, detail: detail)
+                : TemoinError.storeUnreadable(path: path, detail: detail)
         case .SQLITE_NOTADB: return TemoinError.notAStore(path: path, detail: tr("detail.not_sqlite"))
         case .SQLITE_CORRUPT: return TemoinError.storeUnreadable(path: path, detail: detail)
         case .SQLITE_ERROR where opening:
@@ -245,7 +277,7 @@ public final class Store: Sendable {
                 return result!
             }
         } catch {
-            throw Store.map(error, path: path)
+            throw Store.map(error, path: path, writing: true)
         }
     }
 
@@ -263,7 +295,7 @@ public final class Store: Sendable {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try db.read(body) } catch { throw Store.map(error, path: path) }
+        do { return try db.read(body) } catch { throw Store.map(error, path: path, writing: false) }
     }
 
     /// Entries in chain order, optionally limited to a seq range.
@@ -327,7 +359,7 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             }
         } catch {
-            throw Store.map(error, path: path)
+            throw Store.map(error, path: path, writing: true)
         }
     }
 

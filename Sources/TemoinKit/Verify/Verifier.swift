@@ -20,13 +20,7 @@ public struct Verifier: Sendable {
     /// Verifies the store at `path`. Throws only when the file cannot be read as a temoin store at all.
     public func verify(path: String, progress: Progress? = nil) throws -> VerificationReport {
         try Store.checkHeader(path)
-        var config = Configuration()
-        config.readonly = true
-        config.busyMode = .timeout(30)
-        let queue: DatabaseQueue
-        do { queue = try DatabaseQueue(path: path, configuration: config) } catch {
-            throw Store.map(error, path: path, opening: true)
-        }
+        let queue = try Store.openQueue(path: path, readOnly: true)
         var state = State()
         do {
             try queue.read { db in
@@ -57,7 +51,7 @@ public struct Verifier: Sendable {
         } catch let error as TemoinError {
             throw error
         } catch {
-            throw Store.map(error, path: path, opening: true)
+            throw Store.map(error, path: path, writing: false, opening: true)
         }
         state.problems.sort { ($0.seq ?? .max, $0.code) < ($1.seq ?? .max, $1.code) }
         let withheld = state.withheld.sorted { $0.digest < $1.digest }
