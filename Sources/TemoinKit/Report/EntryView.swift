@@ -68,12 +68,12 @@ public struct EntryView: Codable, Sendable {
             let outcomeText = tr("outcome.\(outcome ?? "?")")
             let msg = (message ?? "").prefix(70)
             return
-                "\(seqText)  \(when)  \(provenanceText.rightPadded(to: 10))  \(outcomeText.rightPadded(to: 18))  \(msg)"
+                "\(seqText)  \(when.rightPadded(to: 24))  \(provenanceText.rightPadded(to: 10))  \(outcomeText.rightPadded(to: 18))  \(msg)"
         case EntryType.caseOpened.rawValue:
-            return "\(seqText)  \(parisRecorded)  \(tr("log.case_opened", ["applicant": caseFields?.applicant ?? ""]))"
+            return "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_opened", ["applicant": caseFields?.applicant ?? ""]))"
         case EntryType.caseAmended.rawValue:
             return
-                "\(seqText)  \(parisRecorded)  \(tr("log.case_amended", ["field": amendment?.field ?? "", "new": amendment?.new ?? ""]))"
+                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_amended", ["field": amendment?.field ?? "", "new": amendment?.new ?? ""]))"
         default:
             return "\(seqText)  \(tr("log.unreadable"))"
         }

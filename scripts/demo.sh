@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make demo`: the applicant's, the lawyer's and the volunteer's jobs on sample pages we wrote,
+# in a store in a temporary folder. Nothing leaves this machine.
+set -euo pipefail
+BIN=${1:-.build/debug/temoin}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PAGES="$ROOT/Tests/TemoinKitTests/Fixtures/pages"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/temoin-demo.XXXXXX")
+export TEMOIN_STORE="$WORK/temoin.sqlite"
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "1. The applicant records the case (temoin init)"
+"$BIN" init --applicant "Amina Diallo" \
+    --prefecture "Préfecture du Val-de-Marne (Créteil)" \
+    --procedure "Admission exceptionnelle au séjour" \
+    --booking-url "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/" \
+    --facts "Récépissé expiré le 1er octobre 2026 ; CDI suspendu faute de titre ; deux enfants scolarisés à Créteil."
+
+say "2. ... and imports the pages saved from the browser over several weeks (temoin import)"
+# Times are declared (--observed-at, Paris time), spread over days, weeks and hours of the day.
+"$BIN" import "$PAGES/legacy-aucune-plage.html"         --observed-at 2026-10-06T08:31
+"$BIN" import "$PAGES/legacy-aucune-plage-latin1.html"  --observed-at 2026-10-09T13:05
+"$BIN" import "$PAGES/legacy-motifs-val-de-marne.html"  --observed-at 2026-10-14T17:48
+"$BIN" import "$PAGES/surcharge-502.html"               --observed-at 2026-10-20T09:02
+"$BIN" import "$PAGES/rdv-cgu-captcha.html"             --observed-at 2026-10-27T07:59
+"$BIN" import "$PAGES/rdv-creneau-semaine.html"         --observed-at 2026-11-03T12:15
+# This page does not record its address: the person gives it.
+"$BIN" import "$PAGES/sans-url.html"                    --observed-at 2026-11-07T19:30 \
+    --url https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/creneau/
+"$BIN" import "$PAGES/rdv-creneau-aucun.html"           --observed-at 2026-11-12T09:01
+"$BIN" import "$PAGES/single-file.mhtml"                --observed-at 2026-11-18T09:00
+"$BIN" import "$PAGES/complete/Prendre un rendez-vous.html" --observed-at 2026-11-20T21:40
+
+say "3. Anyone reviews the log (temoin log) and one entry in full (temoin show 3)"
+"$BIN" log
+"$BIN" show 3
+
+say "4. A volunteer verifies the chain with temoin ..."
+"$BIN" verify
+say "   ... and with the independent reference verifier (Python standard library only)"
+python3 "$ROOT/docs/verify_reference.py" "$TEMOIN_STORE"
+
+say "5. What tampering looks like: a copy where one outcome was edited with sqlite3"
+cp "$TEMOIN_STORE" "$WORK/altered.sqlite"
+python3 - "$WORK/altered.sqlite" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), 'no_slot', 'site_error') AS BLOB) WHERE seq = 4")
+con.commit()
+PY
+set +e
+"$BIN" verify "$WORK/altered.sqlite"
+echo "(exit code $?: 1 means tampering found)"
+set -e
+
+say "Done. The store is $TEMOIN_STORE"
+echo "Try: TEMOIN_STORE=$TEMOIN_STORE $BIN log --json"
