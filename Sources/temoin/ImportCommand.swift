@@ -31,6 +31,11 @@ struct ImportCommand: ParsableCommand {
     var observedAt: String?
     @Option(name: .customLong("max-size"), help: "Largest file accepted (default 20MB).") var maxSize: String = "20MB"
     @Option(help: "A note kept with the entry.") var note: String?
+    @Option(
+        name: .customLong("profile-file"),
+        help: ArgumentHelp(
+            "Outcome rules to use instead of the case's profile (docs/PROFILES.md).", valueName: "file.json"))
+    var profileFile: String?
 
     func validate() throws {
         if files.isEmpty { throw ValidationError(tr("import.no_files")) }
@@ -51,8 +56,9 @@ struct ImportCommand: ParsableCommand {
         try guarded {
             let store = try Store.open(at: storeOptions.path)
             let importer = try Importer(store: store)
-            let options = ImportOptions(
+            var options = ImportOptions(
                 url: url, observedAt: try observedAt.map(parseDate), maxSize: ByteCount.parse(maxSize)!, note: note)
+            if let profileFile { options.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
             struct Line: Encodable {
                 let file: String
                 let status: String

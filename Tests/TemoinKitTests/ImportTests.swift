@@ -140,3 +140,40 @@ import Testing
         #expect(SavedPage.embeddedURL(local) == nil)
     }
 }
+
+@Suite struct ProfileFileTests {
+    @Test func aCustomRuleFileDecidesTheOutcome() throws {
+        let dir = TempDir()
+        let rules = dir.write(
+            "essonne.json",
+            #"{"id":"essonne-2026","name":"Essonne","url_patterns":[],"rules":[{"id":"no-slot","outcome":"no_slot","text":["Bonjour les créneaux sont épuisés"]}]}"#
+        )
+        let page = dir.write(
+            "page.html", "<html><body><p>BONJOUR les  créneaux sont épuisés.</p></body></html>")
+        let (_, store) = try makeStore()
+        var options = ImportOptions(url: "https://www.essonne.gouv.fr/rdv/")
+        options.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: rules))
+        let r = try Importer(store: store).importFile(page, options: options)
+        #expect(r.entry?.body?.rule == "essonne-2026/no-slot")
+        #expect(r.entry?.body?.outcome == .noSlot)
+        #expect(r.entry?.body?.profile == "essonne-2026")
+        // The same page under the built-in generic rules is not recognised.
+        let plain = try Importer(store: store).importFile(
+            page, options: ImportOptions(url: "https://www.essonne.gouv.fr/rdv/", observedAt: Date()))
+        #expect(plain.entry?.body?.outcome == .unexpected)
+    }
+
+    @Test func anInvalidRuleFileIsRefusedThroughTheCLI() throws {
+        let dir = TempDir()
+        let rules = dir.write(
+            "bad.json",
+            #"{"id":"x","name":"x","url_patterns":[],"rules":[{"id":"r","outcome":"no_slot","xpath":"//p["}]}"#)
+        let store = dir.file("t.sqlite")
+        #expect(try temoin(CLITests.initArguments, store: store).status == 0)
+        let r = try temoin(
+            ["import", "--profile-file", rules, Fixtures.page("legacy-aucune-plage.html")], store: store)
+        #expect(r.status == 4)
+        #expect(r.stderr.contains("PROFILES.md") && r.stderr.contains("rule r"))
+        #expect(try Store.open(at: store, readOnly: true).entries().count == 1)
+    }
+}

@@ -5,6 +5,8 @@ public struct ImportOptions: Sendable {
     public var observedAt: Date?
     public var maxSize: Int64
     public var note: String?
+    /// Rules to use instead of the case's profile (`--profile-file`).
+    public var ruleSet: RuleSet?
 
     public static let defaultMaxSize: Int64 = 20_000_000
 
@@ -79,7 +81,7 @@ public struct Importer {
             basis = .fileModificationTime
         }
 
-        let ruleSet = try RuleSet.named(caseRecord.fields.profile, url: url)
+        let ruleSet = try options.ruleSet ?? RuleSet.named(caseRecord.fields.profile, url: url)
         let analysis = PageAnalyzer(ruleSet: ruleSet).analyze(page.html, url: url)
         let fileName = (path as NSString).lastPathComponent
 

@@ -70,7 +70,8 @@ public struct EntryView: Codable, Sendable {
             return
                 "\(seqText)  \(when.rightPadded(to: 24))  \(provenanceText.rightPadded(to: 10))  \(outcomeText.rightPadded(to: 18))  \(msg)"
         case EntryType.caseOpened.rawValue:
-            return "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_opened", ["applicant": caseFields?.applicant ?? ""]))"
+            return
+                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_opened", ["applicant": caseFields?.applicant ?? ""]))"
         case EntryType.caseAmended.rawValue:
             return
                 "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_amended", ["field": amendment?.field ?? "", "new": amendment?.new ?? ""]))"
