@@ -12,6 +12,7 @@ struct LogCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     @Flag(help: "Only attempts (leave out case entries).") var attemptsOnly = false
+    @Flag(help: "One line per entry (leave out UTC time, URL, digests).") var short = false
 
     func run() throws {
         try guarded {
@@ -23,7 +24,10 @@ struct LogCommand: ParsableCommand {
                 return
             }
             print(tr("log.header"))
-            for v in views { print(v.logLine) }
+            for v in views {
+                print(v.logLine)
+                if !short, let detail = v.logDetailLine { print(detail) }
+            }
             if let head = try store.head() { print(tr("common.head", ["head": head.display])) }
         }
     }

@@ -52,6 +52,12 @@ import Testing
                 || (entries[2]["observed_at_paris"] as? String)?.hasSuffix("CEST") == true)
         let text = try temoin(["log"], store: store)
         #expect(text.stdout.contains("imported") && text.stdout.contains("no slot"))
+        // Each attempt also shows its UTC time, URL, page digest and entry hash.
+        let firstHash = try #require(entries[1]["hash"] as? String)
+        #expect(text.stdout.contains("entry \(firstHash.prefix(16))"))
+        #expect(text.stdout.contains("https://www.essonne.gouv.fr/booking/create/14056/1"))
+        #expect(text.stdout.contains(try #require(entries[1]["observed_at"] as? String)))
+        #expect(try temoin(["log", "--short"], store: store).stdout.components(separatedBy: "\n").count == 6)
         let show = try temoin(["show", "2"], store: store)
         #expect(
             show.stdout.contains(

@@ -58,6 +58,15 @@ public struct EntryView: Codable, Sendable {
         body = includeBody ? String(decoding: entry.bodyBytes, as: UTF8.self) : nil
     }
 
+    /// The second line of `temoin log` for an attempt: UTC time, URL, page digest and entry hash,
+    /// shortened to 16 hex digits (`show` and `--json` give them whole).
+    public var logDetailLine: String? {
+        guard type == EntryType.attempt.rawValue else { return nil }
+        let page = captures.first.map { "sha256:\($0.digest.prefix(16))" } ?? "-"
+        return
+            "       \(observedAt ?? "?")  \(url ?? "-")  \(tr("log.page")) \(page)  \(tr("log.entry")) \(hash.prefix(16))"
+    }
+
     /// One line of `temoin log`.
     public var logLine: String {
         let seqText = String(seq).leftPadded(to: 5)
