@@ -3,7 +3,7 @@
 # Debian/Ubuntu: apt-get (as root, or through sudo). macOS: prints the Homebrew command.
 set -euo pipefail
 
-DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev tzdata sqlite3 python3 openssl)
+DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev libcurl4-openssl-dev tzdata sqlite3 python3 openssl wget)
 
 if [ "$(uname -s)" = "Darwin" ]; then
     missing=()

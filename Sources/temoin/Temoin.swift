@@ -2,7 +2,7 @@ import ArgumentParser
 import TemoinKit
 
 @main
-struct TemoinCLI: ParsableCommand {
+struct TemoinCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "temoin",
         abstract: "Record failed attempts to book a prefecture appointment as evidence a court will accept.",
@@ -30,8 +30,9 @@ struct TemoinCLI: ParsableCommand {
             """,
         version: Temoin.version,
         subcommands: [
-            InitCommand.self, CaseCommand.self, ImportCommand.self, LogCommand.self, ShowCommand.self,
-            VerifyCommand.self, WithholdCommand.self,
+            InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
+            ImportCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self, WithholdCommand.self,
+            ProfilesCommand.self, SimulateCommand.self,
         ]
     )
 }

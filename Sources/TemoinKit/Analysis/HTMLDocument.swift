@@ -102,6 +102,43 @@ final class HTMLDocument {
         }
     }
 
+    /// An element selected by XPath: its name, attributes and text.
+    struct Element {
+        var name: String
+        var attributes: [String: String]
+        var text: String
+    }
+
+    /// The elements an XPath expression selects, in document order (at most `limit`).
+    func elements(_ expression: String, limit: Int = 500) -> [Element] {
+        Self.silenceErrors()
+        guard let context = xmlXPathNewContext(doc) else { return [] }
+        defer { xmlXPathFreeContext(context) }
+        guard let object = xmlXPathEvalExpression(expression, context) else { return [] }
+        defer { xmlXPathFreeObject(object) }
+        guard object.pointee.type == XPATH_NODESET, let set = object.pointee.nodesetval, let nodes = set.pointee.nodeTab
+        else { return [] }
+        var out: [Element] = []
+        for i in 0..<min(Int(set.pointee.nodeNr), limit) {
+            guard let node = nodes[i], node.pointee.type == XML_ELEMENT_NODE else { continue }
+            var attributes: [String: String] = [:]
+            var attribute = node.pointee.properties
+            while let a = attribute {
+                if let name = a.pointee.name {
+                    let value = xmlNodeGetContent(UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self))
+                    attributes[String(cString: name).lowercased()] = value.map { String(cString: $0) } ?? ""
+                    if let value { temoin_xml_free(value) }
+                }
+                attribute = a.pointee.next
+            }
+            out.append(
+                Element(
+                    name: node.pointee.name.map { String(cString: $0).lowercased() } ?? "", attributes: attributes,
+                    text: Self.collapsedText(of: node)))
+        }
+        return out
+    }
+
     /// The string value of an XPath expression (e.g. `string(//link[@rel='canonical']/@href)`).
     func string(_ expression: String) -> String? {
         let r = evaluate(expression)

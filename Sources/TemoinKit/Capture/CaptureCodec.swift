@@ -49,7 +49,7 @@ final class DeflateCompressor {
 
 /// Owns one libdeflate decompressor.
 final class DeflateDecompressor {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
 
     init?() {
         guard let h = libdeflate_alloc_decompressor() else { return nil }
@@ -97,5 +97,40 @@ public enum CaptureCodec {
         default:
             return nil
         }
+    }
+}
+
+extension CaptureCodec {
+    /// Decodes a `Content-Encoding: gzip` or `deflate` body for analysis (the capture keeps the bytes as
+    /// received). Nil when the stream is damaged or inflates beyond `limit`.
+    public static func contentDecode(_ body: Data, encoding: String, limit: Int) -> Data? {
+        guard let d = DeflateDecompressor() else { return nil }
+        var capacity = max(4096, body.count * 4)
+        while capacity <= limit * 2 {
+            let size = min(capacity, limit)
+            if let out = d.stream(body, gzip: encoding.lowercased().contains("gzip"), capacity: size) { return out }
+            if size == limit { return nil }
+            capacity *= 4
+        }
+        return nil
+    }
+}
+
+extension DeflateDecompressor {
+    /// Inflates a gzip or zlib stream of unknown size into at most `capacity` bytes; nil if it needs more
+    /// room or is damaged.
+    func stream(_ data: Data, gzip: Bool, capacity: Int) -> Data? {
+        var out = Data(count: capacity)
+        var actual = 0
+        let result = data.withUnsafeBytes { src in
+            out.withUnsafeMutableBytes { dst in
+                gzip
+                    ? libdeflate_gzip_decompress(handle, src.baseAddress, src.count, dst.baseAddress, capacity, &actual)
+                    : libdeflate_zlib_decompress(handle, src.baseAddress, src.count, dst.baseAddress, capacity, &actual)
+            }
+        }
+        guard result == LIBDEFLATE_SUCCESS else { return nil }
+        out.count = actual
+        return out
     }
 }

@@ -197,6 +197,11 @@ public struct EntryBody: Codable, Sendable, Equatable {
     public var captures: [CaptureRef]?
     public var source: ImportSource?
     public var note: String?
+    /// Live attempts: every HTTP exchange, in order, and the circumstances.
+    public var exchanges: [HTTPExchange]?
+    public var environment: EnvironmentFacts?
+    /// The steps of the profile that were walked (`get`, `submit`...), for the method section.
+    public var steps: [String]?
 
     // Case entries.
     public var caseFields: CaseFields?
@@ -211,7 +216,7 @@ public struct EntryBody: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case v, seq, prev, type, tool, provenance, url, outcome, rule, message, title, profile, facts, captures,
-            source, note, amendment
+            source, note, amendment, exchanges, environment, steps
         case recordedAt = "recorded_at"
         case observedAt = "observed_at"
         case timeBasis = "time_basis"

@@ -32,9 +32,11 @@ public struct RuleSet: Codable, Sendable, Equatable {
     /// A URL containing one of these belongs to this booking system.
     public var urlPatterns: [String]
     public var rules: [OutcomeRule]
+    /// How `temoin attempt` walks the site; absent: one GET of the booking URL.
+    public var steps: [ProfileStep]?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, description, rules
+        case id, name, description, rules, steps
         case urlPatterns = "url_patterns"
     }
 
@@ -68,6 +70,16 @@ public struct RuleSet: Codable, Sendable, Equatable {
         let set: RuleSet
         do { set = try JSONDecoder().decode(RuleSet.self, from: data) } catch {
             throw TemoinError.invalidRuleFile(path: url.path, detail: "\(error)")
+        }
+        for (i, step) in (set.steps ?? []).enumerated() {
+            let missing =
+                (step.action == .submit && step.form == nil) || (step.action == .follow && step.link == nil)
+            if missing {
+                throw TemoinError.invalidRuleFile(path: url.path, detail: "step \(i + 1) lacks its form or link")
+            }
+            for x in [step.form, step.link].compactMap({ $0 }) where !HTMLDocument.isValidXPath(x) {
+                throw TemoinError.invalidRuleFile(path: url.path, detail: "step \(i + 1): invalid XPath \(x)")
+            }
         }
         for rule in set.rules {
             if rule.text == nil && rule.xpath == nil && rule.status == nil {

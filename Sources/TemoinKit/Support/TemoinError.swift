@@ -24,6 +24,11 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case unknownProfile(name: String)
     case invalidRuleFile(path: String, detail: String)
     case noSuchCapture(digest: String)
+    case networkUnavailable(detail: String)
+    case intervalTooShort(seconds: Int)
+    case invalidJitter(seconds: Int)
+    case invalidDuration(value: String)
+    case interrupted
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -35,6 +40,9 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .emptyValue, .noSuchEntry,
             .unknownProfile, .noSuchCapture:
             return 64
+        case .networkUnavailable: return 5
+        case .intervalTooShort, .invalidJitter, .invalidDuration: return 64
+        case .interrupted: return 130
         }
     }
 
@@ -77,6 +85,12 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidRuleFile(let path, let detail):
             return tr("error.invalid_rule_file", ["path": path, "detail": detail])
         case .noSuchCapture(let digest): return tr("error.no_such_capture", ["digest": digest])
+        case .networkUnavailable(let detail): return tr("error.network_unavailable", ["detail": detail])
+        case .interrupted: return tr("error.interrupted")
+        case .intervalTooShort(let seconds):
+            return tr("error.interval_too_short", ["value": "\(seconds / 60) min \(seconds % 60) s"])
+        case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
+        case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
         }
     }
 }

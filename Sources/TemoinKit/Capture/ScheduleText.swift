@@ -1,0 +1,51 @@
+import Foundation
+
+/// Ready-to-paste schedules for a machine that stays on. Nothing is installed by temoin itself.
+public enum ScheduleText {
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// A crontab line: every N minutes (or hours), starting at a minute chosen from the store path so
+    /// that many users of the tool do not all hit the site at :00.
+    public static func cron(binary: String, store: String, everyMinutes: Int) -> String {
+        let offset = Int(sha256Hex(Data(store.utf8)).prefix(4), radix: 16)! % 60
+        let spec: String
+        if everyMinutes % 60 == 0 {
+            let hours = everyMinutes / 60
+            spec = hours >= 24 ? "\(offset) \(offset % 24) * * *" : "\(offset) */\(hours) * * *"
+        } else {
+            spec = "*/\(max(5, everyMinutes)) * * * *"
+        }
+        return """
+            # temoin: one attempt \(everyMinutes >= 60 ? "every \(everyMinutes / 60) h" : "every \(everyMinutes) min"). Add with `crontab -e`.
+            \(spec) \(quote(binary)) attempt --store \(quote(store)) >> "$HOME/.temoin-attempts.log" 2>&1
+            """
+    }
+
+    /// A systemd user service and timer (`~/.config/systemd/user/`), with a randomized delay.
+    public static func systemd(binary: String, store: String, everyMinutes: Int, jitterSeconds: Int) -> String {
+        """
+        # ~/.config/systemd/user/temoin-attempt.service
+        [Unit]
+        Description=temoin: one attempt to book a prefecture appointment (evidence)
+
+        [Service]
+        Type=oneshot
+        ExecStart=\(binary) attempt --store \(quote(store))
+
+        # ~/.config/systemd/user/temoin-attempt.timer
+        [Unit]
+        Description=temoin attempts at a humane pace
+
+        [Timer]
+        OnBootSec=10min
+        OnUnitActiveSec=\(everyMinutes)min
+        RandomizedDelaySec=\(jitterSeconds)s
+        Persistent=true
+
+        [Install]
+        WantedBy=timers.target
+
+        # Then: systemctl --user daemon-reload && systemctl --user enable --now temoin-attempt.timer
+        """
+    }
+}

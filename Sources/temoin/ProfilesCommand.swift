@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct ProfilesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profiles",
+        abstract: "List the booking systems temoin knows, or show one's steps and rules.",
+        subcommands: [ProfilesList.self, ProfilesShow.self],
+        defaultSubcommand: ProfilesList.self)
+}
+
+struct ProfilesList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the built-in profiles.")
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try guarded {
+            let sets = try RuleSet.builtInNames.map(RuleSet.loadBuiltIn)
+            if output.json {
+                print(JSONOutput.string(sets))
+                return
+            }
+            for s in sets {
+                print("\(s.id.padding(toLength: 20, withPad: " ", startingAt: 0)) \(s.name)")
+            }
+        }
+    }
+}
+
+struct ProfilesShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a profile's steps and rules (a built-in name or a file).")
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "A built-in profile name, or a path to a profile file.") var profile: String
+
+    func run() throws {
+        try guarded {
+            let set =
+                FileManager.default.fileExists(atPath: profile)
+                ? try RuleSet.load(url: URL(fileURLWithPath: profile)) : try RuleSet.loadBuiltIn(profile)
+            if output.json {
+                print(JSONOutput.string(set))
+                return
+            }
+            print("\(set.id): \(set.name)")
+            if let d = set.description { print(d) }
+            if !set.urlPatterns.isEmpty {
+                print(tr("profiles.urls", ["patterns": set.urlPatterns.joined(separator: ", ")]))
+            }
+            print(tr("profiles.steps"))
+            for (i, step) in (set.steps ?? [ProfileStep(action: .get, url: "{booking_url}")]).enumerated() {
+                print("  \(i + 1). \(step.description ?? step.summary)")
+            }
+            print(tr("profiles.rules"))
+            for rule in set.rules + RuleSet.common.rules {
+                let condition =
+                    rule.text?.map { "« \($0) »" }.joined(separator: " | ") ?? rule.xpath ?? rule.status.map {
+                        "HTTP \($0.map(String.init).joined(separator: ","))"
+                    } ?? ""
+                print(
+                    "  \(tr("outcome.\(rule.outcome.rawValue)").padding(toLength: 18, withPad: " ", startingAt: 0)) \(rule.id): \(condition)"
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+import TemoinSimulator
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run the simulated prefecture on 127.0.0.1 (for trying temoin, tests and the demo).",
+        discussion: """
+            Serves pages written by us that mimic both booking systems (the prefectures' former module and \
+            RDV Préfecture), with their forms, cookies and messages, and their failure modes. It listens \
+            on the loopback interface only. Choose the behaviour with --scenario, or per request with a \
+            path prefix: /scenario/slot-available/booking/create/4963/0. Ctrl-C stops it.
+            """)
+
+    @Option(help: "HTTP port on 127.0.0.1 (0: any free port).") var port: Int = 8080
+    @Option(name: .customLong("https-port"), help: "Also serve HTTPS with a self-signed certificate on this port.")
+    var httpsPort: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Default behaviour: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var scenario: String = Scenario.noSlot.rawValue
+    @Option(name: .customLong("certificate-out"), help: "Write the HTTPS certificate (PEM) here, to pass to --cacert.")
+    var certificateOut: String?
+
+    func validate() throws {
+        guard Scenario(rawValue: scenario) != nil else {
+            throw ValidationError(
+                tr("simulate.bad_scenario", ["names": Scenario.allCases.map(\.rawValue).joined(separator: ", ")]))
+        }
+        for p in [port] + (httpsPort.map { [$0] } ?? []) where !(0...65535).contains(p) {
+            throw ValidationError(tr("simulate.bad_port", ["port": String(p)]))
+        }
+    }
+
+    func run() async throws {
+        var config = SimulatorConfiguration()
+        config.httpPort = port
+        config.httpsPort = httpsPort
+        config.defaultScenario = Scenario(rawValue: scenario)!
+        let server = try await SimulatedPrefecture.start(config)
+        if let certificateOut {
+            try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: certificateOut))
+        }
+        print(tr("simulate.running", ["base": server.baseURL]))
+        print("  \(server.baseURL)/booking/create/4963/0")
+        print("  \(server.baseURL)/rdvpref/reservation/demarche/4567/")
+        if let https = server.httpsBaseURL { print("  \(https)/booking/create/4963/0") }
+        print(tr("simulate.stop"))
+        signal(SIGINT, SIG_IGN)
+        let stop = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            stop.setEventHandler {
+                // Cancel first: a second Ctrl-C must not resume twice.
+                stop.cancel()
+                continuation.resume()
+            }
+            stop.resume()
+        }
+        try await server.shutdown()
+    }
+}

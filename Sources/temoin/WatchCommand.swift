@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Make attempts at a humane pace, spread over the hours of the day, until a date or a count.",
+        discussion: """
+            Waits --every ± --jitter between attempts (at least 5 minutes, always), prints a line per \
+            attempt, and rings loudly when a slot appears, with the address to book it yourself. It never \
+            books. Ctrl-C stops between or during an attempt; an unfinished attempt is not recorded. For \
+            a machine that stays on, `temoin schedule` prints a crontab line or a systemd timer instead.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var capture: CaptureOptions
+
+    @Option(help: "Interval between attempts, e.g. 2h, 90m.") var every: String = "2h"
+    @Option(help: "Random variation of the interval, e.g. 40m.") var jitter: String = "30m"
+    @Option(help: ArgumentHelp("Stop after this date (Paris time or ISO 8601).", valueName: "date")) var until: String?
+    @Option(help: "Stop after this many attempts.") var count: Int?
+
+    func validate() throws {
+        guard let e = Pace.parseDuration(every) else {
+            throw ValidationError(TemoinError.invalidDuration(value: every).description)
+        }
+        guard let j = Pace.parseDuration(jitter) ?? (jitter == "0" ? 0 : nil) else {
+            throw ValidationError(TemoinError.invalidDuration(value: jitter).description)
+        }
+        do { _ = try Pace(every: e, jitter: j) } catch let error as TemoinError {
+            throw ValidationError(error.description)
+        }
+        if let until, TimeFormat.parse(until) == nil {
+            throw ValidationError(TemoinError.invalidDate(value: until).description)
+        }
+        if let count, count < 1 { throw ValidationError(tr("watch.bad_count")) }
+    }
+
+    func run() throws {
+        try guarded {
+            let pace = try Pace(every: Pace.parseDuration(every)!, jitter: Pace.parseDuration(jitter) ?? 0)
+            let deadline = try until.map(parseDate)
+            let store = try Store.open(at: storeOptions.path)
+            let stop = StopFlag()
+            let handler = installStopHandler(stop)
+            defer { handler.cancel() }
+            let options = try capture.options(stop: stop)
+            var generator = SystemRandomNumberGenerator()
+            var done = 0
+            while !stop.isRaised {
+                if let deadline, Date() >= deadline { break }
+                let report: AttemptReport
+                do {
+                    report = try AttemptRunner(store: store).run(options: options)
+                } catch TemoinError.interrupted {
+                    break
+                }
+                done += 1
+                if output.json {
+                    print(JSONOutput.string(attemptJSON(report)).replacingOccurrences(of: "\n", with: ""))
+                } else {
+                    print(attemptLine(report))
+                    if report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }
+                }
+                if let count, done >= count { break }
+                let delay = pace.nextDelay(using: &generator)
+                let next = Date().addingTimeInterval(delay)
+                if let deadline, next > deadline { break }
+                if !output.json { print(tr("watch.next", ["when": TimeFormat.parisWallTime(next)])) }
+                while !stop.isRaised, Date() < next { usleep(250_000) }
+            }
+            if !output.json { print(tr("watch.stopped", ["count": String(done)])) }
+        }
+    }
+}
+
+struct ScheduleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Print a crontab line or a systemd user timer that runs `temoin attempt` at a humane pace.",
+        discussion: "Nothing is installed: copy what is printed where it says. The interval is at least 5 minutes.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Interval between attempts, e.g. 2h.") var every: String = "2h"
+    @Option(help: "Random delay added to each run (systemd only), e.g. 40m.") var jitter: String = "30m"
+    @Flag(help: "Print a systemd user service and timer instead of a crontab line.") var systemd = false
+
+    func validate() throws {
+        guard let e = Pace.parseDuration(every) else {
+            throw ValidationError(TemoinError.invalidDuration(value: every).description)
+        }
+        do { _ = try Pace(every: e, jitter: Pace.parseDuration(jitter) ?? 0) } catch let error as TemoinError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let store = absolute(storeOptions.path)
+        let minutes = Int(Pace.parseDuration(every)! / 60)
+        let jitterSeconds = Int(Pace.parseDuration(jitter) ?? 0)
+        print(
+            systemd
+                ? ScheduleText.systemd(
+                    binary: binary, store: store, everyMinutes: minutes, jitterSeconds: jitterSeconds)
+                : ScheduleText.cron(binary: binary, store: store, everyMinutes: minutes))
+    }
+}
