@@ -48,6 +48,7 @@ struct SimulateCommand: AsyncParsableCommand {
         print("  \(server.baseURL)/rdvpref/reservation/demarche/4567/")
         if let https = server.httpsBaseURL { print("  \(https)/booking/create/4963/0") }
         print(tr("simulate.stop"))
+        fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
         signal(SIGINT, SIG_IGN)
         let stop = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -69,6 +69,7 @@ struct WatchCommand: ParsableCommand {
                 let next = Date().addingTimeInterval(delay)
                 if let deadline, next > deadline { break }
                 if !output.json { print(tr("watch.next", ["when": TimeFormat.parisWallTime(next)])) }
+                fflush(nil)  // one line per attempt, even into a pipe or a log file
                 while !stop.isRaised, Date() < next { usleep(250_000) }
             }
             if !output.json { print(tr("watch.stopped", ["count": String(done)])) }

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+@testable import TemoinKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `temoin simulate` as a separate process, as `make demo` and a person use it.
+final class SimulatorProcess {
+    let process = Process()
+    let baseURL: String
+    private let output = Pipe()
+
+    init(arguments: [String] = []) throws {
+        process.executableURL = URL(fileURLWithPath: temoinBinary)
+        process.arguments = ["simulate", "--port", "0"] + arguments
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The first line names the address; read until it comes.
+        var text = ""
+        let handle = output.fileHandleForReading
+        while !text.contains("\n") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+            process.terminate()
+            throw TemoinError.networkUnavailable(detail: "simulator did not start: \(text)")
+        }
+        baseURL = String(text[range])
+    }
+
+    /// Ctrl-C, as a person stops it.
+    func stop() -> Int32 {
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
+
+@Suite(.serialized) struct LiveCLITests {
+    func store(_ sim: SimulatorProcess, path: String = "/booking/create/4963/0") throws -> String {
+        let dir = TempDir()
+        let store = dir.file("temoin.sqlite")
+        var args = CLITests.initArguments
+        args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + path
+        #expect(try temoin(args, store: store).status == 0)
+        return store
+    }
+
+    @Test func attemptsAgainstTheSimulatorThroughTheCLI() throws {
+        let sim = try SimulatorProcess()
+        let store = try store(sim)
+        let one = try temoin(["attempt"], store: store)
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout.contains("#2") && one.stdout.contains("no slot"))
+        let json = try temoin(
+            ["attempt", "--json", "--url", sim.baseURL + "/scenario/overload-502/booking/create/4963/0"], store: store)
+        let report = try #require(try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any])
+        #expect(report["outcome"] as? String == "site_error")
+        let slot = try temoin(
+            ["attempt", "--url", sim.baseURL + "/scenario/slot-available/booking/create/4963/0"], store: store)
+        #expect(slot.stdout.contains("SLOT AVAILABLE") && slot.stdout.contains("never books"))
+        let show = try temoin(["show", "2", "--json"], store: store)
+        let entry = try #require(try JSONSerialization.jsonObject(with: show.stdoutData) as? [String: Any])
+        #expect(entry["provenance"] as? String == "captured")
+        #expect(entry["time_basis"] as? String == "witnessed")
+        #expect(try temoin(["verify"], store: store).status == 0)
+        #expect(try referenceVerify(store).0 == 0)
+        #expect(sim.stop() == 0)
+        // With the simulator gone, the attempt is still recorded: the site was unreachable.
+        let down = try temoin(["attempt"], store: store)
+        #expect(down.status == 0)
+        #expect(down.stdout.contains("site unreachable"))
+    }
+
+    @Test func watchKeepsAHumanePace() throws {
+        let sim = try SimulatorProcess()
+        let store = try store(sim)
+        let tooFast = try temoin(["watch", "--every", "1m"], store: store)
+        #expect(tooFast.status == 64)
+        #expect(tooFast.stderr.contains("5 minutes"))
+        let once = try temoin(["watch", "--every", "2h", "--jitter", "40m", "--count", "1", "--json"], store: store)
+        #expect(once.status == 0, "\(once.stderr)")
+        let lines = once.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first.map { $0.contains(#""outcome" : "no_slot""#) } == true)
+        _ = sim.stop()
+    }
+
+    @Test func ctrlCDuringAnAttemptRecordsNothing() throws {
+        let sim = try SimulatorProcess(arguments: ["--scenario", "slow"])
+        let store = try store(sim)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: temoinBinary)
+        p.arguments = ["attempt", "--store", store]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        usleep(800_000)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        #expect(
+            String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("not recorded"))
+        #expect(try Store.open(at: store, readOnly: true).entries().count == 1)
+        _ = sim.stop()
+    }
+
+    @Test func aHostileServerCannotGrowMemoryBeyondTheCap() throws {
+        let sim = try SimulatorProcess(arguments: ["--scenario", "huge"])
+        let store = try store(sim)
+        let r = try run(
+            "/usr/bin/time", ["-f", "maxrss_kb=%M", temoinBinary, "attempt", "--max-size", "8MB", "--store", store])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rss = r.stderr.components(separatedBy: "maxrss_kb=").last.flatMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        // The cap is 8 MB; the body is held once, plus its compressed copy: far under 200 MB.
+        #expect((rss ?? .max) < 200_000, "max RSS \(rss ?? -1) kB")
+        let entry = try Store.open(at: store, readOnly: true).entry(seq: 2)
+        #expect(entry.body?.exchanges?.last?.bodyTruncated == true)
+        _ = sim.stop()
+    }
+
+    @Test func scheduleAndProfilesHelpSetUp() throws {
+        let dir = TempDir()
+        let store = dir.file("temoin.sqlite")
+        let cron = try temoin(["schedule", "--every", "3h"], store: store)
+        #expect(cron.status == 0)
+        #expect(cron.stdout.contains("*/3 * * *") && cron.stdout.contains("attempt --store '\(store)'"))
+        let unit = try temoin(["schedule", "--every", "2h", "--jitter", "40m", "--systemd"], store: store)
+        #expect(unit.stdout.contains("RandomizedDelaySec=2400s"))
+        #expect(try temoin(["schedule", "--every", "2m"], store: store).status == 64)
+        let list = try temoin(["profiles", "list"])
+        for name in ["prefecture-legacy", "rdv-prefecture", "generic"] { #expect(list.stdout.contains(name)) }
+        let show = try temoin(["profiles", "show", "prefecture-legacy"])
+        #expect(show.stdout.contains("Effectuer une demande de rendez-vous"))
+        #expect(show.stdout.contains("legacy-no-slot"))
+        #expect(try temoin(["profiles", "show", "ants"]).status == 64)
+    }
+}
