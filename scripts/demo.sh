@@ -10,14 +10,30 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/temoin-demo.XXXXXX")
 export TEMOIN_STORE="$WORK/temoin.sqlite"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+say "0. The simulated prefecture starts on 127.0.0.1 (temoin simulate)"
+"$BIN" simulate --port 0 > "$WORK/simulator.out" 2>&1 &
+SIM_PID=$!
+trap 'kill -INT $SIM_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do grep -q "http://127.0.0.1:" "$WORK/simulator.out" 2>/dev/null && break; sleep 0.1; done
+SIM=$(grep -o "http://127.0.0.1:[0-9]*" "$WORK/simulator.out" | head -1)
+[ -n "$SIM" ] || { echo "the simulator did not start:"; cat "$WORK/simulator.out"; exit 1; }
+echo "listening on $SIM"
+
 say "1. The applicant records the case (temoin init)"
 "$BIN" init --applicant "Amina Diallo" \
     --prefecture "Préfecture du Val-de-Marne (Créteil)" \
     --procedure "Admission exceptionnelle au séjour" \
-    --booking-url "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/" \
+    --booking-url "$SIM/booking/create/4963/0" \
     --facts "Récépissé expiré le 1er octobre 2026 ; CDI suspendu faute de titre ; deux enfants scolarisés à Créteil."
 
-say "2. ... and imports the pages saved from the browser over several weeks (temoin import)"
+say "2. temoin makes attempts itself, through the module's steps, and records every exchange (temoin attempt)"
+"$BIN" attempt
+"$BIN" attempt --url "$SIM/scenario/overload-502/booking/create/4963/0"
+"$BIN" attempt --url "$SIM/scenario/redirects/booking/create/4963/0"
+"$BIN" attempt --url "$SIM/rdvpref/reservation/demarche/4567/"
+"$BIN" attempt --url "$SIM/scenario/slot-available/booking/create/4963/0"
+
+say "3. Earlier attempts, saved from the browser over several weeks, are imported (temoin import)"
 # Times are declared (--observed-at, Paris time), spread over days, weeks and hours of the day.
 "$BIN" import "$PAGES/legacy-aucune-plage.html"         --observed-at 2026-10-06T08:31
 "$BIN" import "$PAGES/legacy-aucune-plage-latin1.html"  --observed-at 2026-10-09T13:05
@@ -32,16 +48,16 @@ say "2. ... and imports the pages saved from the browser over several weeks (tem
 "$BIN" import "$PAGES/single-file.mhtml"                --observed-at 2026-11-18T09:00
 "$BIN" import "$PAGES/complete/Prendre un rendez-vous.html" --observed-at 2026-11-20T21:40
 
-say "3. Anyone reviews the log (temoin log) and one entry in full (temoin show 3)"
-"$BIN" log
-"$BIN" show 3
+say "4. Anyone reviews the log (temoin log) and one entry in full (temoin show 2)"
+"$BIN" log --short
+"$BIN" show 2
 
-say "4. A volunteer verifies the chain with temoin ..."
+say "5. A volunteer verifies the chain with temoin ..."
 "$BIN" verify
 say "   ... and with the independent reference verifier (Python standard library only)"
 python3 "$ROOT/docs/verify_reference.py" "$TEMOIN_STORE"
 
-say "5. What tampering looks like: a copy where one outcome was edited with sqlite3"
+say "6. What tampering looks like: a copy where one outcome was edited with sqlite3"
 cp "$TEMOIN_STORE" "$WORK/altered.sqlite"
 python3 - "$WORK/altered.sqlite" <<'PY'
 import sqlite3, sys

@@ -80,7 +80,7 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
     private func handle(context: ChannelHandlerContext, head requestHead: HTTPRequestHead) {
         let keepAlive = requestHead.isKeepAlive
         if bodyTooLarge {
-            let html = Pages.simplePage(title: "Requête trop volumineuse", body: "<h1>Requête trop volumineuse</h1>")
+            let html = Pages.tooLarge()
             let response = SimulatorResponse(
                 status: .payloadTooLarge,
                 headers: [("Content-Type", "text/html; charset=utf-8")],

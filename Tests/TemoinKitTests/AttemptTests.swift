@@ -194,6 +194,7 @@ func withSimulator<T>(
             let cert = try #require(tls.certificates.first)
             #expect(cert.sha256 == SHA256.hash(data: sim.certificateDER).lowercaseHex)
             #expect(cert.subject.contains("127.0.0.1"))
+            #expect(cert.subject.contains("Préfecture simulée"))  // UTF-8, not OpenSSL's \C3\A9 escapes
             #expect(cert.notAfter != nil)
             // Without trusting it, the self-signed certificate is a recorded TLS failure.
             let (_, refused) = try attempt("\(https)/booking/create/4963/0")

@@ -253,7 +253,7 @@ final class CurlTransfer {
                 }
                 certificates.append(
                     CertificateFacts(
-                        subject: fields["Subject"] ?? "", issuer: fields["Issuer"] ?? "",
+                        subject: Self.unescape(fields["Subject"] ?? ""), issuer: Self.unescape(fields["Issuer"] ?? ""),
                         notBefore: fields["Start date"], notAfter: fields["Expire date"],
                         sha256: fields["Cert"].flatMap(Self.pemFingerprint)))
             }
@@ -268,6 +268,26 @@ final class CurlTransfer {
         return TLSFacts(
             version: parts.first.flatMap { $0.isEmpty ? nil : $0 }, cipher: parts.count > 1 ? parts[1] : nil,
             verified: verify == 0, certificates: certificates)
+    }
+
+    /// OpenSSL prints non-ASCII bytes of names as `\C3\A9`: turn them back into UTF-8 text.
+    static func unescape(_ name: String) -> String {
+        guard name.contains("\\") else { return name }
+        var bytes: [UInt8] = []
+        let utf8 = Array(name.utf8)
+        var i = 0
+        while i < utf8.count {
+            if utf8[i] == UInt8(ascii: "\\"), i + 2 < utf8.count,
+                let byte = UInt8(String(decoding: utf8[i + 1...i + 2], as: UTF8.self), radix: 16)
+            {
+                bytes.append(byte)
+                i += 3
+            } else {
+                bytes.append(utf8[i])
+                i += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// SHA-256 of the DER inside a PEM block, lowercase hex.

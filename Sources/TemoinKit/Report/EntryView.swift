@@ -21,6 +21,9 @@ public struct EntryView: Codable, Sendable {
     public var caseFields: CaseFields?
     public var amendment: Amendment?
     public var note: String?
+    public var exchanges: [HTTPExchange]?
+    public var environment: EnvironmentFacts?
+    public var steps: [String]?
     /// The entry's exact stored bytes, only in `show --json`.
     public var body: String?
 
@@ -55,6 +58,9 @@ public struct EntryView: Codable, Sendable {
         caseFields = b?.caseFields
         amendment = b?.amendment
         note = b?.note
+        exchanges = b?.exchanges
+        environment = b?.environment
+        steps = b?.steps
         body = includeBody ? String(decoding: entry.bodyBytes, as: UTF8.self) : nil
     }
 
@@ -124,6 +130,25 @@ public struct EntryView: Codable, Sendable {
             add("field.source_file", s.fileName)
             add("field.url_source", tr("url_source.\(s.urlSource)"))
             add("field.charset", s.charset.map { "\($0) (\(s.charsetSource ?? ""))" })
+        }
+        for (i, e) in (exchanges ?? []).enumerated() {
+            var line = "\(i + 1). \(e.method) \(e.url)  →  \(e.status.map(String.init) ?? "-")"
+            if let ip = e.remoteIP { line += "  \(ip)\(e.remotePort.map { ":\($0)" } ?? "")" }
+            if let v = e.httpVersion { line += "  \(v)" }
+            if let t = e.tls {
+                line += "  \(t.version ?? "TLS")\(t.verified ? "" : " (\(tr("show.tls_unverified")))")"
+                if let c = t.certificates.first { line += "  \(c.subject)  sha256:\(c.sha256?.prefix(16) ?? "")" }
+            }
+            if let ms = e.timings?.totalMs { line += "  \(ms) ms" }
+            if let f = e.failure { line += "  [\(f.kind): \(f.message)]" }
+            if e.bodyTruncated == true { line += "  [\(tr("show.truncated"))]" }
+            add("field.exchange", line)
+        }
+        if let env = environment {
+            add("field.tool", env.tool)
+            add("field.os", env.os)
+            add("field.proxy", env.proxy)
+            add("field.clock_offset", env.clockOffsetMs.map { tr("show.clock_offset", ["ms": String($0)]) })
         }
         for c in captures {
             add(
