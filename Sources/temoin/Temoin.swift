@@ -12,7 +12,9 @@ struct TemoinCLI: AsyncParsableCommand {
             volunteer verifies the chain.
 
             Start:   temoin init                    (records the case, creates ./temoin.sqlite)
-            Record:  temoin import saved-page.html  (pages saved from the browser)
+            Record:  temoin attempt                 (one attempt now, every exchange recorded)
+                     temoin watch --every 2h        (attempts at a humane pace)
+                     temoin import saved-page.html  (pages saved from the browser)
             Review:  temoin log, temoin show SEQ
             Check:   temoin verify                  (or: python3 docs/verify_reference.py STORE)
 
@@ -24,9 +26,11 @@ struct TemoinCLI: AsyncParsableCommand {
               1   verify: tampering or corruption found (each problem is listed with its seq)
               2   the store cannot be read (missing, not a temoin store, made by a newer temoin, damaged)
               3   the store cannot be written (read-only, disk full, busy); nothing was recorded
-              4   an input file was refused (missing, empty, too large, not HTML, no URL); files
-                  recorded before it are kept
-              64  invalid arguments (unknown option, invalid date or URL)
+              4   an input file was refused (missing, empty, too large, not HTML, no URL, invalid
+                  profile file); files recorded before it are kept
+              5   the network layer could not start (an unreachable site is recorded, not an error)
+              64  invalid arguments (unknown option, invalid date, URL or duration, interval < 5 min)
+              130 stopped with Ctrl-C: an unfinished attempt is not recorded
             """,
         version: Temoin.version,
         subcommands: [
