@@ -292,7 +292,7 @@ import Testing
 
     @Test func helpDocumentsTheExitCodes() throws {
         let r = try temoin(["--help"])
-        for code in ["0 ", "1 ", "2 ", "3 ", "4 ", "64 "] { #expect(r.stdout.contains("  \(code)")) }
+        for code in ["0 ", "1 ", "2 ", "3 ", "4 ", "5 ", "64 ", "130 "] { #expect(r.stdout.contains("  \(code)")) }
         #expect(try temoin(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == Temoin.version)
     }
 }
