@@ -54,7 +54,7 @@ final class HTMLDocument {
                 guard c.pointee.type == XML_ELEMENT_NODE else { continue }
                 let name = c.pointee.name.map { String(cString: $0).lowercased() } ?? ""
                 if ["script", "style", "template", "noscript"].contains(name)
-                    || Self.isHidden(c, includingInputs: false)
+                    || Self.isHidden(c)
                 {
                     doomed.append(c)
                 } else {
@@ -167,8 +167,9 @@ final class HTMLDocument {
     ]
 
     /// The text a person sees, one string per block (paragraph, heading, list item, cell...), in page
-    /// order, whitespace collapsed. Hidden elements (`hidden`, `display:none`) and scripts are left out;
-    /// the labels of submit buttons are kept because people read them.
+    /// order, whitespace collapsed. Call `pruneInvisible()` first: hidden elements (`hidden`,
+    /// `display:none`) are removed there. Scripts are left out; the labels of submit buttons are kept
+    /// because people read them.
     func visibleBlocks(limit: Int = 20_000) -> [String] {
         guard let root = xmlDocGetRootElement(doc) else { return [] }
         var blocks: [String] = []
@@ -194,7 +195,8 @@ final class HTMLDocument {
                 if Self.blockLevel.contains(name) { flush() }
                 continue
             }
-            if Self.skipped.contains(name) || Self.isHidden(node, includingInputs: true) { continue }
+            // Hidden elements were pruned already (`pruneInvisible`); only skipped kinds remain to pass over.
+            if Self.skipped.contains(name) { continue }
             if name == "br" {
                 current += "\n"
                 continue
@@ -228,14 +230,9 @@ final class HTMLDocument {
         return String(cString: value)
     }
 
-    /// `includingInputs`: `<input type="hidden">` holds no visible text, but stays in the tree for
-    /// rules, since forms carry real data in it.
-    private static func isHidden(_ node: xmlNodePtr, includingInputs: Bool) -> Bool {
+    /// Hidden from people: the `hidden` attribute, or an inline `display:none` / `visibility:hidden`.
+    private static func isHidden(_ node: xmlNodePtr) -> Bool {
         if xmlHasProp(node, "hidden") != nil { return true }
-        if includingInputs, let typeValue = xmlGetProp(node, "type") {
-            defer { temoin_xml_free(typeValue) }
-            if String(cString: typeValue).lowercased() == "hidden" { return true }
-        }
         guard let style = xmlGetProp(node, "style") else { return false }
         defer { temoin_xml_free(style) }
         let s = String(cString: style).lowercased().replacingOccurrences(of: " ", with: "")

@@ -86,7 +86,7 @@ public struct PageAnalyzer: Sendable {
             let markers = texts.map(TextNormalizer.forMatching)
             var hit: String?
             outer: for (i, block) in normalized.enumerated() {
-                for marker in markers where block.contains(marker) {
+                for marker in markers where TextNormalizer.contains(block, marker) {
                     hit = sentence(containing: marker, in: blocks[i])
                     break outer
                 }
@@ -116,7 +116,7 @@ public struct PageAnalyzer: Sendable {
             var joined = ""
             for end in start..<min(sentences.count, start + 6) {
                 joined = joined.isEmpty ? sentences[end] : joined + " " + sentences[end]
-                if TextNormalizer.forMatching(joined).contains(marker) {
+                if TextNormalizer.contains(TextNormalizer.forMatching(joined), marker) {
                     // Include the sentence after a short match: "Veuillez recommencer ultérieurement."
                     if joined.count < 160, end + 1 < sentences.count { joined += " " + sentences[end + 1] }
                     return joined
@@ -144,7 +144,8 @@ public enum PublicationFacts {
 
     static func extract(blocks: [String], normalized: [String]) -> PageFacts {
         var facts = PageFacts()
-        for (i, text) in normalized.enumerated() {
+        // The regular expressions are costly; only blocks that speak of publication are tried.
+        for (i, text) in normalized.enumerated() where TextNormalizer.contains(text, "mise en ligne") {
             if facts.lastPublication == nil, let f = fact(last, in: text, original: blocks[i]) {
                 facts.lastPublication = f
             }

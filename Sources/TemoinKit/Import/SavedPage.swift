@@ -67,26 +67,40 @@ struct SavedPage {
         return nil
     }
 
+    /// Whether the bytes hold HTML markup: one of the usual tags in the first 64 KB (ASCII
+    /// case-insensitive; the tags are ASCII in every charset we read but UTF-16, decoded first).
     static func looksLikeHTML(_ data: Data) -> Bool {
-        let text = Charset.decode(data.prefix(65536), as: Charset.detect(data.prefix(65536)))
-        return text.range(
-            of: #"<\s*(!doctype\s+html|html|head|body|div|p|form|title|meta|table|h1|h2|main|section)[\s>/]"#,
-            options: [.regularExpression, .caseInsensitive]) != nil
+        var head = [UInt8](data.prefix(65536))
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            head = Array(Charset.decode(data.prefix(65536), as: Charset.detect(data.prefix(65536))).utf8)
+        }
+        for i in head.indices where head[i] >= 0x41 && head[i] <= 0x5A { head[i] += 0x20 }
+        let tags = [
+            "<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<form", "<title", "<meta", "<table",
+            "<h1", "<h2", "<main", "<section",
+        ]
+        return head.withUnsafeBufferPointer { buffer in
+            tags.contains { tag in
+                Array(tag.utf8).withUnsafeBufferPointer { TextNormalizer.containsBytes(buffer, $0) }
+            }
+        }
     }
 
     /// The page's own record of where it came from: the comment browsers write when saving
     /// (`<!-- saved from url=(0058)https://... -->`), else `<link rel="canonical">`, else `og:url`.
     static func embeddedURL(_ data: Data) -> (String, String)? {
-        let text = Charset.decode(data.prefix(262_144), as: Charset.detect(data.prefix(262_144)))
-        if let r = text.range(
+        // Browsers write the comment at the very top of the file (before or just after the doctype).
+        let top = Charset.decode(data.prefix(8192), as: Charset.detect(data.prefix(8192)))
+        if let r = top.range(
             of: #"<!--\s*saved from url=\(\d+\)([^\s>]+)\s*-->"#, options: [.regularExpression, .caseInsensitive])
         {
-            let comment = String(text[r])
+            let comment = String(top[r])
             if let start = comment.range(of: ")"), let end = comment.range(of: "-->") {
                 let url = comment[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespaces)
                 if (try? URLCheck.validate(url)) != nil { return (url, "saved_from_comment") }
             }
         }
+        let text = Charset.decode(data.prefix(262_144), as: Charset.detect(data.prefix(262_144)))
         guard let document = HTMLDocument(text: text) else { return nil }
         let queries = [
             ("string(//link[translate(@rel,'CANOIL','canoil')='canonical']/@href)", "canonical_link"),

@@ -313,12 +313,14 @@ public final class Store: Sendable {
         return e
     }
 
-    /// Entries whose body contains `needle` as bytes: a cheap pre-filter before decoding.
-    func entries(containing needle: String) throws -> [StoredEntry] {
-        try read { db in
+    /// Entries whose body contains every one of `needles` as bytes: a cheap pre-filter in SQLite
+    /// before anything is decoded.
+    func entries(containing needles: String...) throws -> [StoredEntry] {
+        let condition = needles.map { _ in "instr(body, CAST(? AS BLOB)) > 0" }.joined(separator: " AND ")
+        return try read { db in
             try EntryRow.fetchAll(
-                db, sql: "SELECT seq, hash, body FROM entries WHERE instr(body, CAST(? AS BLOB)) > 0 ORDER BY seq",
-                arguments: [needle]
+                db, sql: "SELECT seq, hash, body FROM entries WHERE \(condition) ORDER BY seq",
+                arguments: StatementArguments(needles)
             ).map { StoredEntry(seq: $0.seq, hash: $0.hash, bodyBytes: $0.body, body: try? EntryBody.decode($0.body)) }
         }
     }
