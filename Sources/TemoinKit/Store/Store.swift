@@ -315,7 +315,8 @@ public final class Store: Sendable {
 
     /// Entries whose body contains every one of `needles` as bytes: a cheap pre-filter in SQLite
     /// before anything is decoded.
-    func entries(containing needles: String...) throws -> [StoredEntry] {
+    func entries(containing first: String, _ more: String...) throws -> [StoredEntry] {
+        let needles = [first] + more
         let condition = needles.map { _ in "instr(body, CAST(? AS BLOB)) > 0" }.joined(separator: " AND ")
         return try read { db in
             try EntryRow.fetchAll(
