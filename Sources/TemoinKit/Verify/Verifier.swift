@@ -13,7 +13,7 @@ public struct Verifier: Sendable {
     public typealias Progress = @Sendable (_ done: Int64, _ total: Int64) -> Void
 
     /// Bytes of stored captures handed to the hashing threads at once; bounds memory whatever the store size.
-    static let batchBytes = 16 << 20
+    static let batchBytes = 8 << 20
 
     public init() {}
 
@@ -40,8 +40,7 @@ public struct Verifier: Sendable {
                     return
                 }
                 do {
-                    try checkEntries(db, &state)
-                    try checkCaptures(db, &state, progress: progress)
+                    try checkEntriesAndCaptures(db, &state, progress: progress)
                 } catch let error as DatabaseError where !Self.isBusy(error) {
                     state.problem(
                         state.expectedSeq, "store_corrupt",
@@ -71,9 +70,28 @@ public struct Verifier: Sendable {
 
     // MARK: State
 
-    struct Reference {
+    /// A capture digest as a fixed-size key: SHA-256 of the digest text, so any string (even a
+    /// malformed one in a tampered body) has one, and a store of 100,000 entries costs a few MB.
+    struct DigestKey: Hashable {
+        let a: UInt64, b: UInt64, c: UInt64, d: UInt64
+
+        init(_ digest: String) {
+            var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &words) { out in
+                SHA256.hash(data: Data(digest.utf8)).withUnsafeBytes { out.copyMemory(from: $0) }
+            }
+            (a, b, c, d) = words
+        }
+    }
+
+    /// What is known of a referenced capture so far.
+    enum CaptureStatus {
+        case pending, intact, altered, missing, withheld
+    }
+
+    struct Known {
         var size: Int64
-        var seqs: [Int64]
+        var status: CaptureStatus
     }
 
     struct State {
@@ -84,8 +102,11 @@ public struct Verifier: Sendable {
         var attempts = 0
         var head: ChainHead?
         var expectedSeq: Int64 = 1
-        var references: [String: Reference] = [:]
+        var known: [DigestKey: Known] = [:]
+        /// Referencing seqs of the captures being hashed right now (bounded by the batch size).
+        var pendingSeqs: [DigestKey: [Int64]] = [:]
         var withheld: [WithheldCapture] = []
+        var withheldIndex: [DigestKey: Int] = [:]
         var capturesChecked = 0
         var captureBytes: Int64 = 0
 
@@ -166,10 +187,19 @@ public struct Verifier: Sendable {
         var size: Int64
     }
 
-    private func checkEntries(_ db: Database, _ state: inout State) throws {
+    /// One pass in chain order. Each capture is checked when first referenced: looked up by its
+    /// digest, then hashed on the worker threads in bounded batches while this thread reads on, so
+    /// memory stays flat whatever the store size.
+    private func checkEntriesAndCaptures(_ db: Database, _ state: inout State, progress: Progress?) throws {
         let genesis = ChainHash.genesis(storeID: state.storeID ?? "")
         var previousHash: String?
         let decoder = JSONDecoder()
+        let hasher = CaptureHasher(
+            progress: progress,
+            total: try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(size), 0) FROM captures WHERE data IS NOT NULL") ?? 0)
+        let lookup = try db.makeStatement(
+            sql: "SELECT size, encoding, data, withheld_at FROM captures WHERE digest = ?")
         let rows = try Row.fetchCursor(db, sql: "SELECT seq, hash, body FROM entries ORDER BY seq")
         while let row = try rows.next() {
             let seq: Int64 = row["seq"]
@@ -201,11 +231,7 @@ public struct Verifier: Sendable {
                 }
                 if view.type == "attempt" { state.attempts += 1 }
                 for c in view.captures ?? [] {
-                    state.references[c.digest, default: Reference(size: c.size, seqs: [])].seqs.append(seq)
-                    if state.references[c.digest]!.size != c.size {
-                        state.problem(
-                            seq, "capture_altered", "capture \(c.digest.prefix(12))… is referenced with two sizes")
-                    }
+                    try reference(c.digest, size: c.size, seq: seq, lookup: lookup, hasher: hasher, &state)
                 }
             } else {
                 state.problem(
@@ -216,6 +242,8 @@ public struct Verifier: Sendable {
             state.entryCount += 1
             state.expectedSeq = seq + 1
         }
+        hasher.finish(&state)
+        try checkUnreferenced(db, &state)
         let last = state.head?.seq ?? 0
         if let recorded = state.headSeqMeta {
             if recorded > last {
@@ -292,7 +320,76 @@ public struct Verifier: Sendable {
 
     // MARK: Captures
 
-    private struct StoredCapture: Sendable {
+    static func alteredReason(_ digest: String) -> String {
+        "capture \(digest.prefix(12))… does not hash to its digest (bytes altered)"
+    }
+
+    /// Entry `seq` references capture `digest` of `size` bytes (docs/FORMAT.md §6, steps 4 and 6).
+    private func reference(
+        _ digest: String, size: Int64, seq: Int64, lookup: Statement, hasher: CaptureHasher, _ state: inout State
+    ) throws {
+        let key = DigestKey(digest)
+        if let known = state.known[key] {
+            if known.size != size {
+                state.problem(seq, "capture_altered", "capture \(digest.prefix(12))… is referenced with two sizes")
+            }
+            switch known.status {
+            case .intact: break
+            case .pending: state.pendingSeqs[key, default: []].append(seq)
+            case .altered: state.problem(seq, "capture_altered", Self.alteredReason(digest))
+            case .missing:
+                state.problem(
+                    seq, "capture_missing", "capture \(digest.prefix(12))… is referenced but absent (deleted)")
+            case .withheld:
+                if let i = state.withheldIndex[key] { state.withheld[i].seqs.append(seq) }
+            }
+            return
+        }
+        guard let row = try Row.fetchOne(lookup, arguments: [digest]) else {
+            state.known[key] = Known(size: size, status: .missing)
+            state.problem(seq, "capture_missing", "capture \(digest.prefix(12))… is referenced but absent (deleted)")
+            return
+        }
+        let storedSize = (row["size"] as Int64?) ?? -1
+        if storedSize != size {
+            state.known[key] = Known(size: size, status: .altered)
+            state.problem(
+                seq, "capture_altered", "capture \(digest.prefix(12))… has size \(storedSize), the entry says \(size)")
+            return
+        }
+        let data: DatabaseValue = row["data"]
+        if data.isNull {
+            state.known[key] = Known(size: size, status: .withheld)
+            state.withheldIndex[key] = state.withheld.count
+            state.withheld.append(WithheldCapture(digest: digest, seqs: [seq], withheldAt: row["withheld_at"]))
+            return
+        }
+        state.known[key] = Known(size: size, status: .pending)
+        state.pendingSeqs[key] = [seq]
+        hasher.add(
+            StoredCapture(
+                key: key, digest: digest, size: size, encoding: Self.text(row["encoding"]), data: Self.bytes(data)),
+            &state)
+    }
+
+    /// Captures no entry references: added outside temoin. Only scanned when the counts say so.
+    private func checkUnreferenced(_ db: Database, _ state: inout State) throws {
+        let present = state.known.values.filter { $0.status != .missing }.count
+        let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM captures") ?? 0
+        guard rows > present else { return }
+        let digests = try Row.fetchCursor(db, sql: "SELECT digest FROM captures")
+        while let row = try digests.next() {
+            let digest = Self.text(row["digest"])
+            if state.known[DigestKey(digest)] == nil {
+                state.problem(
+                    nil, "capture_unreferenced",
+                    "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)")
+            }
+        }
+    }
+
+    struct StoredCapture: Sendable {
+        var key: DigestKey
         var digest: String
         var size: Int64
         var encoding: String
@@ -300,39 +397,41 @@ public struct Verifier: Sendable {
     }
 
     /// Results written by index from the hashing threads; each index is written by one thread only.
-    private final class Outcomes: @unchecked Sendable {
+    final class Outcomes: @unchecked Sendable {
         var ok: [Bool]
         init(count: Int) { ok = Array(repeating: false, count: count) }
     }
 
-    private func checkCaptures(_ db: Database, _ state: inout State, progress: Progress?) throws {
-        let total =
-            try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(size), 0) FROM captures WHERE data IS NOT NULL") ?? 0
-        var seen = Set<String>()
-        var batch: [StoredCapture] = []
-        var batchSize = 0
-        var pending: (DispatchGroup, [StoredCapture], Outcomes)?
-        var done: Int64 = 0
+    /// Decodes and hashes captures on the worker threads, one batch at a time, while the reading
+    /// thread fills the next one: at most two batches are held at once.
+    final class CaptureHasher {
+        private var batch: [StoredCapture] = []
+        private var batchSize = 0
+        private var inFlight: (DispatchGroup, [StoredCapture], Outcomes)?
+        private let progress: Progress?
+        private let total: Int64
+        private var done: Int64 = 0
 
-        func settle(_ p: (DispatchGroup, [StoredCapture], Outcomes), _ state: inout State) {
-            p.0.wait()
-            for (i, capture) in p.1.enumerated() {
-                state.capturesChecked += 1
-                state.captureBytes += capture.size
-                done += capture.size
-                if !p.2.ok[i] {
-                    for seq in state.references[capture.digest]?.seqs ?? [] {
-                        state.problem(
-                            seq, "capture_altered",
-                            "capture \(capture.digest.prefix(12))… does not hash to its digest (bytes altered)")
-                    }
-                }
-            }
-            progress?(done, total)
+        init(progress: Progress?, total: Int64) {
+            self.progress = progress
+            self.total = total
         }
 
-        // Hash one batch on the worker threads while this thread reads the next one.
-        func launch(_ captures: [StoredCapture]) -> (DispatchGroup, [StoredCapture], Outcomes) {
+        func add(_ capture: StoredCapture, _ state: inout State) {
+            batchSize += capture.data.count
+            batch.append(capture)
+            if batchSize >= Verifier.batchBytes { launch(&state) }
+        }
+
+        func finish(_ state: inout State) {
+            launch(&state)
+            settle(&state)
+        }
+
+        private func launch(_ state: inout State) {
+            settle(&state)
+            guard !batch.isEmpty else { return }
+            let captures = batch
             let outcomes = Outcomes(count: captures.count)
             let group = DispatchGroup()
             DispatchQueue.global().async(group: group) {
@@ -343,51 +442,28 @@ public struct Verifier: Sendable {
                     }
                 }
             }
-            return (group, captures, outcomes)
+            inFlight = (group, captures, outcomes)
+            batch = []
+            batchSize = 0
         }
 
-        let rows = try Row.fetchCursor(db, sql: "SELECT digest, size, encoding, data, withheld_at FROM captures")
-        while let row = try rows.next() {
-            let digest = Self.text(row["digest"])
-            let size = (row["size"] as Int64?) ?? -1
-            seen.insert(digest)
-            guard let reference = state.references[digest] else {
-                state.problem(
-                    nil, "capture_unreferenced",
-                    "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)")
-                continue
-            }
-            if size != reference.size {
-                for seq in reference.seqs {
-                    state.problem(
-                        seq, "capture_altered",
-                        "capture \(digest.prefix(12))… has size \(size), the entry says \(reference.size)")
+        private func settle(_ state: inout State) {
+            guard let (group, captures, outcomes) = inFlight else { return }
+            group.wait()
+            inFlight = nil
+            for (i, capture) in captures.enumerated() {
+                state.capturesChecked += 1
+                state.captureBytes += capture.size
+                done += capture.size
+                let seqs = state.pendingSeqs.removeValue(forKey: capture.key) ?? []
+                if outcomes.ok[i] {
+                    state.known[capture.key]?.status = .intact
+                } else {
+                    state.known[capture.key]?.status = .altered
+                    for seq in seqs { state.problem(seq, "capture_altered", Verifier.alteredReason(capture.digest)) }
                 }
-                continue
             }
-            let value: DatabaseValue = row["data"]
-            if value.isNull {
-                state.withheld.append(
-                    WithheldCapture(digest: digest, seqs: reference.seqs, withheldAt: row["withheld_at"]))
-                continue
-            }
-            let data = Self.bytes(value)
-            batch.append(StoredCapture(digest: digest, size: size, encoding: Self.text(row["encoding"]), data: data))
-            batchSize += data.count
-            if batchSize >= Self.batchBytes {
-                if let p = pending { settle(p, &state) }
-                pending = launch(batch)
-                batch = []
-                batchSize = 0
-            }
-        }
-        if let p = pending { settle(p, &state) }
-        if !batch.isEmpty { settle(launch(batch), &state) }
-        for (digest, reference) in state.references where !seen.contains(digest) {
-            for seq in reference.seqs {
-                state.problem(
-                    seq, "capture_missing", "capture \(digest.prefix(12))… is referenced but absent (deleted)")
-            }
+            progress?(done, total)
         }
     }
 }
