@@ -7,109 +7,6 @@ import TemoinKit
     import Darwin
 #endif
 
-/// A prototype of `TextNormalizer.forMatching` / `collapseWhitespace` that works on UTF-8 bytes and
-/// maps the typographic characters in one pass, instead of thirteen Foundation `contains` /
-/// `replacingOccurrences` calls per block (each bridged to NSString and compared with Unicode
-/// canonical equivalence). Not used by temoin: `profile-import` times it against the real one, on the
-/// same blocks, and checks it gives the same strings, as evidence for the change it suggests.
-enum FastNormalizer {
-    @inline(__always) static func isSpace(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
-        return v == 0xA0 || v == 0x202F || s.properties.isWhitespace
-    }
-
-    @inline(__always) static func append(_ out: inout [UInt8], _ s: Unicode.Scalar) {
-        let v = s.value
-        if v < 0x80 {
-            out.append(UInt8(v))
-        } else {
-            out.append(contentsOf: UTF8.encode(s)!)
-        }
-    }
-
-    static func collapseWhitespace(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var pending = false
-        for scalar in text.unicodeScalars {
-            if isSpace(scalar) {
-                pending = !out.isEmpty
-                continue
-            }
-            if scalar.value == 0xAD || scalar.value == 0x200B { continue }
-            if pending {
-                out.append(0x20)
-                pending = false
-            }
-            append(&out, scalar)
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func forMatching(_ text: String) -> String {
-        // Below U+0300 every scalar is already in NFC: skip Foundation's normalisation then.
-        let nfc =
-            text.unicodeScalars.contains(where: { $0.value >= 0x300 })
-            ? text.precomposedStringWithCanonicalMapping : text
-        let lowered = collapseWhitespace(nfc).lowercased()
-        var out: [UInt8] = []
-        out.reserveCapacity(lowered.utf8.count)
-        var pendingSpace = false
-        var lastWasQuote = false
-        for scalar in lowered.unicodeScalars {
-            if scalar.value == 0x20 {
-                pendingSpace = true
-                continue
-            }
-            let mapped: UInt8?
-            switch scalar.value {
-            case 0x2019, 0x2018, 0x02BC, 0x00B4, 0x60, 0x2032: mapped = UInt8(ascii: "'")
-            case 0x201C, 0x201D, 0x00AB, 0x00BB, 0x22: mapped = UInt8(ascii: "\"")
-            case 0x2013, 0x2014: mapped = UInt8(ascii: "-")
-            default: mapped = nil
-            }
-            let isQuote = mapped == UInt8(ascii: "\"")
-            if pendingSpace {
-                // `" ` and ` "` lose their space, as in TextNormalizer.
-                if !lastWasQuote, !isQuote { out.append(0x20) }
-                pendingSpace = false
-            }
-            if scalar.value == 0x2026 {
-                out.append(contentsOf: [0x2E, 0x2E, 0x2E])
-            } else if let m = mapped {
-                out.append(m)
-            } else {
-                append(&out, scalar)
-            }
-            lastWasQuote = isQuote
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// `haystack.contains(needle)` on UTF-8 bytes (both already normalised the same way).
-    static func contains(_ haystack: String, _ needle: String) -> Bool {
-        var h = haystack
-        var n = needle
-        return h.withUTF8 { hb in
-            n.withUTF8 { nb in
-                guard nb.count > 0 else { return true }
-                guard hb.count >= nb.count else { return false }
-                let first = Int32(nb[0])
-                var i = 0
-                let last = hb.count - nb.count
-                while i <= last {
-                    guard let hit = memchr(hb.baseAddress! + i, first, last - i + 1) else { return false }
-                    i = UnsafeRawPointer(hit) - UnsafeRawPointer(hb.baseAddress!)
-                    if memcmp(hb.baseAddress! + i, nb.baseAddress!, nb.count) == 0 { return true }
-                    i += 1
-                }
-                return false
-            }
-        }
-    }
-}
-
 /// Where the time of one import goes, with TemoinKit's public pieces timed one by one on the same page.
 func profileImport(_ args: Arguments) throws {
     guard let pagePath = args.options["page"] else { fail("profile-import --page FILE [--count N]") }
@@ -136,7 +33,6 @@ func profileImport(_ args: Arguments) throws {
     }
 
     var blocks: [String] = []
-    var mismatches = 0
     for i in 0..<count {
         let data = try time("read_file") { try Data(contentsOf: URL(fileURLWithPath: pagePath)) }
         _ = try time("case_record") { try store.caseRecord() }
@@ -144,21 +40,15 @@ func profileImport(_ args: Arguments) throws {
         _ = time("charset_decode") { Charset.decode(data, as: Charset.detect(data)) }
         let analysis = time("page_analyze") { PageAnalyzer(ruleSet: ruleSet).analyze(data, url: url) }
         if i == 0 { blocks = analysis.visibleText.split(separator: "\n").map(String.init) }
-        let normalized = time("  text_normalize_current") { blocks.map(TextNormalizer.forMatching) }
-        let fast = time("  text_normalize_prototype") { blocks.map(FastNormalizer.forMatching) }
-        if i == 0 { mismatches = zip(normalized, fast).filter { $0 != $1 }.count }
+        let normalized = time("  text_normalize") { blocks.map(TextNormalizer.forMatching) }
         // visibleBlocks collapses the whitespace of every block with the same routine.
-        _ = time("  collapse_whitespace_current") { blocks.map(TextNormalizer.collapseWhitespace) }
-        _ = time("  collapse_whitespace_prototype") { blocks.map(FastNormalizer.collapseWhitespace) }
+        _ = time("  collapse_whitespace") { blocks.map(TextNormalizer.collapseWhitespace) }
         // The worst case of rule matching: every text marker of the profile and the common rules
         // searched in every block (a page no text rule matches).
         let markers = (ruleSet.rules + RuleSet.common.rules).flatMap { $0.text ?? [] }.map(
             TextNormalizer.forMatching)
-        _ = time("  marker_search_current") {
-            markers.reduce(0) { n, m in n + normalized.filter { $0.contains(m) }.count }
-        }
-        _ = time("  marker_search_prototype") {
-            markers.reduce(0) { n, m in n + normalized.filter { FastNormalizer.contains($0, m) }.count }
+        _ = time("  marker_search") {
+            markers.reduce(0) { n, m in n + normalized.filter { TextNormalizer.contains($0, m) }.count }
         }
         _ = try time("importer_import_file") {
             try Importer(store: store).importFile(
@@ -189,7 +79,7 @@ func profileImport(_ args: Arguments) throws {
     }
     print(
         json(
-            [("page_bytes", fileSize(pagePath)), ("blocks", blocks.count), ("prototype_mismatches", mismatches)]
+            [("page_bytes", fileSize(pagePath)), ("blocks", blocks.count)]
                 + parts.map { ($0.0 + "_p50_ms", $0.1) }))
 }
 

@@ -22,6 +22,17 @@ import Testing
         return store
     }
 
+    /// `temoin import FOLDER` running in the background, silent.
+    func launchImport(folder: String, store: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: temoinBinary)
+        p.arguments = ["import", folder, "--store", store]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     /// Copies of a sample page that differ by a comment, with distinct modification times.
     func distinctPages(_ dir: TempDir, count: Int, folder: String = "pages") throws -> String {
         let base = String(decoding: try Fixtures.data("rdv-creneau-aucun.html"), as: UTF8.self)
@@ -222,15 +233,7 @@ import Testing
         let store = try initStore(dir)
         var folders: [String] = []
         for w in 0..<4 { folders.append(try distinctPages(dir, count: 25, folder: "w\(w)")) }
-        let processes = try folders.map { folder -> Process in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: temoinBinary)
-            p.arguments = ["import", folder, "--store", store]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            return p
-        }
+        let processes = try folders.map { try launchImport(folder: $0, store: store) }
         for p in processes {
             p.waitUntilExit()
             #expect(p.terminationStatus == 0)
@@ -250,12 +253,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         // 30 runs killed at random moments, then one left to finish what remains.
         for attempt in 0...30 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: temoinBinary)
-            p.arguments = ["import", folder, "--store", store]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let p = try launchImport(folder: folder, store: store)
             if attempt < 30 {
                 usleep(UInt32.random(in: 30_000...400_000, using: &generator))
                 if p.isRunning {
