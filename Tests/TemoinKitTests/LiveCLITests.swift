@@ -11,6 +11,7 @@ import Testing
 final class SimulatorProcess {
     let process = Process()
     let baseURL: String
+    let httpsURL: String?
     private let output = Pipe()
 
     init(arguments: [String] = []) throws {
@@ -22,7 +23,7 @@ final class SimulatorProcess {
         // The first line names the address; read until it comes.
         var text = ""
         let handle = output.fileHandleForReading
-        while !text.contains("\n") {
+        while !text.contains("Ctrl-C") {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
@@ -32,6 +33,7 @@ final class SimulatorProcess {
             throw TemoinError.networkUnavailable(detail: "simulator did not start: \(text)")
         }
         baseURL = String(text[range])
+        httpsURL = text.range(of: #"https://127\.0\.0\.1:\d+"#, options: .regularExpression).map { String(text[$0]) }
     }
 
     /// Ctrl-C, as a person stops it.
@@ -78,6 +80,56 @@ final class SimulatorProcess {
         let down = try temoin(["attempt"], store: store)
         #expect(down.status == 0)
         #expect(down.stdout.contains("site unreachable"))
+    }
+
+    @Test func everyScenarioOfTheSimulatorThroughTheCLI() throws {
+        let dir = TempDir()
+        let pem = dir.file("simulator.pem")
+        let sim = try SimulatorProcess(arguments: ["--https-port", "0", "--certificate-out", pem])
+        let store = try store(sim)
+        let cases: [(String, [String], String, String?)] = [
+            ("no-slot", [], "no_slot", nil), ("slot-available", [], "slot_available", nil),
+            ("overload-502", [], "site_error", nil), ("maintenance", [], "site_error", nil),
+            ("latin1", [], "no_slot", nil),
+            ("gzip", [], "no_slot", nil), ("redirects", [], "no_slot", nil),
+            ("redirect-loop", [], "site_error", "too_many_redirects"),
+            ("slow", ["--timeout", "1"], "unreachable", "timeout"),
+            ("drip", ["--timeout", "2"], "unreachable", "timeout"), ("reset", [], "unreachable", "reset"),
+        ]
+        for (scenario, extra, outcome, failure) in cases {
+            let url = "\(sim.baseURL)/scenario/\(scenario)/booking/create/4963/0"
+            let r = try temoin(["attempt", "--json", "--url", url] + extra, store: store)
+            #expect(r.status == 0, "\(scenario): \(r.stderr)")
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any], "\(scenario)")
+            #expect(json["outcome"] as? String == outcome, "\(scenario): \(r.stdout)")
+            #expect((json["failure"] as? [String: Any])?["kind"] as? String == failure, "\(scenario)")
+        }
+        // An endless body stops at the cap, flagged, and the attempt is recorded.
+        let huge = try temoin(
+            ["attempt", "--json", "--max-size", "1MB", "--url", "\(sim.baseURL)/scenario/huge/booking/create/4963/0"],
+            store: store)
+        let hugeSeq = try #require(
+            (try JSONSerialization.jsonObject(with: huge.stdoutData) as? [String: Any])?["seq"] as? Int)
+        let shown = try temoin(["show", String(hugeSeq), "--json"], store: store)
+        let exchanges =
+            (try JSONSerialization.jsonObject(with: shown.stdoutData) as? [String: Any])?["exchanges"]
+            as? [[String: Any]]
+        #expect(exchanges?.last?["body_truncated"] as? Bool == true)
+        // HTTPS: trusted through --cacert, its certificate recorded; untrusted, a recorded TLS failure.
+        let https = try #require(sim.httpsURL)
+        let trusted = try temoin(
+            ["attempt", "--json", "--cacert", pem, "--url", "\(https)/booking/create/4963/0"], store: store)
+        #expect(
+            (try JSONSerialization.jsonObject(with: trusted.stdoutData) as? [String: Any])?["outcome"] as? String
+                == "no_slot")
+        let untrusted = try temoin(["attempt", "--json", "--url", "\(https)/booking/create/4963/0"], store: store)
+        let u = try JSONSerialization.jsonObject(with: untrusted.stdoutData) as? [String: Any]
+        #expect(u?["outcome"] as? String == "unreachable")
+        #expect((u?["failure"] as? [String: Any])?["kind"] as? String == "tls")
+        #expect(try temoin(["verify"], store: store).status == 0)
+        #expect(try referenceVerify(store).0 == 0)
+        _ = sim.stop()
     }
 
     @Test func watchKeepsAHumanePace() throws {

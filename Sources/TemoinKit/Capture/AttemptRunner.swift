@@ -189,9 +189,9 @@ public struct AttemptRunner {
             exchange.redirectTo = location
             record.exchanges.append(exchange)
 
-            if let failure = exchange.failure, result.status == nil || !result.truncated && result.body.isEmpty {
-                return .failed(failure)
-            }
+            // A transfer cut short (timeout, reset) is a failure even when part of the body came: the
+            // page was never whole. Stopping at our own size cap is not a failure (flagged instead).
+            if let failure = exchange.failure { return .failed(failure) }
             if let location {
                 hops += 1
                 if hops > options.maxRedirects {

@@ -35,6 +35,7 @@ public struct EntryView: Codable, Sendable {
         case observedAtParis = "observed_at_paris"
         case timeBasis = "time_basis"
         case caseFields = "case"
+        case exchanges, environment, steps
     }
 
     public init(_ entry: StoredEntry, includeBody: Bool = false) {

@@ -50,9 +50,6 @@ public final class Store: Sendable {
         config.label = "temoin"
         config.prepareDatabase { db in
             if !readOnly {
-                // Only takes effect on a new, empty file: entries of about 2 KB then pack three to a
-                // page instead of one to a 4 KB page (docs/BENCHMARKS.md, bytes per attempt).
-                try db.execute(sql: "PRAGMA page_size = 8192")
                 // WAL keeps readers (verify) and the writer apart; FULL makes each commit durable
                 // before the tool says it recorded anything.
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
