@@ -14,6 +14,8 @@ public struct Verifier: Sendable {
 
     /// Bytes of stored captures handed to the hashing threads at once; bounds memory whatever the store size.
     static let batchBytes = 8 << 20
+    /// Entries hashed and parsed together on the worker threads.
+    static let entryChunk = 256
 
     public init() {}
 
@@ -193,55 +195,70 @@ public struct Verifier: Sendable {
     private func checkEntriesAndCaptures(_ db: Database, _ state: inout State, progress: Progress?) throws {
         let genesis = ChainHash.genesis(storeID: state.storeID ?? "")
         var previousHash: String?
-        let decoder = JSONDecoder()
         let hasher = CaptureHasher(
             progress: progress,
             total: try Int64.fetchOne(
                 db, sql: "SELECT COALESCE(SUM(size), 0) FROM captures WHERE data IS NOT NULL") ?? 0)
         let lookup = try db.makeStatement(
             sql: "SELECT size, encoding, data, withheld_at FROM captures WHERE digest = ?")
+        // Hashing and parsing an entry needs nothing but its own bytes: done for a chunk of entries at
+        // once on every core; linking them and their captures then goes on in order on this thread.
+        var chunk: [(seq: Int64, stored: String, body: Data)] = []
+        func processChunk(_ state: inout State) throws {
+            let parsed = ParsedChunk(count: chunk.count)
+            let rows = chunk
+            DispatchQueue.concurrentPerform(iterations: rows.count) { i in
+                parsed.hashes[i] = ChainHash.entry(rows[i].body)
+                if Self.passesJSONRules(rows[i].body) {
+                    parsed.views[i] = try? JSONDecoder().decode(BodyView.self, from: rows[i].body)
+                }
+            }
+            for (i, (seq, stored, _)) in rows.enumerated() {
+                if seq > state.expectedSeq {
+                    state.problem(
+                        state.expectedSeq, "entry_missing",
+                        "entries \(state.expectedSeq) to \(seq - 1) are missing (deleted)")
+                }
+                if stored != parsed.hashes[i] {
+                    state.problem(
+                        seq, "hash_mismatch", "the stored hash does not match the entry's bytes (entry edited)")
+                }
+                if let view = parsed.views[i] {
+                    if view.seq != seq {
+                        state.problem(
+                            seq, "seq_mismatch",
+                            "the entry says it is #\(view.seq) but stands at #\(seq) (moved or renumbered)")
+                    }
+                    let expectedPrev = seq == 1 ? genesis : (previousHash ?? "")
+                    if view.prev != expectedPrev {
+                        state.problem(
+                            seq, "prev_mismatch",
+                            seq == 1
+                                ? "entry 1 does not start this store's chain (another store's entry, or store_id edited)"
+                                : "the entry does not chain to the one before it (inserted, reordered, or its predecessor rewritten)"
+                        )
+                    }
+                    if view.type == "attempt" { state.attempts += 1 }
+                    for c in view.captures ?? [] {
+                        try reference(c.digest, size: c.size, seq: seq, lookup: lookup, hasher: hasher, &state)
+                    }
+                } else {
+                    state.problem(
+                        seq, "body_invalid", "the entry's bytes are not a valid entry (JSON object with seq and prev)")
+                }
+                previousHash = stored
+                state.head = ChainHead(seq: seq, hash: stored)
+                state.entryCount += 1
+                state.expectedSeq = seq + 1
+            }
+            chunk.removeAll(keepingCapacity: true)
+        }
         let rows = try Row.fetchCursor(db, sql: "SELECT seq, hash, body FROM entries ORDER BY seq")
         while let row = try rows.next() {
-            let seq: Int64 = row["seq"]
-            let stored = Self.text(row["hash"])
-            let body = Self.bytes(row["body"])
-            if seq > state.expectedSeq {
-                state.problem(
-                    state.expectedSeq, "entry_missing",
-                    "entries \(state.expectedSeq) to \(seq - 1) are missing (deleted)")
-            }
-            let computed = ChainHash.entry(body)
-            if stored != computed {
-                state.problem(seq, "hash_mismatch", "the stored hash does not match the entry's bytes (entry edited)")
-            }
-            if Self.passesJSONRules(body), let view = try? decoder.decode(BodyView.self, from: body) {
-                if view.seq != seq {
-                    state.problem(
-                        seq, "seq_mismatch",
-                        "the entry says it is #\(view.seq) but stands at #\(seq) (moved or renumbered)")
-                }
-                let expectedPrev = seq == 1 ? genesis : (previousHash ?? "")
-                if view.prev != expectedPrev {
-                    state.problem(
-                        seq, "prev_mismatch",
-                        seq == 1
-                            ? "entry 1 does not start this store's chain (another store's entry, or store_id edited)"
-                            : "the entry does not chain to the one before it (inserted, reordered, or its predecessor rewritten)"
-                    )
-                }
-                if view.type == "attempt" { state.attempts += 1 }
-                for c in view.captures ?? [] {
-                    try reference(c.digest, size: c.size, seq: seq, lookup: lookup, hasher: hasher, &state)
-                }
-            } else {
-                state.problem(
-                    seq, "body_invalid", "the entry's bytes are not a valid entry (JSON object with seq and prev)")
-            }
-            previousHash = stored
-            state.head = ChainHead(seq: seq, hash: stored)
-            state.entryCount += 1
-            state.expectedSeq = seq + 1
+            chunk.append((row["seq"], Self.text(row["hash"]), Self.bytes(row["body"])))
+            if chunk.count == Self.entryChunk { try processChunk(&state) }
         }
+        try processChunk(&state)
         hasher.finish(&state)
         try checkUnreferenced(db, &state)
         let last = state.head?.seq ?? 0
@@ -394,6 +411,16 @@ public struct Verifier: Sendable {
         var size: Int64
         var encoding: String
         var data: Data
+    }
+
+    /// Hashes and parsed bodies of a chunk of entries, written by index from the worker threads.
+    private final class ParsedChunk: @unchecked Sendable {
+        var hashes: [String]
+        var views: [BodyView?]
+        init(count: Int) {
+            hashes = Array(repeating: "", count: count)
+            views = Array(repeating: nil, count: count)
+        }
     }
 
     /// Results written by index from the hashing threads; each index is written by one thread only.
