@@ -429,12 +429,13 @@ public struct Verifier: Sendable {
         init(count: Int) { ok = Array(repeating: false, count: count) }
     }
 
-    /// Decodes and hashes captures on the worker threads, one batch at a time, while the reading
-    /// thread fills the next one: at most two batches are held at once.
+    /// Decodes and hashes captures on the worker threads while the reading thread fills the next
+    /// batch: at most three batches of 8 MB are held at once.
     final class CaptureHasher {
         private var batch: [StoredCapture] = []
         private var batchSize = 0
-        private var inFlight: (DispatchGroup, [StoredCapture], Outcomes)?
+        /// Batches being hashed, oldest first; two may run while the reading thread fills a third.
+        private var inFlight: [(DispatchGroup, [StoredCapture], Outcomes)] = []
         private let progress: Progress?
         private let total: Int64
         private var done: Int64 = 0
@@ -452,11 +453,11 @@ public struct Verifier: Sendable {
 
         func finish(_ state: inout State) {
             launch(&state)
-            settle(&state)
+            while !inFlight.isEmpty { settle(&state) }
         }
 
         private func launch(_ state: inout State) {
-            settle(&state)
+            if inFlight.count >= 2 { settle(&state) }
             guard !batch.isEmpty else { return }
             let captures = batch
             let outcomes = Outcomes(count: captures.count)
@@ -469,15 +470,16 @@ public struct Verifier: Sendable {
                     }
                 }
             }
-            inFlight = (group, captures, outcomes)
+            inFlight.append((group, captures, outcomes))
             batch = []
             batchSize = 0
         }
 
+        /// Waits for the oldest batch and records its results.
         private func settle(_ state: inout State) {
-            guard let (group, captures, outcomes) = inFlight else { return }
+            guard !inFlight.isEmpty else { return }
+            let (group, captures, outcomes) = inFlight.removeFirst()
             group.wait()
-            inFlight = nil
             for (i, capture) in captures.enumerated() {
                 state.capturesChecked += 1
                 state.captureBytes += capture.size
