@@ -101,7 +101,11 @@ public struct Importer {
         // The same page at the same declared time is the same attempt: do not count it twice.
         let observedText = TimeFormat.utc(observedAt)
         let pageDigest = captures[0].ref.digest
-        for earlier in try store.entries(containing: pageDigest, "\"observed_at\":\"\(observedText)\"") {
+        // A page never stored before cannot be a duplicate: look its digest up by key before scanning entries.
+        let seenBefore = try store.captureState(digest: pageDigest) != .absent
+        for earlier in try seenBefore
+            ? store.entries(containing: pageDigest, "\"observed_at\":\"\(observedText)\"") : []
+        {
             if let b = earlier.body, b.type == .attempt, b.observedAt == observedText,
                 b.captures?.first?.digest == pageDigest
             {
