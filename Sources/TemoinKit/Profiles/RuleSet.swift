@@ -55,10 +55,24 @@ public struct RuleSet: Codable, Sendable, Equatable {
         self.rules = rules
     }
 
+    /// The shipped profiles, read and validated once per process: URL detection and the choice of a
+    /// profile both consult them on every attempt and import.
+    private static let shipped: [String: RuleSet] = {
+        var sets: [String: RuleSet] = [:]
+        for name in builtInNames + ["common"] {
+            if let url = Bundle.module.url(
+                forResource: name, withExtension: "json", subdirectory: "Resources/profiles"),
+                let set = try? load(url: url)
+            {
+                sets[name] = set
+            }
+        }
+        return sets
+    }()
+
     public static func loadBuiltIn(_ name: String) throws -> RuleSet {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/profiles")
-        else { throw TemoinError.unknownProfile(name: name) }
-        return try load(url: url)
+        guard let set = shipped[name] else { throw TemoinError.unknownProfile(name: name) }
+        return set
     }
 
     /// Reads and validates a rule file: every rule has a condition and every XPath compiles.
