@@ -3,11 +3,11 @@
 # Debian/Ubuntu: apt-get (as root, or through sudo). macOS: prints the Homebrew command.
 set -euo pipefail
 
-DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev libcurl4-openssl-dev tzdata sqlite3 python3 openssl wget)
+DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core tzdata sqlite3 python3 python3-venv openssl wget poppler-utils chromium)
 
 if [ "$(uname -s)" = "Darwin" ]; then
     missing=()
-    for f in libxml2 libdeflate sqlite pkg-config; do
+    for f in libxml2 libdeflate sqlite pkg-config cairo pango poppler; do
         brew list "$f" >/dev/null 2>&1 || missing+=("$f")
     done
     if [ ${#missing[@]} -gt 0 ]; then

@@ -28,6 +28,7 @@ import Testing
     @Test func everyMessageExistsInEnglishAndFrenchWithTheSamePlaceholders() throws {
         let catalogue = Messages.shared.catalogue
         #expect(catalogue.count > 50)
+        #expect(Messages.shared.duplicateKeys.isEmpty, "keys defined in two catalogue files")
         let placeholder = try NSRegularExpression(pattern: #"\{[a-z_]+\}"#)
         func names(_ s: String) -> Set<String> {
             Set(

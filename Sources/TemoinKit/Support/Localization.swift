@@ -17,23 +17,34 @@ public enum Language: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// Message catalogue: every sentence the tool prints, in English and French, read from
-/// `Resources/messages.json` so translators never touch code.
+/// Message catalogue: every sentence the tool prints, in English and French, read from the JSON files in
+/// `Resources/messages/` (one per concern, merged; a key defined twice is a build mistake the tests catch)
+/// so translators never touch code.
 public final class Messages: Sendable {
     public static let shared = Messages()
 
     private let table: [String: [String: String]]
     private let current = Mutex<Language>(Language.fromEnvironment())
+    /// Keys found in more than one catalogue file (must stay empty; see LocalizationTests).
+    public let duplicateKeys: [String]
 
     init() {
-        if let url = Bundle.module.url(forResource: "messages", withExtension: "json", subdirectory: "Resources"),
-            let data = try? Data(contentsOf: url),
-            let decoded = try? JSONDecoder().decode([String: [String: String]].self, from: data)
-        {
-            table = decoded
-        } else {
-            table = [:]
+        var merged: [String: [String: String]] = [:]
+        var duplicates: [String] = []
+        let folder = Bundle.module.url(forResource: "messages", withExtension: nil, subdirectory: "Resources")
+        let files = ((folder.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0.path) }) ?? [])
+            .filter { $0.hasSuffix(".json") }.sorted().compactMap { folder?.appendingPathComponent($0) }
+        for url in files {
+            guard let data = try? Data(contentsOf: url),
+                let decoded = try? JSONDecoder().decode([String: [String: String]].self, from: data)
+            else { continue }
+            for (key, value) in decoded {
+                if merged[key] != nil { duplicates.append(key) }
+                merged[key] = value
+            }
         }
+        table = merged
+        duplicateKeys = duplicates.sorted()
     }
 
     /// The language used by `text(_:_:)` when none is given.
