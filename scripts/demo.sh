@@ -70,5 +70,9 @@ set +e
 echo "(exit code $?: 1 means tampering found)"
 set -e
 
+say "7. The lawyer exports the court dossier (temoin dossier): PDFs named for Télérecours, inventory, HTML copy"
+"$BIN" dossier --out "$WORK/dossier" --requete
+
 say "Done. The store is $TEMOIN_STORE"
+echo "The dossier is in $WORK/dossier (open dossier.html, or the PDFs)"
 echo "Try: TEMOIN_STORE=$TEMOIN_STORE $BIN log --json"

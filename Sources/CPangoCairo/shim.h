@@ -3,5 +3,6 @@
 // cairo draws the dossier's pages and charts; pango lays out its text (DejaVu through fontconfig).
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <cairo-svg.h>
 #include <pango/pangocairo.h>
 #endif

@@ -36,7 +36,7 @@ struct TemoinCLI: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
             ImportCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self, WithholdCommand.self,
-            ProfilesCommand.self, SimulateCommand.self,
+            DossierCommand.self, ProfilesCommand.self, SimulateCommand.self,
         ]
     )
 }

@@ -29,6 +29,12 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidJitter(seconds: Int)
     case invalidDuration(value: String)
     case interrupted
+    /// A dossier or export file could not be written (folder missing or read-only, disk full).
+    case outputUnwritable(path: String, detail: String)
+    /// A dossier template (shipped or from --templates) is missing or malformed.
+    case invalidTemplate(path: String, detail: String)
+    /// No attempt falls in the period asked for.
+    case emptyPeriod(from: String, to: String)
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -41,6 +47,9 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             .unknownProfile, .noSuchCapture:
             return 64
         case .networkUnavailable: return 5
+        case .outputUnwritable: return 6
+        case .invalidTemplate: return 4
+        case .emptyPeriod: return 64
         case .intervalTooShort, .invalidJitter, .invalidDuration: return 64
         case .interrupted: return 130
         }
@@ -87,6 +96,11 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .noSuchCapture(let digest): return tr("error.no_such_capture", ["digest": digest])
         case .networkUnavailable(let detail): return tr("error.network_unavailable", ["detail": detail])
         case .interrupted: return tr("error.interrupted")
+        case .outputUnwritable(let path, let detail):
+            return tr("error.output_unwritable", ["path": path, "detail": detail])
+        case .invalidTemplate(let path, let detail):
+            return tr("error.invalid_template", ["path": path, "detail": detail])
+        case .emptyPeriod(let from, let to): return tr("error.empty_period", ["from": from, "to": to])
         case .intervalTooShort(let seconds):
             return tr("error.interval_too_short", ["value": "\(seconds / 60) min \(seconds % 60) s"])
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])

@@ -1,0 +1,324 @@
+import CPangoCairo
+import Foundation
+
+/// A cairo drawing context on some surface (PDF page, SVG chart). Owns both C pointers.
+final class CairoCanvas {
+    fileprivate let surface: OpaquePointer
+    let cr: OpaquePointer
+    /// Bytes written by a stream surface (SVG), collected here.
+    fileprivate let sink: ByteSink?
+
+    /// A PDF file at `path`, A4 portrait.
+    init(pdfAt path: String) throws {
+        surface = cairo_pdf_surface_create(path, PageGeometry.width, PageGeometry.height)
+        sink = nil
+        cr = cairo_create(surface)
+        try check(path: path)
+    }
+
+    /// An SVG document of `width` x `height` points, kept in memory (charts of dossier.html).
+    init(svgWidth width: Double, height: Double) throws {
+        let sink = ByteSink()
+        self.sink = sink
+        surface = cairo_svg_surface_create_for_stream(
+            { context, data, length in
+                guard let context, let data else { return CAIRO_STATUS_WRITE_ERROR }
+                Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue().bytes.append(data, count: Int(length))
+                return CAIRO_STATUS_SUCCESS
+            }, Unmanaged.passUnretained(sink).toOpaque(), width, height)
+        cr = cairo_create(surface)
+        try check(path: "svg")
+    }
+
+    private func check(path: String) throws {
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS, cairo_status(cr) == CAIRO_STATUS_SUCCESS else {
+            throw TemoinError.outputUnwritable(path: path, detail: String(cString: cairo_status_to_string(status)))
+        }
+    }
+
+    deinit {
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+    }
+
+    func setMetadata(title: String, author: String, subject: String, keywords: String, created: Date) {
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "\(Temoin.name) \(Temoin.version)")
+        let stamp = TimeFormat.utc(created).prefix(19) + "Z"
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, String(stamp))
+    }
+
+    /// A bookmark to `page` (1-based) at height `y`; returns its id for children.
+    @discardableResult
+    func addOutline(parent: Int32, title: String, page: Int, y: Double) -> Int32 {
+        let link = String(format: "page=%d pos=[%.1f %.1f]", page, PageGeometry.marginLeft, max(0, y - 6))
+        let flags = parent == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : cairo_pdf_outline_flags_t(rawValue: 0)
+        return cairo_pdf_surface_add_outline(surface, parent, title, link, flags)
+    }
+
+    func showPage() { cairo_show_page(cr) }
+
+    /// Writes everything out; a full disk or a closed file shows here.
+    func finish(path: String) throws {
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw TemoinError.outputUnwritable(path: path, detail: String(cString: cairo_status_to_string(status)))
+        }
+    }
+
+    /// The SVG text (stream surfaces only), after `finish`.
+    func svgText() -> String {
+        cairo_surface_finish(surface)
+        return String(decoding: sink?.bytes ?? Data(), as: UTF8.self)
+    }
+
+    // MARK: drawing
+
+    func setColor(_ c: RGB, alpha: Double = 1) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha) }
+
+    func fillRect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: RGB) {
+        setColor(color)
+        cairo_rectangle(cr, x, y, w, h)
+        cairo_fill(cr)
+    }
+
+    func strokeRect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: RGB, width: Double = 0.5) {
+        setColor(color)
+        cairo_set_line_width(cr, width)
+        cairo_rectangle(cr, x, y, w, h)
+        cairo_stroke(cr)
+    }
+
+    func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ color: RGB, width: Double = 0.5) {
+        setColor(color)
+        cairo_set_line_width(cr, width)
+        cairo_move_to(cr, x1, y1)
+        cairo_line_to(cr, x2, y2)
+        cairo_stroke(cr)
+    }
+
+    /// Draws a PNG scaled into the box, keeping its proportions; returns the height used.
+    func drawPNG(_ image: PNGImage, x: Double, y: Double, width: Double, maxHeight: Double) -> Double {
+        let (w, h) = image.fittedSize(width: width, maxHeight: maxHeight)
+        cairo_save(cr)
+        cairo_translate(cr, x, y)
+        cairo_scale(cr, w / Double(image.width), h / Double(image.height))
+        cairo_set_source_surface(cr, image.surface, 0, 0)
+        cairo_paint(cr)
+        cairo_restore(cr)
+        strokeRect(x, y, w, h, RGB(0.6, 0.6, 0.6))
+        return h
+    }
+}
+
+/// Collects a stream surface's output.
+final class ByteSink {
+    var bytes = Data()
+}
+
+/// A PNG decoded by cairo (screenshots of witnessed attempts).
+final class PNGImage {
+    fileprivate let surface: OpaquePointer
+    let width: Int
+    let height: Int
+
+    /// Nil when the bytes are not a PNG cairo can read.
+    init?(data: Data) {
+        final class Reader {
+            let data: Data
+            var offset = 0
+            init(_ data: Data) { self.data = data }
+        }
+        let reader = Reader(data)
+        let s = withExtendedLifetime(reader) {
+            cairo_image_surface_create_from_png_stream(
+                { context, buffer, length in
+                    guard let context, let buffer else { return CAIRO_STATUS_READ_ERROR }
+                    let r = Unmanaged<Reader>.fromOpaque(context).takeUnretainedValue()
+                    let n = Int(length)
+                    guard r.offset + n <= r.data.count else { return CAIRO_STATUS_READ_ERROR }
+                    r.data.copyBytes(to: buffer, from: r.offset..<(r.offset + n))
+                    r.offset += n
+                    return CAIRO_STATUS_SUCCESS
+                }, Unmanaged.passUnretained(reader).toOpaque())
+        }
+        guard let s, cairo_surface_status(s) == CAIRO_STATUS_SUCCESS else {
+            if let s { cairo_surface_destroy(s) }
+            return nil
+        }
+        surface = s
+        width = Int(cairo_image_surface_get_width(s))
+        height = Int(cairo_image_surface_get_height(s))
+        guard width > 0, height > 0 else { return nil }
+    }
+
+    deinit { cairo_surface_destroy(surface) }
+
+    func fittedSize(width maxWidth: Double, maxHeight: Double) -> (Double, Double) {
+        // Screenshots are in CSS pixels (96 per inch): never drawn larger than 0.75 pt per pixel.
+        let scale = min(maxWidth / Double(width), maxHeight / Double(height), 0.75)
+        return (Double(width) * scale, Double(height) * scale)
+    }
+}
+
+struct RGB: Sendable, Equatable {
+    var r: Double
+    var g: Double
+    var b: Double
+    init(_ r: Double, _ g: Double, _ b: Double) {
+        self.r = r
+        self.g = g
+        self.b = b
+    }
+    var hex: String { String(format: "#%02x%02x%02x", Int(r * 255), Int(g * 255), Int(b * 255)) }
+}
+
+/// A4 portrait in PostScript points, with the margins every page shares.
+enum PageGeometry {
+    static let width = 595.2756
+    static let height = 841.8898
+    static let marginLeft = 56.7
+    static let marginRight = 56.7
+    static let marginTop = 72.0
+    static let marginBottom = 62.0
+    static var contentWidth: Double { width - marginLeft - marginRight }
+    static var contentBottom: Double { height - marginBottom }
+}
+
+/// How a piece of text is set: a Pango font description plus colour and alignment.
+struct TextStyle: Sendable, Hashable {
+    var font: String
+    var color: RGB = RGB(0, 0, 0)
+    var alignment: Alignment = .left
+    /// Extra space after a paragraph, in points.
+    var spaceAfter: Double = 0
+
+    enum Alignment: Sendable, Hashable { case left, center, right, justify }
+}
+
+extension RGB: Hashable {}
+
+/// One Pango layout, reused for every text of one style (setting new text is far cheaper than a new
+/// layout, and the dossier sets tens of thousands of table cells).
+final class TextLayout {
+    private let layout: OpaquePointer
+    private let fontDescription: OpaquePointer
+    let style: TextStyle
+
+    init(canvas: CairoCanvas, style: TextStyle) {
+        layout = pango_cairo_create_layout(canvas.cr)
+        fontDescription = pango_font_description_from_string(style.font)
+        self.style = style
+        pango_layout_set_font_description(layout, fontDescription)
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        switch style.alignment {
+        case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
+        case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
+        case .right: pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
+        case .justify:
+            pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
+            pango_layout_set_justify(layout, 1)
+        }
+    }
+
+    deinit {
+        g_object_unref(UnsafeMutableRawPointer(layout))
+        pango_font_description_free(fontDescription)
+    }
+
+    /// Sets Pango markup (already validated by `Markup.check`) wrapped at `width` points.
+    func set(markup: String, width: Double) {
+        pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+        pango_layout_set_markup(layout, markup, -1)
+    }
+
+    var height: Double {
+        var w: Int32 = 0
+        var h: Int32 = 0
+        pango_layout_get_size(layout, &w, &h)
+        return Double(h) / Double(PANGO_SCALE)
+    }
+
+    var naturalWidth: Double {
+        var w: Int32 = 0
+        var h: Int32 = 0
+        pango_layout_get_size(layout, &w, &h)
+        return Double(w) / Double(PANGO_SCALE)
+    }
+
+    /// The top and bottom of each line, from the layout's top, in points.
+    func lineExtents() -> [(top: Double, bottom: Double)] {
+        var out: [(Double, Double)] = []
+        guard let iter = pango_layout_get_iter(layout) else { return out }
+        defer { pango_layout_iter_free(iter) }
+        repeat {
+            var logical = PangoRectangle()
+            pango_layout_iter_get_line_extents(iter, nil, &logical)
+            let top = Double(logical.y) / Double(PANGO_SCALE)
+            out.append((top, top + Double(logical.height) / Double(PANGO_SCALE)))
+        } while pango_layout_iter_next_line(iter) != 0
+        return out
+    }
+
+    /// Draws the whole layout, or only `lines`, with its top-left corner (of the first drawn line) at x, y.
+    func draw(on canvas: CairoCanvas, x: Double, y: Double, lines: Range<Int>? = nil) {
+        canvas.setColor(style.color)
+        guard let lines else {
+            cairo_move_to(canvas.cr, x, y)
+            pango_cairo_show_layout(canvas.cr, layout)
+            return
+        }
+        guard let iter = pango_layout_get_iter(layout) else { return }
+        defer { pango_layout_iter_free(iter) }
+        var index = 0
+        var firstTop: Double?
+        repeat {
+            if lines.contains(index) {
+                var logical = PangoRectangle()
+                pango_layout_iter_get_line_extents(iter, nil, &logical)
+                let top = Double(logical.y) / Double(PANGO_SCALE)
+                if firstTop == nil { firstTop = top }
+                let baseline = Double(pango_layout_iter_get_baseline(iter)) / Double(PANGO_SCALE)
+                let lineX = Double(logical.x) / Double(PANGO_SCALE)
+                cairo_move_to(canvas.cr, x + lineX, y + baseline - (firstTop ?? 0))
+                pango_cairo_show_layout_line(canvas.cr, pango_layout_iter_get_line_readonly(iter))
+            }
+            index += 1
+        } while index < lines.upperBound && pango_layout_iter_next_line(iter) != 0
+    }
+}
+
+/// Pango markup coming from templates is checked before use, so a typo in an association's template
+/// gives a message naming it instead of an empty paragraph.
+enum Markup {
+    static func isValid(_ markup: String) -> Bool {
+        var error: UnsafeMutablePointer<GError>?
+        let ok = pango_parse_markup(markup, -1, 0, nil, nil, nil, &error)
+        if let error { g_error_free(error) }
+        return ok != 0
+    }
+
+    /// Escapes text for Pango markup (and HTML: the same five entities).
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                // Control characters other than tab and newline are not allowed in markup.
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += " " } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out
+    }
+}

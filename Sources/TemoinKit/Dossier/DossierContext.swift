@@ -1,0 +1,248 @@
+import Foundation
+
+/// What the templates see: the dossier's data as Mustache values (Templates/README.md lists them),
+/// with dates written the way the chosen language writes them.
+final class DossierContext {
+    let data: DossierData
+    let templates: DossierTemplates
+    let store: Store
+    let language: Language
+    let groups: [GroupInfo]
+    private var calendar: Calendar
+
+    struct GroupInfo {
+        var group: CaptureGroup
+        var screenshotBytes: Int
+    }
+
+    init(data: DossierData, templates: DossierTemplates, store: Store, language: Language) {
+        self.data = data
+        self.templates = templates
+        self.store = store
+        self.language = language
+        calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeFormat.paris
+        groups = data.captureGroups.map { g in
+            GroupInfo(group: g, screenshotBytes: Int(g.attempts.compactMap(\.screenshot).first?.size ?? 0))
+        }
+    }
+
+    // MARK: formats
+
+    private func parts(_ date: Date) -> DateComponents {
+        calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    }
+
+    /// `22/11/2026 à 14:05:09` (fr) or `2026-11-22 at 14:05:09` (en), Paris time.
+    func dateTime(_ date: Date) -> String {
+        let c = parts(date)
+        let time = String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!)
+        return "\(day(date)) \(templates.label("at")) \(time)"
+    }
+
+    func day(_ date: Date) -> String {
+        let c = parts(date)
+        return language == .fr
+            ? String(format: "%02d/%02d/%04d", c.day!, c.month!, c.year!)
+            : String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    /// `YYYY-MM-DD` to the chart's short form (`22/11` or `11-22`).
+    func shortDay(_ iso: String) -> String {
+        let p = iso.split(separator: "-")
+        guard p.count == 3 else { return iso }
+        return language == .fr ? "\(p[2])/\(p[1])" : "\(p[1])-\(p[2])"
+    }
+
+    func clip(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
+    func outcomeLabel(_ o: Outcome) -> String { templates.label("outcome.\(o.rawValue)") }
+
+    func provenanceLabel(_ a: DossierAttempt) -> String {
+        let p = templates.label("provenance.\(a.provenance.rawValue)")
+        return a.timeBasis == .witnessed ? p : p + " (" + templates.label("time_basis.\(a.timeBasis.rawValue)") + ")"
+    }
+
+    // MARK: shared values
+
+    private lazy var common: [String: Any] = {
+        let f = data.caseRecord.fields
+        let s = data.synthesis
+        let v = data.verification
+        let total = max(1, s.attempts)
+        var values: [String: Any] = [
+            "applicant": f.applicant, "prefecture": f.prefecture, "procedure": f.procedure,
+            "booking_url": f.bookingURL, "profile": f.profile,
+            "facts_lines": f.facts.split(separator: "\n").map { ["line": String($0)] },
+            "has_facts": !f.facts.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+            "opened_at": TimeFormat.parseUTC(data.caseRecord.openedAt).map(dateTime) ?? data.caseRecord.openedAt,
+            "generated_at": dateTime(data.generatedAt), "generated_day": day(data.generatedAt),
+            "period_from": (data.from ?? s.first).map(day) ?? "", "period_to": (data.to ?? s.last).map(day) ?? "",
+            "head_display": data.head.display,
+            "head_short": "#\(data.head.seq) · "
+                + data.head.groupedHash.split(separator: " ").prefix(3).joined(separator: " ")
+                + " …", "head_seq": data.head.seq, "head_hash": data.head.hash,
+            "store_id": data.storeID, "tool_version": Temoin.version,
+            "attempts": s.attempts, "days_count": s.days.count, "weeks_count": s.isoWeeks.count,
+            "hours_count": s.hours.count, "hours_list": s.hours.map { "\($0) h" }.joined(separator: ", "),
+            "weeks_list": s.isoWeeks.joined(separator: ", "),
+            "first": s.first.map(dateTime) ?? "", "last": s.last.map(dateTime) ?? "",
+            "outcomes": OutcomePalette.order.compactMap { o -> [String: Any]? in
+                guard let n = s.byOutcome[o], n > 0 else { return nil }
+                return [
+                    "label": outcomeLabel(o), "count": n,
+                    "percent": String(format: "%.0f", 100 * Double(n) / Double(total)),
+                    "color": OutcomePalette.color(o).hex,
+                ]
+            },
+            "slots_count": s.slotAttempts.count, "has_slots": !s.slotAttempts.isEmpty,
+            "slot_attempts": data.attempts.filter { $0.outcome == .slotAvailable }.map {
+                ["seq": $0.seq, "time": dateTime($0.observedAt)] as [String: Any]
+            },
+            "publications": s.publications.map { ["text": $0.text, "first_seq": $0.firstSeq] as [String: Any] },
+            "has_publications": !s.publications.isEmpty,
+            "count_captured": s.byProvenance[.captured] ?? 0, "count_witnessed": s.byProvenance[.witnessed] ?? 0,
+            "count_imported": s.byProvenance[.imported] ?? 0,
+            "has_captured": (s.byProvenance[.captured] ?? 0) > 0,
+            "has_witnessed": (s.byProvenance[.witnessed] ?? 0) > 0,
+            "has_imported": (s.byProvenance[.imported] ?? 0) > 0,
+            "declared_count": data.attempts.filter { $0.timeBasis != .witnessed }.count,
+            "verify_intact": v.verdict == .intact, "verify_problems": v.problems.count,
+            "verify_first_bad": v.firstBadSeq.map { String($0) } ?? "",
+            "verify_withheld": v.withheld.count, "has_withheld": !v.withheld.isEmpty,
+            "verify_captures": v.captures.checked,
+            "verify_entries": v.entries,
+            "verified_at": TimeFormat.parseUTC(v.verifiedAt).map(dateTime) ?? v.verifiedAt,
+            "groups_count": groups.count,
+        ]
+        values["single_week"] = s.isoWeeks.count == 1
+        return values
+    }()
+
+    private func merged(_ extra: [String: Any]) -> [String: Any] {
+        common.merging(extra) { _, new in new }
+    }
+
+    func pj1() -> [String: Any] { common }
+
+    private func groupValues(_ index: Int) -> [String: Any] {
+        let g = groups[index].group
+        let first = g.attempts.first!
+        return [
+            "index": index, "number": index + 1, "url": first.url, "digest": g.page.digest,
+            "size": g.page.size, "count": g.attempts.count, "outcome_label": outcomeLabel(first.outcome),
+            "message": first.message ?? "", "has_message": first.message != nil,
+            "first_time": dateTime(first.observedAt), "last_time": dateTime(g.attempts.last!.observedAt),
+            "attempts_list": g.attempts.map { "n° \($0.seq) (\(dateTime($0.observedAt)))" }.joined(separator: ", "),
+            "has_screenshot": g.attempts.contains { $0.screenshot != nil },
+            "provenance_label": provenanceLabel(first),
+        ]
+    }
+
+    func pj2(groups indices: [Int], part: (Int, Int)?) -> [String: Any] {
+        merged([
+            "groups": indices.map(groupValues), "has_part": part != nil, "part": part?.0 ?? 1,
+            "parts": part?.1 ?? 1,
+        ])
+    }
+
+    func inventory(pieces: [DossierFile]) -> [String: Any] {
+        merged(["pieces": pieceValues(pieces)])
+    }
+
+    private func pieceValues(_ pieces: [DossierFile]) -> [[String: Any]] {
+        pieces.map { f in
+            let isPJ1 = f.piece == 1
+            return [
+                "number": f.piece ?? 0, "file": f.name, "pages": f.pages ?? 0, "sha256": f.sha256,
+                "size_kb": (f.bytes + 1023) / 1024, "is_pj1": isPJ1, "is_pj2": f.piece == 2,
+                "part": f.name.hasPrefix("PJ2-") ? String(f.name.dropFirst(4).prefix { $0 != "_" }) : "",
+                "has_part": f.name.hasPrefix("PJ2-"),
+            ]
+        }
+    }
+
+    func requete(pieces: [DossierFile]) -> [String: Any] {
+        merged(["pieces": pieceValues(pieces)])
+    }
+
+    func html(pieces: [DossierFile]) -> [String: Any] {
+        let rows: [[String: Any]] = data.attempts.map { a in
+            [
+                "seq": a.seq, "time": dateTime(a.observedAt), "url": a.url, "provenance": provenanceLabel(a),
+                "outcome": outcomeLabel(a.outcome), "outcome_key": a.outcome.rawValue,
+                "message": a.message ?? a.failure ?? "", "digest": a.page.map { String($0.digest.prefix(16)) } ?? "—",
+                "hash": a.hash,
+            ]
+        }
+        var g: [[String: Any]] = []
+        for i in groups.indices {
+            var values = groupValues(i)
+            values["visible_html"] = visibleMarkup(group: i, html: true) ?? ""
+            if let shot = groups[i].group.attempts.compactMap(\.screenshot).first,
+                let bytes = try? store.captureBytes(digest: shot.digest)
+            {
+                values["screenshot_data_uri"] = "data:image/png;base64," + bytes.base64EncodedString()
+            }
+            g.append(values)
+        }
+        return merged([
+            "rows": rows, "groups": g, "pieces": pieceValues(pieces),
+            "chart_per_day_svg": svg(height: 190) { canvas in
+                PerDayChart(
+                    days: data.synthesis.perDay, labels: { self.outcomeLabel($0) },
+                    title: templates.label("chart.per_day"), dayFormat: shortDay
+                ).draw(on: canvas, x: 0, y: 0, width: PageGeometry.contentWidth, height: 190)
+            },
+            "chart_heatmap_svg": svg(height: 200) { canvas in
+                HeatMapChart(
+                    grid: data.synthesis.weekdayHour, weekdays: (0..<7).map { templates.label("weekday.\($0)") },
+                    title: templates.label("chart.heatmap"), legendText: templates.label("chart.heatmap_legend")
+                ).draw(on: canvas, x: 0, y: 0, width: PageGeometry.contentWidth, height: 200)
+            },
+        ])
+    }
+
+    private func svg(height: Double, _ draw: (CairoCanvas) -> Void) -> String {
+        guard let canvas = try? CairoCanvas(svgWidth: PageGeometry.contentWidth, height: height) else { return "" }
+        draw(canvas)
+        let text = canvas.svgText()
+        // Inline in HTML: drop the XML declaration.
+        if let r = text.range(of: "<svg") { return String(text[r.lowerBound...]) }
+        return text
+    }
+
+    // MARK: captures
+
+    /// The page's visible text (as the analysis sees it), escaped, with the recorded message highlighted.
+    /// Nil when the capture's bytes were withheld.
+    func visibleMarkup(group index: Int, html: Bool = false) -> String? {
+        guard let g = groups[safe: index]?.group else { return nil }
+        guard let bytes = try? store.captureBytes(digest: g.page.digest) else {
+            let note = Markup.escape(templates.label("capture.withheld"))
+            return html ? note : "<i>\(note)</i>"
+        }
+        let first = g.attempts.first!
+        let ruleSet =
+            (try? RuleSet.loadBuiltIn(first.profile ?? "generic")) ?? (try? RuleSet.loadBuiltIn("generic"))
+            ?? RuleSet.common
+        let analysis = PageAnalyzer(ruleSet: ruleSet).analyze(bytes, contentType: g.page.mediaType, url: first.url)
+        let text = clip(analysis.visibleText, 6000)
+        let open = html ? "<mark>" : "<span background=\"#ffe680\"><b>"
+        let close = html ? "</mark>" : "</b></span>"
+        guard let message = first.message, !message.isEmpty,
+            let r = text.range(of: message, options: [.caseInsensitive, .diacriticInsensitive])
+        else { return Markup.escape(text) }
+        return Markup.escape(String(text[..<r.lowerBound])) + open + Markup.escape(String(text[r])) + close
+            + Markup.escape(String(text[r.upperBound...]))
+    }
+
+    func screenshot(group index: Int) -> PNGImage? {
+        guard let g = groups[safe: index]?.group, let shot = g.attempts.compactMap(\.screenshot).first,
+            let bytes = try? store.captureBytes(digest: shot.digest)
+        else { return nil }
+        return PNGImage(data: bytes)
+    }
+}

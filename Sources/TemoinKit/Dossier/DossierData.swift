@@ -1,0 +1,187 @@
+import Foundation
+
+/// One attempt as the dossier shows it.
+public struct DossierAttempt: Sendable, Equatable {
+    public var seq: Int64
+    public var hash: String
+    public var observedAt: Date
+    public var recordedAt: String
+    public var url: String
+    public var provenance: Provenance
+    public var timeBasis: TimeBasis
+    public var outcome: Outcome
+    public var message: String?
+    public var profile: String?
+    public var facts: PageFacts?
+    /// The page the outcome was read from (the last `page` capture), when there is one.
+    public var page: CaptureRef?
+    /// A full-page screenshot (witnessed attempts), when there is one.
+    public var screenshot: CaptureRef?
+    /// What the network said when the site could not be reached.
+    public var failure: String?
+    public var remoteIP: String?
+    public var tlsVersion: String?
+    public var clockOffsetMs: Int?
+}
+
+/// Identical captures: one page returned by several attempts, shown once in PJ2.
+public struct CaptureGroup: Sendable {
+    public var page: CaptureRef
+    public var attempts: [DossierAttempt]
+}
+
+/// The figures of the synthesis, from the attempts of the period. Times are read in Europe/Paris,
+/// weeks are ISO 8601 weeks (the Conseil d'État's "pas la même semaine", CE 10 June 2020, n° 435594).
+public struct Synthesis: Sendable, Equatable {
+    public var attempts: Int
+    /// `YYYY-MM-DD` in Paris, sorted.
+    public var days: [String]
+    /// `YYYY-Www`, sorted.
+    public var isoWeeks: [String]
+    /// Hours of the day (0-23, Paris) with at least one attempt.
+    public var hours: [Int]
+    public var first: Date?
+    public var last: Date?
+    public var byOutcome: [Outcome: Int]
+    public var byProvenance: [Provenance: Int]
+    /// Attempts whose outcome was `slot_available`.
+    public var slotAttempts: [Int64]
+    /// The prefecture's own sentences about publishing slots, each with the first attempt that showed it.
+    public var publications: [(text: String, firstSeq: Int64)]
+    /// Attempts per Paris day and outcome, for the chart.
+    public var perDay: [(day: String, counts: [Outcome: Int])]
+    /// Attempts per weekday (0 = Monday) and hour, for the heat map.
+    public var weekdayHour: [[Int]]
+
+    public static func == (a: Synthesis, b: Synthesis) -> Bool {
+        a.attempts == b.attempts && a.days == b.days && a.isoWeeks == b.isoWeeks && a.hours == b.hours
+            && a.byOutcome == b.byOutcome && a.slotAttempts == b.slotAttempts
+    }
+
+    public init(_ attempts: [DossierAttempt]) {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeFormat.paris
+        var days = Set<String>()
+        var weeks = Set<String>()
+        var hours = Set<Int>()
+        var byOutcome: [Outcome: Int] = [:]
+        var byProvenance: [Provenance: Int] = [:]
+        var perDay: [String: [Outcome: Int]] = [:]
+        var grid = Array(repeating: Array(repeating: 0, count: 24), count: 7)
+        var slots: [Int64] = []
+        var publications: [(String, Int64)] = []
+        var seen = Set<String>()
+        for a in attempts {
+            let c = calendar.dateComponents(
+                [.year, .month, .day, .hour, .weekday, .weekOfYear, .yearForWeekOfYear],
+                from: a.observedAt)
+            let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+            days.insert(day)
+            weeks.insert(String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!))
+            hours.insert(c.hour!)
+            byOutcome[a.outcome, default: 0] += 1
+            byProvenance[a.provenance, default: 0] += 1
+            perDay[day, default: [:]][a.outcome, default: 0] += 1
+            // Calendar weekday: 1 = Sunday ... 7 = Saturday; the chart starts on Monday.
+            grid[(c.weekday! + 5) % 7][c.hour!] += 1
+            if a.outcome == .slotAvailable { slots.append(a.seq) }
+            for fact in [a.facts?.lastPublication, a.facts?.nextPublication].compactMap({ $0 })
+            where seen.insert(fact.text).inserted {
+                publications.append((fact.text, a.seq))
+            }
+        }
+        self.attempts = attempts.count
+        self.days = days.sorted()
+        self.isoWeeks = weeks.sorted()
+        self.hours = hours.sorted()
+        first = attempts.map(\.observedAt).min()
+        last = attempts.map(\.observedAt).max()
+        self.byOutcome = byOutcome
+        self.byProvenance = byProvenance
+        slotAttempts = slots
+        self.publications = publications
+        self.perDay = Self.everyDay(from: self.days.first, to: self.days.last).map { ($0, perDay[$0] ?? [:]) }
+        weekdayHour = grid
+    }
+
+    /// Every calendar day between two `YYYY-MM-DD` (inclusive), so days without attempts show as gaps.
+    static func everyDay(from: String?, to: String?) -> [String] {
+        guard let from, let to, let start = TimeFormat.parse(from + " 12:00"), let end = TimeFormat.parse(to + " 12:00")
+        else { return [] }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeFormat.paris
+        var out: [String] = []
+        var d = start
+        while d <= end.addingTimeInterval(3600) && out.count < 3700 {
+            let c = calendar.dateComponents([.year, .month, .day], from: d)
+            out.append(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))
+            d = calendar.date(byAdding: .day, value: 1, to: d) ?? d.addingTimeInterval(86400)
+        }
+        return out
+    }
+}
+
+/// Everything the dossier is made from, read once from the store.
+public struct DossierData: Sendable {
+    public var caseRecord: CaseRecord
+    public var storeID: String
+    public var head: ChainHead
+    public var attempts: [DossierAttempt]
+    public var synthesis: Synthesis
+    public var verification: VerificationReport
+    public var from: Date?
+    public var to: Date?
+    public var generatedAt: Date
+
+    /// Reads the store, verifies it, and keeps the attempts observed in [from, to].
+    public static func load(
+        store: Store, path: String, from: Date?, to: Date?, now: Date = Date(),
+        progress: Verifier.Progress? = nil
+    ) throws -> DossierData {
+        let verification = try Verifier().verify(path: path, progress: progress)
+        let caseRecord = try store.caseRecord()
+        guard let head = try store.head() else { throw TemoinError.notAStore(path: path, detail: tr("detail.no_case")) }
+        var attempts: [DossierAttempt] = []
+        for entry in try store.entries(containing: "\"type\":\"attempt\"") {
+            guard let b = entry.body, b.type == .attempt, let observed = b.observedAt.flatMap(TimeFormat.parseUTC)
+            else { continue }
+            if let from, observed < from { continue }
+            if let to, observed > to { continue }
+            let last = b.exchanges?.last
+            attempts.append(
+                DossierAttempt(
+                    seq: entry.seq, hash: entry.hash, observedAt: observed, recordedAt: b.recordedAt,
+                    url: b.url ?? "", provenance: b.provenance ?? .captured, timeBasis: b.timeBasis ?? .witnessed,
+                    outcome: b.outcome ?? .unexpected, message: b.message, profile: b.profile, facts: b.facts,
+                    page: b.captures?.last(where: { $0.role == "page" }),
+                    screenshot: b.captures?.last(where: { $0.role == "screenshot" }),
+                    failure: b.exchanges?.compactMap(\.failure).last.map { "\($0.kind): \($0.message)" },
+                    remoteIP: last?.remoteIP, tlsVersion: last?.tls?.version,
+                    clockOffsetMs: b.exchanges?.compactMap(\.clockOffsetMs).last))
+        }
+        attempts.sort { $0.seq < $1.seq }
+        guard !attempts.isEmpty else {
+            throw TemoinError.emptyPeriod(
+                from: from.map(TimeFormat.parisWallTime) ?? "-", to: to.map(TimeFormat.parisWallTime) ?? "-")
+        }
+        return DossierData(
+            caseRecord: caseRecord, storeID: (try? store.meta("store_id")) ?? "", head: head, attempts: attempts,
+            synthesis: Synthesis(attempts), verification: verification, from: from, to: to, generatedAt: now)
+    }
+
+    /// Attempts grouped by identical page capture, in order of first appearance; attempts without a page
+    /// (unreachable site) are left out: PJ2 shows pages.
+    public var captureGroups: [CaptureGroup] {
+        var order: [String] = []
+        var groups: [String: CaptureGroup] = [:]
+        for a in attempts {
+            guard let page = a.page else { continue }
+            if groups[page.digest] == nil {
+                order.append(page.digest)
+                groups[page.digest] = CaptureGroup(page: page, attempts: [])
+            }
+            groups[page.digest]!.attempts.append(a)
+        }
+        return order.map { groups[$0]! }
+    }
+}
