@@ -132,10 +132,13 @@ public struct DossierWriter {
             return [try file(TelerecoursName.pj2, piece: 2, pages: pages)]
         }
         try? FileManager.default.removeItem(atPath: whole)
-        // Split by an estimate of each group's share of the file, then check: a part still over the
-        // limit makes the budget smaller and the split is done again.
-        let perGroup = groups.map { g -> Int in 30_000 + (g.screenshotBytes * 11) / 10 }
-        var budget = Int(Double(options.maxFileBytes) * 0.85)
+        // Split by an estimate of each group's share of the whole file (its screenshot, plus an even share
+        // of the rest), keeping room for what every file repeats (fonts, cover); then check: a part still
+        // over the limit makes the budget smaller and the split is done again.
+        let shots = groups.map(\.screenshotBytes)
+        let textShare = max(0, size - shots.reduce(0, +)) / groups.count
+        let perGroup = shots.map { textShare + $0 * 11 / 10 }
+        var budget = max(options.maxFileBytes * 85 / 100 - 60_000, options.maxFileBytes * 3 / 10)
         for _ in 0..<6 {
             var parts: [[Int]] = [[]]
             var used = 0
@@ -320,7 +323,7 @@ final class BlockRenderer {
 
     private func chronology(_ columns: [String]) {
         // seq, date, URL, provenance, outcome, message, capture digest: widths in points (sum = content width).
-        let widths = [24.0, 58, 118, 52, 66, 102, 61.9]
+        let widths = [22.0, 68, 108, 56, 62, 104, 61.9]
         let header = columns.prefix(widths.count).map { PageComposer.TableCell(markup: $0, style: Self.cellHeader) }
         composer.beginTable(header: Array(header), widths: widths)
         for (i, a) in context.data.attempts.enumerated() {
