@@ -312,6 +312,7 @@ do {
     switch argv[1] {
     case "make-store": try makeStore(Arguments(argv[2...]))
     case "make-page": try makePage(Arguments(argv[2...]))
+    case "make-dossier-store": try makeDossierStore(Arguments(argv[2...]))
     case "append-latency": try appendLatency(Arguments(argv[2...], flags: ["vary"]))
     case "profile-import": try profileImport(Arguments(argv[2...]))
     case "codec-speed": try codecSpeed(Arguments(argv[2...]))

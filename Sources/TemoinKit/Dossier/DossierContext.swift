@@ -2,7 +2,8 @@ import Foundation
 
 /// What the templates see: the dossier's data as Mustache values (Templates/README.md lists them),
 /// with dates written the way the chosen language writes them.
-final class DossierContext {
+/// Read-only once built (`prepare()` fills the shared values before PJ1 and PJ2 are drawn on two threads).
+final class DossierContext: @unchecked Sendable {
     let data: DossierData
     let templates: DossierTemplates
     let store: Store
@@ -66,6 +67,9 @@ final class DossierContext {
     }
 
     // MARK: shared values
+
+    /// Computes the shared values now, before several threads read them.
+    func prepare() { _ = common }
 
     private lazy var common: [String: Any] = {
         let f = data.caseRecord.fields

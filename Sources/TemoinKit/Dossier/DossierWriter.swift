@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// File names as Télérecours requires them (CJA R.414-3): `PJn_` prefix for pièces, at most 80
 /// characters, ASCII letters, digits, `-` and `_`, no dot but the extension's.
@@ -68,7 +69,7 @@ public struct DossierResult: Codable, Sendable {
 
 /// Writes the court dossier: PJ1 (synthesis, charts, chronology, method), PJ2 (captures), the detailed
 /// inventory, a self-contained HTML copy, and on request the draft "Faits et procédure".
-public struct DossierWriter {
+public struct DossierWriter: Sendable {
     public let data: DossierData
     public let options: DossierOptions
     let templates: DossierTemplates
@@ -91,13 +92,26 @@ public struct DossierWriter {
         let context = DossierContext(data: data, templates: templates, store: store, language: options.language)
         var files: [DossierFile] = []
 
+        // PJ1 and PJ2 are independent documents: drawn on two threads (cairo surfaces and Pango's
+        // per-thread font maps share nothing), which halves the wait on a two-core laptop.
+        context.prepare()
         progress?(TelerecoursName.pj1)
-        let pj1Path = path(TelerecoursName.pj1)
-        let pj1Pages = try renderPDF(template: "PJ1", context: context.pj1(), to: pj1Path, context: context)
-        files.append(try file(TelerecoursName.pj1, piece: 1, pages: pj1Pages))
-
         progress?(TelerecoursName.pj2)
-        files += try writeCaptures(context: context)
+        let results = Mutex<[Int: Result<[DossierFile], Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: 2) { job in
+            let outcome = Result<[DossierFile], Error> {
+                if job == 0 {
+                    let pages = try renderPDF(
+                        template: "PJ1", context: context.pj1(), to: path(TelerecoursName.pj1), context: context)
+                    return [try file(TelerecoursName.pj1, piece: 1, pages: pages)]
+                }
+                return try writeCaptures(context: context)
+            }
+            results.withLock { $0[job] = outcome }
+        }
+        let done = results.withLock { $0 }
+        files += try done[0]!.get()
+        files += try done[1]!.get()
 
         let pieces = files
         progress?(TelerecoursName.inventory)

@@ -44,6 +44,25 @@ final class PageComposer {
         return l
     }
 
+    private struct ShapedKey: Hashable {
+        var markup: String
+        var style: TextStyle
+        var width: Double
+    }
+    private var shaped: [ShapedKey: TextLayout] = [:]
+
+    /// A layout already set with this text: a chronology repeats the same URL, message and outcome
+    /// thousands of times, and shaping text is most of the dossier's cost, so each is shaped once.
+    func shapedLayout(_ markup: String, style: TextStyle, width: Double) -> TextLayout {
+        let key = ShapedKey(markup: markup, style: style, width: width)
+        if let l = shaped[key] { return l }
+        if shaped.count >= 4096 { shaped.removeAll(keepingCapacity: true) }
+        let l = TextLayout(canvas: canvas, style: style)
+        l.set(markup: markup, width: width)
+        shaped[key] = l
+        return l
+    }
+
     var pageNumber: Int { pages.count }
     var remaining: Double { PageGeometry.contentBottom - y }
     var atTopOfPage: Bool { y <= PageGeometry.marginTop + 0.5 }
@@ -170,9 +189,7 @@ final class PageComposer {
     func rowHeight(_ cells: [TableCell], widths: [Double]) -> Double {
         var h = 0.0
         for (cell, w) in zip(cells, widths) {
-            let l = layout(cell.style)
-            l.set(markup: cell.markup, width: w - 2 * Self.cellPadding)
-            h = max(h, l.height)
+            h = max(h, shapedLayout(cell.markup, style: cell.style, width: w - 2 * Self.cellPadding).height)
         }
         return h + 2 * Self.cellPadding
     }
@@ -244,9 +261,7 @@ final class PageComposer {
     private func draw(_ item: DrawItem) {
         switch item {
         case .text(let markup, let style, let x, let y, let width, let lines):
-            let l = layout(style)
-            l.set(markup: markup, width: width)
-            l.draw(on: canvas, x: x, y: y, lines: lines)
+            shapedLayout(markup, style: style, width: width).draw(on: canvas, x: x, y: y, lines: lines)
         case .fill(let x, let y, let w, let h, let color):
             canvas.fillRect(x, y, w, h, color)
         case .rule(let x1, let y1, let x2, let y2, let color, let width):
