@@ -16,6 +16,7 @@ struct TemoinCLI: AsyncParsableCommand {
                      temoin watch --every 2h        (attempts at a humane pace)
                      temoin import saved-page.html  (pages saved from the browser)
             Review:  temoin log, temoin show SEQ
+            Court:   temoin dossier --out DIR        (PDFs named for Télérecours, inventory, HTML copy)
             Check:   temoin verify                  (or: python3 docs/verify_reference.py STORE)
 
             The store is ./temoin.sqlite, or --store PATH, or the TEMOIN_STORE environment variable.
@@ -29,6 +30,7 @@ struct TemoinCLI: AsyncParsableCommand {
               4   an input file was refused (missing, empty, too large, not HTML, no URL, invalid
                   profile file); files recorded before it are kept
               5   the network layer could not start (an unreachable site is recorded, not an error)
+              6   an output file cannot be written (dossier folder read-only or full)
               64  invalid arguments (unknown option, invalid date, URL or duration, interval < 5 min)
               130 stopped with Ctrl-C: an unfinished attempt is not recorded
             """,
