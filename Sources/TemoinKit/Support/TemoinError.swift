@@ -29,6 +29,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidJitter(seconds: Int)
     case invalidDuration(value: String)
     case interrupted
+    /// Seals, attestations, keys and bundles (Trust/TrustError.swift).
+    case trust(TrustError)
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -43,6 +45,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .networkUnavailable: return 5
         case .intervalTooShort, .invalidJitter, .invalidDuration: return 64
         case .interrupted: return 130
+        case .trust(let error): return error.exitCode
         }
     }
 
@@ -91,6 +94,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             return tr("error.interval_too_short", ["value": "\(seconds / 60) min \(seconds % 60) s"])
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
+        case .trust(let error): return error.description
         }
     }
 }
