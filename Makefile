@@ -6,17 +6,29 @@ BIN := .build/debug/temoin
 # ~40 ms (measured in docs/BENCHMARKS.md), and the installed binary needs no Swift toolchain.
 RELEASE_FLAGS := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib,)
 
-.PHONY: all deps build release test lint format demo bench install clean
+.PHONY: all deps build release test lint format demo bench install clean bundle-docs tools
 
 all: build
 
 deps:
 	@scripts/ensure-deps.sh
 
-build: deps
+# Bundles (temoin export --out) carry these docs; the binary ships copies as resources.
+bundle-docs:
+	@cp docs/FORMAT.md docs/TRUST.md docs/verify_reference.py Sources/TemoinKit/Resources/bundle/
+
+# Tools the tests use to check our output with other people's code: warcio (PyPI) validates WARC files.
+TOOLS_VENV := .venv-tools
+tools: $(TOOLS_VENV)/bin/warcio
+
+$(TOOLS_VENV)/bin/warcio:
+	python3 -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install --quiet warcio
+
+build: deps bundle-docs
 	$(SWIFT) build
 
-release: deps
+release: deps bundle-docs
 	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
 lint:
@@ -26,7 +38,7 @@ format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
 # The tests drive the real binary too, so build everything first.
-test: deps lint
+test: deps lint bundle-docs tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

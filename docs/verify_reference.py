@@ -27,7 +27,16 @@ The checks follow FORMAT.md section 6 step by step, in the same order and
 with the same problem codes:
     schema_altered, meta_invalid, entry_missing, hash_mismatch, body_invalid,
     seq_mismatch, prev_mismatch, capture_altered, entries_truncated,
-    head_mismatch, capture_unreferenced, capture_missing, store_corrupt.
+    head_mismatch, capture_unreferenced, capture_missing, store_corrupt,
+    and for the seals and attestations of FORMAT.md section 7: seal_invalid,
+    seal_mismatch, attestation_invalid, attestation_mismatch.
+
+Seals and attestations (FORMAT.md section 7) are checked for their binding
+only: a seal's DER response is parsed (status, imprint, nonce, genTime) and
+its head compared with the chain; an attestation's statement is parsed and its
+head compared with the chain. Their signatures (CMS, Ed25519) cannot be
+checked with the standard library and are NOT checked here: use
+`openssl ts -verify` and `openssl pkeyutl -verify` (docs/TRUST.md).
 """
 
 import argparse
@@ -279,6 +288,8 @@ def verify(con):
         "first_bad_seq": None,
         "problems": problems,
         "withheld": withheld,
+        "seals": [],
+        "attestations": [],
         "verifier": VERIFIER,
     }
 
@@ -462,7 +473,176 @@ def verify(con):
                 problem(s, "capture_missing", "capture {} ({} bytes) is referenced but not stored".format(
                     short(digest), ref_size))
 
+    # Section 7: seals and attestations, binding only (signatures need OpenSSL).
+    try:
+        check_anchors(con, store_id, problem, report)
+    except sqlite3.DatabaseError as e:
+        check_busy(e)
+        problem(None, "store_corrupt", "reading seals or attestations failed: {}".format(e))
     return finish()
+
+
+# FORMAT.md section 7: OIDs as DER content bytes.
+OID_SHA256 = bytes.fromhex("608648016503040201")
+OID_SIGNED_DATA = bytes.fromhex("2a864886f70d010702")
+OID_TSTINFO = bytes.fromhex("2a864886f70d0109100104")
+
+
+def der_items(data, start=0, end=None):
+    """The TLVs between start and end, as (tag, content_start, content_end). DER only (definite lengths)."""
+    end = len(data) if end is None else end
+    items = []
+    pos = start
+    while pos < end:
+        tag = data[pos]
+        if tag & 0x1F == 0x1F:
+            raise ValueError("multi-byte tags are not used here")
+        if pos + 1 >= end:
+            raise ValueError("truncated")
+        length = data[pos + 1]
+        pos += 2
+        if length & 0x80:
+            n = length & 0x7F
+            if n == 0 or n > 4 or pos + n > end:
+                raise ValueError("bad length")
+            length = int.from_bytes(data[pos:pos + n], "big")
+            pos += n
+        if pos + length > end:
+            raise ValueError("truncated")
+        items.append((tag, pos, pos + length))
+        pos += length
+    return items
+
+
+def der_children(data, item, tag):
+    if item[0] != tag:
+        raise ValueError("expected tag 0x{:02x}, found 0x{:02x}".format(tag, item[0]))
+    return der_items(data, item[1], item[2])
+
+
+def parse_seal(response):
+    """status, imprint algorithm OID, imprint, nonce (int or None), genTime text; raises ValueError."""
+    root = der_items(response)
+    if len(root) != 1:
+        raise ValueError("not one DER value")
+    resp = der_children(response, root[0], 0x30)
+    status_info = der_children(response, resp[0], 0x30)
+    if status_info[0][0] != 0x02:
+        raise ValueError("no status")
+    status = int.from_bytes(response[status_info[0][1]:status_info[0][2]], "big", signed=True)
+    if status not in (0, 1):
+        return status, None, None, None, None
+    if len(resp) < 2:
+        raise ValueError("granted without a token")
+    content_info = der_children(response, resp[1], 0x30)
+    if response[content_info[0][1]:content_info[0][2]] != OID_SIGNED_DATA:
+        raise ValueError("the token is not CMS SignedData")
+    signed_data = der_children(response, der_children(response, content_info[1], 0xA0)[0], 0x30)
+    encap = der_children(response, signed_data[2], 0x30)
+    if response[encap[0][1]:encap[0][2]] != OID_TSTINFO:
+        raise ValueError("the signed content is not a TSTInfo")
+    octets = der_children(response, encap[1], 0xA0)[0]
+    if octets[0] != 0x04:
+        raise ValueError("eContent is not an OCTET STRING")
+    tst = der_children(response, der_items(response, octets[1], octets[2])[0], 0x30)
+    imprint = der_children(response, tst[2], 0x30)
+    algorithm = der_children(response, imprint[0], 0x30)[0]
+    if imprint[1][0] != 0x04 or tst[4][0] != 0x18:
+        raise ValueError("malformed TSTInfo")
+    nonce = None
+    for tag, a, b in tst[5:]:
+        if tag == 0x02:
+            nonce = int.from_bytes(response[a:b], "big", signed=True)
+    gen_time = response[tst[4][1]:tst[4][2]].decode("ascii", "replace")
+    return (status, response[algorithm[1]:algorithm[2]], response[imprint[1][1]:imprint[1][2]], nonce, gen_time)
+
+
+def check_anchors(con, store_id, problem, report):
+    tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    report["seals"] = []
+    report["attestations"] = []
+
+    def hash_at(seq):
+        row = con.execute("SELECT {} FROM entries WHERE seq = ?".format(as_bytes("body")), (seq,)).fetchone()
+        if row is None:
+            return None
+        return sha256_hex(ENTRY_PREFIX, row[0] if row[0] is not None else b"")
+
+    if b"seals" in tables:
+        for sid, seq, head, nonce, response in con.execute(
+                "SELECT id, seq, {}, {}, {} FROM seals ORDER BY id".format(
+                    as_bytes("head"), as_bytes("nonce"), as_bytes("response"))):
+            head = show(head) or ""
+            out = {"id": sid, "seq": seq, "head": head, "binds": False, "signature_checked": False,
+                   "gen_time": None, "detail": None}
+            report["seals"].append(out)
+            try:
+                status, algorithm, imprint, token_nonce, gen_time = parse_seal(response or b"")
+            except (ValueError, IndexError) as e:
+                out["detail"] = "the response is not a valid time-stamp response ({})".format(e)
+                problem(seq, "seal_invalid", "seal {}: {}".format(sid, out["detail"]))
+                continue
+            out["gen_time"] = gen_time
+            try:
+                expected_imprint = bytes.fromhex(head)
+            except ValueError:
+                expected_imprint = None
+            try:
+                expected_nonce = int(nonce)
+            except (TypeError, ValueError):
+                expected_nonce = None
+            if status not in (0, 1):
+                out["detail"] = "the TSA refused the request (status {})".format(status)
+            elif algorithm != OID_SHA256 or imprint != expected_imprint:
+                out["detail"] = "the token stamps another imprint than the head"
+            elif expected_nonce is None or token_nonce != expected_nonce:
+                out["detail"] = "the token's nonce is not the one stored"
+            if out["detail"] is not None:
+                problem(seq, "seal_invalid", "seal {}: {}".format(sid, out["detail"]))
+                continue
+            actual = hash_at(seq)
+            if actual is None:
+                out["detail"] = "the chain has no entry #{} (entries deleted after the seal)".format(seq)
+            elif actual != head:
+                out["detail"] = "the sealed head is not entry #{}'s hash any more (chain rewritten)".format(seq)
+            if out["detail"] is not None:
+                problem(seq, "seal_mismatch", "seal {}: {}".format(sid, out["detail"]))
+                continue
+            out["binds"] = True
+            out["detail"] = "binds; signature not checked here (openssl ts -verify, docs/TRUST.md)"
+
+    if b"attestations" in tables:
+        for aid, statement in con.execute(
+                "SELECT id, {} FROM attestations ORDER BY id".format(as_bytes("statement"))):
+            out = {"id": aid, "seq": None, "head": None, "binds": False, "signature_checked": False,
+                   "name": None, "organisation": None, "verdict": None, "detail": None}
+            report["attestations"].append(out)
+            try:
+                obj = json.loads((statement or b"").decode("utf-8"), object_pairs_hook=first_wins,
+                                 parse_constant=reject_constant)
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                obj = None
+            if (not isinstance(obj, dict) or obj.get("type") != "temoin-attestation" or obj.get("v") != 1
+                    or not is_int(obj.get("seq")) or not isinstance(obj.get("head"), str)
+                    or not isinstance(obj.get("store_id"), str)):
+                out["detail"] = "not a temoin attestation statement"
+                problem(None, "attestation_invalid", "attestation {}: {}".format(aid, out["detail"]))
+                continue
+            seq = int(obj["seq"])
+            out.update({"seq": seq, "head": obj["head"], "name": obj.get("name"),
+                        "organisation": obj.get("organisation"), "verdict": obj.get("verdict")})
+            actual = hash_at(seq)
+            if obj["store_id"] != store_id:
+                out["detail"] = "it attests another store ({})".format(obj["store_id"])
+            elif actual is None:
+                out["detail"] = "the chain has no entry #{}".format(seq)
+            elif actual != obj["head"]:
+                out["detail"] = "the attested head is not entry #{}'s hash any more (chain rewritten)".format(seq)
+            if out["detail"] is not None:
+                problem(seq, "attestation_mismatch", "attestation {}: {}".format(aid, out["detail"]))
+                continue
+            out["binds"] = True
+            out["detail"] = "binds; Ed25519 signature not checked here (openssl pkeyutl -verify, docs/TRUST.md)"
 
 
 def grouped(hash_text):
@@ -494,6 +674,12 @@ def print_text(path, report):
         out.write("  withheld {} at {} (entr{} {})\n".format(
             w["digest"], w["withheld_at"] or "(no time)", "y" if len(w["seqs"]) == 1 else "ies",
             ", ".join("#{}".format(s) for s in w["seqs"])))
+    for seal in report.get("seals", []):
+        out.write("  seal {} of #{} ({}): {}\n".format(
+            seal["id"], seal["seq"], seal["gen_time"] or "no time", seal["detail"]))
+    for att in report.get("attestations", []):
+        out.write("  attestation {} of #{} by {} ({}): {}\n".format(
+            att["id"], att["seq"], att["name"], att["organisation"], att["detail"]))
     if report["problems"]:
         out.write("problems:\n")
         for p in report["problems"]:

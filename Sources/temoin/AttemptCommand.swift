@@ -99,6 +99,7 @@ struct AttemptCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var capture: CaptureOptions
+    @OptionGroup var sealOptions: SealOptions
 
     func run() throws {
         try guarded {
@@ -109,6 +110,7 @@ struct AttemptCommand: ParsableCommand {
             let report = try AttemptRunner(store: store).run(options: try capture.options(stop: stop))
             print(output.json ? JSONOutput.string(attemptJSON(report)) : attemptLine(report))
             if !output.json, report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }
+            sealOptions.sealAfterAttempt(store, json: output.json)
         }
     }
 }

@@ -17,7 +17,7 @@ struct DossierCommand: ParsableCommand {
             The wording comes from Mustache templates (Templates/ in the source); --templates DIR uses an
             adapted copy (DIR/fr/*.mustache, DIR/en/*.mustache). Dates are Paris time.
             Exit 0 written; 1 written, but verification found problems (the dossier says so);
-            2 store unreadable; 4 bad template; 6 output not writable; 64 bad arguments or empty period.
+            2 store unreadable; 4 bad template; 7 output not writable; 64 bad arguments or empty period.
             """)
 
     @OptionGroup var storeOptions: StoreOptions

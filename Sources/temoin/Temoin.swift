@@ -18,6 +18,9 @@ struct TemoinCLI: AsyncParsableCommand {
             Review:  temoin log, temoin show SEQ
             Court:   temoin dossier --out DIR        (PDFs named for Télérecours, inventory, HTML copy)
             Check:   temoin verify                  (or: python3 docs/verify_reference.py STORE)
+            Anchor:  temoin seal                    (RFC 3161 time stamp over the head, docs/TRUST.md)
+                     temoin attest --key K ...      (a volunteer signs what they verified)
+            Share:   temoin export --out case.zip   (a bundle anyone can verify; --warc for archivists)
 
             The store is ./temoin.sqlite, or --store PATH, or the TEMOIN_STORE environment variable.
             It can live on a USB stick. Messages are in French when LANG starts with "fr" (or --lang fr).
@@ -28,9 +31,12 @@ struct TemoinCLI: AsyncParsableCommand {
               2   the store cannot be read (missing, not a temoin store, made by a newer temoin, damaged)
               3   the store cannot be written (read-only, disk full, busy); nothing was recorded
               4   an input file was refused (missing, empty, too large, not HTML, no URL, invalid
-                  profile file); files recorded before it are kept
+                  profile file, unreadable key or certificate, invalid attestation, unsafe or damaged
+                  bundle); files recorded before it are kept
               5   the network layer could not start (an unreachable site is recorded, not an error)
-              6   an output file cannot be written (dossier folder read-only or full)
+              6   seal: no time-stamp authority gave a seal that verifies (nothing stored; the
+                  chain is untouched). With --seal auto, a failed seal never changes an attempt's code
+              7   an output file cannot be written (dossier folder read-only or full)
               64  invalid arguments (unknown option, invalid date, URL or duration, interval < 5 min)
               130 stopped with Ctrl-C: an unfinished attempt is not recorded
             """,
@@ -38,7 +44,8 @@ struct TemoinCLI: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
             ImportCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self, WithholdCommand.self,
-            DossierCommand.self, ProfilesCommand.self, SimulateCommand.self,
+            DossierCommand.self, ProfilesCommand.self, SimulateCommand.self, SealCommand.self, KeyCommand.self,
+            AttestCommand.self, AttestationCommand.self, ExportCommand.self,
         ]
     )
 }

@@ -13,6 +13,12 @@ struct VerifyCommand: ParsableCommand {
 
             --expect-head compares the head with one noted earlier or read over the phone
             (e.g. --expect-head "42:3f9a01bc").
+
+            Seals (RFC 3161) and volunteers' attestations kept with the store are checked too: each
+            signature, and that the head it names is the chain's at that seq. Whether a TSA is trusted
+            depends on the certificates you trust (--tsa-cert, or `temoin seal trust --add`); a
+            volunteer's key, on --attester-key. A bundle (temoin export --out FILE.zip) is verified
+            the same way, after a safe extraction.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -28,10 +34,31 @@ struct VerifyCommand: ParsableCommand {
         help: ArgumentHelp("A head noted earlier: SEQ:HASH-PREFIX (8+ hex digits).", valueName: "seq:hash"))
     var expectHead: String?
 
+    @OptionGroup var trustOptions: TrustOptions
+    @OptionGroup var attesterOptions: AttesterOptions
+
     func run() throws {
         try guarded {
             let path = file ?? storeOptions.path
-            var report = try Verifier().verify(path: path)
+            var storePath = path
+            var bundleFolder: URL?
+            defer { if let bundleFolder { try? FileManager.default.removeItem(at: bundleFolder) } }
+            var bundleProblems: [VerificationProblem] = []
+            if BundleReader.isBundle(path) {
+                let folder = try BundleReader().extract(path)
+                bundleFolder = folder
+                storePath = folder.appendingPathComponent("store.sqlite").path
+                bundleProblems = BundleReader.checkManifest(folder).1
+            }
+            var report = try Verifier().verify(path: storePath)
+            report.store = path
+            try TrustChecks.extend(
+                &report, path: storePath, trust: try trustOptions.trust(),
+                trustedKeys: try attesterOptions.trustedKeys())
+            if !bundleProblems.isEmpty {
+                report.problems += bundleProblems
+                report.verdict = .tampered
+            }
             if let expectHead {
                 if report.head.map({ $0.matches(expectation: expectHead) }) != true {
                     report.problems.append(
@@ -66,6 +93,14 @@ struct VerifyCommand: ParsableCommand {
             for w in r.withheld {
                 lines.append("  sha256:\(w.digest)  (#\(w.seqs.map(String.init).joined(separator: ", #")))")
             }
+        }
+        if !r.seals.isEmpty {
+            lines.append(tr("trust.verify.seals", ["count": String(r.seals.count)]))
+            for s in r.seals { lines.append("  " + sealLine(s)) }
+        }
+        if !r.attestations.isEmpty {
+            lines.append(tr("trust.verify.attestations", ["count": String(r.attestations.count)]))
+            for a in r.attestations { lines.append("  " + attestationLine(a)) }
         }
         if let first = r.firstBadSeq { lines.append(tr("verify.first_bad", ["seq": String(first)])) }
         for p in r.problems {

@@ -16,6 +16,7 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var capture: CaptureOptions
+    @OptionGroup var sealOptions: SealOptions
 
     @Option(help: "Interval between attempts, e.g. 2h, 90m.") var every: String = "2h"
     @Option(help: "Random variation of the interval, e.g. 40m.") var jitter: String = "30m"
@@ -64,6 +65,7 @@ struct WatchCommand: ParsableCommand {
                     print(attemptLine(report))
                     if report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }
                 }
+                sealOptions.sealAfterAttempt(store, json: output.json)
                 if let count, done >= count { break }
                 let delay = pace.nextDelay(using: &generator)
                 let next = Date().addingTimeInterval(delay)

@@ -172,10 +172,10 @@ import Testing
         let reversed = try temoin(
             ["dossier", "--out", out, "--from", "2026-11-01", "--to", "2026-10-01"], store: store)
         #expect(reversed.status == 64)
-        // An output folder that cannot be made (under a file): exit 6, the store untouched.
+        // An output folder that cannot be made (under a file): exit 7, the store untouched.
         let blocker = dir.write("not-a-folder", "x")
         let unwritable = try temoin(["dossier", "--out", blocker + "/dossier"], store: store)
-        #expect(unwritable.status == 6)
+        #expect(unwritable.status == 7)
         #expect(unwritable.stderr.contains("Cannot write"))
         #expect(try temoin(["verify"], store: store).status == 0)
     }

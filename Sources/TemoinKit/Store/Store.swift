@@ -86,6 +86,9 @@ public final class Store: Sendable {
                     PRAGMA user_version = 1;
                     """)
         }
+        // Seals, attestations and the TSA list live beside the chain (docs/FORMAT.md §7); older readers
+        // ignore these tables, so the format version stays 1.
+        migrator.registerMigration("v2-trust") { db in try TrustSchema.create(db) }
         return migrator
     }
 

@@ -35,6 +35,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidTemplate(path: String, detail: String)
     /// No attempt falls in the period asked for.
     case emptyPeriod(from: String, to: String)
+    /// Seals, attestations, keys and bundles (Trust/TrustError.swift).
+    case trust(TrustError)
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -47,11 +49,12 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             .unknownProfile, .noSuchCapture:
             return 64
         case .networkUnavailable: return 5
-        case .outputUnwritable: return 6
+        case .outputUnwritable: return 7
         case .invalidTemplate: return 4
         case .emptyPeriod: return 64
         case .intervalTooShort, .invalidJitter, .invalidDuration: return 64
         case .interrupted: return 130
+        case .trust(let error): return error.exitCode
         }
     }
 
@@ -105,6 +108,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             return tr("error.interval_too_short", ["value": "\(seconds / 60) min \(seconds % 60) s"])
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
+        case .trust(let error): return error.description
         }
     }
 }

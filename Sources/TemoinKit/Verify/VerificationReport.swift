@@ -51,9 +51,12 @@ public struct VerificationReport: Codable, Sendable {
     public var withheld: [WithheldCapture]
     public var verifiedAt: String
     public var verifier: String
+    /// Seals and attestations found beside the chain, each checked (filled by `TrustChecks.extend`).
+    public var seals: [SealSummary] = []
+    public var attestations: [AttestationSummary] = []
 
     enum CodingKeys: String, CodingKey {
-        case verdict, store, entries, attempts, head, captures, problems, withheld, verifier
+        case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations
         case storeID = "store_id"
         case firstBadSeq = "first_bad_seq"
         case verifiedAt = "verified_at"

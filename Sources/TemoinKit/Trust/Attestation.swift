@@ -1,0 +1,199 @@
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// What a volunteer signs after verifying a store (docs/FORMAT.md §7.3).
+///
+/// Invariant: the signed bytes are the canonical JSON of this statement (keys sorted, no insignificant
+/// whitespace, `/` unescaped, UTF-8), prefixed by `temoin.attestation.v1` and one zero byte. Verifiers
+/// keep the statement's bytes as received and never re-serialise them.
+public struct AttestationStatement: Codable, Sendable, Equatable {
+    public var type = "temoin-attestation"
+    public var v = 1
+    public var storeID: String
+    public var seq: Int64
+    public var head: String
+    public var attestedAt: String
+    public var name: String
+    public var organisation: String
+    public var verdict: String
+    /// The volunteer's Ed25519 public key, base64 of its 32 bytes.
+    public var publicKey: String
+    public var tool: ToolInfo = .current
+
+    public static let domain = "temoin.attestation.v1"
+
+    enum CodingKeys: String, CodingKey {
+        case type, v, seq, head, name, organisation, verdict, tool
+        case storeID = "store_id"
+        case attestedAt = "attested_at"
+        case publicKey = "public_key"
+    }
+
+    public func canonicalBytes() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    static func parse(_ data: Data) throws -> AttestationStatement {
+        let s = try JSONDecoder().decode(AttestationStatement.self, from: data)
+        guard s.type == "temoin-attestation", s.v == 1 else { throw TimeStampParseError("not a temoin attestation") }
+        return s
+    }
+
+    /// SHA-256 of the raw public key, hex: what a volunteer reads out to be recognised.
+    public var keyFingerprint: String {
+        guard let raw = Data(base64Encoded: publicKey) else { return "" }
+        return sha256Hex(raw)
+    }
+
+    static func message(_ statement: Data) -> Data {
+        var m = Data(domain.utf8)
+        m.append(0)
+        m.append(statement)
+        return m
+    }
+}
+
+/// An attestation as exchanged between people: `{"format":"temoin-attestation-v1","signature":…,"statement":…}`,
+/// the statement being its canonical JSON as a string, the signature base64 of the 64 Ed25519 bytes.
+public struct AttestationFile: Codable, Sendable {
+    public var format = "temoin-attestation-v1"
+    public var statement: String
+    public var signature: String
+
+    init(statement: String, signature: String) {
+        self.statement = statement
+        self.signature = signature
+    }
+
+    public static func read(path: String) throws -> AttestationFile {
+        guard FileManager.default.fileExists(atPath: path) else { throw TemoinError.fileMissing(path: path) }
+        guard let data = FileManager.default.contents(atPath: path), data.count < 1_000_000,
+            let file = try? JSONDecoder().decode(AttestationFile.self, from: data),
+            file.format == "temoin-attestation-v1"
+        else {
+            throw TemoinError.trust(.attestationInvalid(path: path, reason: tr("trust.attestation.unreadable")))
+        }
+        return file
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        return try encoder.encode(self)
+    }
+
+    func signatureIsValid(_ statement: AttestationStatement) -> Bool {
+        guard let raw = Data(base64Encoded: statement.publicKey),
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
+            let sig = Data(base64Encoded: signature)
+        else { return false }
+        return key.isValidSignature(sig, for: AttestationStatement.message(Data(self.statement.utf8)))
+    }
+
+    /// The statement, once its signature has been checked against the key it names.
+    func verifiedStatement(path: String) throws -> AttestationStatement {
+        guard let s = try? AttestationStatement.parse(Data(statement.utf8)) else {
+            throw TemoinError.trust(.attestationInvalid(path: path, reason: tr("trust.attestation.unreadable")))
+        }
+        guard signatureIsValid(s) else {
+            throw TemoinError.trust(.attestationInvalid(path: path, reason: tr("trust.attestation.bad_signature")))
+        }
+        return s
+    }
+}
+
+/// A volunteer's Ed25519 key (swift-crypto), kept as PKCS #8 PEM so `openssl pkey` reads it too.
+public struct VolunteerKey: Sendable {
+    let key: Curve25519.Signing.PrivateKey
+
+    public var publicKeyBase64: String { key.publicKey.rawRepresentation.base64EncodedString() }
+    public var fingerprint: String { sha256Hex(key.publicKey.rawRepresentation) }
+
+    public static func generate() -> VolunteerKey { VolunteerKey(key: Curve25519.Signing.PrivateKey()) }
+
+    /// Writes the private key (mode 0600, refused if the file exists) and `<path>.pub` (SPKI PEM).
+    public func write(to path: String) throws {
+        for p in [path, path + ".pub"] where FileManager.default.fileExists(atPath: p) {
+            throw TemoinError.trust(.outputExists(path: p))
+        }
+        let pem = try Certificate.PrivateKey(key).serializeAsPEM().pemString + "\n"
+        // Created with mode 0600 in one step: the key is never readable by others, not even briefly.
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard fd >= 0 else { throw TemoinError.storeNotWritable(path: path, detail: String(cString: strerror(errno))) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do { try handle.write(contentsOf: Data(pem.utf8)) } catch {
+            throw TemoinError.storeNotWritable(path: path, detail: error.localizedDescription)
+        }
+        let pub = try Certificate.PublicKey(key.publicKey).serializeAsPEM().pemString + "\n"
+        try Data(pub.utf8).write(to: URL(fileURLWithPath: path + ".pub"))
+    }
+
+    public static func read(path: String) throws -> VolunteerKey {
+        guard FileManager.default.fileExists(atPath: path) else { throw TemoinError.fileMissing(path: path) }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw TemoinError.trust(.keyUnreadable(path: path, detail: tr("trust.detail.not_pem")))
+        }
+        do {
+            let doc = try PEMDocument(pemString: text)
+            // PKCS #8 (RFC 8410): SEQUENCE { 0, SEQUENCE { id-Ed25519 }, OCTET STRING { OCTET STRING seed } }
+            let seed: [UInt8] = try DER.sequence(try DER.parse(doc.derBytes), identifier: .sequence) { n in
+                _ = n.next()
+                guard let alg = n.next() else { throw TimeStampParseError("no algorithm") }
+                let oid = try DER.sequence(alg, identifier: .sequence) { a in
+                    guard let first = a.next() else { throw TimeStampParseError("no algorithm") }
+                    while a.next() != nil {}
+                    return try ASN1ObjectIdentifier(derEncoded: first)
+                }
+                guard oid == TrustOID.ed25519, let outer = n.next() else {
+                    throw TimeStampParseError("not an Ed25519 key")
+                }
+                while n.next() != nil {}
+                let inner = try ASN1OctetString(derEncoded: outer).bytes
+                return Array(try ASN1OctetString(derEncoded: try DER.parse(inner)).bytes)
+            }
+            return VolunteerKey(key: try Curve25519.Signing.PrivateKey(rawRepresentation: seed))
+        } catch {
+            throw TemoinError.trust(.keyUnreadable(path: path, detail: tr("trust.detail.not_ed25519")))
+        }
+    }
+
+    /// Reads a public key file (SPKI PEM written by `temoin key new`) and returns its fingerprint.
+    public static func fingerprint(publicKeyFile path: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: path) else { throw TemoinError.fileMissing(path: path) }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let key = try? Certificate.PublicKey(pemEncoded: text),
+            let raw = try? Curve25519.Signing.PublicKey(rawRepresentation: key.subjectPublicKeyInfoBytes)
+        else { throw TemoinError.trust(.keyUnreadable(path: path, detail: tr("trust.detail.not_ed25519"))) }
+        return sha256Hex(raw.rawRepresentation)
+    }
+
+    /// Verifies the store at `storePath` and signs what was found.
+    public func attest(storePath: String, name: String, organisation: String, now: Date = Date()) throws
+        -> (AttestationFile, AttestationStatement, VerificationReport)
+    {
+        let report = try Verifier().verify(path: storePath)
+        guard let head = report.head, let storeID = report.storeID else {
+            throw TemoinError.notAStore(path: storePath, detail: tr("detail.no_store_id"))
+        }
+        let statement = AttestationStatement(
+            storeID: storeID, seq: head.seq, head: head.hash, attestedAt: TimeFormat.utc(now), name: name,
+            organisation: organisation, verdict: report.verdict.rawValue, publicKey: publicKeyBase64)
+        let bytes = try statement.canonicalBytes()
+        let signature = try key.signature(for: AttestationStatement.message(bytes))
+        return (
+            AttestationFile(
+                statement: String(decoding: bytes, as: UTF8.self), signature: signature.base64EncodedString()),
+            statement, report
+        )
+    }
+}

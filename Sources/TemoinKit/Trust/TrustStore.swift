@@ -1,0 +1,391 @@
+import Foundation
+import GRDB
+
+/// The tables of seals, attestations and configured TSAs (docs/FORMAT.md §7). They sit beside the
+/// chain, not in it: a seal or an attestation is *about* a head, so it cannot be part of what it seals.
+enum TrustSchema {
+    static let columns: [String: [String]] = [
+        "seals": ["id", "seq", "head", "tsa_url", "nonce", "requested_at", "response"],
+        "attestations": ["id", "statement", "signature", "added_at"],
+        "tsa_config": ["url", "name", "added_at"],
+    ]
+
+    static func create(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE seals (
+                    id INTEGER PRIMARY KEY NOT NULL,
+                    seq INTEGER NOT NULL,
+                    head TEXT NOT NULL,
+                    tsa_url TEXT NOT NULL,
+                    nonce TEXT NOT NULL,
+                    requested_at TEXT NOT NULL,
+                    response BLOB NOT NULL
+                );
+                CREATE TABLE attestations (
+                    id INTEGER PRIMARY KEY NOT NULL,
+                    statement BLOB NOT NULL,
+                    signature TEXT NOT NULL UNIQUE,
+                    added_at TEXT NOT NULL
+                );
+                CREATE TABLE tsa_config (
+                    url TEXT PRIMARY KEY NOT NULL,
+                    name TEXT,
+                    added_at TEXT NOT NULL
+                );
+                """)
+    }
+
+    static func hasTables(_ db: Database) throws -> Bool {
+        try db.tableExists("seals") && db.tableExists("attestations")
+    }
+}
+
+/// A row of `seals`: one RFC 3161 response over a head, kept byte for byte as the TSA sent it.
+struct SealRow: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    static let databaseTableName = "seals"
+    var id: Int64?
+    var seq: Int64
+    var head: String
+    var tsaURL: String
+    var nonce: String
+    var requestedAt: String
+    var response: Data
+
+    enum CodingKeys: String, CodingKey {
+        case id, seq, head, nonce, response
+        case tsaURL = "tsa_url"
+        case requestedAt = "requested_at"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct AttestationRow: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    static let databaseTableName = "attestations"
+    var id: Int64?
+    var statement: Data
+    var signature: String
+    var addedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, statement, signature
+        case addedAt = "added_at"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A time-stamp authority configured for a store.
+public struct TSAConfig: Codable, Sendable, Equatable {
+    public var url: String
+    public var name: String?
+    public var addedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case url, name
+        case addedAt = "added_at"
+    }
+}
+
+struct TSAConfigRow: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "tsa_config"
+    var url: String
+    var name: String?
+    var addedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case url, name
+        case addedAt = "added_at"
+    }
+}
+
+/// How a seal or an attestation stands after checking.
+public enum TrustState: String, Codable, Sendable {
+    /// Signature valid, signer trusted (a TSA certificate the user trusts; a volunteer key given as trusted).
+    case trusted
+    /// Signature valid and bound to the chain, but the signer is not among those the user trusts.
+    case validUntrusted = "valid_untrusted"
+    /// Does not verify, or does not match the chain: see `detail`.
+    case invalid
+}
+
+/// One seal as the dossier and `verify` show it.
+public struct SealSummary: Codable, Sendable, Equatable {
+    public var id: Int64
+    /// The entry sealed: the head when the seal was taken.
+    public var seq: Int64
+    public var head: String
+    public var tsaURL: String
+    /// The TSA certificate's subject (from the token).
+    public var tsaName: String?
+    /// The TSA's time (TSTInfo genTime), UTC in the store's format.
+    public var genTime: String?
+    public var requestedAt: String
+    public var signatureValid: Bool
+    public var trusted: Bool
+    public var state: TrustState
+    /// Why invalid, or why not trusted; nil when trusted.
+    public var detail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, seq, head, trusted, state, detail
+        case tsaURL = "tsa_url"
+        case tsaName = "tsa_name"
+        case genTime = "gen_time"
+        case requestedAt = "requested_at"
+        case signatureValid = "signature_valid"
+    }
+}
+
+/// One attestation as the dossier and `verify` show it.
+public struct AttestationSummary: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var seq: Int64
+    public var head: String
+    /// When the volunteer signed, UTC (their clock).
+    public var attestedAt: String
+    public var name: String
+    public var organisation: String
+    /// The verdict the volunteer's verification reached: `intact` or `tampered`.
+    public var verdict: String
+    /// SHA-256 of the volunteer's Ed25519 public key, hex.
+    public var keyFingerprint: String
+    public var signatureValid: Bool
+    public var trusted: Bool
+    public var state: TrustState
+    public var detail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, seq, head, name, organisation, verdict, trusted, state, detail
+        case attestedAt = "attested_at"
+        case keyFingerprint = "key_fingerprint"
+        case signatureValid = "signature_valid"
+    }
+}
+
+extension Store {
+    // MARK: TSA configuration
+
+    /// The TSAs configured for this store, in the order they were added.
+    public func tsas() throws -> [TSAConfig] {
+        try read { db in
+            guard try db.tableExists("tsa_config") else { return [] }
+            return try TSAConfigRow.fetchAll(db, sql: "SELECT * FROM tsa_config ORDER BY added_at, url").map {
+                TSAConfig(url: $0.url, name: $0.name, addedAt: $0.addedAt)
+            }
+        }
+    }
+
+    public func addTSA(url: String, name: String?, now: Date = Date()) throws {
+        try URLCheck.validate(url)
+        try trustWrite { db in
+            try TSAConfigRow(url: url, name: name, addedAt: TimeFormat.utc(now)).save(db)
+        }
+    }
+
+    /// Removes a configured TSA; false when it was not configured. Seals already taken stay.
+    @discardableResult
+    public func removeTSA(url: String) throws -> Bool {
+        try trustWrite { db in try TSAConfigRow.deleteOne(db, key: url) }
+    }
+
+    func trustWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try db.write(body) } catch let error as TemoinError { throw error } catch {
+            throw Store.map(error, path: path, writing: true)
+        }
+    }
+
+    // MARK: Seals
+
+    func insertSeal(_ row: SealRow) throws -> Int64 {
+        try trustWrite { db in
+            var r = row
+            try r.insert(db)
+            return r.id ?? 0
+        }
+    }
+
+    func sealRows() throws -> [SealRow] {
+        try read { db in
+            guard try db.tableExists("seals") else { return [] }
+            return try SealRow.fetchAll(db, sql: "SELECT * FROM seals ORDER BY id")
+        }
+    }
+
+    /// The stored response of one seal, exactly as the TSA sent it (for `openssl ts -verify -in`).
+    public func sealResponse(id: Int64) throws -> (seq: Int64, head: String, response: Data) {
+        guard let row = try sealRows().first(where: { $0.id == id }) else {
+            throw TemoinError.trust(.noSuchSeal(id: id))
+        }
+        return (row.seq, row.head, row.response)
+    }
+
+    /// Every seal of the store, each checked: the response's signature and certificate, its imprint
+    /// against the hash of entry `seq` recomputed from its bytes, and its nonce.
+    public func seals(trust: TSATrust = TSATrust()) throws -> [SealSummary] {
+        try read { db in try TrustChecks.seals(db, trust: trust) }
+    }
+
+    // MARK: Attestations
+
+    /// Attaches a signed attestation after checking its signature and that it speaks of this store.
+    /// Returns false when the same attestation was already attached.
+    @discardableResult
+    public func addAttestation(_ file: AttestationFile, path: String, now: Date = Date()) throws -> Bool {
+        let statement = try file.verifiedStatement(path: path)
+        guard statement.storeID == storeID else {
+            throw TemoinError.trust(.attestationForOtherStore(path: path, storeID: statement.storeID))
+        }
+        return try trustWrite { db in
+            if try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM attestations WHERE signature = ?", arguments: [file.signature]) ?? 0
+                > 0
+            {
+                return false
+            }
+            var row = AttestationRow(
+                statement: Data(file.statement.utf8), signature: file.signature, addedAt: TimeFormat.utc(now))
+            try row.insert(db)
+            return true
+        }
+    }
+
+    /// Every attestation attached to the store, each checked (signature, store, head at its seq).
+    public func attestations(trustedKeys: [String] = []) throws -> [AttestationSummary] {
+        try read { db in try TrustChecks.attestations(db, trustedKeys: trustedKeys) }
+    }
+}
+
+/// The checks `verify` and the summaries share, reading the database directly (a tampered store may
+/// not open as a `Store`).
+public enum TrustChecks {
+    /// The entry hash at `seq` recomputed from its stored bytes; nil when there is no such entry.
+    static func computedHash(_ db: Database, seq: Int64) throws -> String? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT body FROM entries WHERE seq = ?", arguments: [seq]) else {
+            return nil
+        }
+        return ChainHash.entry(Verifier.bytes(row["body"]))
+    }
+
+    static func seals(_ db: Database, trust: TSATrust) throws -> [SealSummary] {
+        guard try db.tableExists("seals") else { return [] }
+        var out: [SealSummary] = []
+        for row in try SealRow.fetchAll(db, sql: "SELECT * FROM seals ORDER BY id") {
+            var summary = SealSummary(
+                id: row.id ?? 0, seq: row.seq, head: row.head, tsaURL: row.tsaURL, tsaName: nil, genTime: nil,
+                requestedAt: row.requestedAt, signatureValid: false, trusted: false, state: .invalid, detail: nil)
+            let actual = try computedHash(db, seq: row.seq)
+            let imprint = Hex.bytes(row.head) ?? []
+            let check = TokenCheck.check(
+                response: [UInt8](row.response), imprint: imprint, nonce: Int64(row.nonce), trust: trust)
+            summary.genTime = check.genTime
+            summary.tsaName = check.tsaName
+            summary.signatureValid = check.signatureValid && Int64(row.nonce) != nil
+            summary.trusted = check.trusted
+            if actual == nil {
+                summary.detail = tr("trust.seal.no_entry", ["seq": String(row.seq)])
+            } else if actual != row.head {
+                summary.detail = tr("trust.seal.head_differs", ["seq": String(row.seq)])
+            } else if Int64(row.nonce) == nil {
+                summary.detail = tr("trust.seal.wrong_nonce")
+            } else if let problem = check.problem {
+                summary.detail = problem
+            } else {
+                summary.state = check.trusted ? .trusted : .validUntrusted
+                summary.detail = check.trustDetail
+            }
+            out.append(summary)
+        }
+        return out
+    }
+
+    static func attestations(_ db: Database, trustedKeys: [String]) throws -> [AttestationSummary] {
+        guard try db.tableExists("attestations") else { return [] }
+        let storeID = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'")
+        var out: [AttestationSummary] = []
+        for row in try AttestationRow.fetchAll(db, sql: "SELECT * FROM attestations ORDER BY id") {
+            let file = AttestationFile(
+                statement: String(decoding: row.statement, as: UTF8.self), signature: row.signature)
+            var summary = AttestationSummary(
+                id: row.id ?? 0, seq: 0, head: "", attestedAt: "", name: "", organisation: "", verdict: "",
+                keyFingerprint: "", signatureValid: false, trusted: false, state: .invalid, detail: nil)
+            guard let statement = try? AttestationStatement.parse(row.statement) else {
+                summary.detail = tr("trust.attestation.unreadable")
+                out.append(summary)
+                continue
+            }
+            summary.seq = statement.seq
+            summary.head = statement.head
+            summary.attestedAt = statement.attestedAt
+            summary.name = statement.name
+            summary.organisation = statement.organisation
+            summary.verdict = statement.verdict
+            summary.keyFingerprint = statement.keyFingerprint
+            summary.signatureValid = file.signatureIsValid(statement)
+            summary.trusted = summary.signatureValid && trustedKeys.contains(statement.keyFingerprint)
+            let actual = try computedHash(db, seq: statement.seq)
+            if !summary.signatureValid {
+                summary.detail = tr("trust.attestation.bad_signature")
+            } else if statement.storeID != storeID {
+                summary.detail = tr("trust.attestation.other_store", ["store": statement.storeID])
+            } else if actual == nil {
+                summary.detail = tr("trust.seal.no_entry", ["seq": String(statement.seq)])
+            } else if actual != statement.head {
+                summary.detail = tr("trust.attestation.head_differs", ["seq": String(statement.seq)])
+            } else {
+                summary.state = summary.trusted ? .trusted : .validUntrusted
+                summary.detail = summary.trusted ? nil : tr("trust.attestation.key_not_given")
+            }
+            out.append(summary)
+        }
+        return out
+    }
+
+    /// Adds what the seals and attestations say to a verification report: a seal or an attestation
+    /// that does not verify, or that names a head the chain no longer has, is a problem at its seq.
+    public static func extend(_ report: inout VerificationReport, path: String, trust: TSATrust, trustedKeys: [String])
+        throws
+    {
+        // As the reference verifier: nothing more is read from a store whose tables cannot be trusted.
+        if report.problems.contains(where: { ["schema_altered", "store_corrupt"].contains($0.code) }) { return }
+        let queue = try Store.openQueue(path: path, readOnly: true)
+        try queue.read { db in
+            report.seals = try seals(db, trust: trust)
+            report.attestations = try attestations(db, trustedKeys: trustedKeys)
+        }
+        for s in report.seals where s.state == .invalid {
+            report.problems.append(
+                VerificationProblem(
+                    seq: s.seq, code: s.signatureValid ? "seal_mismatch" : "seal_invalid",
+                    reason: tr("trust.problem.seal", ["id": String(s.id), "detail": s.detail ?? ""])))
+        }
+        for a in report.attestations where a.state == .invalid {
+            report.problems.append(
+                VerificationProblem(
+                    seq: a.seq == 0 ? nil : a.seq,
+                    code: a.signatureValid ? "attestation_mismatch" : "attestation_invalid",
+                    reason: tr("trust.problem.attestation", ["id": String(a.id), "detail": a.detail ?? ""])))
+        }
+        report.problems.sort { ($0.seq ?? .max, $0.code) < ($1.seq ?? .max, $1.code) }
+        report.firstBadSeq = report.problems.compactMap(\.seq).min()
+        if !report.problems.isEmpty { report.verdict = .tampered }
+    }
+}
+
+extension Hex {
+    /// The bytes of an even-length hex string; nil if it is not one.
+    static func bytes(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 2)
+        var i = 0
+        while i < utf8.count {
+            guard let b = UInt8(String(decoding: utf8[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(b)
+            i += 2
+        }
+        return out
+    }
+}

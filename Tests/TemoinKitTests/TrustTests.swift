@@ -1,0 +1,568 @@
+import Foundation
+import GRDB
+import Testing
+import X509
+import ZIPFoundation
+
+@testable import TemoinKit
+
+/// Seals (RFC 3161 against a TSA made with OpenSSL), attestations, bundles and WARC export.
+@Suite(.serialized) struct TrustTests {
+    static let tsa: LocalTSA? = try? LocalTSA()
+
+    func localTSA() throws -> LocalTSA { try #require(Self.tsa, "the test TSA (openssl + python3) did not start") }
+
+    func caTrust(_ tsa: LocalTSA) throws -> TSATrust {
+        TSATrust(certificates: try TSATrust.readCertificates(tsa.caPEM), sources: [tsa.caPEM])
+    }
+
+    /// Rewrites entry `seq` and its stored hash so that the chain verifies again (a careful forger).
+    func rewriteLastEntry(_ path: String, seq: Int64) throws {
+        let q = try DatabaseQueue(path: path)
+        try q.write { db in
+            let body = try Data.fetchOne(db, sql: "SELECT body FROM entries WHERE seq = ?", arguments: [seq])!
+            let forged = Data(
+                String(decoding: body, as: UTF8.self).replacingOccurrences(
+                    of: "\"type\":\"attempt\"", with: "\"note\":\"forged\",\"type\":\"attempt\""
+                ).utf8)
+            #expect(forged != body)
+            try db.execute(
+                sql: "UPDATE entries SET body = ?, hash = ? WHERE seq = ?",
+                arguments: [forged, ChainHash.entry(forged), seq])
+        }
+    }
+
+    // MARK: Seals
+
+    @Test func aSealFromTheLocalTSAIsStoredVerifiedAndPassesOpenSSL() async throws {
+        let tsa = try localTSA()
+        let (dir, store) = try populatedStore()
+        let head = try #require(try store.head())
+        let outcomes = try await offPool { try Sealer(store: store).seal(urls: [tsa.url("good")]) }
+        let seal = try #require(outcomes.first?.seal, "\(outcomes.first?.error?.description ?? "")")
+        #expect(seal.seq == head.seq && seal.head == head.hash)
+        #expect(seal.state == .validUntrusted && seal.signatureValid && !seal.trusted)
+        #expect(seal.tsaName?.contains("Test TSA") == true)
+        #expect(seal.detail?.contains("no TSA certificate is trusted") == true)
+        let gen = try #require(seal.genTime.flatMap(TimeFormat.parseUTC))
+        #expect(abs(gen.timeIntervalSinceNow) < 300)
+
+        // With the CA as anchor the signer is trusted; with an unrelated CA it is not.
+        let trust = try caTrust(tsa)
+        let trusted = try await offPool { try store.seals(trust: trust) }
+        #expect(trusted.map(\.state) == [.trusted])
+        let other = TSATrust(certificates: try TSATrust.readCertificates(tsa.otherCAPEM))
+        let untrusted = try await offPool { try store.seals(trust: other) }
+        #expect(untrusted.map(\.state) == [.validUntrusted])
+        #expect(untrusted.first?.detail?.contains("not trusted") == true)
+
+        // verify: intact, the seal listed; the reference verifier agrees on the binding.
+        let path = store.path
+        let report = try await offPool { () throws -> VerificationReport in
+            var r = try Verifier().verify(path: path)
+            try TrustChecks.extend(&r, path: path, trust: trust, trustedKeys: [])
+            return r
+        }
+        #expect(report.verdict == .intact && report.seals.count == 1 && report.seals[0].trusted)
+        let (status, reference) = try referenceVerify(path)
+        #expect(status == 0)
+        let refSeals = try #require(reference["seals"] as? [[String: Any]])
+        #expect(refSeals.count == 1 && refSeals[0]["binds"] as? Bool == true)
+
+        // The stored response, as received, passes OpenSSL's own verification.
+        let (seq, storedHead, response) = try store.sealResponse(id: seal.id)
+        #expect(seq == head.seq && storedHead == head.hash)
+        let file = dir.write("seal.tsr", response)
+        let openssl = try run(
+            "/usr/bin/env", ["openssl", "ts", "-verify", "-in", file, "-digest", head.hash, "-CAfile", tsa.caPEM])
+        #expect(openssl.status == 0, "\(openssl.stderr)")
+        #expect(openssl.stdout.contains("Verification: OK"))
+        // Against another head OpenSSL refuses it too.
+        let wrong = try run(
+            "/usr/bin/env",
+            [
+                "openssl", "ts", "-verify", "-in", file, "-digest", String(repeating: "ab", count: 32), "-CAfile",
+                tsa.caPEM,
+            ])
+        #expect(wrong.status != 0)
+    }
+
+    struct BadTSA: CustomTestStringConvertible, Sendable {
+        let path: String
+        let reason: String
+        var testDescription: String { path }
+    }
+
+    static let badTSAs: [BadTSA] = [
+        BadTSA(path: "garbage", reason: "not a valid time-stamp response"),
+        BadTSA(path: "wrong-imprint", reason: "stamped another hash"),
+        BadTSA(path: "wrong-nonce", reason: "nonce is not the one sent"),
+        BadTSA(path: "expired", reason: "certificate was not valid at the time it gives"),
+        BadTSA(path: "refused", reason: "refused the request (status 2) bad day"),
+    ]
+
+    @Test(arguments: badTSAs) func aBadTSAIsRejectedWithAClearReasonAndNothingIsStored(_ bad: BadTSA) async throws {
+        let tsa = try localTSA()
+        let (_, store) = try populatedStore()
+        let before = try store.head()
+        let outcomes = try await offPool { try Sealer(store: store).seal(urls: [tsa.url(bad.path)]) }
+        #expect(outcomes.count == 1 && outcomes[0].seal == nil)
+        let error = try #require(outcomes[0].error)
+        #expect(error.description.contains(bad.reason), "\(error.description)")
+        #expect(error.description.contains("Nothing was stored"))
+        #expect(error.exitCode == 6)
+        #expect(try store.seals().isEmpty)
+        #expect(try store.head() == before)
+    }
+
+    @Test func anUnreachableTSAIsReportedAndOtherTSAsStillSeal() async throws {
+        let tsa = try localTSA()
+        let (_, store) = try populatedStore()
+        let outcomes = try await offPool {
+            try Sealer(store: store).seal(urls: ["http://127.0.0.1:9/tsr", tsa.url("good")])
+        }
+        #expect(outcomes[0].seal == nil)
+        #expect(outcomes[0].error?.description.contains("cannot be reached") == true)
+        #expect(outcomes[1].seal != nil)
+        #expect(try store.seals().count == 1)
+    }
+
+    @Test func aChainRewrittenAfterASealIsCaughtByBothVerifiers() async throws {
+        let tsa = try localTSA()
+        let (_, store) = try populatedStore()
+        let head = try #require(try store.head())
+        _ = try await offPool { try Sealer(store: store).seal(urls: [tsa.url("good")]) }
+        // Entry 5 is "no slot": rewrite it and every hash after it, as a careful forger would.
+        let q = try DatabaseQueue(path: store.path)
+        try await q.write { db in
+            var prev: String?
+            for seq in Int64(5)...head.seq {
+                var body = String(
+                    decoding: try Data.fetchOne(db, sql: "SELECT body FROM entries WHERE seq = ?", arguments: [seq])!,
+                    as: UTF8.self)
+                if seq == 5 {
+                    body = body.replacingOccurrences(of: "\"outcome\":\"no_slot\"", with: "\"outcome\":\"unexpected\"")
+                }
+                if let p = prev, let r = body.range(of: #""prev":"[0-9a-f]{64}""#, options: .regularExpression) {
+                    body.replaceSubrange(r, with: "\"prev\":\"\(p)\"")
+                }
+                let bytes = Data(body.utf8)
+                let hash = ChainHash.entry(bytes)
+                try db.execute(
+                    sql: "UPDATE entries SET body = ?, hash = ? WHERE seq = ?", arguments: [bytes, hash, seq])
+                prev = hash
+            }
+        }
+        let chainOnly = try Verifier().verify(path: store.path)
+        #expect(chainOnly.verdict == .intact, "the rewritten chain verifies on its own: that is the gap seals close")
+        let path = store.path
+        let report = try await offPool { () throws -> VerificationReport in
+            var r = try Verifier().verify(path: path)
+            try TrustChecks.extend(&r, path: path, trust: TSATrust(), trustedKeys: [])
+            return r
+        }
+        #expect(report.verdict == .tampered)
+        #expect(report.problems.map(\.code) == ["seal_mismatch"])
+        #expect(report.firstBadSeq == head.seq)
+        #expect(report.problems.first?.reason.contains("rewritten after the seal") == true)
+        let (status, reference) = try referenceVerify(path)
+        #expect(status == 1)
+        let codes = (reference["problems"] as? [[String: Any]] ?? []).map { $0["code"] as? String }
+        #expect(codes == ["seal_mismatch"])
+    }
+
+    @Test func aTamperedSealResponseIsInvalid() async throws {
+        let tsa = try localTSA()
+        let (_, store) = try populatedStore()
+        _ = try await offPool { try Sealer(store: store).seal(urls: [tsa.url("good")]) }
+        // Flip one byte of the signature (the last bytes of the response).
+        try tamper(store.path, "UPDATE seals SET response = substr(response, 1, length(response) - 3) || X'000000'")
+        let seals = try await offPool { try store.seals() }
+        #expect(seals.map(\.state) == [.invalid])
+        #expect(seals.first?.detail?.contains("signature does not verify") == true)
+        let path = store.path
+        let report = try await offPool { () throws -> VerificationReport in
+            var r = try Verifier().verify(path: path)
+            try TrustChecks.extend(&r, path: path, trust: TSATrust(), trustedKeys: [])
+            return r
+        }
+        #expect(report.problems.map(\.code) == ["seal_invalid"])
+        // The reference verifier does not check signatures (documented): the binding still holds.
+        let (status, _) = try referenceVerify(path)
+        #expect(status == 0)
+    }
+
+    @Test func sealThroughTheCLI() throws {
+        let tsa = try localTSA()
+        let (dir, store) = try populatedStore()
+        let path = store.path
+        let trustDir = dir.file("trust")
+        let env = ["TEMOIN_TRUST_DIR": trustDir]
+        var r = try temoin(["seal"], store: path, environment: env)
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("temoin seal tsa add"))
+        r = try temoin(["seal", "tsa", "add", tsa.url("good"), "--name", "Local"], store: path, environment: env)
+        #expect(r.status == 0)
+        r = try temoin(["seal"], store: path, environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("valid signature, signer not trusted"))
+        r = try temoin(["seal", "--tsa", tsa.url("garbage")], store: path, environment: env)
+        #expect(r.status == 6)
+        #expect(r.stderr.contains("not a valid time-stamp response"))
+        // Trusting the CA in the trust folder makes verify say so.
+        r = try temoin(["seal", "trust", "--add", tsa.caPEM], environment: env)
+        #expect(r.status == 0)
+        r = try temoin(["verify"], store: path, environment: env)
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Seals: 1") && r.stdout.contains("valid, trusted"))
+        r = try temoin(["verify", "--json"], store: path, environment: ["TEMOIN_TRUST_DIR": dir.file("none")])
+        let json = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])
+        #expect((json["seals"] as? [[String: Any]])?.first?["state"] as? String == "valid_untrusted")
+        r = try temoin(["seal", "export", "1", "--out", dir.file("s.tsr")], store: path)
+        #expect(r.status == 0 && r.stdout.contains("openssl ts -verify"))
+        r = try temoin(["seal", "--tsa", tsa.url("good"), "--lang", "fr"], store: path, environment: env)
+        #expect(r.stdout.contains("valide, de confiance"))
+    }
+
+    @Test func sealAutoAfterAnAttemptNeverLosesTheAttempt() throws {
+        let tsa = try localTSA()
+        let sim = try SimulatorProcess()
+        defer { _ = sim.stop() }
+        let dir = TempDir()
+        let path = dir.file("temoin.sqlite")
+        var args = CLITests.initArguments
+        args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + "/booking/create/4963/0"
+        #expect(try temoin(args, store: path).status == 0)
+        #expect(try temoin(["seal", "tsa", "add", tsa.url("garbage")], store: path).status == 0)
+        var r = try temoin(["attempt", "--seal", "auto"], store: path)
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("the attempt is recorded, but the seal failed"))
+        let store = try Store.open(at: path, readOnly: true)
+        #expect(try store.head()?.seq == 2)
+        #expect(try store.seals().isEmpty)
+        #expect(try temoin(["seal", "tsa", "remove", tsa.url("garbage")], store: path).status == 0)
+        #expect(try temoin(["seal", "tsa", "add", tsa.url("good")], store: path).status == 0)
+        r = try temoin(["attempt", "--seal", "auto"], store: path)
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        let seals = try Store.open(at: path, readOnly: true).seals()
+        #expect(seals.count == 1 && seals[0].seq == 3)
+    }
+
+    // MARK: Attestations
+
+    @Test func aVolunteerAttestsAndVerifyChecksTheAttestation() throws {
+        let (dir, store) = try populatedStore()
+        let key = dir.file("marie.key")
+        var r = try temoin(["key", "new", "--out", key])
+        #expect(r.status == 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? NSNumber
+        #expect(mode?.int16Value == 0o600)
+        #expect(FileManager.default.fileExists(atPath: key + ".pub"))
+        #expect(try temoin(["key", "new", "--out", key]).status == 64)  // never overwrites a key
+        // OpenSSL reads the key files (standard PKCS #8 and SPKI PEM).
+        #expect(try run("/usr/bin/env", ["openssl", "pkey", "-in", key, "-noout"]).status == 0)
+
+        let out = dir.file("att.json")
+        r = try temoin([
+            "attest", store.path, "--key", key, "--name", "Marie Dupont", "--organisation", "La Cimade", "--out", out,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try temoin(["attestation", "add", out], store: store.path)
+        #expect(r.status == 0 && r.stdout.contains("attached"))
+        r = try temoin(["attestation", "add", out], store: store.path)
+        #expect(r.stdout.contains("already attached"))
+
+        let list = try store.attestations()
+        #expect(list.count == 1)
+        let a = try #require(list.first)
+        #expect(a.name == "Marie Dupont" && a.organisation == "La Cimade" && a.verdict == "intact")
+        #expect(a.seq == (try store.head())?.seq && a.state == .validUntrusted)
+        let fingerprint = try VolunteerKey.fingerprint(publicKeyFile: key + ".pub")
+        #expect(a.keyFingerprint == fingerprint)
+        #expect(try store.attestations(trustedKeys: [fingerprint]).first?.state == .trusted)
+
+        r = try temoin(["verify", "--attester-key", key + ".pub"], store: store.path)
+        #expect(r.status == 0 && r.stdout.contains("Marie Dupont") && r.stdout.contains("valid, trusted"))
+
+        // The signature verifies with OpenSSL alone, as docs/TRUST.md shows.
+        let file = try AttestationFile.read(path: out)
+        var message = Data("temoin.attestation.v1".utf8)
+        message.append(0)
+        message.append(Data(file.statement.utf8))
+        let msg = dir.write("msg.bin", message)
+        let sig = dir.write("sig.bin", try #require(Data(base64Encoded: file.signature)))
+        let openssl = try run(
+            "/usr/bin/env",
+            ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", key + ".pub", "-rawin", "-in", msg, "-sigfile", sig])
+        #expect(openssl.status == 0, "\(openssl.stderr)")
+
+        // Both verifiers see the attestation bind to the chain.
+        let (status, reference) = try referenceVerify(store.path)
+        #expect(status == 0)
+        #expect((reference["attestations"] as? [[String: Any]])?.first?["binds"] as? Bool == true)
+    }
+
+    @Test func tamperedAttestationsAreRefusedOrDetected() throws {
+        let (dir, store) = try populatedStore()
+        let key = dir.file("k.key")
+        #expect(try temoin(["key", "new", "--out", key]).status == 0)
+        let out = dir.file("att.json")
+        #expect(
+            try temoin(["attest", store.path, "--key", key, "--name", "Marie", "--organisation", "Gisti", "--out", out])
+                .status == 0)
+        // An edited file is refused at the door.
+        var file = try AttestationFile.read(path: out)
+        file.statement = file.statement.replacingOccurrences(of: "Gisti", with: "LDH")
+        let edited = dir.write("edited.json", try file.encoded())
+        var r = try temoin(["attestation", "add", edited], store: store.path)
+        #expect(r.status == 4)
+        #expect(r.stderr.contains("signature does not match"))
+        // An attestation of another store is refused too.
+        let (_, other) = try populatedStore()
+        r = try temoin(["attestation", "add", out], store: other.path)
+        #expect(r.status == 4 && r.stderr.contains("another store"))
+
+        // Attached, then edited in the database: attestation_invalid.
+        #expect(try temoin(["attestation", "add", out], store: store.path).status == 0)
+        try tamper(
+            store.path,
+            "UPDATE attestations SET statement = CAST(replace(CAST(statement AS TEXT), 'Gisti', 'LDH') AS BLOB)")
+        var report = try Verifier().verify(path: store.path)
+        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        #expect(report.problems.map(\.code) == ["attestation_invalid"])
+        #expect(report.verdict == .tampered)
+
+        // A chain rewritten after a (valid) attestation: attestation_mismatch, for both verifiers.
+        try tamper(store.path, "DELETE FROM attestations")
+        #expect(try temoin(["attestation", "add", out], store: store.path).status == 0)
+        let last = try #require(try store.head()).seq
+        try rewriteLastEntry(store.path, seq: last)
+        report = try Verifier().verify(path: store.path)
+        #expect(report.verdict == .intact)
+        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        #expect(report.problems.map(\.code) == ["attestation_mismatch"])
+        #expect(report.firstBadSeq == last)
+        let (status, reference) = try referenceVerify(store.path)
+        #expect(status == 1)
+        #expect((reference["problems"] as? [[String: Any]])?.map { $0["code"] as? String } == ["attestation_mismatch"])
+    }
+
+    // MARK: Bundles
+
+    @Test func aBundleVerifiesWholeAndRedacted() throws {
+        let (dir, store) = try populatedStore()
+        let zip = dir.file("bundle.zip")
+        var r = try temoin(["export", "--out", zip], store: store.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try temoin(["verify", zip])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("INTACT") || r.stdout.contains("intact"))
+        #expect(try temoin(["export", "--out", zip], store: store.path).status == 64)  // never overwrites
+
+        let archive = try Archive(url: URL(fileURLWithPath: zip), accessMode: .read)
+        let names = Set(archive.map(\.path))
+        for name in [
+            "store.sqlite", "docs/FORMAT.md", "docs/TRUST.md", "verify_reference.py", "README.txt", "MANIFEST.json",
+        ] {
+            #expect(names.contains(name), "\(name) missing from the bundle")
+        }
+        // The reference verifier shipped in the bundle verifies the store shipped with it.
+        let folder = try BundleReader().extract(zip)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ref = try run(
+            "/usr/bin/env",
+            [
+                "python3", folder.appendingPathComponent("verify_reference.py").path,
+                folder.appendingPathComponent("store.sqlite").path,
+            ])
+        #expect(ref.status == 0, "\(ref.stdout)")
+        // The snapshot is a single file (no WAL needed) with every entry.
+        let copy = try Verifier().verify(path: folder.appendingPathComponent("store.sqlite").path)
+        #expect(copy.entries == 6 && copy.captures.checked == 4)
+
+        let redacted = dir.file("redacted.zip")
+        r = try temoin(["export", "--out", redacted, "--redact", "--json"], store: store.path)
+        #expect(r.status == 0)
+        r = try temoin(["verify", redacted, "--json"])
+        #expect(r.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])
+        #expect(json["verdict"] as? String == "intact")
+        #expect((json["withheld"] as? [Any])?.count == 4)
+        // The bytes are really gone from the redacted copy (not merely unlinked), and the original keeps them.
+        let rfolder = try BundleReader().extract(redacted)
+        defer { try? FileManager.default.removeItem(at: rfolder) }
+        let copyPath = rfolder.appendingPathComponent("store.sqlite").path
+        let stored = try DatabaseQueue(path: store.path).read { db in
+            try Data.fetchAll(db, sql: "SELECT data FROM captures WHERE data IS NOT NULL")
+        }
+        #expect(stored.count == 4)
+        let raw = try Data(contentsOf: URL(fileURLWithPath: copyPath))
+        for blob in stored { #expect(raw.range(of: blob.prefix(64)) == nil) }
+        let remaining = try DatabaseQueue(path: copyPath).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM captures WHERE data IS NOT NULL")
+        }
+        #expect(remaining == 0)
+        #expect(try store.captureBytes(digest: sha256Hex(try Fixtures.data("rdv-creneau-aucun.html"))) != nil)
+    }
+
+    /// Builds a zip holding the given members (path, bytes), or a symlink for a nil body.
+    func makeZip(_ path: String, _ members: [(String, Data?)]) throws {
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        for (name, data) in members {
+            if let data {
+                try archive.addEntry(
+                    with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
+                    provider: { pos, size in data.subdata(in: Int(pos)..<Int(pos) + size) })
+            } else {
+                let target = Data("/etc/passwd".utf8)
+                try archive.addEntry(
+                    with: name, type: .symlink, uncompressedSize: Int64(target.count),
+                    provider: { pos, size in target.subdata(in: Int(pos)..<Int(pos) + size) })
+            }
+        }
+    }
+
+    @Test func unsafeOrTamperedBundlesAreRefusedOrDetected() throws {
+        let (dir, store) = try populatedStore()
+        let cases: [(String, [(String, Data?)], String)] = [
+            ("slip.zip", [("../evil.txt", Data("x".utf8))], "outside the extraction folder"),
+            ("absolute.zip", [("/tmp/evil.txt", Data("x".utf8))], "absolute path"),
+            ("link.zip", [("store.sqlite", nil)], "symbolic link"),
+            ("bomb.zip", [("store.sqlite", Data(count: 50_000_000))], "zip bomb"),
+        ]
+        for (name, members, reason) in cases {
+            let zip = dir.file(name)
+            try makeZip(zip, members)
+            let r = try temoin(["verify", zip])
+            #expect(r.status == 4, "\(name): \(r.stderr)")
+            #expect(r.stderr.contains(reason), "\(name): \(r.stderr)")
+        }
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: dir.url.deletingLastPathComponent().appendingPathComponent("evil.txt").path))
+        let notZip = dir.write("not.zip", Data("PK\u{3}\u{4}garbage".utf8))
+        #expect(try temoin(["verify", notZip]).status == 4)
+
+        // A bundle whose store was edited after export: the chain says so, and so does the manifest.
+        let zip = dir.file("b.zip")
+        #expect(try temoin(["export", "--out", zip], store: store.path).status == 0)
+        let folder = try BundleReader().extract(zip)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inner = folder.appendingPathComponent("store.sqlite").path
+        try tamper(
+            inner,
+            "UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), 'no_slot', 'slot_available') AS BLOB) WHERE seq = 3"
+        )
+        try tamper(inner, "PRAGMA journal_mode = DELETE")
+        var members: [(String, Data?)] = []
+        for e in try Archive(url: URL(fileURLWithPath: zip), accessMode: .read) where e.type == .file {
+            members.append((e.path, try Data(contentsOf: folder.appendingPathComponent(e.path))))
+        }
+        let tampered = dir.file("tampered.zip")
+        try makeZip(tampered, members)
+        var r = try temoin(["verify", tampered, "--json"])
+        #expect(r.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])
+        let codes = Set((json["problems"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        #expect(codes == ["hash_mismatch", "bundle_altered"])
+        #expect(json["first_bad_seq"] as? Int == 3)
+        // Only the README changed: the manifest catches it.
+        let original = try BundleReader().extract(zip)
+        defer { try? FileManager.default.removeItem(at: original) }
+        members = members.map {
+            (
+                $0.0,
+                $0.0 == "README.txt"
+                    ? Data("Tout est en ordre.".utf8) : try? Data(contentsOf: original.appendingPathComponent($0.0))
+            )
+        }
+        let readme = dir.file("readme.zip")
+        try makeZip(readme, members)
+        r = try temoin(["verify", readme])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("README.txt differs from the bundle's manifest"), "\(r.stdout)")
+    }
+
+    @Test func theBundledDocsAreTheRepositoryDocs() throws {
+        for name in ["FORMAT.md", "TRUST.md", "verify_reference.py"] {
+            let shipped = try #require(BundleExporter.resource(name))
+            let docs = repositoryRoot.appendingPathComponent("docs/\(name)")
+            #expect(try Data(contentsOf: shipped) == Data(contentsOf: docs), "run make bundle-docs: \(name) differs")
+        }
+    }
+
+    // MARK: WARC
+
+    static let warcio = repositoryRoot.appendingPathComponent(".venv-tools/bin/warcio").path
+
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: warcio),
+            "warcio missing: run `make tools` (make test does)"))
+    func theWARCExportPassesWarcioCheck() throws {
+        let sim = try SimulatorProcess()
+        defer { _ = sim.stop() }
+        let dir = TempDir()
+        let path = dir.file("temoin.sqlite")
+        var args = CLITests.initArguments
+        args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + "/booking/create/4963/0"
+        #expect(try temoin(args, store: path).status == 0)
+        #expect(try temoin(["attempt"], store: path).status == 0)
+        #expect(
+            try temoin(["attempt", "--url", sim.baseURL + "/scenario/gzip/booking/create/4963/0"], store: path).status
+                == 0)
+        #expect(
+            try temoin(
+                ["import", Fixtures.page("rdv-creneau-aucun.html"), "--observed-at", "2026-11-20T09:15"], store: path
+            ).status == 0)
+        let warc = dir.file("out.warc.gz")
+        let r = try temoin(["export", "--warc", warc, "--json"], store: path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let check = try run(Self.warcio, ["check", "-v", warc])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("digest pass"))
+        #expect(!check.stdout.contains("digest fail"))
+
+        // warcio reads back every record: types, links, addresses, and the page exactly as received.
+        let index = try run(
+            Self.warcio,
+            ["index", "-f", "warc-type,warc-target-uri,warc-ip-address,warc-concurrent-to,warc-record-id", warc])
+        let records = index.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+        }
+        #expect(records.first?["warc-type"] == "warcinfo")
+        let responses = records.filter { $0["warc-type"] == "response" }
+        let requests = records.filter { $0["warc-type"] == "request" }
+        #expect(responses.count >= 6 && responses.count == requests.count)
+        #expect(responses.allSatisfy { $0["warc-ip-address"] == "127.0.0.1" })
+        let responseIDs = Set(responses.compactMap { $0["warc-record-id"] })
+        #expect(requests.allSatisfy { responseIDs.contains($0["warc-concurrent-to"] ?? "") })
+        #expect(records.filter { $0["warc-type"] == "resource" }.count == 1)
+        // Each record is its own gzip member: the file is a concatenation warcio reads record by record.
+        let extract = try run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import sys
+                from warcio.archiveiterator import ArchiveIterator
+                n = 0
+                with open(sys.argv[1], 'rb') as f:
+                    it = ArchiveIterator(f)
+                    for rec in it:
+                        n += 1
+                        if rec.rec_type == 'resource':
+                            sys.stdout.buffer.write(rec.content_stream().read())
+                """, warc,
+            ], environment: ["PYTHONPATH": try warcioSitePackages()])
+        #expect(extract.status == 0, "\(extract.stderr)")
+        #expect(extract.stdoutData == (try Fixtures.data("rdv-creneau-aucun.html")))
+    }
+
+    func warcioSitePackages() throws -> String {
+        let lib = repositoryRoot.appendingPathComponent(".venv-tools/lib")
+        let python = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: lib.path).first { $0.hasPrefix("python") })
+        return lib.appendingPathComponent(python).appendingPathComponent("site-packages").path
+    }
+}
