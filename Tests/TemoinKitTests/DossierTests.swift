@@ -51,6 +51,17 @@ import Testing
 
     @Test func writesTheTelerecoursFilesWithMetadataFontsAndEveryAttempt() throws {
         let (dir, store) = try Self.makeCase()
+        // A volunteer has verified and signed: the method section must list it.
+        let key = dir.file("benevole.key")
+        let attestation = dir.file("attestation.json")
+        #expect(try temoin(["key", "new", "--out", key]).status == 0)
+        let signed = try temoin(
+            [
+                "attest", store, "--key", key, "--name", "Marie Dupont", "--organisation", "La Cimade", "--out",
+                attestation,
+            ])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(try temoin(["attestation", "add", attestation], store: store).status == 0)
         let out = dir.file("dossier")
         let r = try temoin(["dossier", "--out", out, "--requete", "--lang", "fr", "--json"], store: store)
         #expect(r.status == 0, "\(r.stderr)")
@@ -127,6 +138,9 @@ import Testing
         )
         #expect(text.contains("Heures de la journée couvertes \(hours.count) sur 24"))
         #expect(text.contains(weeks.sorted().joined(separator: ", ")))
+        #expect(text.contains("Marie Dupont (La Cimade)"))
+        #expect(text.contains("jusqu'à l'entrée n° 11 : chaîne intacte — signature : signature valide"))
+        #expect(text.contains("Aucun jeton d'horodatage tiers"))
         // One slot was seen, at attempt n° 10 (seq 1 is the case).
         #expect(text.contains("1 tentative(s) ont affiché au moins un créneau : n° 10"))
 

@@ -122,6 +122,24 @@ final class DossierContext: @unchecked Sendable {
             "groups_count": groups.count,
         ]
         values["single_week"] = s.isoWeeks.count == 1
+        values["has_seals"] = !data.seals.isEmpty
+        values["seals"] = data.seals.map { seal -> [String: Any] in
+            [
+                "seq": seal.seq, "tsa": seal.tsaName ?? seal.tsaURL, "tsa_url": seal.tsaURL,
+                "gen_time": seal.genTime.flatMap(TimeFormat.parseUTC).map(dateTime) ?? "—",
+                "state_label": templates.label("trust.\(seal.state.rawValue)"), "detail": seal.detail ?? "",
+            ]
+        }
+        values["has_attestations"] = !data.attestations.isEmpty
+        values["attestations"] = data.attestations.map { a -> [String: Any] in
+            [
+                "seq": a.seq, "name": a.name, "organisation": a.organisation,
+                "time": TimeFormat.parseUTC(a.attestedAt).map(dateTime) ?? a.attestedAt,
+                "verdict_label": templates.label("verdict.\(a.verdict)"),
+                "state_label": templates.label("trust.\(a.state.rawValue)"),
+                "fingerprint": String(a.keyFingerprint.prefix(16)),
+            ]
+        }
         return values
     }()
 

@@ -129,6 +129,9 @@ public struct DossierData: Sendable {
     public var attempts: [DossierAttempt]
     public var synthesis: Synthesis
     public var verification: VerificationReport
+    /// RFC 3161 seals over the chain and volunteers' attestations, each checked (Trust/).
+    public var seals: [SealSummary] = []
+    public var attestations: [AttestationSummary] = []
     public var from: Date?
     public var to: Date?
     public var generatedAt: Date
@@ -164,9 +167,13 @@ public struct DossierData: Sendable {
             throw TemoinError.emptyPeriod(
                 from: from.map(TimeFormat.parisWallTime) ?? "-", to: to.map(TimeFormat.parisWallTime) ?? "-")
         }
+        // A store made before seals existed has none; the trusted TSA certificates are the user's own.
+        let seals = (try? store.seals(trust: (try? TSATrust.load()) ?? TSATrust())) ?? []
+        let attestations = (try? store.attestations()) ?? []
         return DossierData(
             caseRecord: caseRecord, storeID: (try? store.meta("store_id")) ?? "", head: head, attempts: attempts,
-            synthesis: Synthesis(attempts), verification: verification, from: from, to: to, generatedAt: now)
+            synthesis: Synthesis(attempts), verification: verification, seals: seals, attestations: attestations,
+            from: from, to: to, generatedAt: now)
     }
 
     /// Attempts grouped by identical page capture, in order of first appearance; attempts without a page
