@@ -303,3 +303,38 @@ import Testing
         #expect(s.perDay.map(\.day) == ["2026-11-22", "2026-11-23"])
     }
 }
+
+extension DossierTests {
+    @Test func witnessedScreenshotsAppearInTheCapturesAndTheHTML() throws {
+        let (dir, storePath) = try Self.makeCase()
+        let store = try Store.open(at: storePath)
+        let png = try Fixtures.data("binary.png")
+        let page = try Fixtures.data("rdv-creneau-aucun.html")
+        let at = try #require(TimeFormat.parse("2026-11-16 10:42"))
+        _ = try store.append(
+            type: .attempt,
+            captures: [
+                PendingCapture(bytes: page, role: "page", mediaType: "text/html; charset=utf-8", name: "dom.html"),
+                PendingCapture(bytes: png, role: "screenshot", mediaType: "image/png", name: "screenshot.png"),
+            ], now: at
+        ) { body in
+            body.provenance = .witnessed
+            body.observedAt = TimeFormat.utc(at)
+            body.timeBasis = .witnessed
+            body.url = "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/creneau/"
+            body.outcome = .noSlot
+            body.profile = "rdv-prefecture"
+            body.message = "Aucun créneau disponible à partir de cette date. Veuillez réessayer ultérieurement."
+        }
+        let out = dir.file("out")
+        let r = try temoin(["dossier", "--out", out, "--lang", "fr"], store: storePath)
+        #expect(r.status == 0, "\(r.stderr)")
+        let pj2 = (out as NSString).appendingPathComponent(TelerecoursName.pj2)
+        // Exactly one image in PJ2: the screenshot.
+        let images = try Self.tool("pdfimages", ["-list", pj2]).split(separator: "\n").dropFirst(2)
+        #expect(images.count == 1)
+        #expect(try Self.text(pj2).contains("Capture d'écran"))
+        let html = try String(contentsOfFile: (out as NSString).appendingPathComponent("dossier.html"), encoding: .utf8)
+        #expect(html.contains("data:image/png;base64," + png.base64EncodedString()))
+    }
+}
