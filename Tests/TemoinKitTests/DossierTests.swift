@@ -96,6 +96,13 @@ import Testing
         #expect(!outline.isEmpty)
 
         let text = try Self.text(pj1)
+        // The chronology's title row is repeated on every page the table runs onto.
+        let raw = try Self.tool("pdftotext", ["-raw", "-enc", "UTF-8", pj1, "-"])
+        let chronologyPages = raw.components(separatedBy: "\u{0C}").filter {
+            $0.contains("Importée") && !$0.contains("Comment chaque tentative")
+        }
+        #expect(chronologyPages.count >= 2)
+        for page in chronologyPages { #expect(page.contains("Message affiché"), "title row missing on a page") }
         #expect(text.contains("Page \(pages) / \(pages)") || text.contains("page \(pages) / \(pages)"))
         // Accents intact; the case facts that bear on urgency are there.
         #expect(text.contains("Préfecture du Val-de-Marne"))
@@ -192,6 +199,19 @@ import Testing
         #expect(unwritable.status == 7)
         #expect(unwritable.stderr.contains("Cannot write"))
         #expect(try temoin(["verify"], store: store).status == 0)
+    }
+
+    @Test func frenchTypographyKeepsPunctuationWithItsWord() {
+        let block = Block.paragraph("Période : du 05/10 ; « Aucun créneau » n° 3 ! Vraiment ?").withFrenchSpacing
+        #expect(
+            block
+                == .paragraph(
+                    "Période\u{202F}: du 05/10\u{202F}; «\u{00A0}Aucun créneau\u{00A0}» n°\u{00A0}3\u{202F}! Vraiment\u{202F}?"
+                ))
+        // The labelled-line separator is parsed before, and markup attributes have no space before a colon.
+        #expect(
+            Block.labelled(label: "Tête", value: "<tt>https://x</tt>").withFrenchSpacing
+                == .labelled(label: "Tête", value: "<tt>https://x</tt>"))
     }
 
     @Test func fileNameRules() {

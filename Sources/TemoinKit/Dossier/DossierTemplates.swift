@@ -161,6 +161,32 @@ enum Block: Equatable {
     }
 }
 
+extension Block {
+    /// French typography: a narrow no-break space before « ; : ! ? », no-break spaces inside « »
+    /// guillemets and after « n° », so that no line starts with a colon or a closing guillemet.
+    var withFrenchSpacing: Block {
+        func fix(_ s: String) -> String {
+            var out = s
+            for mark in [":", ";", "!", "?"] { out = out.replacingOccurrences(of: " " + mark, with: "\u{202F}" + mark) }
+            return out.replacingOccurrences(of: "« ", with: "«\u{00A0}").replacingOccurrences(
+                of: " »", with: "\u{00A0}»"
+            )
+            .replacingOccurrences(of: "n° ", with: "n°\u{00A0}")
+        }
+        switch self {
+        case .coverTitle(let m): return .coverTitle(fix(m))
+        case .coverSubtitle(let m): return .coverSubtitle(fix(m))
+        case .heading(let level, let m): return .heading(level: level, markup: fix(m))
+        case .labelled(let l, let v): return .labelled(label: fix(l), value: fix(v))
+        case .bullet(let m): return .bullet(fix(m))
+        case .note(let m): return .note(fix(m))
+        case .paragraph(let m): return .paragraph(fix(m))
+        case .running(let key, let value): return .running(key: key, value: fix(value))
+        default: return self
+        }
+    }
+}
+
 extension String {
     /// Plain text of a bit of markup (for bookmarks and metadata, which take no markup).
     var strippingMarkup: String {

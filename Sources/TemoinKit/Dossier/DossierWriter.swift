@@ -207,7 +207,8 @@ public struct DossierWriter: Sendable {
         throws -> Int
     {
         let text = templates.render(template, values)
-        let blocks = try Block.parse(text, template: templates.path(template))
+        var blocks = try Block.parse(text, template: templates.path(template))
+        if options.language == .fr { blocks = blocks.map { $0.withFrenchSpacing } }
         let canvas = try CairoCanvas(pdfAt: path)
         let renderer = BlockRenderer(canvas: canvas, context: context, templates: templates)
         let running = renderer.compose(blocks)
