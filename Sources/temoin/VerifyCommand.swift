@@ -31,7 +31,9 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let path = file ?? storeOptions.path
-            var report = try Verifier().verify(path: path)
+            let progress = ProgressReporter.standardError(label: tr("verify.progress"), unit: .bytes, json: output.json)
+            var report = try Verifier().verify(path: path) { done, total in progress.update(done: done, total: total) }
+            progress.finish()
             if let expectHead {
                 if report.head.map({ $0.matches(expectation: expectHead) }) != true {
                     report.problems.append(
@@ -69,8 +71,16 @@ struct VerifyCommand: ParsableCommand {
         }
         if let first = r.firstBadSeq { lines.append(tr("verify.first_bad", ["seq": String(first)])) }
         for p in r.problems {
-            lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(p.reason)")
+            lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(problemText(p))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The verifier words its reasons in English, as the reference verifier does (they go to --json
+    /// unchanged); in French, each known code is explained in French instead.
+    private func problemText(_ p: VerificationProblem) -> String {
+        let key = "verify.problem.\(p.code)"
+        guard Messages.shared.language != .en, Messages.shared.catalogue[key] != nil else { return p.reason }
+        return Messages.shared.text(key)
     }
 }
