@@ -59,6 +59,7 @@ import Testing
             "init.ask.": ["applicant", "prefecture", "procedure", "booking_url", "facts"],
             "status.advice.": Advice.Rule.allCases.map(\.rawValue),
             "status.band.": CaseStatistics.HourBand.allCases.map(\.rawValue),
+            "status.obtained.": Provenance.allCases.map(\.rawValue),
             // Not through tr(): verify explains each problem code in French (VerifyCommand).
             "verify.problem.": [
                 "body_invalid", "capture_altered", "capture_missing", "capture_unreferenced", "entries_truncated",

@@ -19,7 +19,9 @@ extension CaseStatus {
                 tr("status.label.attempts"),
                 s.attempts == 0
                     ? tr("status.none")
-                    : "\(s.attempts): \(counts(s.byOutcome, Outcome.allCases, "outcome."))"
+                    : tr(
+                        "status.attempts",
+                        ["count": String(s.attempts), "list": counts(s.byOutcome, Outcome.allCases, "outcome.")])
             ))
         if s.attempts > 0 {
             rows.append(
@@ -55,7 +57,7 @@ extension CaseStatus {
                     tr(
                         "status.provenance",
                         [
-                            "kinds": counts(s.byProvenance, Provenance.allCases, "provenance."),
+                            "kinds": counts(s.byProvenance, Provenance.allCases, "status.obtained."),
                             "witnessed": String(s.count(TimeBasis.witnessed)),
                             "declared": String(s.count(.declared) + s.count(.fileModificationTime)),
                         ])
@@ -73,7 +75,7 @@ extension CaseStatus {
                     (
                         tr("status.label.publication"),
                         tr(
-                            "status.publication",
+                            p.timesSeen == 1 ? "status.publication_once" : "status.publication",
                             [
                                 "text": p.fact.text, "times": String(p.timesSeen), "first": String(p.firstSeq),
                                 "last": String(p.lastSeq),
