@@ -289,6 +289,30 @@ final class PseudoTerminal {
         }
         #expect(try temoin(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == Temoin.version)
     }
+
+    /// What `make install` runs after copying the binary, into a DESTDIR of our own.
+    @Test func installPutsTheManualAndCompletionsWhereShellsLook() throws {
+        let prefix = TempDir().file("destdir/usr/local")
+        let installer = repositoryRoot.appendingPathComponent("scripts/install-docs.sh").path
+        let r = try run("/usr/bin/env", ["bash", installer, temoinBinary, prefix])
+        #expect(r.status == 0, "\(r.stderr)")
+        for (file, marker) in [
+            ("share/man/man1/temoin.1", ".Dt TEMOIN 1"), ("share/bash-completion/completions/temoin", "_temoin temoin"),
+            ("share/zsh/site-functions/_temoin", "#compdef temoin"),
+            ("share/fish/vendor_completions.d/temoin.fish", "complete -c 'temoin'"),
+        ] {
+            let text = (try? String(contentsOfFile: prefix + "/" + file, encoding: .utf8)) ?? ""
+            #expect(text.contains(marker), "\(file)")
+        }
+        // bash loads the completion and knows the subcommands.
+        let bash = try run(
+            "/bin/bash",
+            [
+                "-c",
+                "source '\(prefix)/share/bash-completion/completions/temoin'; complete -p temoin",
+            ])
+        #expect(bash.status == 0 && bash.stdout.contains("temoin"), "\(bash.stderr)")
+    }
 }
 
 @Suite struct ProgressTests {
