@@ -303,6 +303,12 @@ import Testing
         for a in status.advice { #expect(text.contains(a.text.prefix(30))) }
     }
 
+    @Test func hoursAreShownAsRuns() {
+        #expect(CaseStatus.ranges([8, 9, 10, 14, 18, 19]) == "8–10, 14, 18–19")
+        #expect(CaseStatus.ranges(Array(0...23)) == "0–23")
+        #expect(CaseStatus.ranges([]) == "")
+    }
+
     @Test func longAdviceIsWrappedAtWords() {
         let lines = CaseStatus.wrap(String(repeating: "mot ", count: 60), width: 40, first: "  ! ", rest: "    ")
         #expect(lines.count > 5)

@@ -41,7 +41,7 @@ extension CaseStatus {
                         "status.hours",
                         [
                             "count": String(s.hoursCovered.count),
-                            "hours": s.hoursCovered.map(String.init).joined(separator: ", "),
+                            "hours": Self.ranges(s.hoursCovered),
                             "bands": s.bandsCovered.map { tr("status.band.\($0.rawValue)") }.joined(separator: ", "),
                         ])
                 ))
@@ -119,6 +119,19 @@ extension CaseStatus {
             lines.append(contentsOf: Self.wrap(a.text, width: 96, first: "  \(mark) ", rest: "     "))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Hours as runs: [8, 9, 10, 14, 18, 19] is "8–10, 14, 18–19".
+    static func ranges(_ hours: [Int]) -> String {
+        var runs: [(Int, Int)] = []
+        for h in hours.sorted() {
+            if let last = runs.last, last.1 == h - 1 {
+                runs[runs.count - 1].1 = h
+            } else {
+                runs.append((h, h))
+            }
+        }
+        return runs.map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0)–\($0.1)" }.joined(separator: ", ")
     }
 
     /// Wraps `text` at spaces so no line passes `width` characters (a long word stays whole).
