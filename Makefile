@@ -48,11 +48,14 @@ demo: build
 bench: release
 	@scripts/bench.sh .build/release/temoin
 
+# The manual and the shell completions are generated from the argument parser, so they never
+# disagree with `temoin --help` (scripts/manpage.py turns its description into mdoc).
 install: release
 	install -d $(DESTDIR)$(PREFIX)/lib/temoin $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 .build/release/temoin $(DESTDIR)$(PREFIX)/lib/temoin/temoin
 	cp -R .build/release/temoin_TemoinKit.resources $(DESTDIR)$(PREFIX)/lib/temoin/
 	ln -sf ../lib/temoin/temoin $(DESTDIR)$(PREFIX)/bin/temoin
+	@scripts/install-docs.sh .build/release/temoin "$(DESTDIR)$(PREFIX)"
 
 clean:
 	rm -rf .build

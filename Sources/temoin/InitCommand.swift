@@ -11,8 +11,9 @@ struct InitCommand: ParsableCommand {
             make it urgent (expiry of the current permit, a job at risk, children...). These are the
             first entry of the chain; `temoin case set` amends them later, and every amendment is kept.
 
-            In a terminal, the questions not answered by options are asked one by one. The store can
-            live anywhere, a USB stick included: pass --store /media/usb/temoin.sqlite.
+            In a terminal, the questions not answered by options are asked one by one, each with an
+            example, starting with where to keep the store: it can live anywhere, a USB stick included
+            (--store /media/usb/temoin.sqlite). Without a terminal (scripts), give the options.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -33,6 +34,20 @@ struct InitCommand: ParsableCommand {
                 ("applicant", applicant, true), ("prefecture", prefecture, true), ("procedure", procedure, true),
                 ("booking_url", bookingURL, true), ("facts", facts, false),
             ]
+            var path = storeOptions.path
+            if interactive {
+                // The store's place first: a person on a borrowed laptop may want it on a USB stick.
+                let asked = questions.filter { $0.1?.trimmingCharacters(in: .whitespaces).isEmpty ?? true }.count
+                let askPlace = storeOptions.store == nil && ProcessInfo.processInfo.environment["TEMOIN_STORE"] == nil
+                print(tr("init.intro", ["count": String(asked + (askPlace ? 1 : 0))]))
+                print("")
+                if askPlace {
+                    path = askStorePlace(default: path)
+                } else {
+                    print(tr("init.place_given", ["path": absolute(path)]))
+                    print("")
+                }
+            }
             var missing: [String] = []
             for (key, given, required) in questions {
                 if let given, !given.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -52,7 +67,7 @@ struct InitCommand: ParsableCommand {
                 applicant: answers["applicant"]!, prefecture: answers["prefecture"]!, procedure: answers["procedure"]!,
                 bookingURL: answers["booking_url"]!, profile: profile, facts: answers["facts"] ?? ""
             ).validated()
-            let store = try Store.create(at: storeOptions.path, case: fields)
+            let store = try Store.create(at: path, case: fields)
             let head = try store.head()
             if output.json {
                 struct Out: Encodable {
@@ -64,16 +79,38 @@ struct InitCommand: ParsableCommand {
             } else {
                 print(tr("init.done", ["path": absolute(store.path)]))
                 print(tr("init.usb_hint"))
+                if path != storeOptions.path { print(tr("init.remember_store", ["path": absolute(path)])) }
                 print(tr("init.next"))
             }
         }
     }
 
+    /// Explains where the store will be, names the USB sticks plugged in, and asks until the answer
+    /// is a place where a new store can be created.
+    private func askStorePlace(default defaultPath: String) -> String {
+        print(tr("init.ask.store", ["default": absolute(defaultPath)]))
+        let media = StoreLocation.removableMedia()
+        if !media.isEmpty { print(tr("init.usb_found", ["paths": media.joined(separator: ", ")])) }
+        while true {
+            print("> ", terminator: "")
+            fflush(nil)
+            guard let line = readLine() else { return defaultPath }
+            let path = StoreLocation.resolve(answer: line, defaultPath: defaultPath)
+            if let problem = StoreLocation.problem(creating: path) {
+                print(problem)
+                continue
+            }
+            print("")
+            return path
+        }
+    }
+
     /// Asks one question with an example until a valid answer (or an empty one, if optional) is given.
     private func ask(_ key: String, required: Bool) -> String {
+        print(tr("init.ask.\(key)"))
         while true {
-            print(tr("init.ask.\(key)"))
             print("> ", terminator: "")
+            fflush(nil)
             guard let line = readLine() else { return "" }
             let answer = line.trimmingCharacters(in: .whitespaces)
             if answer.isEmpty && required {
@@ -84,6 +121,7 @@ struct InitCommand: ParsableCommand {
                 print(TemoinError.invalidURL(value: answer).description)
                 continue
             }
+            print("")
             return answer
         }
     }

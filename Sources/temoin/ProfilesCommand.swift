@@ -12,6 +12,7 @@ struct ProfilesCommand: ParsableCommand {
 
 struct ProfilesList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the built-in profiles.")
+    @OptionGroup var language: LanguageOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -31,6 +32,7 @@ struct ProfilesList: ParsableCommand {
 struct ProfilesShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show a profile's steps and rules (a built-in name or a file).")
+    @OptionGroup var language: LanguageOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "A built-in profile name, or a path to a profile file.") var profile: String
 

@@ -14,6 +14,7 @@ struct SimulateCommand: AsyncParsableCommand {
             path prefix: /scenario/slot-available/booking/create/4963/0. Ctrl-C stops it.
             """)
 
+    @OptionGroup var language: LanguageOptions
     @Option(help: "HTTP port on 127.0.0.1 (0: any free port).") var port: Int = 8080
     @Option(name: .customLong("https-port"), help: "Also serve HTTPS with a self-signed certificate on this port.")
     var httpsPort: Int?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TemoinKit
 
 @main
@@ -15,7 +16,8 @@ struct TemoinCLI: AsyncParsableCommand {
             Record:  temoin attempt                 (one attempt now, every exchange recorded)
                      temoin watch --every 2h        (attempts at a humane pace)
                      temoin import saved-page.html  (pages saved from the browser)
-            Review:  temoin log, temoin show SEQ
+            Review:  temoin status                  (the case in plain words, verified, with advice)
+                     temoin log, temoin show SEQ
             Court:   temoin dossier --out DIR        (PDFs named for Télérecours, inventory, HTML copy)
             Check:   temoin verify                  (or: python3 docs/verify_reference.py STORE)
             Anchor:  temoin seal                    (RFC 3161 time stamp over the head, docs/TRUST.md)
@@ -23,11 +25,13 @@ struct TemoinCLI: AsyncParsableCommand {
             Share:   temoin export --out case.zip   (a bundle anyone can verify; --warc for archivists)
 
             The store is ./temoin.sqlite, or --store PATH, or the TEMOIN_STORE environment variable.
-            It can live on a USB stick. Messages are in French when LANG starts with "fr" (or --lang fr).
+            It can live on a USB stick. Messages are in French when LANG starts with "fr"; --lang fr|en
+            on any command overrides it. Progress bars appear on long work when standard error is a
+            terminal, never with --json or in a pipe.
 
             Exit codes:
               0   success; for verify: the chain is intact
-              1   verify: tampering or corruption found (each problem is listed with its seq)
+              1   verify, status: tampering or corruption found (each problem is listed with its seq)
               2   the store cannot be read (missing, not a temoin store, made by a newer temoin, damaged)
               3   the store cannot be written (read-only, disk full, busy); nothing was recorded
               4   an input file was refused (missing, empty, too large, not HTML, no URL, invalid
@@ -43,9 +47,18 @@ struct TemoinCLI: AsyncParsableCommand {
         version: Temoin.version,
         subcommands: [
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
-            ImportCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self, WithholdCommand.self,
-            DossierCommand.self, ProfilesCommand.self, SimulateCommand.self, SealCommand.self, KeyCommand.self,
-            AttestCommand.self, AttestationCommand.self, ExportCommand.self,
+            ImportCommand.self, StatusCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self,
+            WithholdCommand.self, DossierCommand.self, ProfilesCommand.self, SimulateCommand.self, SealCommand.self,
+            KeyCommand.self, AttestCommand.self, AttestationCommand.self, ExportCommand.self,
         ]
     )
+
+    @OptionGroup var language: LanguageOptions
+
+    static func main() async {
+        if let lang = LanguageOptions.scan(Array(CommandLine.arguments.dropFirst())) {
+            Messages.shared.language = lang
+        }
+        await main(nil)
+    }
 }

@@ -50,7 +50,11 @@ struct VerifyCommand: ParsableCommand {
                 storePath = folder.appendingPathComponent("store.sqlite").path
                 bundleProblems = BundleReader.checkManifest(folder).1
             }
-            var report = try Verifier().verify(path: storePath)
+            let progress = ProgressReporter.standardError(label: tr("verify.progress"), unit: .bytes, json: output.json)
+            var report = try Verifier().verify(path: storePath) { done, total in
+                progress.update(done: done, total: total)
+            }
+            progress.finish()
             report.store = path
             try TrustChecks.extend(
                 &report, path: storePath, trust: try trustOptions.trust(),
@@ -104,8 +108,16 @@ struct VerifyCommand: ParsableCommand {
         }
         if let first = r.firstBadSeq { lines.append(tr("verify.first_bad", ["seq": String(first)])) }
         for p in r.problems {
-            lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(p.reason)")
+            lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(problemText(p))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The verifier words its reasons in English, as the reference verifier does (they go to --json
+    /// unchanged); in French, each known code is explained in French instead.
+    private func problemText(_ p: VerificationProblem) -> String {
+        let key = "verify.problem.\(p.code)"
+        guard Messages.shared.language != .en, Messages.shared.catalogue[key] != nil else { return p.reason }
+        return Messages.shared.text(key)
     }
 }

@@ -72,7 +72,14 @@ struct WatchCommand: ParsableCommand {
                 if let deadline, next > deadline { break }
                 if !output.json { print(tr("watch.next", ["when": TimeFormat.parisWallTime(next)])) }
                 fflush(nil)  // one line per attempt, even into a pipe or a log file
-                while !stop.isRaised, Date() < next { usleep(250_000) }
+                let waiting = ProgressReporter.standardError(
+                    label: tr("watch.progress"), unit: .countdown, json: output.json)
+                let started = Date()
+                while !stop.isRaised, Date() < next {
+                    waiting.update(done: Int64(Date().timeIntervalSince(started)), total: Int64(delay))
+                    usleep(250_000)
+                }
+                waiting.finish()
             }
             if !output.json { print(tr("watch.stopped", ["count": String(done)])) }
         }

@@ -11,7 +11,7 @@ import Testing
         let sources = repositoryRoot.appendingPathComponent("Sources")
         let walker = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
         let literalRe = try NSRegularExpression(pattern: #"tr\("([a-z_]+\.[a-z_.]+)""#)
-        let familyRe = try NSRegularExpression(pattern: #"tr\("([a-z_]+\.)\\\("#)
+        let familyRe = try NSRegularExpression(pattern: #"tr\("((?:[a-z_]+\.)+)\\\("#)
         for case let url as URL in walker where url.pathExtension == "swift" {
             let text = try String(contentsOf: url, encoding: .utf8)
             let range = NSRange(text.startIndex..., in: text)
@@ -55,8 +55,24 @@ import Testing
             "type.": ["attempt", "case_opened", "case_amended"],
             "time_basis.": ["witnessed", "declared", "file_mtime"],
             "url_source.": ["option", "saved_from_comment", "canonical_link", "og_url", "mhtml_header"],
+            "attempt.failure.": ["dns", "refused", "timeout", "tls", "reset", "too_many_redirects", "other"],
+            "init.ask.": ["applicant", "prefecture", "procedure", "booking_url", "facts"],
+            "status.advice.": Advice.Rule.allCases.map(\.rawValue),
+            "status.band.": CaseStatistics.HourBand.allCases.map(\.rawValue),
+            "status.obtained.": Provenance.allCases.map(\.rawValue),
+            // Not through tr(): verify explains each problem code in French (VerifyCommand).
+            "verify.problem.": [
+                "body_invalid", "capture_altered", "capture_missing", "capture_unreferenced", "entries_truncated",
+                "entry_missing", "hash_mismatch", "head_mismatch", "head_not_as_expected", "meta_invalid",
+                "prev_mismatch", "schema_altered", "seq_mismatch", "store_corrupt",
+            ],
         ]
-        for family in families where expected[family] != nil {
+        #expect(families.count >= 9)
+        for family in families {
+            // A family of keys filled from data must be listed here, so that its values are checked.
+            #expect(expected[family] != nil, "tr(\"\(family)\\(...)\") is used: list its values in this test")
+        }
+        for family in expected.keys {
             for value in expected[family]! {
                 #expect(catalogue[family + value] != nil, "missing translation: \(family)\(value)")
             }
@@ -67,6 +83,23 @@ import Testing
             #expect(Messages.shared.text("error.store_missing", ["path": "p"], language: .fr).contains("registre"))
             #expect(!error.description.contains("error."))
         }
+    }
+
+    /// The executable prints no sentence of its own: words go through tr() (values, URLs and the
+    /// page's own message are not sentences of ours).
+    @Test func theExecutablePrintsNoLiteralSentence() throws {
+        let folder = repositoryRoot.appendingPathComponent("Sources/temoin")
+        let sentence = try NSRegularExpression(
+            pattern: #"(print|printError|ValidationError|write)\(\s*"[^"\\]*[A-Za-z]{2,} [A-Za-z]{2,}"#)
+        var checked = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            checked += 1
+            for m in sentence.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                Issue.record("\(name): a sentence printed without tr(): \(text[Range(m.range, in: text)!])")
+            }
+        }
+        #expect(checked >= 10)
     }
 
     @Test func theLanguageComesFromTheEnvironment() {

@@ -16,7 +16,7 @@ public enum ScheduleText {
             spec = "*/\(max(5, everyMinutes)) * * * *"
         }
         return """
-            # temoin: one attempt \(everyMinutes >= 60 ? "every \(everyMinutes / 60) h" : "every \(everyMinutes) min"). Add with `crontab -e`.
+            # \(tr("schedule.cron_comment", ["every": everyMinutes >= 60 ? "\(everyMinutes / 60) h" : "\(everyMinutes) min"]))
             \(spec) \(quote(binary)) attempt --store \(quote(store)) >> "$HOME/.temoin-attempts.log" 2>&1
             """
     }
@@ -45,7 +45,7 @@ public enum ScheduleText {
         [Install]
         WantedBy=timers.target
 
-        # Then: systemctl --user daemon-reload && systemctl --user enable --now temoin-attempt.timer
+        # \(tr("schedule.systemd_then")) systemctl --user daemon-reload && systemctl --user enable --now temoin-attempt.timer
         """
     }
 }

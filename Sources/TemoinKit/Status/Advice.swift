@@ -1,0 +1,133 @@
+import Foundation
+
+/// One piece of advice `temoin status` gives, drawn from what the courts ask (DOMAIN.md).
+public struct Advice: Sendable, Equatable, Encodable {
+    /// Each rule, named by its message key `status.advice.<rule>`.
+    public enum Rule: String, Sendable, CaseIterable, Codable {
+        /// `verify` found the store altered or damaged.
+        case notIntact = "not_intact"
+        /// A slot was seen in the last `CaseAdvice.slotRecentDays` days: book it now.
+        case slotSeen = "slot_seen"
+        /// A slot was seen earlier: the judge may ask what became of it.
+        case slotSeenEarlier = "slot_seen_earlier"
+        case noAttempts = "no_attempts"
+        /// Fewer than `CaseAdvice.minimumAttempts`: four screenshots were not enough (CE n° 435594).
+        case fewAttempts = "few_attempts"
+        /// Every attempt in one ISO week: the Conseil d'État asks for different weeks (CE n° 435594).
+        case singleWeek = "single_week"
+        /// Fewer than `CaseAdvice.minimumDays` distinct days.
+        case fewDays = "few_days"
+        /// Every attempt in one part of the day.
+        case oneHourBand = "one_hour_band"
+        /// No attempt for `CaseAdvice.staleAfterDays` days.
+        case stale
+        /// Only imported attempts, with declared times: none witnessed by temoin's clock.
+        case declaredTimesOnly = "declared_times_only"
+        /// No urgency facts in the case (CE n° 453391).
+        case noUrgencyFacts = "no_urgency_facts"
+        /// The store can hold seals but has none.
+        case noSeal = "no_seal"
+        /// Nothing to fix: keep recording until the hearing (CE n° 448178).
+        case keepGoing = "keep_going"
+    }
+
+    public enum Level: String, Sendable, Codable, Comparable {
+        case urgent, warning, info
+
+        private var rank: Int { self == .urgent ? 0 : self == .warning ? 1 : 2 }
+        public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+    }
+
+    public var rule: Rule
+    public var level: Level
+    /// Values for the message's placeholders.
+    public var arguments: [String: String]
+
+    public init(_ rule: Rule, _ level: Level, _ arguments: [String: String] = [:]) {
+        self.rule = rule
+        self.level = level
+        self.arguments = arguments
+    }
+
+    /// The advice in the current language.
+    public var text: String { tr("status.advice.\(rule.rawValue)", arguments) }
+
+    enum CodingKeys: String, CodingKey { case rule, level, arguments, text }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(level, forKey: .level)
+        try c.encode(arguments, forKey: .arguments)
+        try c.encode(text, forKey: .text)
+    }
+}
+
+/// The rules behind `temoin status`'s advice. Thresholds are public so the dossier and the
+/// documentation quote the same numbers.
+public enum CaseAdvice {
+    /// Below this, the record is thin: the Conseil d'État found four screenshots insufficient.
+    public static let minimumAttempts = 10
+    /// Below this many distinct days, attempts are not "every day if possible".
+    public static let minimumDays = 5
+    /// A record with no attempt for this many days looks abandoned; urgency is judged at the hearing.
+    public static let staleAfterDays = 7
+    /// A slot seen this recently may still be there.
+    public static let slotRecentDays = 3
+
+    /// The advice for a case, most pressing first.
+    /// - Parameters:
+    ///   - facts: the case's urgency facts as recorded.
+    ///   - verdict: the verification verdict, when the store was verified.
+    ///   - seals: the number of seals, or nil when the store cannot hold seals.
+    public static func evaluate(
+        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, now: Date = Date()
+    ) -> [Advice] {
+        var out: [Advice] = []
+        if verdict == .tampered { out.append(Advice(.notIntact, .urgent)) }
+        if let slot = s.slotsSeen.last {
+            let args = ["when": TimeFormat.parisWallTime(slot.at), "seq": String(slot.seq), "url": slot.url ?? ""]
+            if now.timeIntervalSince(slot.at) <= Double(slotRecentDays) * 86_400 {
+                out.append(Advice(.slotSeen, .urgent, args))
+            } else {
+                out.append(Advice(.slotSeenEarlier, .warning, args))
+            }
+        }
+        if s.attempts == 0 {
+            out.append(Advice(.noAttempts, .warning))
+        } else {
+            if s.attempts < minimumAttempts {
+                out.append(
+                    Advice(.fewAttempts, .warning, ["count": String(s.attempts), "minimum": String(minimumAttempts)]))
+            }
+            if s.weeks.count == 1 { out.append(Advice(.singleWeek, .warning, ["week": s.weeks[0]])) }
+            if s.days.count < minimumDays {
+                out.append(Advice(.fewDays, .warning, ["days": String(s.days.count), "minimum": String(minimumDays)]))
+            }
+            if s.attempts >= 2, s.bandsCovered.count == 1 {
+                out.append(Advice(.oneHourBand, .warning, ["band": tr("status.band.\(s.bandsCovered[0].rawValue)")]))
+            }
+            if let last = s.last, now.timeIntervalSince(last) > Double(staleAfterDays) * 86_400 {
+                out.append(
+                    Advice(
+                        .stale, .warning,
+                        [
+                            "when": TimeFormat.parisWallTime(last),
+                            "days": String(Int(now.timeIntervalSince(last) / 86_400)),
+                        ]))
+            }
+            if s.count(TimeBasis.witnessed) == 0 { out.append(Advice(.declaredTimesOnly, .warning)) }
+        }
+        if facts.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            out.append(Advice(.noUrgencyFacts, .warning))
+        }
+        if seals == 0, s.attempts > 0 { out.append(Advice(.noSeal, .info)) }
+        if !out.contains(where: { $0.level != .info }) {
+            out.append(
+                Advice(
+                    .keepGoing, .info,
+                    ["attempts": String(s.attempts), "days": String(s.days.count), "weeks": String(s.weeks.count)]))
+        }
+        return out.enumerated().sorted { ($0.element.level, $0.offset) < ($1.element.level, $1.offset) }.map(\.element)
+    }
+}

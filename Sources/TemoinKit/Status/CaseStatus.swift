@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+/// Everything `temoin status` tells: the case, the figures, the seals, the verification and the advice.
+public struct CaseStatus: Sendable, Encodable {
+    /// What verification found, in short (`temoin verify` gives the details).
+    public struct Verification: Sendable, Encodable {
+        public var verdict: VerificationReport.Verdict
+        public var entries: Int
+        public var capturesChecked: Int
+        public var withheld: Int
+        public var problems: Int
+        public var firstBadSeq: Int64?
+        public var head: ChainHead?
+
+        public init(_ r: VerificationReport) {
+            verdict = r.verdict
+            entries = r.entries
+            capturesChecked = r.captures.checked
+            withheld = r.captures.withheld
+            problems = r.problems.count
+            firstBadSeq = r.firstBadSeq
+            head = r.head
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case verdict, entries, withheld, problems, head
+            case capturesChecked = "captures_checked"
+            case firstBadSeq = "first_bad_seq"
+        }
+    }
+
+    public var store: String
+    public var storeID: String
+    public var caseFields: CaseFields
+    public var openedAt: String
+    public var statistics: CaseStatistics
+    /// Seals (RFC 3161 time stamps) held by the store; nil when this store has no seals table.
+    public var seals: Int?
+    /// Volunteer attestations held by the store; nil when this store has no attestations table.
+    public var attestations: Int?
+    public var verification: Verification
+    public var advice: [Advice]
+    public var generatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case store, statistics, seals, attestations, verification, advice
+        case storeID = "store_id"
+        case caseFields = "case"
+        case openedAt = "opened_at"
+        case generatedAt = "generated_at"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(store, forKey: .store)
+        try c.encode(storeID, forKey: .storeID)
+        try c.encode(caseFields, forKey: .caseFields)
+        try c.encode(openedAt, forKey: .openedAt)
+        try c.encode(statistics, forKey: .statistics)
+        try c.encode(seals, forKey: .seals)
+        try c.encode(attestations, forKey: .attestations)
+        try c.encode(verification, forKey: .verification)
+        try c.encode(advice, forKey: .advice)
+        try c.encode(TimeFormat.utc(generatedAt), forKey: .generatedAt)
+    }
+
+    /// Reads the store at `path`, verifies it (reporting progress over the capture bytes hashed) and
+    /// draws the advice. Throws only when the file cannot be read as a temoin store.
+    public static func compute(path: String, now: Date = Date(), progress: Verifier.Progress? = nil) throws
+        -> CaseStatus
+    {
+        let store = try Store.open(at: path, readOnly: true)
+        let record = try store.caseRecord()
+        let statistics = try CaseStatistics.compute(store: store)
+        let seals = try store.rowCountIfTableExists("seals")
+        let attestations = try store.rowCountIfTableExists("attestations")
+        let report = try Verifier().verify(path: path, progress: progress)
+        let advice = CaseAdvice.evaluate(
+            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, now: now)
+        return CaseStatus(
+            store: path, storeID: store.storeID, caseFields: record.fields, openedAt: record.openedAt,
+            statistics: statistics, seals: seals, attestations: attestations, verification: Verification(report),
+            advice: advice, generatedAt: now)
+    }
+}
+
+extension Store {
+    /// Rows of `table`, or nil when the store has no such table. Seals and attestations live in tables
+    /// that a store gains when it first holds one; a store without them is not an error.
+    func rowCountIfTableExists(_ table: String) throws -> Int? {
+        try read { db in
+            guard try db.tableExists(table) else { return nil }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.quotedDatabaseIdentifier)") ?? 0
+        }
+    }
+}
