@@ -155,7 +155,8 @@ struct SealExport: ParsableCommand {
                 throw TemoinError.storeNotWritable(path: out, detail: error.localizedDescription)
             }
             print(tr("trust.seal.exported", ["path": out, "seq": String(seq)]))
-            print("openssl ts -verify -in \(out) -digest \(head) -CAfile TSA_CA.pem")
+            let command = "openssl ts -verify -in \(out) -digest \(head) -CAfile TSA_CA.pem"  // a command, not a sentence
+            print(command)
         }
     }
 }

@@ -259,21 +259,28 @@ import Testing
 
     // MARK: The whole status
 
-    @Test func sealsAreCountedOnlyWhenTheStoreHasTheirTable() throws {
+    @Test func sealsAreCountedAndAdvisedUntilThereIsOne() throws {
         let store = try Self.store()
         try Self.goodRecord(store)
-        let without = try CaseStatus.compute(path: store.path, now: Self.now)
-        #expect(without.seals == nil && without.attestations == nil)
-        #expect(!without.advice.contains { $0.rule == .noSeal })
-        try tamper(store.path, "CREATE TABLE seals (id INTEGER PRIMARY KEY, seq INTEGER, token BLOB)")
+        // A store made by this version has the seals table (migration v2-trust), empty.
         let empty = try CaseStatus.compute(path: store.path, now: Self.now)
-        #expect(empty.seals == 0)
+        #expect(empty.seals == 0 && empty.attestations == 0)
         #expect(empty.advice.contains { $0.rule == .noSeal })
-        try tamper(store.path, "INSERT INTO seals (seq, token) VALUES (21, x'3082')")
+        try tamper(
+            store.path,
+            """
+            INSERT INTO seals (seq, head, tsa_url, nonce, requested_at, response)
+            VALUES (21, 'ab', 'http://127.0.0.1:1/tsa', '01', '2026-11-23T00:00:00.000Z', x'3082')
+            """)
         let sealed = try CaseStatus.compute(path: store.path, now: Self.now)
         #expect(sealed.seals == 1)
         #expect(!sealed.advice.contains { $0.rule == .noSeal })
         #expect(sealed.text.contains(tr("status.label.seals")))
+        // A store from before seals existed (no table): nothing counted, no advice about it.
+        try tamper(store.path, "DROP TABLE seals")
+        let older = try CaseStatus.compute(path: store.path, now: Self.now)
+        #expect(older.seals == nil)
+        #expect(!older.advice.contains { $0.rule == .noSeal })
     }
 
     @Test func statusVerifiesAndSaysWhenTheStoreWasAltered() throws {
