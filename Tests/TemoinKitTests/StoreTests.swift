@@ -27,7 +27,7 @@ import Testing
         #expect(journal == "wal")
         #expect(version == Store.schemaVersion)
         #expect(appID == Store.applicationID)
-        #expect(migrations == ["v1"])
+        #expect(migrations == ["v1", "v2-trust"])  // docs/FORMAT.md §1
     }
 
     @Test func appendsChainEachEntryToThePreviousOne() throws {

@@ -248,6 +248,24 @@ import ZIPFoundation
         #expect(seals.count == 1 && seals[0].seq == 3)
     }
 
+    @Test func aStoreFromBeforeSealsIsReadAsIsAndGainsTheTablesWhenWritten() throws {
+        let (_, store) = try populatedStore()
+        try tamper(
+            store.path,
+            "DROP TABLE seals; DROP TABLE attestations; DROP TABLE tsa_config; DELETE FROM grdb_migrations WHERE identifier = 'v2-trust'"
+        )
+        let old = try Store.open(at: store.path, readOnly: true)
+        #expect(try old.seals().isEmpty && old.attestations().isEmpty && old.tsas().isEmpty)
+        var report = try Verifier().verify(path: store.path)
+        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        #expect(report.verdict == .intact && report.seals.isEmpty)
+        #expect(try referenceVerify(store.path).0 == 0)
+        let reopened = try Store.open(at: store.path)
+        try reopened.addTSA(url: "https://freetsa.org/tsr", name: "FreeTSA")
+        #expect(try reopened.tsas().map(\.url) == ["https://freetsa.org/tsr"])
+        #expect(try Verifier().verify(path: store.path).verdict == .intact)
+    }
+
     // MARK: Attestations
 
     @Test func aVolunteerAttestsAndVerifyChecksTheAttestation() throws {
