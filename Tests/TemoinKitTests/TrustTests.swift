@@ -46,6 +46,7 @@ import ZIPFoundation
         #expect(seal.detail?.contains("no TSA certificate is trusted") == true)
         let gen = try #require(seal.genTime.flatMap(TimeFormat.parseUTC))
         #expect(abs(gen.timeIntervalSinceNow) < 300)
+        #expect(abs(try #require(seal.clockOffsetMs)) < 60_000)
 
         // With the CA as anchor the signer is trusted; with an unrelated CA it is not.
         let trust = try caTrust(tsa)
@@ -71,6 +72,12 @@ import ZIPFoundation
 
         // The stored response, as received, passes OpenSSL's own verification.
         let (seq, storedHead, response) = try store.sealResponse(id: seal.id)
+        // A verifier whose clock is years behind sees a token from the future: refused.
+        let past = try #require(TimeFormat.parseUTC("2020-01-01T00:00:00.000Z"))
+        let future = TokenCheck.check(
+            response: [UInt8](response), imprint: try #require(Hex.bytes(head.hash)), nonce: nil, trust: TSATrust(),
+            now: past)
+        #expect(future.problem?.contains("in the future") == true)
         #expect(seq == head.seq && storedHead == head.hash)
         let file = dir.write("seal.tsr", response)
         let openssl = try run(

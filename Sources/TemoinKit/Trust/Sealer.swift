@@ -82,7 +82,9 @@ public struct Sealer: Sendable {
                 requestedAt: TimeFormat.utc(requestedAt), response: result.body))
         return SealSummary(
             id: id, seq: head.seq, head: head.hash, tsaURL: url, tsaName: check.tsaName, genTime: check.genTime,
-            requestedAt: TimeFormat.utc(requestedAt), signatureValid: true, trusted: check.trusted,
+            requestedAt: TimeFormat.utc(requestedAt),
+            clockOffsetMs: SealSummary.offset(gen: check.genTime, requested: TimeFormat.utc(requestedAt)),
+            signatureValid: true, trusted: check.trusted,
             state: check.trusted ? .trusted : .validUntrusted, detail: check.trustDetail)
     }
 }

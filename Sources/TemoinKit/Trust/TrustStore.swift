@@ -122,6 +122,9 @@ public struct SealSummary: Codable, Sendable, Equatable {
     /// The TSA's time (TSTInfo genTime), UTC in the store's format.
     public var genTime: String?
     public var requestedAt: String
+    /// The TSA's time minus the computer's when the seal was requested, in milliseconds (network delay
+    /// included): how far the applicant's clock was off at that moment.
+    public var clockOffsetMs: Int64?
     public var signatureValid: Bool
     public var trusted: Bool
     public var state: TrustState
@@ -134,7 +137,13 @@ public struct SealSummary: Codable, Sendable, Equatable {
         case tsaName = "tsa_name"
         case genTime = "gen_time"
         case requestedAt = "requested_at"
+        case clockOffsetMs = "clock_offset_ms"
         case signatureValid = "signature_valid"
+    }
+
+    static func offset(gen: String?, requested: String) -> Int64? {
+        guard let g = gen.flatMap(TimeFormat.parseUTC), let r = TimeFormat.parseUTC(requested) else { return nil }
+        return Int64((g.timeIntervalSince(r) * 1000).rounded())
     }
 }
 
@@ -274,12 +283,14 @@ public enum TrustChecks {
         for row in try SealRow.fetchAll(db, sql: "SELECT * FROM seals ORDER BY id") {
             var summary = SealSummary(
                 id: row.id ?? 0, seq: row.seq, head: row.head, tsaURL: row.tsaURL, tsaName: nil, genTime: nil,
-                requestedAt: row.requestedAt, signatureValid: false, trusted: false, state: .invalid, detail: nil)
+                requestedAt: row.requestedAt, clockOffsetMs: nil, signatureValid: false, trusted: false,
+                state: .invalid, detail: nil)
             let actual = try computedHash(db, seq: row.seq)
             let imprint = Hex.bytes(row.head) ?? []
             let check = TokenCheck.check(
                 response: [UInt8](row.response), imprint: imprint, nonce: Int64(row.nonce), trust: trust)
             summary.genTime = check.genTime
+            summary.clockOffsetMs = SealSummary.offset(gen: check.genTime, requested: row.requestedAt)
             summary.tsaName = check.tsaName
             summary.signatureValid = check.signatureValid && Int64(row.nonce) != nil
             summary.trusted = check.trusted
