@@ -94,6 +94,16 @@ import ZIPFoundation
         #expect(wrong.status != 0)
     }
 
+    @Test func anRSATSAWhoseSignerNamesTheKeyTypeVerifiesToo() async throws {
+        // OpenSSL, like many TSAs, writes rsaEncryption + sha256 rather than sha256WithRSAEncryption.
+        let tsa = try localTSA()
+        let (_, store) = try populatedStore()
+        let trust = try caTrust(tsa)
+        let outcomes = try await offPool { try Sealer(store: store).seal(urls: [tsa.url("rsa")], trust: trust) }
+        let seal = try #require(outcomes.first?.seal, "\(outcomes.first?.error?.description ?? "")")
+        #expect(seal.state == .trusted && seal.tsaName?.contains("Test RSA TSA") == true)
+    }
+
     struct BadTSA: CustomTestStringConvertible, Sendable {
         let path: String
         let reason: String
