@@ -283,6 +283,17 @@ import ZIPFoundation
         #expect(try Verifier().verify(path: store.path).verdict == .intact)
     }
 
+    @Test func anAlteredSealTableIsASchemaProblemForBothVerifiers() throws {
+        let (_, store) = try populatedStore()
+        try tamper(store.path, "ALTER TABLE seals ADD COLUMN forged TEXT")
+        var report = try Verifier().verify(path: store.path)
+        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        #expect(report.verdict == .tampered && report.problems.map(\.code) == ["schema_altered"])
+        let (status, reference) = try referenceVerify(store.path)
+        #expect(status == 1)
+        #expect((reference["problems"] as? [[String: Any]])?.map { $0["code"] as? String } == ["schema_altered"])
+    }
+
     // MARK: Attestations
 
     @Test func aVolunteerAttestsAndVerifyChecksTheAttestation() throws {

@@ -361,9 +361,23 @@ public enum TrustChecks {
         // As the reference verifier: nothing more is read from a store whose tables cannot be trusted.
         if report.problems.contains(where: { ["schema_altered", "store_corrupt"].contains($0.code) }) { return }
         let queue = try Store.openQueue(path: path, readOnly: true)
+        var altered: [String] = []
         try queue.read { db in
-            report.seals = try seals(db, trust: trust)
-            report.attestations = try attestations(db, trustedKeys: trustedKeys)
+            for table in ["seals", "attestations"] where try db.tableExists(table) {
+                let columns = try String.fetchAll(
+                    db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
+                if columns != TrustSchema.columns[table] { altered.append(table) }
+            }
+            if altered.isEmpty {
+                report.seals = try seals(db, trust: trust)
+                report.attestations = try attestations(db, trustedKeys: trustedKeys)
+            }
+        }
+        for table in altered {
+            report.problems.append(
+                VerificationProblem(
+                    seq: nil, code: "schema_altered",
+                    reason: "table \(table) does not have the columns of docs/FORMAT.md §7"))
         }
         for s in report.seals where s.state == .invalid {
             report.problems.append(
