@@ -263,6 +263,11 @@ import ZIPFoundation
         #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
         let seals = try Store.open(at: path, readOnly: true).seals()
         #expect(seals.count == 1 && seals[0].seq == 3)
+        // watch seals after each of its attempts too.
+        r = try temoin(["watch", "--count", "1", "--seal", "auto"], store: path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("seal 2: #4"))
+        #expect(try Store.open(at: path, readOnly: true).seals().map(\.seq) == [3, 4])
     }
 
     @Test func aStoreFromBeforeSealsIsReadAsIsAndGainsTheTablesWhenWritten() throws {
@@ -486,6 +491,19 @@ import ZIPFoundation
         #expect(
             !FileManager.default.fileExists(
                 atPath: dir.url.deletingLastPathComponent().appendingPathComponent("evil.txt").path))
+        // Size limits, shown with small ones (the defaults are 4 GB a member, 8 GB in all).
+        let fine = dir.file("fine.zip")
+        try makeZip(fine, [("a.txt", Data(repeating: 65, count: 600)), ("b.txt", Data(repeating: 66, count: 600))])
+        #expect(throws: TemoinError.self) { try BundleReader(maxMemberBytes: 500).extract(fine) }
+        do {
+            _ = try BundleReader(maxMemberBytes: 1000, maxTotalBytes: 1000).extract(fine)
+            Issue.record("a bundle over the total limit was extracted")
+        } catch let error as TemoinError {
+            #expect(error.description.contains("too large") && error.exitCode == 4)
+        }
+        let ok = try BundleReader(maxMemberBytes: 1000, maxTotalBytes: 2000).extract(fine)
+        #expect(try Data(contentsOf: ok.appendingPathComponent("b.txt")) == Data(repeating: 66, count: 600))
+        try? FileManager.default.removeItem(at: ok)
         let notZip = dir.write("not.zip", Data("PK\u{3}\u{4}garbage".utf8))
         #expect(try temoin(["verify", notZip]).status == 4)
 
