@@ -504,6 +504,23 @@ import ZIPFoundation
         let ok = try BundleReader(maxMemberBytes: 1000, maxTotalBytes: 2000).extract(fine)
         #expect(try Data(contentsOf: ok.appendingPathComponent("b.txt")) == Data(repeating: 66, count: 600))
         try? FileManager.default.removeItem(at: ok)
+        // A member whose headers understate its size (50,000 bytes declared as 100) is caught while inflating.
+        let liar = dir.file("liar.zip")
+        try makeZip(liar, [("store.sqlite", Data(repeating: 65, count: 50_000))])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: liar)))
+        func patch(_ at: Int) {
+            for i in 0..<4 { bytes[at + i] = i == 0 ? 100 : 0 }
+        }
+        patch(22)  // local file header: uncompressed size
+        let central = try #require(
+            (0..<bytes.count - 4).first { bytes[$0..<$0 + 4].elementsEqual([0x50, 0x4B, 0x01, 0x02]) })
+        patch(central + 24)  // central directory: uncompressed size
+        try Data(bytes).write(to: URL(fileURLWithPath: liar))
+        let lying = try temoin(["verify", liar])
+        #expect(lying.status == 4)
+        #expect(
+            lying.stderr.contains("more than its declared size") || lying.stderr.contains("cannot be read"),
+            "\(lying.stderr)")
         let notZip = dir.write("not.zip", Data("PK\u{3}\u{4}garbage".utf8))
         #expect(try temoin(["verify", notZip]).status == 4)
 
