@@ -48,6 +48,8 @@ import ZIPFoundation
         #expect(abs(gen.timeIntervalSinceNow) < 300)
         #expect(abs(try #require(seal.clockOffsetMs)) < 60_000)
 
+        let summary = try await offPool { try store.trustSummary() }
+        #expect(summary.seals.count == 1 && summary.attestations.isEmpty && summary.latestValidSeal?.id == seal.id)
         // With the CA as anchor the signer is trusted; with an unrelated CA it is not.
         let trust = try caTrust(tsa)
         let trusted = try await offPool { try store.seals(trust: trust) }

@@ -147,6 +147,17 @@ public struct SealSummary: Codable, Sendable, Equatable {
     }
 }
 
+/// The store's seals and attestations, checked.
+public struct TrustSummary: Codable, Sendable, Equatable {
+    public var seals: [SealSummary]
+    public var attestations: [AttestationSummary]
+
+    /// The seal of the highest seq that verifies (trusted or not): the latest point anchored in time.
+    public var latestValidSeal: SealSummary? {
+        seals.filter { $0.state != .invalid }.max { ($0.seq, $0.genTime ?? "") < ($1.seq, $1.genTime ?? "") }
+    }
+}
+
 /// One attestation as the dossier and `verify` show it.
 public struct AttestationSummary: Codable, Sendable, Equatable {
     public var id: Int64
@@ -258,6 +269,11 @@ extension Store {
             try row.insert(db)
             return true
         }
+    }
+
+    /// Seals and attestations together, each checked: what the dossier's method section lists.
+    public func trustSummary(trust: TSATrust = TSATrust(), trustedKeys: [String] = []) throws -> TrustSummary {
+        TrustSummary(seals: try seals(trust: trust), attestations: try attestations(trustedKeys: trustedKeys))
     }
 
     /// Every attestation attached to the store, each checked (signature, store, head at its seq).
