@@ -482,7 +482,11 @@ def verify(con):
     return finish()
 
 
-# FORMAT.md section 7: OIDs as DER content bytes.
+# FORMAT.md section 7: the anchor tables a verifier reads, and OIDs as DER content bytes.
+ANCHOR_SCHEMA = (
+    ("seals", (b"id", b"seq", b"head", b"tsa_url", b"nonce", b"requested_at", b"response")),
+    ("attestations", (b"id", b"statement", b"signature", b"added_at")),
+)
 OID_SHA256 = bytes.fromhex("608648016503040201")
 OID_SIGNED_DATA = bytes.fromhex("2a864886f70d010702")
 OID_TSTINFO = bytes.fromhex("2a864886f70d0109100104")
@@ -561,6 +565,17 @@ def check_anchors(con, store_id, problem, report):
     tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     report["seals"] = []
     report["attestations"] = []
+    altered = False
+    for table, columns in ANCHOR_SCHEMA:
+        if table.encode() in tables:
+            found = tuple(row[0] for row in con.execute(
+                "SELECT name FROM pragma_table_info(?) ORDER BY cid", (table,)))
+            if found != columns:
+                altered = True
+                problem(None, "schema_altered", "table {} has columns ({}), expected ({})".format(
+                    table, ", ".join(show(c) for c in found), ", ".join(show(c) for c in columns)))
+    if altered:
+        return
 
     def hash_at(seq):
         row = con.execute("SELECT {} FROM entries WHERE seq = ?".format(as_bytes("body")), (seq,)).fetchone()

@@ -57,6 +57,17 @@ say "5. A volunteer verifies the chain with temoin ..."
 say "   ... and with the independent reference verifier (Python standard library only)"
 python3 "$ROOT/docs/verify_reference.py" "$TEMOIN_STORE"
 
+say "   ... and signs what was found: an attestation attached to the store (temoin key new, attest, attestation add)"
+"$BIN" key new --out "$WORK/benevole.key"
+"$BIN" attest --key "$WORK/benevole.key" --name "Marie Dupont" --organisation "La Cimade" --out "$WORK/attestation.json"
+"$BIN" attestation add "$WORK/attestation.json"
+"$BIN" attestation list --attester-key "$WORK/benevole.key.pub"
+# Seals need a time-stamp authority on the network: temoin seal --tsa https://freetsa.org/tsr (docs/TRUST.md).
+
+say "   ... and the lawyer shares a bundle anyone can verify, pages withheld (temoin export --redact), and a WARC"
+"$BIN" export --out "$WORK/dossier-preuves.zip" --redact --warc "$WORK/tentatives.warc.gz"
+"$BIN" verify "$WORK/dossier-preuves.zip" --attester-key "$WORK/benevole.key.pub"
+
 say "6. What tampering looks like: a copy where one outcome was edited with sqlite3"
 cp "$TEMOIN_STORE" "$WORK/altered.sqlite"
 python3 - "$WORK/altered.sqlite" <<'PY'

@@ -60,6 +60,7 @@ struct AttestCommand: ParsableCommand {
     @Option(help: "Your name, as it should appear in the dossier.") var name: String
     @Option(help: "Your association or organisation.") var organisation: String
     @Option(help: ArgumentHelp("Where to write the attestation.", valueName: "file.json")) var out: String?
+    @OptionGroup var trustOptions: TrustOptions
 
     func validate() throws {
         if name.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -83,7 +84,7 @@ struct AttestCommand: ParsableCommand {
             }
             let signer = try VolunteerKey.read(path: key)
             let (attestation, statement, report) = try signer.attest(
-                storePath: storePath, name: name, organisation: organisation)
+                storePath: storePath, name: name, organisation: organisation, trust: try trustOptions.trust())
             let target = out ?? "attestation-\(statement.storeID.prefix(8))-\(statement.seq).json"
             if FileManager.default.fileExists(atPath: target) { throw TemoinError.trust(.outputExists(path: target)) }
             do { try attestation.encoded().write(to: URL(fileURLWithPath: target)) } catch {

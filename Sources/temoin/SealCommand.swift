@@ -31,6 +31,9 @@ func sealLine(_ s: SealSummary) -> String {
         "trust.seal.line",
         ["id": String(s.id), "seq": String(s.seq), "when": when, "tsa": s.tsaName ?? s.tsaURL, "state": state])
         + (s.detail.map { "\n      \($0)" } ?? "")
+        + (s.clockOffsetMs.flatMap { abs($0) >= 2000 ? $0 : nil }.map {
+            "\n      " + tr("trust.seal.clock", ["offset": String(format: "%.1f", Double($0) / 1000)])
+        } ?? "")
 }
 
 func attestationLine(_ a: AttestationSummary) -> String {

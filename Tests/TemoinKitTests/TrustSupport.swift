@@ -5,7 +5,7 @@ import Testing
 
 /// A time-stamp authority made for the test with OpenSSL: a CA, a TSA certificate (extended key usage
 /// timeStamping, critical), an expired TSA certificate, and `openssl ts -reply` behind a loopback HTTP
-/// server (Python's http.server) whose path chooses the behaviour: /good, /garbage, /wrong-imprint,
+/// server (Python's http.server) whose path chooses the behaviour: /good, /rsa, /garbage, /wrong-imprint,
 /// /wrong-nonce, /expired, /refused.
 final class LocalTSA: @unchecked Sendable {
     let dir = TempDir()
@@ -47,6 +47,10 @@ final class LocalTSA: @unchecked Sendable {
         echo 1000 > caserial
         openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in tsa.csr -days 365 \
             -extensions tsa_ext -out tsa.pem -notext 2>/dev/null
+        openssl genrsa -out rsa.key 2048 2>/dev/null
+        openssl req -new -key rsa.key -subj "/CN=Test RSA TSA" -out rsa.csr
+        openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in rsa.csr -days 365 \
+            -extensions tsa_ext -out rsa.pem -notext 2>/dev/null
         openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in tsa.csr \
             -startdate 20200101000000Z -enddate 20210101000000Z -extensions tsa_ext -out expired.pem -notext 2>/dev/null
         cat > tsa.cnf <<'EOF'
@@ -72,12 +76,12 @@ final class LocalTSA: @unchecked Sendable {
         import hashlib, http.server, subprocess, sys, tempfile, os
         HERE = sys.argv[1]
 
-        def reply(query, signer):
+        def reply(query, signer, key="tsa.key"):
             with tempfile.TemporaryDirectory() as t:
                 q = os.path.join(t, "q.tsq"); r = os.path.join(t, "r.tsr")
                 open(q, "wb").write(query)
                 subprocess.run(["openssl", "ts", "-reply", "-config", "tsa.cnf", "-queryfile", q,
-                                "-signer", signer, "-inkey", "tsa.key", "-out", r],
+                                "-signer", signer, "-inkey", key, "-out", r],
                                cwd=HERE, check=True, capture_output=True)
                 return open(r, "rb").read()
 
@@ -94,6 +98,8 @@ final class LocalTSA: @unchecked Sendable {
                     assert query.endswith(b"\x01\x01\xff")
                     q = bytearray(query); q[-4] ^= 1
                     body = reply(bytes(q), "tsa.pem")
+                elif path == "/rsa":
+                    body = reply(query, "rsa.pem", "rsa.key")
                 elif path == "/expired":
                     body = reply(query, "expired.pem")
                 elif path == "/refused":

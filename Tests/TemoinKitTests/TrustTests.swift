@@ -46,7 +46,10 @@ import ZIPFoundation
         #expect(seal.detail?.contains("no TSA certificate is trusted") == true)
         let gen = try #require(seal.genTime.flatMap(TimeFormat.parseUTC))
         #expect(abs(gen.timeIntervalSinceNow) < 300)
+        #expect(abs(try #require(seal.clockOffsetMs)) < 60_000)
 
+        let summary = try await offPool { try store.trustSummary() }
+        #expect(summary.seals.count == 1 && summary.attestations.isEmpty && summary.latestValidSeal?.id == seal.id)
         // With the CA as anchor the signer is trusted; with an unrelated CA it is not.
         let trust = try caTrust(tsa)
         let trusted = try await offPool { try store.seals(trust: trust) }
@@ -71,6 +74,12 @@ import ZIPFoundation
 
         // The stored response, as received, passes OpenSSL's own verification.
         let (seq, storedHead, response) = try store.sealResponse(id: seal.id)
+        // A verifier whose clock is years behind sees a token from the future: refused.
+        let past = try #require(TimeFormat.parseUTC("2020-01-01T00:00:00.000Z"))
+        let future = TokenCheck.check(
+            response: [UInt8](response), imprint: try #require(Hex.bytes(head.hash)), nonce: nil, trust: TSATrust(),
+            now: past)
+        #expect(future.problem?.contains("in the future") == true)
         #expect(seq == head.seq && storedHead == head.hash)
         let file = dir.write("seal.tsr", response)
         let openssl = try run(
@@ -85,6 +94,16 @@ import ZIPFoundation
                 tsa.caPEM,
             ])
         #expect(wrong.status != 0)
+    }
+
+    @Test func anRSATSAWhoseSignerNamesTheKeyTypeVerifiesToo() async throws {
+        // OpenSSL, like many TSAs, writes rsaEncryption + sha256 rather than sha256WithRSAEncryption.
+        let tsa = try localTSA()
+        let (_, store) = try populatedStore()
+        let trust = try caTrust(tsa)
+        let outcomes = try await offPool { try Sealer(store: store).seal(urls: [tsa.url("rsa")], trust: trust) }
+        let seal = try #require(outcomes.first?.seal, "\(outcomes.first?.error?.description ?? "")")
+        #expect(seal.state == .trusted && seal.tsaName?.contains("Test RSA TSA") == true)
     }
 
     struct BadTSA: CustomTestStringConvertible, Sendable {
@@ -246,6 +265,40 @@ import ZIPFoundation
         #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
         let seals = try Store.open(at: path, readOnly: true).seals()
         #expect(seals.count == 1 && seals[0].seq == 3)
+        // watch seals after each of its attempts too.
+        r = try temoin(["watch", "--count", "1", "--seal", "auto"], store: path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("seal 2: #4"))
+        #expect(try Store.open(at: path, readOnly: true).seals().map(\.seq) == [3, 4])
+    }
+
+    @Test func aStoreFromBeforeSealsIsReadAsIsAndGainsTheTablesWhenWritten() throws {
+        let (_, store) = try populatedStore()
+        try tamper(
+            store.path,
+            "DROP TABLE seals; DROP TABLE attestations; DROP TABLE tsa_config; DELETE FROM grdb_migrations WHERE identifier = 'v2-trust'"
+        )
+        let old = try Store.open(at: store.path, readOnly: true)
+        #expect(try old.seals().isEmpty && old.attestations().isEmpty && old.tsas().isEmpty)
+        var report = try Verifier().verify(path: store.path)
+        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        #expect(report.verdict == .intact && report.seals.isEmpty)
+        #expect(try referenceVerify(store.path).0 == 0)
+        let reopened = try Store.open(at: store.path)
+        try reopened.addTSA(url: "https://freetsa.org/tsr", name: "FreeTSA")
+        #expect(try reopened.tsas().map(\.url) == ["https://freetsa.org/tsr"])
+        #expect(try Verifier().verify(path: store.path).verdict == .intact)
+    }
+
+    @Test func anAlteredSealTableIsASchemaProblemForBothVerifiers() throws {
+        let (_, store) = try populatedStore()
+        try tamper(store.path, "ALTER TABLE seals ADD COLUMN forged TEXT")
+        var report = try Verifier().verify(path: store.path)
+        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        #expect(report.verdict == .tampered && report.problems.map(\.code) == ["schema_altered"])
+        let (status, reference) = try referenceVerify(store.path)
+        #expect(status == 1)
+        #expect((reference["problems"] as? [[String: Any]])?.map { $0["code"] as? String } == ["schema_altered"])
     }
 
     // MARK: Attestations
@@ -440,6 +493,36 @@ import ZIPFoundation
         #expect(
             !FileManager.default.fileExists(
                 atPath: dir.url.deletingLastPathComponent().appendingPathComponent("evil.txt").path))
+        // Size limits, shown with small ones (the defaults are 4 GB a member, 8 GB in all).
+        let fine = dir.file("fine.zip")
+        try makeZip(fine, [("a.txt", Data(repeating: 65, count: 600)), ("b.txt", Data(repeating: 66, count: 600))])
+        #expect(throws: TemoinError.self) { try BundleReader(maxMemberBytes: 500).extract(fine) }
+        do {
+            _ = try BundleReader(maxMemberBytes: 1000, maxTotalBytes: 1000).extract(fine)
+            Issue.record("a bundle over the total limit was extracted")
+        } catch let error as TemoinError {
+            #expect(error.description.contains("too large") && error.exitCode == 4)
+        }
+        let ok = try BundleReader(maxMemberBytes: 1000, maxTotalBytes: 2000).extract(fine)
+        #expect(try Data(contentsOf: ok.appendingPathComponent("b.txt")) == Data(repeating: 66, count: 600))
+        try? FileManager.default.removeItem(at: ok)
+        // A member whose headers understate its size (50,000 bytes declared as 100) is caught while inflating.
+        let liar = dir.file("liar.zip")
+        try makeZip(liar, [("store.sqlite", Data(repeating: 65, count: 50_000))])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: liar)))
+        func patch(_ at: Int) {
+            for i in 0..<4 { bytes[at + i] = i == 0 ? 100 : 0 }
+        }
+        patch(22)  // local file header: uncompressed size
+        let central = try #require(
+            (0..<bytes.count - 4).first { bytes[$0..<$0 + 4].elementsEqual([0x50, 0x4B, 0x01, 0x02]) })
+        patch(central + 24)  // central directory: uncompressed size
+        try Data(bytes).write(to: URL(fileURLWithPath: liar))
+        let lying = try temoin(["verify", liar])
+        #expect(lying.status == 4)
+        #expect(
+            lying.stderr.contains("inflates to more than its declared size"),
+            "\(lying.stderr)")
         let notZip = dir.write("not.zip", Data("PK\u{3}\u{4}garbage".utf8))
         #expect(try temoin(["verify", notZip]).status == 4)
 

@@ -145,7 +145,12 @@ public struct BundleReader: Sendable {
     public var maxMemberBytes = BundleReader.maxMemberBytes
     public var maxTotalBytes = BundleReader.maxTotalBytes
 
-    public init() {}
+    public init(
+        maxMemberBytes: UInt64 = BundleReader.maxMemberBytes, maxTotalBytes: UInt64 = BundleReader.maxTotalBytes
+    ) {
+        self.maxMemberBytes = maxMemberBytes
+        self.maxTotalBytes = maxTotalBytes
+    }
 
     /// True when the file starts like a zip archive.
     public static func isBundle(_ path: String) -> Bool {

@@ -178,10 +178,14 @@ public struct VolunteerKey: Sendable {
     }
 
     /// Verifies the store at `storePath` and signs what was found.
-    public func attest(storePath: String, name: String, organisation: String, now: Date = Date()) throws
+    public func attest(
+        storePath: String, name: String, organisation: String, trust: TSATrust = TSATrust(), now: Date = Date()
+    ) throws
         -> (AttestationFile, AttestationStatement, VerificationReport)
     {
-        let report = try Verifier().verify(path: storePath)
+        // The verdict signed covers the chain and the seals and attestations already attached.
+        var report = try Verifier().verify(path: storePath)
+        try TrustChecks.extend(&report, path: storePath, trust: trust, trustedKeys: [])
         guard let head = report.head, let storeID = report.storeID else {
             throw TemoinError.notAStore(path: storePath, detail: tr("detail.no_store_id"))
         }

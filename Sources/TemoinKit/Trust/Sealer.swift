@@ -34,7 +34,10 @@ public struct Sealer: Sendable {
     public func seal(urls: [String], trust: TSATrust = TSATrust(), now: @Sendable () -> Date = { Date() }) throws
         -> [Outcome]
     {
-        guard let head = try store.head() else { throw TemoinError.trust(.noTSA) }
+        // `init` always writes entry 1, so only a damaged store has no head.
+        guard let head = try store.head() else {
+            throw TemoinError.notAStore(path: store.path, detail: tr("detail.no_store_id"))
+        }
         return urls.map { url in
             do {
                 let seal = try sealOne(url: url, head: head, trust: trust, requestedAt: now())
@@ -82,7 +85,9 @@ public struct Sealer: Sendable {
                 requestedAt: TimeFormat.utc(requestedAt), response: result.body))
         return SealSummary(
             id: id, seq: head.seq, head: head.hash, tsaURL: url, tsaName: check.tsaName, genTime: check.genTime,
-            requestedAt: TimeFormat.utc(requestedAt), signatureValid: true, trusted: check.trusted,
+            requestedAt: TimeFormat.utc(requestedAt),
+            clockOffsetMs: SealSummary.offset(gen: check.genTime, requested: TimeFormat.utc(requestedAt)),
+            signatureValid: true, trusted: check.trusted,
             state: check.trusted ? .trusted : .validUntrusted, detail: check.trustDetail)
     }
 }

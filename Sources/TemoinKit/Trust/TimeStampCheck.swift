@@ -92,7 +92,12 @@ struct TokenCheck: Sendable {
         return Array(s.serializedBytes.dropFirst(2))
     }
 
-    static func check(response: [UInt8], imprint: [UInt8], nonce: Int64?, trust: TSATrust) -> TokenCheck {
+    /// A genTime later than this past the verifier's clock is refused: no TSA stamps the future.
+    static let futureTolerance: TimeInterval = 300
+
+    static func check(
+        response: [UInt8], imprint: [UInt8], nonce: Int64?, trust: TSATrust, now: Date = Date()
+    ) -> TokenCheck {
         var out = TokenCheck()
         let parsed: TimeStampResponse
         do { parsed = try TimeStampResponse(der: response) } catch {
@@ -125,6 +130,10 @@ struct TokenCheck: Sendable {
             out.problem = tr(
                 "trust.seal.wrong_imprint",
                 ["found": info.hashedMessage.lowercaseHex, "expected": imprint.lowercaseHex])
+            return out
+        }
+        if info.genTime.timeIntervalSince(now) > futureTolerance {
+            out.problem = tr("trust.seal.future", ["gen": info.genTimeText])
             return out
         }
         if let nonce, info.nonce != nonceBytes(nonce) {

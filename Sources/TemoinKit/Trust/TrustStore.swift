@@ -122,6 +122,9 @@ public struct SealSummary: Codable, Sendable, Equatable {
     /// The TSA's time (TSTInfo genTime), UTC in the store's format.
     public var genTime: String?
     public var requestedAt: String
+    /// The TSA's time minus the computer's when the seal was requested, in milliseconds (network delay
+    /// included): how far the applicant's clock was off at that moment.
+    public var clockOffsetMs: Int64?
     public var signatureValid: Bool
     public var trusted: Bool
     public var state: TrustState
@@ -134,7 +137,24 @@ public struct SealSummary: Codable, Sendable, Equatable {
         case tsaName = "tsa_name"
         case genTime = "gen_time"
         case requestedAt = "requested_at"
+        case clockOffsetMs = "clock_offset_ms"
         case signatureValid = "signature_valid"
+    }
+
+    static func offset(gen: String?, requested: String) -> Int64? {
+        guard let g = gen.flatMap(TimeFormat.parseUTC), let r = TimeFormat.parseUTC(requested) else { return nil }
+        return Int64((g.timeIntervalSince(r) * 1000).rounded())
+    }
+}
+
+/// The store's seals and attestations, checked.
+public struct TrustSummary: Codable, Sendable, Equatable {
+    public var seals: [SealSummary]
+    public var attestations: [AttestationSummary]
+
+    /// The seal of the highest seq that verifies (trusted or not): the latest point anchored in time.
+    public var latestValidSeal: SealSummary? {
+        seals.filter { $0.state != .invalid }.max { ($0.seq, $0.genTime ?? "") < ($1.seq, $1.genTime ?? "") }
     }
 }
 
@@ -251,6 +271,11 @@ extension Store {
         }
     }
 
+    /// Seals and attestations together, each checked: what the dossier's method section lists.
+    public func trustSummary(trust: TSATrust = TSATrust(), trustedKeys: [String] = []) throws -> TrustSummary {
+        TrustSummary(seals: try seals(trust: trust), attestations: try attestations(trustedKeys: trustedKeys))
+    }
+
     /// Every attestation attached to the store, each checked (signature, store, head at its seq).
     public func attestations(trustedKeys: [String] = []) throws -> [AttestationSummary] {
         try read { db in try TrustChecks.attestations(db, trustedKeys: trustedKeys) }
@@ -274,12 +299,14 @@ public enum TrustChecks {
         for row in try SealRow.fetchAll(db, sql: "SELECT * FROM seals ORDER BY id") {
             var summary = SealSummary(
                 id: row.id ?? 0, seq: row.seq, head: row.head, tsaURL: row.tsaURL, tsaName: nil, genTime: nil,
-                requestedAt: row.requestedAt, signatureValid: false, trusted: false, state: .invalid, detail: nil)
+                requestedAt: row.requestedAt, clockOffsetMs: nil, signatureValid: false, trusted: false,
+                state: .invalid, detail: nil)
             let actual = try computedHash(db, seq: row.seq)
             let imprint = Hex.bytes(row.head) ?? []
             let check = TokenCheck.check(
                 response: [UInt8](row.response), imprint: imprint, nonce: Int64(row.nonce), trust: trust)
             summary.genTime = check.genTime
+            summary.clockOffsetMs = SealSummary.offset(gen: check.genTime, requested: row.requestedAt)
             summary.tsaName = check.tsaName
             summary.signatureValid = check.signatureValid && Int64(row.nonce) != nil
             summary.trusted = check.trusted
@@ -350,9 +377,23 @@ public enum TrustChecks {
         // As the reference verifier: nothing more is read from a store whose tables cannot be trusted.
         if report.problems.contains(where: { ["schema_altered", "store_corrupt"].contains($0.code) }) { return }
         let queue = try Store.openQueue(path: path, readOnly: true)
+        var altered: [String] = []
         try queue.read { db in
-            report.seals = try seals(db, trust: trust)
-            report.attestations = try attestations(db, trustedKeys: trustedKeys)
+            for table in ["seals", "attestations"] where try db.tableExists(table) {
+                let columns = try String.fetchAll(
+                    db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
+                if columns != TrustSchema.columns[table] { altered.append(table) }
+            }
+            if altered.isEmpty {
+                report.seals = try seals(db, trust: trust)
+                report.attestations = try attestations(db, trustedKeys: trustedKeys)
+            }
+        }
+        for table in altered {
+            report.problems.append(
+                VerificationProblem(
+                    seq: nil, code: "schema_altered",
+                    reason: "table \(table) does not have the columns of docs/FORMAT.md §7"))
         }
         for s in report.seals where s.state == .invalid {
             report.problems.append(
