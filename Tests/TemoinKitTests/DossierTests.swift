@@ -304,23 +304,12 @@ import Testing
         #expect(text.contains("anomalie(s) détectée(s), la première à l'entrée n° 5"))
     }
 
-    @Test func synthesisCountsDaysWeeksAndHoursInParis() throws {
-        func attempt(_ seq: Int64, _ wall: String, _ outcome: Outcome = .noSlot) -> DossierAttempt {
-            DossierAttempt(
-                seq: seq, hash: "", observedAt: TimeFormat.parse(wall)!, recordedAt: "", url: "u",
-                provenance: .captured, timeBasis: .witnessed, outcome: outcome)
-        }
-        // Sunday 23:30 and Monday 00:10 in Paris: two days, two ISO weeks, although the same UTC day.
-        let s = Synthesis([
-            attempt(2, "2026-11-22 23:30"), attempt(3, "2026-11-23 00:10"),
-            attempt(4, "2026-11-23 09:00", .slotAvailable),
-        ])
-        #expect(s.days == ["2026-11-22", "2026-11-23"])
-        #expect(s.isoWeeks == ["2026-W47", "2026-W48"])
-        #expect(s.hours == [0, 9, 23])
-        #expect(s.slotAttempts == [4])
-        #expect(s.weekdayHour[6][23] == 1 && s.weekdayHour[0][0] == 1 && s.weekdayHour[0][9] == 1)
-        #expect(s.perDay.map(\.day) == ["2026-11-22", "2026-11-23"])
+    @Test func theChartShowsEveryDayOfThePeriodIncludingDaysWithoutAttempts() {
+        // Across the change to winter time (25 October 2026): each calendar day once.
+        let days = CaseStatistics.everyDay(from: "2026-10-24", to: "2026-10-27")
+        #expect(days == ["2026-10-24", "2026-10-25", "2026-10-26", "2026-10-27"])
+        #expect(CaseStatistics.everyDay(from: "2026-12-31", to: "2027-01-01") == ["2026-12-31", "2027-01-01"])
+        #expect(CaseStatistics.everyDay(from: nil, to: nil).isEmpty)
     }
 }
 

@@ -73,7 +73,7 @@ final class DossierContext: @unchecked Sendable {
 
     private lazy var common: [String: Any] = {
         let f = data.caseRecord.fields
-        let s = data.synthesis
+        let s = data.statistics
         let v = data.verification
         let total = max(1, s.attempts)
         var values: [String: Any] = [
@@ -89,9 +89,9 @@ final class DossierContext: @unchecked Sendable {
                 + data.head.groupedHash.split(separator: " ").prefix(3).joined(separator: " ")
                 + " …", "head_seq": data.head.seq, "head_hash": data.head.hash,
             "store_id": data.storeID, "tool_version": Temoin.version,
-            "attempts": s.attempts, "days_count": s.days.count, "weeks_count": s.isoWeeks.count,
-            "hours_count": s.hours.count, "hours_list": s.hours.map { "\($0) h" }.joined(separator: ", "),
-            "weeks_list": s.isoWeeks.joined(separator: ", "),
+            "attempts": s.attempts, "days_count": s.days.count, "weeks_count": s.weeks.count,
+            "hours_count": s.hoursCovered.count, "hours_list": s.hoursCovered.map { "\($0) h" }.joined(separator: ", "),
+            "weeks_list": s.weeks.joined(separator: ", "),
             "first": s.first.map(dateTime) ?? "", "last": s.last.map(dateTime) ?? "",
             "outcomes": OutcomePalette.order.compactMap { o -> [String: Any]? in
                 guard let n = s.byOutcome[o], n > 0 else { return nil }
@@ -101,11 +101,11 @@ final class DossierContext: @unchecked Sendable {
                     "color": OutcomePalette.color(o).hex,
                 ]
             },
-            "slots_count": s.slotAttempts.count, "has_slots": !s.slotAttempts.isEmpty,
-            "slot_attempts": data.attempts.filter { $0.outcome == .slotAvailable }.map {
-                ["seq": $0.seq, "time": dateTime($0.observedAt)] as [String: Any]
+            "slots_count": s.slotsSeen.count, "has_slots": !s.slotsSeen.isEmpty,
+            "slot_attempts": s.slotsSeen.map { ["seq": $0.seq, "time": dateTime($0.at)] as [String: Any] },
+            "publications": s.publications.map {
+                ["text": $0.fact.text, "first_seq": $0.firstSeq, "times_seen": $0.timesSeen] as [String: Any]
             },
-            "publications": s.publications.map { ["text": $0.text, "first_seq": $0.firstSeq] as [String: Any] },
             "has_publications": !s.publications.isEmpty,
             "count_captured": s.byProvenance[.captured] ?? 0, "count_witnessed": s.byProvenance[.witnessed] ?? 0,
             "count_imported": s.byProvenance[.imported] ?? 0,
@@ -121,7 +121,7 @@ final class DossierContext: @unchecked Sendable {
             "verified_at": TimeFormat.parseUTC(v.verifiedAt).map(dateTime) ?? v.verifiedAt,
             "groups_count": groups.count,
         ]
-        values["single_week"] = s.isoWeeks.count == 1
+        values["single_week"] = s.weeks.count == 1
         values["has_seals"] = !data.seals.isEmpty
         values["seals"] = data.seals.map { seal -> [String: Any] in
             [
@@ -214,13 +214,13 @@ final class DossierContext: @unchecked Sendable {
             "rows": rows, "groups": g, "pieces": pieceValues(pieces),
             "chart_per_day_svg": svg(height: 190) { canvas in
                 PerDayChart(
-                    days: data.synthesis.perDay, labels: { self.outcomeLabel($0) },
+                    days: data.statistics.everyDayTally, labels: { self.outcomeLabel($0) },
                     title: templates.label("chart.per_day"), dayFormat: shortDay
                 ).draw(on: canvas, x: 0, y: 0, width: PageGeometry.contentWidth, height: 190)
             },
             "chart_heatmap_svg": svg(height: 200) { canvas in
                 HeatMapChart(
-                    grid: data.synthesis.weekdayHour, weekdays: (0..<7).map { templates.label("weekday.\($0)") },
+                    grid: data.statistics.weekdayHour, weekdays: (0..<7).map { templates.label("weekday.\($0)") },
                     title: templates.label("chart.heatmap"), legendText: templates.label("chart.heatmap_legend")
                 ).draw(on: canvas, x: 0, y: 0, width: PageGeometry.contentWidth, height: 200)
             },

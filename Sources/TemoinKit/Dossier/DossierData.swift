@@ -30,81 +30,15 @@ public struct CaptureGroup: Sendable {
     public var attempts: [DossierAttempt]
 }
 
-/// The figures of the synthesis, from the attempts of the period. Times are read in Europe/Paris,
-/// weeks are ISO 8601 weeks (the Conseil d'État's "pas la même semaine", CE 10 June 2020, n° 435594).
-public struct Synthesis: Sendable, Equatable {
-    public var attempts: Int
-    /// `YYYY-MM-DD` in Paris, sorted.
-    public var days: [String]
-    /// `YYYY-Www`, sorted.
-    public var isoWeeks: [String]
-    /// Hours of the day (0-23, Paris) with at least one attempt.
-    public var hours: [Int]
-    public var first: Date?
-    public var last: Date?
-    public var byOutcome: [Outcome: Int]
-    public var byProvenance: [Provenance: Int]
-    /// Attempts whose outcome was `slot_available`.
-    public var slotAttempts: [Int64]
-    /// The prefecture's own sentences about publishing slots, each with the first attempt that showed it.
-    public var publications: [(text: String, firstSeq: Int64)]
-    /// Attempts per Paris day and outcome, for the chart.
-    public var perDay: [(day: String, counts: [Outcome: Int])]
-    /// Attempts per weekday (0 = Monday) and hour, for the heat map.
-    public var weekdayHour: [[Int]]
-
-    public static func == (a: Synthesis, b: Synthesis) -> Bool {
-        a.attempts == b.attempts && a.days == b.days && a.isoWeeks == b.isoWeeks && a.hours == b.hours
-            && a.byOutcome == b.byOutcome && a.slotAttempts == b.slotAttempts
+extension CaseStatistics {
+    /// Attempts per day for the chart, with every calendar day of the period, so that days without
+    /// attempts show as gaps.
+    var everyDayTally: [(day: String, counts: [Outcome: Int])] {
+        let counts = Dictionary(uniqueKeysWithValues: perDay.map { ($0.day, $0.byOutcome) })
+        return Self.everyDay(from: days.first, to: days.last).map { ($0, counts[$0] ?? [:]) }
     }
 
-    public init(_ attempts: [DossierAttempt]) {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = TimeFormat.paris
-        var days = Set<String>()
-        var weeks = Set<String>()
-        var hours = Set<Int>()
-        var byOutcome: [Outcome: Int] = [:]
-        var byProvenance: [Provenance: Int] = [:]
-        var perDay: [String: [Outcome: Int]] = [:]
-        var grid = Array(repeating: Array(repeating: 0, count: 24), count: 7)
-        var slots: [Int64] = []
-        var publications: [(String, Int64)] = []
-        var seen = Set<String>()
-        for a in attempts {
-            let c = calendar.dateComponents(
-                [.year, .month, .day, .hour, .weekday, .weekOfYear, .yearForWeekOfYear],
-                from: a.observedAt)
-            let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-            days.insert(day)
-            weeks.insert(String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!))
-            hours.insert(c.hour!)
-            byOutcome[a.outcome, default: 0] += 1
-            byProvenance[a.provenance, default: 0] += 1
-            perDay[day, default: [:]][a.outcome, default: 0] += 1
-            // Calendar weekday: 1 = Sunday ... 7 = Saturday; the chart starts on Monday.
-            grid[(c.weekday! + 5) % 7][c.hour!] += 1
-            if a.outcome == .slotAvailable { slots.append(a.seq) }
-            for fact in [a.facts?.lastPublication, a.facts?.nextPublication].compactMap({ $0 })
-            where seen.insert(fact.text).inserted {
-                publications.append((fact.text, a.seq))
-            }
-        }
-        self.attempts = attempts.count
-        self.days = days.sorted()
-        self.isoWeeks = weeks.sorted()
-        self.hours = hours.sorted()
-        first = attempts.map(\.observedAt).min()
-        last = attempts.map(\.observedAt).max()
-        self.byOutcome = byOutcome
-        self.byProvenance = byProvenance
-        slotAttempts = slots
-        self.publications = publications
-        self.perDay = Self.everyDay(from: self.days.first, to: self.days.last).map { ($0, perDay[$0] ?? [:]) }
-        weekdayHour = grid
-    }
-
-    /// Every calendar day between two `YYYY-MM-DD` (inclusive), so days without attempts show as gaps.
+    /// Every calendar day between two `YYYY-MM-DD` (inclusive), Paris time.
     static func everyDay(from: String?, to: String?) -> [String] {
         guard let from, let to, let start = TimeFormat.parse(from + " 12:00"), let end = TimeFormat.parse(to + " 12:00")
         else { return [] }
@@ -127,7 +61,8 @@ public struct DossierData: Sendable {
     public var storeID: String
     public var head: ChainHead
     public var attempts: [DossierAttempt]
-    public var synthesis: Synthesis
+    /// The figures of the synthesis (the same as `temoin status` shows).
+    public var statistics: CaseStatistics
     public var verification: VerificationReport
     /// RFC 3161 seals over the chain and volunteers' attestations, each checked (Trust/).
     public var seals: [SealSummary] = []
@@ -145,7 +80,8 @@ public struct DossierData: Sendable {
         let caseRecord = try store.caseRecord()
         guard let head = try store.head() else { throw TemoinError.notAStore(path: path, detail: tr("detail.no_case")) }
         var attempts: [DossierAttempt] = []
-        for entry in try store.entries(containing: "\"type\":\"attempt\"") {
+        let entries = try store.entries(containing: "\"type\":\"attempt\"")
+        for entry in entries {
             guard let b = entry.body, b.type == .attempt, let observed = b.observedAt.flatMap(TimeFormat.parseUTC)
             else { continue }
             if let from, observed < from { continue }
@@ -172,7 +108,8 @@ public struct DossierData: Sendable {
         let attestations = (try? store.attestations()) ?? []
         return DossierData(
             caseRecord: caseRecord, storeID: (try? store.meta("store_id")) ?? "", head: head, attempts: attempts,
-            synthesis: Synthesis(attempts), verification: verification, seals: seals, attestations: attestations,
+            statistics: CaseStatistics(entries: entries, from: from, to: to), verification: verification, seals: seals,
+            attestations: attestations,
             from: from, to: to, generatedAt: now)
     }
 

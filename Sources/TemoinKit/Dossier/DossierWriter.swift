@@ -321,12 +321,12 @@ final class BlockRenderer {
         switch kind {
         case "per-day":
             let chart = PerDayChart(
-                days: context.data.synthesis.perDay, labels: { self.context.outcomeLabel($0) },
+                days: context.data.statistics.everyDayTally, labels: { self.context.outcomeLabel($0) },
                 title: templates.label("chart.per_day"), dayFormat: context.shortDay)
             composer.box(chart, height: 190)
         case "heatmap":
             let chart = HeatMapChart(
-                grid: context.data.synthesis.weekdayHour,
+                grid: context.data.statistics.weekdayHour,
                 weekdays: (0..<7).map { templates.label("weekday.\($0)") },
                 title: templates.label("chart.heatmap"), legendText: templates.label("chart.heatmap_legend"))
             composer.box(chart, height: 200)
