@@ -158,7 +158,8 @@ struct SealExport: ParsableCommand {
                 throw TemoinError.storeNotWritable(path: out, detail: error.localizedDescription)
             }
             print(tr("trust.seal.exported", ["path": out, "seq": String(seq)]))
-            let command = "openssl ts -verify -in \(out) -digest \(head) -CAfile TSA_CA.pem"  // a command, not a sentence
+            // A command line to copy, not a sentence: it stays as it is in every language.
+            let command = "openssl ts -verify -in \(out) -digest \(head) -CAfile TSA_CA.pem"
             print(command)
         }
     }
