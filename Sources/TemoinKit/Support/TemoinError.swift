@@ -29,6 +29,12 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidJitter(seconds: Int)
     case invalidDuration(value: String)
     case interrupted
+    /// No Chrome, Chromium or Edge found (`searched`: the path given, or the names looked for).
+    case browserNotFound(searched: String)
+    /// The browser could not be started or driven.
+    case browserFailed(detail: String)
+    /// The person closed the browser before the attempt was recorded.
+    case browserClosed
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -40,7 +46,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .emptyValue, .noSuchEntry,
             .unknownProfile, .noSuchCapture:
             return 64
-        case .networkUnavailable: return 5
+        case .networkUnavailable, .browserNotFound, .browserFailed, .browserClosed: return 5
         case .intervalTooShort, .invalidJitter, .invalidDuration: return 64
         case .interrupted: return 130
         }
@@ -87,6 +93,9 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .noSuchCapture(let digest): return tr("error.no_such_capture", ["digest": digest])
         case .networkUnavailable(let detail): return tr("error.network_unavailable", ["detail": detail])
         case .interrupted: return tr("error.interrupted")
+        case .browserNotFound(let searched): return tr("browser.error.not_found", ["searched": searched])
+        case .browserFailed(let detail): return tr("browser.error.failed", ["detail": detail])
+        case .browserClosed: return tr("browser.error.closed")
         case .intervalTooShort(let seconds):
             return tr("error.interval_too_short", ["value": "\(seconds / 60) min \(seconds % 60) s"])
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
