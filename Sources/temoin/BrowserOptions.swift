@@ -51,8 +51,17 @@ final class TerminalLines: InterruptionFlag, @unchecked Sendable {
     private(set) var atEnd = false
 
     init() {
+        // Raw read(2), not readLine: a FILE-level read blocked on stdin holds a lock that fflush(NULL)
+        // elsewhere would wait on forever, and a line is only counted, never kept.
         let thread = Thread { [self] in
-            while readLine(strippingNewline: true) != nil { lock.withLock { lines += 1 } }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress!, $0.count) }
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { break }
+                let newlines = buffer[0..<n].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                lock.withLock { lines += newlines }
+            }
             lock.withLock { atEnd = true }
         }
         thread.start()
@@ -80,7 +89,7 @@ func say(_ line: String, json: Bool) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     } else {
         print(line)
-        fflush(nil)
+        fflush(nil)  // safe: nothing reads stdin through a FILE (see TerminalLines)
     }
 }
 

@@ -108,7 +108,10 @@ final class BrowserWitness {
             Data(html.utf8), contentType: "text/html; charset=utf-8", status: mainStatus, url: finalURL)
         let (png, width, height) = try screenshot()
         let history = try send("Page.getNavigationHistory")
-        let navigation = (history["entries"]?.array ?? []).map {
+        // The blank tab temoin opened the booking address from is not part of the person's path.
+        let entries = history["entries"]?.array ?? []
+        let blank = entries.prefix { $0["url"]?.string == "about:blank" }.count
+        let navigation = entries.dropFirst(blank).map {
             NavigationStep(
                 url: $0["url"]?.string ?? "", title: $0["title"]?.string.flatMap { $0.isEmpty ? nil : $0 },
                 transition: $0["transitionType"]?.string)
@@ -123,7 +126,8 @@ final class BrowserWitness {
         let facts = BrowserFacts(
             product: product, executable: "", freshProfile: true, headless: options.headless ? true : nil,
             openedAt: openedAt, endedBy: ended ?? "person", navigation: navigation,
-            navigationIndex: history["currentIndex"]?.int, screenshotWidth: width, screenshotHeight: height)
+            navigationIndex: history["currentIndex"]?.int.map { $0 - blank }, screenshotWidth: width,
+            screenshotHeight: height)
         return WitnessedPages(
             exchanges: pendings.map(\.exchange), captures: all, analysis: analysis,
             failure: lastMain?.exchange.failure == nil ? nil : mainFailure, finalURL: finalURL,
