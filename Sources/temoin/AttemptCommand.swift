@@ -111,7 +111,11 @@ struct AttemptCommand: ParsableCommand {
             let store = try Store.open(at: storeOptions.path)
             let stop = StopFlag()
             let handler = installStopHandler(stop)
-            defer { handler.cancel() }
+            let exitHandlers = browser.enabled ? installBrowserExitHandlers(stop) : []
+            defer {
+                handler.cancel()
+                for h in exitHandlers { h.cancel() }
+            }
             let report: AttemptReport
             if browser.enabled {
                 let options = try browser.options(

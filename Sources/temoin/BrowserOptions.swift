@@ -103,3 +103,22 @@ func printBrowserRecorded(_ report: AttemptReport) {
                 "exchanges": String(report.exchanges),
             ]))
 }
+
+/// With a browser open, a closed terminal (SIGHUP) or a SIGTERM stops like Ctrl-C: the browser is closed
+/// and its temporary profile deleted before temoin leaves. A second signal leaves at once, after killing
+/// the browser and deleting the profile.
+func installBrowserExitHandlers(_ flag: StopFlag) -> [DispatchSourceSignal] {
+    [SIGHUP, SIGTERM].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            if flag.isRaised {
+                BrowserCleanup.now()
+                exit(128 + number)
+            }
+            flag.raise()
+        }
+        source.resume()
+        return source
+    }
+}

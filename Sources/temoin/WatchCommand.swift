@@ -48,7 +48,11 @@ struct WatchCommand: ParsableCommand {
             let store = try Store.open(at: storeOptions.path)
             let stop = StopFlag()
             let handler = installStopHandler(stop)
-            defer { handler.cancel() }
+            let exitHandlers = browser.enabled ? installBrowserExitHandlers(stop) : []
+            defer {
+                handler.cancel()
+                for h in exitHandlers { h.cancel() }
+            }
             let options = try capture.options(stop: stop)
             let lines = browser.enabled ? TerminalLines() : nil
             let browserOptions = try lines.map {

@@ -293,7 +293,19 @@ import Testing
         let entry = try #require(try JSONSerialization.jsonObject(with: show.stdoutData) as? [String: Any])
         #expect(entry["provenance"] as? String == "witnessed")
         #expect(entry["outcome"] as? String == "site_error")
+        // watch --browser asks the person first; Enter (here, already typed) opens the browser.
+        let watch = try temoin(
+            [
+                "watch", "--browser", "--browser-path", Self.chromium, "--count", "1", "--every", "5m", "--jitter",
+                "1m", "--url",
+                sim.baseURL + "/scenario/overload-502/rdvpref/reservation/demarche/4567/",
+            ], store: store, environment: ["TEMOIN_BROWSER_HEADLESS": "1"], stdin: Data("\n".utf8))
+        #expect(watch.status == 0, "\(watch.stderr)")
+        #expect(watch.stdout.contains("Attempt 1 in the browser: press Enter"))
+        #expect(watch.stdout.contains("#3") && watch.stdout.contains("site error"))
+        #expect(Self.profiles() == before)
         #expect(try temoin(["verify"], store: store).status == 0)
+        #expect(try referenceVerify(store).0 == 0)
         #expect(sim.stop() == 0)
     }
 

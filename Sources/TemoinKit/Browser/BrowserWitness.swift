@@ -43,6 +43,8 @@ final class BrowserWitness {
     private var extraRequestHeaders: [String: JSONValue] = [:]
     private var extraResponses: [String: JSONValue] = [:]
     private var captures: [PendingCapture] = []
+    /// Bodies taken while their response was held (`Fetch.requestPaused`), by network request id.
+    private var heldBodies: [String: Data] = [:]
     private var certificateChains: [String: [Data]] = [:]
     private var mainFailure: NetworkFailure?
     private var mainStatus: Int?
@@ -74,11 +76,25 @@ final class BrowserWitness {
                 "maxTotalBufferSize": .number(Double(max(options.maxBodyBytes * 4, 64_000_000))),
                 "maxResourceBufferSize": .number(Double(options.maxBodyBytes)),
             ])
+        // Each page, XHR and fetch response is held at the response stage until its body is taken: a
+        // person who clicks on before a page finished loading must not make the browser drop its body.
+        try send(
+            "Fetch.enable",
+            [
+                "patterns": .array(
+                    ["Document", "XHR", "Fetch"].map {
+                        .object([
+                            "urlPattern": .string("*"), "resourceType": .string($0),
+                            "requestStage": .string("Response"),
+                        ])
+                    })
+            ])
         try send("Page.enable")
         mainFrame = try send("Page.getFrameTree")["frameTree"]?["frame"]?["id"]?.string ?? ""
         let openedAt = TimeFormat.utc(Date())
         currentURL = url
-        try send("Page.navigate", ["url": .string(url)])
+        // Not awaited: the navigation commits only once this loop releases the held response.
+        try connection.post("Page.navigate", ["url": .string(url)], session: session)
         if let person = options.personForTests {
             let tab = BrowserTab(connection: connection, session: session)
             Thread { person(tab) }.start()
@@ -194,6 +210,15 @@ final class BrowserWitness {
                 mainFailure = pending.exchange.failure
                 ended = "outcome"
             }
+        case "Fetch.requestPaused":
+            guard let fetchID = p["requestId"]?.string else { return }
+            if let networkID = p["networkId"]?.string, let status = p["responseStatusCode"]?.int,
+                !(300...399).contains(status), p["responseErrorReason"] == nil,
+                let r = try? send("Fetch.getResponseBody", ["requestId": .string(fetchID)], timeout: 60)
+            {
+                heldBodies[networkID] = Self.body(r)
+            }
+            _ = try? send("Fetch.continueRequest", ["requestId": .string(fetchID)])
         case "Page.frameNavigated":
             if let frame = p["frame"], frame["parentId"] == nil, let url = frame["url"]?.string { currentURL = url }
         case "Page.loadEventFired":
@@ -311,10 +336,10 @@ final class BrowserWitness {
         }
         guard fetchBody, pending.responded else { return }
         guard
-            let r = try? send("Network.getResponseBody", ["requestId": .string(pending.requestID)], timeout: 60),
-            let text = r["body"]?.string
+            var body = heldBodies.removeValue(forKey: pending.requestID)
+                ?? (try? send("Network.getResponseBody", ["requestId": .string(pending.requestID)], timeout: 60))
+                .flatMap(Self.body)
         else { return }
-        var body = r["base64Encoded"]?.bool == true ? (Data(base64Encoded: text) ?? Data()) : Data(text.utf8)
         if body.count > options.maxBodyBytes {
             body = body.prefix(options.maxBodyBytes)
             pending.exchange.bodyTruncated = true
@@ -425,6 +450,12 @@ final class BrowserWitness {
 
     static func header(_ name: String, in headers: [HeaderField]) -> String? {
         AttemptRunner.header(name, in: headers)
+    }
+
+    /// A body as `getResponseBody` gives it: text, or base64 for binary content.
+    static func body(_ reply: JSONValue) -> Data? {
+        guard let text = reply["body"]?.string else { return nil }
+        return reply["base64Encoded"]?.bool == true ? Data(base64Encoded: text) : Data(text.utf8)
     }
 
     static func postData(_ request: JSONValue) -> Data? {

@@ -100,6 +100,8 @@ final class DevToolsConnection: @unchecked Sendable {
     private let writeLock = NSLock()
     private var nextID = 1
     private var replies: [Int: JSONValue] = [:]
+    /// Commands sent with ``post(_:_:session:)``: their replies are dropped.
+    private var unawaited: Set<Int> = []
     private var events: [DevToolsEvent] = []
     private var eventsRead = 0
     private(set) var isClosed = false
@@ -121,6 +123,26 @@ final class DevToolsConnection: @unchecked Sendable {
         close(readFD)
     }
 
+    /// Sends a command without waiting for its reply. For commands whose reply depends on events the
+    /// caller itself must handle first (`Page.navigate` answers only once the held response is released).
+    func post(_ method: String, _ params: [String: JSONValue] = [:], session: String? = nil) throws {
+        let id: Int = condition.withLock {
+            defer { nextID += 1 }
+            unawaited.insert(nextID)
+            return nextID
+        }
+        try transmit(id: id, method, params, session: session)
+    }
+
+    private func transmit(id: Int, _ method: String, _ params: [String: JSONValue], session: String?) throws {
+        var message: [String: JSONValue] = ["id": .number(Double(id)), "method": .string(method)]
+        message["params"] = .object(params)
+        if let session { message["sessionId"] = .string(session) }
+        var bytes = try JSONEncoder().encode(JSONValue.object(message))
+        bytes.append(0)
+        try writeLock.withLock { try writeAll(bytes, method: method) }
+    }
+
     /// Sends a command and waits for its reply (`result`), or throws the browser's error.
     @discardableResult
     func send(
@@ -130,12 +152,7 @@ final class DevToolsConnection: @unchecked Sendable {
             defer { nextID += 1 }
             return nextID
         }
-        var message: [String: JSONValue] = ["id": .number(Double(id)), "method": .string(method)]
-        message["params"] = .object(params)
-        if let session { message["sessionId"] = .string(session) }
-        var bytes = try JSONEncoder().encode(JSONValue.object(message))
-        bytes.append(0)
-        try writeLock.withLock { try writeAll(bytes, method: method) }
+        try transmit(id: id, method, params, session: session)
 
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
@@ -203,7 +220,7 @@ final class DevToolsConnection: @unchecked Sendable {
                 guard let value = try? decoder.decode(JSONValue.self, from: message) else { continue }
                 condition.withLock {
                     if let id = value["id"]?.int {
-                        replies[id] = value
+                        if unawaited.remove(id) == nil { replies[id] = value }
                     } else if let method = value["method"]?.string {
                         events.append(
                             DevToolsEvent(
