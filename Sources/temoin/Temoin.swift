@@ -28,7 +28,8 @@ struct TemoinCLI: AsyncParsableCommand {
               3   the store cannot be written (read-only, disk full, busy); nothing was recorded
               4   an input file was refused (missing, empty, too large, not HTML, no URL, invalid
                   profile file); files recorded before it are kept
-              5   the network layer could not start (an unreachable site is recorded, not an error)
+              5   the network layer or the browser (--browser) could not start, or the browser was
+                  closed before recording (an unreachable site is recorded, not an error)
               64  invalid arguments (unknown option, invalid date, URL or duration, interval < 5 min)
               130 stopped with Ctrl-C: an unfinished attempt is not recorded
             """,

@@ -48,9 +48,14 @@ import Testing
         /// Opens the procedure page, follows "Prendre un rendez-vous", optionally makes a fetch as a page
         /// script would, and types the CAPTCHA code.
         func solve(_ tab: BrowserTab, base: String, fetch: Bool) {
+            // Clicks as soon as the link exists, before the page may have finished loading: no body may
+            // be lost for that.
             guard waitFor(tab, "!!document.querySelector('#bouton-prendre-rdv')") else { return }
             _ = try? tab.evaluate("document.querySelector('#bouton-prendre-rdv').click(); true")
-            guard waitFor(tab, "!!document.querySelector('input[name=captchaUsercode]')") else { return }
+            guard
+                waitFor(
+                    tab, "!!document.querySelector('input[name=captchaUsercode]') && document.readyState == 'complete'")
+            else { return }
             if fetch {
                 _ = try? tab.evaluate("fetch(location.origin + '/').then(r => r.status)")
             }
@@ -263,6 +268,12 @@ import Testing
             ["attempt", "--browser", "--browser-path", "/nowhere/chrome", "--lang", "fr"], store: store)
         #expect(fr.status == 5 && fr.stderr.contains("Aucun navigateur"))
         #expect(try Store.open(at: store).head()?.seq == 1, "nothing recorded")
+        // A program that is not a browser: said so, nothing recorded, no profile left.
+        let before = Self.profiles()
+        let notABrowser = try temoin(["attempt", "--browser", "--browser-path", "/bin/true"], store: store)
+        #expect(notABrowser.status == 5 && notABrowser.stderr.contains("could not be started"))
+        #expect(Self.profiles() == before)
+        #expect(try Store.open(at: store).head()?.seq == 1)
         let misuse = try temoin(["attempt", "--browser-path", "/usr/bin/chromium"], store: store)
         #expect(misuse.status == 64)
     }

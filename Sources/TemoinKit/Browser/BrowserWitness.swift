@@ -19,6 +19,8 @@ final class BrowserWitness {
     private var product = ""
     private var userAgent = ""
     private var ended: String?
+    /// Set once the tab is attached and sent to the booking address: a failure before is the browser's.
+    private(set) var started = false
 
     /// One request of interest, from `requestWillBeSent` to `loadingFinished` (or the next redirect).
     private final class Pending {
@@ -44,7 +46,7 @@ final class BrowserWitness {
     private var extraResponses: [String: JSONValue] = [:]
     private var captures: [PendingCapture] = []
     /// Bodies taken while their response was held (`Fetch.requestPaused`), by network request id.
-    private var heldBodies: [String: Data] = [:]
+    private let heldBodies = HeldBodies()
     private var certificateChains: [String: [Data]] = [:]
     private var mainFailure: NetworkFailure?
     private var mainStatus: Int?
@@ -78,6 +80,20 @@ final class BrowserWitness {
             ])
         // Each page, XHR and fetch response is held at the response stage until its body is taken: a
         // person who clicks on before a page finished loading must not make the browser drop its body.
+        let (held, connection, session) = (heldBodies, self.connection, self.session)
+        connection.intercept { event in
+            let p = event.params
+            guard event.sessionID == session, let fetchID = p["requestId"]?.string else { return }
+            if let networkID = p["networkId"]?.string, let status = p["responseStatusCode"]?.int,
+                !(300...399).contains(status), p["responseErrorReason"] == nil,
+                let r = try? connection.send(
+                    "Fetch.getResponseBody", ["requestId": .string(fetchID)], session: session, timeout: 60),
+                let body = BrowserWitness.body(r)
+            {
+                held.put(body, for: networkID)
+            }
+            _ = try? connection.send("Fetch.continueRequest", ["requestId": .string(fetchID)], session: session)
+        }
         try send(
             "Fetch.enable",
             [
@@ -95,6 +111,7 @@ final class BrowserWitness {
         currentURL = url
         // Not awaited: the navigation commits only once this loop releases the held response.
         try connection.post("Page.navigate", ["url": .string(url)], session: session)
+        started = true
         if let person = options.personForTests {
             let tab = BrowserTab(connection: connection, session: session)
             Thread { person(tab) }.start()
@@ -210,15 +227,6 @@ final class BrowserWitness {
                 mainFailure = pending.exchange.failure
                 ended = "outcome"
             }
-        case "Fetch.requestPaused":
-            guard let fetchID = p["requestId"]?.string else { return }
-            if let networkID = p["networkId"]?.string, let status = p["responseStatusCode"]?.int,
-                !(300...399).contains(status), p["responseErrorReason"] == nil,
-                let r = try? send("Fetch.getResponseBody", ["requestId": .string(fetchID)], timeout: 60)
-            {
-                heldBodies[networkID] = Self.body(r)
-            }
-            _ = try? send("Fetch.continueRequest", ["requestId": .string(fetchID)])
         case "Page.frameNavigated":
             if let frame = p["frame"], frame["parentId"] == nil, let url = frame["url"]?.string { currentURL = url }
         case "Page.loadEventFired":
@@ -336,7 +344,7 @@ final class BrowserWitness {
         }
         guard fetchBody, pending.responded else { return }
         guard
-            var body = heldBodies.removeValue(forKey: pending.requestID)
+            var body = heldBodies.take(pending.requestID)
                 ?? (try? send("Network.getResponseBody", ["requestId": .string(pending.requestID)], timeout: 60))
                 .flatMap(Self.body)
         else { return }
@@ -489,4 +497,13 @@ final class BrowserWitness {
             return error.hasPrefix("net::ERR_CERT_") || error.hasPrefix("net::ERR_SSL_") ? "tls" : "other"
         }
     }
+}
+
+/// Bodies of held responses, written by the intercepting queue and read by the event loop.
+final class HeldBodies: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bodies: [String: Data] = [:]
+
+    func put(_ body: Data, for requestID: String) { lock.withLock { bodies[requestID] = body } }
+    func take(_ requestID: String) -> Data? { lock.withLock { bodies.removeValue(forKey: requestID) } }
 }

@@ -105,6 +105,9 @@ final class DevToolsConnection: @unchecked Sendable {
     private var events: [DevToolsEvent] = []
     private var eventsRead = 0
     private(set) var isClosed = false
+    /// Handles `Fetch.requestPaused` apart from the event queue, on a queue of its own.
+    private var interceptor: (@Sendable (DevToolsEvent) -> Void)?
+    private let interceptQueue = DispatchQueue(label: "temoin.devtools.intercept")
     private var reader: Thread?
 
     /// Takes ownership of both descriptors; they are closed when the connection goes away.
@@ -121,6 +124,14 @@ final class DevToolsConnection: @unchecked Sendable {
     deinit {
         close(writeFD)
         close(readFD)
+    }
+
+    /// Hands every `Fetch.requestPaused` event to `handler`, on a queue of its own, instead of the event
+    /// queue. A held response must be released even while the event loop waits for a renderer command:
+    /// the browser delays such commands until a pending navigation commits, and the navigation commits
+    /// only once its response is released.
+    func intercept(_ handler: @escaping @Sendable (DevToolsEvent) -> Void) {
+        condition.withLock { interceptor = handler }
     }
 
     /// Sends a command without waiting for its reply. For commands whose reply depends on events the
@@ -222,10 +233,14 @@ final class DevToolsConnection: @unchecked Sendable {
                     if let id = value["id"]?.int {
                         if unawaited.remove(id) == nil { replies[id] = value }
                     } else if let method = value["method"]?.string {
-                        events.append(
-                            DevToolsEvent(
-                                method: method, params: value["params"] ?? .object([:]),
-                                sessionID: value["sessionId"]?.string))
+                        let event = DevToolsEvent(
+                            method: method, params: value["params"] ?? .object([:]),
+                            sessionID: value["sessionId"]?.string)
+                        if method == "Fetch.requestPaused", let interceptor {
+                            interceptQueue.async { interceptor(event) }
+                        } else {
+                            events.append(event)
+                        }
                     }
                     condition.broadcast()
                 }

@@ -46,11 +46,11 @@ final class BrowserTab: Sendable {
     }
 
     /// Evaluates JavaScript in the page and returns its value.
-    func evaluate(_ expression: String) throws -> JSONValue {
+    func evaluate(_ expression: String, timeout: TimeInterval = 5) throws -> JSONValue {
         let r = try connection.send(
             "Runtime.evaluate",
             ["expression": .string(expression), "returnByValue": .bool(true), "awaitPromise": .bool(true)],
-            session: session)
+            session: session, timeout: timeout)
         return r["result"]?["value"] ?? .null
     }
 
@@ -99,8 +99,10 @@ public struct WitnessedAttemptRunner {
         do {
             seen = try witness.watch(url: fields.bookingURL)
         } catch let error as DevToolsFailure {
-            if browser.connection.isClosed { throw TemoinError.browserClosed }
-            throw TemoinError.browserFailed(detail: error.description)
+            if witness.started, browser.connection.isClosed { throw TemoinError.browserClosed }
+            throw TemoinError.browserFailed(detail: "\(Self.withoutHome(executable)): \(error.description)")
+        } catch TemoinError.browserClosed where !witness.started {
+            throw TemoinError.browserFailed(detail: "\(Self.withoutHome(executable)) stopped at once")
         }
         // Everything is in memory: close the browser and delete its profile before writing.
         browser.close()
