@@ -24,6 +24,10 @@ struct SimulateCommand: AsyncParsableCommand {
     var scenario: String = Scenario.noSlot.rawValue
     @Option(name: .customLong("certificate-out"), help: "Write the HTTPS certificate (PEM) here, to pass to --cacert.")
     var certificateOut: String?
+    @Flag(
+        name: .customLong("test-hooks"),
+        help: "Serve /_test/captcha-code (the session's CAPTCHA code). For temoin's tests and demo only.")
+    var testHooks = false
 
     func validate() throws {
         guard Scenario(rawValue: scenario) != nil else {
@@ -40,6 +44,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.httpPort = port
         config.httpsPort = httpsPort
         config.defaultScenario = Scenario(rawValue: scenario)!
+        config.testHooks = testHooks
         let server = try await SimulatedPrefecture.start(config)
         if let certificateOut {
             try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: certificateOut))
@@ -48,6 +53,11 @@ struct SimulateCommand: AsyncParsableCommand {
         print("  \(server.baseURL)/booking/create/4963/0")
         print("  \(server.baseURL)/rdvpref/reservation/demarche/4567/")
         if let https = server.httpsBaseURL { print("  \(https)/booking/create/4963/0") }
+        if testHooks {
+            // Loud on both streams: a hook that reveals CAPTCHA codes must never go unnoticed.
+            print(tr("simulate.test_hooks_on"))
+            printError(tr("simulate.test_hooks_on"))
+        }
         print(tr("simulate.stop"))
         fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
         signal(SIGINT, SIG_IGN)

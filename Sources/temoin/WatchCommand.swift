@@ -10,13 +10,16 @@ struct WatchCommand: ParsableCommand {
             Waits --every ± --jitter between attempts (at least 5 minutes, always), prints a line per \
             attempt, and rings loudly when a slot appears, with the address to book it yourself. It never \
             books. Ctrl-C stops between or during an attempt; an unfinished attempt is not recorded. For \
-            a machine that stays on, `temoin schedule` prints a crontab line or a systemd timer instead.
+            a machine that stays on, `temoin schedule` prints a crontab line or a systemd timer instead. \
+            With --browser, it rings and asks you at each interval, then opens the browser for you to \
+            make the attempt (see `temoin attempt --help`).
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var capture: CaptureOptions
     @OptionGroup var sealOptions: SealOptions
+    @OptionGroup var browser: BrowserOptions
 
     @Option(help: "Interval between attempts, e.g. 2h, 90m.") var every: String = "2h"
     @Option(help: "Random variation of the interval, e.g. 40m.") var jitter: String = "30m"
@@ -46,17 +49,39 @@ struct WatchCommand: ParsableCommand {
             let store = try Store.open(at: storeOptions.path)
             let stop = StopFlag()
             let handler = installStopHandler(stop)
-            defer { handler.cancel() }
+            let exitHandlers = browser.enabled ? installBrowserExitHandlers(stop) : []
+            defer {
+                handler.cancel()
+                for h in exitHandlers { h.cancel() }
+            }
             let options = try capture.options(stop: stop)
+            let lines = browser.enabled ? TerminalLines() : nil
+            let browserOptions = try lines.map {
+                try browser.options(capture: capture, stop: stop, recordNow: $0, json: output.json)
+            }
             var generator = SystemRandomNumberGenerator()
             var done = 0
             while !stop.isRaised {
                 if let deadline, Date() >= deadline { break }
                 let report: AttemptReport
                 do {
-                    report = try AttemptRunner(store: store).run(options: options)
+                    if let lines, let browserOptions {
+                        // A person makes each witnessed attempt: ask, ring, wait for them.
+                        say("\u{7}" + tr("browser.watch_prompt", ["number": String(done + 1)]), json: output.json)
+                        lines.waitForEnter(stop: stop)
+                        if stop.isRaised { break }
+                        say(tr("browser.instructions"), json: output.json)
+                        report = try WitnessedAttemptRunner(store: store).run(options: browserOptions)
+                        lines.forget()
+                    } else {
+                        report = try AttemptRunner(store: store).run(options: options)
+                    }
                 } catch TemoinError.interrupted {
                     break
+                } catch TemoinError.browserClosed {
+                    // The window was closed by mistake: say so, and ask again for this attempt.
+                    printError(TemoinError.browserClosed.description)
+                    continue
                 }
                 done += 1
                 if output.json {

@@ -324,7 +324,8 @@ extension DossierTests {
             type: .attempt,
             captures: [
                 PendingCapture(bytes: page, role: "page", mediaType: "text/html; charset=utf-8", name: "dom.html"),
-                PendingCapture(bytes: png, role: "screenshot", mediaType: "image/png", name: "screenshot.png"),
+                PendingCapture(
+                    bytes: png, role: CaptureRef.screenshotRole, mediaType: "image/png", name: "screenshot.png"),
             ], now: at
         ) { body in
             body.provenance = .witnessed

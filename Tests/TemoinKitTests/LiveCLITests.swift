@@ -12,6 +12,8 @@ final class SimulatorProcess {
     let process = Process()
     let baseURL: String
     let httpsURL: String?
+    /// What the simulator printed before it was ready.
+    let banner: String
     private let output = Pipe()
 
     init(arguments: [String] = []) throws {
@@ -33,6 +35,7 @@ final class SimulatorProcess {
             throw TemoinError.networkUnavailable(detail: "simulator did not start: \(text)")
         }
         baseURL = String(text[range])
+        banner = text
         httpsURL = text.range(of: #"https://127\.0\.0\.1:\d+"#, options: .regularExpression).map { String(text[$0]) }
     }
 

@@ -202,6 +202,8 @@ public struct EntryBody: Codable, Sendable, Equatable {
     public var environment: EnvironmentFacts?
     /// The steps of the profile that were walked (`get`, `submit`...), for the method section.
     public var steps: [String]?
+    /// Witnessed attempts: the browser, how the attempt ended, and the navigation history.
+    public var browser: BrowserFacts?
 
     // Case entries.
     public var caseFields: CaseFields?
@@ -216,7 +218,7 @@ public struct EntryBody: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case v, seq, prev, type, tool, provenance, url, outcome, rule, message, title, profile, facts, captures,
-            source, note, amendment, exchanges, environment, steps
+            source, note, amendment, exchanges, environment, steps, browser
         case recordedAt = "recorded_at"
         case observedAt = "observed_at"
         case timeBasis = "time_basis"
@@ -233,4 +235,18 @@ public struct EntryBody: Codable, Sendable, Equatable {
     public static func decode(_ data: Data) throws -> EntryBody {
         try JSONDecoder().decode(EntryBody.self, from: data)
     }
+
+    /// The full-page PNG screenshot of a witnessed attempt (capture role `screenshot`), nil for other
+    /// entries. Its bytes: `Store.captureBytes(digest: screenshot.digest)`.
+    public var screenshot: CaptureRef? { captures?.first { $0.role == CaptureRef.screenshotRole } }
+}
+
+extension CaptureRef {
+    /// Role of a witnessed attempt's full-page PNG screenshot.
+    public static let screenshotRole = "screenshot"
+}
+
+extension StoredEntry {
+    /// The attempt's full-page PNG screenshot, when it is a witnessed attempt (see ``EntryBody/screenshot``).
+    public var screenshot: CaptureRef? { body?.screenshot }
 }

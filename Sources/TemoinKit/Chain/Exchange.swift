@@ -20,9 +20,11 @@ public struct CertificateFacts: Codable, Sendable, Equatable {
     public var notAfter: String?
     /// SHA-256 of the DER certificate, lowercase hex.
     public var sha256: String?
+    /// Names the certificate is valid for (witnessed attempts: as the browser reported them).
+    public var san: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case subject, issuer, sha256
+        case subject, issuer, sha256, san
         case notBefore = "not_before"
         case notAfter = "not_after"
     }
@@ -34,6 +36,32 @@ public struct TLSFacts: Codable, Sendable, Equatable {
     /// Whether the chain was verified against the trusted authorities.
     public var verified: Bool
     public var certificates: [CertificateFacts]
+    /// Witnessed attempts: the browser's certificate transparency verdict (`compliant`, `not-compliant`,
+    /// `unknown`) and the signed certificate timestamps it saw.
+    public var certificateTransparency: String?
+    public var scts: [SignedCertificateTimestampFacts]?
+
+    enum CodingKeys: String, CodingKey {
+        case version, cipher, verified, certificates, scts
+        case certificateTransparency = "certificate_transparency"
+    }
+}
+
+/// A signed certificate timestamp (RFC 6962) as the browser reported it.
+public struct SignedCertificateTimestampFacts: Codable, Sendable, Equatable {
+    /// `Verified`, `Invalid`, `Unknown log`...
+    public var status: String
+    /// `Embedded in certificate`, `TLS extension`, `OCSP response`.
+    public var origin: String
+    public var log: String
+    public var logID: String
+    /// UTC time the log signed the timestamp.
+    public var timestamp: String
+
+    enum CodingKeys: String, CodingKey {
+        case status, origin, log, timestamp
+        case logID = "log_id"
+    }
 }
 
 /// Durations of the phases of one exchange, in milliseconds from its start.
@@ -90,9 +118,12 @@ public struct HTTPExchange: Codable, Sendable, Equatable {
     /// Server clock minus local clock, in milliseconds (from the `Date` header; ±1 s resolution).
     public var clockOffsetMs: Int?
     public var failure: NetworkFailure?
+    /// Witnessed attempts: what the browser fetched it for, `document` (the main frame), `xhr` or `fetch`.
+    public var resourceType: String?
 
     enum CodingKeys: String, CodingKey {
         case method, url, status, tls, timings, failure
+        case resourceType = "resource_type"
         case startedAt = "started_at"
         case requestHeaders = "request_headers"
         case requestBody = "request_body"

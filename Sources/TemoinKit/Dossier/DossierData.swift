@@ -93,7 +93,7 @@ public struct DossierData: Sendable {
                     url: b.url ?? "", provenance: b.provenance ?? .captured, timeBasis: b.timeBasis ?? .witnessed,
                     outcome: b.outcome ?? .unexpected, message: b.message, profile: b.profile, facts: b.facts,
                     page: b.captures?.last(where: { $0.role == "page" }),
-                    screenshot: b.captures?.last(where: { $0.role == "screenshot" }),
+                    screenshot: b.screenshot,
                     failure: b.exchanges?.compactMap(\.failure).last.map { "\($0.kind): \($0.message)" },
                     remoteIP: last?.remoteIP, tlsVersion: last?.tls?.version,
                     clockOffsetMs: b.exchanges?.compactMap(\.clockOffsetMs).last))

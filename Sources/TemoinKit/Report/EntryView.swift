@@ -24,6 +24,8 @@ public struct EntryView: Codable, Sendable {
     public var exchanges: [HTTPExchange]?
     public var environment: EnvironmentFacts?
     public var steps: [String]?
+    /// Witnessed attempts: the browser, how the attempt ended, the navigation history.
+    public var browser: BrowserFacts?
     /// The entry's exact stored bytes, only in `show --json`.
     public var body: String?
 
@@ -35,7 +37,7 @@ public struct EntryView: Codable, Sendable {
         case observedAtParis = "observed_at_paris"
         case timeBasis = "time_basis"
         case caseFields = "case"
-        case exchanges, environment, steps
+        case exchanges, environment, steps, browser
     }
 
     public init(_ entry: StoredEntry, includeBody: Bool = false) {
@@ -62,6 +64,7 @@ public struct EntryView: Codable, Sendable {
         exchanges = b?.exchanges
         environment = b?.environment
         steps = b?.steps
+        browser = b?.browser
         body = includeBody ? String(decoding: entry.bodyBytes, as: UTF8.self) : nil
     }
 
@@ -150,6 +153,12 @@ public struct EntryView: Codable, Sendable {
             add("field.os", env.os)
             add("field.proxy", env.proxy)
             add("field.clock_offset", env.clockOffsetMs.map { tr("show.clock_offset", ["ms": String($0)]) })
+        }
+        if let browser {
+            add(
+                "field.browser",
+                tr("show.browser", ["product": browser.product, "ended_by": tr("show.ended_by.\(browser.endedBy)")]))
+            for step in browser.navigation { add("field.navigation", step.url) }
         }
         for c in captures {
             add(

@@ -37,6 +37,12 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case emptyPeriod(from: String, to: String)
     /// Seals, attestations, keys and bundles (Trust/TrustError.swift).
     case trust(TrustError)
+    /// No Chrome, Chromium or Edge found (`searched`: the path given, or the names looked for).
+    case browserNotFound(searched: String)
+    /// The browser could not be started or driven.
+    case browserFailed(detail: String)
+    /// The person closed the browser before the attempt was recorded.
+    case browserClosed
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -48,7 +54,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .emptyValue, .noSuchEntry,
             .unknownProfile, .noSuchCapture:
             return 64
-        case .networkUnavailable: return 5
+        case .networkUnavailable, .browserNotFound, .browserFailed, .browserClosed: return 5
         case .outputUnwritable: return 7
         case .invalidTemplate: return 4
         case .emptyPeriod: return 64
@@ -104,6 +110,9 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidTemplate(let path, let detail):
             return tr("error.invalid_template", ["path": path, "detail": detail])
         case .emptyPeriod(let from, let to): return tr("error.empty_period", ["from": from, "to": to])
+        case .browserNotFound(let searched): return tr("browser.error.not_found", ["searched": searched])
+        case .browserFailed(let detail): return tr("browser.error.failed", ["detail": detail])
+        case .browserClosed: return tr("browser.error.closed")
         case .intervalTooShort(let seconds):
             return tr("error.interval_too_short", ["value": "\(seconds / 60) min \(seconds % 60) s"])
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])

@@ -1,0 +1,509 @@
+import Foundation
+import X509
+
+/// Watches one tab through the DevTools Protocol while a person uses it, and gathers the evidence.
+///
+/// Only the main frame's documents and XHR/fetch responses are kept (images, styles and scripts are
+/// the page's furniture, not its answer). Each redirect is an exchange of its own, as for captured
+/// attempts. The page is analysed with the profile's rules after every load; a final outcome (no slot,
+/// slot, site error) or the person's Enter ends the watch.
+final class BrowserWitness {
+    let connection: DevToolsConnection
+    let analyzer: PageAnalyzer
+    let options: BrowserAttemptOptions
+
+    private var session = ""
+    private var targetID = ""
+    private var mainFrame = ""
+    private var currentURL = ""
+    private var product = ""
+    private var userAgent = ""
+    private var ended: String?
+    /// Set once the tab is attached and sent to the booking address: a failure before is the browser's.
+    private(set) var started = false
+
+    /// One request of interest, from `requestWillBeSent` to `loadingFinished` (or the next redirect).
+    private final class Pending {
+        var exchange: HTTPExchange
+        let requestID: String
+        let startMonotonic: Double
+        let isMainDocument: Bool
+        var mimeType: String?
+        var responded = false
+        var done = false
+
+        init(exchange: HTTPExchange, requestID: String, startMonotonic: Double, isMainDocument: Bool) {
+            self.exchange = exchange
+            self.requestID = requestID
+            self.startMonotonic = startMonotonic
+            self.isMainDocument = isMainDocument
+        }
+    }
+
+    private var pendings: [Pending] = []
+    private var current: [String: Pending] = [:]
+    private var extraRequestHeaders: [String: JSONValue] = [:]
+    private var extraResponses: [String: JSONValue] = [:]
+    private var captures: [PendingCapture] = []
+    /// Bodies taken while their response was held (`Fetch.requestPaused`), by network request id.
+    private let heldBodies = HeldBodies()
+    private var certificateChains: [String: [Data]] = [:]
+    private var mainFailure: NetworkFailure?
+    private var mainStatus: Int?
+
+    init(connection: DevToolsConnection, analyzer: PageAnalyzer, options: BrowserAttemptOptions) {
+        self.connection = connection
+        self.analyzer = analyzer
+        self.options = options
+    }
+
+    private func send(_ method: String, _ params: [String: JSONValue] = [:], timeout: TimeInterval = 30) throws
+        -> JSONValue
+    {
+        try connection.send(method, params, session: session, timeout: timeout)
+    }
+
+    func watch(url: String) throws -> WitnessedPages {
+        let version = try connection.send("Browser.getVersion")
+        product = version["product"]?.string ?? "unknown browser"
+        userAgent = version["userAgent"]?.string ?? ""
+        let target = try pageTarget()
+        targetID = target
+        session =
+            try connection.send("Target.attachToTarget", ["targetId": .string(target), "flatten": .bool(true)])[
+                "sessionId"]?.string ?? ""
+        try send(
+            "Network.enable",
+            [
+                "maxTotalBufferSize": .number(Double(max(options.maxBodyBytes * 4, 64_000_000))),
+                "maxResourceBufferSize": .number(Double(options.maxBodyBytes)),
+            ])
+        // Each page, XHR and fetch response is held at the response stage until its body is taken: a
+        // person who clicks on before a page finished loading must not make the browser drop its body.
+        let (held, connection, session) = (heldBodies, self.connection, self.session)
+        connection.intercept { event in
+            let p = event.params
+            guard event.sessionID == session, let fetchID = p["requestId"]?.string else { return }
+            if let networkID = p["networkId"]?.string, let status = p["responseStatusCode"]?.int,
+                !(300...399).contains(status), p["responseErrorReason"] == nil,
+                let r = try? connection.send(
+                    "Fetch.getResponseBody", ["requestId": .string(fetchID)], session: session, timeout: 60),
+                let body = BrowserWitness.body(r)
+            {
+                held.put(body, for: networkID)
+            }
+            _ = try? connection.send("Fetch.continueRequest", ["requestId": .string(fetchID)], session: session)
+        }
+        try send(
+            "Fetch.enable",
+            [
+                "patterns": .array(
+                    ["Document", "XHR", "Fetch"].map {
+                        .object([
+                            "urlPattern": .string("*"), "resourceType": .string($0),
+                            "requestStage": .string("Response"),
+                        ])
+                    })
+            ])
+        try send("Page.enable")
+        mainFrame = try send("Page.getFrameTree")["frameTree"]?["frame"]?["id"]?.string ?? ""
+        let openedAt = TimeFormat.utc(Date())
+        currentURL = url
+        // Not awaited: the navigation commits only once this loop releases the held response.
+        try connection.post("Page.navigate", ["url": .string(url)], session: session)
+        started = true
+        if let person = options.personForTests {
+            let tab = BrowserTab(connection: connection, session: session)
+            Thread { person(tab) }.start()
+        }
+
+        while ended == nil {
+            if options.interruption?.isRaised == true { throw TemoinError.interrupted }
+            if options.recordNow?.isRaised == true {
+                ended = "person"
+                break
+            }
+            guard let event = connection.nextEvent(timeout: 0.2) else {
+                if connection.isClosed { throw TemoinError.browserClosed }
+                continue
+            }
+            try handle(event)
+        }
+        // Responses already on their way (a last XHR, a body still loading) belong to the attempt.
+        let drainUntil = Date().addingTimeInterval(3)
+        while Date() < drainUntil, let event = connection.nextEvent(timeout: 0.3) { try handle(event) }
+        for p in pendings where p.responded && !p.done { finish(p, timestamp: nil) }
+        if options.interruption?.isRaised == true { throw TemoinError.interrupted }
+
+        let observedAt = TimeFormat.utc(Date())
+        let (finalURL, html) = try dom()
+        let analysis = analyzer.analyze(
+            Data(html.utf8), contentType: "text/html; charset=utf-8", status: mainStatus, url: finalURL)
+        let (png, width, height) = try screenshot()
+        let history = try send("Page.getNavigationHistory")
+        // The blank tab temoin opened the booking address from is not part of the person's path.
+        let entries = history["entries"]?.array ?? []
+        let blank = entries.prefix { $0["url"]?.string == "about:blank" }.count
+        let navigation = entries.dropFirst(blank).map {
+            NavigationStep(
+                url: $0["url"]?.string ?? "", title: $0["title"]?.string.flatMap { $0.isEmpty ? nil : $0 },
+                transition: $0["transitionType"]?.string)
+        }
+        var all = captures
+        all.append(
+            PendingCapture(
+                bytes: Data(html.utf8), role: "page", mediaType: "text/html; charset=utf-8", name: "dom.html"))
+        all.append(
+            PendingCapture(bytes: png, role: CaptureRef.screenshotRole, mediaType: "image/png", name: "screenshot.png"))
+        let lastMain = pendings.last { $0.isMainDocument }
+        let facts = BrowserFacts(
+            product: product, executable: "", freshProfile: true, headless: options.headless ? true : nil,
+            openedAt: openedAt, endedBy: ended ?? "person", navigation: navigation,
+            navigationIndex: history["currentIndex"]?.int.map { $0 - blank }, screenshotWidth: width,
+            screenshotHeight: height)
+        return WitnessedPages(
+            exchanges: pendings.map(\.exchange), captures: all, analysis: analysis,
+            failure: lastMain?.exchange.failure == nil ? nil : mainFailure, finalURL: finalURL,
+            observedAt: observedAt, userAgent: userAgent, facts: facts)
+    }
+
+    /// The tab the browser opened (it may take a moment to appear).
+    private func pageTarget() throws -> String {
+        try connection.send("Target.setDiscoverTargets", ["discover": .bool(true)])
+        for _ in 0..<100 {
+            let targets = try connection.send("Target.getTargets")["targetInfos"]?.array ?? []
+            if let page = targets.first(where: { $0["type"]?.string == "page" }), let id = page["targetId"]?.string {
+                return id
+            }
+            usleep(100_000)
+        }
+        throw TemoinError.browserFailed(detail: "no tab opened")
+    }
+
+    // MARK: Events
+
+    private func handle(_ event: DevToolsEvent) throws {
+        let p = event.params
+        // The person closed the tab or the window: there is no page left to record.
+        if (event.method == "Target.detachedFromTarget" && p["sessionId"]?.string == session)
+            || (event.method == "Target.targetDestroyed" && p["targetId"]?.string == targetID)
+        {
+            throw TemoinError.browserClosed
+        }
+        guard event.sessionID == session else { return }
+        switch event.method {
+        case "Network.requestWillBeSent": requestWillBeSent(p)
+        case "Network.requestWillBeSentExtraInfo":
+            guard let id = p["requestId"]?.string else { return }
+            if let pending = current[id], !pending.responded {
+                pending.exchange.requestHeaders = Self.redactedHeaders(p["headers"])
+            } else {
+                extraRequestHeaders[id] = p["headers"]
+            }
+        case "Network.responseReceived":
+            guard let id = p["requestId"]?.string, let pending = current[id], let response = p["response"] else {
+                return
+            }
+            apply(response, to: pending)
+        case "Network.responseReceivedExtraInfo":
+            guard let id = p["requestId"]?.string else { return }
+            if let pending = current[id], pending.responded, pending.exchange.status == p["statusCode"]?.int {
+                applyRawHeaders(p, to: pending)
+            } else {
+                extraResponses[id] = p
+            }
+        case "Network.loadingFinished":
+            guard let id = p["requestId"]?.string, let pending = current[id] else { return }
+            finish(pending, timestamp: p["timestamp"]?.double)
+        case "Network.loadingFailed":
+            guard let id = p["requestId"]?.string, let pending = current[id] else { return }
+            let text = p["errorText"]?.string ?? "failed"
+            let canceled = p["canceled"]?.bool == true
+            pending.exchange.failure = NetworkFailure(
+                kind: canceled ? "other" : Self.failureKind(text), message: canceled ? "\(text) (canceled)" : text,
+                curlCode: nil)
+            pending.done = true
+            if pending.isMainDocument, !canceled {
+                mainFailure = pending.exchange.failure
+                ended = "outcome"
+            }
+        case "Page.frameNavigated":
+            if let frame = p["frame"], frame["parentId"] == nil, let url = frame["url"]?.string { currentURL = url }
+        case "Page.loadEventFired":
+            try analyseCurrentPage()
+        case "Page.navigatedWithinDocument":
+            if p["frameId"]?.string == mainFrame {
+                currentURL = p["url"]?.string ?? currentURL
+                try analyseCurrentPage()
+            }
+        default:
+            break
+        }
+    }
+
+    private func analyseCurrentPage() throws {
+        guard let (url, html) = try? dom() else { return }
+        currentURL = url
+        // Chromium's own error page (site unreachable) is not the site's answer: loadingFailed decides.
+        if url.hasPrefix("chrome-error:") { return }
+        let analysis = analyzer.analyze(
+            Data(html.utf8), contentType: "text/html; charset=utf-8", status: mainStatus, url: url)
+        options.pageSeen?(analysis.outcome, url)
+        if WitnessedAttemptRunner.finalOutcomes.contains(analysis.outcome) { ended = "outcome" }
+    }
+
+    private func requestWillBeSent(_ p: JSONValue) {
+        guard let id = p["requestId"]?.string, let request = p["request"] else { return }
+        if let redirect = p["redirectResponse"], let previous = current[id] {
+            apply(redirect, to: previous)
+            previous.exchange.redirectTo = request["url"]?.string
+            finish(previous, timestamp: p["timestamp"]?.double, fetchBody: false)
+        }
+        let type = p["type"]?.string ?? ""
+        let isMain = type == "Document" && p["frameId"]?.string == mainFrame
+        guard isMain || type == "XHR" || type == "Fetch" else { return }
+        let wall = p["wallTime"]?.double.map { Date(timeIntervalSince1970: $0) } ?? Date()
+        var exchange = HTTPExchange(
+            startedAt: TimeFormat.utc(wall), method: request["method"]?.string ?? "GET",
+            url: (request["url"]?.string ?? "") + (request["urlFragment"]?.string ?? ""),
+            requestHeaders: Self.redactedHeaders(extraRequestHeaders.removeValue(forKey: id) ?? request["headers"]))
+        exchange.resourceType = type.lowercased()
+        if let body = Self.postData(request) {
+            let c = PendingCapture(
+                bytes: body, role: "request_body",
+                mediaType: Self.header("Content-Type", in: exchange.requestHeaders),
+                name: "request-\(pendings.count + 1)")
+            captures.append(c)
+            exchange.requestBody = c.ref.digest
+        }
+        let pending = Pending(
+            exchange: exchange, requestID: id, startMonotonic: p["timestamp"]?.double ?? 0, isMainDocument: isMain)
+        pendings.append(pending)
+        current[id] = pending
+    }
+
+    private func apply(_ response: JSONValue, to pending: Pending) {
+        pending.responded = true
+        var e = pending.exchange
+        e.status = response["status"]?.int
+        e.responseHeaders = Self.redactedHeaders(response["headers"])
+        e.remoteIP = response["remoteIPAddress"]?.string.map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        }
+        e.remotePort = response["remotePort"]?.int
+        e.httpVersion = Self.httpVersion(response["protocol"]?.string)
+        pending.mimeType = response["mimeType"]?.string
+        if let timing = response["timing"] {
+            func ms(_ key: String) -> Int? { timing[key]?.double.flatMap { $0 < 0 ? nil : Int($0.rounded()) } }
+            let firstByte = ms("receiveHeadersStart") ?? ms("receiveHeadersEnd")
+            e.timings = Timings(
+                dnsMs: ms("dnsEnd"), connectMs: ms("connectEnd"), tlsMs: ms("sslEnd"), firstByteMs: firstByte,
+                totalMs: ms("receiveHeadersEnd") ?? 0)
+        }
+        if let details = response["securityDetails"] {
+            e.tls = tlsFacts(details, securityState: response["securityState"]?.string, url: e.url)
+        }
+        pending.exchange = e
+        if let extra = extraResponses.removeValue(forKey: pending.requestID),
+            extra["statusCode"]?.int == e.status
+        {
+            applyRawHeaders(extra, to: pending)
+        }
+        if let date = Self.header("Date", in: pending.exchange.responseHeaders ?? []) {
+            pending.exchange.serverDate = date
+            if let server = AttemptRunner.httpDate(date), let started = TimeFormat.parseUTC(e.startedAt) {
+                let local = started.addingTimeInterval(Double(e.timings?.firstByteMs ?? 0) / 1000)
+                pending.exchange.clockOffsetMs = Int((server.timeIntervalSince(local) * 1000).rounded())
+            }
+        }
+        if pending.isMainDocument { mainStatus = e.status }
+    }
+
+    /// Raw header lines, in the order the server sent them, when the browser has them (HTTP/1.x).
+    private func applyRawHeaders(_ extra: JSONValue, to pending: Pending) {
+        if let text = extra["headersText"]?.string {
+            let lines = text.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+            let fields = lines.compactMap(AttemptRunner.split)
+            if !fields.isEmpty {
+                pending.exchange.responseHeaders = AttemptRunner.redacted(fields)
+                return
+            }
+        }
+        if extra["headers"] != nil { pending.exchange.responseHeaders = Self.redactedHeaders(extra["headers"]) }
+    }
+
+    private func finish(_ pending: Pending, timestamp: Double?, fetchBody: Bool = true) {
+        guard !pending.done else { return }
+        pending.done = true
+        if let timestamp, pending.startMonotonic > 0 {
+            let total = Int(((timestamp - pending.startMonotonic) * 1000).rounded())
+            if var timings = pending.exchange.timings {
+                timings.totalMs = max(total, timings.totalMs)
+                pending.exchange.timings = timings
+            }
+        }
+        guard fetchBody, pending.responded else { return }
+        guard
+            var body = heldBodies.take(pending.requestID)
+                ?? (try? send("Network.getResponseBody", ["requestId": .string(pending.requestID)], timeout: 60))
+                .flatMap(Self.body)
+        else { return }
+        if body.count > options.maxBodyBytes {
+            body = body.prefix(options.maxBodyBytes)
+            pending.exchange.bodyTruncated = true
+        }
+        let c = PendingCapture(
+            bytes: body, role: "response", mediaType: pending.mimeType,
+            name: "response-\((pendings.firstIndex { $0 === pending } ?? 0) + 1)")
+        captures.append(c)
+        pending.exchange.responseBody = c.ref.digest
+    }
+
+    // MARK: Page state
+
+    /// The tab's address and its DOM as serialised now (doctype included).
+    private func dom() throws -> (String, String) {
+        let r = try send(
+            "Runtime.evaluate",
+            [
+                "expression": .string(
+                    """
+                    ({url: location.href, html: (document.doctype ? new XMLSerializer().serializeToString(document.doctype) + "\\n" : "") + (document.documentElement ? document.documentElement.outerHTML : "")})
+                    """),
+                "returnByValue": .bool(true),
+            ])
+        let value = r["result"]?["value"]
+        return (value?["url"]?.string ?? currentURL, value?["html"]?.string ?? "")
+    }
+
+    /// A PNG of the whole page, beyond the window (at most 4096 x 16384 CSS pixels).
+    private func screenshot() throws -> (Data, Int, Int) {
+        let metrics = try send("Page.getLayoutMetrics")
+        let size = metrics["cssContentSize"] ?? metrics["contentSize"]
+        let width = min(max(Int((size?["width"]?.double ?? 1280).rounded(.up)), 1), 4096)
+        let height = min(max(Int((size?["height"]?.double ?? 1024).rounded(.up)), 1), 16384)
+        let r = try send(
+            "Page.captureScreenshot",
+            [
+                "format": .string("png"), "captureBeyondViewport": .bool(true),
+                "clip": .object([
+                    "x": .number(0), "y": .number(0), "width": .number(Double(width)),
+                    "height": .number(Double(height)), "scale": .number(1),
+                ]),
+            ], timeout: 120)
+        guard let data = r["data"]?.string.flatMap({ Data(base64Encoded: $0) }) else {
+            throw TemoinError.browserFailed(detail: "no screenshot")
+        }
+        return (data, width, height)
+    }
+
+    // MARK: TLS
+
+    private func tlsFacts(_ d: JSONValue, securityState: String?, url: String) -> TLSFacts {
+        let version = d["protocol"]?.string.map { $0.hasPrefix("TLS ") ? "TLSv" + $0.dropFirst(4) : $0 }
+        var certificates: [CertificateFacts] = []
+        let chain = certificateChain(for: url)
+        for (i, der) in chain.enumerated() {
+            guard let c = try? Certificate(derEncoded: Array(der)) else { continue }
+            certificates.append(
+                CertificateFacts(
+                    subject: c.subject.description, issuer: c.issuer.description,
+                    notBefore: TimeFormat.utc(c.notValidBefore), notAfter: TimeFormat.utc(c.notValidAfter),
+                    sha256: sha256Hex(der),
+                    san: i == 0 ? d["sanList"]?.array?.compactMap(\.string) : nil))
+        }
+        if certificates.isEmpty {
+            certificates.append(
+                CertificateFacts(
+                    subject: d["subjectName"]?.string ?? "", issuer: d["issuer"]?.string ?? "",
+                    notBefore: d["validFrom"]?.double.map { TimeFormat.utc(Date(timeIntervalSince1970: $0)) },
+                    notAfter: d["validTo"]?.double.map { TimeFormat.utc(Date(timeIntervalSince1970: $0)) },
+                    sha256: nil, san: d["sanList"]?.array?.compactMap(\.string)))
+        }
+        let scts = (d["signedCertificateTimestampList"]?.array ?? []).map { s in
+            SignedCertificateTimestampFacts(
+                status: s["status"]?.string ?? "", origin: s["origin"]?.string ?? "",
+                log: s["logDescription"]?.string ?? "", logID: s["logId"]?.string ?? "",
+                timestamp: s["timestamp"]?.double.map { TimeFormat.utc(Date(timeIntervalSince1970: $0 / 1000)) } ?? "")
+        }
+        return TLSFacts(
+            version: version, cipher: d["cipher"]?.string, verified: securityState == "secure",
+            certificates: certificates,
+            certificateTransparency: d["certificateTransparencyCompliance"]?.string, scts: scts)
+    }
+
+    /// The server's certificate chain (DER, leaf first), asked once per origin.
+    private func certificateChain(for url: String) -> [Data] {
+        guard let u = URL(string: url), let scheme = u.scheme, let host = u.host else { return [] }
+        let origin = "\(scheme)://\(host)" + (u.port.map { ":\($0)" } ?? "")
+        if let known = certificateChains[origin] { return known }
+        let names = (try? send("Network.getCertificate", ["origin": .string(origin)]))?["tableNames"]?.array ?? []
+        let chain = names.compactMap { $0.string.flatMap { Data(base64Encoded: $0) } }
+        certificateChains[origin] = chain
+        return chain
+    }
+
+    // MARK: Helpers
+
+    static func headerFields(_ value: JSONValue?) -> [HeaderField] {
+        guard let object = value?.object else { return [] }
+        return object.keys.sorted().flatMap { name in
+            (object[name]?.string ?? "").components(separatedBy: "\n").map { HeaderField(name: name, value: $0) }
+        }
+    }
+
+    static func redactedHeaders(_ value: JSONValue?) -> [HeaderField] {
+        AttemptRunner.redacted(headerFields(value))
+    }
+
+    static func header(_ name: String, in headers: [HeaderField]) -> String? {
+        AttemptRunner.header(name, in: headers)
+    }
+
+    /// A body as `getResponseBody` gives it: text, or base64 for binary content.
+    static func body(_ reply: JSONValue) -> Data? {
+        guard let text = reply["body"]?.string else { return nil }
+        return reply["base64Encoded"]?.bool == true ? Data(base64Encoded: text) : Data(text.utf8)
+    }
+
+    static func postData(_ request: JSONValue) -> Data? {
+        if let entries = request["postDataEntries"]?.array, !entries.isEmpty {
+            var data = Data()
+            for e in entries { data.append(e["bytes"]?.string.flatMap { Data(base64Encoded: $0) } ?? Data()) }
+            return data
+        }
+        return request["postData"]?.string.map { Data($0.utf8) }
+    }
+
+    static func httpVersion(_ proto: String?) -> String? {
+        switch proto?.lowercased() {
+        case "http/1.0": return "HTTP/1.0"
+        case "http/1.1": return "HTTP/1.1"
+        case "h2", "h2c": return "HTTP/2"
+        case "h3", "quic": return "HTTP/3"
+        default: return proto
+        }
+    }
+
+    /// Chromium's `net::ERR_…` names, in the kinds captured attempts use.
+    static func failureKind(_ error: String) -> String {
+        switch error {
+        case "net::ERR_NAME_NOT_RESOLVED", "net::ERR_NAME_RESOLUTION_FAILED": return "dns"
+        case "net::ERR_CONNECTION_REFUSED": return "refused"
+        case "net::ERR_TIMED_OUT", "net::ERR_CONNECTION_TIMED_OUT": return "timeout"
+        case "net::ERR_CONNECTION_RESET", "net::ERR_CONNECTION_CLOSED", "net::ERR_EMPTY_RESPONSE": return "reset"
+        case "net::ERR_TOO_MANY_REDIRECTS": return "too_many_redirects"
+        default:
+            return error.hasPrefix("net::ERR_CERT_") || error.hasPrefix("net::ERR_SSL_") ? "tls" : "other"
+        }
+    }
+}
+
+/// Bodies of held responses, written by the intercepting queue and read by the event loop.
+final class HeldBodies: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bodies: [String: Data] = [:]
+
+    func put(_ body: Data, for requestID: String) { lock.withLock { bodies[requestID] = body } }
+    func take(_ requestID: String) -> Data? { lock.withLock { bodies.removeValue(forKey: requestID) } }
+}
