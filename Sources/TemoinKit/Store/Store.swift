@@ -247,6 +247,20 @@ public final class Store: Sendable {
         type: EntryType, captures: [PendingCapture] = [], now: Date = Date(), fill: (inout EntryBody) throws -> Void
     ) throws -> StoredEntry {
         do {
+            // Captures are never removed (withholding keeps the row), so one seen here is still there
+            // inside the transaction: only the others are compressed and inserted.
+            var toInsert: [(PendingCapture, CaptureEncoding, Data)] = []
+            if !captures.isEmpty {
+                let present = try db.read { db in
+                    try captures.map { try CaptureRow.exists(db, key: $0.ref.digest) }
+                }
+                var seen: Set<String> = []
+                for (capture, stored) in zip(captures, present) where !stored {
+                    guard seen.insert(capture.ref.digest).inserted else { continue }
+                    let (encoding, data) = CaptureCodec.encode(capture.bytes)
+                    toInsert.append((capture, encoding, data))
+                }
+            }
             return try db.writeWithoutTransaction { db in
                 var result: StoredEntry?
                 try db.inTransaction(.immediate) {
@@ -261,12 +275,10 @@ public final class Store: Sendable {
                     body.prev = prev
                     let bytes = try body.canonicalBytes()
                     let hash = ChainHash.entry(bytes)
-                    for capture in captures {
+                    for (capture, encoding, data) in toInsert {
                         try db.execute(
                             sql: "INSERT OR IGNORE INTO captures (digest, size, encoding, data) VALUES (?, ?, ?, ?)",
-                            arguments: [
-                                capture.ref.digest, capture.ref.size, capture.encoding.rawValue, capture.stored,
-                            ])
+                            arguments: [capture.ref.digest, capture.ref.size, encoding.rawValue, data])
                     }
                     try EntryRow(seq: body.seq, hash: hash, body: bytes).insert(db)
                     try db.execute(
