@@ -43,12 +43,23 @@ public final class Store: Sendable {
 
     // MARK: Opening
 
-    private static func configuration(readOnly: Bool) -> Configuration {
+    /// SQLite page size of new stores. An entry of a live attempt is about 2 KB: with 4 KB pages each
+    /// took a page of its own (the rest stayed empty) and every table and index at least 4 KB, so a
+    /// store grew by 5.2 KB per attempt; with 2 KB pages it grows by about 2.9 KB. 1 KB pages save a
+    /// little more but make verify read its captures in twice as many pieces (docs/BENCHMARKS.md).
+    /// Any SQLite reads any page size; existing stores keep theirs.
+    static let newStorePageSize = 2048
+
+    private static func configuration(readOnly: Bool, creating: Bool = false) -> Configuration {
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(30)
         config.label = "temoin"
         config.prepareDatabase { db in
+            if creating {
+                // Only possible before the first write, so before WAL is switched on.
+                try db.execute(sql: "PRAGMA page_size = \(newStorePageSize)")
+            }
             if !readOnly {
                 // WAL keeps readers (verify) and the writer apart; FULL makes each commit durable
                 // before the tool says it recorded anything.
@@ -99,7 +110,7 @@ public final class Store: Sendable {
         }
         close(fd)
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false))
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false, creating: true))
             let storeID = UUID().uuidString.lowercased()
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA application_id = \(applicationID)")
