@@ -459,13 +459,13 @@ $(profrow page_analyze "\`PageAnalyzer.analyze\`")
 $(profrow text_normalize "↳ text normalisation (\`TextNormalizer.forMatching\`)")
 $(profrow collapse_whitespace "↳ \`collapseWhitespace\` of every block")
 $(profrow marker_search "↳ marker search (worst case, byte search)")
-$(profrow pending_capture "\`PendingCapture\` (SHA-256 and zlib)")
+$(profrow pending_capture "SHA-256 (\`PendingCapture\`) and zlib (\`CaptureCodec.encode\`) of a new page")
 $(profrow importer_import_file "the whole \`Importer(store:).importFile\`, for comparison")
 $(profrow store_append "\`Store.append\` (JSON, SQLite, fsync)")
 
 ## Building the stores
 
-| store | attempts | time | generating pages | hashing + compressing (\`PendingCapture\`) | \`Store.append\` (JSON, SQLite, fsync) |
+| store | attempts | time | generating pages | hashing (\`PendingCapture\`) | \`Store.append\` (zlib of the new capture, JSON, SQLite, fsync) |
 | --- | --- | --- | --- | --- | --- |
 $(makerow small "small")
 $(makerow big "large")

@@ -45,20 +45,23 @@ public enum Charset {
         return nil
     }
 
+    static let metaPattern = try! NSRegularExpression(
+        pattern: #"<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"#, options: [.caseInsensitive])
+
     /// The label of `<meta charset>` or `<meta http-equiv="Content-Type" content="...; charset=...">`.
     static func metaCharset(_ head: Data) -> String? {
-        let text = String(decoding: head.map { $0 < 0x80 ? $0 : 0x20 }, as: UTF8.self)
-        let patterns = [
-            #"<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"#
-        ]
-        for p in patterns {
-            guard let re = try? NSRegularExpression(pattern: p, options: [.caseInsensitive]),
-                let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-                let r = Range(m.range(at: 1), in: text)
-            else { continue }
-            return String(text[r])
+        // Most pages say it; those that do not skip the regular expression altogether.
+        var ascii = [UInt8](head)
+        for i in ascii.indices where ascii[i] >= 0x80 { ascii[i] = 0x20 }
+        let found = ascii.withUnsafeBufferPointer {
+            TextNormalizer.containsBytesIgnoringASCIICase($0, Array("charset".utf8))
         }
-        return nil
+        guard found else { return nil }
+        let text = String(decoding: ascii, as: UTF8.self)
+        guard let m = metaPattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            let r = Range(m.range(at: 1), in: text)
+        else { return nil }
+        return String(text[r])
     }
 
     /// Maps WHATWG labels to the few encodings we decode; nil for unknown labels (detection goes on).

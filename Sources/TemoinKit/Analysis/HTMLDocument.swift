@@ -173,52 +173,55 @@ final class HTMLDocument {
     func visibleBlocks(limit: Int = 20_000) -> [String] {
         guard let root = xmlDocGetRootElement(doc) else { return [] }
         var blocks: [String] = []
-        var current = ""
+        // The block being read, as the UTF-8 bytes libxml2 holds (no string per text node).
+        var current: [UInt8] = []
         func flush() {
-            let collapsed = TextNormalizer.collapseWhitespace(current)
+            guard !current.isEmpty else { return }
+            let collapsed = TextNormalizer.collapseWhitespace(String(decoding: current, as: UTF8.self))
             if !collapsed.isEmpty, blocks.count < limit { blocks.append(collapsed) }
-            current = ""
+            current.removeAll(keepingCapacity: true)
         }
-        // Iterative walk: deep nesting in a hostile page cannot overflow the stack.
+        // Iterative walk: deep nesting in a hostile page cannot overflow the stack. An element is
+        // visited on the way in; block-level ones are visited again on the way out (`entering` false).
         var stack: [(xmlNodePtr, Bool)] = [(root, true)]
         while let (node, entering) = stack.popLast() {
             let type = node.pointee.type
             if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE {
                 if let content = node.pointee.content {
-                    current += String(cString: content)
+                    current.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
                 }
                 continue
             }
             guard type == XML_ELEMENT_NODE else { continue }
-            let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
             if !entering {
-                if Self.blockLevel.contains(name) { flush() }
+                flush()
                 continue
             }
+            let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
             // Hidden elements were pruned already (`pruneInvisible`); only skipped kinds remain to pass over.
             if Self.skipped.contains(name) { continue }
             if name == "br" {
-                current += "\n"
+                current.append(0x0A)
                 continue
             }
             if name == "input" {
                 let kind = (attribute(node, "type") ?? "").lowercased()
                 if kind == "submit" || kind == "button", let value = attribute(node, "value") {
                     flush()
-                    current = value
+                    current.append(contentsOf: value.utf8)
                     flush()
                 }
                 continue
             }
-            if Self.blockLevel.contains(name) { flush() }
-            stack.append((node, false))
-            var children: [xmlNodePtr] = []
-            var child = node.pointee.children
-            while let c = child {
-                children.append(c)
-                child = c.pointee.next
+            if Self.blockLevel.contains(name) {
+                flush()
+                stack.append((node, false))
             }
-            for c in children.reversed() { stack.append((c, true)) }
+            var child = node.pointee.last
+            while let c = child {
+                stack.append((c, true))
+                child = c.pointee.prev
+            }
         }
         flush()
         return blocks

@@ -27,8 +27,16 @@ public struct PageAnalyzer: Sendable {
         -> PageAnalysis
     {
         let charset = Charset.detect(bytes, contentType: contentType)
-        let text = Charset.decode(bytes, as: charset)
-        let document = HTMLDocument(text: text, url: url)
+        return analyze(
+            text: Charset.decode(bytes, as: charset), charset: charset, document: nil, status: status, url: url)
+    }
+
+    /// Analyses a page already decoded (and perhaps already parsed: `document` is then pruned here and
+    /// must not be used for anything else afterwards).
+    func analyze(text: String, charset: DetectedCharset, document parsed: HTMLDocument?, status: Int?, url: String?)
+        -> PageAnalysis
+    {
+        let document = parsed ?? HTMLDocument(text: text, url: url)
         document?.pruneInvisible()
         let blocks = document?.visibleBlocks() ?? []
         let normalizedBlocks = blocks.map(TextNormalizer.forMatching)

@@ -26,75 +26,134 @@ public enum TextNormalizer {
         }
     }
 
-    /// Collapses every run of whitespace to one space, trims the ends, drops soft hyphens and
-    /// zero-width spaces.
-    public static func collapseWhitespace(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var pending = false
-        for scalar in text.unicodeScalars {
-            if isSpace(scalar) {
-                pending = !out.isEmpty
-                continue
-            }
-            if scalar.value == 0xAD || scalar.value == 0x200B { continue }
-            if pending {
-                out.append(0x20)
-                pending = false
-            }
-            append(&out, scalar)
+    /// The scalar starting at `i` of valid UTF-8 (a Swift string's bytes) and its length in bytes.
+    @inline(__always) static func scalar(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
+        let lead = UInt32(b[i])
+        var v: UInt32
+        let length: Int
+        if lead < 0xE0 {
+            v = (lead & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
+            length = 2
+        } else if lead < 0xF0 {
+            v = (lead & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
+            length = 3
+        } else {
+            v = (lead & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6
+            v |= UInt32(b[i + 3] & 0x3F)
+            length = 4
         }
-        return String(decoding: out, as: UTF8.self)
+        return (Unicode.Scalar(v) ?? "\u{FFFD}", length)
+    }
+
+    /// Collapses every run of whitespace to one space, trims the ends, drops soft hyphens and
+    /// zero-width spaces. Walks the UTF-8 bytes: ASCII (most of a French page) needs no decoding.
+    public static func collapseWhitespace(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { b -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var pending = false
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                if byte < 0x80 {
+                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                        pending = !out.isEmpty
+                    } else {
+                        if pending {
+                            out.append(0x20)
+                            pending = false
+                        }
+                        out.append(byte)
+                    }
+                    i += 1
+                    continue
+                }
+                let (scalar, length) = Self.scalar(b, at: i)
+                if isSpace(scalar) {
+                    pending = !out.isEmpty
+                } else if scalar.value != 0xAD && scalar.value != 0x200B {
+                    if pending {
+                        out.append(0x20)
+                        pending = false
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<i + length]))
+                }
+                i += length
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// The form markers and page text are compared in: NFC, lowercase, whitespace collapsed,
     /// ’ ‘ ʼ ´ ` ′ as ', “ ” « » as " (without the spaces French typography puts inside guillemets),
     /// – — as -, … as ...
     public static func forMatching(_ text: String) -> String {
-        // Below U+0300 every scalar is already in NFC: Foundation's normalisation is needed only above.
-        let nfc =
-            text.unicodeScalars.contains(where: { $0.value >= 0x300 })
-            ? text.precomposedStringWithCanonicalMapping : text
-        var out: [UInt8] = []
-        out.reserveCapacity(nfc.utf8.count)
-        var pendingSpace = false
-        var lastWasQuote = false
-        for scalar in nfc.unicodeScalars {
-            let v = scalar.value
-            if isSpace(scalar) {
-                pendingSpace = !out.isEmpty
-                continue
+        // Below U+0300 (UTF-8 lead bytes under 0xCC) every scalar is already in NFC: Foundation's
+        // normalisation is needed only above.
+        var nfc = text.utf8.contains(where: { $0 >= 0xCC }) ? text.precomposedStringWithCanonicalMapping : text
+        return nfc.withUTF8 { b -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var pendingSpace = false
+            var lastWasQuote = false
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                // ASCII, most of a French page, without decoding: the same rules as below.
+                if byte < 0x80 {
+                    i += 1
+                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                        pendingSpace = !out.isEmpty
+                        continue
+                    }
+                    let isQuote = byte == 0x22
+                    if pendingSpace {
+                        if !lastWasQuote, !isQuote { out.append(0x20) }
+                        pendingSpace = false
+                    }
+                    out.append(byte == 0x60 ? UInt8(ascii: "'") : (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte))
+                    lastWasQuote = isQuote
+                    continue
+                }
+                let (scalar, length) = Self.scalar(b, at: i)
+                i += length
+                let v = scalar.value
+                if isSpace(scalar) {
+                    pendingSpace = !out.isEmpty
+                    continue
+                }
+                if v == 0xAD || v == 0x200B { continue }
+                let mapped: UInt8?
+                switch v {
+                case 0x2019, 0x2018, 0x02BC, 0x00B4, 0x60, 0x2032: mapped = UInt8(ascii: "'")
+                case 0x201C, 0x201D, 0x00AB, 0x00BB, 0x22: mapped = UInt8(ascii: "\"")
+                case 0x2013, 0x2014: mapped = UInt8(ascii: "-")
+                default: mapped = nil
+                }
+                let isQuote = mapped == UInt8(ascii: "\"")
+                if pendingSpace {
+                    // `" ` and ` "` lose their space: « Suivant » and "Suivant" compare equal.
+                    if !lastWasQuote, !isQuote { out.append(0x20) }
+                    pendingSpace = false
+                }
+                if v == 0x2026 {
+                    out.append(contentsOf: [0x2E, 0x2E, 0x2E])
+                } else if let m = mapped {
+                    out.append(m)
+                } else if v < 0x80 {
+                    out.append(v >= 0x41 && v <= 0x5A ? UInt8(v + 0x20) : UInt8(v))
+                } else if v >= 0xC0 && v <= 0xDE && v != 0xD7 {
+                    append(&out, Unicode.Scalar(v + 0x20)!)  // Latin-1 capitals: À → à ... Þ → þ
+                } else if v < 0x100 {
+                    append(&out, scalar)
+                } else {
+                    for lower in scalar.properties.lowercaseMapping.unicodeScalars { append(&out, lower) }
+                }
+                lastWasQuote = isQuote
             }
-            if v == 0xAD || v == 0x200B { continue }
-            let mapped: UInt8?
-            switch v {
-            case 0x2019, 0x2018, 0x02BC, 0x00B4, 0x60, 0x2032: mapped = UInt8(ascii: "'")
-            case 0x201C, 0x201D, 0x00AB, 0x00BB, 0x22: mapped = UInt8(ascii: "\"")
-            case 0x2013, 0x2014: mapped = UInt8(ascii: "-")
-            default: mapped = nil
-            }
-            let isQuote = mapped == UInt8(ascii: "\"")
-            if pendingSpace {
-                // `" ` and ` "` lose their space: « Suivant » and "Suivant" compare equal.
-                if !lastWasQuote, !isQuote { out.append(0x20) }
-                pendingSpace = false
-            }
-            if v == 0x2026 {
-                out.append(contentsOf: [0x2E, 0x2E, 0x2E])
-            } else if let m = mapped {
-                out.append(m)
-            } else if v < 0x80 {
-                out.append(v >= 0x41 && v <= 0x5A ? UInt8(v + 0x20) : UInt8(v))
-            } else if v >= 0xC0 && v <= 0xDE && v != 0xD7 {
-                append(&out, Unicode.Scalar(v + 0x20)!)  // Latin-1 capitals: À → à ... Þ → þ
-            } else if v < 0x100 {
-                append(&out, scalar)
-            } else {
-                for lower in scalar.properties.lowercaseMapping.unicodeScalars { append(&out, lower) }
-            }
-            lastWasQuote = isQuote
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `haystack` contains `needle`, compared as UTF-8 bytes (both normalised the same way first).
@@ -115,6 +174,24 @@ public enum TextNormalizer {
             guard let hit = memchr(hBase + i, first, last - i + 1) else { return false }
             i = UnsafeRawPointer(hit) - UnsafeRawPointer(hBase)
             if memcmp(hBase + i, nBase, nb.count) == 0 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Byte-string search ignoring ASCII case; `needle` is given in lowercase.
+    static func containsBytesIgnoringASCIICase(_ hb: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard hb.count >= needle.count else { return false }
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        var i = 0
+        let last = hb.count - needle.count
+        while i <= last {
+            if lower(hb[i]) == first {
+                var j = 1
+                while j < needle.count, lower(hb[i + j]) == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
             i += 1
         }
         return false

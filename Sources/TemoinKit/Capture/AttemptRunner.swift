@@ -66,11 +66,17 @@ public struct AttemptRunner {
         var walked: [String] = []
         var pageURL = fields.bookingURL
         var document: HTMLDocument?
+        /// The last page received, parsed only if a next step has to find something in it.
+        var lastPage: (text: String, url: String)?
         var analysis: PageAnalysis?
         var failure: NetworkFailure?
         let analyzer = PageAnalyzer(ruleSet: ruleSet)
 
         for step in steps {
+            if let page = lastPage {
+                document = HTMLDocument(text: page.text, url: page.url)
+                lastPage = nil
+            }
             guard
                 let planned = StepPlanner.request(
                     for: step, page: document, pageURL: pageURL, bookingURL: fields.bookingURL)
@@ -86,7 +92,7 @@ public struct AttemptRunner {
                 pageURL = url
                 let result = analyzer.analyze(decoded, contentType: contentType, status: status, url: url)
                 analysis = result
-                document = HTMLDocument(text: Charset.decode(decoded, as: result.charset), url: url)
+                lastPage = (Charset.decode(decoded, as: result.charset), url)
                 _ = record.capture(decoded, role: "page", mediaType: contentType, name: "page")
             }
             if failure != nil { break }
@@ -263,11 +269,5 @@ public struct AttemptRunner {
     }
 
     /// An HTTP `Date` header (RFC 9110 IMF-fixdate).
-    static func httpDate(_ text: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return f.date(from: text)
-    }
+    static func httpDate(_ text: String) -> Date? { TimeFormat.httpDate(text) }
 }

@@ -1,5 +1,7 @@
 import CDeflate
+import Crypto
 import Foundation
+import Synchronization
 
 /// How capture bytes are kept in `captures.data` (docs/FORMAT.md, "Captures").
 public enum CaptureEncoding: String, Sendable, Codable {
@@ -21,8 +23,8 @@ public enum CaptureCodecError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Owns one libdeflate compressor.
-final class DeflateCompressor {
+/// Owns one libdeflate compressor. Used by one thread at a time: `CaptureCodec` lends it from a pool.
+final class DeflateCompressor: @unchecked Sendable {
     private let handle: OpaquePointer
 
     init?(level: Int32 = 6) {
@@ -47,8 +49,9 @@ final class DeflateCompressor {
     }
 }
 
-/// Owns one libdeflate decompressor.
-final class DeflateDecompressor {
+/// Owns one libdeflate decompressor. Used by one thread at a time: `CaptureCodec` lends it from a
+/// pool, verify gives each worker its own.
+final class DeflateDecompressor: @unchecked Sendable {
     let handle: OpaquePointer
 
     init?() {
@@ -72,15 +75,42 @@ final class DeflateDecompressor {
         guard result == LIBDEFLATE_SUCCESS, actual == size else { return nil }
         return out
     }
+
+    /// Inflates a zlib stream into `buffer`; the number of bytes written, nil if the stream is damaged
+    /// or does not fit.
+    func zlib(_ data: Data, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        var actual = 0
+        let result = data.withUnsafeBytes { src in
+            libdeflate_zlib_decompress(
+                handle, src.baseAddress, src.count, buffer.baseAddress, buffer.count, &actual)
+        }
+        return result == LIBDEFLATE_SUCCESS ? actual : nil
+    }
 }
 
 /// Encodes and decodes stored captures.
 public enum CaptureCodec {
+    /// Idle (de)compressors. A level-6 compressor holds about 1 MB of tables: allocating one per capture
+    /// cost more than compressing a 60 KB page (page faults on fresh memory).
+    private static let idleCompressors = Mutex<[DeflateCompressor]>([])
+    private static let idleDecompressors = Mutex<[DeflateDecompressor]>([])
+    private static let poolLimit = 8
+
+    static func withCompressor<T>(_ body: (DeflateCompressor) -> T?) -> T? {
+        guard let c = idleCompressors.withLock({ $0.popLast() }) ?? DeflateCompressor() else { return nil }
+        defer { idleCompressors.withLock { if $0.count < poolLimit { $0.append(c) } } }
+        return body(c)
+    }
+
+    static func withDecompressor<T>(_ body: (DeflateDecompressor) -> T?) -> T? {
+        guard let d = idleDecompressors.withLock({ $0.popLast() }) ?? DeflateDecompressor() else { return nil }
+        defer { idleDecompressors.withLock { if $0.count < poolLimit { $0.append(d) } } }
+        return body(d)
+    }
+
     /// The stored form of `bytes`: zlib when it saves space, else identity.
     public static func encode(_ bytes: Data) -> (CaptureEncoding, Data) {
-        if bytes.count >= 64, let compressor = DeflateCompressor(), let z = compressor.zlib(bytes),
-            z.count < bytes.count - bytes.count / 32
-        {
+        if bytes.count >= 64, let z = withCompressor({ $0.zlib(bytes) }), z.count < bytes.count - bytes.count / 32 {
             return (.zlib, z)
         }
         return (.identity, bytes)
@@ -92,10 +122,51 @@ public enum CaptureCodec {
         case CaptureEncoding.identity.rawValue:
             return stored.count == size ? stored : nil
         case CaptureEncoding.zlib.rawValue:
-            guard size <= Int64(Int32.max), let d = DeflateDecompressor() else { return nil }
-            return d.zlib(stored, size: Int(size))
+            guard size <= Int64(Int32.max) else { return nil }
+            return withDecompressor { $0.zlib(stored, size: Int(size)) }
         default:
             return nil
+        }
+    }
+}
+
+/// Checks stored captures against their digests with one decompressor and one output buffer, reused
+/// from capture to capture: verify gives one to each worker thread, so hashing 500 MB allocates
+/// (and zero-fills) nothing per capture.
+///
+/// Used by one thread at a time (verify lends each to one worker lane).
+///
+/// Invariant: `matches` is true only if the stored bytes decode per `encoding` to exactly `size` bytes
+/// whose SHA-256, in lowercase hex, equals `digest` (docs/FORMAT.md, verification step 6).
+final class CaptureChecker: @unchecked Sendable {
+    private let inflater: DeflateDecompressor?
+    private var buffer: UnsafeMutableRawBufferPointer
+
+    init() {
+        inflater = DeflateDecompressor()
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    func matches(_ stored: Data, encoding: String, size: Int64, digest: String) -> Bool {
+        guard size >= 0 else { return false }
+        switch encoding {
+        case CaptureEncoding.identity.rawValue:
+            return stored.count == size && SHA256.hash(data: stored).lowercaseHex == digest
+        case CaptureEncoding.zlib.rawValue:
+            guard size <= Int64(Int32.max), let inflater else { return false }
+            let count = Int(size)
+            if buffer.count < count {
+                buffer.deallocate()
+                buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+            }
+            // Exactly `size` bytes of room: a stream that inflates to more fails, one to fewer is caught below.
+            let room = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])
+            guard let actual = inflater.zlib(stored, into: room), actual == count else { return false }
+            return SHA256.hash(data: UnsafeRawBufferPointer(room)).lowercaseHex == digest
+        default:
+            return false
         }
     }
 }

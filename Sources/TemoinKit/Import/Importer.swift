@@ -82,7 +82,8 @@ public struct Importer {
         }
 
         let ruleSet = try options.ruleSet ?? RuleSet.named(caseRecord.fields.profile, url: url)
-        let analysis = PageAnalyzer(ruleSet: ruleSet).analyze(page.html, url: url)
+        let analysis = PageAnalyzer(ruleSet: ruleSet).analyze(
+            text: page.text, charset: page.charset, document: page.document, status: nil, url: url)
         let fileName = (path as NSString).lastPathComponent
 
         var captures = [

@@ -11,6 +11,11 @@ struct SavedPage {
     var modifiedAt: Date?
     var resources: [(name: String, bytes: Data)] = []
     var resourcesSkipped = 0
+    /// The page decoded once, for the URL search and the analysis alike.
+    var charset = DetectedCharset(label: "UTF-8", source: .fallback)
+    var text = ""
+    /// The whole page parsed while its canonical link was looked for; the analysis reuses it.
+    var document: HTMLDocument?
 
     static let resourceCountLimit = 300
 
@@ -45,9 +50,15 @@ struct SavedPage {
         }
         guard looksLikeHTML(page.html) else { throw TemoinError.notHTML(path: path, looksLike: tr("kind.plain_text")) }
         page.modifiedAt = attributes?[.modificationDate] as? Date
-        if page.url == nil, let (url, source) = embeddedURL(page.html) {
-            page.url = url
-            page.urlSource = source
+        page.charset = Charset.detect(page.html)
+        page.text = Charset.decode(page.html, as: page.charset)
+        if page.url == nil {
+            let found = embeddedURL(text: page.text, wholePage: page.html.count <= embeddedURLParseLimit)
+            page.document = found.document
+            if let (url, source) = found.url {
+                page.url = url
+                page.urlSource = source
+            }
         }
         page.collectResources(besides: path, budget: maxSize)
         return page
@@ -89,27 +100,46 @@ struct SavedPage {
     /// The page's own record of where it came from: the comment browsers write when saving
     /// (`<!-- saved from url=(0058)https://... -->`), else `<link rel="canonical">`, else `og:url`.
     static func embeddedURL(_ data: Data) -> (String, String)? {
+        let text = Charset.decode(data, as: Charset.detect(data))
+        return embeddedURL(text: text, wholePage: data.count <= embeddedURLParseLimit).url
+    }
+
+    static let savedFromPattern = try! NSRegularExpression(
+        pattern: #"<!--\s*saved from url=\(\d+\)([^\s>]+)\s*-->"#, options: [.caseInsensitive])
+
+    /// Bytes of a page parsed to find its canonical link (the head comes first).
+    static let embeddedURLParseLimit = 262_144
+
+    /// `embeddedURL` on the decoded page. When the links had to be looked for in the whole page, its
+    /// parsed document comes back too, so the analysis does not parse it again.
+    static func embeddedURL(text: String, wholePage: Bool) -> (url: (String, String)?, document: HTMLDocument?) {
         // Browsers write the comment at the very top of the file (before or just after the doctype).
-        let top = Charset.decode(data.prefix(8192), as: Charset.detect(data.prefix(8192)))
-        if let r = top.range(
-            of: #"<!--\s*saved from url=\(\d+\)([^\s>]+)\s*-->"#, options: [.regularExpression, .caseInsensitive])
+        let top = String(decoding: text.utf8.prefix(8192), as: UTF8.self)
+        var probe = top
+        let mentioned = probe.withUTF8 {
+            TextNormalizer.containsBytesIgnoringASCIICase($0, Array("saved from url".utf8))
+        }
+        if mentioned, let m = savedFromPattern.firstMatch(in: top, range: NSRange(top.startIndex..., in: top)),
+            let r = Range(m.range, in: top)
         {
             let comment = String(top[r])
             if let start = comment.range(of: ")"), let end = comment.range(of: "-->") {
                 let url = comment[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespaces)
-                if (try? URLCheck.validate(url)) != nil { return (url, "saved_from_comment") }
+                if (try? URLCheck.validate(url)) != nil { return (url: (url, "saved_from_comment"), document: nil) }
             }
         }
-        let text = Charset.decode(data.prefix(262_144), as: Charset.detect(data.prefix(262_144)))
-        guard let document = HTMLDocument(text: text) else { return nil }
+        let parsed = wholePage ? text : String(decoding: text.utf8.prefix(embeddedURLParseLimit), as: UTF8.self)
+        guard let document = HTMLDocument(text: parsed) else { return (url: nil, document: nil) }
         let queries = [
             ("string(//link[translate(@rel,'CANOIL','canoil')='canonical']/@href)", "canonical_link"),
             ("string(//meta[@property='og:url']/@content)", "og_url"),
         ]
         for (xpath, source) in queries {
-            if let url = document.string(xpath), (try? URLCheck.validate(url)) != nil { return (url, source) }
+            if let url = document.string(xpath), (try? URLCheck.validate(url)) != nil {
+                return (url: (url, source), document: wholePage ? document : nil)
+            }
         }
-        return nil
+        return (url: nil, document: wholePage ? document : nil)
     }
 
     /// "Save page as, complete" puts images and styles in `<name>_files/` beside the page: keep them
@@ -153,6 +183,11 @@ enum MHTML {
     }
 
     static func parse(_ data: Data) -> Parsed? {
+        // An HTML page is not an archive: a byte search rules it out before any string work.
+        let isArchive = [UInt8](data.prefix(4096)).withUnsafeBufferPointer {
+            TextNormalizer.containsBytesIgnoringASCIICase($0, Array("multipart/related".utf8))
+        }
+        guard isArchive else { return nil }
         let head = String(decoding: data.prefix(4096), as: UTF8.self)
         guard head.range(of: "multipart/related", options: .caseInsensitive) != nil,
             head.range(of: "MIME-Version", options: .caseInsensitive) != nil,

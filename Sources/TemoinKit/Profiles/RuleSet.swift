@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One rule: when every condition it states holds, the page has this outcome.
 public struct OutcomeRule: Codable, Sendable, Equatable {
@@ -55,23 +56,17 @@ public struct RuleSet: Codable, Sendable, Equatable {
         self.rules = rules
     }
 
-    /// The shipped profiles, read and validated once per process: URL detection and the choice of a
-    /// profile both consult them on every attempt and import.
-    private static let shipped: [String: RuleSet] = {
-        var sets: [String: RuleSet] = [:]
-        for name in builtInNames + ["common"] {
-            if let url = Bundle.module.url(
-                forResource: name, withExtension: "json", subdirectory: "Resources/profiles"),
-                let set = try? load(url: url)
-            {
-                sets[name] = set
-            }
-        }
-        return sets
-    }()
+    /// The shipped profiles read so far: each is read and validated once per process, and only when
+    /// asked for (an attempt needs its own profile and `common`, not all of them).
+    private static let shipped = Mutex<[String: RuleSet]>([:])
 
     public static func loadBuiltIn(_ name: String) throws -> RuleSet {
-        guard let set = shipped[name] else { throw TemoinError.unknownProfile(name: name) }
+        if let set = shipped.withLock({ $0[name] }) { return set }
+        guard builtInNames.contains(name) || name == "common",
+            let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/profiles"),
+            let set = try? load(url: url)
+        else { throw TemoinError.unknownProfile(name: name) }
+        shipped.withLock { $0[name] = set }
         return set
     }
 

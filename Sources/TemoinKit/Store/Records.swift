@@ -43,15 +43,16 @@ public struct StoredEntry: Sendable {
     public let body: EntryBody?
 }
 
-/// Bytes to store with an entry, already hashed and encoded so the write transaction stays short.
+/// Bytes to store with an entry, already hashed. They are compressed by `Store.append` only when the
+/// store does not hold them yet (an unchanged page fetched again costs no compression), and before its
+/// write transaction opens, so the transaction stays short.
 public struct PendingCapture: Sendable {
     public let ref: CaptureRef
-    let encoding: CaptureEncoding
-    let stored: Data
+    let bytes: Data
 
     public init(bytes: Data, role: String, mediaType: String? = nil, name: String? = nil) {
         ref = CaptureRef(
             digest: sha256Hex(bytes), size: Int64(bytes.count), role: role, mediaType: mediaType, name: name)
-        (encoding, stored) = CaptureCodec.encode(bytes)
+        self.bytes = bytes
     }
 }

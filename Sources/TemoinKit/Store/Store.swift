@@ -43,12 +43,23 @@ public final class Store: Sendable {
 
     // MARK: Opening
 
-    private static func configuration(readOnly: Bool) -> Configuration {
+    /// SQLite page size of new stores. An entry of a live attempt is about 2 KB: with 4 KB pages each
+    /// took a page of its own (the rest stayed empty) and every table and index at least 4 KB, so a
+    /// store grew by 5.2 KB per attempt; with 2 KB pages it grows by about 2.9 KB. 1 KB pages save a
+    /// little more but make verify read its captures in twice as many pieces (docs/BENCHMARKS.md).
+    /// Any SQLite reads any page size; existing stores keep theirs.
+    static let newStorePageSize = 2048
+
+    private static func configuration(readOnly: Bool, creating: Bool = false) -> Configuration {
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(30)
         config.label = "temoin"
         config.prepareDatabase { db in
+            if creating {
+                // Only possible before the first write, so before WAL is switched on.
+                try db.execute(sql: "PRAGMA page_size = \(newStorePageSize)")
+            }
             if !readOnly {
                 // WAL keeps readers (verify) and the writer apart; FULL makes each commit durable
                 // before the tool says it recorded anything.
@@ -102,7 +113,7 @@ public final class Store: Sendable {
         }
         close(fd)
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false))
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false, creating: true))
             let storeID = UUID().uuidString.lowercased()
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA application_id = \(applicationID)")
@@ -250,6 +261,20 @@ public final class Store: Sendable {
         type: EntryType, captures: [PendingCapture] = [], now: Date = Date(), fill: (inout EntryBody) throws -> Void
     ) throws -> StoredEntry {
         do {
+            // Captures are never removed (withholding keeps the row), so one seen here is still there
+            // inside the transaction: only the others are compressed and inserted.
+            var toInsert: [(PendingCapture, CaptureEncoding, Data)] = []
+            if !captures.isEmpty {
+                let present = try db.read { db in
+                    try captures.map { try CaptureRow.exists(db, key: $0.ref.digest) }
+                }
+                var seen: Set<String> = []
+                for (capture, stored) in zip(captures, present) where !stored {
+                    guard seen.insert(capture.ref.digest).inserted else { continue }
+                    let (encoding, data) = CaptureCodec.encode(capture.bytes)
+                    toInsert.append((capture, encoding, data))
+                }
+            }
             return try db.writeWithoutTransaction { db in
                 var result: StoredEntry?
                 try db.inTransaction(.immediate) {
@@ -264,12 +289,10 @@ public final class Store: Sendable {
                     body.prev = prev
                     let bytes = try body.canonicalBytes()
                     let hash = ChainHash.entry(bytes)
-                    for capture in captures {
+                    for (capture, encoding, data) in toInsert {
                         try db.execute(
                             sql: "INSERT OR IGNORE INTO captures (digest, size, encoding, data) VALUES (?, ?, ?, ?)",
-                            arguments: [
-                                capture.ref.digest, capture.ref.size, capture.encoding.rawValue, capture.stored,
-                            ])
+                            arguments: [capture.ref.digest, capture.ref.size, encoding.rawValue, data])
                     }
                     try EntryRow(seq: body.seq, hash: hash, body: bytes).insert(db)
                     try db.execute(

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 
 /// Recomputes every entry hash, every link and every capture digest of a store, reading nothing but
 /// what docs/FORMAT.md describes, exactly as docs/verify_reference.py does.
@@ -423,22 +424,38 @@ public struct Verifier: Sendable {
         }
     }
 
+    /// Idle `CaptureChecker`s; each is used by one lane at a time.
+    final class CheckerPool: Sendable {
+        private let idle = Mutex<[CaptureChecker]>([])
+        func take() -> CaptureChecker { idle.withLock { $0.popLast() } ?? CaptureChecker() }
+        func give(_ checker: CaptureChecker) { idle.withLock { $0.append(checker) } }
+    }
+
     /// Results written by index from the hashing threads; each index is written by one thread only.
     final class Outcomes: @unchecked Sendable {
-        var ok: [Bool]
-        init(count: Int) { ok = Array(repeating: false, count: count) }
+        let ok: UnsafeMutableBufferPointer<Bool>
+        init(count: Int) {
+            ok = .allocate(capacity: count)
+            ok.initialize(repeating: false)
+        }
+        deinit { ok.deallocate() }
     }
 
     /// Decodes and hashes captures on the worker threads while the reading thread fills the next
-    /// batch: at most three batches of 8 MB are held at once.
+    /// batch: at most three batches are held at once. The first batches are small so the workers
+    /// start at once; later ones are `batchBytes`.
     final class CaptureHasher {
         private var batch: [StoredCapture] = []
         private var batchSize = 0
+        private var batchLimit = 1 << 20
         /// Batches being hashed, oldest first; two may run while the reading thread fills a third.
         private var inFlight: [(DispatchGroup, [StoredCapture], Outcomes)] = []
         private let progress: Progress?
         private let total: Int64
         private var done: Int64 = 0
+        private let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        /// Checkers (a decompressor and an output buffer each) kept from batch to batch.
+        private let checkers = CheckerPool()
 
         init(progress: Progress?, total: Int64) {
             self.progress = progress
@@ -448,7 +465,10 @@ public struct Verifier: Sendable {
         func add(_ capture: StoredCapture, _ state: inout State) {
             batchSize += capture.data.count
             batch.append(capture)
-            if batchSize >= Verifier.batchBytes { launch(&state) }
+            if batchSize >= batchLimit {
+                launch(&state)
+                batchLimit = min(batchLimit * 2, Verifier.batchBytes)
+            }
         }
 
         func finish(_ state: inout State) {
@@ -462,11 +482,18 @@ public struct Verifier: Sendable {
             let captures = batch
             let outcomes = Outcomes(count: captures.count)
             let group = DispatchGroup()
+            let lanes = min(workers, captures.count)
+            let checkers = self.checkers
             DispatchQueue.global().async(group: group) {
-                DispatchQueue.concurrentPerform(iterations: captures.count) { i in
-                    let c = captures[i]
-                    if let raw = CaptureCodec.decode(c.data, encoding: c.encoding, size: c.size) {
-                        outcomes.ok[i] = SHA256.hash(data: raw).lowercaseHex == c.digest
+                // Each lane takes every `lanes`-th capture with its own decompressor and buffer.
+                DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                    let checker = checkers.take()
+                    defer { checkers.give(checker) }
+                    var i = lane
+                    while i < captures.count {
+                        let c = captures[i]
+                        outcomes.ok[i] = checker.matches(c.data, encoding: c.encoding, size: c.size, digest: c.digest)
+                        i += lanes
                     }
                 }
             }
