@@ -61,6 +61,7 @@ import Testing
             "status.band.": CaseStatistics.HourBand.allCases.map(\.rawValue),
             "status.obtained.": Provenance.allCases.map(\.rawValue),
             "trust.state.": ["trusted", "valid_untrusted", "invalid"],
+            "show.ended_by.": ["outcome", "person"],
             // Not through tr(): verify explains each problem code in French (VerifyCommand).
             "verify.problem.": [
                 "body_invalid", "capture_altered", "capture_missing", "capture_unreferenced", "entries_truncated",
