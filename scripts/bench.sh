@@ -471,6 +471,9 @@ $(makerow small "small")
 $(makerow big "large")
 EOF
     if [ "$MANY_ENTRIES" -gt 0 ]; then makerow many "many entries"; fi
+    # The court dossier (5,000 attempts): its own section, and the picture of PJ1's first page in docs/.
+    "$ROOT/scripts/bench-dossier.sh" "$BIN_DIR" "$(dirname "$OUT")/dossier-PJ1-page1.png" \
+        || printf '\n## Court dossier\n\nThe dossier benchmark could not run (see the output of make bench).\n'
     cat <<EOF
 
 The whole benchmark took $TOTAL_S s.
@@ -487,4 +490,5 @@ echo "  4. live attempt: temoin $(r2 "$LIVE_temoin_MS") ms vs wget $(r2 "$LIVE_w
 echo "  5. bytes per attempt: store $(r0 "$LIVE_STORE_PER") vs warc.gz $(r0 "$LIVE_WARC_PER"), ratio $(r2 "$SIZE_RATIO") (goal <= 1.0): $(verdict "$G5" | tr -d '*')"
 echo "  verify time: $(r3 "$VWALL_small") s for $SMALL_ENTRIES entries, $(r3 "$VWALL_big") s for $ENTRIES entries$([ "$MANY_ENTRIES" -gt 0 ] && echo ", $(r3 "$VWALL_many") s for $MANY_ENTRIES small entries")"
 echo "  store size: $(r0 "$(mb "$BIG_RAW")") MB raw -> $(r0 "$(mb "$DISK_big")") MB on disk ($(r2 "$(calc "$BIG_RAW / $DISK_big")")x)"
+echo "  6. dossier (5,000 attempts): see the Court dossier section of $OUT"
 echo "  total: $TOTAL_S s"
