@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TemoinKit
 
 struct DossierCommand: ParsableCommand {
@@ -65,17 +66,30 @@ struct DossierCommand: ParsableCommand {
             let (start, end) = try period()
             let path = storeOptions.path
             let store = try Store.open(at: path, readOnly: true)
-            let chatty = !output.json
-            if chatty { printError(tr("dossier.verifying")) }
-            let data = try DossierData.load(store: store, path: path, from: start, to: end)
+            // Progress bars on standard error when it is a terminal; nothing when piped or with --json.
+            let verifying = ProgressReporter.standardError(
+                label: tr("dossier.progress_verify"), unit: .bytes, json: output.json)
+            let data = try DossierData.load(store: store, path: path, from: start, to: end) { done, total in
+                verifying.update(done: done, total: total)
+            }
+            verifying.finish()
             let options = DossierOptions(
                 outputFolder: out, language: storeOptions.lang ?? Messages.shared.language,
                 templatesFolder: templates, from: start, to: end, requete: requete,
                 maxFileBytes: maxFileSize * 1024 * 1024)
             let writer = try DossierWriter(store: store, data: data, options: options)
-            let result = try writer.write { name in
-                if chatty { printError(tr("dossier.writing", ["name": name])) }
+            let writing = ProgressReporter.standardError(
+                label: tr("dossier.progress_write"), unit: .items, json: output.json)
+            let total = Int64(requete ? 5 : 4)
+            let done = Mutex<Int64>(0)
+            let result = try writer.write { _ in
+                writing.update(
+                    done: done.withLock {
+                        $0 += 1
+                        return $0
+                    }, total: total)
             }
+            writing.finish()
             if output.json {
                 print(JSONOutput.string(result))
             } else {

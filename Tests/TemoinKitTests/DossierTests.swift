@@ -91,9 +91,14 @@ import Testing
         let fonts = try Self.tool("pdffonts", [pj1]).split(separator: "\n").dropFirst(2)
         #expect(!fonts.isEmpty)
         for line in fonts { #expect(line.contains(" yes yes "), "not embedded: \(line)") }
-        // Bookmarks: one per section.
-        let outline = try Self.tool("pdfinfo", ["-dests", pj1])
-        #expect(!outline.isEmpty)
+        // Bookmarks: one per section, nested, pointing at the right pages.
+        let outline = try Self.tool("pdftohtml", ["-xml", "-stdout", "-i", "-q", pj1])
+        for title in [
+            "Synthèse", "Chiffres clés", "Répartition dans le temps", "Chronologie des tentatives", "Méthode",
+        ] {
+            #expect(outline.contains(">\(title)</item>"), "no bookmark for \(title)")
+        }
+        #expect(outline.contains("<item page=\"2\">Synthèse</item>\n<outline>\n<item page=\"2\">Chiffres clés</item>"))
 
         let text = try Self.text(pj1)
         // The chronology's title row is repeated on every page the table runs onto.
@@ -182,6 +187,8 @@ import Testing
             ["dossier", "--out", out, "--lang", "en", "--from", "2026-10-13", "--to", "2026-11-03"], store: store)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Dossier written in"))
+        // Piped (as here): no progress bar, nothing on standard error.
+        #expect(r.stderr.isEmpty, "\(r.stderr)")
         let text = try Self.text((out as NSString).appendingPathComponent(TelerecoursName.pj1))
         // 13 Oct to 3 Nov inclusive: five attempts (3 Nov 23:59 is in).
         #expect(text.contains("2026-11-03 at 23:59:00"))

@@ -86,7 +86,7 @@ final class DossierContext: @unchecked Sendable {
             "period_from": (data.from ?? s.first).map(day) ?? "", "period_to": (data.to ?? s.last).map(day) ?? "",
             "head_display": data.head.display,
             "head_short": "#\(data.head.seq) · "
-                + data.head.groupedHash.split(separator: " ").prefix(3).joined(separator: " ")
+                + data.head.groupedHash.split(separator: " ").prefix(2).joined(separator: " ")
                 + " …", "head_seq": data.head.seq, "head_hash": data.head.hash,
             "store_id": data.storeID, "tool_version": Temoin.version,
             "attempts": s.attempts, "days_count": s.days.count, "weeks_count": s.weeks.count,

@@ -82,7 +82,9 @@ public struct DossierWriter: Sendable {
         templates = try DossierTemplates.load(root: options.templatesFolder, language: options.language)
     }
 
-    public func write(progress: ((String) -> Void)? = nil) throws -> DossierResult {
+    /// Writes every file; `progress` is called with each file's name once it is written (from two
+    /// threads while PJ1 and PJ2 are drawn).
+    public func write(progress: (@Sendable (String) -> Void)? = nil) throws -> DossierResult {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: options.outputFolder, withIntermediateDirectories: true)
@@ -95,17 +97,19 @@ public struct DossierWriter: Sendable {
         // PJ1 and PJ2 are independent documents: drawn on two threads (cairo surfaces and Pango's
         // per-thread font maps share nothing), which halves the wait on a two-core laptop.
         context.prepare()
-        progress?(TelerecoursName.pj1)
-        progress?(TelerecoursName.pj2)
         let results = Mutex<[Int: Result<[DossierFile], Error>]>([:])
         DispatchQueue.concurrentPerform(iterations: 2) { job in
             let outcome = Result<[DossierFile], Error> {
                 if job == 0 {
                     let pages = try renderPDF(
                         template: "PJ1", context: context.pj1(), to: path(TelerecoursName.pj1), context: context)
-                    return [try file(TelerecoursName.pj1, piece: 1, pages: pages)]
+                    let written = [try file(TelerecoursName.pj1, piece: 1, pages: pages)]
+                    progress?(TelerecoursName.pj1)
+                    return written
                 }
-                return try writeCaptures(context: context)
+                let written = try writeCaptures(context: context)
+                progress?(TelerecoursName.pj2)
+                return written
             }
             results.withLock { $0[job] = outcome }
         }
@@ -114,20 +118,21 @@ public struct DossierWriter: Sendable {
         files += try done[1]!.get()
 
         let pieces = files
-        progress?(TelerecoursName.inventory)
         let inventoryPages = try renderPDF(
             template: "inventaire", context: context.inventory(pieces: pieces), to: path(TelerecoursName.inventory),
             context: context)
         files.append(try file(TelerecoursName.inventory, piece: nil, pages: inventoryPages))
+        progress?(TelerecoursName.inventory)
 
-        progress?("dossier.html")
         try writeText(templates.render("dossier.html", context.html(pieces: pieces)), name: "dossier.html")
         files.append(try file("dossier.html", piece: nil, pages: nil))
+        progress?("dossier.html")
 
         if options.requete {
             let name = "Requete_Faits_et_procedure_PROJET.txt"
             try writeText(templates.render("requete", context.requete(pieces: pieces)), name: name)
             files.append(try file(name, piece: nil, pages: nil))
+            progress?(name)
         }
         return DossierResult(
             folder: options.outputFolder, files: files, attempts: data.attempts.count, head: data.head,
