@@ -341,6 +341,8 @@ struct Router {
             return redirect(to: request.prefix + "/_redirect/b", status: .found)
         case "b":
             return redirect(to: request.prefix + "/_redirect/a", status: .found)
+        case "other-host", "return":
+            return hostHop(request, step: String(step))
         case "1", "2":
             guard let target = request.queryItems["to"], target.hasPrefix("/"), !target.hasPrefix("//") else {
                 return page(Pages.notFound(), status: .notFound)
@@ -353,6 +355,31 @@ struct Router {
         default:
             return page(Pages.notFound(), status: .notFound)
         }
+    }
+
+    /// A detour through the other loopback name (127.0.0.1 and localhost are different hosts to a
+    /// client): `other-host` sets a cookie and sends the client to the other name, `return` sends it
+    /// back to `to` on the first. A client that keeps cookies to their host sends it on the way back only.
+    private func hostHop(_ request: SimulatorRequest, step: String) -> SimulatorResponse {
+        let host = request.headers["host"].first ?? ""
+        guard let target = request.queryItems["to"], target.hasPrefix("/"), !target.hasPrefix("//"),
+            host.hasPrefix("127.0.0.1:") || host.hasPrefix("localhost:")
+        else { return page(Pages.notFound(), status: .notFound) }
+        let port = host.split(separator: ":").last.map(String.init) ?? ""
+        if step == "other-host" {
+            let other = host.hasPrefix("127.0.0.1:") ? "localhost" : "127.0.0.1"
+            let back = host.hasPrefix("127.0.0.1:") ? "127.0.0.1" : "localhost"
+            var response = redirect(
+                to: "http://\(other):\(port)\(request.prefix)/_redirect/return?back=\(back)&to="
+                    + FormCoding.escape(target),
+                status: .found)
+            response.headers.append(("Set-Cookie", "simhop=set-by-\(back); Path=/"))
+            return response
+        }
+        guard let back = request.queryItems["back"], back == "127.0.0.1" || back == "localhost" else {
+            return page(Pages.notFound(), status: .notFound)
+        }
+        return redirect(to: "http://\(back):\(port)\(request.prefix)\(target)", status: .found)
     }
 
     // MARK: Helpers

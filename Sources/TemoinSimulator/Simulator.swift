@@ -14,6 +14,8 @@
 //   /rdvpref/reservation/demarche/<id>/cgu/       CAPTCHA (CaptchEtat-like)
 //   /rdvpref/reservation/demarche/<id>/creneau/   outcome (no slot, or three slots)
 //   /_redirect/1, /_redirect/2, /_redirect/a|b    redirect chain (redirects) and loop (redirect-loop)
+//   /_redirect/other-host?to=PATH                 sets a cookie, detours through the other loopback name
+//                                                 (127.0.0.1 <-> localhost), then back to PATH
 //   /_test/captcha-code                           the session's CAPTCHA code, only with testHooks
 
 import Foundation

@@ -99,7 +99,9 @@ struct DossierCommand: ParsableCommand {
                         ["folder": result.folder, "attempts": String(result.attempts), "head": result.head.display]))
                 for f in result.files {
                     let size = ByteCount.format(Int64(f.bytes))
-                    if let pages = f.pages {
+                    if f.pages == 1 {
+                        print(tr("dossier.file_one_page", ["name": f.name, "size": size]))
+                    } else if let pages = f.pages {
                         print(tr("dossier.file", ["name": f.name, "pages": String(pages), "size": size]))
                     } else {
                         print(tr("dossier.file_nopages", ["name": f.name, "size": size]))

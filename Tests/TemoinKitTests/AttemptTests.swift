@@ -43,6 +43,25 @@ func withSimulator<T>(
         return (store, try AttemptRunner(store: store).run(options: options))
     }
 
+    @Test func cookiesAreNeverSentToAnotherHost() async throws {
+        try await withSimulator { sim in
+            // 127.0.0.1 sets a cookie and redirects to localhost (another host for any client), which
+            // redirects back: the cookie must travel to 127.0.0.1 only.
+            let (_, r) = try attempt("\(sim.baseURL)/_redirect/other-host?to=/booking/create/4963/0")
+            let exchanges = try #require(r.entry.body?.exchanges)
+            #expect(exchanges.count >= 3)
+            guard exchanges.count >= 3 else { return }
+            #expect(exchanges[0].url.hasPrefix("http://127.0.0.1:"))
+            #expect(exchanges[0].responseHeaders?.contains { $0.name.lowercased() == "set-cookie" } == true)
+            #expect(exchanges[1].url.hasPrefix("http://localhost:"))
+            #expect(
+                !exchanges[1].requestHeaders.contains { $0.name.lowercased() == "cookie" }, "cookie sent to localhost")
+            #expect(exchanges[2].url.hasPrefix("http://127.0.0.1:"))
+            #expect(exchanges[2].requestHeaders.contains { $0.name.lowercased() == "cookie" }, "cookie not sent back")
+            #expect(r.outcome == .noSlot)
+        }
+    }
+
     @Test func theLegacyModuleIsWalkedStepByStepAndEveryExchangeRecorded() async throws {
         try await withSimulator { sim in
             let (store, r) = try attempt("\(sim.baseURL)/booking/create/4963/0")

@@ -178,6 +178,10 @@ import Testing
             encoding: .utf8)
         #expect(draft.hasPrefix("PROJET — À RELIRE"))
         #expect(draft.contains("à \(attempts.count) reprises") && draft.contains("Pièce n° 2"))
+        #expect(draft.contains("une seule a affiché un créneau"))
+        // One page only: "1 page", not "1 pages".
+        let human = try temoin(["dossier", "--out", dir.file("again"), "--lang", "en"], store: store)
+        #expect(human.stdout.contains("Inventaire_detaille_des_pieces.pdf  (1 page, "))
     }
 
     @Test func englishDossierAndPeriodFilter() throws {

@@ -101,7 +101,7 @@ final class DossierContext: @unchecked Sendable {
                     "color": OutcomePalette.color(o).hex,
                 ]
             },
-            "slots_count": s.slotsSeen.count, "has_slots": !s.slotsSeen.isEmpty,
+            "slots_count": s.slotsSeen.count, "has_slots": !s.slotsSeen.isEmpty, "one_slot": s.slotsSeen.count == 1,
             "slot_attempts": s.slotsSeen.map { ["seq": $0.seq, "time": dateTime($0.at)] as [String: Any] },
             "publications": s.publications.map {
                 ["text": $0.fact.text, "first_seq": $0.firstSeq, "times_seen": $0.timesSeen] as [String: Any]
