@@ -350,9 +350,23 @@ public enum TrustChecks {
         // As the reference verifier: nothing more is read from a store whose tables cannot be trusted.
         if report.problems.contains(where: { ["schema_altered", "store_corrupt"].contains($0.code) }) { return }
         let queue = try Store.openQueue(path: path, readOnly: true)
-        try queue.read { db in
-            report.seals = try seals(db, trust: trust)
-            report.attestations = try attestations(db, trustedKeys: trustedKeys)
+        do {
+            try queue.read { db in
+                report.seals = try seals(db, trust: trust)
+                report.attestations = try attestations(db, trustedKeys: trustedKeys)
+            }
+        } catch let error as DatabaseError where !Verifier.isBusy(error) {
+            // A damaged or edited seals/attestations table is a finding of the report, as in the
+            // reference verifier, never an error that leaves the person without one.
+            report.problems.append(
+                VerificationProblem(
+                    seq: nil, code: "store_corrupt",
+                    reason: "reading seals or attestations failed: \(Verifier.detail(error))"))
+        } catch let error where !(error is DatabaseError) && !(error is TemoinError) {
+            // A row GRDB cannot decode (a column of another type than docs/FORMAT.md §7 gives).
+            report.problems.append(
+                VerificationProblem(
+                    seq: nil, code: "store_corrupt", reason: "a seal or attestation row cannot be read: \(error)"))
         }
         for s in report.seals where s.state == .invalid {
             report.problems.append(
