@@ -201,7 +201,11 @@ class H(http.server.BaseHTTPRequestHandler):
         pass
 s = http.server.HTTPServer(("127.0.0.1", 0), H)
 print(s.server_address[1], flush=True)
-s.serve_forever()
+# Ends with the script that started it, however that ends.
+parent = os.getppid()
+s.timeout = 1
+while os.getppid() == parent:
+    s.handle_request()
 """
     with open(os.path.join(work, "tsa_server.py"), "w") as f:
         f.write(server)
