@@ -6,7 +6,7 @@ BIN := .build/debug/temoin
 # ~40 ms (measured in docs/BENCHMARKS.md), and the installed binary needs no Swift toolchain.
 RELEASE_FLAGS := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib,)
 
-.PHONY: all deps build release test lint format demo bench install clean bundle-docs tools
+.PHONY: all deps build release test lint format demo bench harden install clean bundle-docs tools
 
 all: build
 
@@ -47,6 +47,11 @@ demo: build
 
 bench: release
 	@scripts/bench.sh .build/release/temoin
+
+# Fault injection, tamper fuzzing, concurrency, full and read-only disks, hostile inputs (about an hour
+# on 2 cores; needs root for the tmpfs mounts). Figures: docs/HARDENING.md; logs: .build/harden/.
+harden: build
+	@scripts/harden/run-all $(BIN)
 
 # The manual and the shell completions are generated from the argument parser, so they never
 # disagree with `temoin --help` (scripts/manpage.py turns its description into mdoc).

@@ -23,7 +23,10 @@ public struct BundleExporter: Sendable {
     public func export(to zipPath: String, redact: Bool, now: Date = Date()) throws -> Result {
         if FileManager.default.fileExists(atPath: zipPath) { throw TemoinError.trust(.outputExists(path: zipPath)) }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("temoin-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        // The snapshot holds the whole store, unredacted until --redact has run: SQLite creates it 0644,
+        // so the folder, not the file, keeps other users of a shared computer out.
+        try FileManager.default.createDirectory(
+            at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: work) }
         let snapshot = work.appendingPathComponent("store.sqlite")
         // VACUUM INTO writes a consistent copy from one read transaction, WAL included: a raw file copy
@@ -193,7 +196,8 @@ public struct BundleReader: Sendable {
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "temoin-bundle-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         do {
             for e in entries {
                 let target = folder.appendingPathComponent(e.path)
@@ -201,16 +205,26 @@ public struct BundleReader: Sendable {
                 guard target.standardizedFileURL.path.hasPrefix(folder.standardizedFileURL.path + "/") else {
                     throw refuse(tr("trust.bundle.slip", ["name": e.path]))
                 }
-                if e.type == .directory {
-                    try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-                    continue
-                }
-                try FileManager.default.createDirectory(
-                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                FileManager.default.createFile(
-                    atPath: target.path, contents: nil, attributes: [.posixPermissions: 0o600])
-                guard let out = FileHandle(forWritingAtPath: target.path) else {
-                    throw TemoinError.storeNotWritable(path: target.path, detail: "cannot create")
+                // A member the file system cannot hold here (a name too long, a file where a folder
+                // is needed) makes the bundle unusable, not the store unwritable: exit 4, not 3.
+                let out: FileHandle
+                do {
+                    if e.type == .directory {
+                        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+                        continue
+                    }
+                    try FileManager.default.createDirectory(
+                        at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    guard
+                        FileManager.default.createFile(
+                            atPath: target.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                        let handle = FileHandle(forWritingAtPath: target.path)
+                    else {
+                        throw CocoaError(.fileWriteUnknown)
+                    }
+                    out = handle
+                } catch {
+                    throw refuse(tr("harden.bundle.cannot_extract", ["name": e.path, "detail": "\(error)"]))
                 }
                 defer { try? out.close() }
                 var written: UInt64 = 0

@@ -378,16 +378,30 @@ public enum TrustChecks {
         if report.problems.contains(where: { ["schema_altered", "store_corrupt"].contains($0.code) }) { return }
         let queue = try Store.openQueue(path: path, readOnly: true)
         var altered: [String] = []
-        try queue.read { db in
-            for table in ["seals", "attestations"] where try db.tableExists(table) {
-                let columns = try String.fetchAll(
-                    db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
-                if columns != TrustSchema.columns[table] { altered.append(table) }
+        do {
+            try queue.read { db in
+                for table in ["seals", "attestations"] where try db.tableExists(table) {
+                    let columns = try String.fetchAll(
+                        db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
+                    if columns != TrustSchema.columns[table] { altered.append(table) }
+                }
+                if altered.isEmpty {
+                    report.seals = try seals(db, trust: trust)
+                    report.attestations = try attestations(db, trustedKeys: trustedKeys)
+                }
             }
-            if altered.isEmpty {
-                report.seals = try seals(db, trust: trust)
-                report.attestations = try attestations(db, trustedKeys: trustedKeys)
-            }
+        } catch let error as DatabaseError where !Verifier.isBusy(error) {
+            // A damaged or edited seals/attestations table is a finding of the report, as in the
+            // reference verifier, never an error that leaves the person without one.
+            report.problems.append(
+                VerificationProblem(
+                    seq: nil, code: "store_corrupt",
+                    reason: "reading seals or attestations failed: \(Verifier.detail(error))"))
+        } catch let error where !(error is DatabaseError) && !(error is TemoinError) {
+            // A row GRDB cannot decode (a column of another type than docs/FORMAT.md §7 gives).
+            report.problems.append(
+                VerificationProblem(
+                    seq: nil, code: "store_corrupt", reason: "a seal or attestation row cannot be read: \(error)"))
         }
         for table in altered {
             report.problems.append(

@@ -143,22 +143,31 @@ public struct Verifier: Sendable {
         return ok
     }
 
+    /// Meta values are compared as bytes, whatever their SQL type, as docs/FORMAT.md §6.4 says: a
+    /// tampered store may hold a BLOB that is not UTF-8 or a number where text belongs, and reading
+    /// it must report `meta_invalid`, never trap.
     private func checkMeta(_ db: Database, _ state: inout State) throws {
-        var meta: [String: String] = [:]
+        var meta: [Data: Data] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") {
-            if let k = row["key"] as String?, let v = row["value"] as String? { meta[k] = v }
+            let key: DatabaseValue = row["key"]
+            let value: DatabaseValue = row["value"]
+            if key.isNull { continue }
+            meta[Self.bytes(key)] = value.isNull ? nil : Self.bytes(value)
         }
-        if meta["format"] != Store.formatName {
+        func text(_ name: String) -> String? { meta[Data(name.utf8)].flatMap { String(bytes: $0, encoding: .utf8) } }
+        if text("format") != Store.formatName {
             state.problem(
-                nil, "meta_invalid", "meta.format is \(meta["format"] ?? "missing"), expected \(Store.formatName)")
+                nil, "meta_invalid", "meta.format is \(text("format") ?? "missing"), expected \(Store.formatName)")
         }
-        if let id = meta["store_id"], UUID(uuidString: id) != nil, id == id.lowercased() {
+        if let id = text("store_id"), id.utf8.count == 36, UUID(uuidString: id) != nil, id == id.lowercased() {
             state.storeID = id
         } else {
             state.problem(nil, "meta_invalid", "meta.store_id is missing or malformed")
         }
-        if let h = meta["head_seq"], let n = Int64(h), n >= 0 {
-            state.headSeqMeta = n
+        // Decimal digits only (no sign, no space); a number too large for 64 bits still counts, as a
+        // head beyond any entry.
+        if let h = meta[Data("head_seq".utf8)], !h.isEmpty, h.allSatisfy({ (0x30...0x39).contains($0) }) {
+            state.headSeqMeta = Int64(String(decoding: h, as: UTF8.self)) ?? .max
         } else {
             state.problem(nil, "meta_invalid", "meta.head_seq is missing or malformed")
         }
@@ -200,8 +209,7 @@ public struct Verifier: Sendable {
             progress: progress,
             total: try Int64.fetchOne(
                 db, sql: "SELECT COALESCE(SUM(size), 0) FROM captures WHERE data IS NOT NULL") ?? 0)
-        let lookup = try db.makeStatement(
-            sql: "SELECT size, encoding, data, withheld_at FROM captures WHERE digest = ?")
+        let lookup = try CaptureFinder(db)
         // Hashing and parsing an entry needs nothing but its own bytes: done for a chunk of entries at
         // once on every core; linking them and their captures then goes on in order on this thread.
         var chunk: [(seq: Int64, stored: String, body: Data)] = []
@@ -256,7 +264,12 @@ public struct Verifier: Sendable {
         }
         let rows = try Row.fetchCursor(db, sql: "SELECT seq, hash, body FROM entries ORDER BY seq")
         while let row = try rows.next() {
-            chunk.append((row["seq"], Self.text(row["hash"]), Self.bytes(row["body"])))
+            // A seq that is not an integer can only come from an edited schema: the table is damaged.
+            guard case .int64(let seq) = (row["seq"] as DatabaseValue).storage else {
+                throw DatabaseError(
+                    resultCode: .SQLITE_CORRUPT, message: "an entries row has a seq that is not an integer")
+            }
+            chunk.append((seq, Self.text(row["hash"]), Self.bytes(row["body"])))
             if chunk.count == Self.entryChunk { try processChunk(&state) }
         }
         try processChunk(&state)
@@ -326,6 +339,18 @@ public struct Verifier: Sendable {
         }
     }
 
+    /// An integral number (`5` or `5.0`, as the reference verifier accepts), else nil: never traps on
+    /// text or bytes where a number belongs.
+    static func integer(_ value: DatabaseValue) -> Int64? {
+        switch value.storage {
+        case .int64(let i): return i
+        case .double(let d) where d.rounded() == d && abs(d) < 9e18: return Int64(d)
+        default: return nil
+        }
+    }
+
+    static func optionalText(_ value: DatabaseValue) -> String? { value.isNull ? nil : text(value) }
+
     static func bytes(_ value: DatabaseValue) -> Data {
         switch value.storage {
         case .blob(let d): return d
@@ -344,7 +369,7 @@ public struct Verifier: Sendable {
 
     /// Entry `seq` references capture `digest` of `size` bytes (docs/FORMAT.md §6, steps 4 and 6).
     private func reference(
-        _ digest: String, size: Int64, seq: Int64, lookup: Statement, hasher: CaptureHasher, _ state: inout State
+        _ digest: String, size: Int64, seq: Int64, lookup: CaptureFinder, hasher: CaptureHasher, _ state: inout State
     ) throws {
         let key = DigestKey(digest)
         if let known = state.known[key] {
@@ -363,12 +388,12 @@ public struct Verifier: Sendable {
             }
             return
         }
-        guard let row = try Row.fetchOne(lookup, arguments: [digest]) else {
+        guard let row = try lookup.find(digest) else {
             state.known[key] = Known(size: size, status: .missing)
             state.problem(seq, "capture_missing", "capture \(digest.prefix(12))… is referenced but absent (deleted)")
             return
         }
-        let storedSize = (row["size"] as Int64?) ?? -1
+        let storedSize = Self.integer(row["size"]) ?? -1
         if storedSize != size {
             state.known[key] = Known(size: size, status: .altered)
             state.problem(
@@ -379,7 +404,8 @@ public struct Verifier: Sendable {
         if data.isNull {
             state.known[key] = Known(size: size, status: .withheld)
             state.withheldIndex[key] = state.withheld.count
-            state.withheld.append(WithheldCapture(digest: digest, seqs: [seq], withheldAt: row["withheld_at"]))
+            state.withheld.append(
+                WithheldCapture(digest: digest, seqs: [seq], withheldAt: Self.optionalText(row["withheld_at"])))
             return
         }
         state.known[key] = Known(size: size, status: .pending)
@@ -393,9 +419,9 @@ public struct Verifier: Sendable {
     /// Captures no entry references: added outside temoin. Only scanned when the counts say so.
     private func checkUnreferenced(_ db: Database, _ state: inout State) throws {
         let present = state.known.values.filter { $0.status != .missing }.count
-        let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM captures") ?? 0
+        let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM captures NOT INDEXED") ?? 0
         guard rows > present else { return }
-        let digests = try Row.fetchCursor(db, sql: "SELECT digest FROM captures")
+        let digests = try Row.fetchCursor(db, sql: "SELECT digest FROM captures NOT INDEXED")
         while let row = try digests.next() {
             let digest = Self.text(row["digest"])
             if state.known[DigestKey(digest)] == nil {
@@ -403,6 +429,44 @@ public struct Verifier: Sendable {
                     nil, "capture_unreferenced",
                     "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)")
             }
+        }
+    }
+
+    /// Finds a capture's row by digest. The primary-key index is only a shortcut: the row it leads to
+    /// must hold that digest in the table itself, and when the index leads nowhere (or elsewhere, as a
+    /// damaged index can) the table is scanned once, so a damaged index never makes a present capture
+    /// look missing. Digests are matched as bytes, whatever their SQL type (docs/FORMAT.md §6.4).
+    final class CaptureFinder {
+        let db: Database
+        let byIndex: Statement
+        let byRowid: Statement
+        var scanned: [Data: Int64]?
+
+        init(_ db: Database) throws {
+            self.db = db
+            byIndex = try db.makeStatement(sql: "SELECT rowid FROM captures WHERE digest IN (?1, CAST(?1 AS BLOB))")
+            byRowid = try db.makeStatement(
+                sql: "SELECT digest, size, encoding, data, withheld_at FROM captures WHERE rowid = ?")
+        }
+
+        func find(_ digest: String) throws -> Row? {
+            let wanted = Data(digest.utf8)
+            if let rowid = try Int64.fetchOne(byIndex, arguments: [digest]),
+                let row = try Row.fetchOne(byRowid, arguments: [rowid]), Verifier.bytes(row["digest"]) == wanted
+            {
+                return row
+            }
+            if scanned == nil {
+                var all: [Data: Int64] = [:]
+                let rows = try Row.fetchCursor(db, sql: "SELECT rowid, digest FROM captures NOT INDEXED")
+                while let row = try rows.next() {
+                    let key = Verifier.bytes(row["digest"])
+                    if all[key] == nil { all[key] = row["rowid"] }
+                }
+                scanned = all
+            }
+            guard let rowid = scanned?[wanted] else { return nil }
+            return try Row.fetchOne(byRowid, arguments: [rowid])
         }
     }
 

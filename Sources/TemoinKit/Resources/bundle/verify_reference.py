@@ -272,6 +272,13 @@ def open_store(path):
     if user_version < 1:
         con.close()
         raise Unreadable("not a temoin store (user_version is {})".format(user_version))
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except (sqlite3.Error, UnicodeDecodeError) as e:  # an undecodable name in SQLite's message, too
+        con.close()
+        if isinstance(e, sqlite3.Error):
+            check_busy(e)
+        raise Unreadable("SQLite cannot read the database's schema: {}".format(e))
     return con
 
 
@@ -587,6 +594,8 @@ def check_anchors(con, store_id, problem, report):
         for sid, seq, head, nonce, response in con.execute(
                 "SELECT id, seq, {}, {}, {} FROM seals ORDER BY id".format(
                     as_bytes("head"), as_bytes("nonce"), as_bytes("response"))):
+            if not is_int(seq):
+                raise sqlite3.DatabaseError("a seals row has a seq that is not an integer")
             head = show(head) or ""
             out = {"id": sid, "seq": seq, "head": head, "binds": False, "signature_checked": False,
                    "gen_time": None, "detail": None}
