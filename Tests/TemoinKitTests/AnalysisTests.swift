@@ -37,6 +37,21 @@ import Testing
         #expect(a.message?.isEmpty == false)
     }
 
+    @Test func onlyTheFirstMegabytesOfAHugePageAreParsed() throws {
+        // 5 MB of elements, then a marker: the tree is built for the first 2 MB only (memory stays
+        // bounded), and a multi-byte character at the cut is never split.
+        let head = "<html><body>" + String(repeating: "<p>é</p>", count: 600_000)
+        let page = head + "<p>MARQUEUR-DE-FIN</p></body></html>"
+        #expect(page.utf8.count > HTMLDocument.analysisLimit)
+        let doc = try #require(HTMLDocument(text: page))
+        #expect(doc.truncated)
+        let blocks = doc.visibleBlocks(limit: 1_000_000)
+        #expect(!blocks.isEmpty && blocks.allSatisfy { $0 == "é" })
+        #expect(!blocks.contains("MARQUEUR-DE-FIN"))
+        let small = try #require(HTMLDocument(text: "<p>MARQUEUR-DE-FIN</p>"))
+        #expect(!small.truncated && small.visibleBlocks() == ["MARQUEUR-DE-FIN"])
+    }
+
     @Test func theMessageIsThePagesOwnSentence() throws {
         let a = try analyze("rdv-creneau-aucun.html")
         #expect(a.message == "Aucun créneau disponible à partir de cette date. Veuillez réessayer ultérieurement.")

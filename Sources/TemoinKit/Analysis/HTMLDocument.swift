@@ -8,10 +8,25 @@ import Foundation
 final class HTMLDocument {
     private let doc: htmlDocPtr
 
+    /// The most markup parsed: libxml2's tree costs up to ~50 times the page's size (a page of
+    /// `<p>x</p>` elements), so a hostile page could otherwise take gigabytes. Real booking pages are
+    /// under 300 KB; the bytes received are always stored whole, only the analysis stops here.
+    static let analysisLimit = 2 * 1024 * 1024
+
+    /// Whether the page was longer than `analysisLimit` and only its beginning was parsed.
+    private(set) var truncated = false
+
     /// Parses in recover mode: hostile or broken markup yields a best-effort tree, never a crash.
     init?(text: String, url: String? = nil) {
         Self.silenceErrors()
         var utf8 = Array(text.utf8)
+        if utf8.count > Self.analysisLimit {
+            // Cut at a character boundary, never inside a UTF-8 sequence.
+            var end = Self.analysisLimit
+            while end > 0 && utf8[end] & 0xC0 == 0x80 { end -= 1 }
+            utf8.removeSubrange(end...)
+            truncated = true
+        }
         if utf8.isEmpty { utf8 = Array("<html></html>".utf8) }
         let options =
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
