@@ -8,7 +8,7 @@
 # network. A benchmark is a report, not a test: a goal missed is marked FAIL in the table and the
 # script still exits 0 (it exits non-zero only when it cannot measure at all).
 #
-# Knobs (environment): ENTRIES (10000), SMALL_ENTRIES (1000), MANY_ENTRIES (50000, 0 to skip the store
+# Knobs (environment): ENTRIES (10000), SMALL_ENTRIES (1000), MANY_ENTRIES (100000, 0 to skip the store
 # of many small pages), BYTES_PER_ENTRY (50000), SEED (20261122), PAGE_BYTES (60000), APPEND_COUNT (200),
 # RUNS (3), OUT (docs/BENCHMARKS.md), TMPDIR, BENCH_NO_GNU_TIME=1 (measure with temoin-bench run even where
 # GNU time is installed).
@@ -24,7 +24,7 @@ BENCH="$BIN_DIR/temoin-bench"
 
 ENTRIES="${ENTRIES:-10000}"
 SMALL_ENTRIES="${SMALL_ENTRIES:-1000}"
-MANY_ENTRIES="${MANY_ENTRIES:-50000}"
+MANY_ENTRIES="${MANY_ENTRIES:-100000}"
 BYTES_PER_ENTRY="${BYTES_PER_ENTRY:-50000}"
 SEED="${SEED:-20261122}"
 PAGE_BYTES="${PAGE_BYTES:-60000}"
