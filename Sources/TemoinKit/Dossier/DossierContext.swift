@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What the templates see: the dossier's data as Mustache values (Templates/README.md lists them),
 /// with dates written the way the chosen language writes them.
@@ -9,6 +10,8 @@ final class DossierContext: @unchecked Sendable {
     let store: Store
     let language: Language
     let groups: [GroupInfo]
+    /// Visible text of each page group, by index, once analysed.
+    private let visibleTexts = Mutex<[Int: String]>([:])
     private var calendar: Calendar
 
     struct GroupInfo {
@@ -242,16 +245,14 @@ final class DossierContext: @unchecked Sendable {
     /// Nil when the capture's bytes were withheld.
     func visibleMarkup(group index: Int, html: Bool = false) -> String? {
         guard let g = groups[safe: index]?.group else { return nil }
-        guard let bytes = try? store.captureBytes(digest: g.page.digest) else {
+        let first = g.attempts.first!
+        // PJ2 (whole, then its parts) and the HTML copy all show it: each page is read and analysed once.
+        let cached = visibleTexts.withLock { $0[index] }
+        guard let text = cached ?? analysedText(g) else {
             let note = Markup.escape(templates.label("capture.withheld"))
             return html ? note : "<i>\(note)</i>"
         }
-        let first = g.attempts.first!
-        let ruleSet =
-            (try? RuleSet.loadBuiltIn(first.profile ?? "generic")) ?? (try? RuleSet.loadBuiltIn("generic"))
-            ?? RuleSet.common
-        let analysis = PageAnalyzer(ruleSet: ruleSet).analyze(bytes, contentType: g.page.mediaType, url: first.url)
-        let text = clip(analysis.visibleText, 6000)
+        if cached == nil { visibleTexts.withLock { $0[index] = text } }
         let open = html ? "<mark>" : "<span background=\"#ffe680\"><b>"
         let close = html ? "</mark>" : "</b></span>"
         guard let message = first.message, !message.isEmpty,
@@ -259,6 +260,18 @@ final class DossierContext: @unchecked Sendable {
         else { return Markup.escape(text) }
         return Markup.escape(String(text[..<r.lowerBound])) + open + Markup.escape(String(text[r])) + close
             + Markup.escape(String(text[r.upperBound...]))
+    }
+
+    /// The visible text of a group's page as the analysis sees it (hidden text excluded); nil when the
+    /// capture's bytes were withheld.
+    private func analysedText(_ g: CaptureGroup) -> String? {
+        guard let bytes = try? store.captureBytes(digest: g.page.digest) else { return nil }
+        let first = g.attempts.first!
+        let ruleSet =
+            (try? RuleSet.loadBuiltIn(first.profile ?? "generic")) ?? (try? RuleSet.loadBuiltIn("generic"))
+            ?? RuleSet.common
+        let analysis = PageAnalyzer(ruleSet: ruleSet).analyze(bytes, contentType: g.page.mediaType, url: first.url)
+        return clip(analysis.visibleText, 6000)
     }
 
     func screenshot(group index: Int) -> PNGImage? {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Synchronization
 
@@ -204,7 +203,7 @@ public struct DossierWriter: Sendable {
         }
         return DossierFile(
             name: name, path: p, piece: piece, pages: pages, bytes: bytes.count,
-            sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+            sha256: sha256Hex(bytes))
     }
 
     /// Renders a PDF template to `path`; returns its page count.

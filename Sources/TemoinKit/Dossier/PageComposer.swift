@@ -29,19 +29,11 @@ final class PageComposer {
     let canvas: CairoCanvas
     private(set) var pages: [ComposedPage] = [ComposedPage()]
     private(set) var y = PageGeometry.marginTop
-    private var layouts: [TextStyle: TextLayout] = [:]
     /// Draws the current table's header row again at the top of a new page.
     private var tableHeader: (cells: [TableCell], widths: [Double])?
 
     init(canvas: CairoCanvas) {
         self.canvas = canvas
-    }
-
-    func layout(_ style: TextStyle) -> TextLayout {
-        if let l = layouts[style] { return l }
-        let l = TextLayout(canvas: canvas, style: style)
-        layouts[style] = l
-        return l
     }
 
     private struct ShapedKey: Hashable {
@@ -51,8 +43,9 @@ final class PageComposer {
     }
     private var shaped: [ShapedKey: TextLayout] = [:]
 
-    /// A layout already set with this text: a chronology repeats the same URL, message and outcome
-    /// thousands of times, and shaping text is most of the dossier's cost, so each is shaped once.
+    /// A layout already set with this text, shared by the measuring and the drawing pass: a chronology
+    /// repeats the same URL, message and outcome thousands of times, and shaping text is most of the
+    /// dossier's cost, so each text is shaped once.
     func shapedLayout(_ markup: String, style: TextStyle, width: Double) -> TextLayout {
         let key = ShapedKey(markup: markup, style: style, width: width)
         if let l = shaped[key] { return l }
@@ -95,8 +88,7 @@ final class PageComposer {
         _ markup: String, style: TextStyle, x: Double = PageGeometry.marginLeft,
         width: Double = PageGeometry.contentWidth, keepWithNext: Double = 0, background: RGB? = nil
     ) {
-        let l = layout(style)
-        l.set(markup: markup, width: width)
+        let l = shapedLayout(markup, style: style, width: width)
         let height = l.height
         if height + keepWithNext <= remaining || atTopOfPage && height <= remaining {
             if let background {
