@@ -145,6 +145,34 @@ func populatedStore() throws -> (TempDir, Store) {
         #expect(r.withheld.first?.seqs == [2, 4])
     }
 
+    /// Entries 2 and 4 share a capture: the second reference meets a capture already found intact
+    /// (known by its row), or one already found altered.
+    @Test func aSharedCaptureIsJudgedForEveryEntryThatReferencesIt() throws {
+        do {
+            let (_, store) = try populatedStore()
+            let digest = try #require(try store.entry(seq: 2).body?.captures?.first?.digest)
+            try tamper(
+                store.path, "UPDATE captures SET data = zeroblob(length(data)) WHERE digest = ?", arguments: [digest])
+            let r = try verifyBoth(store.path)
+            #expect(r.problems.map { "\($0.seq ?? 0):\($0.code)" } == ["2:capture_altered", "4:capture_altered"])
+        }
+        do {
+            // Entry 4 gives the shared capture another size, its hash recomputed: the size is wrong at
+            // 4, and entry 5 no longer chains to it.
+            let (_, store) = try populatedStore()
+            let e = try store.entry(seq: 4)
+            let size = try #require(e.body?.captures?.first?.size)
+            let text = String(decoding: e.bodyBytes, as: UTF8.self)
+            #expect(text.contains("\"size\":\(size)"))
+            let forged = Data(text.replacingOccurrences(of: "\"size\":\(size)", with: "\"size\":\(size + 1)").utf8)
+            try tamper(
+                store.path, "UPDATE entries SET body = ?, hash = ? WHERE seq = 4",
+                arguments: [forged, ChainHash.entry(forged)])
+            let r = try verifyBoth(store.path)
+            #expect(r.problems.map { "\($0.seq ?? 0):\($0.code)" } == ["4:capture_altered", "5:prev_mismatch"])
+        }
+    }
+
     @Test func anEntryFromAnotherStoreDoesNotVerify() throws {
         let (_, a) = try populatedStore()
         let (_, b) = try populatedStore()

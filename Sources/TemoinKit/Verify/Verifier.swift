@@ -13,7 +13,7 @@ import Synchronization
 public struct Verifier: Sendable {
     public typealias Progress = @Sendable (_ done: Int64, _ total: Int64) -> Void
 
-    /// Bytes of stored captures handed to the hashing threads at once; bounds memory whatever the store size.
+    /// Bytes of stored captures waiting for the hashing threads at most; bounds memory whatever the store size.
     static let batchBytes = 8 << 20
     /// Entries hashed and parsed together on the worker threads.
     static let entryChunk = 256
@@ -87,14 +87,50 @@ public struct Verifier: Sendable {
         }
     }
 
-    /// What is known of a referenced capture so far.
+    /// What is known of a referenced capture that is not (yet) known to be intact.
     enum CaptureStatus {
-        case pending, intact, altered, missing, withheld
+        case pending, altered, missing, withheld
     }
 
     struct Known {
+        /// The size the first referencing entry gave.
         var size: Int64
         var status: CaptureStatus
+        /// The capture's row, when there is one.
+        var rowid: Int64?
+    }
+
+    /// Rows of captures hashed and found intact, as a bit per rowid: an eighth of a byte per capture
+    /// where rowids are dense (temoin's own writes), a set entry for any rowid far beyond the row count
+    /// (a tampered table), so verify's memory stays flat whatever the number of captures.
+    struct RowidSet {
+        private var bits: [UInt64] = []
+        private var outliers: Set<Int64> = []
+        private let dense: Int64
+        private(set) var count = 0
+
+        /// `expectedRows`: the captures table's row count, which bounds the dense part.
+        init(expectedRows: Int64) { dense = max(1024, expectedRows.multipliedReportingOverflow(by: 4).partialValue) }
+
+        func contains(_ rowid: Int64) -> Bool {
+            guard rowid >= 0 && rowid < dense else { return outliers.contains(rowid) }
+            let word = Int(rowid >> 6)
+            return word < bits.count && bits[word] & (1 << UInt64(rowid & 63)) != 0
+        }
+
+        mutating func insert(_ rowid: Int64) {
+            guard rowid >= 0 && rowid < dense else {
+                if outliers.insert(rowid).inserted { count += 1 }
+                return
+            }
+            let word = Int(rowid >> 6)
+            if word >= bits.count { bits.append(contentsOf: repeatElement(0, count: word + 1 - bits.count)) }
+            let bit: UInt64 = 1 << UInt64(rowid & 63)
+            if bits[word] & bit == 0 {
+                bits[word] |= bit
+                count += 1
+            }
+        }
     }
 
     struct State {
@@ -105,7 +141,10 @@ public struct Verifier: Sendable {
         var attempts = 0
         var head: ChainHead?
         var expectedSeq: Int64 = 1
+        /// Referenced captures not known to be intact: pending, altered, missing or withheld.
         var known: [DigestKey: Known] = [:]
+        /// Referenced captures hashed and found intact, by row.
+        var intact = RowidSet(expectedRows: 0)
         /// Referencing seqs of the captures being hashed right now (bounded by the batch size).
         var pendingSeqs: [DigestKey: [Int64]] = [:]
         var withheld: [WithheldCapture] = []
@@ -205,10 +244,13 @@ public struct Verifier: Sendable {
     private func checkEntriesAndCaptures(_ db: Database, _ state: inout State, progress: Progress?) throws {
         let genesis = ChainHash.genesis(storeID: state.storeID ?? "")
         var previousHash: String?
-        let hasher = CaptureHasher(
-            progress: progress,
-            total: try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(size), 0) FROM captures WHERE data IS NOT NULL") ?? 0)
+        let totals = try Row.fetchOne(
+            db,
+            sql:
+                "SELECT COALESCE(SUM(size) FILTER (WHERE data IS NOT NULL), 0) AS bytes, COUNT(*) AS rows FROM captures"
+        )
+        let hasher = CaptureHasher(progress: progress, total: Self.integer(totals?["bytes"] ?? .null) ?? 0)
+        state.intact = RowidSet(expectedRows: totals?["rows"] ?? 0)
         let lookup = try CaptureFinder(db)
         // Hashing and parsing an entry needs nothing but its own bytes: done for a chunk of entries at
         // once on every core; linking them and their captures then goes on in order on this thread.
@@ -274,7 +316,7 @@ public struct Verifier: Sendable {
         }
         try processChunk(&state)
         hasher.finish(&state)
-        try checkUnreferenced(db, &state)
+        try checkUnreferenced(db, &state, lookup: lookup)
         let last = state.head?.seq ?? 0
         if let recorded = state.headSeqMeta {
             if recorded > last {
@@ -368,6 +410,10 @@ public struct Verifier: Sendable {
     }
 
     /// Entry `seq` references capture `digest` of `size` bytes (docs/FORMAT.md §6, steps 4 and 6).
+    ///
+    /// A capture already found intact is known by its row, not kept by digest: a later reference
+    /// finds the row again through the index and compares its stored size, which equals the size the
+    /// first reference gave (else it would not be intact).
     private func reference(
         _ digest: String, size: Int64, seq: Int64, lookup: CaptureFinder, hasher: CaptureHasher, _ state: inout State
     ) throws {
@@ -377,7 +423,6 @@ public struct Verifier: Sendable {
                 state.problem(seq, "capture_altered", "capture \(digest.prefix(12))… is referenced with two sizes")
             }
             switch known.status {
-            case .intact: break
             case .pending: state.pendingSeqs[key, default: []].append(seq)
             case .altered: state.problem(seq, "capture_altered", Self.alteredReason(digest))
             case .missing:
@@ -388,27 +433,36 @@ public struct Verifier: Sendable {
             }
             return
         }
-        guard let row = try lookup.find(digest) else {
+        guard let rowid = try lookup.find(digest) else {
             state.known[key] = Known(size: size, status: .missing)
             state.problem(seq, "capture_missing", "capture \(digest.prefix(12))… is referenced but absent (deleted)")
             return
         }
+        if state.intact.contains(rowid) {
+            if try lookup.size(rowid: rowid) != size {
+                state.problem(seq, "capture_altered", "capture \(digest.prefix(12))… is referenced with two sizes")
+            }
+            return
+        }
+        guard let row = try lookup.row(rowid: rowid) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a captures row vanished while it was read")
+        }
         let storedSize = Self.integer(row["size"]) ?? -1
         if storedSize != size {
-            state.known[key] = Known(size: size, status: .altered)
+            state.known[key] = Known(size: size, status: .altered, rowid: rowid)
             state.problem(
                 seq, "capture_altered", "capture \(digest.prefix(12))… has size \(storedSize), the entry says \(size)")
             return
         }
         let data: DatabaseValue = row["data"]
         if data.isNull {
-            state.known[key] = Known(size: size, status: .withheld)
+            state.known[key] = Known(size: size, status: .withheld, rowid: rowid)
             state.withheldIndex[key] = state.withheld.count
             state.withheld.append(
                 WithheldCapture(digest: digest, seqs: [seq], withheldAt: Self.optionalText(row["withheld_at"])))
             return
         }
-        state.known[key] = Known(size: size, status: .pending)
+        state.known[key] = Known(size: size, status: .pending, rowid: rowid)
         state.pendingSeqs[key] = [seq]
         hasher.add(
             StoredCapture(
@@ -417,18 +471,20 @@ public struct Verifier: Sendable {
     }
 
     /// Captures no entry references: added outside temoin. Only scanned when the counts say so.
-    private func checkUnreferenced(_ db: Database, _ state: inout State) throws {
-        let present = state.known.values.filter { $0.status != .missing }.count
+    private func checkUnreferenced(_ db: Database, _ state: inout State, lookup: CaptureFinder) throws {
+        let present = state.intact.count + state.known.values.filter { $0.status != .missing }.count
         let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM captures NOT INDEXED") ?? 0
         guard rows > present else { return }
-        let digests = try Row.fetchCursor(db, sql: "SELECT digest FROM captures NOT INDEXED")
+        let digests = try Row.fetchCursor(db, sql: "SELECT rowid, digest FROM captures NOT INDEXED")
         while let row = try digests.next() {
+            let rowid: Int64 = row["rowid"]
             let digest = Self.text(row["digest"])
-            if state.known[DigestKey(digest)] == nil {
-                state.problem(
-                    nil, "capture_unreferenced",
-                    "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)")
-            }
+            if state.intact.contains(rowid) || state.known[DigestKey(digest)] != nil { continue }
+            // A second row with an intact capture's digest counts as that capture, as it does for
+            // the reference verifier, which matches captures to entries by digest alone.
+            if let first = try lookup.find(digest), state.intact.contains(first) { continue }
+            state.problem(
+                nil, "capture_unreferenced", "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)")
         }
     }
 
@@ -439,22 +495,28 @@ public struct Verifier: Sendable {
     final class CaptureFinder {
         let db: Database
         let byIndex: Statement
+        let digestOf: Statement
+        let sizeOf: Statement
         let byRowid: Statement
         var scanned: [Data: Int64]?
 
         init(_ db: Database) throws {
             self.db = db
             byIndex = try db.makeStatement(sql: "SELECT rowid FROM captures WHERE digest IN (?1, CAST(?1 AS BLOB))")
+            // Neither reads a capture's bytes: digest and size come before them in the row.
+            digestOf = try db.makeStatement(sql: "SELECT digest FROM captures WHERE rowid = ?")
+            sizeOf = try db.makeStatement(sql: "SELECT size FROM captures WHERE rowid = ?")
             byRowid = try db.makeStatement(
                 sql: "SELECT digest, size, encoding, data, withheld_at FROM captures WHERE rowid = ?")
         }
 
-        func find(_ digest: String) throws -> Row? {
+        /// The rowid of the row holding `digest`, or nil when no row does.
+        func find(_ digest: String) throws -> Int64? {
             let wanted = Data(digest.utf8)
             if let rowid = try Int64.fetchOne(byIndex, arguments: [digest]),
-                let row = try Row.fetchOne(byRowid, arguments: [rowid]), Verifier.bytes(row["digest"]) == wanted
+                let stored = try DatabaseValue.fetchOne(digestOf, arguments: [rowid]), Verifier.bytes(stored) == wanted
             {
-                return row
+                return rowid
             }
             if scanned == nil {
                 var all: [Data: Int64] = [:]
@@ -465,9 +527,16 @@ public struct Verifier: Sendable {
                 }
                 scanned = all
             }
-            guard let rowid = scanned?[wanted] else { return nil }
-            return try Row.fetchOne(byRowid, arguments: [rowid])
+            return scanned?[wanted]
         }
+
+        /// The stored size of a row, as `Verifier.integer` reads it (-1 when it is not an integer).
+        func size(rowid: Int64) throws -> Int64 {
+            guard let value = try DatabaseValue.fetchOne(sizeOf, arguments: [rowid]) else { return -1 }
+            return Verifier.integer(value) ?? -1
+        }
+
+        func row(rowid: Int64) throws -> Row? { try Row.fetchOne(byRowid, arguments: [rowid]) }
     }
 
     struct StoredCapture: Sendable {
@@ -488,102 +557,182 @@ public struct Verifier: Sendable {
         }
     }
 
-    /// Idle `CaptureChecker`s; each is used by one lane at a time.
-    final class CheckerPool: Sendable {
-        private let idle = Mutex<[CaptureChecker]>([])
-        func take() -> CaptureChecker { idle.withLock { $0.popLast() } ?? CaptureChecker() }
-        func give(_ checker: CaptureChecker) { idle.withLock { $0.append(checker) } }
-    }
-
-    /// Results written by index from the hashing threads; each index is written by one thread only.
-    final class Outcomes: @unchecked Sendable {
-        let ok: UnsafeMutableBufferPointer<Bool>
-        init(count: Int) {
-            ok = .allocate(capacity: count)
-            ok.initialize(repeating: false)
-        }
-        deinit { ok.deallocate() }
-    }
-
-    /// Decodes and hashes captures on the worker threads while the reading thread fills the next
-    /// batch: at most three batches are held at once. The first batches are small so the workers
-    /// start at once; later ones are `batchBytes`.
+    /// Decodes and hashes captures on worker threads while the reading thread reads on.
+    ///
+    /// The reading thread hands captures over in batches through a queue bounded in bytes
+    /// (`batchBytes` of stored data), which bounds memory whatever the store size. When the queue is
+    /// full the reading thread hashes a queued batch itself instead of waiting: hashing is the larger
+    /// half of the work, and on a 2-core machine a reader that only waited left the second core half
+    /// idle. Batches (up to `handOffBytes` or `handOffCount` captures) keep the locking and the thread
+    /// wake-ups rare when captures are small. Results come back in any order; the reading thread
+    /// applies them to the state.
     final class CaptureHasher {
-        private var batch: [StoredCapture] = []
-        private var batchSize = 0
-        private var batchLimit = 1 << 20
-        /// Batches being hashed, oldest first; two may run while the reading thread fills a third.
-        private var inFlight: [(DispatchGroup, [StoredCapture], Outcomes)] = []
+        static let handOffBytes = 1 << 20
+        static let handOffCount = 256
+
+        private let work: WorkQueue
         private let progress: Progress?
         private let total: Int64
         private var done: Int64 = 0
-        private let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        /// Checkers (a decompressor and an output buffer each) kept from batch to batch.
-        private let checkers = CheckerPool()
+        private var batch: [StoredCapture] = []
+        private var batchBytes = 0
+        private let handOffBytes: Int
+        /// The reading thread's own decompressor and buffer, for the captures it hashes itself.
+        private let checker = CaptureChecker()
+        private let exited = DispatchSemaphore(value: 0)
+        private let workers: Int
 
-        init(progress: Progress?, total: Int64) {
+        init(progress: Progress?, total: Int64, queueLimit: Int = Verifier.batchBytes) {
             self.progress = progress
             self.total = total
+            work = WorkQueue(limit: queueLimit)
+            handOffBytes = min(Self.handOffBytes, max(1, queueLimit / 4))
+            // One core is the reading thread's: it reads, and hashes whenever it is ahead.
+            workers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+            for _ in 0..<workers {
+                let thread = Thread { [work, exited] in
+                    work.serve(CaptureChecker())
+                    exited.signal()
+                }
+                thread.name = "temoin-verify-hash"
+                thread.start()
+            }
         }
 
+        /// A walk that ends early (an unreadable table) still lets the workers go.
+        deinit { work.close() }
+
         func add(_ capture: StoredCapture, _ state: inout State) {
-            batchSize += capture.data.count
+            batchBytes += capture.data.count
             batch.append(capture)
-            if batchSize >= batchLimit {
-                launch(&state)
-                batchLimit = min(batchLimit * 2, Verifier.batchBytes)
-            }
+            guard batchBytes >= handOffBytes || batch.count >= Self.handOffCount else { return }
+            work.push(batch, bytes: batchBytes, helping: checker)
+            batch = []
+            batchBytes = 0
+            apply(work.takeResults(), &state)
         }
 
         func finish(_ state: inout State) {
-            launch(&state)
-            while !inFlight.isEmpty { settle(&state) }
-        }
-
-        private func launch(_ state: inout State) {
-            if inFlight.count >= 2 { settle(&state) }
-            guard !batch.isEmpty else { return }
-            let captures = batch
-            let outcomes = Outcomes(count: captures.count)
-            let group = DispatchGroup()
-            let lanes = min(workers, captures.count)
-            let checkers = self.checkers
-            DispatchQueue.global().async(group: group) {
-                // Each lane takes every `lanes`-th capture with its own decompressor and buffer.
-                DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                    let checker = checkers.take()
-                    defer { checkers.give(checker) }
-                    var i = lane
-                    while i < captures.count {
-                        let c = captures[i]
-                        outcomes.ok[i] = checker.matches(c.data, encoding: c.encoding, size: c.size, digest: c.digest)
-                        i += lanes
-                    }
-                }
-            }
-            inFlight.append((group, captures, outcomes))
+            if !batch.isEmpty { work.push(batch, bytes: batchBytes, helping: checker) }
             batch = []
-            batchSize = 0
+            work.drain(helping: checker)
+            apply(work.takeResults(), &state)
+            work.close()
+            for _ in 0..<workers { exited.wait() }
         }
 
-        /// Waits for the oldest batch and records its results.
-        private func settle(_ state: inout State) {
-            guard !inFlight.isEmpty else { return }
-            let (group, captures, outcomes) = inFlight.removeFirst()
-            group.wait()
-            for (i, capture) in captures.enumerated() {
+        private func apply(_ results: [WorkQueue.Result], _ state: inout State) {
+            guard !results.isEmpty else { return }
+            for r in results {
                 state.capturesChecked += 1
-                state.captureBytes += capture.size
-                done += capture.size
-                let seqs = state.pendingSeqs.removeValue(forKey: capture.key) ?? []
-                if outcomes.ok[i] {
-                    state.known[capture.key]?.status = .intact
+                state.captureBytes += r.size
+                done += r.size
+                let seqs = state.pendingSeqs.removeValue(forKey: r.key) ?? []
+                if r.ok {
+                    if let rowid = state.known.removeValue(forKey: r.key)?.rowid { state.intact.insert(rowid) }
                 } else {
-                    state.known[capture.key]?.status = .altered
-                    for seq in seqs { state.problem(seq, "capture_altered", Verifier.alteredReason(capture.digest)) }
+                    state.known[r.key]?.status = .altered
+                    for seq in seqs { state.problem(seq, "capture_altered", Verifier.alteredReason(r.digest)) }
                 }
             }
             progress?(done, total)
+        }
+    }
+
+    /// Batches of captures waiting to be hashed and the results not yet applied, shared by the
+    /// reading thread and the workers under one lock.
+    final class WorkQueue: @unchecked Sendable {
+        struct Result {
+            var key: DigestKey
+            var digest: String
+            var size: Int64
+            var ok: Bool
+        }
+
+        private let condition = NSCondition()
+        private let limit: Int
+        private var queue: [(captures: [StoredCapture], bytes: Int)] = []
+        private var head = 0
+        private var queuedBytes = 0
+        private var busy = 0
+        private var results: [Result] = []
+        private var closed = false
+
+        init(limit: Int) { self.limit = limit }
+
+        /// Takes the oldest queued batch; the lock is held.
+        private func take() -> [StoredCapture] {
+            let (captures, bytes) = queue[head]
+            queue[head] = ([], 0)
+            head += 1
+            queuedBytes -= bytes
+            busy += 1
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 64 {
+                queue.removeFirst(head)
+                head = 0
+            }
+            return captures
+        }
+
+        /// Hashes a batch without the lock, then records its results.
+        private func check(_ captures: [StoredCapture], _ checker: CaptureChecker) {
+            condition.unlock()
+            let checked = captures.map {
+                Result(
+                    key: $0.key, digest: $0.digest, size: $0.size,
+                    ok: checker.matches($0.data, encoding: $0.encoding, size: $0.size, digest: $0.digest))
+            }
+            condition.lock()
+            busy -= 1
+            results.append(contentsOf: checked)
+            condition.broadcast()
+        }
+
+        /// A worker's loop: until closed, hash whatever is queued.
+        func serve(_ checker: CaptureChecker) {
+            condition.lock()
+            defer { condition.unlock() }
+            while true {
+                while head == queue.count && !closed { condition.wait() }
+                if closed { return }
+                check(take(), checker)
+            }
+        }
+
+        /// Queues a batch; while the queue holds more than its limit, the caller hashes from it.
+        func push(_ captures: [StoredCapture], bytes: Int, helping checker: CaptureChecker) {
+            condition.lock()
+            defer { condition.unlock() }
+            queue.append((captures, bytes))
+            queuedBytes += bytes
+            condition.signal()
+            while queuedBytes > limit && head < queue.count { check(take(), checker) }
+        }
+
+        /// Hashes what is left with the workers, then waits for the batches they are still on.
+        func drain(helping checker: CaptureChecker) {
+            condition.lock()
+            defer { condition.unlock() }
+            while head < queue.count { check(take(), checker) }
+            while busy > 0 { condition.wait() }
+        }
+
+        func takeResults() -> [Result] {
+            condition.lock()
+            defer { condition.unlock() }
+            let taken = results
+            results = []
+            return taken
+        }
+
+        func close() {
+            condition.lock()
+            closed = true
+            condition.broadcast()
+            condition.unlock()
         }
     }
 }
