@@ -6,7 +6,7 @@ BIN := .build/debug/temoin
 # ~40 ms (measured in docs/BENCHMARKS.md), and the installed binary needs no Swift toolchain.
 RELEASE_FLAGS := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib,)
 
-.PHONY: all deps build release test lint format demo bench harden install clean bundle-docs tools
+.PHONY: all deps build release test lint format demo bench harden fuzz install clean bundle-docs tools
 
 all: build
 
@@ -52,6 +52,13 @@ bench: release
 # on 2 cores; needs root for the tmpfs mounts). Figures: docs/HARDENING.md; logs: .build/harden/.
 harden: build
 	@scripts/harden/run-all $(BIN)
+
+# libFuzzer on the page analysis for FUZZ_SECONDS (docs/HARDENING.md). Instruments TemoinKit in
+# .build; the next plain build recompiles it. Findings go to .build/fuzz/artifacts/.
+FUZZ_SECONDS ?= 300
+FUZZ_RSS_MB ?= 2048
+fuzz:
+	@scripts/fuzz-analysis.sh $(FUZZ_SECONDS) $(FUZZ_RSS_MB)
 
 # The manual and the shell completions are generated from the argument parser, so they never
 # disagree with `temoin --help` (scripts/manpage.py turns its description into mdoc).

@@ -90,3 +90,22 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// `make fuzz` (docs/HARDENING.md) sets TEMOIN_FUZZ=1: TemoinKit is then compiled with libFuzzer's
+// coverage instrumentation and the fuzz driver of the page analysis is added. Plain builds never
+// see either.
+if Context.environment["TEMOIN_FUZZ"] == "1" {
+    for target in package.targets where target.name == "TemoinKit" {
+        target.swiftSettings = [.unsafeFlags(["-sanitize=fuzzer"])]
+    }
+    package.targets.append(
+        .executableTarget(
+            name: "temoin-fuzz-analysis",
+            dependencies: ["TemoinKit"],
+            path: "Fuzz/AnalysisFuzz",
+            swiftSettings: [.unsafeFlags(["-sanitize=fuzzer"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer", "-use-ld=lld"])]
+        )
+    )
+    package.products.append(.executable(name: "temoin-fuzz-analysis", targets: ["temoin-fuzz-analysis"]))
+}

@@ -282,6 +282,31 @@ def open_store(path):
     return con
 
 
+def entry_rows(con):
+    """The rows of entries in ascending seq. Python's sqlite3 steps to the next row before it returns
+    one, so when SQLite fails on a damaged row the row read just before it is not returned: it is
+    read again alone (LIMIT 1 never steps past it) and yielded, then the error is raised, so that
+    store_corrupt stands at the first row SQLite cannot read (FORMAT.md section 6 step 7)."""
+    sql = "SELECT seq, {}, {} FROM entries".format(as_bytes("hash"), as_bytes("body"))
+    last = None
+    try:
+        for row in con.execute(sql + " ORDER BY seq"):
+            last = row[0]
+            yield row
+    except sqlite3.DatabaseError:
+        if last is None or is_int(last):
+            try:
+                if last is None:
+                    row = con.execute(sql + " ORDER BY seq LIMIT 1").fetchone()
+                else:
+                    row = con.execute(sql + " WHERE seq > ? ORDER BY seq LIMIT 1", (last,)).fetchone()
+            except sqlite3.DatabaseError:
+                row = None
+            if row is not None:
+                yield row
+        raise
+
+
 def verify(con):
     problems = []
     withheld = []
@@ -331,7 +356,7 @@ def verify(con):
         # Step 3: meta.
         meta = {}
         for key, value in con.execute(
-                "SELECT {}, {} FROM meta".format(as_bytes("key"), as_bytes("value"))):
+                "SELECT {}, {} FROM meta NOT INDEXED".format(as_bytes("key"), as_bytes("value"))):
             meta[key] = value
     except sqlite3.Error as e:
         check_busy(e)
@@ -364,9 +389,7 @@ def verify(con):
     last_seq = 0
     referenced = {}  # digest bytes -> [size, [seqs]]
     try:
-        cursor = con.execute("SELECT seq, {}, {} FROM entries ORDER BY seq".format(
-            as_bytes("hash"), as_bytes("body")))
-        for seq, stored_hash, body in cursor:
+        for seq, stored_hash, body in entry_rows(con):
             if not is_int(seq):
                 raise Corrupt("an entries row has a non-integer seq ({})".format(short(seq)))
             stored_hash = stored_hash if stored_hash is not None else b""

@@ -55,10 +55,10 @@ import ZIPFoundation
         #expect(r.verdict == .intact, "\(r.problems)")
     }
 
-    /// `seq` no longer the rowid (schema edited): SQLite finds the table malformed. Neither verifier
-    /// calls it intact or crashes: temoin cannot read it (exit 2), the reference verifier reports
-    /// `store_corrupt` (exit 1) because Python's SQLite reads the schema before failing on the rows.
-    @Test func aSeqThatIsNotTheRowidIsUnreadableNotACrash() throws {
+    /// `seq` no longer the rowid (schema edited): the schema reads (docs/FORMAT.md §6.1), the rows do
+    /// not. That is corruption found while reading entries (§6.7): `store_corrupt` at seq 1, exit 1,
+    /// for both verifiers (temoin used to call the store unreadable, exit 2).
+    @Test func aSeqThatIsNotTheRowidIsCorruptForBothVerifiers() throws {
         let (_, store) = try populatedStore()
         try tamper(
             store.path,
@@ -66,9 +66,99 @@ import ZIPFoundation
             PRAGMA writable_schema = ON;
             UPDATE sqlite_master SET sql = replace(sql, 'INTEGER PRIMARY KEY', 'INT PRIMARY KEY') WHERE name = 'entries';
             """)
+        let r = try VerifyTests().verifyBoth(store.path)
+        #expect(r.problems.map(\.code) == ["store_corrupt"] && r.firstBadSeq == 1)
+        let cli = try temoin(["verify", "--json"], store: store.path)
+        #expect(cli.status == 1, "\(cli.stderr)")
+    }
+
+    /// A schema SQLite cannot parse at all is unreadable (exit 2) for both verifiers: §6.1's test.
+    @Test func aSchemaSQLiteCannotParseIsUnreadableForBothVerifiers() throws {
+        let (_, store) = try populatedStore()
+        try tamper(
+            store.path,
+            """
+            PRAGMA writable_schema = ON;
+            UPDATE sqlite_master SET sql = 'CREATE TABLE entries (seq INTEGER PRIMARY KEY, hash' WHERE name = 'entries';
+            """)
         let error = #expect(throws: TemoinError.self) { try Verifier().verify(path: store.path) }
         #expect(error?.exitCode == 2)
-        #expect(try referenceVerify(store.path).0 == 1)
+        #expect(try referenceVerify(store.path).0 == 2)
+        #expect(try temoin(["verify"], store: store.path).status == 2)
+    }
+
+    /// The index of meta damaged (the table intact): the identity is read by a scan, as both
+    /// verifiers read meta, so a valid attestation still verifies and the store still opens (temoin
+    /// used to look `store_id` up through the index and report `attestation_mismatch`).
+    @Test func aDamagedMetaIndexDoesNotBreakAnAttestation() throws {
+        let (dir, store) = try populatedStore()
+        let key = dir.file("k.key")
+        #expect(try temoin(["key", "new", "--out", key]).status == 0)
+        let out = dir.file("att.json")
+        #expect(
+            try temoin(["attest", store.path, "--key", key, "--name", "Marie", "--organisation", "Gisti", "--out", out])
+                .status == 0)
+        #expect(try temoin(["attestation", "add", out], store: store.path).status == 0)
+        try tamper(store.path, "PRAGMA wal_checkpoint(TRUNCATE)")
+        let (pageSize, root) = try DatabaseQueue(path: store.path).read { db in
+            (
+                try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096,
+                try Int.fetchOne(
+                    db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_meta_1'") ?? 0
+            )
+        }
+        try #require(root > 0)
+        var file = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        let page = (root - 1) * pageSize..<root * pageSize
+        let at = try #require(file.range(of: Data("store_id".utf8), in: page))
+        file[at.lowerBound] = UInt8(ascii: "X")  // the index's key is now "Xtore_id": a lookup finds nothing
+        try file.write(to: URL(fileURLWithPath: store.path))
+        try #require(
+            try DatabaseQueue(path: store.path).read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'")
+            } == nil, "the index lookup is meant to fail")
+
+        var report = try Verifier().verify(path: store.path)
+        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        #expect(report.verdict == .intact, "\(report.problems)")
+        #expect(report.attestations.first?.state == .validUntrusted)
+        #expect(try referenceVerify(store.path).0 == 0)
+        let reopened = try Store.open(at: store.path, readOnly: true)
+        #expect(reopened.storeID == store.storeID)
+        #expect(try reopened.attestations().first?.state == .validUntrusted)
+        #expect(try temoin(["verify"], store: store.path).status == 0)
+    }
+
+    /// A flipped bit in a seq can make it 2^37 + 3: one hole of 137 billion entries. Both verifiers
+    /// name the first missing seq at once (the fuzzer's own bookkeeping once hung on such a gap).
+    @Test func aSeqFlippedFarBeyondTheHeadIsTheFirstMissingEntry() throws {
+        let (_, store) = try populatedStore()
+        try tamper(store.path, "UPDATE entries SET seq = seq + 137438953472 WHERE seq = 3")
+        let r = try VerifyTests().verifyBoth(store.path)
+        #expect(r.firstBadSeq == 3)
+        #expect(r.problems.map(\.code).contains("entry_missing"))
+    }
+
+    /// A damaged page in the middle of entries: both verifiers check every row SQLite could read and
+    /// put `store_corrupt` at the first one it cannot (temoin said 1, having not yet checked the rows
+    /// it had read; the reference verifier one less, Python's sqlite3 having read one row ahead).
+    @Test func corruptionMidChainStandsAtTheFirstRowThatCannotBeRead() throws {
+        let (_, store) = try populatedStore()
+        let importer = try Importer(store: store)
+        for day in 1...10 {
+            let at = try #require(TimeFormat.parse(String(format: "2026-10-%02dT09:15", day)))
+            _ = try importer.importFile(Fixtures.page("rdv-creneau-aucun.html"), options: ImportOptions(observedAt: at))
+        }
+        try tamper(store.path, "PRAGMA wal_checkpoint(TRUNCATE)")
+        let pageSize = try DatabaseQueue(path: store.path).read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
+        var file = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        let at = try #require(file.range(of: Data("\"seq\":12,".utf8)))
+        let page = at.lowerBound / (pageSize ?? 2048)
+        file[page * (pageSize ?? 2048)] = 0xFF  // the page (leaf or overflow) no longer reads
+        try file.write(to: URL(fileURLWithPath: store.path))
+        let r = try VerifyTests().verifyBoth(store.path)
+        #expect(r.problems.map(\.code) == ["store_corrupt"])
+        #expect((r.firstBadSeq ?? 0) > 6 && (r.firstBadSeq ?? 99) <= 12, "\(r.problems)")
     }
 
     /// A capture whose size is text, and a capture digest stored as a BLOB of the same bytes.
@@ -79,6 +169,22 @@ import ZIPFoundation
         let (_, b) = try populatedStore()
         try tamper(b.path, "UPDATE captures SET digest = CAST(digest AS BLOB), withheld_at = x'ff' WHERE rowid = 1")
         #expect(try VerifyTests().verifyBoth(b.path).verdict == .intact)
+        // Compressed capture bytes retyped as TEXT (NUL bytes, invalid UTF-8 and all), entries as
+        // BLOBs: the same bytes, so intact for both (temoin read such TEXT as a C string and called
+        // the capture altered; tamper-fuzz "retype captures.data").
+        let (_, c) = try populatedStore()
+        try tamper(
+            c.path,
+            """
+            UPDATE captures SET data = CAST(data AS TEXT), encoding = CAST(encoding AS BLOB);
+            UPDATE entries SET body = CAST(body AS BLOB), hash = CAST(hash AS BLOB) WHERE seq % 2 = 0;
+            UPDATE meta SET value = CAST(value AS BLOB) WHERE key = 'store_id';
+            """)
+        #expect(
+            try DatabaseQueue(path: c.path).read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM captures WHERE instr(data, x'00') > 0") ?? 0
+            } > 0, "the fixture's compressed captures hold NUL bytes")
+        #expect(try VerifyTests().verifyBoth(c.path).verdict == .intact)
     }
 
     /// A member whose name the file system cannot hold is a refused bundle (exit 4), not an

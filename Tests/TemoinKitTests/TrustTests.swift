@@ -299,6 +299,26 @@ import ZIPFoundation
         let (status, reference) = try referenceVerify(store.path)
         #expect(status == 1)
         #expect((reference["problems"] as? [[String: Any]])?.map { $0["code"] as? String } == ["schema_altered"])
+        // Dropped and renamed columns too, and `verify --json` writes the store-wide problem's seq as
+        // null, like the reference verifier (docs/FORMAT.md §6).
+        // Listing them is a clear refusal naming the table (it was a raw "column not found").
+        for (table, edit) in [
+            ("seals", "ALTER TABLE seals DROP COLUMN tsa_url"),
+            ("attestations", "ALTER TABLE attestations RENAME COLUMN added_at TO at"),
+        ] {
+            let (_, other) = try populatedStore()
+            try tamper(other.path, edit)
+            let list = try temoin([table == "seals" ? "seal" : "attestation", "list"], store: other.path)
+            #expect(list.status == 2)
+            #expect(list.stderr.contains("its \(table) table does not have the columns"), "\(list.stderr)")
+            let cli = try temoin(["verify", "--json"], store: other.path)
+            #expect(cli.status == 1)
+            let json = try #require(try JSONSerialization.jsonObject(with: cli.stdoutData) as? [String: Any])
+            let problems = try #require(json["problems"] as? [[String: Any]])
+            #expect(problems.map { $0["code"] as? String } == ["schema_altered"])
+            #expect(problems.first?["seq"] is NSNull)
+            #expect(try referenceVerify(other.path).0 == 1)
+        }
     }
 
     // MARK: Attestations

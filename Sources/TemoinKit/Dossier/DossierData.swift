@@ -107,7 +107,7 @@ public struct DossierData: Sendable {
         let seals = (try? store.seals(trust: (try? TSATrust.load()) ?? TSATrust())) ?? []
         let attestations = (try? store.attestations()) ?? []
         return DossierData(
-            caseRecord: caseRecord, storeID: (try? store.meta("store_id")) ?? "", head: head, attempts: attempts,
+            caseRecord: caseRecord, storeID: store.storeID, head: head, attempts: attempts,
             statistics: CaseStatistics(entries: entries, from: from, to: to), verification: verification, seals: seals,
             attestations: attestations,
             from: from, to: to, generatedAt: now)

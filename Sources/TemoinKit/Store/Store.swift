@@ -163,7 +163,9 @@ public final class Store: Sendable {
                 try migrator.migrate(queue)
             }
             let storeID = try queue.read { db in
-                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'")
+                // A table scan, as the verifiers read meta: a damaged index on meta must not hide the
+                // identity (or give another row's value) while the table itself is intact.
+                try String.fetchOne(db, sql: "SELECT value FROM meta NOT INDEXED WHERE key = 'store_id'")
             }
             guard let storeID else {
                 throw TemoinError.notAStore(path: path, detail: tr("detail.no_store_id"))
@@ -393,7 +395,10 @@ public final class Store: Sendable {
     }
 
     public func meta(_ key: String) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+        // A few rows: scanned, never looked up through an index that may be damaged (as the verifiers).
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta NOT INDEXED WHERE key = ?", arguments: [key])
+        }
     }
 }
 

@@ -227,9 +227,29 @@ extension Store {
     }
 
     func sealRows() throws -> [SealRow] {
-        try read { db in
+        try readAnchors("seals") { db in
             guard try db.tableExists("seals") else { return [] }
             return try SealRow.fetchAll(db, sql: "SELECT * FROM seals ORDER BY id")
+        }
+    }
+
+    /// Reads seals or attestations for a listing. Tables whose columns were altered, or rows that
+    /// cannot be decoded, are a clear refusal naming the table, never a raw decoding error
+    /// (`temoin verify` reports them as `schema_altered` / `store_corrupt`).
+    func readAnchors<T>(_ table: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try read { db in
+                if try TrustChecks.alteredAnchorTables(db).contains(table) {
+                    throw TemoinError.storeUnreadable(
+                        path: path, detail: tr("harden.anchors.altered", ["table": table]))
+                }
+                return try body(db)
+            }
+        } catch let error as TemoinError {
+            throw error
+        } catch {
+            throw TemoinError.storeUnreadable(
+                path: path, detail: tr("harden.anchors.unreadable", ["detail": String(describing: error)]))
         }
     }
 
@@ -244,7 +264,7 @@ extension Store {
     /// Every seal of the store, each checked: the response's signature and certificate, its imprint
     /// against the hash of entry `seq` recomputed from its bytes, and its nonce.
     public func seals(trust: TSATrust = TSATrust()) throws -> [SealSummary] {
-        try read { db in try TrustChecks.seals(db, trust: trust) }
+        try readAnchors("seals") { db in try TrustChecks.seals(db, trust: trust) }
     }
 
     // MARK: Attestations
@@ -278,13 +298,26 @@ extension Store {
 
     /// Every attestation attached to the store, each checked (signature, store, head at its seq).
     public func attestations(trustedKeys: [String] = []) throws -> [AttestationSummary] {
-        try read { db in try TrustChecks.attestations(db, trustedKeys: trustedKeys) }
+        try readAnchors("attestations") { db in
+            try TrustChecks.attestations(db, storeID: storeID, trustedKeys: trustedKeys)
+        }
     }
 }
 
 /// The checks `verify` and the summaries share, reading the database directly (a tampered store may
 /// not open as a `Store`).
 public enum TrustChecks {
+    /// The anchor tables present without exactly the columns of docs/FORMAT.md §7, in order.
+    static func alteredAnchorTables(_ db: Database) throws -> [String] {
+        var altered: [String] = []
+        for table in ["seals", "attestations"] where try db.tableExists(table) {
+            let columns = try String.fetchAll(
+                db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
+            if columns != TrustSchema.columns[table] { altered.append(table) }
+        }
+        return altered
+    }
+
     /// The entry hash at `seq` recomputed from its stored bytes; nil when there is no such entry.
     static func computedHash(_ db: Database, seq: Int64) throws -> String? {
         guard let row = try Row.fetchOne(db, sql: "SELECT body FROM entries WHERE seq = ?", arguments: [seq]) else {
@@ -327,9 +360,11 @@ public enum TrustChecks {
         return out
     }
 
-    static func attestations(_ db: Database, trustedKeys: [String]) throws -> [AttestationSummary] {
+    /// `storeID` is the identity as the caller read it (the verifier's scan of meta, or the open
+    /// store's): never looked up again here through meta's index, which may be damaged while the
+    /// table is intact (the reference verifier scans the table).
+    static func attestations(_ db: Database, storeID: String?, trustedKeys: [String]) throws -> [AttestationSummary] {
         guard try db.tableExists("attestations") else { return [] }
-        let storeID = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'")
         var out: [AttestationSummary] = []
         for row in try AttestationRow.fetchAll(db, sql: "SELECT * FROM attestations ORDER BY id") {
             let file = AttestationFile(
@@ -380,14 +415,10 @@ public enum TrustChecks {
         var altered: [String] = []
         do {
             try queue.read { db in
-                for table in ["seals", "attestations"] where try db.tableExists(table) {
-                    let columns = try String.fetchAll(
-                        db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
-                    if columns != TrustSchema.columns[table] { altered.append(table) }
-                }
+                altered = try alteredAnchorTables(db)
                 if altered.isEmpty {
                     report.seals = try seals(db, trust: trust)
-                    report.attestations = try attestations(db, trustedKeys: trustedKeys)
+                    report.attestations = try attestations(db, storeID: report.storeID, trustedKeys: trustedKeys)
                 }
             }
         } catch let error as DatabaseError where !Verifier.isBusy(error) {

@@ -13,6 +13,14 @@ public struct VerificationProblem: Codable, Sendable, Equatable {
         self.code = code
         self.reason = reason
     }
+
+    /// `seq` is written even when null, as docs/FORMAT.md §6 and the reference verifier give it.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(code, forKey: .code)
+        try c.encode(reason, forKey: .reason)
+    }
 }
 
 /// A capture whose bytes were withheld on purpose: reported, and distinct from altered.

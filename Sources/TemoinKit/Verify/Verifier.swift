@@ -25,6 +25,9 @@ public struct Verifier: Sendable {
         try Store.checkHeader(path)
         let queue = try Store.openQueue(path: path, readOnly: true)
         var state = State()
+        // docs/FORMAT.md §6.1: only what fails here makes the store unreadable (exit 2). SQLite may
+        // still find corruption later, while reading the tables; that is a finding (§6.7,
+        // `store_corrupt`, exit 1), as in the reference verifier.
         do {
             try queue.read { db in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
@@ -35,6 +38,15 @@ public struct Verifier: Sendable {
                 guard appID == Store.applicationID, version >= 1 else {
                     throw TemoinError.notAStore(path: path, detail: tr("detail.not_temoin_sqlite"))
                 }
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+            }
+        } catch let error as TemoinError {
+            throw error
+        } catch {
+            throw Store.map(error, path: path, writing: false, opening: true)
+        }
+        do {
+            try queue.read { db in
                 do {
                     guard try checkSchema(db, &state) else { return }
                     try checkMeta(db, &state)
@@ -49,6 +61,14 @@ public struct Verifier: Sendable {
                         state.expectedSeq, "store_corrupt",
                         "SQLite cannot read the rest of the store: \(Self.detail(error))")
                 }
+            }
+        } catch let error as DatabaseError where !Self.isBusy(error) {
+            // Raised by SQLite after the reads above (e.g. ending the read transaction on a damaged
+            // file): still corruption of a readable store, reported once.
+            if !state.problems.contains(where: { $0.code == "store_corrupt" }) {
+                state.problem(
+                    state.expectedSeq, "store_corrupt",
+                    "SQLite cannot read the rest of the store: \(Self.detail(error))")
             }
         } catch let error as TemoinError {
             throw error
@@ -187,7 +207,7 @@ public struct Verifier: Sendable {
     /// it must report `meta_invalid`, never trap.
     private func checkMeta(_ db: Database, _ state: inout State) throws {
         var meta: [Data: Data] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") {
+        for row in try Row.fetchAll(db, sql: "SELECT \(Self.raw("key")), \(Self.raw("value")) FROM meta NOT INDEXED") {
             let key: DatabaseValue = row["key"]
             let value: DatabaseValue = row["value"]
             if key.isNull { continue }
@@ -247,7 +267,7 @@ public struct Verifier: Sendable {
         let totals = try Row.fetchOne(
             db,
             sql:
-                "SELECT COALESCE(SUM(size) FILTER (WHERE data IS NOT NULL), 0) AS bytes, COUNT(*) AS rows FROM captures"
+                "SELECT COALESCE(SUM(size) FILTER (WHERE data IS NOT NULL), 0) AS bytes, COUNT(*) AS rows FROM captures NOT INDEXED"
         )
         let hasher = CaptureHasher(progress: progress, total: Self.integer(totals?["bytes"] ?? .null) ?? 0)
         state.intact = RowidSet(expectedRows: totals?["rows"] ?? 0)
@@ -304,15 +324,23 @@ public struct Verifier: Sendable {
             }
             chunk.removeAll(keepingCapacity: true)
         }
-        let rows = try Row.fetchCursor(db, sql: "SELECT seq, hash, body FROM entries ORDER BY seq")
-        while let row = try rows.next() {
-            // A seq that is not an integer can only come from an edited schema: the table is damaged.
-            guard case .int64(let seq) = (row["seq"] as DatabaseValue).storage else {
-                throw DatabaseError(
-                    resultCode: .SQLITE_CORRUPT, message: "an entries row has a seq that is not an integer")
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT seq, \(Self.raw("hash")), \(Self.raw("body")) FROM entries ORDER BY seq")
+        do {
+            while let row = try rows.next() {
+                // A seq that is not an integer can only come from an edited schema: the table is damaged.
+                guard case .int64(let seq) = (row["seq"] as DatabaseValue).storage else {
+                    throw DatabaseError(
+                        resultCode: .SQLITE_CORRUPT, message: "an entries row has a seq that is not an integer")
+                }
+                chunk.append((seq, Self.text(row["hash"]), Self.bytes(row["body"])))
+                if chunk.count == Self.entryChunk { try processChunk(&state) }
             }
-            chunk.append((seq, Self.text(row["hash"]), Self.bytes(row["body"])))
-            if chunk.count == Self.entryChunk { try processChunk(&state) }
+        } catch let error as DatabaseError {
+            // The rows read before the damage are checked first, as the reference verifier checks
+            // each row as it reads it: `store_corrupt` then stands at the first row not read.
+            try processChunk(&state)
+            throw error
         }
         try processChunk(&state)
         hasher.finish(&state)
@@ -392,6 +420,13 @@ public struct Verifier: Sendable {
     }
 
     static func optionalText(_ value: DatabaseValue) -> String? { value.isNull ? nil : text(value) }
+
+    /// A column selected so that TEXT arrives as its exact bytes (as a BLOB): GRDB reads TEXT as a C
+    /// string, which stops at a NUL byte and repairs invalid UTF-8, while the format compares bytes
+    /// (docs/FORMAT.md §6.4; the reference verifier reads TEXT as bytes).
+    static func raw(_ column: String) -> String {
+        "CASE typeof(\(column)) WHEN 'text' THEN CAST(\(column) AS BLOB) ELSE \(column) END AS \(column)"
+    }
 
     static func bytes(_ value: DatabaseValue) -> Data {
         switch value.storage {
@@ -475,7 +510,7 @@ public struct Verifier: Sendable {
         let present = state.intact.count + state.known.values.filter { $0.status != .missing }.count
         let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM captures NOT INDEXED") ?? 0
         guard rows > present else { return }
-        let digests = try Row.fetchCursor(db, sql: "SELECT rowid, digest FROM captures NOT INDEXED")
+        let digests = try Row.fetchCursor(db, sql: "SELECT rowid, \(Self.raw("digest")) FROM captures NOT INDEXED")
         while let row = try digests.next() {
             let rowid: Int64 = row["rowid"]
             let digest = Self.text(row["digest"])
@@ -504,10 +539,13 @@ public struct Verifier: Sendable {
             self.db = db
             byIndex = try db.makeStatement(sql: "SELECT rowid FROM captures WHERE digest IN (?1, CAST(?1 AS BLOB))")
             // Neither reads a capture's bytes: digest and size come before them in the row.
-            digestOf = try db.makeStatement(sql: "SELECT digest FROM captures WHERE rowid = ?")
+            digestOf = try db.makeStatement(sql: "SELECT \(Verifier.raw("digest")) FROM captures WHERE rowid = ?")
             sizeOf = try db.makeStatement(sql: "SELECT size FROM captures WHERE rowid = ?")
             byRowid = try db.makeStatement(
-                sql: "SELECT digest, size, encoding, data, withheld_at FROM captures WHERE rowid = ?")
+                sql: """
+                    SELECT \(Verifier.raw("digest")), size, \(Verifier.raw("encoding")), \(Verifier.raw("data")),
+                    withheld_at FROM captures WHERE rowid = ?
+                    """)
         }
 
         /// The rowid of the row holding `digest`, or nil when no row does.
@@ -520,7 +558,8 @@ public struct Verifier: Sendable {
             }
             if scanned == nil {
                 var all: [Data: Int64] = [:]
-                let rows = try Row.fetchCursor(db, sql: "SELECT rowid, digest FROM captures NOT INDEXED")
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT rowid, \(Verifier.raw("digest")) FROM captures NOT INDEXED")
                 while let row = try rows.next() {
                     let key = Verifier.bytes(row["digest"])
                     if all[key] == nil { all[key] = row["rowid"] }
