@@ -129,6 +129,34 @@ import ZIPFoundation
         #expect(try temoin(["verify"], store: store.path).status == 0)
     }
 
+    /// The captures' digest index is a shortcut: when SQLite cannot walk it at all (its root page's
+    /// type byte broken), verify finds the captures by reading the table, as the reference verifier
+    /// always does, and both say intact: the evidence is untouched.
+    @Test func aCaptureIndexSQLiteCannotWalkIsNoFinding() throws {
+        let (_, store) = try populatedStore()
+        try tamper(store.path, "PRAGMA wal_checkpoint(TRUNCATE)")
+        let (pageSize, root) = try DatabaseQueue(path: store.path).read { db in
+            (
+                try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096,
+                try Int.fetchOne(
+                    db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_captures_1'") ?? 0
+            )
+        }
+        try #require(root > 1)
+        var file = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        file[(root - 1) * pageSize] = 0x00  // not a b-tree page type
+        try file.write(to: URL(fileURLWithPath: store.path))
+        #expect(throws: DatabaseError.self, "the index is meant to be unreadable") {
+            try DatabaseQueue(path: store.path).read { db in
+                try String.fetchOne(db, sql: "SELECT digest FROM captures INDEXED BY sqlite_autoindex_captures_1")
+            }
+        }
+        let r = try VerifyTests().verifyBoth(store.path)
+        #expect(r.verdict == .intact, "\(r.problems)")
+        #expect(r.captures.checked == 4)
+        #expect(try temoin(["verify"], store: store.path).status == 0)
+    }
+
     /// A flipped bit in a seq can make it 2^37 + 3: one hole of 137 billion entries. Both verifiers
     /// name the first missing seq at once (the fuzzer's own bookkeeping once hung on such a gap).
     @Test func aSeqFlippedFarBeyondTheHeadIsTheFirstMissingEntry() throws {

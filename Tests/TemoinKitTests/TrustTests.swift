@@ -190,6 +190,38 @@ import ZIPFoundation
         #expect(codes == ["seal_mismatch"])
     }
 
+    /// Every byte of a stored response counts, the parts outside the signature included (versions,
+    /// tags, the digest algorithm list, the signer's identifier): a flipped bit anywhere makes the
+    /// seal invalid or no longer trusted. The one exception is the PKIStatus outside the token, where
+    /// granted (0) and granted with modifications (1) are both a grant (RFC 3161 §2.4.2).
+    @Test func everyByteOfASealResponseCountsButThePKIStatus() async throws {
+        let tsa = try localTSA()
+        let (_, store) = try populatedStore()
+        let outcomes = try await offPool { try Sealer(store: store).seal(urls: [tsa.url("good")]) }
+        let seal = try #require(outcomes.first?.seal)
+        let (_, head, response) = try store.sealResponse(id: seal.id)
+        let bytes = [UInt8](response)
+        let imprint = try #require(Hex.bytes(head))
+        let trust = try caTrust(tsa)
+        let original = TokenCheck.check(response: bytes, imprint: imprint, nonce: nil, trust: trust)
+        #expect(original.signatureValid && original.trusted)
+        // SEQUENCE { SEQUENCE { INTEGER status ...: the status byte after both headers.
+        let outer = bytes[1] & 0x80 == 0 ? 2 : 2 + Int(bytes[1] & 0x7F)
+        #expect(bytes[0] == 0x30 && bytes[outer] == 0x30 && bytes[outer + 2] == 0x02 && bytes[outer + 3] == 0x01)
+        let statusByte = outer + 4
+        let checked = try await offPool { () -> [Int] in
+            var passed: [Int] = []
+            for i in bytes.indices {
+                var flipped = bytes
+                flipped[i] ^= 0x01
+                let c = TokenCheck.check(response: flipped, imprint: imprint, nonce: nil, trust: trust)
+                if c.signatureValid && c.trusted { passed.append(i) }
+            }
+            return passed
+        }
+        #expect(checked == [statusByte])
+    }
+
     @Test func aTamperedSealResponseIsInvalid() async throws {
         let tsa = try localTSA()
         let (_, store) = try populatedStore()

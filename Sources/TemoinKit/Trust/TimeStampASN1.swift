@@ -83,7 +83,7 @@ struct TimeStampResponse: Sendable {
                     while inner.next() != nil {}
                 }
                 if let t = nodes.next() { token = try TimeStampToken(node: t) }
-                while nodes.next() != nil {}
+                if nodes.next() != nil { throw TimeStampParseError("data after the TimeStampToken") }
             }
         } catch let error as TimeStampParseError {
             throw error
@@ -178,6 +178,8 @@ struct TimeStampToken: Sendable {
     /// DER of the TSTInfo, the signed content.
     let content: ArraySlice<UInt8>
     let certificates: [Certificate]
+    /// SignedData's digestAlgorithms (RFC 5652 §5.1); the signer's must be among them.
+    let digestAlgorithms: [ASN1ObjectIdentifier]
     let signer: SignerInfo
 
     struct SignerInfo: Sendable {
@@ -199,42 +201,66 @@ struct TimeStampToken: Sendable {
         var eType: ASN1ObjectIdentifier = TrustOID.tstInfo
         var content: ArraySlice<UInt8> = []
         var certs: [Certificate] = []
+        var digestAlgorithms: [ASN1ObjectIdentifier] = []
         var signers: [SignerInfo] = []
+        // Strict on the parts the signature does not cover (versions, tags, the algorithm list, the
+        // certificate set): they are still part of the stored seal, and a changed byte there must
+        // make the token unreadable, as it does for OpenSSL, not pass unseen.
         try DER.sequence(node, identifier: .sequence) { ci in
             guard let t = ci.next(), try ASN1ObjectIdentifier(derEncoded: t) == TrustOID.signedData else {
                 throw TimeStampParseError("the token is not CMS SignedData")
             }
             guard let wrapped = ci.next(), wrapped.identifier == Self.tag0,
-                case .constructed(let inner) = wrapped.content,
-                let sd = inner.first(where: { _ in true })
+                case .constructed(let inner) = wrapped.content
             else { throw TimeStampParseError("no SignedData content") }
+            var wrappedNodes = inner.makeIterator()
+            guard let sd = wrappedNodes.next(), wrappedNodes.next() == nil, ci.next() == nil else {
+                throw TimeStampParseError("the ContentInfo holds more than one SignedData")
+            }
             try DER.sequence(sd, identifier: .sequence) { n in
-                _ = n.next()  // version
-                _ = n.next()  // digestAlgorithms
+                // RFC 5652 §5.1: version 3 when the content is not id-data.
+                guard let v = n.next(), try Int(derEncoded: v) == 3 else {
+                    throw TimeStampParseError("SignedData version is not 3")
+                }
+                guard let algs = n.next(), algs.identifier == .set, case .constructed(let list) = algs.content else {
+                    throw TimeStampParseError("no digestAlgorithms SET")
+                }
+                for a in list { digestAlgorithms.append(try Self.algorithm(a)) }
                 guard let encap = n.next() else { throw TimeStampParseError("no encapContentInfo") }
                 try DER.sequence(encap, identifier: .sequence) { e in
                     guard let ct = e.next() else { throw TimeStampParseError("no eContentType") }
                     eType = try ASN1ObjectIdentifier(derEncoded: ct)
-                    guard let ec = e.next(), ec.identifier == Self.tag0, case .constructed(let c) = ec.content,
-                        let octets = c.first(where: { _ in true })
-                    else { throw TimeStampParseError("no eContent") }
-                    content = try ASN1OctetString(derEncoded: octets).bytes
-                }
-                while let next = n.next() {
-                    if next.identifier == Self.tag0, case .constructed(let list) = next.content {
-                        for c in list {
-                            if c.identifier == .sequence { certs.append(try Certificate(derEncoded: c)) }
-                        }
-                    } else if next.identifier == .set, case .constructed(let list) = next.content {
-                        for s in list { signers.append(try Self.signerInfo(s)) }
+                    guard let ec = e.next(), ec.identifier == Self.tag0, case .constructed(let c) = ec.content else {
+                        throw TimeStampParseError("no eContent")
                     }
+                    var octets = c.makeIterator()
+                    guard let o = octets.next(), octets.next() == nil, e.next() == nil else {
+                        throw TimeStampParseError("eContent is not one OCTET STRING")
+                    }
+                    content = try ASN1OctetString(derEncoded: o).bytes
                 }
+                var next = n.next()
+                if let c = next, c.identifier == Self.tag0 {
+                    guard case .constructed(let list) = c.content else { throw TimeStampParseError("bad certificates") }
+                    for cert in list { certs.append(try Certificate(derEncoded: cert)) }
+                    next = n.next()
+                }
+                if let c = next, c.identifier == Self.tag1 { next = n.next() }  // CRLs: not used
+                guard let set = next, set.identifier == .set, case .constructed(let list) = set.content else {
+                    throw TimeStampParseError("no signerInfos SET")
+                }
+                for s in list { signers.append(try Self.signerInfo(s)) }
+                if n.next() != nil { throw TimeStampParseError("data after signerInfos") }
             }
         }
         guard signers.count == 1 else { throw TimeStampParseError("expected one signer, found \(signers.count)") }
+        guard digestAlgorithms.contains(signers[0].digestAlgorithm) else {
+            throw TimeStampParseError("the signer's digest algorithm is not among SignedData's digestAlgorithms")
+        }
         eContentType = eType
         self.content = content
         certificates = certs
+        self.digestAlgorithms = digestAlgorithms
         signer = signers[0]
     }
 
@@ -242,19 +268,25 @@ struct TimeStampToken: Sendable {
         var info = SignerInfo(
             digestAlgorithm: TrustOID.sha256, attributes: [], signatureAlgorithm: TrustOID.sha256, signature: [])
         try DER.sequence(node, identifier: .sequence) { n in
-            _ = n.next()  // version
+            guard let v = n.next() else { throw TimeStampParseError("no SignerInfo version") }
+            let version = try Int(derEncoded: v)
             guard let sid = n.next() else { throw TimeStampParseError("no signer identifier") }
-            if sid.identifier == .sequence {
+            // RFC 5652 §5.3: version 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier.
+            if sid.identifier == .sequence, version == 1 {
                 try DER.sequence(sid, identifier: .sequence) { s in
-                    guard let issuer = s.next(), let serial = s.next(), case .primitive(let sb) = serial.content else {
+                    guard let issuer = s.next(), let serial = s.next(), serial.identifier == .integer,
+                        case .primitive(let sb) = serial.content, s.next() == nil
+                    else {
                         throw TimeStampParseError("bad issuerAndSerialNumber")
                     }
                     info.issuerAndSerial = (
                         try DistinguishedName(derEncoded: issuer), Certificate.SerialNumber(bytes: sb)
                     )
                 }
-            } else if case .primitive(let ski) = sid.content {
+            } else if sid.identifier == Self.tag0, version == 3, case .primitive(let ski) = sid.content {
                 info.subjectKeyIdentifier = ski
+            } else {
+                throw TimeStampParseError("bad signer identifier or SignerInfo version \(version)")
             }
             guard let da = n.next() else { throw TimeStampParseError("no digestAlgorithm") }
             info.digestAlgorithm = try Self.algorithm(da)
@@ -266,7 +298,8 @@ struct TimeStampToken: Sendable {
                 if case .constructed(let attrs) = next.content {
                     for a in attrs {
                         try DER.sequence(a, identifier: .sequence) { av in
-                            guard let t = av.next(), let values = av.next(), case .constructed(let vs) = values.content
+                            guard let t = av.next(), let values = av.next(), values.identifier == .set,
+                                case .constructed(let vs) = values.content, av.next() == nil
                             else { throw TimeStampParseError("bad attribute") }
                             info.attributes.append((try ASN1ObjectIdentifier(derEncoded: t), Array(vs)))
                         }
@@ -278,16 +311,29 @@ struct TimeStampToken: Sendable {
             info.signatureAlgorithm = try Self.algorithm(next)
             guard let sig = n.next() else { throw TimeStampParseError("no signature") }
             info.signature = Array(try ASN1OctetString(derEncoded: sig).bytes)
-            while n.next() != nil {}
+            // Unsigned attributes are allowed and not read; nothing may follow them.
+            if let u = n.next(), u.identifier != Self.tag1 || n.next() != nil {
+                throw TimeStampParseError("data after the signature")
+            }
         }
         return info
     }
 
+    /// An AlgorithmIdentifier whose parameters are absent or NULL, as for every algorithm temoin
+    /// accepts (RFC 5754, RFC 5758, RFC 8419); a named curve is tolerated after `id-ecPublicKey`.
     private static func algorithm(_ node: ASN1Node) throws -> ASN1ObjectIdentifier {
         try DER.sequence(node, identifier: .sequence) { a in
-            guard let oid = a.next() else { throw TimeStampParseError("empty AlgorithmIdentifier") }
-            while a.next() != nil {}
-            return try ASN1ObjectIdentifier(derEncoded: oid)
+            guard let oidNode = a.next() else { throw TimeStampParseError("empty AlgorithmIdentifier") }
+            let oid = try ASN1ObjectIdentifier(derEncoded: oidNode)
+            if let parameters = a.next() {
+                if oid == TrustOID.ecPublicKey {
+                    _ = try ASN1ObjectIdentifier(derEncoded: parameters)
+                } else {
+                    _ = try ASN1Null(derEncoded: parameters)
+                }
+            }
+            if a.next() != nil { throw TimeStampParseError("bad AlgorithmIdentifier") }
+            return oid
         }
     }
 

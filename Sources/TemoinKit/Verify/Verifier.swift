@@ -64,8 +64,11 @@ public struct Verifier: Sendable {
             }
         } catch let error as DatabaseError where !Self.isBusy(error) {
             // Raised by SQLite after the reads above (e.g. ending the read transaction on a damaged
-            // file): still corruption of a readable store, reported once.
-            if !state.problems.contains(where: { $0.code == "store_corrupt" }) {
+            // file): still corruption of a readable store, reported once. Not when it is the echo,
+            // at COMMIT, of a damaged index the walk set aside and replaced by reading the table:
+            // everything was read, and an index carries no evidence (the reference verifier never
+            // uses one).
+            if !state.problems.contains(where: { $0.code == "store_corrupt" }) && !state.setAsideDamagedIndex {
                 state.problem(
                     state.expectedSeq, "store_corrupt",
                     "SQLite cannot read the rest of the store: \(Self.detail(error))")
@@ -170,6 +173,8 @@ public struct Verifier: Sendable {
         var withheld: [WithheldCapture] = []
         var withheldIndex: [DigestKey: Int] = [:]
         var capturesChecked = 0
+        /// The captures' index could not be walked and the table was read instead.
+        var setAsideDamagedIndex = false
         var captureBytes: Int64 = 0
 
         mutating func problem(_ seq: Int64?, _ code: String, _ reason: String) {
@@ -264,7 +269,9 @@ public struct Verifier: Sendable {
     private func checkEntriesAndCaptures(_ db: Database, _ state: inout State, progress: Progress?) throws {
         let genesis = ChainHash.genesis(storeID: state.storeID ?? "")
         var previousHash: String?
-        let totals = try Row.fetchOne(
+        // For progress and sizing only: a damaged table is reported where the walk meets it, at the
+        // entry that needs it, not here.
+        let totals = try? Row.fetchOne(
             db,
             sql:
                 "SELECT COALESCE(SUM(size) FILTER (WHERE data IS NOT NULL), 0) AS bytes, COUNT(*) AS rows FROM captures NOT INDEXED"
@@ -345,6 +352,7 @@ public struct Verifier: Sendable {
         try processChunk(&state)
         hasher.finish(&state)
         try checkUnreferenced(db, &state, lookup: lookup)
+        state.setAsideDamagedIndex = lookup.byIndex == nil
         let last = state.head?.seq ?? 0
         if let recorded = state.headSeqMeta {
             if recorded > last {
@@ -529,8 +537,9 @@ public struct Verifier: Sendable {
     /// look missing. Digests are matched as bytes, whatever their SQL type (docs/FORMAT.md §6.4).
     final class CaptureFinder {
         let db: Database
-        let byIndex: Statement
-        let digestOf: Statement
+        /// Nil once SQLite found the index damaged: the table is scanned instead.
+        var byIndex: Statement?
+        var digestOf: Statement?
         let sizeOf: Statement
         let byRowid: Statement
         var scanned: [Data: Int64]?
@@ -551,10 +560,20 @@ public struct Verifier: Sendable {
         /// The rowid of the row holding `digest`, or nil when no row does.
         func find(_ digest: String) throws -> Int64? {
             let wanted = Data(digest.utf8)
-            if let rowid = try Int64.fetchOne(byIndex, arguments: [digest]),
-                let stored = try DatabaseValue.fetchOne(digestOf, arguments: [rowid]), Verifier.bytes(stored) == wanted
-            {
-                return rowid
+            if scanned == nil, let byIndex, let digestOf {
+                do {
+                    if let rowid = try Int64.fetchOne(byIndex, arguments: [digest]),
+                        let stored = try DatabaseValue.fetchOne(digestOf, arguments: [rowid]),
+                        Verifier.bytes(stored) == wanted
+                    {
+                        return rowid
+                    }
+                } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_CORRUPT {
+                    // An index SQLite cannot walk is no finding about the evidence: the table decides.
+                    // The failed statements are finalized so their error does not surface again at COMMIT.
+                    self.byIndex = nil
+                    self.digestOf = nil
+                }
             }
             if scanned == nil {
                 var all: [Data: Int64] = [:]
