@@ -157,6 +157,22 @@ import ZIPFoundation
         #expect(try temoin(["verify"], store: store.path).status == 0)
     }
 
+    /// The file header's reserved-bytes-per-page changed: the small entry rows still read, the
+    /// captures' long rows no longer do. Captures are step 6 of FORMAT.md §6, after every entry, so
+    /// both verifiers walk the whole chain and put `store_corrupt` after its last entry, though temoin
+    /// meets the damage on the first capture.
+    @Test func capturesSQLiteCannotReadAreCorruptAfterTheLastEntry() throws {
+        let (_, store) = try populatedStore()
+        try tamper(store.path, "PRAGMA wal_checkpoint(TRUNCATE)")
+        var file = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        file[20] ^= 0x01
+        try file.write(to: URL(fileURLWithPath: store.path))
+        let r = try VerifyTests().verifyBoth(store.path)
+        #expect(r.verdict == .tampered)
+        #expect(r.entries == 6)
+        #expect(r.problems.last?.code == "store_corrupt" && r.problems.last?.seq == 7, "\(r.problems)")
+    }
+
     /// A flipped bit in a seq can make it 2^37 + 3: one hole of 137 billion entries. Both verifiers
     /// name the first missing seq at once (the fuzzer's own bookkeeping once hung on such a gap).
     @Test func aSeqFlippedFarBeyondTheHeadIsTheFirstMissingEntry() throws {

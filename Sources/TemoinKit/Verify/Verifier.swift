@@ -175,6 +175,8 @@ public struct Verifier: Sendable {
         var capturesChecked = 0
         /// The captures' index could not be walked and the table was read instead.
         var setAsideDamagedIndex = false
+        /// SQLite's error reading the captures table, once met; captures are no longer read.
+        var capturesUnreadable: String?
         var captureBytes: Int64 = 0
 
         mutating func problem(_ seq: Int64?, _ code: String, _ reason: String) {
@@ -318,7 +320,8 @@ public struct Verifier: Sendable {
                     }
                     if view.type == "attempt" { state.attempts += 1 }
                     for c in view.captures ?? [] {
-                        try reference(c.digest, size: c.size, seq: seq, lookup: lookup, hasher: hasher, &state)
+                        try referenceOrSetAside(
+                            c.digest, size: c.size, seq: seq, lookup: lookup, hasher: hasher, &state)
                     }
                 } else {
                     state.problem(
@@ -351,9 +354,20 @@ public struct Verifier: Sendable {
         }
         try processChunk(&state)
         hasher.finish(&state)
-        try checkUnreferenced(db, &state, lookup: lookup)
+        if state.capturesUnreadable == nil {
+            do {
+                try checkUnreferenced(db, &state, lookup: lookup)
+            } catch let error as DatabaseError where !Self.isBusy(error) {
+                state.capturesUnreadable = Self.detail(error)
+            }
+        }
         state.setAsideDamagedIndex = lookup.byIndex == nil
         let last = state.head?.seq ?? 0
+        // FORMAT.md §6: captures are step 6, after every entry; SQLite failing to read them is
+        // `store_corrupt` at the expected seq then, whichever capture temoin met it on.
+        if let detail = state.capturesUnreadable {
+            state.problem(last + 1, "store_corrupt", "SQLite cannot read the captures: \(detail)")
+        }
         if let recorded = state.headSeqMeta {
             if recorded > last {
                 state.problem(
@@ -450,6 +464,19 @@ public struct Verifier: Sendable {
 
     static func alteredReason(_ digest: String) -> String {
         "capture \(digest.prefix(12))… does not hash to its digest (bytes altered)"
+    }
+
+    /// `reference`, unless SQLite cannot read the captures table: then the entries are still walked
+    /// (steps 4 and 5 need only them) and the captures are reported unreadable after them.
+    private func referenceOrSetAside(
+        _ digest: String, size: Int64, seq: Int64, lookup: CaptureFinder, hasher: CaptureHasher, _ state: inout State
+    ) throws {
+        guard state.capturesUnreadable == nil else { return }
+        do {
+            try reference(digest, size: size, seq: seq, lookup: lookup, hasher: hasher, &state)
+        } catch let error as DatabaseError where !Self.isBusy(error) {
+            state.capturesUnreadable = Self.detail(error)
+        }
     }
 
     /// Entry `seq` references capture `digest` of `size` bytes (docs/FORMAT.md §6, steps 4 and 6).
