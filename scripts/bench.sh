@@ -287,6 +287,23 @@ temoin_once() { "$TEMOIN" attempt --store "$TMP/live.sqlite"; }
 wget_once() { wget -q --no-proxy --warc-file="$TMP/warc/attempt-$1" -O /dev/null "$LIVE_URL"; }
 live_run temoin temoin_once
 live_run wget wget_once
+# Where the time goes, in the same run: starting temoin at all (`--version`), and the floor of any
+# program that loads the shared libraries an attempt needs (libcurl, libxml2, libsqlite3, libdeflate):
+# an empty C program linked to them. Built with the toolchain's clang (or cc) when there is one.
+version_once() { "$TEMOIN" --version; }
+live_run version version_once
+FLOOR_CC=$(command -v clang || command -v cc || command -v gcc || true)
+HAVE_FLOOR=0
+if [ -n "$FLOOR_CC" ] && printf 'int main(void) { return 0; }\n' >"$TMP/floor.c" &&
+    "$FLOOR_CC" -O2 "$TMP/floor.c" -o "$TMP/floor-libs" -Wl,--no-as-needed -lcurl -lxml2 -lsqlite3 -ldeflate \
+        2>/dev/null; then
+    HAVE_FLOOR=1
+    floor_once() { "$TMP/floor-libs"; }
+    live_run floor floor_once
+    FLOOR_LIBS=$(ldd "$TMP/floor-libs" | grep -c '=>')
+fi
+TEMOIN_LIBS=$(ldd "$TEMOIN" | grep -c '=>')
+WGET_LIBS=$(ldd "$(command -v wget)" | grep -c '=>')
 kill -INT "$SIM_PID" 2>/dev/null || true
 wait "$SIM_PID" 2>/dev/null || true
 LIVE_STORE_BYTES=$(size_on_disk "$TMP/live.sqlite")
@@ -393,6 +410,22 @@ Goal 3 counts as met only if every measured peak is under 100 MB and the peak, e
 through the two largest entry counts measured ($LO_N and $FAR_N: both stores fill the batches of captures
 verify holds in flight, which the small store does not), stays under 100 MB at 100,000 entries (an
 attempt every five minutes for a year); $(if [ "$RSS_100MB_AT" = never ]; then echo "the peak does not grow with the number of entries, so 100 MB is never reached at this slope"; else echo "at this slope 100 MB is reached at about $RSS_100MB_AT entries"; fi).
+
+### Goal 4: where the time of a live attempt goes
+
+Medians of $ATTEMPTS runs each, in the same run as goal 4 (wall time of the whole command):
+
+| command | shared libraries loaded | median |
+| --- | --- | --- |
+| \`wget --warc-file\` (the whole attempt) | $WGET_LIBS | $(r2 "$LIVE_wget_MS") ms |
+$(if [ "$HAVE_FLOOR" = 1 ]; then echo "| an empty C program linked to libcurl, libxml2, libsqlite3 and libdeflate (does nothing) | $FLOOR_LIBS | $(r2 "$LIVE_floor_MS") ms |"; fi)
+| \`temoin --version\` (starts and exits: loading, Swift runtime, argument parsing) | $TEMOIN_LIBS | $(r2 "$LIVE_version_MS") ms |
+| \`temoin attempt\` (the whole attempt) | $TEMOIN_LIBS | $(r2 "$LIVE_temoin_MS") ms |
+
+Debian's libcurl alone brings some thirty shared libraries (Kerberos, LDAP, SSH, RTMP, GnuTLS, nghttp2,
+libpsl...) whose loading and relocation happen before \`main\`: $(if [ "$HAVE_FLOOR" = 1 ]; then echo "an empty program that links the libraries an attempt needs already takes $(r2 "$(calc "$LIVE_floor_MS / $LIVE_wget_MS")")× wget's whole attempt"; else echo "no C compiler was found to measure that floor here"; fi). temoin also links
+pango and cairo (the dossier) and the Swift runtime; the attempt itself (the exchange, the analysis, the
+compressed capture and one durable SQLite transaction) is the difference between the last two rows.
 
 ## Verify: how it grows with the store
 
