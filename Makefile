@@ -32,10 +32,10 @@ release: deps bundle-docs
 	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz Package.swift
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive Sources Tests Fuzz Package.swift
 
 # The tests drive the real binary too, so build everything first.
 test: deps lint bundle-docs tools
