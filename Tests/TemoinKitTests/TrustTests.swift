@@ -220,6 +220,18 @@ import ZIPFoundation
             return passed
         }
         #expect(checked == [statusByte])
+
+        // The TSA certificate's signature BIT STRING claiming one unused bit (its last bit cleared to
+        // keep the DER valid): swift-certificates reads the same octets, so only the strict read
+        // refuses it. Deterministic, unlike the sweep above, which meets it when that bit is 0.
+        let outerAlgorithm: [UInt8] = [0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02, 0x03]
+        let at = try #require(bytes.firstRange(of: outerAlgorithm), "the certificate's ecdsa-with-SHA256 signature")
+        let bitString = at.upperBound - 1
+        var padded = bytes
+        padded[bitString + 2] = 1
+        padded[bitString + 1 + Int(bytes[bitString + 1])] &= 0xFE
+        let refused = TokenCheck.check(response: padded, imprint: imprint, nonce: nil, trust: trust)
+        #expect(!refused.signatureValid && refused.problem?.contains("whole number of octets") == true)
     }
 
     @Test func aTamperedSealResponseIsInvalid() async throws {

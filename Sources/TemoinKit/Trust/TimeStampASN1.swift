@@ -242,7 +242,10 @@ struct TimeStampToken: Sendable {
                 var next = n.next()
                 if let c = next, c.identifier == Self.tag0 {
                     guard case .constructed(let list) = c.content else { throw TimeStampParseError("bad certificates") }
-                    for cert in list { certs.append(try Certificate(derEncoded: cert)) }
+                    for cert in list {
+                        certs.append(try Certificate(derEncoded: cert))
+                        try Self.requireWholeOctetSignature(cert)
+                    }
                     next = n.next()
                 }
                 if let c = next, c.identifier == Self.tag1 { next = n.next() }  // CRLs: not used
@@ -317,6 +320,20 @@ struct TimeStampToken: Sendable {
             }
         }
         return info
+    }
+
+    /// A certificate's signatureValue is a whole number of octets (RFC 5280 §4.1.1.3 for every
+    /// algorithm temoin accepts). swift-certificates reads the octets and ignores the BIT STRING's
+    /// count of unused bits, which the CA's signature does not cover: a changed count must not pass.
+    private static func requireWholeOctetSignature(_ node: ASN1Node) throws {
+        try DER.sequence(node, identifier: .sequence) { n in
+            guard n.next() != nil, n.next() != nil, let value = n.next(), n.next() == nil else {
+                throw TimeStampParseError("bad certificate")
+            }
+            guard try ASN1BitString(derEncoded: value).paddingBits == 0 else {
+                throw TimeStampParseError("a certificate's signature is not a whole number of octets")
+            }
+        }
     }
 
     /// An AlgorithmIdentifier whose parameters are absent or NULL, as for every algorithm temoin
