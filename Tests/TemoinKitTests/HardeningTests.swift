@@ -36,17 +36,8 @@ import ZIPFoundation
     @Test func aDamagedIndexDoesNotMakeACaptureLookMissing() throws {
         let (_, store) = try populatedStore()
         let digest = try #require(try store.entry(seq: 2).body?.captures?.first?.digest)
-        try tamper(store.path, "PRAGMA wal_checkpoint(TRUNCATE)")  // every page in the file itself
-        let (pageSize, root) = try DatabaseQueue(path: store.path).read { db in
-            (
-                try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096,
-                try Int.fetchOne(
-                    db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_captures_1'") ?? 0
-            )
-        }
-        try #require(root > 0)
+        let page = try rootPageBytes(store.path, of: "sqlite_autoindex_captures_1")
         var file = try Data(contentsOf: URL(fileURLWithPath: store.path))
-        let page = (root - 1) * pageSize..<root * pageSize
         let at = try #require(file.range(of: Data(digest.utf8), in: page))
         // The index now holds another digest for that row: a lookup by the real one finds nothing.
         file[at.upperBound - 1] = digest.last == "0" ? UInt8(ascii: "1") : UInt8(ascii: "0")
@@ -91,25 +82,10 @@ import ZIPFoundation
     /// verifiers read meta, so a valid attestation still verifies and the store still opens (temoin
     /// used to look `store_id` up through the index and report `attestation_mismatch`).
     @Test func aDamagedMetaIndexDoesNotBreakAnAttestation() throws {
-        let (dir, store) = try populatedStore()
-        let key = dir.file("k.key")
-        #expect(try temoin(["key", "new", "--out", key]).status == 0)
-        let out = dir.file("att.json")
-        #expect(
-            try temoin(["attest", store.path, "--key", key, "--name", "Marie", "--organisation", "Gisti", "--out", out])
-                .status == 0)
+        let (_, store, out) = try attestationFileForAStore()
         #expect(try temoin(["attestation", "add", out], store: store.path).status == 0)
-        try tamper(store.path, "PRAGMA wal_checkpoint(TRUNCATE)")
-        let (pageSize, root) = try DatabaseQueue(path: store.path).read { db in
-            (
-                try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096,
-                try Int.fetchOne(
-                    db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_meta_1'") ?? 0
-            )
-        }
-        try #require(root > 0)
+        let page = try rootPageBytes(store.path, of: "sqlite_autoindex_meta_1")
         var file = try Data(contentsOf: URL(fileURLWithPath: store.path))
-        let page = (root - 1) * pageSize..<root * pageSize
         let at = try #require(file.range(of: Data("store_id".utf8), in: page))
         file[at.lowerBound] = UInt8(ascii: "X")  // the index's key is now "Xtore_id": a lookup finds nothing
         try file.write(to: URL(fileURLWithPath: store.path))
@@ -134,17 +110,9 @@ import ZIPFoundation
     /// always does, and both say intact: the evidence is untouched.
     @Test func aCaptureIndexSQLiteCannotWalkIsNoFinding() throws {
         let (_, store) = try populatedStore()
-        try tamper(store.path, "PRAGMA wal_checkpoint(TRUNCATE)")
-        let (pageSize, root) = try DatabaseQueue(path: store.path).read { db in
-            (
-                try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096,
-                try Int.fetchOne(
-                    db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_captures_1'") ?? 0
-            )
-        }
-        try #require(root > 1)
+        let page = try rootPageBytes(store.path, of: "sqlite_autoindex_captures_1")
         var file = try Data(contentsOf: URL(fileURLWithPath: store.path))
-        file[(root - 1) * pageSize] = 0x00  // not a b-tree page type
+        file[page.lowerBound] = 0x00  // not a b-tree page type
         try file.write(to: URL(fileURLWithPath: store.path))
         #expect(throws: DatabaseError.self, "the index is meant to be unreadable") {
             try DatabaseQueue(path: store.path).read { db in
@@ -245,4 +213,18 @@ import ZIPFoundation
         #expect(error?.exitCode == 4)
         #expect(error?.description.contains("cannot be extracted") == true)
     }
+}
+
+/// The bytes of the root page of index or table `name` in the store file, after a checkpoint has put
+/// every page in the file itself.
+func rootPageBytes(_ path: String, of name: String) throws -> Range<Int> {
+    try tamper(path, "PRAGMA wal_checkpoint(TRUNCATE)")
+    let (pageSize, root) = try DatabaseQueue(path: path).read { db in
+        (
+            try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096,
+            try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = ?", arguments: [name]) ?? 0
+        )
+    }
+    try #require(root > 1, "\(name) has no root page of its own")
+    return (root - 1) * pageSize..<root * pageSize
 }

@@ -291,11 +291,7 @@ import ZIPFoundation
         let tsa = try localTSA()
         let sim = try SimulatorProcess()
         defer { _ = sim.stop() }
-        let dir = TempDir()
-        let path = dir.file("temoin.sqlite")
-        var args = CLITests.initArguments
-        args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + "/booking/create/4963/0"
-        #expect(try temoin(args, store: path).status == 0)
+        let path = try LiveCLITests().store(sim)
         #expect(try temoin(["seal", "tsa", "add", tsa.url("garbage")], store: path).status == 0)
         var r = try temoin(["attempt", "--seal", "auto"], store: path)
         #expect(r.status == 0)
@@ -420,13 +416,7 @@ import ZIPFoundation
     }
 
     @Test func tamperedAttestationsAreRefusedOrDetected() throws {
-        let (dir, store) = try populatedStore()
-        let key = dir.file("k.key")
-        #expect(try temoin(["key", "new", "--out", key]).status == 0)
-        let out = dir.file("att.json")
-        #expect(
-            try temoin(["attest", store.path, "--key", key, "--name", "Marie", "--organisation", "Gisti", "--out", out])
-                .status == 0)
+        let (dir, store, out) = try attestationFileForAStore()
         // An edited file is refused at the door.
         var file = try AttestationFile.read(path: out)
         file.statement = file.statement.replacingOccurrences(of: "Gisti", with: "LDH")
@@ -650,10 +640,7 @@ import ZIPFoundation
         let sim = try SimulatorProcess()
         defer { _ = sim.stop() }
         let dir = TempDir()
-        let path = dir.file("temoin.sqlite")
-        var args = CLITests.initArguments
-        args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + "/booking/create/4963/0"
-        #expect(try temoin(args, store: path).status == 0)
+        let path = try LiveCLITests().store(sim)
         #expect(try temoin(["attempt"], store: path).status == 0)
         #expect(
             try temoin(["attempt", "--url", sim.baseURL + "/scenario/gzip/booking/create/4963/0"], store: path).status
@@ -712,4 +699,17 @@ import ZIPFoundation
             try FileManager.default.contentsOfDirectory(atPath: lib.path).first { $0.hasPrefix("python") })
         return lib.appendingPathComponent(python).appendingPathComponent("site-packages").path
     }
+}
+
+/// A populated store, a new volunteer key, and the attestation file `temoin attest` wrote with it
+/// (Marie, Gisti), not yet added to the store.
+func attestationFileForAStore() throws -> (TempDir, Store, String) {
+    let (dir, store) = try populatedStore()
+    let key = dir.file("k.key")
+    #expect(try temoin(["key", "new", "--out", key]).status == 0)
+    let out = dir.file("att.json")
+    #expect(
+        try temoin(["attest", store.path, "--key", key, "--name", "Marie", "--organisation", "Gisti", "--out", out])
+            .status == 0)
+    return (dir, store, out)
 }
