@@ -178,8 +178,6 @@ struct TimeStampToken: Sendable {
     /// DER of the TSTInfo, the signed content.
     let content: ArraySlice<UInt8>
     let certificates: [Certificate]
-    /// SignedData's digestAlgorithms (RFC 5652 §5.1); the signer's must be among them.
-    let digestAlgorithms: [ASN1ObjectIdentifier]
     let signer: SignerInfo
 
     struct SignerInfo: Sendable {
@@ -201,6 +199,7 @@ struct TimeStampToken: Sendable {
         var eType: ASN1ObjectIdentifier = TrustOID.tstInfo
         var content: ArraySlice<UInt8> = []
         var certs: [Certificate] = []
+        // SignedData's digestAlgorithms (RFC 5652 §5.1): the signer's must be among them.
         var digestAlgorithms: [ASN1ObjectIdentifier] = []
         var signers: [SignerInfo] = []
         // Strict on the parts the signature does not cover (versions, tags, the algorithm list, the
@@ -263,7 +262,6 @@ struct TimeStampToken: Sendable {
         eContentType = eType
         self.content = content
         certificates = certs
-        self.digestAlgorithms = digestAlgorithms
         signer = signers[0]
     }
 

@@ -564,9 +564,10 @@ public struct Verifier: Sendable {
     /// look missing. Digests are matched as bytes, whatever their SQL type (docs/FORMAT.md §6.4).
     final class CaptureFinder {
         let db: Database
-        /// Nil once SQLite found the index damaged: the table is scanned instead.
+        /// Nil once SQLite found the index damaged: from then on the table decides (and SQLite's
+        /// echo of that damage when the read ends is no finding, see `verify`).
         var byIndex: Statement?
-        var digestOf: Statement?
+        let digestOf: Statement
         let sizeOf: Statement
         let byRowid: Statement
         var scanned: [Data: Int64]?
@@ -587,7 +588,7 @@ public struct Verifier: Sendable {
         /// The rowid of the row holding `digest`, or nil when no row does.
         func find(_ digest: String) throws -> Int64? {
             let wanted = Data(digest.utf8)
-            if scanned == nil, let byIndex, let digestOf {
+            if scanned == nil, let byIndex {
                 do {
                     if let rowid = try Int64.fetchOne(byIndex, arguments: [digest]),
                         let stored = try DatabaseValue.fetchOne(digestOf, arguments: [rowid]),
@@ -597,9 +598,7 @@ public struct Verifier: Sendable {
                     }
                 } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_CORRUPT {
                     // An index SQLite cannot walk is no finding about the evidence: the table decides.
-                    // The failed statements are finalized so their error does not surface again at COMMIT.
                     self.byIndex = nil
-                    self.digestOf = nil
                 }
             }
             if scanned == nil {
