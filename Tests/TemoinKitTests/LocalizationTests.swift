@@ -94,14 +94,15 @@ import Testing
         let sentence = try NSRegularExpression(
             pattern: #"(print|printError|ValidationError|write)\(\s*"[^"\\]*[A-Za-z]{2,} [A-Za-z]{2,}"#)
         var checked = 0
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".swift") {
+        let names = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+        for name in names where name.hasSuffix(".swift") {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             checked += 1
             for m in sentence.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 Issue.record("\(name): a sentence printed without tr(): \(text[Range(m.range, in: text)!])")
             }
         }
-        #expect(checked >= 10)
+        #expect(checked >= 40)
     }
 
     @Test func theLanguageComesFromTheEnvironment() {

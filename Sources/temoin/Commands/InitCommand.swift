@@ -126,7 +126,3 @@ struct InitCommand: ParsableCommand {
         }
     }
 }
-
-func absolute(_ path: String) -> String {
-    URL(fileURLWithPath: path).standardizedFileURL.path
-}

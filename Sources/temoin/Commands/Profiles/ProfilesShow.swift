@@ -2,33 +2,6 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct ProfilesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "profiles",
-        abstract: "List the booking systems temoin knows, or show one's steps and rules.",
-        subcommands: [ProfilesList.self, ProfilesShow.self],
-        defaultSubcommand: ProfilesList.self)
-}
-
-struct ProfilesList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the built-in profiles.")
-    @OptionGroup var language: LanguageOptions
-    @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        try guarded {
-            let sets = try RuleSet.builtInNames.map(RuleSet.loadBuiltIn)
-            if output.json {
-                print(JSONOutput.string(sets))
-                return
-            }
-            for s in sets {
-                print("\(s.id.padding(toLength: 20, withPad: " ", startingAt: 0)) \(s.name)")
-            }
-        }
-    }
-}
-
 struct ProfilesShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show a profile's steps and rules (a built-in name or a file).")

@@ -2,14 +2,6 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct CaseCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "case",
-        abstract: "Show or amend the case (applicant, prefecture, procedure, urgency facts).",
-        subcommands: [CaseShow.self, CaseSet.self],
-        defaultSubcommand: CaseShow.self)
-}
-
 struct CaseShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show the case as it stands, with the history of its amendments.")
@@ -59,39 +51,6 @@ struct CaseShow: ParsableCommand {
                         "  #\(a.seq)  \(when)  \(a.amendment.field): «\(a.amendment.old)» → «\(a.amendment.new)»\(a.amendment.reason.map { "  (\($0))" } ?? "")"
                     )
                 }
-            }
-        }
-    }
-}
-
-struct CaseSet: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "set",
-        abstract: "Amend one field of the case; the amendment is recorded in the chain.",
-        discussion: "Fields: applicant, prefecture, procedure, booking_url, profile, facts.")
-
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
-
-    @Argument(help: "The field to amend.") var field: String
-    @Argument(help: "Its new value.") var value: String
-    @Option(help: "Why it changed (kept with the amendment).") var reason: String?
-
-    func run() throws {
-        try guarded {
-            let store = try Store.open(at: storeOptions.path)
-            let entry = try store.amendCase(field: field, value: value, reason: reason)
-            if output.json {
-                struct Out: Encodable {
-                    let changed: Bool
-                    let seq: Int64?
-                    let hash: String?
-                }
-                print(JSONOutput.string(Out(changed: entry != nil, seq: entry?.seq, hash: entry?.hash)))
-            } else if let entry {
-                print(tr("case.amended", ["field": field, "seq": String(entry.seq)]))
-            } else {
-                print(tr("case.unchanged", ["field": field]))
             }
         }
     }

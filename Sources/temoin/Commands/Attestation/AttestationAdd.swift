@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct AttestationAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Attach attestation files to the store (each is checked first).")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: ArgumentHelp("Attestation files from `temoin attest`.", valueName: "file")) var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError(tr("import.no_files")) }
+    }
+
+    func run() throws {
+        try guarded {
+            let store = try Store.open(at: storeOptions.path)
+            for path in files {
+                let added = try store.addAttestation(try AttestationFile.read(path: path), path: path)
+                if !output.json {
+                    print(tr(added ? "trust.attestation.added" : "trust.attestation.already", ["path": path]))
+                }
+            }
+            if output.json { print(JSONOutput.string(try store.attestations())) }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct AttestationList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the attestations attached to the store, each checked.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var attesterOptions: AttesterOptions
+
+    func run() throws {
+        try guarded {
+            let list = try Store.open(at: storeOptions.path, readOnly: true).attestations(
+                trustedKeys: try attesterOptions.trustedKeys())
+            if output.json {
+                print(JSONOutput.string(list))
+            } else if list.isEmpty {
+                print(tr("trust.attestation.none"))
+            } else {
+                for a in list { print(attestationLine(a)) }
+            }
+        }
+    }
+}

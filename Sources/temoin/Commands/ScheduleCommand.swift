@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct ScheduleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Print a crontab line or a systemd user timer that runs `temoin attempt` at a humane pace.",
+        discussion: "Nothing is installed: copy what is printed where it says. The interval is at least 5 minutes.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Interval between attempts, e.g. 2h.") var every: String = "2h"
+    @Option(help: "Random delay added to each run (systemd only), e.g. 40m.") var jitter: String = "30m"
+    @Flag(help: "Print a systemd user service and timer instead of a crontab line.") var systemd = false
+
+    func validate() throws {
+        guard let e = Pace.parseDuration(every) else {
+            throw ValidationError(TemoinError.invalidDuration(value: every).description)
+        }
+        do { _ = try Pace(every: e, jitter: Pace.parseDuration(jitter) ?? 0) } catch let error as TemoinError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let store = absolute(storeOptions.path)
+        let minutes = Int(Pace.parseDuration(every)! / 60)
+        let jitterSeconds = Int(Pace.parseDuration(jitter) ?? 0)
+        print(
+            systemd
+                ? ScheduleText.systemd(
+                    binary: binary, store: store, everyMinutes: minutes, jitterSeconds: jitterSeconds)
+                : ScheduleText.cron(binary: binary, store: store, everyMinutes: minutes))
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct SealExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write one seal's response as received (.tsr) for `openssl ts -verify`.",
+        discussion: "Then: openssl ts -verify -in FILE.tsr -digest HEAD_HASH -CAfile TSA_CA.pem (docs/TRUST.md).")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "The seal's number (temoin seal list).") var id: Int64
+    @Option(help: ArgumentHelp("Where to write the response.", valueName: "file.tsr")) var out: String
+
+    func run() throws {
+        try guarded {
+            let store = try Store.open(at: storeOptions.path, readOnly: true)
+            let (seq, head, response) = try store.sealResponse(id: id)
+            if FileManager.default.fileExists(atPath: out) { throw TemoinError.trust(.outputExists(path: out)) }
+            do { try response.write(to: URL(fileURLWithPath: out)) } catch {
+                throw TemoinError.storeNotWritable(path: out, detail: error.localizedDescription)
+            }
+            print(tr("trust.seal.exported", ["path": out, "seq": String(seq)]))
+            // A command line to copy, not a sentence: it stays as it is in every language.
+            let command = "openssl ts -verify -in \(out) -digest \(head) -CAfile TSA_CA.pem"
+            print(command)
+        }
+    }
+}

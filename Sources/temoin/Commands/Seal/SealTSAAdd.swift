@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct SealTSAAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a TSA (its RFC 3161 URL).")
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "The TSA's URL, e.g. https://freetsa.org/tsr.") var url: String
+    @Option(help: "A name to show for it.") var name: String?
+
+    func validate() throws {
+        if (try? URLCheck.validate(url)) == nil {
+            throw ValidationError(TemoinError.invalidURL(value: url).description)
+        }
+    }
+
+    func run() throws {
+        try guarded {
+            try Store.open(at: storeOptions.path).addTSA(url: url, name: name)
+            print(tr("trust.tsa.added", ["url": url]))
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct SealTSAList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the configured TSAs.")
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try guarded {
+            let tsas = try Store.open(at: storeOptions.path, readOnly: true).tsas()
+            if output.json {
+                print(JSONOutput.string(tsas))
+            } else if tsas.isEmpty {
+                print(tr("trust.tsa.none"))
+            } else {
+                for t in tsas { print("\(t.url)\(t.name.map { "  (\($0))" } ?? "")") }
+            }
+        }
+    }
+}

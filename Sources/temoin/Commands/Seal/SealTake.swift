@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct SealTake: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "take", abstract: "Seal the current head now (the default).")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var trustOptions: TrustOptions
+
+    @Option(help: ArgumentHelp("A TSA's URL; repeatable (default: the store's TSAs).", valueName: "url"))
+    var tsa: [String] = []
+
+    @Option(help: "Extra authorities to trust for the TSA's HTTPS (PEM).") var cacert: String?
+
+    func validate() throws {
+        for url in tsa where (try? URLCheck.validate(url)) == nil {
+            throw ValidationError(TemoinError.invalidURL(value: url).description)
+        }
+    }
+
+    func run() throws {
+        try guarded {
+            let store = try Store.open(at: storeOptions.path)
+            var sealer = Sealer(store: store)
+            sealer.transfer.caFile = cacert
+            let outcomes = try sealer.seal(urls: try sealer.urls(given: tsa), trust: try trustOptions.trust())
+            try printSealOutcomes(outcomes, json: output.json)
+            if let failed = outcomes.first(where: { $0.seal == nil })?.error, outcomes.allSatisfy({ $0.seal == nil }) {
+                throw ExitCode(failed.exitCode)
+            }
+        }
+    }
+}

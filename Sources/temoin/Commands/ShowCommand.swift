@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one entry in full: times, URL, provenance, outcome, message, captures, hash.",
+        discussion:
+            "With --capture ROLE, writes that capture's raw bytes (e.g. the page as received) to standard output.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The entry's number (seq).") var seq: Int64
+    @Option(
+        help: ArgumentHelp(
+            "Write the raw bytes of this capture (page, saved_file...) to standard output.", valueName: "role"))
+    var capture: String?
+
+    func run() throws {
+        try guarded {
+            let store = try Store.open(at: storeOptions.path, readOnly: true)
+            let entry = try store.entry(seq: seq)
+            if let role = capture {
+                guard let ref = entry.body?.captures?.first(where: { $0.role == role || $0.name == role }) else {
+                    throw ValidationError(tr("show.no_capture", ["role": role, "seq": String(seq)]))
+                }
+                guard let bytes = try store.captureBytes(digest: ref.digest) else {
+                    throw ValidationError(tr("show.capture_withheld", ["digest": ref.digest]))
+                }
+                FileHandle.standardOutput.write(bytes)
+                return
+            }
+            let view = EntryView(entry, includeBody: output.json)
+            print(output.json ? JSONOutput.string(view) : view.detail)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+/// `--browser` for `attempt` and `watch`: the person makes the attempt in a real browser, temoin watches.
+struct BrowserOptions: ParsableArguments {
+    @Flag(
+        name: .customLong("browser"),
+        help: """
+            Open the booking address in Chrome, Chromium or Edge (fresh temporary profile) and witness the \
+            attempt you make there, CAPTCHA included: every response, the final page, a full-page \
+            screenshot. Records when the page shows the outcome, or when you press Enter.
+            """)
+    var enabled = false
+
+    @Option(
+        name: .customLong("browser-path"),
+        help: ArgumentHelp("The browser to start, instead of the first one found.", valueName: "path"))
+    var path: String?
+
+    func validate() throws {
+        if path != nil, !enabled { throw ValidationError(tr("browser.bad_path_without_browser")) }
+    }
+
+    func options(capture: CaptureOptions, stop: StopFlag, recordNow: InterruptionFlag, json: Bool) throws
+        -> BrowserAttemptOptions
+    {
+        var o = BrowserAttemptOptions()
+        o.browserPath = path
+        // Headless is for temoin's own tests only (documented in docs/DESIGN.md): a person needs the window.
+        o.headless = BrowserAttemptOptions.headlessFromEnvironment()
+        if let file = capture.profileFile { o.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: file)) }
+        o.bookingURL = capture.url
+        o.caFile = capture.cacert
+        o.maxBodyBytes = Int(ByteCount.parse(capture.maxSize)!)
+        o.interruption = stop
+        o.recordNow = recordNow
+        o.pageSeen = { outcome, url in
+            say(tr("browser.page_seen", ["outcome": tr("outcome.\(outcome.rawValue)"), "url": url]), json: json)
+        }
+        return o
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+struct AttemptJSON: Encodable {
+    let seq: Int64
+    let hash: String
+    let observed_at: String?
+    let outcome: String
+    let message: String?
+    let url: String
+    let exchanges: Int
+    let failure: NetworkFailure?
+}
+
+func attemptLine(_ r: AttemptReport) -> String {
+    let when = r.entry.body?.observedAt.flatMap(TimeFormat.parseUTC).map(TimeFormat.parisWallTime) ?? ""
+    let message = r.message.map { "  « \($0) »" } ?? ""
+    return "#\(r.entry.seq)  \(when)  \(tr("outcome.\(r.outcome.rawValue)"))\(message)"
+}
+
+func attemptJSON(_ r: AttemptReport) -> AttemptJSON {
+    AttemptJSON(
+        seq: r.entry.seq, hash: r.entry.hash, observed_at: r.entry.body?.observedAt, outcome: r.outcome.rawValue,
+        message: r.message, url: r.finalURL, exchanges: r.exchanges, failure: r.failure)
+}
+
+/// A slot was seen: say it loudly, with the address to book by hand. temoin never books.
+func announceSlot(url: String) {
+    print("\u{7}")
+    print(tr("watch.slot_seen", ["url": url]))
+    if let notify = ["/usr/bin/notify-send", "/usr/local/bin/notify-send"].first(
+        where: FileManager.default.isExecutableFile)
+    {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: notify)
+        p.arguments = ["--urgency=critical", "temoin", tr("watch.slot_seen", ["url": url])]
+        try? p.run()
+    }
+}
+
+func printBrowserRecorded(_ report: AttemptReport) {
+    guard let browser = report.entry.body?.browser else { return }
+    print(
+        tr(
+            "browser.screenshot_saved",
+            [
+                "width": String(browser.screenshotWidth ?? 0), "height": String(browser.screenshotHeight ?? 0),
+                "exchanges": String(report.exchanges),
+            ]))
+}
