@@ -9,6 +9,8 @@ import Foundation
 public struct Sealer: Sendable {
     public let store: Store
     public var transfer = TransferSettings()
+    /// Raised by Ctrl-C: a seal in flight stops (and stores nothing).
+    public var interruption: InterruptionFlag?
 
     public init(store: Store) {
         self.store = store
@@ -30,12 +32,14 @@ public struct Sealer: Sendable {
         return urls
     }
 
-    /// Seals the current head with each TSA. Never throws for a TSA's failure: each outcome says.
-    public func seal(urls: [String], trust: TSATrust = TSATrust(), now: @Sendable () -> Date = { Date() }) throws
-        -> [Outcome]
-    {
+    /// Seals the current head (or `head`, read earlier) with each TSA. Never throws for a TSA's
+    /// failure: each outcome says.
+    public func seal(
+        urls: [String], trust: TSATrust = TSATrust(), head given: ChainHead? = nil,
+        now: @Sendable () -> Date = { Date() }
+    ) throws -> [Outcome] {
         // `init` always writes entry 1, so only a damaged store has no head.
-        guard let head = try store.head() else {
+        guard let head = try given ?? store.head() else {
             throw TemoinError.notAStore(path: store.path, detail: tr("detail.no_store_id"))
         }
         return urls.map { url in
@@ -59,7 +63,7 @@ public struct Sealer: Sendable {
         }
         let nonce = Int64.random(in: 1...Int64.max)
         let request = TimeStampRequest(imprint: imprint, nonce: nonce)
-        guard let curl = CurlTransfer(settings: transfer) else {
+        guard let curl = CurlTransfer(settings: transfer, interruption: interruption) else {
             throw TemoinError.trust(.sealFailed(url: url, reason: "libcurl could not start"))
         }
         let result = curl.perform(
