@@ -27,6 +27,8 @@ public struct Advice: Sendable, Equatable, Encodable {
         case noUrgencyFacts = "no_urgency_facts"
         /// The store can hold seals but has none.
         case noSeal = "no_seal"
+        /// Attempts whose time the evidence contradicts (docs/FORMAT.md §8): the clock must be set right.
+        case timeContradicted = "time_contradicted"
         /// Nothing to fix: keep recording until the hearing (CE n° 448178).
         case keepGoing = "keep_going"
     }
@@ -81,10 +83,22 @@ public enum CaseAdvice {
     ///   - verdict: the verification verdict, when the store was verified.
     ///   - seals: the number of seals, or nil when the store cannot hold seals.
     public static func evaluate(
-        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, now: Date = Date()
+        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, time: StatusTime? = nil,
+        now: Date = Date()
     ) -> [Advice] {
         var out: [Advice] = []
         if verdict == .tampered { out.append(Advice(.notIntact, .urgent)) }
+        if let time, let first = time.contradicted.first {
+            // Urgent while the chain's last attempt is among them: the clock is probably still wrong.
+            let current = time.contradicted.last?.seq == time.lastAttemptSeq
+            out.append(
+                Advice(
+                    .timeContradicted, current ? .urgent : .warning,
+                    [
+                        "count": String(time.contradicted.count), "seqs": TimeText.seqs(time.contradicted.map(\.seq)),
+                        "problem": first.mainProblem?.text() ?? "",
+                    ]))
+        }
         if let slot = s.slotsSeen.last {
             let args = ["when": TimeFormat.parisWallTime(slot.at), "seq": String(slot.seq), "url": slot.url ?? ""]
             if now.timeIntervalSince(slot.at) <= Double(slotRecentDays) * 86_400 {

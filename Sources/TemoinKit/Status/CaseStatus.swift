@@ -40,11 +40,13 @@ public struct CaseStatus: Sendable, Encodable {
     /// Volunteer attestations held by the store; nil when this store has no attestations table.
     public var attestations: Int?
     public var verification: Verification
+    /// What the time rules found (docs/FORMAT.md §8); nil when they could not be applied.
+    public var time: StatusTime?
     public var advice: [Advice]
     public var generatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case store, statistics, seals, attestations, verification, advice
+        case store, statistics, seals, attestations, verification, advice, time
         case storeID = "store_id"
         case caseFields = "case"
         case openedAt = "opened_at"
@@ -61,6 +63,7 @@ public struct CaseStatus: Sendable, Encodable {
         try c.encode(seals, forKey: .seals)
         try c.encode(attestations, forKey: .attestations)
         try c.encode(verification, forKey: .verification)
+        try c.encode(time, forKey: .time)
         try c.encode(advice, forKey: .advice)
         try c.encode(TimeFormat.utc(generatedAt), forKey: .generatedAt)
     }
@@ -75,13 +78,17 @@ public struct CaseStatus: Sendable, Encodable {
         let statistics = try CaseStatistics.compute(store: store)
         let seals = try store.rowCountIfTableExists("seals")
         let attestations = try store.rowCountIfTableExists("attestations")
-        let report = try Verifier().verify(path: path, progress: progress)
+        let times = StatusTimeCollector()
+        var verifier = Verifier()
+        verifier.onAttemptTime = times.hook
+        let report = try verifier.verify(path: path, progress: progress)
+        let time = times.result(report.time)
         let advice = CaseAdvice.evaluate(
-            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, now: now)
+            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, time: time, now: now)
         return CaseStatus(
             store: path, storeID: store.storeID, caseFields: record.fields, openedAt: record.openedAt,
             statistics: statistics, seals: seals, attestations: attestations, verification: Verification(report),
-            advice: advice, generatedAt: now)
+            time: time, advice: advice, generatedAt: now)
     }
 }
 
