@@ -59,6 +59,7 @@ struct WatchCommand: ParsableCommand {
             let browserOptions = try lines.map {
                 try browser.options(capture: capture, stop: stop, recordNow: $0, json: output.json)
             }
+            let sealing = try sealOptions.sealing(store, stop: stop)
             var generator = SystemRandomNumberGenerator()
             var done = 0
             while !stop.isRaised {
@@ -71,9 +72,11 @@ struct WatchCommand: ParsableCommand {
                         lines.waitForEnter(stop: stop)
                         if stop.isRaised { break }
                         say(tr("browser.instructions"), json: output.json)
+                        sealing?.before()
                         report = try WitnessedAttemptRunner(store: store).run(options: browserOptions)
                         lines.forget()
                     } else {
+                        sealing?.before()
                         report = try AttemptRunner(store: store).run(options: options)
                     }
                 } catch TemoinError.interrupted {
@@ -84,13 +87,16 @@ struct WatchCommand: ParsableCommand {
                     continue
                 }
                 done += 1
+                sealing?.after()
+                let time = checkedTime(store, report)
                 if output.json {
-                    print(JSONOutput.string(attemptJSON(report)).replacingOccurrences(of: "\n", with: ""))
+                    print(JSONOutput.string(attemptJSON(report, time: time)).replacingOccurrences(of: "\n", with: ""))
                 } else {
                     print(attemptLine(report))
-                    if report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }
                 }
-                sealOptions.sealAfterAttempt(store, json: output.json)
+                warnAboutTime(time, json: output.json)
+                if !output.json, report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }
+                printSealing(sealing, json: output.json)
                 if let count, done >= count { break }
                 let delay = pace.nextDelay(using: &generator)
                 let next = Date().addingTimeInterval(delay)
