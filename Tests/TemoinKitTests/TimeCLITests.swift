@@ -110,7 +110,8 @@ func cliTimeProblems(_ store: String) throws -> (temoin: [String], reference: [S
         var r = try temoin(
             ["import", Fixtures.page("rdv-creneau-aucun.html"), "--observed-at", "2026-11-12T09:01"], store: store)
         #expect(r.status == 0, "\(r.stderr)")
-        r = try temoin(["attempt", "--url", "http://127.0.0.1:9/booking/create/4963/0", "--timeout", "5"], store: store)
+        r = try temoin(
+            ["attempt", "--url", "http://127.0.0.1:9/booking/create/4963/0", "--timeout", "5"], store: store)
         #expect(r.status == 0 && r.stdout.contains("site unreachable"))
         #expect(!r.stdout.contains("clock"), "nothing to say about the clock when no server answered")
         // Imported on a computer whose clock is a month behind: before the case and before #3.

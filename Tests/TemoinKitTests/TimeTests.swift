@@ -96,7 +96,9 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
             "Sun Dec  6 09:40:00 2026", "Xyz, 06 Dec 2026 09:40:00 GMT", "Sun, 06 Dec 2026 09:40:00 UTC",
             "Mon, 29 Feb 2027 00:00:00 GMT",
         ]
-        let genTimes = ["20261206094000Z", "20261206094000.123456Z", "20261206094000.5Z", "20261206094000.Z", "2026120609400Z"]
+        let genTimes = [
+            "20261206094000Z", "20261206094000.123456Z", "20261206094000.5Z", "20261206094000.Z", "2026120609400Z",
+        ]
         #expect(TimeRules.instantMs(instants[0]) == 1_796_550_000_000)
         #expect(TimeRules.instantMs(instants[2]) == nil && TimeRules.instantMs(instants[3]) == nil)
         #expect(TimeRules.instantMs(instants[9]) == -1)
@@ -115,7 +117,8 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
             print(json.dumps([[v.instant_ms(x) for x in a[0]], [v.http_date_ms(x) for x in a[1]],
                               [v.generalized_time_ms(x) for x in a[2]], [v.utc_text(v.instant_ms(a[0][0]))]]))
             """
-        let input = String(decoding: try JSONSerialization.data(withJSONObject: [instants, dates, genTimes]), as: UTF8.self)
+        let input = String(
+            decoding: try JSONSerialization.data(withJSONObject: [instants, dates, genTimes]), as: UTF8.self)
         let r = try run(
             "/usr/bin/env", ["python3", "-c", script, repositoryRoot.appendingPathComponent("docs").path, input])
         let theirs = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [[Any]], "\(r.stderr)")
@@ -243,7 +246,8 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
         #expect(ours == theirs)
         // #3 is before the case, so it stands below #2 (which nothing contradicts): only #3 is named.
         // #4 (confirmed by the server) and #3: #3 is named again; #5 before #4 and the case.
-        #expect(ours == ["3:time_before_case", "3:time_before_previous", "5:time_before_case", "5:time_before_previous"])
+        #expect(
+            ours == ["3:time_before_case", "3:time_before_previous", "5:time_before_case", "5:time_before_previous"])
         let time = try #require(report.time)
         #expect(time.contradictedSeqs == [3, 5])
         #expect(time.uncorroborated.declared == 1 && time.byServer == 1)
@@ -294,7 +298,8 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
             body.timeBasis = .witnessed
             body.observedAt = TimeFormat.utc(now)
             body.outcome = .noSlot
-            var e = HTTPExchange(startedAt: TimeFormat.utc(now), method: "GET", url: "https://x.test/", requestHeaders: [])
+            var e = HTTPExchange(
+                startedAt: TimeFormat.utc(now), method: "GET", url: "https://x.test/", requestHeaders: [])
             e.status = 200
             e.serverDate = httpDate(now.addingTimeInterval(-300))
             e.responseHeaders = [HeaderField(name: "age", value: "300")]
@@ -340,7 +345,9 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
         {
             keys += [family + ".one", family + ".other"]
         }
-        keys += ["time.window.one_tsa", "time.window.two_tsas", "time.attempt.clock_ahead", "time.attempt.clock_behind"]
+        keys += [
+            "time.window.one_tsa", "time.window.two_tsas", "time.attempt.clock_ahead", "time.attempt.clock_behind",
+        ]
         for key in keys { #expect(catalogue[key]?["en"] != nil && catalogue[key]?["fr"] != nil, "\(key)") }
         #expect(TimeText.duration(61 * 86_400_000 + 7_200_000) == "61 days 2 h")
         #expect(TimeText.duration(1 * 86_400_000) == "1 day")

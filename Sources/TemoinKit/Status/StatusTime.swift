@@ -60,9 +60,14 @@ public struct StatusTime: Sendable, Encodable {
         guard let seals, seals > 0, summary.attempts > 0 else { return rows }
         var value = TimeText.plural("status.windows.count", windows.count, ["attempts": String(summary.attempts)])
         if let last = windows.last {
-            value += "; " + tr("status.windows.last", ["seq": String(last.seq), "window": TimeText.window(last.lower, last.upper)])
+            value +=
+                tr("time.summary.separator")
+                + tr(
+                    "status.windows.last", ["seq": String(last.seq), "window": TimeText.window(last.lower, last.upper)])
         }
-        if !withoutWindow.isEmpty { value += "; " + tr("status.windows.without", ["seqs": TimeText.runs(withoutWindow)]) }
+        if !withoutWindow.isEmpty {
+            value += tr("time.summary.separator") + tr("status.windows.without", ["seqs": TimeText.runs(withoutWindow)])
+        }
         rows.append((tr("status.label.windows"), value))
         return rows
     }

@@ -128,7 +128,8 @@ public final class Store: Sendable {
             try queue.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     for (k, v) in [
-                        ("format", formatName), ("store_id", storeID), ("created_at", TimeFormat.utc(now ?? clock.now())),
+                        ("format", formatName), ("store_id", storeID),
+                        ("created_at", TimeFormat.utc(now ?? clock.now())),
                         ("created_by", "\(Temoin.name) \(Temoin.version)"), ("head_seq", "0"),
                     ] {
                         try MetaRow(key: k, value: v).insert(db)
@@ -294,7 +295,8 @@ public final class Store: Sendable {
                     let head = try Self.head(db)
                     let prev = head?.hash ?? ChainHash.genesis(storeID: storeID)
                     var body = EntryBody(
-                        seq: (head?.seq ?? 0) + 1, prev: prev, type: type, recordedAt: TimeFormat.utc(now ?? clock.now()))
+                        seq: (head?.seq ?? 0) + 1, prev: prev, type: type,
+                        recordedAt: TimeFormat.utc(now ?? clock.now()))
                     if !captures.isEmpty { body.captures = captures.map(\.ref) }
                     if type == .attempt { body.afterSeal = try AfterSeal.latest(db) }
                     try fill(&body)

@@ -75,7 +75,9 @@ public struct WallClock: Sendable {
     public static let system = WallClock { Date() }
 
     /// The system clock moved by `seconds` (a computer whose clock is ahead, or behind when negative).
-    public static func offset(by seconds: TimeInterval) -> WallClock { WallClock { Date().addingTimeInterval(seconds) } }
+    public static func offset(by seconds: TimeInterval) -> WallClock {
+        WallClock { Date().addingTimeInterval(seconds) }
+    }
 }
 
 /// Collects attempt verdicts from another thread's fold (the verifier's walk).

@@ -26,7 +26,7 @@ extension TimeSummary {
                 TimeText.plural("time.summary.contradicted", contradicted, ["seqs": TimeText.seqs(contradictedSeqs)]))
         }
         let head = TimeText.plural("time.summary.attempts", attempts)
-        return parts.isEmpty ? head : head + " " + parts.joined(separator: "; ")
+        return parts.isEmpty ? head : head + " " + parts.joined(separator: tr("time.summary.separator"))
     }
 }
 

@@ -121,12 +121,17 @@ struct InitCommand: ParsableCommand {
             fflush(nil)
             guard let line = readLine() else { return [] }
             let answer = line.trimmingCharacters(in: .whitespaces)
-            if answer.isEmpty { return suggested }
-            if ["no", "non", "n"].contains(answer.lowercased()) { return [] }
-            let urls = answer.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-            if let bad = urls.first(where: { (try? URLCheck.validate($0)) == nil }) {
-                print(TemoinError.invalidURL(value: bad).description)
-                continue
+            let urls: [String]
+            if answer.isEmpty {
+                urls = suggested
+            } else if ["no", "non", "n"].contains(answer.lowercased()) {
+                urls = []
+            } else {
+                urls = answer.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+                if let bad = urls.first(where: { (try? URLCheck.validate($0)) == nil }) {
+                    print(TemoinError.invalidURL(value: bad).description)
+                    continue
+                }
             }
             print("")
             return urls

@@ -35,6 +35,8 @@ struct SealOptions: ParsableArguments {
 /// failed seal never changes the attempt or the exit code).
 func printSealing(_ sealing: AttemptSealing?, json: Bool) {
     guard let sealing else { return }
+    // The attempt's line is out before waiting for the TSAs, even into a pipe or a log file.
+    fflush(nil)
     for (outcomes, failure) in sealing.wait() {
         if let failure { printError(tr("trust.seal.auto_failed", ["reason": failure])) }
         for o in outcomes {
