@@ -1053,8 +1053,9 @@ def print_text(path, report):
         out.write("time      {} attempt{}: {} corroborated ({} by the server's clock{}, {} by seals only), "
                   "{} uncorroborated ({}), {} contradicted (FORMAT.md section 8; not part of the verdict)\n".format(
                       t["attempts"], "" if t["attempts"] == 1 else "s", t["corroborated"], t["by_server"],
+                      # The Date header counts whole seconds: one more second, rounded up (section 8.5).
                       "" if t["server_offset_max_ms"] is None else
-                      ", within {} ms".format(t["server_offset_max_ms"]), t["by_seals_only"],
+                      ", within {} s".format((t["server_offset_max_ms"] + 1999) // 1000), t["by_seals_only"],
                       sum(u.values()), ", ".join("{} {}".format(v, k) for k, v in u.items() if v) or "none",
                       t["contradicted"]))
         for p in t["problems"]:
