@@ -33,6 +33,16 @@ say "2. temoin makes attempts itself, through the module's steps, and records ev
 "$BIN" attempt --url "$SIM/rdvpref/reservation/demarche/4567/"
 "$BIN" attempt --url "$SIM/scenario/slot-available/booking/create/4963/0"
 
+say "2b. On a borrowed laptop whose clock is wrong, the attempt is recorded and temoin says so at once"
+# faketime moves temoin's clock (only temoin's) 61 days back, as a laptop with a flat clock battery
+# might be; the simulated prefecture keeps the right time, and its Date header shows the difference.
+if command -v faketime >/dev/null 2>&1; then
+    FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f -61d "$BIN" attempt
+else
+    # Without libfaketime, the same difference seen from the other side: a server 61 days ahead.
+    "$BIN" attempt --url "$SIM/scenario/clock-skew/5270400/booking/create/4963/0"
+fi
+
 say "3. Earlier attempts, saved from the browser over several weeks, are imported (temoin import)"
 # Times are declared (--observed-at, Paris time), spread over days, weeks and hours of the day.
 "$BIN" import "$PAGES/legacy-aucune-plage.html"         --observed-at 2026-10-06T08:31
@@ -48,12 +58,17 @@ say "3. Earlier attempts, saved from the browser over several weeks, are importe
 "$BIN" import "$PAGES/single-file.mhtml"                --observed-at 2026-11-18T09:00
 "$BIN" import "$PAGES/complete/Prendre un rendez-vous.html" --observed-at 2026-11-20T21:40
 
-say "4. Anyone reviews the log (temoin log) and one entry in full (temoin show 2)"
+say "4. Anyone reviews the case (temoin status: see the line \"Times\" and the advice), the log (temoin log) and one entry in full (temoin show 2)"
+"$BIN" status
 "$BIN" log --short
 "$BIN" show 2
 
-say "5. A volunteer verifies the chain with temoin ..."
+say "5. A volunteer verifies the chain with temoin (the wrong clock is a time problem, listed, not tampering) ..."
 "$BIN" verify
+set +e
+"$BIN" verify --strict-time > /dev/null
+echo "(temoin verify --strict-time: exit code $?; 1 means an attempt's time is contradicted)"
+set -e
 say "   ... and with the independent reference verifier (Python standard library only)"
 python3 "$ROOT/docs/verify_reference.py" "$TEMOIN_STORE"
 
