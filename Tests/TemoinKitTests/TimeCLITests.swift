@@ -101,6 +101,9 @@ func cliTimeProblems(_ store: String) throws -> (temoin: [String], reference: [S
         #expect(ours.contains("2:time_server_offset"))
         #expect(ours.contains("2:time_in_future") == (offset == "+61d"))
         #expect(try temoin(["verify"], store: store).status == 0)
+        let status = try temoin(["status"], store: store)
+        #expect(status.stdout.contains("1 attempt: 1 contradicted (#2)"), "\(status.stdout)")
+        #expect(status.stdout.contains("#2: the prefecture's server clock"))
     }
 
     @Test(.enabled(if: faketime, "faketime is installed by scripts/ensure-deps.sh"))
@@ -119,6 +122,8 @@ func cliTimeProblems(_ store: String) throws -> (temoin: [String], reference: [S
             "-30d", ["import", Fixtures.page("legacy-aucune-plage.html"), "--observed-at", "2026-10-06T08:31"],
             store: store)
         #expect(r.status == 0)
+        #expect(r.stdout.contains("The time of attempt #4 is contradicted: it was recorded at"), "\(r.stdout)")
+        #expect(r.stdout.contains("sudo timedatectl set-ntp true"))
         let status = try temoin(["status"], store: store)
         #expect(
             status.stdout.contains(

@@ -71,6 +71,7 @@ struct ImportCommand: ParsableCommand {
             }
             var lines: [Line] = []
             var worst: Int32 = 0
+            var warned = false
             let paths = Importer.expand(files)
             if paths.isEmpty { throw TemoinError.fileMissing(path: files.joined(separator: " ")) }
             for path in paths {
@@ -91,6 +92,13 @@ struct ImportCommand: ParsableCommand {
                                         "outcome": tr("outcome.\(r.analysis.outcome.rawValue)"),
                                     ]))
                             if let m = r.analysis.message { print("       « \(m) »") }
+                        }
+                        // A computer's clock that contradicts the chain is said once per run.
+                        if !warned, let time = try? TimeCorroboration.check(store: store, appended: entry),
+                            !time.warnings.isEmpty
+                        {
+                            warnAboutTime(time, json: output.json)
+                            warned = true
                         }
                     } else {
                         lines.append(
