@@ -132,7 +132,7 @@ public struct Corroborator: Sendable {
                 entry.confirmedBySeals = true
             }
         }
-        if entry.problems.contains(where: { $0.code.contradicts }) {
+        if !entry.problems.isEmpty, entry.problems.contains(where: { $0.code.contradicts }) {
             entry.confirmedByServer = false
             entry.confirmedBySeals = false
         }
@@ -181,19 +181,16 @@ public struct Corroborator: Sendable {
 
     /// The entry's problems go to the summary; an attempt's verdict is returned.
     private mutating func finalize(_ p: Pending) -> AttemptTime? {
-        let problems = p.problems.sorted { $0.code < $1.code }
-        summary.problems.append(contentsOf: problems)
+        let problems = p.problems.count > 1 ? p.problems.sorted { $0.code < $1.code } : p.problems
+        if !problems.isEmpty { summary.problems.append(contentsOf: problems) }
         guard p.facts.isAttempt else { return nil }
         let f = p.facts
         let contradicted = problems.contains { $0.code.contradicts }
         var a = AttemptTime(
-            seq: p.seq, observedAt: f.observedMs.map(TimeRules.utc), recordedAt: f.recordedMs.map(TimeRules.utc),
-            provenance: f.provenance, timeBasis: f.timeBasis,
+            seq: p.seq, observedMs: f.observedMs, recordedMs: f.recordedMs, timeBasis: f.timeBasis,
             verdict: contradicted ? .contradicted : p.confirmed ? .corroborated : .uncorroborated, reason: nil,
             byServer: !contradicted && p.confirmedByServer, bySeals: !contradicted && p.confirmedBySeals,
-            serverOffsetMs: f.offsetMs,
-            serverTime: f.offsetMs.flatMap { o in f.observedMs.map { TimeRules.utc($0 + o) } },
-            datedExchanges: f.dated, lower: p.lower, upper: p.upper, problems: problems)
+            serverOffsetMs: f.offsetMs, datedExchanges: f.dated, lower: p.lower, upper: p.upper, problems: problems)
         if a.verdict == .uncorroborated { a.reason = Self.reason(f) }
         summary.add(a)
         return a

@@ -32,7 +32,6 @@ public struct TimeFacts: Sendable, Equatable {
     /// `observed_at`, when it is a string in the form of §5.
     public var observedMs: Int64?
     public var timeBasis: String?
-    public var provenance: String?
     /// An exchange has an integral `status`: the site answered at least once.
     public var answered = false
     /// Exchanges with a readable `started_at` and `server_date`.
@@ -51,28 +50,36 @@ public struct TimeFacts: Sendable, Equatable {
     public var isAttempt: Bool { type == "attempt" }
 }
 
-extension TimeFacts: Decodable {
-    enum Keys: String, CodingKey {
-        case type, provenance, exchanges
-        case recordedAt = "recorded_at"
-        case observedAt = "observed_at"
-        case timeBasis = "time_basis"
-        case afterSeal = "after_seal"
-    }
+/// The members of a body that verify and the time rules read, as one set of keys: the verifier reads
+/// them all from one keyed container, built once per body.
+enum BodyKeys: String, CodingKey {
+    case seq, prev, type, captures, exchanges
+    case recordedAt = "recorded_at"
+    case observedAt = "observed_at"
+    case timeBasis = "time_basis"
+    case afterSeal = "after_seal"
+}
 
+extension TimeFacts: Decodable {
     public init(from decoder: Decoder) {
         self.init()
-        guard let c = try? decoder.container(keyedBy: Keys.self) else { return }
-        type = try? c.decode(String.self, forKey: .type)
-        recordedMs = (try? c.decode(String.self, forKey: .recordedAt)).flatMap(TimeRules.instantMs)
-        observedMs = (try? c.decode(String.self, forKey: .observedAt)).flatMap(TimeRules.instantMs)
-        timeBasis = try? c.decode(String.self, forKey: .timeBasis)
-        provenance = try? c.decode(String.self, forKey: .provenance)
+        guard let c = try? decoder.container(keyedBy: BodyKeys.self) else { return }
+        self.init(c, type: (try? c.decodeIfPresent(String.self, forKey: .type)) ?? nil)
+    }
+
+    /// Reads the time members from a body's container (`type` already read by the caller).
+    init(_ c: KeyedDecodingContainer<BodyKeys>, type: String?) {
+        self.init()
+        self.type = type
+        // decodeIfPresent: an absent member is nil without building an error (verify reads every body).
+        recordedMs = ((try? c.decodeIfPresent(String.self, forKey: .recordedAt)) ?? nil).flatMap(TimeRules.instantMs)
+        observedMs = ((try? c.decodeIfPresent(String.self, forKey: .observedAt)) ?? nil).flatMap(TimeRules.instantMs)
+        timeBasis = (try? c.decodeIfPresent(String.self, forKey: .timeBasis)) ?? nil
         if c.contains(.afterSeal) {
             afterSealPresent = true
             afterSeal = try? c.decode(AfterSeal.self, forKey: .afterSeal)
         }
-        guard var list = try? c.nestedUnkeyedContainer(forKey: .exchanges) else { return }
+        guard c.contains(.exchanges), var list = try? c.nestedUnkeyedContainer(forKey: .exchanges) else { return }
         var position = 0
         while !list.isAtEnd {
             position += 1
@@ -112,8 +119,8 @@ struct ExchangeClock: Decodable {
 
         init(from decoder: Decoder) {
             let c = try? decoder.container(keyedBy: Keys.self)
-            name = try? c?.decode(String.self, forKey: .name)
-            value = try? c?.decode(String.self, forKey: .value)
+            name = (try? c?.decodeIfPresent(String.self, forKey: .name)) ?? nil
+            value = (try? c?.decodeIfPresent(String.self, forKey: .value)) ?? nil
         }
 
         enum Keys: String, CodingKey { case name, value }
@@ -121,18 +128,22 @@ struct ExchangeClock: Decodable {
 
     init(from decoder: Decoder) {
         guard let c = try? decoder.container(keyedBy: Keys.self) else { return }
-        answered = (try? c.decode(Int64.self, forKey: .status)) != nil
-        guard let started = (try? c.decode(String.self, forKey: .startedAt)).flatMap(TimeRules.instantMs),
-            let server = (try? c.decode(String.self, forKey: .serverDate)).flatMap(TimeRules.httpDateMs)
+        answered = ((try? c.decodeIfPresent(Int64.self, forKey: .status)) ?? nil) != nil
+        guard
+            let started = ((try? c.decodeIfPresent(String.self, forKey: .startedAt)) ?? nil).flatMap(
+                TimeRules.instantMs),
+            let server = ((try? c.decodeIfPresent(String.self, forKey: .serverDate)) ?? nil).flatMap(
+                TimeRules.httpDateMs)
         else { return }
         var firstByte: Int64 = 0
-        if let timings = try? c.nestedContainer(keyedBy: TimingKeys.self, forKey: .timings),
-            let value = try? timings.decode(Int64.self, forKey: .firstByte), (0...Int64(Int32.max)).contains(value)
+        if c.contains(.timings), let timings = try? c.nestedContainer(keyedBy: TimingKeys.self, forKey: .timings),
+            let value = (try? timings.decodeIfPresent(Int64.self, forKey: .firstByte)) ?? nil,
+            (0...Int64(Int32.max)).contains(value)
         {
             firstByte = value
         }
         var age: Int64 = 0
-        if var headers = try? c.nestedUnkeyedContainer(forKey: .responseHeaders) {
+        if c.contains(.responseHeaders), var headers = try? c.nestedUnkeyedContainer(forKey: .responseHeaders) {
             while !headers.isAtEnd {
                 guard let h = try? headers.decode(Header.self) else { break }
                 if let name = h.name, name.lowercased() == "age", let value = h.value {

@@ -137,11 +137,12 @@ public enum UncorroboratedReason: String, Codable, Sendable, CaseIterable {
 }
 
 /// One attempt's time, as the evidence of the store shows it: what `status` and the dossier print.
-public struct AttemptTime: Codable, Sendable, Equatable {
+public struct AttemptTime: Encodable, Sendable, Equatable {
     public var seq: Int64
-    public var observedAt: String?
-    public var recordedAt: String?
-    public var provenance: String?
+    /// `observed_at` and `recorded_at`, milliseconds since the epoch (the texts are formatted only when
+    /// read: verify judges every attempt and prints few).
+    public var observedMs: Int64?
+    public var recordedMs: Int64?
     public var timeBasis: String?
     public var verdict: TimeVerdict
     /// Why not corroborated (`uncorroborated` only).
@@ -152,8 +153,6 @@ public struct AttemptTime: Codable, Sendable, Equatable {
     /// The server's clock minus the computer's, where the attempt's exchanges differ most; nil without
     /// a readable `Date` header.
     public var serverOffsetMs: Int64?
-    /// The attempt's time by the server's clock (`observed_at` plus the offset).
-    public var serverTime: String?
     /// Exchanges with a readable `Date` header.
     public var datedExchanges: Int
     /// The seal whose genTime bounds the entry from below (named by `after_seal`, here or earlier), and
@@ -164,7 +163,7 @@ public struct AttemptTime: Codable, Sendable, Equatable {
     public var problems: [TimeProblem]
 
     enum CodingKeys: String, CodingKey {
-        case seq, provenance, verdict, reason, lower, upper, problems
+        case seq, verdict, reason, lower, upper, problems
         case observedAt = "observed_at"
         case recordedAt = "recorded_at"
         case timeBasis = "time_basis"
@@ -173,6 +172,29 @@ public struct AttemptTime: Codable, Sendable, Equatable {
         case serverOffsetMs = "server_offset_ms"
         case serverTime = "server_time"
         case datedExchanges = "dated_exchanges"
+    }
+
+    public var observedAt: String? { observedMs.map(TimeRules.utc) }
+    public var recordedAt: String? { recordedMs.map(TimeRules.utc) }
+    /// The attempt's time by the server's clock (`observed_at` plus the offset).
+    public var serverTime: String? { serverOffsetMs.flatMap { o in observedMs.map { TimeRules.utc($0 + o) } } }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(observedAt, forKey: .observedAt)
+        try c.encode(recordedAt, forKey: .recordedAt)
+        try c.encode(timeBasis, forKey: .timeBasis)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(byServer, forKey: .byServer)
+        try c.encode(bySeals, forKey: .bySeals)
+        try c.encode(serverOffsetMs, forKey: .serverOffsetMs)
+        try c.encode(serverTime, forKey: .serverTime)
+        try c.encode(datedExchanges, forKey: .datedExchanges)
+        try c.encode(lower, forKey: .lower)
+        try c.encode(upper, forKey: .upper)
+        try c.encode(problems, forKey: .problems)
     }
 
     /// Both bounds, when the entry lies between two seals.

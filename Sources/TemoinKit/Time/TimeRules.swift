@@ -24,7 +24,13 @@ public enum TimeRules {
     /// Milliseconds since the epoch of an instant in the exact form of docs/FORMAT.md §5,
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (years 0001 to 9999); nil for anything else.
     public static func instantMs(_ text: String) -> Int64? {
-        let b = Array(text.utf8)
+        guard text.utf8.count == 24 else { return nil }
+        // Read in place (every entry's times go through here when a store is verified).
+        if let parsed = text.utf8.withContiguousStorageIfAvailable(instantMs) { return parsed }
+        return Array(text.utf8).withUnsafeBufferPointer(instantMs)
+    }
+
+    private static func instantMs(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
             b[19] == 0x2E, b[23] == 0x5A,
             let year = digits(b, 0, 4), let month = digits(b, 5, 2), let day = digits(b, 8, 2),
@@ -98,6 +104,10 @@ public enum TimeRules {
     // MARK: Arithmetic
 
     private static func digits(_ b: [UInt8], _ from: Int, _ count: Int) -> Int? {
+        b.withUnsafeBufferPointer { digits($0, from, count) }
+    }
+
+    private static func digits(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ count: Int) -> Int? {
         guard count > 0, from + count <= b.count, count <= 18 else { return nil }
         var v = 0
         for i in from..<from + count {
@@ -110,7 +120,11 @@ public enum TimeRules {
     static func isLeap(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
 
     static func daysIn(month m: Int, year y: Int) -> Int {
-        [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        switch m {
+        case 2: return isLeap(y) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     private static func milliseconds(

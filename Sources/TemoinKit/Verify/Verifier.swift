@@ -267,15 +267,14 @@ public struct Verifier: Sendable {
         /// What the body says about time (FORMAT.md §8), from the same parse; never fails.
         var time: TimeFacts
 
-        enum CodingKeys: String, CodingKey { case seq, prev, type, captures }
-
         init(from decoder: Decoder) throws {
-            time = TimeFacts(from: decoder)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            // One container for both (FORMAT.md §8's members are in BodyKeys too).
+            let c = try decoder.container(keyedBy: BodyKeys.self)
             seq = try c.decode(Int64.self, forKey: .seq)
             prev = try c.decode(String.self, forKey: .prev)
             type = c.contains(.type) ? try c.decode(String.self, forKey: .type) : nil
             captures = c.contains(.captures) ? try c.decode([CaptureView].self, forKey: .captures) : nil
+            time = TimeFacts(c, type: type)
         }
     }
 
