@@ -929,7 +929,17 @@ def check_time(con, report, now):
     pending = None
     lower = None
     case_opened = None
-    for seq, body in con.execute("SELECT seq, {} FROM entries ORDER BY seq".format(as_bytes("body"))):
+    def entries():
+        # Streamed, as in section 6; a store SQLite cannot read now is left without time (section 8).
+        try:
+            for row in con.execute("SELECT seq, {} FROM entries ORDER BY seq".format(as_bytes("body"))):
+                yield row
+        except sqlite3.DatabaseError as e:
+            check_busy(e)
+            unreadable.append(e)
+
+    unreadable = []
+    for seq, body in entries():
         obj = parse_body(body if body is not None else b"")
         if obj is None or not is_int(seq):
             continue  # body_invalid: left out (section 8)
@@ -1000,6 +1010,8 @@ def check_time(con, report, now):
         if seq == 1 and f["type"] == "case_opened":
             case_opened = r
         pending = e
+    if unreadable:
+        return
     if pending is not None:
         pending["problems"].sort(key=lambda p: p["code"])
         finalize(pending)
