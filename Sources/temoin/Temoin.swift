@@ -43,6 +43,7 @@ struct TemoinCLI: AsyncParsableCommand {
                   chain is untouched). With --seal auto, a failed seal never changes an attempt's code
               7   an output file cannot be written (dossier folder read-only or full)
               64  invalid arguments (unknown option, invalid date, URL or duration, interval < 5 min)
+              70  temoin's own files are missing beside the program: unpack or install it again
               130 stopped with Ctrl-C: an unfinished attempt is not recorded
             """,
         version: Temoin.version,
@@ -50,13 +51,21 @@ struct TemoinCLI: AsyncParsableCommand {
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
             ImportCommand.self, StatusCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self,
             WithholdCommand.self, DossierCommand.self, ProfilesCommand.self, SimulateCommand.self, SealCommand.self,
-            KeyCommand.self, AttestCommand.self, AttestationCommand.self, ExportCommand.self,
+            KeyCommand.self, AttestCommand.self, AttestationCommand.self, ExportCommand.self, NotifyCommand.self,
+            DoctorCommand.self,
         ]
     )
 
     @OptionGroup var language: LanguageOptions
 
     static func main() async {
+        let installation = Installation.current
+        guard installation.resources != nil else {
+            // Without its files temoin has no messages to speak with: this one is built in.
+            FileHandle.standardError.write(Data((installation.missingResourcesMessage + "\n").utf8))
+            exit(Installation.incompleteExitStatus)
+        }
+        installation.prepareEnvironment()
         if let lang = LanguageOptions.scan(Array(CommandLine.arguments.dropFirst())) {
             Messages.shared.language = lang
         }
