@@ -80,7 +80,7 @@ final class BrowserProcess: @unchecked Sendable {
     }
 
     /// Makes a fresh profile folder (mode 0700) and starts the browser on it with the DevTools pipe on fds
-    /// 3 (commands in) and 4 (answers out). Foundation's `Process` cannot map descriptors, hence posix_spawn.
+    /// 3 (commands in) and 4 (answers out), in a process group of its own (``ChildProcess``).
     static func launch(executable: String, headless: Bool, trustedSPKI: [String]) throws -> BrowserProcess {
         signal(SIGPIPE, SIG_IGN)  // a browser that dies mid-write must be an error, not our death
         var template = Array((NSTemporaryDirectory() + "/temoin-browser-XXXXXX").utf8CString)
@@ -118,44 +118,22 @@ final class BrowserProcess: @unchecked Sendable {
         }
         let (childIn, ourOut, ourIn, childOut) = (ends[0], ends[1], ends[2], ends[3])
 
-        #if canImport(Darwin)
-            var actions: posix_spawn_file_actions_t?
-            var attributes: posix_spawnattr_t?
-        #else
-            var actions = posix_spawn_file_actions_t()
-            var attributes = posix_spawnattr_t()
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
-        }
-        posix_spawn_file_actions_adddup2(&actions, childIn, 3)
-        posix_spawn_file_actions_adddup2(&actions, childOut, 4)
         // The browser never reads our terminal (Enter is the person's signal to temoin) and its log noise
         // does not belong on the person's screen.
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-
-        let argv =
-            [executable]
-            + arguments(
-                profile: profile, headless: headless, trustedSPKI: trustedSPKI, runningAsRoot: geteuid() == 0)
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { for arg in cArgs { free(arg) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, cArgs, environ)
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(
+                executable,
+                arguments: arguments(
+                    profile: profile, headless: headless, trustedSPKI: trustedSPKI, runningAsRoot: geteuid() == 0),
+                descriptors: [0: .null, 1: .null, 2: .null, 3: .inherit(childIn), 4: .inherit(childOut)])
+        } catch {
+            for fd in [childIn, childOut, ourOut, ourIn] { closeDescriptor(fd) }
+            throw TemoinError.browserFailed(detail: "\(error)")
+        }
         closeDescriptor(childIn)
         closeDescriptor(childOut)
-        guard rc == 0 else {
-            closeDescriptor(ourOut)
-            closeDescriptor(ourIn)
-            throw TemoinError.browserFailed(detail: "\(executable): \(String(cString: strerror(rc)))")
-        }
+        let pid = child.pid
         LiveBrowsers.shared.add(pid: pid, profile: profile)
         return BrowserProcess(
             pid: pid, profile: profile, connection: DevToolsConnection(readFD: ourIn, writeFD: ourOut))

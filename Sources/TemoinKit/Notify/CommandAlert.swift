@@ -38,32 +38,32 @@ public struct CommandAlert: AlertChannel {
     }
 
     public func deliver(_ alert: SlotAlert) throws {
-        var toChild: [Int32] = [-1, -1]
-        var fromChild: [Int32] = [-1, -1]
-        guard pipe(&toChild) == 0 else { throw AlertFailure(tr("notify.failure.command_start", ["detail": "pipe"])) }
-        guard pipe(&fromChild) == 0 else {
-            close(toChild[0])
-            close(toChild[1])
-            throw AlertFailure(tr("notify.failure.command_start", ["detail": "pipe"]))
+        let toChild: (Int32, Int32)
+        let fromChild: (Int32, Int32)
+        do {
+            toChild = try ChildProcess.pipe()
+            fromChild = try ChildProcess.pipe()
+        } catch {
+            throw AlertFailure(tr("notify.failure.command_start", ["detail": "\(error)"]))
         }
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(
                 "/bin/sh", arguments: ["-c", command], environment: environment(for: alert),
-                descriptors: [0: .inherit(toChild[0]), 1: .inherit(fromChild[1]), 2: .inherit(fromChild[1])])
+                descriptors: [0: .inherit(toChild.0), 1: .inherit(fromChild.1), 2: .inherit(fromChild.1)])
         } catch {
-            for fd in toChild + fromChild { close(fd) }
+            for fd in [toChild.0, toChild.1, fromChild.0, fromChild.1] { close(fd) }
             throw AlertFailure(tr("notify.failure.command_start", ["detail": "\(error)"]))
         }
-        close(toChild[0])
-        close(fromChild[1])
+        close(toChild.0)
+        close(fromChild.1)
         // The text on standard input; a command that does not read it must not block us (SIGPIPE ignored).
         signal(SIGPIPE, SIG_IGN)
         let text = Array((alert.text + "\n").utf8)
-        _ = text.withUnsafeBytes { write(toChild[1], $0.baseAddress, $0.count) }
-        close(toChild[1])
+        _ = text.withUnsafeBytes { write(toChild.1, $0.baseAddress, $0.count) }
+        close(toChild.1)
         // Keep the last of what it printed, to explain a failure.
-        let output = OutputTail(fd: fromChild[0])
+        let output = OutputTail(fd: fromChild.0)
         let ended = child.wait(seconds: timeout)
         if !ended { child.terminate() }
         let printed = output.finish()
