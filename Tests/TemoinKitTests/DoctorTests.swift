@@ -119,4 +119,20 @@ import Testing
         let french = try temoin(["doctor", "--url", "http://127.0.0.1:9/"], store: store, environment: ["LANG": "fr_FR.UTF-8"])
         #expect(french.stdout.contains("PROBLÈME") && french.stdout.contains("site de réservation"), "\(french.stdout)")
     }
+
+    /// Doctor names its messages in full ("doctor.clock.wrong"): each exists in both languages, and its
+    /// fix too when the catalogue has one.
+    @Test func everyMessageDoctorNamesIsInTheCatalogue() throws {
+        let source = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Sources/TemoinKit/Doctor/Doctor.swift"), encoding: .utf8)
+        let keys = source.matches(of: #/"(doctor\.[a-z_]+\.[a-z_.]+)"/#).map { String($0.output.1) }
+        #expect(keys.count > 30)
+        let catalogue = Messages.shared.catalogue
+        for key in keys {
+            #expect(catalogue[key]?["en"] != nil && catalogue[key]?["fr"] != nil, "\(key)")
+        }
+        for kind in Installation.Kind.allCases {
+            #expect(catalogue["doctor.installation.\(kind.rawValue)"] != nil)
+        }
+    }
 }

@@ -86,18 +86,19 @@ public struct Doctor: Sendable {
         return DoctorReport(checks: checks)
     }
 
+    /// A check whose finding is the message `key` and whose fix, when the catalogue has one, `key.fix`.
     func check(_ kind: DoctorCheck.Kind, _ status: DoctorCheck.Status, _ key: String, _ args: [String: String] = [:])
         -> DoctorCheck
     {
-        let fixKey = "doctor.\(key).fix"
-        let fix = Messages.shared.catalogue[fixKey] != nil ? tr(fixKey, args) : nil
-        return DoctorCheck(kind: kind, status: status, finding: tr("doctor.\(key)", args), fix: fix)
+        let fixKey = key + ".fix"
+        let fix = Messages.shared.catalogue[fixKey] != nil ? Messages.shared.text(fixKey, args) : nil
+        return DoctorCheck(kind: kind, status: status, finding: Messages.shared.text(key, args), fix: fix)
     }
 
     func installation() -> DoctorCheck {
         let i = Installation.current
         return check(
-            .installation, .ok, "installation.\(i.kind.rawValue)",
+            .installation, .ok, "doctor.installation." + i.kind.rawValue,
             ["version": Temoin.version, "resources": i.resources?.path ?? "", "root": i.portableRoot ?? ""])
     }
 
@@ -105,23 +106,23 @@ public struct Doctor: Sendable {
         let path = absolute(storePath)
         guard FileManager.default.fileExists(atPath: path) else {
             if let problem = StoreLocation.problem(creating: path) {
-                return (check(.store, .problem, "store.cannot_create", ["path": path, "detail": problem]), nil)
+                return (check(.store, .problem, "doctor.store.cannot_create", ["path": path, "detail": problem]), nil)
             }
-            return (check(.store, .warning, "store.missing", ["path": path]), nil)
+            return (check(.store, .warning, "doctor.store.missing", ["path": path]), nil)
         }
         let store: Store
         do { store = try Store.open(at: path, readOnly: true) } catch let error as TemoinError {
-            return (check(.store, .problem, "store.unreadable", ["path": path, "detail": error.description]), nil)
+            return (check(.store, .problem, "doctor.store.unreadable", ["path": path, "detail": error.description]), nil)
         } catch {
-            return (check(.store, .problem, "store.unreadable", ["path": path, "detail": "\(error)"]), nil)
+            return (check(.store, .problem, "doctor.store.unreadable", ["path": path, "detail": "\(error)"]), nil)
         }
         let folder = (path as NSString).deletingLastPathComponent
         // SQLite writes the file and, beside it, its journal: both must be writable.
         guard access(path, W_OK) == 0, access(folder.isEmpty ? "." : folder, W_OK) == 0 else {
-            return (check(.store, .problem, "store.read_only", ["path": path]), store)
+            return (check(.store, .problem, "doctor.store.read_only", ["path": path]), store)
         }
         let head = (try? store.head())?.map { String($0.seq) } ?? "0"
-        return (check(.store, .ok, "store.ok", ["path": path, "entries": head]), store)
+        return (check(.store, .ok, "doctor.store.ok", ["path": path, "entries": head]), store)
     }
 
     func freeSpace() -> DoctorCheck {
@@ -129,26 +130,26 @@ public struct Doctor: Sendable {
         if folder.isEmpty { folder = "." }
         var info = statvfs()
         guard statvfs(folder, &info) == 0 else {
-            return check(.freeSpace, .skipped, "free_space.unknown", ["folder": folder])
+            return check(.freeSpace, .skipped, "doctor.free_space.unknown", ["folder": folder])
         }
         let free = Int64(info.f_bavail) * Int64(info.f_frsize)
         let args = ["folder": folder, "free": ByteCount.format(free)]
-        if free < Self.spaceProblem { return check(.freeSpace, .problem, "free_space.low", args) }
-        if free < Self.spaceWarning { return check(.freeSpace, .warning, "free_space.little", args) }
-        return check(.freeSpace, .ok, "free_space.ok", args)
+        if free < Self.spaceProblem { return check(.freeSpace, .problem, "doctor.free_space.low", args) }
+        if free < Self.spaceWarning { return check(.freeSpace, .warning, "doctor.free_space.little", args) }
+        return check(.freeSpace, .ok, "doctor.free_space.ok", args)
     }
 
     func authorities() -> DoctorCheck {
-        if let caFile { return check(.authorities, .ok, "authorities.given", ["path": caFile]) }
-        if let bundle = CertificateAuthorities.system { return check(.authorities, .ok, "authorities.ok", ["path": bundle]) }
-        return check(.authorities, .problem, "authorities.missing")
+        if let caFile { return check(.authorities, .ok, "doctor.authorities.given", ["path": caFile]) }
+        if let bundle = CertificateAuthorities.system { return check(.authorities, .ok, "doctor.authorities.ok", ["path": bundle]) }
+        return check(.authorities, .problem, "doctor.authorities.missing")
     }
 
     /// One GET of the booking address, as an attempt's first step: reachability, and the site's clock
     /// (its `Date` header) against ours, measured at the middle of the exchange.
     func networkAndClock(url: String?) -> [DoctorCheck] {
         guard let url else {
-            return [check(.network, .skipped, "network.no_url"), check(.clock, .skipped, "clock.no_url")]
+            return [check(.network, .skipped, "doctor.network.no_url"), check(.clock, .skipped, "doctor.clock.no_url")]
         }
         var settings = TransferSettings()
         settings.timeout = timeout
@@ -156,24 +157,24 @@ public struct Doctor: Sendable {
         settings.caFile = caFile
         settings.maxBodyBytes = 2_000_000
         guard let curl = CurlTransfer(settings: settings) else {
-            return [check(.network, .problem, "network.no_curl"), check(.clock, .skipped, "clock.no_answer")]
+            return [check(.network, .problem, "doctor.network.no_curl"), check(.clock, .skipped, "doctor.clock.no_answer")]
         }
         let sent = now()
         let result = curl.perform(TransferRequest(method: "GET", url: url))
         let received = now()
         guard let status = result.status else {
             return [
-                check(.network, .problem, "network.unreachable", ["url": url, "detail": result.errorMessage ?? ""]),
-                check(.clock, .skipped, "clock.no_answer"),
+                check(.network, .problem, "doctor.network.unreachable", ["url": url, "detail": result.errorMessage ?? ""]),
+                check(.clock, .skipped, "doctor.clock.no_answer"),
             ]
         }
         let network =
             status >= 500
-            ? check(.network, .warning, "network.server_error", ["url": url, "status": String(status)])
-            : check(.network, .ok, "network.ok", ["url": url, "status": String(status)])
+            ? check(.network, .warning, "doctor.network.server_error", ["url": url, "status": String(status)])
+            : check(.network, .ok, "doctor.network.ok", ["url": url, "status": String(status)])
         guard let header = result.headers.first(where: { $0.0.lowercased() == "date" })?.1,
             let serverDate = TimeFormat.httpDate(header)
-        else { return [network, check(.clock, .skipped, "clock.no_date", ["url": url])] }
+        else { return [network, check(.clock, .skipped, "doctor.clock.no_date", ["url": url])] }
         let middle = sent.addingTimeInterval(received.timeIntervalSince(sent) / 2)
         // The header has whole seconds: half a second either way is its own rounding.
         let offset = middle.timeIntervalSince(serverDate) - 0.5
@@ -183,16 +184,16 @@ public struct Doctor: Sendable {
             "amount": seconds >= 60 ? "\(seconds / 60) min \(seconds % 60) s" : "\(seconds) s",
         ]
         let magnitude = abs(offset)
-        if magnitude > Self.clockProblem { return [network, check(.clock, .problem, "clock.wrong", args)] }
-        if magnitude > Self.clockWarning { return [network, check(.clock, .warning, "clock.off", args)] }
-        return [network, check(.clock, .ok, "clock.ok", args)]
+        if magnitude > Self.clockProblem { return [network, check(.clock, .problem, "doctor.clock.wrong", args)] }
+        if magnitude > Self.clockWarning { return [network, check(.clock, .warning, "doctor.clock.off", args)] }
+        return [network, check(.clock, .ok, "doctor.clock.ok", args)]
     }
 
     /// "3 min 12 s ahead" / "4 s behind", in the language of the messages.
     static func describe(_ offset: TimeInterval) -> String {
         let seconds = Int(abs(offset).rounded())
         let amount = seconds >= 60 ? "\(seconds / 60) min \(seconds % 60) s" : "\(seconds) s"
-        return tr(offset >= 0 ? "doctor.clock.ahead" : "doctor.clock.behind", ["amount": amount])
+        return Messages.shared.text(offset >= 0 ? "doctor.clock.ahead" : "doctor.clock.behind", ["amount": amount])
     }
 
     /// A browser is needed for sites with a CAPTCHA (RDV Préfecture): a person makes those attempts.
@@ -201,16 +202,16 @@ public struct Doctor: Sendable {
         let needed = resolvedProfile == "rdv-prefecture"
         do {
             let path = try BrowserLocator.locate(explicitPath: browserPath)
-            return check(.browser, .ok, "browser.ok", ["path": path])
+            return check(.browser, .ok, "doctor.browser.ok", ["path": path])
         } catch {
-            return check(.browser, needed ? .problem : .warning, needed ? "browser.needed" : "browser.missing")
+            return check(.browser, needed ? .problem : .warning, needed ? "doctor.browser.needed" : "doctor.browser.missing")
         }
     }
 
     /// Each TSA of the store asked for a time stamp over a random digest, its answer checked as a seal's.
     func tsas(store: Store?) -> DoctorCheck {
-        guard let store else { return check(.tsa, .skipped, "tsa.no_store") }
-        guard let urls = try? store.tsas().map(\.url), !urls.isEmpty else { return check(.tsa, .warning, "tsa.none") }
+        guard let store else { return check(.tsa, .skipped, "doctor.tsa.no_store") }
+        guard let urls = try? store.tsas().map(\.url), !urls.isEmpty else { return check(.tsa, .warning, "doctor.tsa.none") }
         var sealer = Sealer(store: store)
         sealer.transfer.caFile = caFile
         sealer.transfer.timeout = timeout
@@ -227,8 +228,8 @@ public struct Doctor: Sendable {
             "count": String(urls.count), "working": String(urls.count - failures.count),
             "failures": failures.joined(separator: "; "),
         ]
-        if failures.isEmpty { return check(.tsa, .ok, "tsa.ok", args) }
-        return check(.tsa, failures.count == urls.count ? .problem : .warning, "tsa.failing", args)
+        if failures.isEmpty { return check(.tsa, .ok, "doctor.tsa.ok", args) }
+        return check(.tsa, failures.count == urls.count ? .problem : .warning, "doctor.tsa.failing", args)
     }
 
     private func absolute(_ path: String) -> String {

@@ -17,7 +17,7 @@ import Foundation
 /// (``missingResourcesMessage``) instead of quietly reading a repository's `.build`.
 public struct Installation: Sendable {
     /// How temoin was installed.
-    public enum Kind: String, Sendable, Encodable {
+    public enum Kind: String, Sendable, Encodable, CaseIterable {
         /// The folder of `make dist` (a USB stick, any folder): the store lives beside it.
         case portable
         /// `make install`, the Debian package, Homebrew.

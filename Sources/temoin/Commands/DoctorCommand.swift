@@ -51,7 +51,8 @@ struct DoctorCommand: ParsableCommand {
 /// A check as a person reads it: a mark, what was found, and on the next line what to do.
 func doctorLines(_ c: DoctorCheck) -> String {
     let mark = tr("doctor.mark.\(c.status.rawValue)")
-    var text = "\(mark) \(tr("doctor.kind.\(c.kind.rawValue)")): \(c.finding)"
+    let kind = tr("doctor.kind.\(c.kind.rawValue)")
+    var text = "\(mark) \(kind): \(c.finding)"
     if let fix = c.fix, c.status != .ok { text += "\n    → " + fix }
     return text
 }
