@@ -67,7 +67,7 @@ struct TemoinCLI: AsyncParsableCommand {
         guard installation.resources != nil else {
             // Without its files temoin has no messages to speak with: this one is built in.
             FileHandle.standardError.write(Data((installation.missingResourcesMessage + "\n").utf8))
-            exit(Installation.incompleteExitStatus)
+            Foundation.exit(Installation.incompleteExitStatus)
         }
         installation.prepareEnvironment()
         if let lang = LanguageOptions.scan(Array(CommandLine.arguments.dropFirst())) {

@@ -100,23 +100,18 @@ final class BrowserProcess: @unchecked Sendable {
     private static func spawn(executable: String, profile: String, headless: Bool, trustedSPKI: [String]) throws
         -> BrowserProcess
     {
-        // toBrowser: we write, the browser reads on fd 3. fromBrowser: the browser writes on fd 4.
-        var toBrowser: [Int32] = [-1, -1]
-        var fromBrowser: [Int32] = [-1, -1]
-        guard pipe(&toBrowser) == 0 else { throw TemoinError.browserFailed(detail: "pipe") }
-        guard pipe(&fromBrowser) == 0 else {
-            closeDescriptor(toBrowser[0])
-            closeDescriptor(toBrowser[1])
-            throw TemoinError.browserFailed(detail: "pipe")
+        // toBrowser: we write, the browser reads on fd 3. fromBrowser: the browser writes on fd 4. Both
+        // close-on-exec and above 10 (ChildProcess.pipe), so mapping them onto 3 and 4 is never a no-op.
+        let childIn: Int32
+        let ourOut: Int32
+        let ourIn: Int32
+        let childOut: Int32
+        do {
+            (childIn, ourOut) = try ChildProcess.pipe()
+            (ourIn, childOut) = try ChildProcess.pipe()
+        } catch {
+            throw TemoinError.browserFailed(detail: "\(error)")
         }
-        // Move every end above 10 with close-on-exec: a pipe end that already sat on fd 3 or 4 would make
-        // dup2 a no-op and keep its close-on-exec flag, leaving the browser without its pipe.
-        let ends = (toBrowser + fromBrowser).map { fd -> Int32 in
-            let high = fcntl(fd, F_DUPFD_CLOEXEC, 10)
-            closeDescriptor(fd)
-            return high
-        }
-        let (childIn, ourOut, ourIn, childOut) = (ends[0], ends[1], ends[2], ends[3])
 
         // The browser never reads our terminal (Enter is the person's signal to temoin) and its log noise
         // does not belong on the person's screen.

@@ -63,6 +63,8 @@ public final class ChildProcess: @unchecked Sendable {
         }
         defer { for e in envp ?? [] { free(e) } }
         var pid: pid_t = 0
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
         let rc: Int32
         if let envp {
             rc = envp.withUnsafeBufferPointer { posix_spawn(&pid, executable, &actions, &attributes, argv, $0.baseAddress) }
@@ -73,23 +75,28 @@ public final class ChildProcess: @unchecked Sendable {
         return ChildProcess(pid: pid)
     }
 
-    /// A pipe whose two ends are close-on-exec (atomically where the system can: other threads may be
-    /// starting programs at the same moment) and numbered 10 or above, so that mapping one onto a
+    /// Held while a pipe is made and flagged, and while a child is spawned: a child started by another
+    /// thread between `pipe` and `fcntl` would inherit an end and keep the pipe open (glibc's `pipe2`,
+    /// which does both at once, is not visible from Swift).
+    private static let spawnLock = NSLock()
+
+    /// A pipe whose two ends are close-on-exec and numbered 10 or above, so that mapping one onto a
     /// child's 0-4 is never a no-op that would keep the flag. Returns (read end, write end).
     public static func pipe() throws -> (Int32, Int32) {
-        var fds: [Int32] = [-1, -1]
-        #if os(Linux)
-            guard pipe2(&fds, O_CLOEXEC) == 0 else { throw ChildProcessError(executable: "pipe", code: errno) }
-        #else
-            guard Darwin.pipe(&fds) == 0 else { throw ChildProcessError(executable: "pipe", code: errno) }
-            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        #endif
-        let high = fds.map { fd -> Int32 in
-            let moved = fcntl(fd, F_DUPFD_CLOEXEC, 10)
-            close(fd)
-            return moved
+        try spawnLock.withLock {
+            var fds: [Int32] = [-1, -1]
+            #if canImport(Glibc)
+                guard Glibc.pipe(&fds) == 0 else { throw ChildProcessError(executable: "pipe", code: errno) }
+            #else
+                guard Darwin.pipe(&fds) == 0 else { throw ChildProcessError(executable: "pipe", code: errno) }
+            #endif
+            let high = fds.map { fd -> Int32 in
+                let moved = fcntl(fd, F_DUPFD_CLOEXEC, 10)
+                close(fd)
+                return moved
+            }
+            return (high[0], high[1])
         }
-        return (high[0], high[1])
     }
 
     /// The exit status once the child has ended (128 + signal when killed), else nil. Never blocks.
