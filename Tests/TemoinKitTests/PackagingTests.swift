@@ -162,7 +162,6 @@ import Testing
         #expect(noexecInit.status == 0, "\(noexecInit.err)")
         #expect(stepResult(results, "noexec_status").status == 0)
         #expect(stepResult(results, "noexec_ls").out.contains("temoin.sqlite"))
-        _ = sim.stop()
     }
 
     /// Every file the bundle carries asks for glibc 2.35 at most (Ubuntu 22.04), and for no newer
@@ -240,7 +239,6 @@ import Testing
         #expect(stepResult(results, "attempt").out.contains("no slot"))
         let out = (try? FileManager.default.contentsOfDirectory(atPath: root + inside + "/out")) ?? []
         #expect(out.contains { $0.hasPrefix("PJ1") && $0.hasSuffix(".pdf") }, "\(out)")
-        _ = sim.stop()
     }
 
     /// `apt install ./temoin_….deb` on this machine: the command, its manual page and completions; then

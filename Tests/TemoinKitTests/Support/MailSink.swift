@@ -128,8 +128,10 @@ final class MailSink: @unchecked Sendable {
     }
 
     deinit {
+        // SIGKILL: Foundation's Process starts the child with the spawning thread's signal mask, and a
+        // Dispatch worker blocks SIGTERM.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
