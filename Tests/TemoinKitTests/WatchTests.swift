@@ -71,9 +71,9 @@ final class ReadyPerson: WatchPrompt {
         try await withSimulator { sim in
             let store = try attemptStore("\(sim.baseURL)/booking/create/4963/0")
             let clock = SteppedClock()
-            let plan = WatchPlan(pace: try Pace(every: 600), deadline: clock.now().addingTimeInterval(1200))
+            let plan = WatchPlan(pace: try Pace(every: 600), deadline: clock.now().addingTimeInterval(1300))
             let done = try watch(store, plan, clock: clock).run(stop: StopFlag()) { _ in }
-            // At 0, 10 and 20 minutes; the next would be at 30, past the deadline.
+            // At 0, 10 and 20 minutes; the next would be at 30, past the deadline (21 min 40 s).
             #expect(done == 3)
             #expect(clock.waits == [600, 600])
         }

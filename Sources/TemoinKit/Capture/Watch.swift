@@ -137,7 +137,8 @@ public final class Watch {
             if let count = plan.count, done >= count { break }
             let delay = max(Pace.minimumInterval, nextDelay())
             let next = clock.now().addingTimeInterval(delay)
-            if let deadline = plan.deadline, next > deadline { break }
+            // The loop stops at the deadline: waiting until then would only end the watch.
+            if let deadline = plan.deadline, next >= deadline { break }
             events(.next(next))
             clock.wait(until: next, stop: stop) { elapsed in
                 events(.waiting(elapsed: elapsed, total: delay))
