@@ -80,7 +80,9 @@ import Testing
         var doctor = Doctor(storePath: dir.file("temoin.sqlite"))
         doctor.browserPath = dir.file("no-such-browser")
         #expect(doctor.browser(url: fields.bookingURL, profile: "auto").status == .problem)
-        #expect(doctor.browser(url: "https://www.val-de-marne.gouv.fr/booking/create/4963/0", profile: "auto").status == .warning)
+        #expect(
+            doctor.browser(url: "https://www.val-de-marne.gouv.fr/booking/create/4963/0", profile: "auto").status
+                == .warning)
     }
 
     /// A store on a read-only file system: attempts could not be recorded. Needs root for the mount.
@@ -118,7 +120,8 @@ import Testing
         let network = try #require(checks.first { $0["kind"] as? String == "network" })
         #expect(network["status"] as? String == "problem")
         #expect((network["fix"] as? String)?.isEmpty == false)
-        let french = try temoin(["doctor", "--url", "http://127.0.0.1:9/"], store: store, environment: ["LANG": "fr_FR.UTF-8"])
+        let french = try temoin(
+            ["doctor", "--url", "http://127.0.0.1:9/"], store: store, environment: ["LANG": "fr_FR.UTF-8"])
         #expect(french.stdout.contains("PROBLÈME") && french.stdout.contains("site de réservation"), "\(french.stdout)")
     }
 

@@ -84,7 +84,9 @@ import Testing
         let dir = TempDir()
         let out = dir.file("alert.txt")
         let command = CommandAlert(
-            command: "printf '%s|%s|%s\\n' \"$TEMOIN_SLOT_URL\" \"$TEMOIN_SLOT_SEQ\" \"$TEMOIN_SLOT_TIME\" > '\(out)'; cat >> '\(out)'")
+            command:
+                "printf '%s|%s|%s\\n' \"$TEMOIN_SLOT_URL\" \"$TEMOIN_SLOT_SEQ\" \"$TEMOIN_SLOT_TIME\" > '\(out)'; cat >> '\(out)'"
+        )
         let outcome = SlotAlerter(channels: [command], retryDelays: []).sendNow(Self.slot)[0]
         #expect(outcome.status == .delivered, "\(outcome.reason ?? "")")
         let text = try String(contentsOfFile: out, encoding: .utf8)
@@ -93,8 +95,10 @@ import Testing
     }
 
     @Test func aFailingCommandIsReportedWithItsStatusAndOutput() throws {
-        let outcome = SlotAlerter(channels: [CommandAlert(command: "echo gateway refused >&2; exit 3")], retryDelays: [])
-            .sendNow(Self.slot)[0]
+        let outcome = SlotAlerter(
+            channels: [CommandAlert(command: "echo gateway refused >&2; exit 3")], retryDelays: []
+        )
+        .sendNow(Self.slot)[0]
         #expect(outcome.status == .failed)
         #expect(outcome.reason?.contains("3") == true)
         #expect(outcome.reason?.contains("gateway refused") == true)

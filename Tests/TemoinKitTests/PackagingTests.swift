@@ -85,7 +85,8 @@ import Testing
         """#
 
     func stepResult(_ results: String, _ name: String) -> (status: Int32, out: String, err: String) {
-        let read = { (ext: String) in (try? String(contentsOfFile: "\(results)/\(name).\(ext)", encoding: .utf8)) ?? "" }
+        let read = { (ext: String) in (try? String(contentsOfFile: "\(results)/\(name).\(ext)", encoding: .utf8)) ?? ""
+        }
         return (Int32(read("rc").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1, read("out"), read("err"))
     }
 
@@ -100,9 +101,11 @@ import Testing
         dir.write("hidden.sh", Self.hiddenRun)
         let r = try run(
             "/usr/bin/unshare",
-            ["-m", "--propagation", "private", "/bin/bash", dir.file("hidden.sh"), repositoryRoot.path, bundle,
+            [
+                "-m", "--propagation", "private", "/bin/bash", dir.file("hidden.sh"), repositoryRoot.path, bundle,
                 sim.baseURL, dir.file("home"), dir.file("work"), dir.file("out"), dir.file("results"),
-                dir.file("noexec")] + Self.initOptions)
+                dir.file("noexec"),
+            ] + Self.initOptions)
         #expect(r.status == 0, "\(r.stderr)")
         let results = dir.file("results")
         // The hiding holds: without it the test would prove nothing.
@@ -181,7 +184,9 @@ import Testing
         #expect(highest("GLIBC").lexicographicallyPrecedes([2, 35, 1]), "needs glibc \(highest("GLIBC"))")
         #expect(highest("GLIBCXX").lexicographicallyPrecedes([3, 4, 31]), "needs GLIBCXX \(highest("GLIBCXX"))")
         let floor = try String(contentsOfFile: bundle + "/share/temoin/glibc-floor", encoding: .utf8)
-        #expect(floor.trimmingCharacters(in: .whitespacesAndNewlines) == highest("GLIBC").map(String.init).joined(separator: "."))
+        #expect(
+            floor.trimmingCharacters(in: .whitespacesAndNewlines)
+                == highest("GLIBC").map(String.init).joined(separator: "."))
         let readme = try String(contentsOfFile: bundle + "/LISEZ-MOI.txt", encoding: .utf8)
         #expect(readme.contains("sh ") && readme.contains("temoin.sh") && readme.contains(Temoin.version))
         #expect(FileManager.default.fileExists(atPath: bundle + "/share/man/man1/temoin.1"))
@@ -228,10 +233,13 @@ import Testing
             step "$1" glibc "$r" /usr/bin/ldd --version
             """
         dir.write("chroot.sh", script)
-        let r = try run("/usr/bin/unshare", ["-m", "--propagation", "private", "/bin/bash", dir.file("chroot.sh"), root])
+        let r = try run(
+            "/usr/bin/unshare", ["-m", "--propagation", "private", "/bin/bash", dir.file("chroot.sh"), root])
         #expect(r.status == 0, "\(r.stderr)")
         let results = dir.file("results")
-        #expect(stepResult(results, "glibc").out.contains("2.4"), "not Debian 13's glibc: \(stepResult(results, "glibc").out)")
+        #expect(
+            stepResult(results, "glibc").out.contains("2.4"),
+            "not Debian 13's glibc: \(stepResult(results, "glibc").out)")
         for step in ["version", "init", "attempt", "verify", "dossier"] {
             let s = stepResult(results, step)
             #expect(s.status == 0, "\(step): \(s.out) \(s.err)")
@@ -261,7 +269,9 @@ import Testing
             environment: ["DEBIAN_FRONTEND": "noninteractive"])
         #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
         defer {
-            _ = try? run("/usr/bin/apt-get", apt + ["remove", "--purge", "temoin"], environment: ["DEBIAN_FRONTEND": "noninteractive"])
+            _ = try? run(
+                "/usr/bin/apt-get", apt + ["remove", "--purge", "temoin"],
+                environment: ["DEBIAN_FRONTEND": "noninteractive"])
         }
         for f in files { #expect(FileManager.default.fileExists(atPath: f), "\(f) missing") }
         let version = try run("/usr/bin/temoin", ["--version"])
@@ -271,11 +281,13 @@ import Testing
         let made = try run("/usr/bin/temoin", CLITests.initArguments, environment: ["TEMOIN_STORE": store])
         #expect(made.status == 0, "\(made.stderr)")
         #expect(try run("/usr/bin/temoin", ["verify"], environment: ["TEMOIN_STORE": store]).status == 0)
-        let french = try run("/usr/bin/temoin", ["status"], environment: ["TEMOIN_STORE": store, "LANG": "fr_FR.UTF-8"])
+        let french = try run(
+            "/usr/bin/temoin", ["status"], environment: ["TEMOIN_STORE": store, "LANG": "fr_FR.UTF-8"])
         #expect(french.stdout.contains("tentative"), "\(french.stdout)")
 
         let remove = try run(
-            "/usr/bin/apt-get", apt + ["remove", "--purge", "temoin"], environment: ["DEBIAN_FRONTEND": "noninteractive"])
+            "/usr/bin/apt-get", apt + ["remove", "--purge", "temoin"],
+            environment: ["DEBIAN_FRONTEND": "noninteractive"])
         #expect(remove.status == 0, "\(remove.stderr)")
         for f in files + ["/usr/share/temoin", "/usr/share/doc/temoin"] {
             #expect(!FileManager.default.fileExists(atPath: f), "\(f) left behind")

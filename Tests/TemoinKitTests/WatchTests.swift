@@ -43,11 +43,10 @@ final class ReadyPerson: WatchPrompt {
     func watch(
         _ store: Store, _ plan: WatchPlan, clock: SteppedClock, delay: TimeInterval = 600, alerter: SlotAlerter? = nil
     ) -> Watch {
-        Watch(plan: plan, clock: clock, alerter: alerter, nextDelay: { delay }) {
-            var options = AttemptOptions()
-            options.transfer.timeout = 10
-            return try AttemptRunner(store: store).run(options: options)
-        }
+        var options = AttemptOptions()
+        options.transfer.timeout = 10
+        let attempt = { [options] in try AttemptRunner(store: store).run(options: options) }
+        return Watch(plan: plan, clock: clock, alerter: alerter, nextDelay: { delay }, attempt: attempt)
     }
 
     @Test func waitsAtLeastTheMinimumBetweenAttemptsAndStopsAtTheCount() async throws {
@@ -132,7 +131,8 @@ final class ReadyPerson: WatchPrompt {
             let log = dir.file("alerts.txt")
             let alerter = SlotAlerter(
                 channels: [CommandAlert(command: "sleep 1; echo \"$TEMOIN_SLOT_SEQ\" >> '\(log)'")], retryDelays: [])
-            let w = watch(store, WatchPlan(pace: try Pace(every: 600), count: 2), clock: SteppedClock(), alerter: alerter)
+            let w = watch(
+                store, WatchPlan(pace: try Pace(every: 600), count: 2), clock: SteppedClock(), alerter: alerter)
             var recordedAt: [Date] = []
             var slots = 0
             var alerts: [AlertOutcome] = []

@@ -19,7 +19,9 @@ public struct DoctorCheck: Sendable, Encodable {
     }
 
     public enum Kind: String, Sendable, Encodable, CaseIterable {
-        case installation, store, freeSpace = "free_space", authorities, network, clock, browser, tsa
+        case installation, store
+        case freeSpace = "free_space"
+        case authorities, network, clock, browser, tsa
     }
 
     public var kind: Kind
@@ -112,7 +114,9 @@ public struct Doctor: Sendable {
         }
         let store: Store
         do { store = try Store.open(at: path, readOnly: true) } catch let error as TemoinError {
-            return (check(.store, .problem, "doctor.store.unreadable", ["path": path, "detail": error.description]), nil)
+            return (
+                check(.store, .problem, "doctor.store.unreadable", ["path": path, "detail": error.description]), nil
+            )
         } catch {
             return (check(.store, .problem, "doctor.store.unreadable", ["path": path, "detail": "\(error)"]), nil)
         }
@@ -141,7 +145,9 @@ public struct Doctor: Sendable {
 
     func authorities() -> DoctorCheck {
         if let caFile { return check(.authorities, .ok, "doctor.authorities.given", ["path": caFile]) }
-        if let bundle = CertificateAuthorities.system { return check(.authorities, .ok, "doctor.authorities.ok", ["path": bundle]) }
+        if let bundle = CertificateAuthorities.system {
+            return check(.authorities, .ok, "doctor.authorities.ok", ["path": bundle])
+        }
         return check(.authorities, .problem, "doctor.authorities.missing")
     }
 
@@ -157,14 +163,17 @@ public struct Doctor: Sendable {
         settings.caFile = caFile
         settings.maxBodyBytes = 2_000_000
         guard let curl = CurlTransfer(settings: settings) else {
-            return [check(.network, .problem, "doctor.network.no_curl"), check(.clock, .skipped, "doctor.clock.no_answer")]
+            return [
+                check(.network, .problem, "doctor.network.no_curl"), check(.clock, .skipped, "doctor.clock.no_answer"),
+            ]
         }
         let sent = now()
         let result = curl.perform(TransferRequest(method: "GET", url: url))
         let received = now()
         guard let status = result.status else {
             return [
-                check(.network, .problem, "doctor.network.unreachable", ["url": url, "detail": result.errorMessage ?? ""]),
+                check(
+                    .network, .problem, "doctor.network.unreachable", ["url": url, "detail": result.errorMessage ?? ""]),
                 check(.clock, .skipped, "doctor.clock.no_answer"),
             ]
         }
@@ -204,21 +213,25 @@ public struct Doctor: Sendable {
             let path = try BrowserLocator.locate(explicitPath: browserPath)
             return check(.browser, .ok, "doctor.browser.ok", ["path": path])
         } catch {
-            return check(.browser, needed ? .problem : .warning, needed ? "doctor.browser.needed" : "doctor.browser.missing")
+            return check(
+                .browser, needed ? .problem : .warning, needed ? "doctor.browser.needed" : "doctor.browser.missing")
         }
     }
 
     /// Each TSA of the store asked for a time stamp over a random digest, its answer checked as a seal's.
     func tsas(store: Store?) -> DoctorCheck {
         guard let store else { return check(.tsa, .skipped, "doctor.tsa.no_store") }
-        guard let urls = try? store.tsas().map(\.url), !urls.isEmpty else { return check(.tsa, .warning, "doctor.tsa.none") }
+        guard let urls = try? store.tsas().map(\.url), !urls.isEmpty else {
+            return check(.tsa, .warning, "doctor.tsa.none")
+        }
         var sealer = Sealer(store: store)
         sealer.transfer.caFile = caFile
         sealer.transfer.timeout = timeout
         var failures: [String] = []
         for url in urls {
             let digest = (0..<32).map { _ in UInt8.random(in: 0...255) }
-            do { _ = try sealer.timeStamp(url: url, imprint: digest, trust: TSATrust()) } catch let error as TemoinError {
+            do { _ = try sealer.timeStamp(url: url, imprint: digest, trust: TSATrust()) } catch let error as TemoinError
+            {
                 failures.append(error.description)
             } catch {
                 failures.append("\(url): \(error)")

@@ -16,7 +16,9 @@ public struct SMTPSettings: Sendable {
     public var caFile: String?
     public var timeout: Int = 60
 
-    public init(server: String, user: String? = nil, password: String? = nil, from: String? = nil, caFile: String? = nil) {
+    public init(
+        server: String, user: String? = nil, password: String? = nil, from: String? = nil, caFile: String? = nil
+    ) {
         self.server = server
         self.user = user
         self.password = password
@@ -68,7 +70,8 @@ public struct SMTPSettings: Sendable {
     public static func validatedAddress(_ text: String) throws -> String {
         let t = text.trimmingCharacters(in: .whitespaces)
         let parts = t.split(separator: "@", omittingEmptySubsequences: false)
-        let forbidden = CharacterSet(charactersIn: "<>,;\"()[]\\").union(.whitespacesAndNewlines).union(.controlCharacters)
+        let forbidden = CharacterSet(charactersIn: "<>,;\"()[]\\").union(.whitespacesAndNewlines).union(
+            .controlCharacters)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
             !parts[1].hasSuffix("."), t.unicodeScalars.allSatisfy({ !forbidden.contains($0) })
         else { throw TemoinError.notify(.badAddress(value: text)) }
@@ -208,8 +211,10 @@ struct MailMessage {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
         let encodedSubject = "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
-        let body = Data(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
-            .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let body = Data(
+            text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8
+        )
+        .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let lines = [
             "Date: \(formatter.string(from: date))",
             "From: <\(from)>",

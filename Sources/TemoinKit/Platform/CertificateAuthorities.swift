@@ -32,7 +32,8 @@ public enum CertificateAuthorities {
         }
         return locations.first { path in
             var isDir: ObjCBool = false
-            return fm.fileExists(atPath: path, isDirectory: &isDir) && !isDir.boolValue && fm.isReadableFile(atPath: path)
+            return fm.fileExists(atPath: path, isDirectory: &isDir) && !isDir.boolValue
+                && fm.isReadableFile(atPath: path)
         }
     }
 

@@ -78,7 +78,9 @@ public final class ChildProcess: @unchecked Sendable {
         defer { spawnLock.unlock() }
         let rc: Int32
         if let envp {
-            rc = envp.withUnsafeBufferPointer { posix_spawn(&pid, executable, &actions, &attributes, argv, $0.baseAddress) }
+            rc = envp.withUnsafeBufferPointer {
+                posix_spawn(&pid, executable, &actions, &attributes, argv, $0.baseAddress)
+            }
         } else {
             rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         }

@@ -60,7 +60,9 @@ public struct Installation: Sendable {
             if fm.fileExists(atPath: (parent as NSString).appendingPathComponent(portableMarker)) { root = parent }
         }
         var candidates: [(String, Kind)] = []
-        if let root { candidates.append(((root as NSString).appendingPathComponent("share/temoin/Resources"), .portable)) }
+        if let root {
+            candidates.append(((root as NSString).appendingPathComponent("share/temoin/Resources"), .portable))
+        }
         if let exeDir {
             // SwiftPM's layout: the resource folder beside the program (`swift build`, `make install`).
             let swiftPM = (exeDir as NSString).appendingPathComponent("temoin_TemoinKit.resources/Resources")
@@ -72,8 +74,11 @@ public struct Installation: Sendable {
             candidates.append((share, .installed))
             #if canImport(Darwin)
                 candidates.append(
-                    ((exeDir as NSString).appendingPathComponent("temoin_TemoinKit.bundle/Contents/Resources/Resources"),
-                        inBuild ? .development : .installed))
+                    (
+                        (exeDir as NSString).appendingPathComponent(
+                            "temoin_TemoinKit.bundle/Contents/Resources/Resources"),
+                        inBuild ? .development : .installed
+                    ))
             #endif
         }
         for (path, kind) in candidates where isResourceFolder(path) {
@@ -90,7 +95,8 @@ public struct Installation: Sendable {
                 return Installation(executable: executable, resources: url, kind: .development, portableRoot: nil)
             }
         #endif
-        return Installation(executable: executable, resources: nil, kind: root == nil ? .installed : .portable,
+        return Installation(
+            executable: executable, resources: nil, kind: root == nil ? .installed : .portable,
             portableRoot: root)
     }
 

@@ -20,7 +20,8 @@ final class MailSink: @unchecked Sendable {
 
     /// Whether the tools venv has aiosmtpd (`make tools`; `make test` installs it).
     static var available: Bool {
-        FileManager.default.isExecutableFile(atPath: repositoryRoot.appendingPathComponent(".venv-tools/bin/aiosmtpd").path)
+        FileManager.default.isExecutableFile(
+            atPath: repositoryRoot.appendingPathComponent(".venv-tools/bin/aiosmtpd").path)
     }
 
     static let script = #"""
@@ -107,7 +108,10 @@ final class MailSink: @unchecked Sendable {
         }.sorted()
         return names.map { name in
             let raw = (try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)) ?? ""
-            let json = (try? Data(contentsOf: URL(fileURLWithPath: folder + "/" + name.replacingOccurrences(of: ".eml", with: ".json"))))
+            let json =
+                (try? Data(
+                    contentsOf: URL(
+                        fileURLWithPath: folder + "/" + name.replacingOccurrences(of: ".eml", with: ".json"))))
                 .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
             return (Self.decoded(raw), json)
         }
