@@ -162,4 +162,38 @@ import Testing
         #expect(ascii)
         #expect(MailSink.decoded(text).hasSuffix("é\r\nligne 2"))
     }
+
+    /// Through the binary: `notify test`, then `watch` seeing a slot on the simulator; the password comes
+    /// from the environment, never the command line.
+    @Test func watchAlertsThroughTheCommandLine() throws {
+        let sink = try sink()
+        let mail = [
+            "--notify-email", "amina@example.org", "--smtp-server", sink.server, "--smtp-user", MailSink.user,
+            "--smtp-from", "temoin@example.org", "--smtp-cacert", sink.certificate,
+        ]
+        let env = ["TEMOIN_SMTP_PASSWORD": MailSink.password]
+        let test = try temoin(["notify", "test"] + mail, environment: env)
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+        #expect(test.stdout.contains("amina@example.org"))
+        #expect(sink.messages().count == 1)
+        let wrong = try temoin(["notify", "test"] + mail, environment: ["TEMOIN_SMTP_PASSWORD": "wrong"])
+        #expect(wrong.status == 8, "\(wrong.stdout)\(wrong.stderr)")
+
+        let sim = try SimulatorProcess()
+        let dir = TempDir()
+        let store = dir.file("temoin.sqlite")
+        var args = CLITests.initArguments
+        args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + "/scenario/slot-available/booking/create/4963/0"
+        #expect(try temoin(args, store: store).status == 0)
+        let watch = try temoin(["watch", "--count", "1", "--every", "5m"] + mail, store: store, environment: env)
+        #expect(watch.status == 0, "\(watch.stderr)")
+        #expect(watch.stdout.contains("SLOT AVAILABLE"))
+        #expect(watch.stdout.contains("Alert sent"), "\(watch.stdout)")
+        let messages = sink.messages()
+        #expect(messages.count == 2)
+        #expect(messages.last?.text.contains(sim.baseURL + "/scenario/slot-available/") == true)
+        let noServer = try temoin(["watch", "--notify-email", "amina@example.org"], store: store)
+        #expect(noServer.status == 64)
+        #expect(noServer.stderr.contains("--smtp-server"))
+    }
 }
