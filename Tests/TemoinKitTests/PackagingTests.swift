@@ -61,7 +61,7 @@ import Testing
             done
         done
         mount -t tmpfs tmpfs /usr/share/fonts
-        step hidden_curl /usr/bin/curl --version
+        step hidden_curl python3 -c "import ctypes; ctypes.CDLL('libcurl.so.4'); ctypes.CDLL('libcairo.so.2')"
         step hidden_build ls -A "$repo/.build"
         export HOME="$home"
         unset TEMOIN_STORE TEMOIN_HOME XDG_CONFIG_HOME XDG_CACHE_HOME FONTCONFIG_FILE
