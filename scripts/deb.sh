@@ -43,12 +43,16 @@ docs="$work/docs"
 install -d "$stage/usr/share/man/man1" "$stage/usr/share/bash-completion/completions" \
     "$stage/usr/share/zsh/vendor-completions" "$stage/usr/share/fish/vendor_completions.d"
 gzip -9n < "$docs/share/man/man1/temoin.1" > "$stage/usr/share/man/man1/temoin.1.gz"
-install -m 0644 "$docs/share/bash-completion/completions/temoin" "$stage/usr/share/bash-completion/completions/temoin"
+# bash-completion sources the file: a #! line there means nothing (lintian: bash-completion-with-hashbang).
+sed '1{/^#!/d}' "$docs/share/bash-completion/completions/temoin" > "$stage/usr/share/bash-completion/completions/temoin"
+chmod 0644 "$stage/usr/share/bash-completion/completions/temoin"
 install -m 0644 "$docs/share/zsh/site-functions/_temoin" "$stage/usr/share/zsh/vendor-completions/_temoin"
 install -m 0644 "$docs/share/fish/vendor_completions.d/temoin.fish" \
     "$stage/usr/share/fish/vendor_completions.d/temoin.fish"
 
 install -m 0644 "$pack/copyright" "$stage/usr/share/doc/temoin/copyright"
+install -d "$stage/usr/share/lintian/overrides"
+install -m 0644 "$pack/lintian-overrides" "$stage/usr/share/lintian/overrides/temoin"
 gzip -9n < "$pack/changelog" > "$stage/usr/share/doc/temoin/changelog.Debian.gz"
 for doc in guide-fr.md guide-en.md FORMAT.md TRUST.md SECURITY.md; do
     install -m 0644 "$here/docs/$doc" "$stage/usr/share/doc/temoin/$doc"
@@ -72,5 +76,5 @@ SOURCE_DATE_EPOCH="$(git -C "$here" log -1 --format=%ct 2>/dev/null || date +%s)
     dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
 echo "deb: $deb ($(du -h "$deb" | cut -f1)); Depends: $depends"
 if command -v lintian >/dev/null; then
-    lintian --no-tag-display-limit "$deb" || true
+    lintian --tag-display-limit 0 "$deb" || true
 fi

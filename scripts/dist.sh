@@ -11,12 +11,12 @@
 #   temoin/share/man, share/completions, doc/, LISEZ-MOI.txt, LICENSE
 set -euo pipefail
 bin="$1"
-out="$2"
+out="$(mkdir -p "$2" && cd "$2" && pwd)"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 pack="$here/packaging/dist"
 resources="$(dirname "$bin")/temoin_TemoinKit.resources/Resources"
 
-for tool in patchelf ldd objdump tar gzip fc-list python3; do
+for tool in patchelf ldd objdump strip tar gzip fc-list python3; do
     command -v "$tool" >/dev/null || { echo "dist: $tool is needed (scripts/ensure-deps.sh installs it)" >&2; exit 1; }
 done
 [ -d "$resources/messages" ] || { echo "dist: no resources beside $bin" >&2; exit 1; }
@@ -35,6 +35,8 @@ rm -rf "$root"
 mkdir -p "$root/bin" "$root/lib" "$root/share/temoin" "$root/share/fonts" "$root/doc/licences" "$root/config"
 
 install -m 0755 "$bin" "$root/bin/temoin"
+# No debugging symbols on a stick (a third of the size); Swift's runtime metadata stays.
+strip --strip-unneeded "$root/bin/temoin"
 # DT_RPATH (not RUNPATH): it also serves the bundled libraries' own dependencies, and wins over a
 # host's LD_LIBRARY_PATH.
 patchelf --force-rpath --set-rpath '$ORIGIN/../lib' "$root/bin/temoin"
@@ -56,7 +58,7 @@ done < <(ldd "$root/bin/temoin" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }
 missing="$(ldd "$root/bin/temoin" | awk '$2 == "=>" && $3 == "not" { print $1 }')"
 [ -z "$missing" ] || { echo "dist: unresolved libraries: $missing" >&2; exit 1; }
 while read -r name path; do
-    case "$path" in "$root/lib/"*) continue ;; esac
+    case "$(readlink -f "$path")" in "$root/lib/"*) continue ;; esac
     grep -qxF "$name" <<<"$host_libs" || { echo "dist: $name resolves outside the bundle ($path)" >&2; exit 1; }
 done < <(ldd "$root/bin/temoin" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }')
 
