@@ -78,6 +78,7 @@ import Testing
         # A stick mounted noexec: the launcher runs a private copy, the store stays on the stick.
         mount -t tmpfs -o noexec tmpfs "$noexec"
         cp -R "$bundle" "$noexec/temoin"
+        rm -f "$noexec/temoin/temoin.sqlite"*
         step noexec_init sh "$noexec/temoin/temoin.sh" init --booking-url "$sim/booking/create/4963/0" "$@"
         step noexec_status sh "$noexec/temoin/temoin.sh" status --json
         ls "$noexec/temoin" > "$res/noexec_ls.out"
@@ -144,7 +145,8 @@ import Testing
         for line in ldd.out.split(separator: "\n") where line.contains("=>") {
             let parts = line.split(separator: " ").map(String.init)
             guard parts.count >= 3 else { continue }
-            let (name, path) = (parts[0].trimmingCharacters(in: .whitespaces), parts[2])
+            let name = parts[0].trimmingCharacters(in: .whitespaces)
+            let path = URL(fileURLWithPath: parts[2]).standardizedFileURL.path
             #expect(
                 path.hasPrefix(bundle + "/lib/") || Self.hostLibraries.contains(name),
                 "\(name) resolves to \(path), outside the bundle and not a host library")
@@ -221,7 +223,10 @@ import Testing
             set -u
             mount -t proc proc "$1/proc"
             mount --bind /dev "$1/dev"
-            step() { name=$2; r="$3"; shift 3; chroot "$1" "$@" > "$r/$name.out" 2> "$r/$name.err"; echo $? > "$r/$name.rc"; }
+            step() {
+                root=$1; name=$2; r=$3; shift 3
+                chroot "$root" "$@" > "$r/$name.out" 2> "$r/$name.err"; echo $? > "$r/$name.rc"
+            }
             r=\(dir.file("results"))
             mkdir -p "$r"
             step "$1" version "$r" /bin/sh \(inside)/temoin.sh --version
