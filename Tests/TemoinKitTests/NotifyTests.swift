@@ -185,7 +185,8 @@ import Testing
         var args = CLITests.initArguments
         args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + "/scenario/slot-available/booking/create/4963/0"
         #expect(try temoin(args, store: store).status == 0)
-        let watch = try temoin(["watch", "--count", "1", "--every", "5m", "--jitter", "0"] + mail, store: store, environment: env)
+        let watch = try temoin(
+            ["watch", "--count", "1", "--every", "5m", "--jitter", "0"] + mail, store: store, environment: env)
         #expect(watch.status == 0, "\(watch.stderr)")
         #expect(watch.stdout.contains("SLOT AVAILABLE"))
         #expect(watch.stdout.contains("Alert sent"), "\(watch.stdout)")
