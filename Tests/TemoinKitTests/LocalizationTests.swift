@@ -52,7 +52,8 @@ import Testing
         // Families are filled from enums: every value must have its message.
         let expected: [String: [String]] = [
             "outcome.": Outcome.allCases.map(\.rawValue), "provenance.": Provenance.allCases.map(\.rawValue),
-            "type.": ["attempt", "case_opened", "case_amended"],
+            "type.": ["attempt", "case_opened", "case_amended", "note"],
+            "note.kind.": NoteKind.known.map(\.rawValue),
             "time_basis.": ["witnessed", "declared", "file_mtime"],
             "url_source.": ["option", "saved_from_comment", "canonical_link", "og_url", "mhtml_header"],
             "attempt.failure.": ["dns", "refused", "timeout", "tls", "reset", "too_many_redirects", "other"],

@@ -45,11 +45,13 @@ struct PerDayChart: BoxDrawing {
 
     func draw(on canvas: CairoCanvas, x: Double, y: Double, width: Double, height: Double) {
         label(canvas, title, x: x, y: y, size: 8.5, width: width, color: RGB(0.1, 0.1, 0.15))
-        let legendHeight = 14.0
         let left = x + 28
+        let plotWidth = width - 32
+        // The legend is laid out first: its entries wrap onto as many rows as they need, inside the box.
+        let rows = legendRows(canvas, width: plotWidth)
+        let legendHeight = 11.0 * Double(rows.count) + 3
         let top = y + 18
         let bottom = y + height - 26 - legendHeight
-        let plotWidth = width - 32
         let maxCount = max(1, days.map { $0.counts.values.reduce(0, +) }.max() ?? 1)
         let step = niceStep(maxCount)
         let yMax = Double(((maxCount + step - 1) / step) * step)
@@ -80,18 +82,37 @@ struct PerDayChart: BoxDrawing {
         for i in stride(from: 0, to: days.count, by: every) {
             let cx = left + (Double(i) + 0.5) * slot
             canvas.line(cx, bottom, cx, bottom + 2.5, RGB(0.3, 0.3, 0.35), width: 0.5)
-            label(canvas, dayFormat(days[i].day), x: cx, y: bottom + 4, size: 6, align: .center, width: 60)
+            // A label centred on the last bar must not run past the right margin.
+            let labelX = min(max(cx, left + 14), left + plotWidth - 14)
+            label(canvas, dayFormat(days[i].day), x: labelX, y: bottom + 4, size: 6, align: .center, width: 60)
         }
-        legend(canvas, x: left, y: y + height - legendHeight, width: plotWidth)
+        for (r, row) in rows.enumerated() {
+            let ly = y + height - legendHeight + 3 + 11 * Double(r)
+            for entry in row {
+                canvas.fillRect(left + entry.x, ly + 2, 7, 7, OutcomePalette.color(entry.outcome))
+                label(canvas, labels(entry.outcome), x: left + entry.x + 10, y: ly, size: 6.5, width: entry.width + 4)
+            }
+        }
     }
 
-    private func legend(_ canvas: CairoCanvas, x: Double, y: Double, width: Double) {
+    /// The legend's entries placed on rows no wider than `width`: (outcome, x from the left, text width).
+    private func legendRows(_ canvas: CairoCanvas, width: Double) -> [[(outcome: Outcome, x: Double, width: Double)]]
+    {
         let present = OutcomePalette.order.filter { o in days.contains { ($0.counts[o] ?? 0) > 0 } }
-        var cx = x
+        var rows: [[(outcome: Outcome, x: Double, width: Double)]] = [[]]
+        var cx = 0.0
+        let measure = TextLayout(canvas: canvas, style: TextStyle(font: "DejaVu Sans 6.5"))
         for outcome in present {
-            canvas.fillRect(cx, y + 2, 7, 7, OutcomePalette.color(outcome))
-            cx += 10 + label(canvas, labels(outcome), x: cx + 10, y: y, size: 6.5, width: 400) + 14
+            measure.set(markup: Markup.escape(labels(outcome)), width: width - 10)
+            let w = measure.naturalWidth
+            if cx > 0, cx + 10 + w > width {
+                rows.append([])
+                cx = 0
+            }
+            rows[rows.count - 1].append((outcome, cx, w))
+            cx += 10 + w + 14
         }
+        return rows
     }
 
     private func niceStep(_ maxCount: Int) -> Int {

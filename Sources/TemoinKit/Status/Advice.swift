@@ -27,7 +27,11 @@ public struct Advice: Sendable, Equatable, Encodable {
         case noUrgencyFacts = "no_urgency_facts"
         /// The store can hold seals but has none.
         case noSeal = "no_seal"
-        /// Nothing to fix: keep recording until the hearing (CE n° 448178).
+        /// Identical page bytes recorded with different outcomes (issue 14, point 3).
+        case samePageTwoOutcomes = "same_page_two_outcomes"
+        /// A fact or a note written before a date it mentions.
+        case declaredBeforeDate = "declared_before_date"
+        /// Nothing to fix: keep recording until the hearing.
         case keepGoing = "keep_going"
     }
 
@@ -81,10 +85,31 @@ public enum CaseAdvice {
     ///   - verdict: the verification verdict, when the store was verified.
     ///   - seals: the number of seals, or nil when the store cannot hold seals.
     public static func evaluate(
-        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, now: Date = Date()
+        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, now: Date = Date(),
+        consistency: ConsistencyReport = ConsistencyReport()
     ) -> [Advice] {
         var out: [Advice] = []
         if verdict == .tampered { out.append(Advice(.notIntact, .urgent)) }
+        for group in consistency.samePage {
+            let sightings = group.outcomes.map { o in
+                let seqs = group.attempts.filter { $0.outcome == o }.map(\.seq)
+                return "\(tr("outcome.\(o.rawValue)")) (#\(Wording.ranges(seqs)))"
+            }
+            out.append(
+                Advice(
+                    .samePageTwoOutcomes, .warning,
+                    ["digest": String(group.digest.prefix(16)), "sightings": sightings.joined(separator: ", ")]))
+        }
+        for e in consistency.earlyStatements {
+            out.append(
+                Advice(
+                    .declaredBeforeDate, .warning,
+                    [
+                        "seq": String(e.seq), "declared": TimeFormat.parisWallTime(e.declaredAt),
+                        "mentioned": String(TimeFormat.parisWallTime(e.mentioned).prefix(10)),
+                        "excerpt": String(e.excerpt.prefix(120)),
+                    ]))
+        }
         if let slot = s.slotsSeen.last {
             let args = ["when": TimeFormat.parisWallTime(slot.at), "seq": String(slot.seq), "url": slot.url ?? ""]
             if now.timeIntervalSince(slot.at) <= Double(slotRecentDays) * 86_400 {

@@ -43,6 +43,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case browserFailed(detail: String)
     /// The person closed the browser before the attempt was recorded.
     case browserClosed
+    /// `temoin note`: the text or the entry it is about cannot make a note (Notes/Note.swift).
+    case invalidNote(detail: String)
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -59,6 +61,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidTemplate: return 4
         case .emptyPeriod: return 64
         case .intervalTooShort, .invalidJitter, .invalidDuration: return 64
+        case .invalidNote: return 64
         case .interrupted: return 130
         case .trust(let error): return error.exitCode
         }
@@ -118,6 +121,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
         case .trust(let error): return error.description
+        case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
         }
     }
 }
