@@ -40,6 +40,12 @@ import Testing
             options: DossierOptions(
                 outputFolder: dir.file("dossier"), language: .fr, requete: true, journal: true, pageImages: .off)
         ).write()
+        // To look at the output by eye: TEMOIN_KEEP_DOSSIER=/some/folder swift test --filter DossierTests
+        if let keep = ProcessInfo.processInfo.environment["TEMOIN_KEEP_DOSSIER"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try? FileManager.default.copyItem(atPath: dir.file("dossier"), toPath: keep)
+            try? FileManager.default.copyItem(atPath: path, toPath: keep + "/temoin.sqlite")
+        }
         return ThreeMonths(dir: dir, storePath: path, data: data, result: result)
     }
 

@@ -230,6 +230,9 @@ final class TextLayout {
 
     init(canvas: CairoCanvas, style: TextStyle) {
         layout = pango_cairo_create_layout(canvas.cr)
+        // Points are points: Pango's default of 96 dpi would set « 10 » as 13.3 pt on a PDF page.
+        pango_cairo_context_set_resolution(pango_layout_get_context(layout), 72)
+        pango_layout_context_changed(layout)
         fontDescription = pango_font_description_from_string(style.font)
         self.style = style
         pango_layout_set_font_description(layout, fontDescription)

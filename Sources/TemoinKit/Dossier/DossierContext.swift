@@ -256,6 +256,7 @@ final class DossierContext: @unchecked Sendable {
         v["first"] = s.first.map(dateTime) ?? ""
         v["last"] = s.last.map(dateTime) ?? ""
         v["last_ago"] = s.last.map { w.ago($0, now: data.generatedAt) } ?? ""
+        v["last_short"] = s.last.map { w.shortDateTime($0, seconds: false) } ?? ""
         v["last_outcome"] = s.lastOutcome.map(outcomeLabel) ?? ""
         v["last_seq"] = s.lastSeq ?? 0
         v["codes_legend"] = templates.label("codes.legend")
@@ -419,7 +420,10 @@ final class DossierContext: @unchecked Sendable {
     private func slotSections() -> [[String: Any]] {
         let byTime = data.attempts.sorted { ($0.observedAt, $0.seq) < ($1.observedAt, $1.seq) }
         return data.attempts.filter { $0.outcome == .slotAvailable }.map { a in
-            var v: [String: Any] = ["seq": a.seq, "time": dateTime(a.observedAt), "url": a.url]
+            var v: [String: Any] = [
+                "seq": a.seq, "time": dateTime(a.observedAt), "url": a.url,
+                "short_time": wording.shortDateTime(a.observedAt, seconds: false),
+            ]
             let words = isPageWords(a)
             v["has_words"] = words
             v["words"] = words ? (a.message ?? "") : ""

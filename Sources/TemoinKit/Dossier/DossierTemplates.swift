@@ -162,7 +162,7 @@ enum Block: Equatable {
             case "@meta":
                 guard let (key, v) = value.split(atFirst: ":") else { return .meta(key: value.plainText, value: "") }
                 return .meta(key: key.plainText, value: v.plainText)
-            case "@header-left", "@header-right", "@footer":
+            case "@header-left", "@header-right", "@footer", "@footer-first":
                 return .running(key: String(word.dropFirst()), value: spaced(value, c))
             case "@title", "@cover-title": return .title(try markup(value))
             case "@subtitle", "@cover-subtitle": return .subtitle(try markup(value))

@@ -384,7 +384,8 @@ public struct DossierWriter: Sendable {
                 let markup = filled.markup
                 return Markup.isValid(markup) ? markup : filled.escapedPlainText
             }
-            return (fill(running["header-left"]), fill(running["header-right"]), fill(running["footer"]))
+            let footer = page == 1 ? running["footer-first"] ?? running["footer"] : running["footer"]
+            return (fill(running["header-left"]), fill(running["header-right"]), fill(footer))
         }
         try canvas.finish(path: path)
         return renderer.composer.pageNumber
@@ -401,20 +402,20 @@ final class BlockRenderer {
     private(set) var metadata: [String: String] = [:]
 
     // One serif (running text) and one sans (titles, headings, tables, labels); no monospace.
-    static let body = TextStyle(font: "DejaVu Serif 9.5", spaceAfter: 4)
-    static let bodySans = TextStyle(font: "DejaVu Sans 8.5", spaceAfter: 2)
-    static let h1 = TextStyle(font: "DejaVu Sans Bold 14", color: RGB(0.10, 0.20, 0.40), spaceAfter: 8)
-    static let h2 = TextStyle(font: "DejaVu Sans Bold 11", color: RGB(0.10, 0.20, 0.40), spaceAfter: 4)
-    static let h3 = TextStyle(font: "DejaVu Sans Bold 9.5", color: RGB(0.15, 0.15, 0.25), spaceAfter: 3)
-    static let title = TextStyle(font: "DejaVu Serif Bold 15", color: RGB(0.10, 0.20, 0.40), spaceAfter: 3)
-    static let subtitle = TextStyle(font: "DejaVu Sans 9.5", color: RGB(0.25, 0.25, 0.32), spaceAfter: 6)
+    static let body = TextStyle(font: "DejaVu Serif 10", spaceAfter: 3)
+    static let bodySans = TextStyle(font: "DejaVu Sans 9", spaceAfter: 2)
+    static let h1 = TextStyle(font: "DejaVu Sans Bold 16", color: RGB(0.10, 0.20, 0.40), spaceAfter: 6)
+    static let h2 = TextStyle(font: "DejaVu Sans Bold 11.5", color: RGB(0.10, 0.20, 0.40), spaceAfter: 2)
+    static let h3 = TextStyle(font: "DejaVu Sans Bold 10.5", color: RGB(0.15, 0.15, 0.25), spaceAfter: 2)
+    static let title = TextStyle(font: "DejaVu Serif Bold 14", color: RGB(0.10, 0.20, 0.40), spaceAfter: 2)
+    static let subtitle = TextStyle(font: "DejaVu Sans 10.5", color: RGB(0.25, 0.25, 0.32), spaceAfter: 4)
     static let label = TextStyle(font: "DejaVu Sans Bold 8.5", color: RGB(0.25, 0.25, 0.32))
-    static let cell = TextStyle(font: "DejaVu Sans 7")
-    static let cellRight = TextStyle(font: "DejaVu Sans 7", alignment: .right)
-    static let cellBold = TextStyle(font: "DejaVu Sans Bold 7")
-    static let cellBoldRight = TextStyle(font: "DejaVu Sans Bold 7", alignment: .right)
-    static let cellHeader = TextStyle(font: "DejaVu Sans Bold 7")
-    static let pageText = TextStyle(font: "DejaVu Sans 7.5", spaceAfter: 4)
+    static let cell = TextStyle(font: "DejaVu Sans 8")
+    static let cellRight = TextStyle(font: "DejaVu Sans 8", alignment: .right)
+    static let cellBold = TextStyle(font: "DejaVu Sans Bold 8")
+    static let cellBoldRight = TextStyle(font: "DejaVu Sans Bold 8", alignment: .right)
+    static let cellHeader = TextStyle(font: "DejaVu Sans Bold 8")
+    static let pageText = TextStyle(font: "DejaVu Sans 8.5", spaceAfter: 4)
 
     init(canvas: CairoCanvas, context: DossierContext, templates: DossierTemplates) {
         composer = PageComposer(canvas: canvas)
@@ -434,7 +435,7 @@ final class BlockRenderer {
             case .title(let m): composer.paragraph(m, style: Self.title)
             case .subtitle(let m): composer.paragraph(m, style: Self.subtitle)
             case .heading(let level, let m, let title, let anchor):
-                if level == 1 { composer.space(10) } else { composer.space(level == 2 ? 6 : 3) }
+                if level == 1 { composer.space(10) } else { composer.space(level == 2 ? 4 : 3) }
                 // A heading never ends a page: it keeps the start of what follows with it.
                 let next = blocks[safe: index + 1].map(Self.minimumHeight) ?? 0
                 composer.ensure(24 + next)
@@ -442,13 +443,13 @@ final class BlockRenderer {
                 if level < 3 { composer.outline(level: level, title: title) }
                 composer.paragraph(m, style: level == 1 ? Self.h1 : level == 2 ? Self.h2 : Self.h3)
             case .labelled(let l, let v):
-                let widths = [128.0, PageGeometry.contentWidth - 128]
+                let widths = [118.0, PageGeometry.contentWidth - 118]
                 let cells = [
                     PageComposer.TableCell(markup: l, style: Self.label),
                     PageComposer.TableCell(markup: v, style: Self.bodySans),
                 ]
-                if composer.rowHeight(cells, widths: widths) < 240 {
-                    composer.row(cells, widths: widths, ruled: false)
+                if composer.rowHeight(cells, widths: widths, padding: 1.5) < 240 {
+                    composer.row(cells, widths: widths, ruled: false, padding: 1.5)
                 } else {
                     // A long value flows over pages under its label.
                     composer.paragraph(l, style: Self.label, keepWithNext: 30)
@@ -501,58 +502,95 @@ final class BlockRenderer {
     }
 
     private func table(_ kind: String, _ columns: [String]) {
-        let w = PageGeometry.contentWidth
         switch kind {
-        case "weeks": weeks(columns, widths: [0.27, 0.11, 0.08, 0.135, 0.135, 0.135, 0.135].map { $0 * w })
-        case "daily": daily(columns, widths: [0.15, 0.09, 0.58, 0.18].map { $0 * w })
-        case "journal": journal(columns, widths: [0.075, 0.235, 0.085, 0.075, 0.2, 0.09, 0.24].map { $0 * w })
-        case "page-index": pageIndex(columns, widths: [0.06, 0.34, 0.42, 0.18].map { $0 * w })
+        case "weeks": weeks(columns)
+        case "daily": daily(columns)
+        case "journal": journal(columns)
+        case "page-index": pageIndex(columns)
         default: break
         }
     }
 
-    private func text(_ s: String, _ style: TextStyle = BlockRenderer.cell) -> PageComposer.TableCell {
-        PageComposer.TableCell(markup: Markup.escape(s), style: style)
+    /// A cell of plain text; `whole` keeps it on one line (a date, a number, a code, a short hash).
+    private func text(_ s: String, _ style: TextStyle = BlockRenderer.cell, whole: Bool = false) -> PageComposer.TableCell {
+        PageComposer.TableCell(
+            markup: Markup.escape(whole ? s.replacingOccurrences(of: " ", with: "\u{00A0}") : s), style: style)
     }
 
     private func number(_ n: Int, bold: Bool = false) -> PageComposer.TableCell {
-        text(wording.number(n), bold ? Self.cellBoldRight : Self.cellRight)
+        text(wording.number(n), bold ? Self.cellBoldRight : Self.cellRight, whole: true)
     }
 
-    private func weeks(_ columns: [String], widths: [Double]) {
-        composer.beginTable(header: header(columns, count: widths.count), widths: widths)
-        for (i, r) in context.weekRows(limit: 10).enumerated() {
-            let bold = r.isSummary && r.label == templates.label("week.total")
-            composer.row(
-                [
-                    text(r.label, bold ? Self.cellBold : Self.cell), number(r.attempts, bold: bold),
-                    number(r.days, bold: bold), number(r.count(.noSlot), bold: bold),
-                    number(r.count(.siteError), bold: bold), number(r.count(.slot), bold: bold),
-                    number(r.count(.inconclusive), bold: bold),
-                ], widths: widths, shaded: i % 2 == 1)
+    /// Column widths that hold each column's longest unbreakable piece (a date, a number, a code or a
+    /// header word is never cut), the room left shared out by `weights`.
+    private func fitted(_ rows: [[PageComposer.TableCell]], weights: [Double], padding: Double) -> [Double] {
+        let count = weights.count
+        var needed = [Double](repeating: 0, count: count)
+        for c in 0..<count {
+            // The longest words by length, then measured: a few per column, whatever the row count.
+            var words: [(String, TextStyle)] = []
+            for row in rows {
+                guard let cell = row[safe: c] else { continue }
+                for w in cell.markup.split(separator: " ") { words.append((String(w), cell.style)) }
+            }
+            let longest = words.sorted { $0.0.count > $1.0.count }.prefix(4)
+            for (w, style) in longest {
+                let markup = Markup.isValid(w) ? w : Markup.escape(w.strippingMarkup)
+                let width = composer.shapedLayout(markup, style: style, width: 10_000).naturalWidth
+                needed[c] = max(needed[c], width + 2 * padding + 1.5)
+            }
         }
+        let total = PageGeometry.contentWidth
+        let spare = total - needed.reduce(0, +)
+        if ProcessInfo.processInfo.environment["TEMOIN_DEBUG_WIDTHS"] != nil { FileHandle.standardError.write(Data("needed \(needed)\n".utf8)) }
+        guard spare > 0 else { return needed.map { $0 * total / needed.reduce(0, +) } }
+        let sum = max(weights.reduce(0, +), 0.0001)
+        return zip(needed, weights).map { $0 + spare * $1 / sum }
+    }
+
+    private func weeks(_ columns: [String]) {
+        let rows = context.weekRows(limit: 14)
+        let total = templates.label("week.total")
+        let cells = rows.map { r -> [PageComposer.TableCell] in
+            let bold = r.isSummary && r.label == total
+            return [
+                text(r.label, bold ? Self.cellBold : Self.cell, whole: !r.isSummary), number(r.attempts, bold: bold),
+                number(r.days, bold: bold), number(r.count(.noSlot), bold: bold),
+                number(r.count(.siteError), bold: bold), number(r.count(.slot), bold: bold),
+                number(r.count(.inconclusive), bold: bold),
+            ]
+        }
+        let head = header(columns, count: 7)
+        let widths = fitted([head] + cells, weights: [1, 0.4, 0.4, 0.6, 0.6, 0.6, 0.6], padding: 1.6)
+        composer.beginTable(header: head, widths: widths, padding: 1.6)
+        for (i, row) in cells.enumerated() { composer.row(row, widths: widths, shaded: i % 2 == 1, padding: 1.6) }
         composer.endTable()
     }
 
     /// One line per day, a heading (and bookmark) per month, the title row on every page.
-    private func daily(_ columns: [String], widths: [Double]) {
-        var month: (Int, Int)?
-        for (i, d) in context.dailyRows().enumerated() {
-            if month == nil || month! != (d.year, d.month) {
-                if month != nil { composer.endTable() }
-                month = (d.year, d.month)
-                monthHeading(year: d.year, month: d.month)
-                composer.beginTable(header: header(columns, count: widths.count), widths: widths)
-            }
+    private func daily(_ columns: [String]) {
+        let days = context.dailyRows()
+        let cells = days.map { d -> [PageComposer.TableCell] in
             let times = d.items.map { item -> String in
                 let t = item.declared ? "<i>\(Markup.escape(item.time))</i>" : Markup.escape(item.time)
                 return "\(t)\u{00A0}\(Markup.escape(item.code))"
             }.joined(separator: "   ")
-            composer.row(
-                [
-                    text(d.label), number(d.items.count), PageComposer.TableCell(markup: times, style: Self.cell),
-                    text(Wording.ranges(d.seqs)),
-                ], widths: widths, shaded: i % 2 == 1)
+            return [
+                text(d.label, whole: true), number(d.items.count),
+                PageComposer.TableCell(markup: times, style: Self.cell), text(Wording.ranges(d.seqs)),
+            ]
+        }
+        let head = header(columns, count: 4)
+        let widths = fitted([head] + cells, weights: [0, 0, 1, 0.25], padding: 2.5)
+        var month: (Int, Int)?
+        for (i, d) in days.enumerated() {
+            if month == nil || month! != (d.year, d.month) {
+                if month != nil { composer.endTable() }
+                month = (d.year, d.month)
+                monthHeading(year: d.year, month: d.month)
+                composer.beginTable(header: head, widths: widths, padding: 2.5)
+            }
+            composer.row(cells[i], widths: widths, shaded: i % 2 == 1, padding: 2.5)
         }
         if month != nil { composer.endTable() }
     }
@@ -566,39 +604,48 @@ final class BlockRenderer {
         composer.paragraph(Markup.escape(capitalised), style: Self.h3)
     }
 
-    private func journal(_ columns: [String], widths: [Double]) {
+    private func journal(_ columns: [String]) {
         let urls = Dictionary(uniqueKeysWithValues: context.journalURLs.map { ($0.url, $0.code) })
         let messages = Dictionary(uniqueKeysWithValues: context.journalMessages.map { ($0.text, $0.code) })
+        let attempts = context.data.attempts
+        let cells = attempts.map { a -> [PageComposer.TableCell] in
+            let when = wording.shortDateTime(a.observedAt)
+            return [
+                text(String(a.seq), whole: true), text(a.timeBasis == .witnessed ? when : when + " *", whole: true),
+                text(templates.label("provenance_code.\(a.provenance.rawValue)"), whole: true),
+                text(urls[a.url] ?? "", whole: true), text(context.outcomeLabel(a.outcome)),
+                text((a.message ?? a.failure).flatMap { messages[$0] } ?? "", whole: true),
+                text(a.page.map { Wording.grouped(String($0.digest.prefix(16))) } ?? "—", whole: true),
+            ]
+        }
+        let head = header(columns, count: 7)
+        let widths = fitted([head] + cells, weights: [0, 0, 0, 0, 1, 0, 0.3], padding: 2)
         var month: (Int, Int)?
-        for (i, a) in context.data.attempts.enumerated() {
+        for (i, a) in attempts.enumerated() {
             let p = wording.parts(a.observedAt)
             if month == nil || month! != (p.year, p.month) {
                 if month != nil { composer.endTable() }
                 month = (p.year, p.month)
                 monthHeading(year: p.year, month: p.month)
-                composer.beginTable(header: header(columns, count: widths.count), widths: widths, padding: 2)
+                composer.beginTable(header: head, widths: widths, padding: 2)
             }
-            let when = wording.shortDateTime(a.observedAt)
-            composer.row(
-                [
-                    text(String(a.seq)), text(a.timeBasis == .witnessed ? when : when + " *"),
-                    text(templates.label("provenance_code.\(a.provenance.rawValue)")), text(urls[a.url] ?? ""),
-                    text(context.outcomeLabel(a.outcome)), text((a.message ?? a.failure).flatMap { messages[$0] } ?? ""),
-                    text(a.page.map { Wording.grouped($0.digest, groups: 4) } ?? "—"),
-                ], widths: widths, shaded: i % 2 == 1, padding: 2)
+            composer.row(cells[i], widths: widths, shaded: i % 2 == 1, padding: 2)
         }
         if month != nil { composer.endTable() }
     }
 
-    private func pageIndex(_ columns: [String], widths: [Double]) {
-        composer.beginTable(header: header(columns, count: widths.count), widths: widths)
-        for (i, r) in context.indexRows().enumerated() {
-            composer.row(
-                [
-                    text(r.page), text(Wording.grouped(r.digest)), text(r.seqs),
-                    text(r.outcomes, r.mixed ? Self.cellBold : Self.cell),
-                ], widths: widths, shaded: i % 2 == 1)
+    private func pageIndex(_ columns: [String]) {
+        let rows = context.indexRows()
+        let cells = rows.map { r -> [PageComposer.TableCell] in
+            [
+                text(r.page, whole: true), text(Wording.grouped(r.digest)), text(r.seqs),
+                text(r.outcomes, r.mixed ? Self.cellBold : Self.cell),
+            ]
         }
+        let head = header(columns, count: 4)
+        let widths = fitted([head] + cells, weights: [0, 1, 1.2, 0.5], padding: 3)
+        composer.beginTable(header: head, widths: widths)
+        for (i, row) in cells.enumerated() { composer.row(row, widths: widths, shaded: i % 2 == 1) }
         composer.endTable()
     }
 

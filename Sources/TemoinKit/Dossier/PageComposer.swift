@@ -242,11 +242,11 @@ final class PageComposer {
     /// page number and count and returns the header's and footer's markup.
     func render(decorate: (Int, Int) -> (headerLeft: String, headerRight: String, footer: String)) {
         // Headers and footers hold one line each: a long name is ended by « … », never wrapped onto the rule.
-        let small = TextStyle(font: "DejaVu Sans 7.5", color: RGB(0.35, 0.35, 0.4), singleLine: true)
+        let small = TextStyle(font: "DejaVu Sans 8.5", color: RGB(0.35, 0.35, 0.4), singleLine: true)
         let smallRight = TextStyle(
-            font: "DejaVu Sans 7.5", color: RGB(0.35, 0.35, 0.4), alignment: .right, singleLine: true)
+            font: "DejaVu Sans 8.5", color: RGB(0.35, 0.35, 0.4), alignment: .right, singleLine: true)
         let smallCenter = TextStyle(
-            font: "DejaVu Sans 7.5", color: RGB(0.35, 0.35, 0.4), alignment: .center, singleLine: true)
+            font: "DejaVu Sans 8.5", color: RGB(0.35, 0.35, 0.4), alignment: .center, singleLine: true)
         var parents: [Int32] = [0, 0, 0]
         for (index, page) in pages.enumerated() {
             let (left, right, footer) = decorate(index + 1, pages.count)
