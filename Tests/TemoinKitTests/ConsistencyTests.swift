@@ -43,11 +43,12 @@ import Testing
             body.outcome = .unexpected
         }
         let r = try temoin(["status", "--lang", "fr"], store: path)
-        #expect(r.stdout.contains("La même page (octets identiques, sha256:"))
-        #expect(r.stdout.contains("Aucun créneau (#2–3), Page inattendue (#4)") || r.stdout.contains("aucun créneau (#2–3), page inattendue (#4)"))
-        #expect(r.stdout.contains("mentionne une date postérieure (2026-12-15)"))
-        #expect(r.stdout.contains("Attestations") && r.stdout.contains("aucune"))
-        #expect(!r.stdout.contains("448178"))
+        let text = DossierTests.flat(r.stdout)
+        #expect(text.contains("La même page (octets identiques, sha256:"))
+        #expect(text.contains("résultats différents : aucun créneau (#2–3), page inattendue (#4)"))
+        #expect(text.contains("L'entrée n° 1, écrite le 2026-11-02 09:14:00 CET, mentionne une date postérieure (2026-12-15)"))
+        #expect(text.contains("Attestations aucune"))
+        #expect(!text.contains("448178"))
         let json = try temoin(["status", "--json"], store: path)
         let status = try #require(try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any])
         let consistency = try #require(status["consistency"] as? [String: Any])

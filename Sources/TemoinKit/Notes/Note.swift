@@ -51,7 +51,7 @@ public enum NoteText {
     /// The text trimmed; refused when empty, too long, or holding control characters other than line
     /// breaks and tabs (C0, DEL, C1), which would reach a terminal or a document as they are.
     public static func validated(_ text: String) throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw TemoinError.invalidNote(detail: tr("note.error.empty")) }
         guard trimmed.count <= maximumLength else {
             throw TemoinError.invalidNote(detail: tr("note.error.too_long", ["max": String(maximumLength)]))
@@ -63,7 +63,7 @@ public enum NoteText {
                     detail: tr("note.error.control", ["code": String(format: "U+%04X", v)]))
             }
         }
-        return trimmed.replacingOccurrences(of: "\r\n", with: "\n")
+        return trimmed
     }
 }
 
