@@ -95,6 +95,49 @@ import Testing
         #expect(page2.contains("Relevé jour par jour"))
     }
 
+    /// 5,000 attempts over three months, laid out as the dossier would (built in memory: a store of
+    /// 5,000 entries takes a minute to write in a debug build, and the layout is what is measured here;
+    /// `make bench` measures the same on a real store).
+    @Test func fiveThousandAttemptsFitInUnder120Pages() throws {
+        let (_, store) = try makeStore()
+        let start = try #require(TimeFormat.parse("2026-06-01 00:10"))
+        var attempts: [DossierAttempt] = []
+        var entries: [StoredEntry] = []
+        let message = "Il n'existe plus de plage horaire libre pour votre demande de rendez-vous."
+        for i in 0..<5000 {
+            let at = start.addingTimeInterval(Double(i) * 90 * 86_400 / 5000 + Double((i * 37) % 1800))
+            let outcome: Outcome = i % 97 == 0 ? .slotAvailable : i % 31 == 0 ? .siteError : i % 53 == 0 ? .unreachable : .noSlot
+            let page = outcome == .unreachable ? nil : CaptureRef(digest: sha256Hex(Data("page \(i % 200) \(outcome)".utf8)), size: 4000, role: "page")
+            var body = EntryBody(seq: Int64(i + 2), prev: "", type: .attempt, recordedAt: TimeFormat.utc(at))
+            body.observedAt = TimeFormat.utc(at)
+            body.provenance = .captured
+            body.timeBasis = .witnessed
+            body.outcome = outcome
+            entries.append(StoredEntry(seq: Int64(i + 2), hash: "", bodyBytes: Data(), body: body))
+            attempts.append(
+                DossierAttempt(
+                    seq: Int64(i + 2), hash: String(repeating: "0", count: 64), observedAt: at,
+                    recordedAt: TimeFormat.utc(at), url: CaseBuilder.legacyBase + "/2", provenance: .captured,
+                    timeBasis: .witnessed, outcome: outcome, message: outcome == .noSlot ? message : nil, page: page))
+        }
+        let data = DossierData(
+            caseRecord: try store.caseRecord(), storeID: store.storeID,
+            head: ChainHead(seq: 5001, hash: String(repeating: "ab", count: 32)), attempts: attempts,
+            statistics: CaseStatistics(entries: entries), verification: try Verifier().verify(path: store.path),
+            generatedAt: attempts.last!.observedAt.addingTimeInterval(86_400))
+        let result = try DossierWriter(
+            store: store, data: data,
+            options: DossierOptions(outputFolder: TempDir().path, language: .fr, journal: true, pageImages: .off)
+        ).write()
+        let pj1 = try #require(result.files.first { $0.piece == 1 })
+        let journal = try #require(result.files.first { $0.piece == 3 })
+        #expect(try CaseBuilder.pages(pj1.path) < 120, "PJ1: \(pj1.pages ?? -1) pages for 5,000 attempts")
+        // About fifty rows a page in the journal.
+        #expect(try CaseBuilder.pages(journal.path) <= 5000 / 45 + 2, "journal: \(journal.pages ?? -1) pages")
+        // Page 1 is still one page.
+        #expect(Self.flat(try CaseBuilder.pdftotext(pj1.path, first: 2, last: 2)).contains("Relevé jour par jour"))
+    }
+
     @Test func pageCountsMeetTheTargets() throws {
         let c = try Self.threeMonths.get()
         let pj1 = try CaseBuilder.pages(c.pj1)
@@ -117,9 +160,11 @@ import Testing
         // The journal: every attempt's line starts with its whole number and its date.
         let journal = try CaseBuilder.pdftotext(c.journal)
         let starts = Set(
-            journal.split(separator: "\n").compactMap { line -> Int64? in
-                guard line.range(of: #"^\d+ [a-z]{3}\. \d{2}/\d{2}/\d{4}"#, options: .regularExpression) != nil
-                else { return nil }
+            journal.split(separator: "\n").compactMap { raw -> Int64? in
+                // Number, date and time whole on one line: nothing cut at a line's end.
+                let line = Self.flat(String(raw))
+                let pattern = #"^\d+ [a-z]{3}\. \d{2}/\d{2}/\d{4} à \d{2}:\d{2}:\d{2}( \*)? [CNI] U\d+ "#
+                guard line.range(of: pattern, options: .regularExpression) != nil else { return nil }
                 return Int64(line.prefix { $0.isNumber })
             })
         #expect(starts == Set(c.data.attempts.map(\.seq)))

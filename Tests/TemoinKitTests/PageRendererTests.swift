@@ -95,7 +95,7 @@ import Testing
         renderer.close()
         #expect(listener.connections == 0, "the page reached the network \(listener.connections) time(s)")
         #expect(page.title == "Page hostile")
-        #expect(page.missingResources >= 3, "\(page.requested)")
+        #expect(page.missingResources >= 2, "\(page.requested)")
         #expect(!page.requested.contains { $0.hasSuffix("/fetch") || $0.hasSuffix("/beacon") }, "a script ran")
         #expect(PNGImage(data: page.png) != nil)
     }

@@ -118,7 +118,7 @@ public final class PageRenderer {
         try send(
             "Emulation.setDeviceMetricsOverride",
             [
-                "width": .number(Double(Self.viewportWidth)), "height": .number(800), "deviceScaleFactor": .number(1),
+                "width": .number(Double(Self.viewportWidth)), "height": .number(600), "deviceScaleFactor": .number(1),
                 "mobile": .bool(false),
             ])
         try send(
@@ -162,6 +162,8 @@ public final class PageRenderer {
                 // Another navigation (a meta refresh, a frame): nothing to show, and no error page either.
                 if resourceType == "Document" { return .noContent }
                 let path = URLComponents(string: url)?.path.removingPercentEncoding ?? url
+                // The browser asks for a site icon by itself: not a file of the page.
+                if path == "/favicon.ico", resourceType != "Image" { return .refuse }
                 if let r = request.resources.first(where: { path.hasSuffix("/" + $0.name) || path == $0.name }) {
                     served += 1
                     return .resource(r.bytes, PageRenderer.mediaType(forName: r.name))

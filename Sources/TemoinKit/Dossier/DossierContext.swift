@@ -291,6 +291,7 @@ final class DossierContext: @unchecked Sendable {
         v["all_declared"] = declared == s.attempts
         v["some_declared"] = declared > 0 && declared < s.attempts
         v["user_agent"] = data.technical.userAgents.first ?? ""
+        v["has_user_agent"] = !(data.technical.userAgents.first ?? "").isEmpty
         if let gap = minimumGap(.captured), s.count(.captured) >= 2, gap >= Pace.minimumInterval {
             v["captured_paced"] = true
             v["captured_min_gap"] = durationPhrase(gap)
@@ -361,8 +362,9 @@ final class DossierContext: @unchecked Sendable {
         v["shown_plural"] = w.plural(shown.count)
         v["has_shown"] = !shown.isEmpty
         var reasons: [String] = []
-        for r in shown.map({ templates.label("shown.\($0.reason.rawValue)") }) where !reasons.contains(r) {
-            reasons.append(r.prefix(1).lowercased() + r.dropFirst())
+        for label in shown.map({ templates.label("shown.\($0.reason.rawValue)") }) {
+            let r = label.prefix(1).lowercased() + label.dropFirst()
+            if !reasons.contains(r) { reasons.append(r) }
         }
         v["shown_reasons"] = reasons.joined(separator: ", ")
         return v
@@ -467,15 +469,24 @@ final class DossierContext: @unchecked Sendable {
         v["stale_days"] = Count(value: stale ?? 0, language: language)
         v["stale_limit"] = ConsistencyCheck.staleAfterDays
         v["not_intact"] = data.verification.verdict != .intact
-        v["same_page"] = data.consistency.samePage.map { group -> [String: Any] in
+        // Page 1 names the first two pages classified two ways, with a few attempt numbers each; the
+        // PJ2 index lists them all.
+        v["same_page"] = data.consistency.samePage.prefix(2).map { group -> [String: Any] in
             let parts = group.outcomes.map { o -> String in
                 let seqs = group.attempts.filter { $0.outcome == o }.map(\.seq)
-                return "\(outcomeLabel(o).lowercased()) (n°\u{00A0}\(Wording.ranges(seqs)))"
+                let shown = Wording.ranges(Array(seqs.prefix(5)))
+                let more =
+                    seqs.count > 5
+                    ? (language == .fr ? " et \(wording.count(seqs.count - 5, "autre", "autres"))" : " and \(seqs.count - 5) more")
+                    : ""
+                return "\(outcomeLabel(o).lowercased()) (n°\u{00A0}\(shown)\(more))"
             }
             return ["sightings": parts.joined(separator: language == .fr ? " ; " : "; "), "digest": group.digest]
         }
+        v["same_page_more"] = data.consistency.samePage.count > 2
+        put(&v, "same_page_more_count", max(0, data.consistency.samePage.count - 2))
         v["has_same_page"] = !data.consistency.samePage.isEmpty
-        v["early"] = data.consistency.earlyStatements.map { e -> [String: Any] in
+        v["early"] = data.consistency.earlyStatements.prefix(3).map { e -> [String: Any] in
             [
                 "source_label": templates.label("source.\(e.source.rawValue)"), "is_note": e.source == .note,
                 "declared": wording.longDate(e.declaredAt), "mentioned": wording.longDate(e.mentioned),

@@ -527,22 +527,25 @@ final class BlockRenderer {
         let count = weights.count
         var needed = [Double](repeating: 0, count: count)
         for c in 0..<count {
-            // The longest words by length, then measured: a few per column, whatever the row count.
-            var words: [(String, TextStyle)] = []
+            // Words of the same shape (digits alike) have the same width; measure the longest shapes
+            // (a few dozen at most, whatever the row count), with a small margin for glyph differences.
+            var shapes: [String: (word: String, style: TextStyle)] = [:]
             for row in rows {
                 guard let cell = row[safe: c] else { continue }
-                for w in cell.markup.split(separator: " ") { words.append((String(w), cell.style)) }
+                for w in cell.markup.split(separator: " ") {
+                    let shape = String(w.map { $0.isNumber ? "0" : $0 })
+                    if shapes[shape] == nil { shapes[shape] = (String(w), cell.style) }
+                }
             }
-            let longest = words.sorted { $0.0.count > $1.0.count }.prefix(4)
-            for (w, style) in longest {
+            for (_, candidate) in shapes.sorted(by: { $0.key.count > $1.key.count }).prefix(24) {
+                let w = candidate.word
                 let markup = Markup.isValid(w) ? w : Markup.escape(w.strippingMarkup)
-                let width = composer.shapedLayout(markup, style: style, width: 10_000).naturalWidth
-                needed[c] = max(needed[c], width + 2 * padding + 1.5)
+                let width = composer.shapedLayout(markup, style: candidate.style, width: 10_000).naturalWidth
+                needed[c] = max(needed[c], width * 1.03 + 2 * padding + 1.5)
             }
         }
         let total = PageGeometry.contentWidth
         let spare = total - needed.reduce(0, +)
-        if ProcessInfo.processInfo.environment["TEMOIN_DEBUG_WIDTHS"] != nil { FileHandle.standardError.write(Data("needed \(needed)\n".utf8)) }
         guard spare > 0 else { return needed.map { $0 * total / needed.reduce(0, +) } }
         let sum = max(weights.reduce(0, +), 0.0001)
         return zip(needed, weights).map { $0 + spare * $1 / sum }
