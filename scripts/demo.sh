@@ -84,7 +84,7 @@ echo "(exit code $?: 1 means tampering found)"
 set -e
 
 say "7. The lawyer exports the court dossier (temoin dossier): pièces named for Télérecours, inventory, working files apart"
-"$BIN" dossier --out "$WORK/dossier" --requete --journal
+"$BIN" dossier --out "$WORK/dossier" --requete --journal --lang fr
 
 say "Done. The store is $TEMOIN_STORE"
 echo "The dossier is in $WORK/dossier (the PDFs to file; dossier.html and the draft requête in Documents_de_travail_a_ne_pas_deposer/)"

@@ -55,7 +55,7 @@ import Testing
         // Who, against whom, which démarche and counter, at which address.
         for expected in [
             "Amina Diallo c/ le préfet du Val-de-Marne",
-            "Demandeur Amina Diallo", "Autorité Le préfet du Val-de-Marne (Préfecture du Val-de-Marne)",
+            "Demandeur Amina Diallo", "Autorité Le préfet du Val-de-Marne — Préfecture du Val-de-Marne",
             "Démarche Admission exceptionnelle au séjour",
             "Guichet « Guichet 2 - Admission exceptionnelle au séjour (Créteil) » (n° 303)",
             "Titre de la page « Prendre un rendez-vous - Les services de l’État dans le Val-de-Marne »",

@@ -7,6 +7,13 @@ import Testing
 @Suite struct NoteTests {
     @Test func aNoteIsAnEntryBothVerifiersAccept() throws {
         let (dir, store) = try DossierTests.makeCase()
+        // Before: status reminds that a slot was seen and nothing was said about it.
+        func rules() throws -> [String] {
+            let json = try temoin(["status", "--json"], store: store)
+            let status = try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any]
+            return (status?["advice"] as? [[String: Any]])?.compactMap { $0["rule"] as? String } ?? []
+        }
+        #expect(try rules().contains("slot_seen_earlier"))
         // Entry 10 is the slot of 9 November: a note about it is a follow-up.
         let r = try temoin(
             [
@@ -16,6 +23,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let out = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])
         #expect(out["seq"] as? Int == 12 && out["about"] as? Int == 10 && out["kind"] as? String == "follow_up")
+        #expect(!(try rules()).contains("slot_seen_earlier"))
         let comment = try temoin(["note", "3", "Capture faite depuis le téléphone de ma sœur."], store: store)
         #expect(comment.status == 0)
         #expect(comment.stdout.contains("#13") && comment.stdout.contains("#3"))

@@ -490,7 +490,7 @@ final class DossierContext: @unchecked Sendable {
             [
                 "source_label": templates.label("source.\(e.source.rawValue)"), "is_note": e.source == .note,
                 "declared": wording.longDate(e.declaredAt), "mentioned": wording.longDate(e.mentioned),
-                "excerpt": e.excerpt, "seq": e.seq,
+                "excerpt": e.excerpt.hasSuffix(".") ? String(e.excerpt.dropLast()) : e.excerpt, "seq": e.seq,
             ]
         }
         v["has_early"] = !data.consistency.earlyStatements.isEmpty

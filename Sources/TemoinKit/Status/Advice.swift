@@ -86,7 +86,7 @@ public enum CaseAdvice {
     ///   - seals: the number of seals, or nil when the store cannot hold seals.
     public static func evaluate(
         _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, now: Date = Date(),
-        consistency: ConsistencyReport = ConsistencyReport()
+        consistency: ConsistencyReport = ConsistencyReport(), notedEntries: Set<Int64> = []
     ) -> [Advice] {
         var out: [Advice] = []
         if verdict == .tampered { out.append(Advice(.notIntact, .urgent)) }
@@ -110,7 +110,8 @@ public enum CaseAdvice {
                         "excerpt": String(e.excerpt.prefix(120)),
                     ]))
         }
-        if let slot = s.slotsSeen.last {
+        // A slot the person already wrote a note about (`temoin note`) needs no more reminder.
+        if let slot = s.slotsSeen.last, !notedEntries.contains(slot.seq) {
             let args = ["when": TimeFormat.parisWallTime(slot.at), "seq": String(slot.seq), "url": slot.url ?? ""]
             if now.timeIntervalSince(slot.at) <= Double(slotRecentDays) * 86_400 {
                 out.append(Advice(.slotSeen, .urgent, args))

@@ -83,7 +83,7 @@ public struct CaseStatus: Sendable, Encodable {
         let report = try Verifier().verify(path: path, progress: progress)
         let advice = CaseAdvice.evaluate(
             statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, now: now,
-            consistency: consistency)
+            consistency: consistency, notedEntries: Set(try store.notes().map(\.about)))
         return CaseStatus(
             store: path, storeID: store.storeID, caseFields: record.fields, openedAt: record.openedAt,
             statistics: statistics, seals: seals, attestations: attestations, verification: Verification(report),
