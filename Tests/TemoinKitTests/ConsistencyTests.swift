@@ -6,7 +6,9 @@ import Testing
 /// Doubts the record raises by itself, found before anything is written about it.
 @Suite struct ConsistencyTests {
     @Test func datesAreFoundInFrenchAndEnglishText() {
-        func day(_ s: String) -> String? { ConsistencyCheck.latestDate(in: s).map(TimeFormat.parisWallTime).map { String($0.prefix(10)) } }
+        func day(_ s: String) -> String? {
+            ConsistencyCheck.latestDate(in: s).map(TimeFormat.parisWallTime).map { String($0.prefix(10)) }
+        }
         #expect(day("Récépissé expiré le 1er octobre 2026") == "2026-10-01")
         #expect(day("titre expirant le 12 décembre 2026, puis audience le 03/02/2027") == "2027-02-03")
         #expect(day("expires 2026-12-31") == "2026-12-31")
@@ -20,7 +22,8 @@ import Testing
 
     @Test func samePageWithTwoOutcomesIsFound() {
         let found = ConsistencyCheck.samePageOutcomes([
-            (2, "aa", .noSlot), (3, "aa", .noSlot), (4, "bb", .siteError), (5, "aa", .unexpected), (6, nil, .unreachable),
+            (2, "aa", .noSlot), (3, "aa", .noSlot), (4, "bb", .siteError), (5, "aa", .unexpected),
+            (6, nil, .unreachable),
         ])
         #expect(found.count == 1)
         #expect(found[0].digest == "aa" && found[0].outcomes == [.noSlot, .unexpected])
@@ -46,7 +49,9 @@ import Testing
         let text = DossierTests.flat(r.stdout)
         #expect(text.contains("La même page (octets identiques, sha256:"))
         #expect(text.contains("résultats différents : aucun créneau (#2–3), page inattendue (#4)"))
-        #expect(text.contains("L'entrée n° 1, écrite le 2026-11-02 09:14:00 CET, mentionne une date postérieure (2026-12-15)"))
+        #expect(
+            text.contains(
+                "L'entrée n° 1, écrite le 2026-11-02 09:14:00 CET, mentionne une date postérieure (2026-12-15)"))
         #expect(text.contains("Attestations aucune"))
         #expect(!text.contains("448178"))
         let json = try temoin(["status", "--json"], store: path)

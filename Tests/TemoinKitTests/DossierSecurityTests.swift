@@ -103,7 +103,9 @@ import Testing
         let text = try CaseBuilder.pdftotext(out + "/" + journal)
         #expect(text.contains("<\u{301}b>"))
         // The address with its line break, flattened, is printed as data in the journal's legend.
-        #expect(DossierTests.flat(text).contains("https://www.val-de-marne.gouv.fr/booking/create/4963/0 @footer FORGED FOOTER"))
+        #expect(
+            DossierTests.flat(text).contains(
+                "https://www.val-de-marne.gouv.fr/booking/create/4963/0 @footer FORGED FOOTER"))
     }
 
     @Test func badMarkupCausedByDataFallsBackToText() throws {
@@ -114,7 +116,8 @@ import Testing
         var text = try String(contentsOfFile: pj1, encoding: .utf8)
         // An association colours a value with another value: Pango refuses « Amina Diallo » as a colour.
         text = text.replacingOccurrences(
-            of: "Démarche :: {{procedure}}", with: "Démarche :: <span foreground=\"{{applicant}}\">{{procedure}}</span>")
+            of: "Démarche :: {{procedure}}", with: "Démarche :: <span foreground=\"{{applicant}}\">{{procedure}}</span>"
+        )
         try text.write(toFile: pj1, atomically: true, encoding: .utf8)
         let out = dir.file("out")
         let r = try temoin(
@@ -137,7 +140,9 @@ import Testing
         let t0 = TimeFormat.parse("2026-11-02 09:10")!
         let store = try Store.create(at: path, case: fields, now: t0)
         let page = try Fixtures.data("legacy-aucune-plage.html")
-        for i in 0..<3 { try CaseBuilder.captured(store, at: t0.addingTimeInterval(Double(i) * 7 * 86_400), page: page) }
+        for i in 0..<3 {
+            try CaseBuilder.captured(store, at: t0.addingTimeInterval(Double(i) * 7 * 86_400), page: page)
+        }
         let key = VolunteerKey.generate()
         let (file, _, _) = try key.attest(
             storePath: path,
@@ -199,7 +204,8 @@ import Testing
         #expect(ids.count > 10)
         #expect(Set(ids).count == ids.count, "duplicate ids: \(ids.count - Set(ids).count)")
         // Every reference inside the charts points at an id of the same chart.
-        for ref in html.matches(##"href="#([^"]+)""##) + html.matches(#"url\(#([^)]+)\)"#) where ref.hasPrefix("chart-") {
+        for ref in html.matches(##"href="#([^"]+)""##) + html.matches(#"url\(#([^)]+)\)"#) where ref.hasPrefix("chart-")
+        {
             #expect(ids.contains(ref), "dangling reference #\(ref)")
         }
         let perDay = Set(html.matches(#"\sid="(chart-per-day-[^"]+)""#))
@@ -236,15 +242,19 @@ import Testing
             ["dossier", "--out", out, "--lang", "fr", "--templates", custom, "--no-page-images"], store: store)
         #expect(r.status == 0, "\(r.stderr)")
         let html = try Data(
-            contentsOf: URL(fileURLWithPath: out + "/" + DossierWriter.workingFolderName + "/" + DossierWriter.htmlName))
+            contentsOf: URL(fileURLWithPath: out + "/" + DossierWriter.workingFolderName + "/" + DossierWriter.htmlName)
+        )
         let browser = try PageRenderer.start(browserPath: nil, forTests: true)
         defer { browser.close() }
-        try browser.open(PageRenderRequest(url: "http://dossier.invalid/dossier.html", html: html, mediaType: "text/html"))
+        try browser.open(
+            PageRenderRequest(url: "http://dossier.invalid/dossier.html", html: html, mediaType: "text/html"))
         Thread.sleep(forTimeInterval: 1)
         // The policy: no script ran, nothing was fetched.
         #expect(try browser.evaluate("document.title").string?.hasPrefix("Dossier") == true)
         #expect(try browser.evaluate("document.querySelectorAll('[onerror]').length").int == 0)
-        #expect(try browser.evaluate("document.getElementById('probe').alt").string == "Amina\"\u{301} onerror=\"document.title='pwned2'")
+        #expect(
+            try browser.evaluate("document.getElementById('probe').alt").string
+                == "Amina\"\u{301} onerror=\"document.title='pwned2'")
         #expect(listener.connections == 0)
         // The charts: every glyph a chart uses is its own, and no id is repeated in the document.
         let check = """

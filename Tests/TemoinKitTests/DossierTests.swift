@@ -69,12 +69,16 @@ import Testing
         let s = c.data.statistics
         let inconclusive = s.count(.captcha) + s.count(.unreachable) + s.count(.unexpected)
         #expect(inconclusive > 0)
-        #expect(page1.contains("Total 300 \(s.days.count) \(s.count(.noSlot)) \(s.count(.siteError)) 3 \(inconclusive)"))
+        #expect(
+            page1.contains("Total 300 \(s.days.count) \(s.count(.noSlot)) \(s.count(.siteError)) 3 \(inconclusive)"))
         #expect(page1.contains("« Sans résultat » : \(inconclusive) tentatives n'ont rien montré des créneaux"))
         #expect(page1.contains("elles ne sont pas comptées parmi les refus"))
         // The last attempt and how long ago.
         let w = Wording(language: .fr)
-        #expect(page1.contains(Self.flat("Dernière tentative \(w.shortDateTime(s.last!, seconds: false)), il y a 3 jours : Aucun créneau")))
+        #expect(
+            page1.contains(
+                Self.flat(
+                    "Dernière tentative \(w.shortDateTime(s.last!, seconds: false)), il y a 3 jours : Aucun créneau")))
         // Slots and what followed: two have the person's note, one has none, and that is said.
         #expect(page1.contains("3 tentatives ont affiché un créneau (détail p. "))
         #expect(page1.contains("(n° 42) : 1 note de la personne sur la suite ; ensuite : site injoignable."))
@@ -106,8 +110,11 @@ import Testing
         let message = "Il n'existe plus de plage horaire libre pour votre demande de rendez-vous."
         for i in 0..<5000 {
             let at = start.addingTimeInterval(Double(i) * 90 * 86_400 / 5000 + Double((i * 37) % 1800))
-            let outcome: Outcome = i % 97 == 0 ? .slotAvailable : i % 31 == 0 ? .siteError : i % 53 == 0 ? .unreachable : .noSlot
-            let page = outcome == .unreachable ? nil : CaptureRef(digest: sha256Hex(Data("page \(i % 200) \(outcome)".utf8)), size: 4000, role: "page")
+            let outcome: Outcome =
+                i % 97 == 0 ? .slotAvailable : i % 31 == 0 ? .siteError : i % 53 == 0 ? .unreachable : .noSlot
+            let page =
+                outcome == .unreachable
+                ? nil : CaptureRef(digest: sha256Hex(Data("page \(i % 200) \(outcome)".utf8)), size: 4000, role: "page")
             var body = EntryBody(seq: Int64(i + 2), prev: "", type: .attempt, recordedAt: TimeFormat.utc(at))
             body.observedAt = TimeFormat.utc(at)
             body.provenance = .captured
@@ -229,10 +236,11 @@ import Testing
         let c = try Self.threeMonths.get()
         let top = try FileManager.default.contentsOfDirectory(atPath: c.result.folder).sorted()
         #expect(
-            top == [
-                DossierWriter.workingFolderName, TelerecoursName.inventory, c.file(1).name, c.file(2).name,
-                c.file(3).name,
-            ].sorted())
+            top
+                == [
+                    DossierWriter.workingFolderName, TelerecoursName.inventory, c.file(1).name, c.file(2).name,
+                    c.file(3).name,
+                ].sorted())
         let working = try FileManager.default.contentsOfDirectory(atPath: c.result.workingFolder).sorted()
         #expect(working == [DossierWriter.bordereauName, DossierWriter.requeteName, DossierWriter.htmlName].sorted())
         #expect(c.result.files.filter(\.filing).allSatisfy { $0.name.hasSuffix(".pdf") })
@@ -240,7 +248,8 @@ import Testing
 
     /// Members of a zip file and their compression method (0 stored, 8 deflated), in order.
     static func zipMembers(_ path: String) throws -> [String] {
-        let script = "import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename, i.compress_type)"
+        let script =
+            "import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename, i.compress_type)"
         return try run("/usr/bin/env", ["python3", "-c", script, path]).stdout.split(separator: "\n").map(String.init)
     }
 
@@ -264,9 +273,10 @@ import Testing
         // An OpenDocument package: mimetype first and stored, then the XML parts (Python's zipfile reads it).
         let members = try Self.zipMembers(odt)
         #expect(members.first == "mimetype 0")
-        #expect(Set(members.dropFirst().map { String($0.split(separator: " ")[0]) }) == [
-            "META-INF/manifest.xml", "content.xml", "styles.xml", "meta.xml",
-        ])
+        #expect(
+            Set(members.dropFirst().map { String($0.split(separator: " ")[0]) }) == [
+                "META-INF/manifest.xml", "content.xml", "styles.xml", "meta.xml",
+            ])
         // pandoc escapes apostrophes and brackets in Markdown (\', \[): read it without them.
         let md = try Self.draftMarkdown(odt).replacingOccurrences(of: "\\", with: "")
         // Every section of a référé mesures utiles, as headings.
@@ -282,12 +292,15 @@ import Testing
         }
         let text = Self.flat(md)
         #expect(text.contains("[À COMPLÉTER"))
-        #expect(text.contains("CONTRE : Le préfet du Val-de-Marne") || text.contains("CONTRE** Le préfet du Val-de-Marne"))
+        #expect(
+            text.contains("CONTRE : Le préfet du Val-de-Marne") || text.contains("CONTRE** Le préfet du Val-de-Marne"))
         #expect(text.contains("Certificats de scolarité des enfants"))
         #expect(text.contains("Pièce n° 1 : Relevé horodaté des tentatives de prise de rendez-vous"))
         // Claims follow the data: weeks, hours, and which times were recorded at the time.
         let s = c.data.statistics
-        #expect(text.contains("au cours de \(s.days.count) jours distincts répartis sur \(s.weeks.count) semaines différentes"))
+        #expect(
+            text.contains(
+                "au cours de \(s.days.count) jours distincts répartis sur \(s.weeks.count) semaines différentes"))
         #expect(text.contains("à des heures variées de la journée (la nuit, le matin, l'après-midi et le soir)"))
         #expect(text.contains("295 tentatives ont été enregistrées au moment où elles ont eu lieu ; 5 pages"))
         #expect(!text.contains("Chaque tentative a été enregistrée au moment où elle a eu lieu"))
@@ -353,7 +366,8 @@ import Testing
         #expect(!text.contains("semaines différentes"))
         #expect(!text.contains("heures variées"))
         #expect(!text.contains("jours distincts"))
-        #expect(text.contains("Le mercredi 18 novembre 2026, Amina Diallo a tenté à 6 reprises d'obtenir un rendez-vous"))
+        #expect(
+            text.contains("Le mercredi 18 novembre 2026, Amina Diallo a tenté à 6 reprises d'obtenir un rendez-vous"))
         #expect(text.contains("toujours l'après-midi, entre 14 h et 15 h"))
         #expect(text.contains("Chaque tentative a été enregistrée au moment où elle a eu lieu"))
         #expect(text.contains("toutes les tentatives sont dans la même semaine (CE, 10 juin 2020, n° 435594)"))
@@ -370,7 +384,10 @@ import Testing
         let (text, result) = try Self.draft(store, path, now: times.last!.addingTimeInterval(86_400))
         #expect(!text.contains("au moment où elle a eu lieu"))
         #expect(!text.contains("au moment où elles ont eu lieu"))
-        #expect(text.contains("Les pages ont été enregistrées par Amina Diallo dans son navigateur puis versées au registre : leur heure est déclarée."))
+        #expect(
+            text.contains(
+                "Les pages ont été enregistrées par Amina Diallo dans son navigateur puis versées au registre : leur heure est déclarée."
+            ))
         let page1 = Self.flat(
             try CaseBuilder.pdftotext(result.files.first { $0.piece == 1 }!.path, first: 1, last: 1))
         #expect(page1.contains("Toutes les heures sont déclarées"))
@@ -406,8 +423,14 @@ import Testing
         let page1 = Self.flat(
             try CaseBuilder.pdftotext(result.files.first { $0.piece == 1 }!.path, first: 1, last: 1))
         #expect(page1.contains("Points d'attention"))
-        #expect(page1.contains("Une même page, identique octet pour octet, a été classée de plusieurs façons : aucun créneau (n° 2–4) ; page inattendue (n° 5)"))
-        #expect(page1.contains("Le fait déclaré le lundi 2 novembre 2026 mentionne une date postérieure (vendredi 1er janvier 2027) : « Récépissé expiré le 1er janvier 2027 »"))
+        #expect(
+            page1.contains(
+                "Une même page, identique octet pour octet, a été classée de plusieurs façons : aucun créneau (n° 2–4) ; page inattendue (n° 5)"
+            ))
+        #expect(
+            page1.contains(
+                "Le fait déclaré le lundi 2 novembre 2026 mentionne une date postérieure (vendredi 1er janvier 2027) : « Récépissé expiré le 1er janvier 2027 »"
+            ))
         #expect(page1.contains("soit 30 jours avant ce document"))
         // The PJ2 index marks the page classified two ways.
         let index = Self.flat(try CaseBuilder.pdftotext(result.files.first { $0.piece == 2 }!.path))
@@ -444,7 +467,9 @@ import Testing
                     "\(pdf) p. \(page): « \(text) » right of the margin")
                 if num(4) < 56 { headerLines[page, default: []].insert(Int(num(2).rounded())) }
             }
-            for (p, lines) in headerLines { #expect(lines.count == 1, "\(pdf) p. \(p): header on \(lines.count) lines") }
+            for (p, lines) in headerLines {
+                #expect(lines.count == 1, "\(pdf) p. \(p): header on \(lines.count) lines")
+            }
         }
         // The chart's legend is whole: every outcome present has its label.
         let text = Self.flat(try CaseBuilder.pdftotext(c.pj1))
@@ -564,7 +589,8 @@ extension DossierTests {
             #expect(text.contains(String(at.suffix(5))), "missing time \(at)")
         }
         // The human listing: filing files, then the working files; "1 page", not "1 pages".
-        let human = try temoin(["dossier", "--out", dir.file("again"), "--lang", "en", "--no-page-images"], store: store)
+        let human = try temoin(
+            ["dossier", "--out", dir.file("again"), "--lang", "en", "--no-page-images"], store: store)
         #expect(human.stdout.contains("Inventaire_detaille_des_pieces.pdf  (1 page, "))
         #expect(human.stdout.contains("Working files, not to be filed"))
         // The page-images warning names the reason and the fix.
@@ -575,7 +601,10 @@ extension DossierTests {
         let (dir, store) = try Self.makeCase()
         let out = dir.file("en")
         let r = try temoin(
-            ["dossier", "--out", out, "--lang", "en", "--from", "2026-10-13", "--to", "2026-11-03", "--no-page-images"],
+            [
+                "dossier", "--out", out, "--lang", "en", "--from", "2026-10-13", "--to", "2026-11-03",
+                "--no-page-images",
+            ],
             store: store)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Dossier written in"))
@@ -592,7 +621,8 @@ extension DossierTests {
         let empty = try temoin(["dossier", "--out", out, "--from", "2025-01-01", "--to", "2025-01-31"], store: store)
         #expect(empty.status == 64)
         #expect(empty.stderr.contains("No attempt was observed"))
-        let reversed = try temoin(["dossier", "--out", out, "--from", "2026-11-01", "--to", "2026-10-01"], store: store)
+        let reversed = try temoin(
+            ["dossier", "--out", out, "--from", "2026-11-01", "--to", "2026-10-01"], store: store)
         #expect(reversed.status == 64)
         #expect(try temoin(["dossier", "--out", out, "--first-piece", "0"], store: store).status == 64)
         // An output folder that cannot be made (under a file): exit 7, the store untouched.
@@ -624,7 +654,9 @@ extension DossierTests {
         #expect(w.prefectureInSentence("Préfecture du Val-de-Marne") == "préfecture du Val-de-Marne")
         let d = TimeFormat.parse("2026-10-01 08:05")!
         #expect(w.longDate(d) == "jeudi 1er\u{00A0}octobre 2026")
-        #expect(w.weekRange(monday: TimeFormat.parse("2026-09-28 12:00")!) == "du lundi 28\u{00A0}septembre au dimanche 4\u{00A0}octobre 2026")
+        #expect(
+            w.weekRange(monday: TimeFormat.parse("2026-09-28 12:00")!)
+                == "du lundi 28\u{00A0}septembre au dimanche 4\u{00A0}octobre 2026")
         #expect(Wording.ranges([2, 3, 4, 7, 9, 10]) == "2–4, 7, 9–10")
     }
 
@@ -654,7 +686,8 @@ extension DossierTests {
         let args = ["dossier", "--out", out, "--lang", "fr", "--templates", custom, "--no-page-images"]
         let ok = try temoin(args, store: store)
         #expect(ok.status == 0, "\(ok.stderr)")
-        let written = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasPrefix("PJ1") })
+        let written = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasPrefix("PJ1") })
         #expect(
             Self.flat(try CaseBuilder.pdftotext(out + "/" + written)).contains(
                 "La démarche, avec la permanence juridique de l'association"))
@@ -681,7 +714,8 @@ extension DossierTests {
             sys.stdout.buffer.write(b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
                 + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
             """
-        return try run("/usr/bin/env", ["python3", "-c", script, String(width), String(height), String(seed)]).stdoutData
+        return try run("/usr/bin/env", ["python3", "-c", script, String(width), String(height), String(seed)])
+            .stdoutData
     }
 
     @Test func capturesAreSplitUnderTheSizeLimit() throws {
@@ -737,7 +771,8 @@ extension DossierTests {
                 String($0.prefix { $0.isNumber })
             }
             // Distinct image objects (a tall screenshot is drawn in slices over two pages, one object).
-            let list = try run("/usr/bin/env", ["pdfimages", "-list", part.path]).stdout.split(separator: "\n").dropFirst(2)
+            let list = try run("/usr/bin/env", ["pdfimages", "-list", part.path]).stdout.split(separator: "\n")
+                .dropFirst(2)
             images += Set(list.map { $0.split(separator: " ", omittingEmptySubsequences: true)[10] }).count
         }
         // Every page shown once (eight: the most PJ2 shows), over the parts, and the four screenshots.
@@ -801,7 +836,8 @@ extension DossierTests {
         let images = try run("/usr/bin/env", ["pdfimages", "-list", out + "/" + pj2]).stdout.split(separator: "\n")
             .dropFirst(2)
         #expect(images.count == 1)
-        #expect(Self.flat(try CaseBuilder.pdftotext(out + "/" + pj2)).contains("capture d'écran prise par le navigateur"))
+        #expect(
+            Self.flat(try CaseBuilder.pdftotext(out + "/" + pj2)).contains("capture d'écran prise par le navigateur"))
         let html = try String(
             contentsOfFile: out + "/" + DossierWriter.workingFolderName + "/dossier.html", encoding: .utf8)
         #expect(html.contains("data:image/png;base64," + png.base64EncodedString()))

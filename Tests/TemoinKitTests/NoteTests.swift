@@ -17,7 +17,8 @@ import Testing
         // Entry 10 is the slot of 9 November: a note about it is a follow-up.
         let r = try temoin(
             [
-                "note", "10", "J'ai cliqué sur le créneau à 00:03 ; la page a répondu qu'il n'était plus libre.\nJ'ai réessayé le lendemain.",
+                "note", "10",
+                "J'ai cliqué sur le créneau à 00:03 ; la page a répondu qu'il n'était plus libre.\nJ'ai réessayé le lendemain.",
                 "--at", "2026-11-09 00:03", "--json",
             ], store: store)
         #expect(r.status == 0, "\(r.stderr)")
@@ -40,7 +41,10 @@ import Testing
         let body = String(decoding: entry.bodyBytes, as: UTF8.self)
         #expect(body.contains(#""about":10"#) && body.contains(#""kind":"follow_up""#))
         #expect(body.contains(#""occurred_at":"2026-11-08T23:03:00.000Z""#))
-        #expect(body.contains(#""text":"J'ai cliqué sur le créneau à 00:03 ; la page a répondu qu'il n'était plus libre.\nJ'ai réessayé le lendemain.""#))
+        #expect(
+            body.contains(
+                #""text":"J'ai cliqué sur le créneau à 00:03 ; la page a répondu qu'il n'était plus libre.\nJ'ai réessayé le lendemain.""#
+            ))
         #expect(body.contains(#""type":"note""#))
         // log and show present it.
         let log = try temoin(["log", "--lang", "en"], store: store)
@@ -49,10 +53,15 @@ import Testing
         #expect(show.stdout.contains("Au sujet de l'entrée") && show.stdout.contains("suite donnée à un créneau"))
         // The dossier shows it in the slot's section, dated, in the person's words.
         let dossier = dir.file("out")
-        #expect(try temoin(["dossier", "--out", dossier, "--lang", "fr", "--no-page-images"], store: store).status == 0)
-        let pj1 = try #require(try FileManager.default.contentsOfDirectory(atPath: dossier).first { $0.hasPrefix("PJ1") })
+        #expect(
+            try temoin(["dossier", "--out", dossier, "--lang", "fr", "--no-page-images"], store: store).status == 0)
+        let pj1 = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: dossier).first { $0.hasPrefix("PJ1") })
         let text = DossierTests.flat(try CaseBuilder.pdftotext(dossier + "/" + pj1))
-        #expect(text.contains("« J'ai cliqué sur le créneau à 00:03 ; la page a répondu qu'il n'était plus libre. J'ai réessayé le lendemain. »"))
+        #expect(
+            text.contains(
+                "« J'ai cliqué sur le créneau à 00:03 ; la page a répondu qu'il n'était plus libre. J'ai réessayé le lendemain. »"
+            ))
         #expect(text.contains("(faits datés par la personne du lundi 9 novembre 2026 à 00:03)"))
         #expect(text.contains("(n° 10) : 1 note de la personne sur la suite"))
     }

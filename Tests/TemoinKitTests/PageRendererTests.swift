@@ -39,7 +39,9 @@ import Testing
         #expect(images.allSatisfy { $0[3] == "1024" })
         let text = DossierTests.flat(try CaseBuilder.pdftotext(pj2.path))
         #expect(text.contains("rendues en image par temoin, dans un navigateur sans accès au réseau"))
-        #expect(text.components(separatedBy: "Image rendue par temoin à partir des octets enregistrés, sans réseau").count - 1 == 4)
+        #expect(
+            text.components(separatedBy: "Image rendue par temoin à partir des octets enregistrés, sans réseau").count
+                - 1 == 4)
         for reason in [
             "Première tentative sans créneau : tentative n° 2", "Erreur du site : tentative n° 3",
             "Créneau affiché : tentative n° 4", "Dernière tentative sans créneau : tentative n° 5",
@@ -88,7 +90,8 @@ import Testing
             """.utf8)
         let renderer = try PageRenderer.start()
         let page = try renderer.render(
-            PageRenderRequest(url: "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/creneau/",
+            PageRenderRequest(
+                url: "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/creneau/",
                 html: html, mediaType: "text/html; charset=utf-8"))
         // Stay a moment: a late request (a refresh, a prefetch) would show now.
         Thread.sleep(forTimeInterval: 2)
@@ -136,6 +139,7 @@ import Testing
         #expect(text.contains("Aucun navigateur n'a pu être utilisé pour rendre les pages en image"))
         #expect(text.contains("Image aucune"))
         #expect(text.contains("Il n'existe plus de plage horaire libre pour votre demande de rendez-vous."))
-        #expect(try run("/usr/bin/env", ["pdfimages", "-list", out + "/" + pj2]).stdout.split(separator: "\n").count == 2)
+        #expect(
+            try run("/usr/bin/env", ["pdfimages", "-list", out + "/" + pj2]).stdout.split(separator: "\n").count == 2)
     }
 }

@@ -105,8 +105,7 @@ final class BrowserProcess: @unchecked Sendable {
 
     private static func spawn(
         executable: String, profile: String, headless: Bool, trustedSPKI: [String], extra: [String]
-    ) throws -> BrowserProcess
-    {
+    ) throws -> BrowserProcess {
         // toBrowser: we write, the browser reads on fd 3. fromBrowser: the browser writes on fd 4.
         var toBrowser: [Int32] = [-1, -1]
         var fromBrowser: [Int32] = [-1, -1]

@@ -122,7 +122,8 @@ public final class PageRenderer {
                 "mobile": .bool(false),
             ])
         try send(
-            "Fetch.enable", ["patterns": .array([.object(["urlPattern": .string("*"), "requestStage": .string("Request")])])]
+            "Fetch.enable",
+            ["patterns": .array([.object(["urlPattern": .string("*"), "requestStage": .string("Request")])])]
         )
     }
 
@@ -154,7 +155,8 @@ public final class PageRenderer {
         func answer(url: String, resourceType: String?) -> Answer {
             lock.withLock {
                 requested.append(url)
-                if !mainServed, resourceType == "Document", Self.withoutFragment(url) == Self.withoutFragment(request.url)
+                if !mainServed, resourceType == "Document",
+                    Self.withoutFragment(url) == Self.withoutFragment(request.url)
                 {
                     mainServed = true
                     return .page(request.html, request.mediaType ?? "text/html")

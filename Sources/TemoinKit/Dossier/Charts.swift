@@ -96,8 +96,7 @@ struct PerDayChart: BoxDrawing {
     }
 
     /// The legend's entries placed on rows no wider than `width`: (outcome, x from the left, text width).
-    private func legendRows(_ canvas: CairoCanvas, width: Double) -> [[(outcome: Outcome, x: Double, width: Double)]]
-    {
+    private func legendRows(_ canvas: CairoCanvas, width: Double) -> [[(outcome: Outcome, x: Double, width: Double)]] {
         let present = OutcomePalette.order.filter { o in days.contains { ($0.counts[o] ?? 0) > 0 } }
         var rows: [[(outcome: Outcome, x: Double, width: Double)]] = [[]]
         var cx = 0.0
@@ -158,7 +157,8 @@ struct HeatMapChart: BoxDrawing {
         }
         for h in stride(from: 0, to: 24, by: 2) {
             label(
-                canvas, "\(h)\u{00A0}h", x: left + (Double(h) + 0.5) * cell, y: top + 7 * cell + 2, size: 7.5, align: .center,
+                canvas, "\(h)\u{00A0}h", x: left + (Double(h) + 0.5) * cell, y: top + 7 * cell + 2, size: 7.5,
+                align: .center,
                 width: 30)
         }
         label(canvas, legendText, x: left, y: top + 7 * cell + 14, size: 8, width: width - 56)

@@ -379,7 +379,10 @@ final class DossierContext: @unchecked Sendable {
         let names: [CaseStatistics.HourBand: String] =
             language == .fr
             ? [.night: "la nuit", .morning: "le matin", .afternoon: "l'après-midi", .evening: "le soir"]
-            : [.night: "at night", .morning: "in the morning", .afternoon: "in the afternoon", .evening: "in the evening"]
+            : [
+                .night: "at night", .morning: "in the morning", .afternoon: "in the afternoon",
+                .evening: "in the evening",
+            ]
         let bands = s.bandsCovered.compactMap { names[$0] }
         if bands.count >= 2 {
             let and = language == .fr ? " et " : " and "
@@ -432,7 +435,8 @@ final class DossierContext: @unchecked Sendable {
             v["has_description"] = !words && a.message != nil
             v["description"] = words ? "" : (a.message ?? "")
             v["has_listed"] = a.facts?.slotsListed != nil
-            v["listed"] = a.facts?.slotsListed.map { Count(value: $0, language: language) } ?? Count(value: 0, language: language)
+            v["listed"] =
+                a.facts?.slotsListed.map { Count(value: $0, language: language) } ?? Count(value: 0, language: language)
             let notes = data.notes(about: a.seq)
             v["notes"] = notes.map { n -> [String: Any] in
                 var m: [String: Any] = [
@@ -477,7 +481,8 @@ final class DossierContext: @unchecked Sendable {
                 let shown = Wording.ranges(Array(seqs.prefix(5)))
                 let more =
                     seqs.count > 5
-                    ? (language == .fr ? " et \(wording.count(seqs.count - 5, "autre", "autres"))" : " and \(seqs.count - 5) more")
+                    ? (language == .fr
+                        ? " et \(wording.count(seqs.count - 5, "autre", "autres"))" : " and \(seqs.count - 5) more")
                     : ""
                 return "\(outcomeLabel(o).lowercased()) (n°\u{00A0}\(shown)\(more))"
             }
@@ -519,7 +524,8 @@ final class DossierContext: @unchecked Sendable {
         v["tech_certificates"] = t.certificates.prefix(3).map { c -> [String: Any] in
             [
                 "subject": c.subject, "issuer": c.issuer,
-                "not_after": c.notAfter.flatMap(TimeFormat.parseUTC).map { wording.longDate($0) } ?? (c.notAfter ?? "—"),
+                "not_after": c.notAfter.flatMap(TimeFormat.parseUTC).map { wording.longDate($0) }
+                    ?? (c.notAfter ?? "—"),
                 "sha": c.sha256.map { Wording.grouped($0, groups: 4) } ?? "—",
             ]
         }
@@ -626,7 +632,8 @@ final class DossierContext: @unchecked Sendable {
             [
                 "seq": a.seq, "time": wording.shortDateTime(a.observedAt), "url": a.url,
                 "provenance": provenanceLabel(a), "outcome": outcomeLabel(a.outcome), "outcome_key": a.outcome.rawValue,
-                "message": a.message ?? a.failure ?? "", "digest": a.page.map { Wording.grouped($0.digest, groups: 4) } ?? "—",
+                "message": a.message ?? a.failure ?? "",
+                "digest": a.page.map { Wording.grouped($0.digest, groups: 4) } ?? "—",
             ]
         }
         v["weeks_rows"] = weekRows(limit: nil).map { r -> [String: Any] in
@@ -807,7 +814,8 @@ final class DossierContext: @unchecked Sendable {
             let seqs = Wording.ranges(g.attempts.map(\.seq))
             return IndexRow(
                 page: "P\(i + 1)", digest: g.page.digest,
-                seqs: "\(wording.count(g.attempts.count, language == .fr ? "fois" : "time", language == .fr ? "fois" : "times")) : n°\u{00A0}\(seqs)",
+                seqs:
+                    "\(wording.count(g.attempts.count, language == .fr ? "fois" : "time", language == .fr ? "fois" : "times")) : n°\u{00A0}\(seqs)",
                 outcomes: outcomes.map(outcomeLabel).joined(separator: " / "), mixed: outcomes.count > 1)
         }
     }

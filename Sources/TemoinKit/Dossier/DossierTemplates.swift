@@ -182,7 +182,9 @@ enum Block: Equatable {
         for (prefix, level) in [("### ", 3), ("## ", 2), ("# ", 1)] where line.hasPrefix(prefix) {
             var rest = line.droppingPrefix(prefix.count)
             var anchor: String?
-            if case .template(let t)? = rest.segments.last, let r = t.range(of: #"\{#[A-Za-z0-9_-]+\}\s*$"#, options: .regularExpression) {
+            if case .template(let t)? = rest.segments.last,
+                let r = t.range(of: #"\{#[A-Za-z0-9_-]+\}\s*$"#, options: .regularExpression)
+            {
                 anchor = String(t[r].dropFirst(2).prefix { $0 != "}" })
                 var segments = rest.segments
                 let kept = String(t[..<r.lowerBound])

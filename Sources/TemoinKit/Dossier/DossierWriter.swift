@@ -196,10 +196,11 @@ public struct DossierWriter: Sendable {
         if options.requete {
             let text = templates.render("requete", context.requete(files: pieces))
             let blocks = try Block.parse(text, template: templates.path("requete"), language: options.language)
-            let title = blocks.compactMap { b -> String? in
-                if case .meta("title", let v) = b { return v }
-                return nil
-            }.first ?? "requete"
+            let title =
+                blocks.compactMap { b -> String? in
+                    if case .meta("title", let v) = b { return v }
+                    return nil
+                }.first ?? "requete"
             try OpenDocumentText.write(
                 blocks: blocks, title: title, author: data.caseRecord.fields.applicant, language: options.language,
                 created: data.generatedAt, to: working(Self.requeteName))
@@ -512,7 +513,9 @@ final class BlockRenderer {
     }
 
     /// A cell of plain text; `whole` keeps it on one line (a date, a number, a code, a short hash).
-    private func text(_ s: String, _ style: TextStyle = BlockRenderer.cell, whole: Bool = false) -> PageComposer.TableCell {
+    private func text(_ s: String, _ style: TextStyle = BlockRenderer.cell, whole: Bool = false)
+        -> PageComposer.TableCell
+    {
         PageComposer.TableCell(
             markup: Markup.escape(whole ? s.replacingOccurrences(of: " ", with: "\u{00A0}") : s), style: style)
     }

@@ -14,7 +14,9 @@ enum OpenDocumentText {
     /// Marks the places only the lawyer can fill (highlighted in the document).
     static let placeholderPrefixes = ["[À COMPLÉTER", "[TO COMPLETE"]
 
-    static func write(blocks: [Block], title: String, author: String, language: Language, created: Date, to path: String)
+    static func write(
+        blocks: [Block], title: String, author: String, language: Language, created: Date, to path: String
+    )
         throws
     {
         let url = URL(fileURLWithPath: path)

@@ -95,7 +95,8 @@ struct Wording: Sendable {
     func time(_ date: Date, seconds: Bool = false) -> String {
         let p = parts(date)
         return seconds
-            ? String(format: "%02d:%02d:%02d", p.hour, p.minute, p.second) : String(format: "%02d:%02d", p.hour, p.minute)
+            ? String(format: "%02d:%02d:%02d", p.hour, p.minute, p.second)
+            : String(format: "%02d:%02d", p.hour, p.minute)
     }
 
     /// « lun. 05/10/2026 » / « Mon 2026-10-05 »: for tables.
@@ -297,7 +298,8 @@ enum FrenchSpacing {
         var out = s
         for mark in [":", ";", "!", "?"] { out = out.replacingOccurrences(of: " " + mark, with: "\u{202F}" + mark) }
         out = out.replacingOccurrences(of: "« ", with: "«\u{00A0}").replacingOccurrences(of: " »", with: "\u{00A0}»")
-        out = out.replacingOccurrences(of: "n° ", with: "n°\u{00A0}").replacingOccurrences(of: " p. ", with: " p.\u{00A0}")
+        out = out.replacingOccurrences(of: "n° ", with: "n°\u{00A0}").replacingOccurrences(
+            of: " p. ", with: " p.\u{00A0}")
         // Digit, space, letter: never parted at the end of a line (inside markup tags nothing matches:
         // attribute values are colours and font names).
         var scalars = Array(out)

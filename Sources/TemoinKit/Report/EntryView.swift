@@ -196,7 +196,9 @@ public struct EntryView: Codable, Sendable {
         add("field.note", note)
         add("field.about", about.map(String.init))
         add("field.note_kind", kind.map { tr("note.kind.\($0)") })
-        add("field.occurred_at", occurredAt.flatMap(TimeFormat.parseUTC).map { "\(TimeFormat.parisWallTime($0))  (\(occurredAt!) UTC)" })
+        add(
+            "field.occurred_at",
+            occurredAt.flatMap(TimeFormat.parseUTC).map { "\(TimeFormat.parisWallTime($0))  (\(occurredAt!) UTC)" })
         add("field.note", text)
         add("field.hash", hash)
         return lines.joined(separator: "\n")

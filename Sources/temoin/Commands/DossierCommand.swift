@@ -51,15 +51,19 @@ struct DossierCommand: ParsableCommand {
 
     @Option(
         name: .customLong("first-piece"),
-        help: ArgumentHelp("Number of the first pièce (default 1; the lawyer's own pièces may come first).", valueName: "n"))
+        help: ArgumentHelp(
+            "Number of the first pièce (default 1; the lawyer's own pièces may come first).", valueName: "n"))
     var firstPiece: Int = 1
 
-    @Flag(name: .customLong("no-page-images"), help: "Show the pages of PJ2 as text, without drawing them in a browser.")
+    @Flag(
+        name: .customLong("no-page-images"), help: "Show the pages of PJ2 as text, without drawing them in a browser.")
     var noPageImages = false
 
     @Option(
         name: .customLong("browser-path"),
-        help: ArgumentHelp("The browser that draws the pages of PJ2 (default: the first Chrome, Chromium or Edge found).", valueName: "path"))
+        help: ArgumentHelp(
+            "The browser that draws the pages of PJ2 (default: the first Chrome, Chromium or Edge found).",
+            valueName: "path"))
     var browserPath: String?
 
     @Option(

@@ -43,14 +43,17 @@ enum CaseBuilder {
     }()
 
     static let environment = EnvironmentFacts(
-        tool: "temoin 0.1.0", os: "Debian GNU/Linux 12 (bookworm); Linux 6.1.0", userAgent: "temoin/0.1.0 (+https://temoin.example/; evidence of appointment attempts)",
+        tool: "temoin 0.1.0", os: "Debian GNU/Linux 12 (bookworm); Linux 6.1.0",
+        userAgent: "temoin/0.1.0 (+https://temoin.example/; evidence of appointment attempts)",
         proxy: "none", freshSession: true, clockOffsetMs: -400)
 
-    static func exchange(_ method: String, _ url: String, status: Int?, at: Date, body: String? = nil,
+    static func exchange(
+        _ method: String, _ url: String, status: Int?, at: Date, body: String? = nil,
         request: String? = nil, failure: NetworkFailure? = nil
     ) -> HTTPExchange {
         HTTPExchange(
-            startedAt: TimeFormat.utc(at), method: method, url: url, requestHeaders: [
+            startedAt: TimeFormat.utc(at), method: method, url: url,
+            requestHeaders: [
                 HeaderField(name: "User-Agent", value: environment.userAgent)
             ], requestBody: request, status: status, responseHeaders: status.map { _ in [] }, responseBody: body,
             bodyTruncated: nil, redirectTo: nil, remoteIP: failure == nil ? "203.0.113.40" : nil,
@@ -154,7 +157,8 @@ enum CaseBuilder {
                 if i != 250 {
                     try store.addNote(
                         about: slot.seq,
-                        text: "J'ai cliqué sur le créneau tout de suite ; la page suivante a répondu qu'il n'était plus disponible.",
+                        text:
+                            "J'ai cliqué sur le créneau tout de suite ; la page suivante a répondu qu'il n'était plus disponible.",
                         occurredAt: at.addingTimeInterval(120), now: at.addingTimeInterval(600))
                 }
             case 10, 70, 130, 190, 280: try imported(store, at: at, page: noSlot, name: "rendez-vous-\(i).html")
@@ -163,7 +167,8 @@ enum CaseBuilder {
             case _ where i % 37 == 5:
                 try captured(
                     store, at: at, page: nil,
-                    failure: NetworkFailure(kind: "timeout", message: "Operation timed out after 30000 ms", curlCode: 28))
+                    failure: NetworkFailure(
+                        kind: "timeout", message: "Operation timed out after 30000 ms", curlCode: 28))
             default: try captured(store, at: at, page: noSlot)
             }
         }
