@@ -651,7 +651,7 @@ extension DossierTests {
         #expect(w.prefet("Préfecture du Val-de-Marne (Créteil)") == "le préfet du Val-de-Marne")
         #expect(w.prefet("Préfecture de la Seine-Saint-Denis") == "le préfet de la Seine-Saint-Denis")
         #expect(w.prefet("Préfecture de police") == "le préfet de police")
-        #expect(w.prefectureInSentence("Préfecture du Val-de-Marne") == "préfecture du Val-de-Marne")
+        #expect(w.prefectureInSentence("Préfecture du Val-de-Marne") == "la préfecture du Val-de-Marne")
         let d = TimeFormat.parse("2026-10-01 08:05")!
         #expect(w.longDate(d) == "jeudi 1er\u{00A0}octobre 2026")
         #expect(

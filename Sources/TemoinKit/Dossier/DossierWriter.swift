@@ -230,7 +230,9 @@ public struct DossierWriter: Sendable {
                 do {
                     renderer = try PageRenderer.start(browserPath: options.browserPath)
                 } catch TemoinError.browserNotFound {
-                    unavailable = templates.label("no_image.no_browser")
+                    // A path given with --browser-path that holds no browser is named, so it can be fixed.
+                    unavailable =
+                        templates.label("no_image.no_browser") + (options.browserPath.map { " (\($0))" } ?? "")
                 } catch {
                     unavailable = templates.label("no_image.failed") + " (\(error))"
                 }

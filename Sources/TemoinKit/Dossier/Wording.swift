@@ -185,13 +185,13 @@ struct Wording: Sendable {
         return ["a", "e", "i", "o", "u", "y"].contains(base)
     }
 
-    /// The prefecture's name inside a sentence: « la préfecture du Val-de-Marne » (the institution, lower
-    /// case), whatever the capital the person typed at `init`.
+    /// The prefecture's name inside a sentence, with its article: « la préfecture du Val-de-Marne » (the
+    /// institution, lower case), whatever the capital the person typed at `init`.
     func prefectureInSentence(_ prefecture: String) -> String {
         let trimmed = prefecture.trimmingCharacters(in: .whitespaces)
-        guard language == .fr else { return trimmed }
-        for word in ["Préfecture", "Sous-préfecture", "Sous-Préfecture"] where trimmed.hasPrefix(word) {
-            return word.lowercased() + trimmed.dropFirst(word.count)
+        for word in ["Préfecture", "Sous-préfecture", "Sous-Préfecture", "préfecture", "sous-préfecture"]
+        where trimmed.hasPrefix(word) {
+            return language == .fr ? "la " + word.lowercased() + trimmed.dropFirst(word.count) : "the " + trimmed
         }
         return trimmed
     }
