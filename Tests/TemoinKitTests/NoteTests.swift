@@ -62,7 +62,7 @@ import Testing
             text.contains(
                 "« J'ai cliqué sur le créneau à 00:03 ; la page a répondu qu'il n'était plus libre. J'ai réessayé le lendemain. »"
             ))
-        #expect(text.contains("(faits datés par la personne du lundi 9 novembre 2026 à 00:03)"))
+        #expect(text.contains("sur des faits qu'elle date du lundi 9 novembre 2026 à 00:03 : « J'ai cliqué"))
         #expect(text.contains("(n° 10) : 1 note de la personne sur la suite"))
     }
 

@@ -544,7 +544,7 @@ final class DossierContext: @unchecked Sendable {
         v["tech_clock_max"] = t.clockOffsets.max().map(seconds) ?? ""
         v["has_path"] = !t.path.isEmpty
         v["tech_path_seq"] = t.pathSeq ?? 0
-        v["tech_path"] = t.path.enumerated().map { ["line": "\($0.offset + 1). \($0.element)"] }
+        v["tech_path"] = t.path.map { ["line": $0] }
         v["tech_steps"] = t.stepDescriptions.map { ["line": $0] }
     }
 
