@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@testable import TemoinKit
+
+@Suite struct EmailMessageTests {
+    @Test func theHeaderFieldsAreReadAsAPersonReadsThem() throws {
+        let m = try EmailMessage(try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("accuse-reception.eml"))))
+        #expect(m.display("From") == "Préfecture du Val-de-Marne <ne-pas-repondre@val-de-marne.test>")
+        #expect(m.display("Subject") == "Accusé de réception de votre demande de rendez-vous")
+        #expect(m.display("To") == "Amina Diallo <amina.diallo@example.org>")
+        #expect(m.field("message-id")?.value == "<20261110091244.4242@val-de-marne.test>")
+        #expect(m.fromDomain == "val-de-marne.test")
+        #expect(m.date.map(TimeFormat.utc) == "2026-11-10T08:12:44.000Z")
+        // A folded field keeps its folding in raw, unfolded in value.
+        let received = try #require(m.field("Received"))
+        #expect(received.raw.contains(0x0A))
+        #expect(received.value.hasSuffix("with ESMTPS id 4Zt2k81Q; Tue, 10 Nov 2026 09:12:47 +0100"))
+        #expect(String(decoding: m.body, as: UTF8.self).hasPrefix("Bonjour,\r\n"))
+    }
+
+    @Test func aFileSavedWithBareLineFeedsIsReadWithCRLF() throws {
+        let m = try EmailMessage(try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("courriel-envoye.eml"))))
+        #expect(m.fields.count == 6)
+        #expect(m.display("Subject") == "Demande de rendez-vous - admission exceptionnelle au sejour")
+        #expect(String(decoding: m.body, as: UTF8.self).hasPrefix("Madame, Monsieur,\r\n\r\n"))
+        #expect(m.date.map(TimeFormat.utc) == "2026-11-09T17:03:10.000Z")
+    }
+
+    @Test func encodedWordsAreDecodedAndJoined() {
+        #expect(EncodedWords.decode("=?UTF-8?B?UsOpcG9uc2U=?= =?UTF-8?Q?_=C3=A0_votre_courriel?=") == "Réponse à votre courriel")
+        #expect(EncodedWords.decode("=?iso-8859-1?q?Pr=E9fecture?= de Cr\u{E9}teil") == "Préfecture de Créteil")
+        #expect(EncodedWords.decode("=?x-unknown?Q?abc?= reste") == "=?x-unknown?Q?abc?= reste")
+        #expect(EncodedWords.decode("Objet simple") == "Objet simple")
+    }
+
+    @Test(arguments: [
+        ("Tue, 10 Nov 2026 09:12:44 +0100", "2026-11-10T08:12:44.000Z"),
+        ("10 Nov 2026 09:12 -0500", "2026-11-10T14:12:00.000Z"),
+        ("Tue, 10 Nov 26 09:12:44 GMT", "2026-11-10T09:12:44.000Z"),
+        ("Tue,  3 Nov 2026 21:00:00 +0000 (UTC)", "2026-11-03T21:00:00.000Z"),
+        ("Sun, 1 Nov 2026 10:00:00 PST", "2026-11-01T18:00:00.000Z"),
+    ])
+    func datesInEveryFormMailProgramsWrite(text: String, utc: String) {
+        #expect(MailDate.parse(text).map(TimeFormat.utc) == utc)
+    }
+
+    @Test func impossibleDatesDoNotParse() {
+        #expect(MailDate.parse("31 Feb 2026 10:00:00 +0100") == nil)
+        #expect(MailDate.parse("demain matin") == nil)
+        #expect(MailDate.parse("10 Nov 2026 25:00 +0100") == nil)
+    }
+
+    @Test func whatIsNotAnEmailSaysWhy() throws {
+        func problem(_ data: Data) -> EmailMessage.Problem? {
+            do {
+                _ = try EmailMessage(data)
+                return nil
+            } catch { return error as? EmailMessage.Problem }
+        }
+        #expect(problem(try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("lettre-prefet.pdf")))) == .malformedLine(1))
+        #expect(problem(Data("<!DOCTYPE html><html><body>Courriel</body></html>".utf8)) == .malformedLine(1))
+        #expect(problem(Data("Subject: sans expéditeur\r\nDate: Tue, 10 Nov 2026 09:12:44 +0100\r\n\r\nx".utf8)) == .missingFrom)
+        #expect(problem(Data("From: a@b.test\r\nSubject: sans date\r\n\r\nx".utf8)) == .missingDate)
+        #expect(problem(Data("From: a@b.test\r\nX: \u{0}\r\n".utf8)) == .binary)
+        #expect(problem(Data(" suite sans champ\r\nFrom: a@b.test\r\n".utf8)) == .malformedLine(1))
+        #expect(problem(Data("\r\ncorps seul".utf8)) == .noHeader)
+        // An mbox "From " line first is not a field: skipped.
+        #expect(problem(Data("From amina Tue Nov 10 09:12:44 2026\nFrom: a@b.test\nDate: Tue, 10 Nov 2026 09:12:44 +0100\n\nx".utf8)) == nil)
+    }
+}
