@@ -49,7 +49,8 @@ struct TemoinCLI: AsyncParsableCommand {
         version: Temoin.version,
         subcommands: [
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
-            ImportCommand.self, StepCommand.self, StatusCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self,
+            ImportCommand.self, StepCommand.self, StatusCommand.self, LogCommand.self, ShowCommand.self,
+            VerifyCommand.self,
             WithholdCommand.self, DossierCommand.self, ProfilesCommand.self, SimulateCommand.self, SealCommand.self,
             KeyCommand.self, AttestCommand.self, AttestationCommand.self, ExportCommand.self,
         ]

@@ -34,7 +34,9 @@ import Testing
 
     @Test func theSignatureValueIsRemovedButNotTheBodyHash() {
         let raw = bytes("DKIM-Signature: v=1; a=rsa-sha256; bh=AAAA;\r\n b=abc\r\n def; s=sel")
-        #expect(DKIMCanonicalization.removingSignatureValue(raw) == bytes("DKIM-Signature: v=1; a=rsa-sha256; bh=AAAA;\r\n b=; s=sel"))
+        #expect(
+            DKIMCanonicalization.removingSignatureValue(raw)
+                == bytes("DKIM-Signature: v=1; a=rsa-sha256; bh=AAAA;\r\n b=; s=sel"))
         let last = bytes("DKIM-Signature: v=1; bh=AAAA; b = abc ")
         #expect(DKIMCanonicalization.removingSignatureValue(last) == bytes("DKIM-Signature: v=1; bh=AAAA; b ="))
     }
@@ -81,7 +83,9 @@ import Testing
         return DKIMVerifier().verify(try EmailMessage(message), resolver: dns.resolver)
     }
 
-    @Test(arguments: ["rsa-sha256", "ed25519-sha256"], ["relaxed/relaxed", "simple/simple", "relaxed/simple", "simple/relaxed"])
+    @Test(
+        arguments: ["rsa-sha256", "ed25519-sha256"],
+        ["relaxed/relaxed", "simple/simple", "relaxed/simple", "simple/relaxed"])
     func messagesSignedByDkimpyVerify(algorithm: String, canonicalization: String) throws {
         let (message, record, _) = try signed(algorithm: algorithm, canonicalization: canonicalization)
         let checks = try check(message, zone: ["s2026._domainkey.\(Self.domain)": record])
@@ -131,8 +135,10 @@ import Testing
         #expect(checks.map(\.result) == [.pass])
         // Added at the bottom instead, it is the one the verifier reads: the signature breaks.
         let text = String(decoding: message, as: UTF8.self)
-        let bottom = text.replacingOccurrences(of: "MIME-Version: 1.0\r\n", with: "MIME-Version: 1.0\r\nSubject: Rendez-vous accorde\r\n")
-        #expect(try check(Data(bottom.utf8), zone: ["s2026._domainkey.\(Self.domain)": record]).map(\.result) == [.fail])
+        let bottom = text.replacingOccurrences(
+            of: "MIME-Version: 1.0\r\n", with: "MIME-Version: 1.0\r\nSubject: Rendez-vous accorde\r\n")
+        #expect(
+            try check(Data(bottom.utf8), zone: ["s2026._domainkey.\(Self.domain)": record]).map(\.result) == [.fail])
     }
 
     @Test func aWrongKeyFailsOnTheSignature() throws {
@@ -172,7 +178,8 @@ import Testing
     }
 
     @Test func theBodyLengthTagSignsOnlyThatMuchAndSaysSo() throws {
-        let (message, record, _) = try signed(algorithm: "rsa-sha256", canonicalization: "relaxed/relaxed", length: true)
+        let (message, record, _) = try signed(
+            algorithm: "rsa-sha256", canonicalization: "relaxed/relaxed", length: true)
         let zone = ["s2026._domainkey.\(Self.domain)": record]
         let checks = try check(message, zone: zone)
         #expect(checks.map(\.result) == [.pass])

@@ -28,7 +28,9 @@ import Testing
     }
 
     @Test func encodedWordsAreDecodedAndJoined() {
-        #expect(EncodedWords.decode("=?UTF-8?B?UsOpcG9uc2U=?= =?UTF-8?Q?_=C3=A0_votre_courriel?=") == "Réponse à votre courriel")
+        #expect(
+            EncodedWords.decode("=?UTF-8?B?UsOpcG9uc2U=?= =?UTF-8?Q?_=C3=A0_votre_courriel?=")
+                == "Réponse à votre courriel")
         #expect(EncodedWords.decode("=?iso-8859-1?q?Pr=E9fecture?= de Cr\u{E9}teil") == "Préfecture de Créteil")
         #expect(EncodedWords.decode("=?x-unknown?Q?abc?= reste") == "=?x-unknown?Q?abc?= reste")
         #expect(EncodedWords.decode("Objet simple") == "Objet simple")
@@ -58,14 +60,22 @@ import Testing
                 return nil
             } catch { return error as? EmailMessage.Problem }
         }
-        #expect(problem(try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("lettre-prefet.pdf")))) == .malformedLine(1))
+        #expect(
+            problem(try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("lettre-prefet.pdf"))))
+                == .malformedLine(1))
         #expect(problem(Data("<!DOCTYPE html><html><body>Courriel</body></html>".utf8)) == .malformedLine(1))
-        #expect(problem(Data("Subject: sans expéditeur\r\nDate: Tue, 10 Nov 2026 09:12:44 +0100\r\n\r\nx".utf8)) == .missingFrom)
+        #expect(
+            problem(Data("Subject: sans expéditeur\r\nDate: Tue, 10 Nov 2026 09:12:44 +0100\r\n\r\nx".utf8))
+                == .missingFrom)
         #expect(problem(Data("From: a@b.test\r\nSubject: sans date\r\n\r\nx".utf8)) == .missingDate)
         #expect(problem(Data("From: a@b.test\r\nX: \u{0}\r\n".utf8)) == .binary)
         #expect(problem(Data(" suite sans champ\r\nFrom: a@b.test\r\n".utf8)) == .malformedLine(1))
         #expect(problem(Data("\r\ncorps seul".utf8)) == .noHeader)
         // An mbox "From " line first is not a field: skipped.
-        #expect(problem(Data("From amina Tue Nov 10 09:12:44 2026\nFrom: a@b.test\nDate: Tue, 10 Nov 2026 09:12:44 +0100\n\nx".utf8)) == nil)
+        #expect(
+            problem(
+                Data(
+                    "From amina Tue Nov 10 09:12:44 2026\nFrom: a@b.test\nDate: Tue, 10 Nov 2026 09:12:44 +0100\n\nx"
+                        .utf8)) == nil)
     }
 }

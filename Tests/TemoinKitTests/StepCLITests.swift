@@ -29,7 +29,8 @@ import Testing
                 "--file", StepFixtures.path("lettre-prefet.pdf"), "--receipt", StepFixtures.path("preuve-de-depot.png"),
             ], store: store)
         #expect(letter.status == 0, "\(letter.stderr)")
-        #expect(letter.stdout.contains("Recorded #2: Registered letter of 2026-11-03 (date declared by the applicant)."))
+        #expect(
+            letter.stdout.contains("Recorded #2: Registered letter of 2026-11-03 (date declared by the applicant)."))
         #expect(letter.stdout.contains("2 file(s) kept byte for byte"))
         #expect(letter.stdout.contains("temoin did not witness it"))
         let ar = try temoin(
@@ -40,11 +41,26 @@ import Testing
         #expect(ar.status == 0, "\(ar.stderr)")
         #expect(ar.stdout.contains("Recorded #3: Avis de réception returned for #2, 2026-11-05"))
         let others: [[String]] = [
-            ["--kind", "letter", "--date", "2026-10-20", "--to", "Bureau des étrangers", "--summary", "Lettre simple", "--file", StepFixtures.path("lettre-prefet.pdf")],
-            ["--kind", "email", "--to", "pref-etrangers@val-de-marne.test", "--summary", "Demande par courriel", "--file", StepFixtures.path("courriel-envoye.eml")] + offline,
-            ["--kind", "contact-form", "--date", "2026-10-25 21:14", "--summary", "Formulaire « Contactez-nous »", "--file", StepFixtures.path("preuve-de-depot.png")],
-            ["--kind", "visit", "--date", "2026-10-28 08:30", "--to", "Guichet de la préfecture, Créteil", "--summary", "Guichet fermé sans rendez-vous", "--file", StepFixtures.path("photo-guichet.heic")],
-            ["--kind", "phone-call", "--date", "2026-10-29", "--to", "Standard de la préfecture", "--summary", "Personne n'a répondu"],
+            [
+                "--kind", "letter", "--date", "2026-10-20", "--to", "Bureau des étrangers", "--summary",
+                "Lettre simple", "--file", StepFixtures.path("lettre-prefet.pdf"),
+            ],
+            [
+                "--kind", "email", "--to", "pref-etrangers@val-de-marne.test", "--summary", "Demande par courriel",
+                "--file", StepFixtures.path("courriel-envoye.eml"),
+            ] + offline,
+            [
+                "--kind", "contact-form", "--date", "2026-10-25 21:14", "--summary", "Formulaire « Contactez-nous »",
+                "--file", StepFixtures.path("preuve-de-depot.png"),
+            ],
+            [
+                "--kind", "visit", "--date", "2026-10-28 08:30", "--to", "Guichet de la préfecture, Créteil",
+                "--summary", "Guichet fermé sans rendez-vous", "--file", StepFixtures.path("photo-guichet.heic"),
+            ],
+            [
+                "--kind", "phone-call", "--date", "2026-10-29", "--to", "Standard de la préfecture", "--summary",
+                "Personne n'a répondu",
+            ],
             ["--kind", "other", "--date", "2026-10-30", "--summary", "Saisine du Défenseur des droits"],
         ]
         for args in others {
@@ -66,8 +82,13 @@ import Testing
         ] {
             #expect(list.stdout.contains(expected), "missing: \(expected)\n\(list.stdout)")
         }
-        let listed = try #require(try JSONSerialization.jsonObject(with: try temoin(["step", "list", "--json"], store: store).stdoutData) as? [[String: Any]])
-        #expect(listed.map { $0["kind"] as? String } == ["registered_letter", "letter", "email", "contact_form", "visit", "phone_call", "other"])
+        let listed = try #require(
+            try JSONSerialization.jsonObject(with: try temoin(["step", "list", "--json"], store: store).stdoutData)
+                as? [[String: Any]])
+        #expect(
+            listed.map { $0["kind"] as? String } == [
+                "registered_letter", "letter", "email", "contact_form", "visit", "phone_call", "other",
+            ])
         let followups = try #require(listed[0]["followups"] as? [[String: Any]])
         #expect(followups.first?["kind"] as? String == "receipt_returned")
         let proofs = try #require(listed[0]["proofs"] as? [[String: Any]])
@@ -75,7 +96,10 @@ import Testing
         // show: the step in full, the e-mail's fields.
         let show = try temoin(["show", "5"], store: store)
         #expect(show.status == 0)
-        for expected in ["Step", "E-mail", "From: Amina Diallo <amina.diallo@example.org>", "Message-ID: <a1b2c3@example.org>", "No DKIM signature"] {
+        for expected in [
+            "Step", "E-mail", "From: Amina Diallo <amina.diallo@example.org>", "Message-ID: <a1b2c3@example.org>",
+            "No DKIM signature",
+        ] {
             #expect(show.stdout.contains(expected), "missing: \(expected)\n\(show.stdout)")
         }
         let shown = try json(try temoin(["show", "2", "--json"], store: store))
@@ -83,7 +107,8 @@ import Testing
         #expect(step["tracking_number"] as? String == "1A01234567890" && step["date_basis"] as? String == "declared")
         // The .eml comes back byte for byte.
         let eml = try temoin(["show", "5", "--capture", "email"], store: store)
-        #expect(eml.stdoutData == (try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("courriel-envoye.eml")))))
+        #expect(
+            eml.stdoutData == (try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("courriel-envoye.eml")))))
         // log names every step entry.
         let log = try temoin(["log"], store: store)
         #expect(log.stdout.contains("step: Registered letter of 2026-11-03"))
@@ -125,7 +150,9 @@ import Testing
         #expect(status == 1 && ref["first_bad_seq"] as? Int == 2)
         // The date moved back a month in the body: hash_mismatch at the step.
         try tamper(
-            copy, "UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), '2026-11-03', '2026-10-03') AS BLOB) WHERE seq = 2")
+            copy,
+            "UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), '2026-11-03', '2026-10-03') AS BLOB) WHERE seq = 2"
+        )
         let w = try json(try temoin(["verify", "--json", "--store", copy]))
         #expect(w["verdict"] as? String == "tampered" && w["first_bad_seq"] as? Int == 2)
         #expect((w["problems"] as? [[String: Any]])?.contains { $0["code"] as? String == "hash_mismatch" } == true)
@@ -142,15 +169,36 @@ import Testing
         let huge = dir.write("scan-enorme.pdf", Data("%PDF-1.4\n".utf8) + Data(count: 2_000_000))
         let base = ["step", "add", "--kind", "letter", "--summary", "Lettre", "--date", "2026-11-03"]
         let cases: [([String], Int32, String, String)] = [
-            (base + ["--file", notImage], 4, "the name says image, but the file holds a web page (HTML)", "le nom annonce une image, mais le fichier contient une page web (HTML)"),
-            (base + ["--file", notMail], 4, "is not an e-mail: line 1 of its header is not a header field (the file holds a PDF document)", "n'est pas un courriel : la ligne 1 de son en-tête n'est pas un champ d'en-tête (le fichier contient un document PDF)"),
+            (
+                base + ["--file", notImage], 4, "the name says image, but the file holds a web page (HTML)",
+                "le nom annonce une image, mais le fichier contient une page web (HTML)"
+            ),
+            (
+                base + ["--file", notMail], 4,
+                "is not an e-mail: line 1 of its header is not a header field (the file holds a PDF document)",
+                "n'est pas un courriel : la ligne 1 de son en-tête n'est pas un champ d'en-tête (le fichier contient un document PDF)"
+            ),
             (base + ["--file", empty], 4, "empty", "vide"),
             (base + ["--file", huge, "--max-size", "1MB"], 4, "1.0 MB", "1.0 MB"),
-            (["step", "add", "--kind", "letter", "--summary", "Lettre", "--date", "2099-01-01"], 64, "2099-01-01", "2099-01-01"),
-            (["step", "add", "--kind", "letter", "--summary", "Lettre", "--date", "31/02/2026"], 64, "31/02/2026", "31/02/2026"),
+            (
+                ["step", "add", "--kind", "letter", "--summary", "Lettre", "--date", "2099-01-01"], 64, "2099-01-01",
+                "2099-01-01"
+            ),
+            (
+                ["step", "add", "--kind", "letter", "--summary", "Lettre", "--date", "31/02/2026"], 64, "31/02/2026",
+                "31/02/2026"
+            ),
             (["step", "add", "--kind", "letter", "--date", "2026-11-03"], 64, "--summary", "--summary"),
-            (["step", "add", "--kind", "registered-letter", "--summary", "Lettre", "--date", "2026-11-03", "--tracking", "RR123456784FR"], 64, "is not a La Poste tracking number", "n'est pas un numéro de suivi La Poste"),
-            (["step", "followup", "1", "--kind", "answer-received", "--date", "2026-11-03"], 64, "Entry #1 is not a step", "L'entrée n° 1 n'est pas une démarche"),
+            (
+                [
+                    "step", "add", "--kind", "registered-letter", "--summary", "Lettre", "--date", "2026-11-03",
+                    "--tracking", "RR123456784FR",
+                ], 64, "is not a La Poste tracking number", "n'est pas un numéro de suivi La Poste"
+            ),
+            (
+                ["step", "followup", "1", "--kind", "answer-received", "--date", "2026-11-03"], 64,
+                "Entry #1 is not a step", "L'entrée n° 1 n'est pas une démarche"
+            ),
         ]
         let head = try Store.open(at: store, readOnly: true).head()
         for (args, code, english, french) in cases {
@@ -177,7 +225,8 @@ import Testing
     func signedReply() throws -> (path: String, record: String) {
         let (key, record) = try DKIMTool.keygen("rsa", in: dir, name: "pref")
         let out = dir.file("accuse-reception-signe.eml")
-        try DKIMTool.sign(StepFixtures.path("accuse-reception.eml"), to: out, key: key, algorithm: "rsa-sha256", selector: "s2026")
+        try DKIMTool.sign(
+            StepFixtures.path("accuse-reception.eml"), to: out, key: key, algorithm: "rsa-sha256", selector: "s2026")
         return (out, record)
     }
 
@@ -232,7 +281,9 @@ import Testing
             ["step", "add", "--kind", "email", "--summary", "Accusé de réception", "--file", eml, "--lang", "fr"],
             store: store, environment: ["TEMOIN_DNS_SERVER": "127.0.0.1:\(deadDNSPort())"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("DKIM : non vérifié (la clé n'a pas pu être obtenue) : `temoin step check 2` une fois en ligne"))
+        #expect(
+            r.stdout.contains(
+                "DKIM : non vérifié (la clé n'a pas pu être obtenue) : `temoin step check 2` une fois en ligne"))
         let dns = try LocalDNS(["s2026._domainkey.val-de-marne.test": record], dir: dir)
         let check = try temoin(["step", "check", "2", "--dns-server", dns.address], store: store)
         #expect(check.status == 0, "\(check.stderr)")
@@ -247,7 +298,9 @@ import Testing
         #expect(list.stdout.contains("Signatures checked again in #3"))
         #expect(!list.stdout.contains("not checked"))
         let shown = try temoin(["show", "3"], store: store)
-        #expect(shown.stdout.contains("Checks step") && shown.stdout.contains("key s2026._domainkey.val-de-marne.test fetched"))
+        #expect(
+            shown.stdout.contains("Checks step")
+                && shown.stdout.contains("key s2026._domainkey.val-de-marne.test fetched"))
         #expect(try temoin(["verify"], store: store).status == 0)
         #expect(try referenceVerify(store).0 == 0)
         // A key missing from DNS: a permanent error with its reason, recorded.

@@ -63,7 +63,10 @@ import Testing
         try #require(try temoin(CLITests.initArguments, store: store).status == 0)
         let term = try PseudoTerminal()
         let p = try term.launch(
-            ["step", "add", "--lang", "fr", "--store", store, "--kind", "email", "--offline", "--file", StepFixtures.path("accuse-reception.eml")])
+            [
+                "step", "add", "--lang", "fr", "--store", store, "--kind", "email", "--offline", "--file",
+                StepFixtures.path("accuse-reception.eml"),
+            ])
         #expect(term.read(until: "3 question(s)"))
         #expect(answer(term, after: "Entrée : le champ Date du courriel", with: ""))
         #expect(answer(term, after: "À qui ?", with: ""))

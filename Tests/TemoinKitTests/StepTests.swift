@@ -11,8 +11,11 @@ import Testing
         #expect(try StepDate.parse("2026-11-03", now: Self.now) == StepDate(day: "2026-11-03"))
         #expect(try StepDate.parse("3/11/2026", now: Self.now) == StepDate(day: "2026-11-03"))
         #expect(try StepDate.parse("03/11/2026 9:05", now: Self.now) == StepDate(day: "2026-11-03", time: "09:05"))
-        #expect(try StepDate.parse("2026-11-20", now: Self.now) == StepDate(day: "2026-11-20"), "today is not the future")
-        #expect(throws: TemoinError.dateInFuture(value: "2026-11-21")) { try StepDate.parse("21/11/2026", now: Self.now) }
+        #expect(
+            try StepDate.parse("2026-11-20", now: Self.now) == StepDate(day: "2026-11-20"), "today is not the future")
+        #expect(throws: TemoinError.dateInFuture(value: "2026-11-21")) {
+            try StepDate.parse("21/11/2026", now: Self.now)
+        }
         #expect(throws: TemoinError.dateInFuture(value: "2026-11-20 11:00")) {
             try StepDate.parse("2026-11-20 11:00", now: Self.now)
         }
@@ -27,7 +30,9 @@ import Testing
         #expect(throws: TemoinError.step(.invalidTrackingNumber(value: "RR123456784FR"))) {
             try TrackingNumber.normalise("RR123456784FR")
         }
-        #expect(throws: TemoinError.step(.invalidTrackingNumber(value: "12345"))) { try TrackingNumber.normalise("12345") }
+        #expect(throws: TemoinError.step(.invalidTrackingNumber(value: "12345"))) {
+            try TrackingNumber.normalise("12345")
+        }
         #expect(throws: TemoinError.step(.invalidTrackingNumber(value: "1A0123456789#"))) {
             try TrackingNumber.normalise("1A0123456789#")
         }
@@ -42,7 +47,8 @@ import Testing
         #expect(mail.format == .email && mail.email != nil)
         // A photo whose name says .jpg but is a PNG is still an image.
         let dir = TempDir()
-        let renamed = dir.write("photo.jpg", try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("preuve-de-depot.png"))))
+        let renamed = dir.write(
+            "photo.jpg", try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("preuve-de-depot.png"))))
         #expect(try ProofFile.read(path: renamed).format == .png)
     }
 
@@ -74,10 +80,15 @@ import Testing
         }
         let empty = dir.write("vide.pdf", Data())
         #expect(throws: TemoinError.fileEmpty(path: empty)) { try ProofFile.read(path: empty) }
-        #expect(throws: TemoinError.fileTooLarge(path: StepFixtures.path("lettre-prefet.pdf"), size: Int64(pdf.count), limit: 100)) {
+        #expect(
+            throws: TemoinError.fileTooLarge(
+                path: StepFixtures.path("lettre-prefet.pdf"), size: Int64(pdf.count), limit: 100)
+        ) {
             try ProofFile.read(path: StepFixtures.path("lettre-prefet.pdf"), maxSize: 100)
         }
-        #expect(throws: TemoinError.fileMissing(path: dir.file("absent.pdf"))) { try ProofFile.read(path: dir.file("absent.pdf")) }
+        #expect(throws: TemoinError.fileMissing(path: dir.file("absent.pdf"))) {
+            try ProofFile.read(path: dir.file("absent.pdf"))
+        }
         // Every refusal reads as a sentence in both languages, naming the file.
         for error in [TemoinError.step(.notAnImage(path: fakeImage, looksLike: "step.looks_like.html"))] {
             for language in Language.allCases {
@@ -97,7 +108,8 @@ import Testing
             StepRequest(
                 kind: .registeredLetter, date: StepDate(day: "2026-11-03"), to: "Monsieur le Préfet du Val-de-Marne",
                 summary: "Demande de rendez-vous", trackingNumber: "1A 0123 4567 890",
-                files: [StepFixtures.path("lettre-prefet.pdf")], postalReceipts: [StepFixtures.path("preuve-de-depot.png")]),
+                files: [StepFixtures.path("lettre-prefet.pdf")],
+                postalReceipts: [StepFixtures.path("preuve-de-depot.png")]),
             now: Self.now)
         let ar = try recorder.followUp(
             FollowUpRequest(
@@ -114,7 +126,9 @@ import Testing
         #expect(l.trackingNumber == "1A01234567890" && l.dateBasis == .declared)
         #expect(l.proofs.map(\.role) == [.document, .postalReceipt])
         #expect(l.proofs.map(\.mediaType) == ["application/pdf", "image/png"])
-        #expect(l.proofs[0].digest == sha256Hex(try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("lettre-prefet.pdf")))))
+        #expect(
+            l.proofs[0].digest
+                == sha256Hex(try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("lettre-prefet.pdf")))))
         #expect(l.followUps.map(\.seq) == [ar.seq] && l.followUps[0].proofs.map(\.role) == [.acknowledgement])
         #expect(l.receivedOn == StepDate(day: "2026-11-02"))
         #expect(l.doubts.map(\.code) == [.followUpBeforeStep], "an avis dated before the letter was sent")
@@ -131,7 +145,9 @@ import Testing
     @Test func anEmailStepTakesItsDateFromTheEmailAndSaysSo() throws {
         let (_, store) = try makeStore()
         let entry = try StepRecorder(store: store, resolver: OfflineKeyResolver()).add(
-            StepRequest(kind: .email, date: nil, to: nil, summary: "Réponse automatique", files: [StepFixtures.path("accuse-reception.eml")]),
+            StepRequest(
+                kind: .email, date: nil, to: nil, summary: "Réponse automatique",
+                files: [StepFixtures.path("accuse-reception.eml")]),
             now: Self.now)
         let step = try #require(entry.body?.step)
         #expect(step.date == StepDate(day: "2026-11-10", time: "09:12") && step.dateBasis == .emailDate)
@@ -154,24 +170,33 @@ import Testing
                     files: [StepFixtures.path("lettre-prefet.pdf"), fake]), now: Self.now)
         }
         #expect(throws: TemoinError.step(.emptySummary)) {
-            try recorder.add(StepRequest(kind: .letter, date: StepDate(day: "2026-11-03"), to: nil, summary: "  "), now: Self.now)
+            try recorder.add(
+                StepRequest(kind: .letter, date: StepDate(day: "2026-11-03"), to: nil, summary: "  "), now: Self.now)
         }
         #expect(throws: TemoinError.step(.trackingNotRegistered)) {
             try recorder.add(
-                StepRequest(kind: .letter, date: StepDate(day: "2026-11-03"), to: nil, summary: "Lettre", trackingNumber: "1A01234567890"),
+                StepRequest(
+                    kind: .letter, date: StepDate(day: "2026-11-03"), to: nil, summary: "Lettre",
+                    trackingNumber: "1A01234567890"),
                 now: Self.now)
         }
         #expect(throws: TemoinError.step(.notAStep(seq: 1))) {
-            try recorder.followUp(FollowUpRequest(of: 1, kind: .answerReceived, date: StepDate(day: "2026-11-03")), now: Self.now)
+            try recorder.followUp(
+                FollowUpRequest(of: 1, kind: .answerReceived, date: StepDate(day: "2026-11-03")), now: Self.now)
         }
         #expect(try store.head() == before)
-        #expect(try store.captureState(digest: sha256Hex(try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("lettre-prefet.pdf"))))) == .absent)
+        #expect(
+            try store.captureState(
+                digest: sha256Hex(try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("lettre-prefet.pdf")))))
+                == .absent)
     }
 
     @Test func statusAdvisesARegisteredLetterToThePrefetOnlyUntilOneIsRecorded() throws {
         let stats = CaseStatistics()
         func rules(_ letters: Int?) -> [Advice.Rule] {
-            CaseAdvice.evaluate(stats, facts: "Récépissé expiré", verdict: .intact, seals: nil, lettersToPrefect: letters).map(\.rule)
+            CaseAdvice.evaluate(
+                stats, facts: "Récépissé expiré", verdict: .intact, seals: nil, lettersToPrefect: letters
+            ).map(\.rule)
         }
         #expect(rules(0).contains(.noRegisteredLetter))
         #expect(!rules(1).contains(.noRegisteredLetter))
@@ -183,13 +208,15 @@ import Testing
         let recorder = StepRecorder(store: store, resolver: OfflineKeyResolver())
         for to in ["Préfecture du Val-de-Marne", "Bureau des étrangers"] {
             try recorder.add(
-                StepRequest(kind: .registeredLetter, date: StepDate(day: "2026-11-03"), to: to, summary: "Demande"), now: Self.now)
+                StepRequest(kind: .registeredLetter, date: StepDate(day: "2026-11-03"), to: to, summary: "Demande"),
+                now: Self.now)
         }
         #expect(try StepLedger(store: store).lettersToPrefect.isEmpty)
         try recorder.add(
             StepRequest(
                 kind: .registeredLetter, date: StepDate(day: "2026-11-04"),
-                to: "Monsieur le PREFET du Val-de-Marne, Préfecture, 21-29 av. du Général de Gaulle", summary: "Demande"),
+                to: "Monsieur le PREFET du Val-de-Marne, Préfecture, 21-29 av. du Général de Gaulle", summary: "Demande"
+            ),
             now: Self.now)
         #expect(try StepLedger(store: store).lettersToPrefect.count == 1)
     }

@@ -114,7 +114,10 @@ public struct EntryView: Codable, Sendable {
         if let s = step {
             return tr(
                 "log.step",
-                ["kind": StepText.kind(s.kind), "date": StepText.date(s.date, s.dateBasis), "to": s.to.map { " → \($0)" } ?? ""])
+                [
+                    "kind": StepText.kind(s.kind), "date": StepText.date(s.date, s.dateBasis),
+                    "to": s.to.map { " → \($0)" } ?? "",
+                ])
         }
         if let f = followUp {
             return tr(

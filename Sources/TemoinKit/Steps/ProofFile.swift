@@ -65,7 +65,9 @@ public struct ProofFile: Sendable {
     /// Largest proof file: Télérecours citoyens takes files up to 32 MB; a scan or an e-mail is far below.
     public static let defaultMaxSize: Int64 = 20_000_000
 
-    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "jpe", "gif", "webp", "tif", "tiff", "heic", "heif", "avif"]
+    static let imageExtensions: Set<String> = [
+        "png", "jpg", "jpeg", "jpe", "gif", "webp", "tif", "tiff", "heic", "heif", "avif",
+    ]
 
     /// Reads `path` and refuses, with the reason, what cannot be a proof: no file, an empty or too large
     /// one, an image that is not an image, a PDF that is not a PDF, an `.eml` that is not an e-mail, or

@@ -87,7 +87,9 @@ public struct StepDate: Sendable, Equatable, Codable {
         let date = StepDate(day: day, time: time)
         guard year >= 1990, let instant = date.instant else { throw TemoinError.invalidDate(value: text) }
         if time == nil {
-            guard day <= String(TimeFormat.parisWallTime(now).prefix(10)) else { throw TemoinError.dateInFuture(value: date.display) }
+            guard day <= String(TimeFormat.parisWallTime(now).prefix(10)) else {
+                throw TemoinError.dateInFuture(value: date.display)
+            }
         } else if instant > now.addingTimeInterval(300) {
             throw TemoinError.dateInFuture(value: date.display)
         }
@@ -190,7 +192,8 @@ public struct StepFacts: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kind = try c.decode(StepKind.self, forKey: .kind)
-        date = StepDate(day: try c.decode(String.self, forKey: .date), time: try c.decodeIfPresent(String.self, forKey: .time))
+        date = StepDate(
+            day: try c.decode(String.self, forKey: .date), time: try c.decodeIfPresent(String.self, forKey: .time))
         dateBasis = try c.decode(StepDateBasis.self, forKey: .dateBasis)
         to = try c.decodeIfPresent(String.self, forKey: .to)
         summary = try c.decode(String.self, forKey: .summary)
@@ -244,7 +247,8 @@ public struct FollowUpFacts: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         of = try c.decode(Int64.self, forKey: .of)
         kind = try c.decode(FollowUpKind.self, forKey: .kind)
-        date = StepDate(day: try c.decode(String.self, forKey: .date), time: try c.decodeIfPresent(String.self, forKey: .time))
+        date = StepDate(
+            day: try c.decode(String.self, forKey: .date), time: try c.decodeIfPresent(String.self, forKey: .time))
         dateBasis = try c.decode(StepDateBasis.self, forKey: .dateBasis)
         from = try c.decodeIfPresent(String.self, forKey: .from)
         summary = try c.decodeIfPresent(String.self, forKey: .summary)

@@ -125,7 +125,8 @@ public struct StepLedger: Sendable {
         func proofs(_ entry: StoredEntry) -> [StepProof] {
             (entry.body?.captures ?? []).compactMap { c in
                 ProofRole(rawValue: c.role).map {
-                    StepProof(seq: entry.seq, role: $0, digest: c.digest, size: c.size, mediaType: c.mediaType, name: c.name)
+                    StepProof(
+                        seq: entry.seq, role: $0, digest: c.digest, size: c.size, mediaType: c.mediaType, name: c.name)
                 }
             }
         }

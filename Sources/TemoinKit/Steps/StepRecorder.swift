@@ -120,7 +120,8 @@ public struct StepRecorder: Sendable {
     public func check(seq: Int64, refetch: Bool = false, now: Date = Date()) throws -> StepCheckOutcome {
         let ledger = try StepLedger(store: store)
         guard let target = ledger.record(containing: seq) else { throw TemoinError.step(.notAStep(seq: seq)) }
-        let originals = target.seq == seq ? target.emails : target.followUps.first { $0.seq == seq }?.emails ?? []
+        let originals =
+            target.seq == seq ? target.emails : (target.followUps.first(where: { $0.seq == seq })?.emails ?? [])
         guard !originals.isEmpty else { throw TemoinError.step(.noEmail(seq: seq)) }
         let counting = CountingResolver(inner: resolver)
         var results: [EmailFacts] = []

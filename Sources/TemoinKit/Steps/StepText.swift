@@ -51,7 +51,8 @@ public enum StepText {
             }
         }
         if !r.checks.isEmpty {
-            lines.append("       \(tr("step.checked_again", ["seqs": r.checks.map { "#\($0)" }.joined(separator: ", ")]))")
+            lines.append(
+                "       \(tr("step.checked_again", ["seqs": r.checks.map { "#\($0)" }.joined(separator: ", ")]))")
         }
         for d in r.doubts { lines.append("       ⚠ \(d.text)") }
         return lines

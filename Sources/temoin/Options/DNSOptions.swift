@@ -32,7 +32,9 @@ extension StepKind: ExpressibleByArgument {
         self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))
     }
 
-    public static var allValueStrings: [String] { allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") } }
+    public static var allValueStrings: [String] {
+        allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
+    }
 }
 
 extension FollowUpKind: ExpressibleByArgument {
@@ -40,5 +42,7 @@ extension FollowUpKind: ExpressibleByArgument {
         self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))
     }
 
-    public static var allValueStrings: [String] { allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") } }
+    public static var allValueStrings: [String] {
+        allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
+    }
 }

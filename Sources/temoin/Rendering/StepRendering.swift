@@ -10,7 +10,10 @@ func renderRecorded(_ entry: StoredEntry, store: Store, json: Bool) {
     }
     guard let body = entry.body else { return }
     if let s = body.step {
-        print(tr("step.recorded", ["seq": String(entry.seq), "kind": StepText.kind(s.kind), "date": StepText.date(s.date, s.dateBasis)]))
+        print(
+            tr(
+                "step.recorded",
+                ["seq": String(entry.seq), "kind": StepText.kind(s.kind), "date": StepText.date(s.date, s.dateBasis)]))
     } else if let f = body.followUp {
         print(
             tr(

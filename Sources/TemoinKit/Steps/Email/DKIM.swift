@@ -275,7 +275,9 @@ public enum DKIMCanonicalization {
             let end = raw[segmentStart...].firstIndex(of: UInt8(ascii: ";")) ?? raw.count
             let segment = raw[segmentStart..<end]
             if let eq = segment.firstIndex(of: UInt8(ascii: "=")),
-                segment[segment.startIndex..<eq].filter({ !isWSP($0) && $0 != 0x0D && $0 != 0x0A }) == [UInt8(ascii: "b")]
+                segment[segment.startIndex..<eq].filter({ !isWSP($0) && $0 != 0x0D && $0 != 0x0A }) == [
+                    UInt8(ascii: "b")
+                ]
             {
                 out += raw[segmentStart...eq]
             } else {
@@ -392,7 +394,8 @@ public struct DKIMVerifier: Sendable {
         }
         let key: DKIMPublicKey
         do {
-            key = try DKIMPublicKey(record: lookup.record ?? "", algorithm: sig.algorithm, identity: sig.identity,
+            key = try DKIMPublicKey(
+                record: lookup.record ?? "", algorithm: sig.algorithm, identity: sig.identity,
                 domain: sig.domain)
         } catch {
             out.reason = error
@@ -458,12 +461,16 @@ struct DKIMPublicKey {
         guard let p = tags["p"] else { throw .keyInvalid }
         let material = DKIMTags.stripWhitespace(p)
         if material.isEmpty { throw .keyRevoked }
-        if let h = tags["h"], !h.split(separator: ":").contains(where: { DKIMTags.stripWhitespace(String($0)) == "sha256" }) {
+        if let h = tags["h"],
+            !h.split(separator: ":").contains(where: { DKIMTags.stripWhitespace(String($0)) == "sha256" })
+        {
             throw .hashNotAllowed
         }
-        if let s = tags["s"], !s.split(separator: ":").contains(where: {
-            ["*", "email"].contains(DKIMTags.stripWhitespace(String($0)))
-        }) {
+        if let s = tags["s"],
+            !s.split(separator: ":").contains(where: {
+                ["*", "email"].contains(DKIMTags.stripWhitespace(String($0)))
+            })
+        {
             throw .serviceNotEmail
         }
         // t=s: the i= domain must be d= exactly, not a subdomain.

@@ -37,10 +37,14 @@ public struct DNSKeyResolver: DKIMKeyResolver {
     public func lookup(_ query: String) -> DKIMKeyLookup {
         var answer = [UInt8](repeating: 0, count: 65_535)
         var hError: Int32 = 0
-        let length = answer.withUnsafeMutableBufferPointer { buffer in
-            temoin_txt_query(
-                query, server?.address, Int32(server?.port ?? 53), Int32(timeout), Int32(attempts), buffer.baseAddress,
-                Int32(buffer.count), &hError)
+        let length = answer.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            func ask(_ address: UnsafePointer<CChar>?) -> Int32 {
+                temoin_txt_query(
+                    query, address, Int32(server?.port ?? 53), Int32(timeout), Int32(attempts), buffer.baseAddress,
+                    Int32(buffer.count), &hError)
+            }
+            guard let server else { return ask(nil) }
+            return server.address.withCString { ask($0) }
         }
         let now = TimeFormat.utc(Date())
         guard length > 0 else {

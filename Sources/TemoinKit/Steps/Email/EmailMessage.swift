@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// An Internet message (RFC 5322) as read from an `.eml` file: its header fields, exactly as they are
 /// in the file, and its body. The file's bytes are stored untouched; this view only reads them.
 ///
@@ -84,7 +90,9 @@ public struct EmailMessage: Sendable {
             } else {
                 // field-name = 1*ftext (printable US-ASCII except colon), then a colon; the obsolete
                 // syntax (RFC 5322 §4.5) allows whitespace before the colon.
-                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw Problem.malformedLine(lineNumber) }
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+                    throw Problem.malformedLine(lineNumber)
+                }
                 var name = line[line.startIndex..<colon]
                 while let last = name.last, last == 0x20 || last == 0x09 { name = name.dropLast() }
                 guard !name.isEmpty, name.allSatisfy({ (33...126).contains($0) }) else {
@@ -163,8 +171,10 @@ enum EncodedWords {
         var previousWasWord = false
         for m in regex.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
             let between = ns.substring(with: NSRange(location: cursor, length: m.range.location - cursor))
-            guard let decoded = word(charset: ns.substring(with: m.range(at: 1)), encoding: ns.substring(with: m.range(at: 2)),
-                text: ns.substring(with: m.range(at: 3)))
+            guard
+                let decoded = word(
+                    charset: ns.substring(with: m.range(at: 1)), encoding: ns.substring(with: m.range(at: 2)),
+                    text: ns.substring(with: m.range(at: 3)))
             else {
                 out += between + ns.substring(with: m.range)
                 previousWasWord = false

@@ -34,7 +34,8 @@ struct StepAdd: ParsableCommand {
     @Option(help: "Registered letters: La Poste's tracking number.") var tracking: String?
     @Option(name: .customLong("file"), help: "A file that proves the step (scan, photo, PDF, .eml). Repeatable.")
     var files: [String] = []
-    @Option(name: .customLong("receipt"), help: "Registered letters: La Poste's deposit receipt (scan, photo). Repeatable.")
+    @Option(
+        name: .customLong("receipt"), help: "Registered letters: La Poste's deposit receipt (scan, photo). Repeatable.")
     var receipts: [String] = []
     @Option(help: "A note kept with the entry.") var note: String?
     @Option(name: .customLong("max-size"), help: "Largest file accepted (default 20MB).") var maxSize: String = "20MB"
@@ -47,7 +48,8 @@ struct StepAdd: ParsableCommand {
         try guarded {
             let interactive = isatty(STDIN_FILENO) == 1 && !output.json
             var request = StepRequest(
-                kind: kind ?? .other, date: try date.map { try StepDate.parse($0) }, to: to, summary: summary ?? "", trackingNumber: tracking,
+                kind: kind ?? .other, date: try date.map { try StepDate.parse($0) }, to: to, summary: summary ?? "",
+                trackingNumber: tracking,
                 files: files, postalReceipts: receipts, note: note)
             let resolver = try dns.resolver()
             let limit = ByteCount.parse(maxSize)!
@@ -159,7 +161,13 @@ struct StepAdd: ParsableCommand {
             if answer.isEmpty { break }
             do {
                 let proof = try ProofFile.read(path: answer, maxSize: limit)
-                print(tr("step.ask.file_ok", ["name": (answer as NSString).lastPathComponent, "kind": tr("step.looks_like.\(proof.format.rawValue)")]))
+                print(
+                    tr(
+                        "step.ask.file_ok",
+                        [
+                            "name": (answer as NSString).lastPathComponent,
+                            "kind": tr("step.looks_like.\(proof.format.rawValue)"),
+                        ]))
                 paths.append(answer)
             } catch {
                 print((error as? TemoinError)?.description ?? "\(error)")
