@@ -13,14 +13,14 @@ import Testing
         #expect(try StepDate.parse("03/11/2026 9:05", now: Self.now) == StepDate(day: "2026-11-03", time: "09:05"))
         #expect(
             try StepDate.parse("2026-11-20", now: Self.now) == StepDate(day: "2026-11-20"), "today is not the future")
-        #expect(throws: TemoinError.dateInFuture(value: "2026-11-21")) {
+        #expect(throws: TemoinError.step(.dateInFuture(value: "2026-11-21"))) {
             try StepDate.parse("21/11/2026", now: Self.now)
         }
-        #expect(throws: TemoinError.dateInFuture(value: "2026-11-20 11:00")) {
+        #expect(throws: TemoinError.step(.dateInFuture(value: "2026-11-20 11:00"))) {
             try StepDate.parse("2026-11-20 11:00", now: Self.now)
         }
         for bad in ["31/02/2026", "2026-13-01", "hier", "03/11/26", "1989-01-01", "2026-11-03 24:10"] {
-            #expect(throws: TemoinError.invalidDate(value: bad)) { try StepDate.parse(bad, now: Self.now) }
+            #expect(throws: TemoinError.step(.invalidDate(value: bad))) { try StepDate.parse(bad, now: Self.now) }
         }
     }
 
@@ -79,10 +79,10 @@ import Testing
             try ProofFile.read(path: unknown)
         }
         let empty = dir.write("vide.pdf", Data())
-        #expect(throws: TemoinError.fileEmpty(path: empty)) { try ProofFile.read(path: empty) }
+        #expect(throws: TemoinError.step(.fileEmpty(path: empty))) { try ProofFile.read(path: empty) }
         #expect(
-            throws: TemoinError.fileTooLarge(
-                path: StepFixtures.path("lettre-prefet.pdf"), size: Int64(pdf.count), limit: 100)
+            throws: TemoinError.step(
+                .fileTooLarge(path: StepFixtures.path("lettre-prefet.pdf"), size: Int64(pdf.count), limit: 100))
         ) {
             try ProofFile.read(path: StepFixtures.path("lettre-prefet.pdf"), maxSize: 100)
         }
@@ -133,9 +133,11 @@ import Testing
         #expect(l.receivedOn == StepDate(day: "2026-11-02"))
         #expect(l.doubts.map(\.code) == [.followUpBeforeStep], "an avis dated before the letter was sent")
         let m = ledger.records[1]
-        #expect(m.emails.count == 1 && m.emails[0].verdict == .notChecked)
+        #expect(m.emails.count == 1 && m.emails[0].verdict == .none, "the file is not signed")
+        #expect(m.emails[0].subject == "Accusé de réception de votre demande de rendez-vous")
         // The e-mail's Date is 10 November; the person said 9: shown, not smoothed over.
-        #expect(m.doubts.map(\.code) == [.emailDateDiffers, .dkimNotChecked])
+        #expect(m.doubts.map(\.code) == [.emailDateDiffers])
+        #expect(m.doubts.first?.text.contains("2026-11-10") == true)
         #expect(ledger.lettersToPrefect.map(\.seq) == [letter.seq])
         // The bytes are the files', exactly.
         let stored = try store.captureBytes(digest: m.emails[0].digest)

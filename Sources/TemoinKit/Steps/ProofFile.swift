@@ -78,14 +78,16 @@ public struct ProofFile: Sendable {
         guard fm.fileExists(atPath: path, isDirectory: &isDir) else { throw TemoinError.fileMissing(path: path) }
         if isDir.boolValue { throw TemoinError.step(.unsupportedFile(path: path, looksLike: "step.looks_like.folder")) }
         let size = ((try? fm.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
-        if size == 0 { throw TemoinError.fileEmpty(path: path) }
-        if size > maxSize { throw TemoinError.fileTooLarge(path: path, size: size, limit: maxSize) }
+        if size == 0 { throw TemoinError.step(.fileEmpty(path: path)) }
+        if size > maxSize { throw TemoinError.step(.fileTooLarge(path: path, size: size, limit: maxSize)) }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw TemoinError.fileUnreadable(path: path, detail: error.localizedDescription)
         }
-        if data.isEmpty { throw TemoinError.fileEmpty(path: path) }
-        if data.count > maxSize { throw TemoinError.fileTooLarge(path: path, size: Int64(data.count), limit: maxSize) }
+        if data.isEmpty { throw TemoinError.step(.fileEmpty(path: path)) }
+        if data.count > maxSize {
+            throw TemoinError.step(.fileTooLarge(path: path, size: Int64(data.count), limit: maxSize))
+        }
 
         let ext = (path as NSString).pathExtension.lowercased()
         let sniffed = ProofFormat.sniff(data)

@@ -71,7 +71,7 @@ public struct StepDate: Sendable, Equatable, Codable {
         let pattern = #"^(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}))(?:[T ](\d{1,2}):(\d{2}))?$"#
         guard let regex = try? NSRegularExpression(pattern: pattern),
             let m = regex.firstMatch(in: t, range: NSRange(t.startIndex..., in: t))
-        else { throw TemoinError.invalidDate(value: text) }
+        else { throw TemoinError.step(.invalidDate(value: text)) }
         func group(_ i: Int) -> Int? {
             Range(m.range(at: i), in: t).flatMap { Int(t[$0]) }
         }
@@ -81,17 +81,17 @@ public struct StepDate: Sendable, Equatable, Codable {
         let day = String(format: "%04d-%02d-%02d", year, month, dayOfMonth)
         var time: String?
         if let h = group(7), let min = group(8) {
-            guard h < 24, min < 60 else { throw TemoinError.invalidDate(value: text) }
+            guard h < 24, min < 60 else { throw TemoinError.step(.invalidDate(value: text)) }
             time = String(format: "%02d:%02d", h, min)
         }
         let date = StepDate(day: day, time: time)
-        guard year >= 1990, let instant = date.instant else { throw TemoinError.invalidDate(value: text) }
+        guard year >= 1990, let instant = date.instant else { throw TemoinError.step(.invalidDate(value: text)) }
         if time == nil {
             guard day <= String(TimeFormat.parisWallTime(now).prefix(10)) else {
-                throw TemoinError.dateInFuture(value: date.display)
+                throw TemoinError.step(.dateInFuture(value: date.display))
             }
         } else if instant > now.addingTimeInterval(300) {
-            throw TemoinError.dateInFuture(value: date.display)
+            throw TemoinError.step(.dateInFuture(value: date.display))
         }
         return date
     }

@@ -3,6 +3,13 @@ import Foundation
 /// Refusals of `temoin step`: proof files that are not what they claim, and arguments that cannot
 /// make a step. Nothing is recorded when one is thrown.
 public enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// A proof file of 0 bytes: a save or an export that did not finish.
+    case fileEmpty(path: String)
+    case fileTooLarge(path: String, size: Int64, limit: Int64)
+    /// A step's date that does not parse (`03/11/2026`, `2026-11-03`, with `14:20` or not).
+    case invalidDate(value: String)
+    /// A step dated after today (or, with a time, more than 5 minutes ahead of the clock).
+    case dateInFuture(value: String)
     /// An image name (`.jpg`, `.png`, `.heic`...) on bytes that are no image. `looksLike`: a catalogue key.
     case notAnImage(path: String, looksLike: String)
     case notAPDF(path: String, looksLike: String)
@@ -29,8 +36,9 @@ public enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var exitCode: Int32 {
         switch self {
-        case .notAnImage, .notAPDF, .notAnEmail, .outlookMessage, .unsupportedFile: return 4
-        case .invalidTrackingNumber, .trackingNotRegistered, .notAStep, .noEmail, .emptySummary, .missingDate,
+        case .fileEmpty, .fileTooLarge, .notAnImage, .notAPDF, .notAnEmail, .outlookMessage, .unsupportedFile: return 4
+        case .invalidDate, .dateInFuture, .invalidTrackingNumber, .trackingNotRegistered, .notAStep, .noEmail,
+            .emptySummary, .missingDate,
             .emailWithheld, .invalidDNSServer:
             return 64
         }
@@ -38,6 +46,13 @@ public enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var description: String {
         switch self {
+        case .fileEmpty(let path): return tr("step.error.file_empty", ["path": path])
+        case .fileTooLarge(let path, let size, let limit):
+            return tr(
+                "step.error.file_too_large",
+                ["path": path, "size": ByteCount.format(size), "limit": ByteCount.format(limit)])
+        case .invalidDate(let value): return tr("step.error.invalid_date", ["value": value])
+        case .dateInFuture(let value): return tr("step.error.date_in_future", ["value": value])
         case .notAnImage(let path, let looksLike):
             return tr("step.error.not_an_image", ["path": path, "kind": tr(looksLike)])
         case .notAPDF(let path, let looksLike):

@@ -169,7 +169,7 @@ public struct StepRecorder: Sendable {
             throw TemoinError.step(.missingDate)
         }
         let date = StepDate(instant: instant)
-        if instant > now.addingTimeInterval(300) { throw TemoinError.dateInFuture(value: date.display) }
+        if instant > now.addingTimeInterval(300) { throw TemoinError.step(.dateInFuture(value: date.display)) }
         return (date, .emailDate)
     }
 

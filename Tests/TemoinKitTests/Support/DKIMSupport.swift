@@ -47,7 +47,7 @@ final class LocalDNS {
     init(_ zone: [String: String?], dir: TempDir = TempDir()) throws {
         let file = dir.file("zone-\(UUID().uuidString).json")
         let object = zone.mapValues { $0 as Any? ?? NSNull() }
-        FileManager.default.createFile(atPath: file, contents: try JSONSerialization.data(withJSONObject: object))
+        _ = FileManager.default.createFile(atPath: file, contents: try JSONSerialization.data(withJSONObject: object))
         process = Process()
         process.executableURL = URL(fileURLWithPath: DKIMTool.python)
         process.arguments = [DKIMTool.script, "serve", file]

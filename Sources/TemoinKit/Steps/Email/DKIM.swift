@@ -21,7 +21,7 @@ public enum DKIMResult: String, Codable, Sendable, CaseIterable {
 }
 
 /// Why a signature got its verdict. Each has a sentence in the catalogue (`dkim.reason.<code>`).
-public enum DKIMReason: String, Codable, Sendable, CaseIterable {
+public enum DKIMReason: String, Error, Codable, Sendable, CaseIterable {
     case bodyHashMismatch = "body_hash_mismatch"
     case signatureMismatch = "signature_mismatch"
     case keyNotFound = "key_not_found"
