@@ -70,6 +70,9 @@ DNS_PID=$!
 exec 9> "$WORK/dns.stdin"
 trap 'kill -INT $SIM_PID 2>/dev/null || true; kill $DNS_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do [ -s "$WORK/dns.port" ] && break; sleep 0.1; done
+echo "(This e-mail was DKIM-signed just now by dkimpy, with a key made for the reserved test domain"
+echo " val-de-marne.test, which a DNS server on 127.0.0.1 publishes. A real e-mail's key comes from its"
+echo " domain's DNS: temoin asks the system's resolver, or says \"not checked\" when offline.)"
 "$BIN" step add --kind email --dns-server "127.0.0.1:$(cat "$WORK/dns.port")" \
     --summary "Accusé de réception automatique de ma demande de rendez-vous" --file "$WORK/accuse-reception.eml"
 exec 9>&-

@@ -122,11 +122,15 @@ public enum StepText {
             return []
         }
         var lines: [String] = []
-        let headers = (s.signedHeaders ?? []).filter {
-            ["from", "to", "cc", "subject", "date", "message-id"].contains($0)
+        // The fields a person reads, written as mail programs write them, in the order of h=.
+        let names = [
+            "from": "From", "to": "To", "cc": "Cc", "subject": "Subject", "date": "Date", "message-id": "Message-ID",
+        ]
+        var headers: [String] = []
+        for h in s.signedHeaders ?? [] {
+            if let name = names[h], !headers.contains(name) { headers.append(name) }
         }
-        lines.append(
-            tr("dkim.proves.pass", ["domain": domain, "headers": Array(Set(headers)).sorted().joined(separator: ", ")]))
+        lines.append(tr("dkim.proves.pass", ["domain": domain, "headers": headers.joined(separator: ", ")]))
         if s.coversDate, let date = e.date {
             lines.append(tr("dkim.proves.date", ["domain": domain, "date": date]))
         } else {

@@ -33,6 +33,7 @@ func renderRecorded(_ entry: StoredEntry, store: Store, json: Bool) {
     if body.step?.dateBasis == .declared || body.followUp?.dateBasis == .declared {
         print("")
         print(tr("step.date_declared_note"))
+        if files > 0 { print(tr("step.third_party_note")) }
     }
     if let head = try? store.head() { print(tr("common.head", ["head": head.display])) }
 }
