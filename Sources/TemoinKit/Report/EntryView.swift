@@ -250,7 +250,7 @@ extension EntryView {
         }
         for e in emails {
             lines.append("")
-            lines.append("\(tr("field.email")) sha256:\(e.digest)")
+            add("field.email", "sha256:\(e.digest)")
             lines.append(contentsOf: StepText.email(e, seq: check?.of ?? seq).map { "  " + $0 })
             let checked = TimeFormat.parseUTC(e.checkedAt).map(TimeFormat.parisWallTime) ?? e.checkedAt
             lines.append("  " + tr("field.dkim_checked_at", ["when": checked]))

@@ -61,8 +61,8 @@ public enum StepText {
     /// "document  lettre.pdf  application/pdf  120.3 KB  sha256:5d41…"
     public static func proof(_ p: StepProof) -> String {
         let name = p.name ?? "-"
-        return
-            "\(tr("step.role.\(p.role.rawValue)")): \(name)  \(p.mediaType ?? "")  \(ByteCount.format(p.size))  sha256:\(p.digest.prefix(16))"
+        let value = "\(name)  \(p.mediaType ?? "")  \(ByteCount.format(p.size))  sha256:\(p.digest.prefix(16))"
+        return tr("step.labelled", ["label": tr("step.role.\(p.role.rawValue)"), "value": value])
     }
 
     /// An e-mail's header fields and what its DKIM signatures prove. `short`: one line for the verdict.
@@ -70,7 +70,7 @@ public enum StepText {
         var lines: [String] = []
         func add(_ key: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
-            lines.append("\(tr(key)): \(value)")
+            lines.append(tr("step.labelled", ["label": tr(key), "value": value]))
         }
         if short {
             add("email.subject", e.subject)
@@ -108,6 +108,9 @@ public enum StepText {
         var parts = ["d=\(s.domain ?? "?")", "s=\(s.selector ?? "?")", s.algorithm ?? "?"]
         if let c = s.canonicalization { parts.append(c) }
         var line = parts.joined(separator: " ") + "  " + tr("dkim.result.\(s.result.rawValue)")
+        if let t = s.signedAt.flatMap(TimeFormat.parseUTC) {
+            line += ", " + tr("dkim.signed_at", ["when": TimeFormat.parisWallTime(t)])
+        }
         if let r = s.reason { line += " — " + tr("dkim.reason.\(r.rawValue)") }
         if let k = s.key, k.status == .found, let at = k.fetchedAt.flatMap(TimeFormat.parseUTC) {
             line += " " + tr("dkim.key_fetched", ["query": k.query, "when": TimeFormat.parisWallTime(at)])
