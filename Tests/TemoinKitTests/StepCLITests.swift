@@ -21,6 +21,10 @@ import Testing
     @Test func everyKindOfStepWithItsFilesIsListedShownAndVerified() throws {
         let (dir, store) = try newStore()
         let offline = ["--offline"]
+        // Before any letter, status advises one, and says what it should ask for.
+        let before = try temoin(["status"], store: store)
+        #expect(before.stdout.contains("No registered letter to the préfet is recorded"))
+        #expect(before.stdout.contains("asking for an appointment to file your application"))
         let letter = try temoin(
             [
                 "step", "add", "--kind", "registered-letter", "--date", "03/11/2026", "--to",
