@@ -133,6 +133,12 @@ import Testing
         let added = Data("Subject: Rendez-vous accorde\r\n".utf8) + message
         let checks = try check(added, zone: ["s2026._domainkey.\(Self.domain)": record])
         #expect(checks.map(\.result) == [.pass])
+        // What a person is shown is the signed Subject, and the added one is pointed out.
+        let facts = StepRecorder.facts(
+            try EmailMessage(added), digest: sha256Hex(added), resolver: OfflineKeyResolver(), knownKeys: [:],
+            now: Date())
+        #expect(facts.subject == "Accusé de réception de votre demande de rendez-vous")
+        #expect(facts.repeatedFields == ["Subject"])
         // Added at the bottom instead, it is the one the verifier reads: the signature breaks.
         let text = String(decoding: message, as: UTF8.self)
         let bottom = text.replacingOccurrences(

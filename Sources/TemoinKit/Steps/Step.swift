@@ -123,9 +123,13 @@ public struct EmailFacts: Codable, Sendable, Equatable {
     public var dkim: [DKIMSignatureCheck]
     /// UTC time the signatures were checked, tool clock.
     public var checkedAt: String
+    /// Fields that appear more than once (`From`, `Date`...); those shown are the last ones, which a
+    /// signature covers.
+    public var repeatedFields: [String]?
 
     enum CodingKeys: String, CodingKey {
         case digest, from, to, cc, subject, date, dkim
+        case repeatedFields = "repeated_fields"
         case dateUTC = "date_utc"
         case messageID = "message_id"
         case fromDomain = "from_domain"

@@ -28,6 +28,8 @@ public struct StepDoubt: Sendable, Encodable, Equatable {
         case dkimNotChecked = "dkim_not_checked"
         /// An e-mail's signatures do not verify.
         case dkimFailed = "dkim_failed"
+        /// An e-mail has a field (Date, Subject...) twice: one was added.
+        case emailFieldRepeated = "email_field_repeated"
     }
 
     public var code: Code
@@ -211,6 +213,12 @@ public struct StepLedger: Sendable {
                             StepDoubt(
                                 code: .emailDateDiffers, seq: seq, arguments: ["declared": date.day, "email": day]))
                     }
+                }
+                if let repeated = e.repeatedFields, !repeated.isEmpty {
+                    out.append(
+                        StepDoubt(
+                            code: .emailFieldRepeated, seq: seq,
+                            arguments: ["fields": repeated.joined(separator: ", ")]))
                 }
                 switch e.verdict {
                 case .notChecked:

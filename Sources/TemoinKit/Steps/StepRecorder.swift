@@ -159,7 +159,8 @@ public struct StepRecorder: Sendable {
             digest: digest, from: message.display("From"), to: message.display("To"), cc: message.display("Cc"),
             subject: message.display("Subject"), date: message.field("Date")?.value,
             dateUTC: message.date.map(TimeFormat.utc), messageID: message.field("Message-ID")?.value,
-            fromDomain: message.fromDomain, dkim: checks, checkedAt: TimeFormat.utc(now))
+            fromDomain: message.fromDomain, dkim: checks, checkedAt: TimeFormat.utc(now),
+            repeatedFields: message.repeatedFields.isEmpty ? nil : message.repeatedFields)
     }
 
     /// The date given, or the `Date` of the first e-mail among the proofs; refused in the future.

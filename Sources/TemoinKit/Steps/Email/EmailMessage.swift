@@ -110,12 +110,22 @@ public struct EmailMessage: Sendable {
         if field("Date") == nil, field("Received") == nil { throw Problem.missingDate }
     }
 
-    /// The first field named `name` (case-insensitive).
+    /// The field named `name` (case-insensitive); when it is repeated, the last one: a DKIM signature
+    /// covers fields from the bottom, so that is the one a signature vouches for (a field added above
+    /// it after signing is not).
     public func field(_ name: String) -> Field? {
-        fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        fields.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }
     }
 
-    /// The value of the first field named `name`, encoded-words decoded (RFC 2047) for a person to read.
+    /// Among From, To, Cc, Subject, Date and Message-ID, those present more than once (RFC 5322 allows
+    /// each at most once): a sign that a field was added, shown beside the message.
+    public var repeatedFields: [String] {
+        ["From", "To", "Cc", "Subject", "Date", "Message-ID"].filter { name in
+            fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.count > 1
+        }
+    }
+
+    /// The value of the field named `name` (see ``field(_:)``), encoded-words decoded (RFC 2047) for a person to read.
     public func display(_ name: String) -> String? {
         field(name).map { EncodedWords.decode($0.value) }
     }
