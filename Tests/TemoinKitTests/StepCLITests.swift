@@ -291,6 +291,11 @@ import Testing
         #expect(
             r.stdout.contains(
                 "DKIM : non vérifié (la clé n'a pas pu être obtenue) : `temoin step check 2` une fois en ligne"))
+        // Still offline: nothing new, nothing recorded.
+        let stillOffline = try temoin(
+            ["step", "check", "2", "--dns-server", "127.0.0.1:\(deadDNSPort())"], store: store)
+        #expect(stillOffline.stdout.contains("DNS gave no answer for the missing keys"))
+        #expect(try Store.open(at: store, readOnly: true).head()?.seq == 2)
         let dns = try LocalDNS(["s2026._domainkey.val-de-marne.test": record], dir: dir)
         let check = try temoin(["step", "check", "2", "--dns-server", dns.address], store: store)
         #expect(check.status == 0, "\(check.stderr)")

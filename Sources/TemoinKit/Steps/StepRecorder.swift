@@ -57,8 +57,8 @@ public struct FollowUpRequest: Sendable {
 public struct StepCheckOutcome: Sendable {
     /// The e-mails with their signatures checked now.
     public let emails: [EmailFacts]
-    /// The `step_check` entry recorded; nil when every key came from the store (nothing new learnt,
-    /// nothing recorded).
+    /// The `step_check` entry recorded; nil when DNS gave no answer for any key that was asked, or
+    /// every key came from the store (nothing new learnt, nothing recorded).
     public let entry: StoredEntry?
 }
 
@@ -137,7 +137,8 @@ public struct StepRecorder: Sendable {
             facts.checkedAt = TimeFormat.utc(now)
             results.append(facts)
         }
-        guard counting.asked > 0 else { return StepCheckOutcome(emails: results, entry: nil) }
+        // Only an answer from DNS (a key, or none published) is new evidence; no answer is not.
+        guard counting.answered > 0 else { return StepCheckOutcome(emails: results, entry: nil) }
         let entry = try store.append(type: .stepCheck, now: now) { body in
             body.check = StepCheckFacts(of: seq, emails: results)
         }
@@ -180,7 +181,8 @@ public struct StepRecorder: Sendable {
     }
 }
 
-/// Counts the lookups that reached the inner resolver (a check with every key from the store asks none).
+/// Counts the lookups DNS answered (a key, or "none published"); a check with every key from the
+/// store asks none.
 final class CountingResolver: DKIMKeyResolver, @unchecked Sendable {
     let inner: DKIMKeyResolver
     private let lock = NSLock()
@@ -188,10 +190,11 @@ final class CountingResolver: DKIMKeyResolver, @unchecked Sendable {
 
     init(inner: DKIMKeyResolver) { self.inner = inner }
 
-    var asked: Int { lock.withLock { count } }
+    var answered: Int { lock.withLock { count } }
 
     func lookup(_ query: String) -> DKIMKeyLookup {
-        lock.withLock { count += 1 }
-        return inner.lookup(query)
+        let result = inner.lookup(query)
+        if result.status == .found || result.status == .notFound { lock.withLock { count += 1 } }
+        return result
     }
 }

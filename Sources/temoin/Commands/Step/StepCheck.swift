@@ -40,6 +40,8 @@ struct StepCheck: ParsableCommand {
             if let entry = outcome.entry {
                 print(tr("step.check.recorded", ["seq": String(entry.seq), "of": String(seq)]))
                 if let head = try store.head() { print(tr("common.head", ["head": head.display])) }
+            } else if outcome.emails.contains(where: { $0.verdict == .notChecked }) {
+                print(tr("step.check.no_answer"))
             } else {
                 print(tr("step.check.nothing_new"))
             }
