@@ -249,7 +249,7 @@ import Testing
             "Recorded #2: E-mail of 2026-11-10 09:12 (the e-mail's Date field).",
             "From: Préfecture du Val-de-Marne <ne-pas-repondre@val-de-marne.test>",
             "Subject: Accusé de réception de votre demande de rendez-vous", "DKIM: valid, signed by val-de-marne.test",
-            "the mail server of val-de-marne.test signed this message",
+            "a holder of the key val-de-marne.test publishes (its mail server, or a service sending mail on its behalf) signed this message",
             "The Date « Tue, 10 Nov 2026 09:12:44 +0100 » is covered by that signature",
             "it does not prove the message was sent, received or read that day",
             "Domains change keys",
