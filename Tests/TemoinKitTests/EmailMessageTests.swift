@@ -47,6 +47,28 @@ import Testing
         #expect(MailDate.parse(text).map(TimeFormat.utc) == utc)
     }
 
+    @Test func hostileBytesAreRefusedOrReadNeverCrash() throws {
+        #expect(MailDate.parse("1 Jan 99999999999999 00:00 +0000") == nil)
+        #expect(MailDate.parse("1 Jan -5 00:00 +9999") == nil)
+        let original = try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("accuse-reception.eml")))
+        let signature = Data(
+            "DKIM-Signature: v=1; a=rsa-sha256; d=val-de-marne.test; s=s; c=relaxed/simple; l=99999999999; h=from:from:date; bh=; b=\r\n"
+                .utf8)
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<300 {
+            var bytes = [UInt8](signature + original)
+            for _ in 0..<(1 + round % 8) {
+                let i = Int.random(in: 0..<bytes.count, using: &generator)
+                bytes[i] =
+                    [0x0D, 0x0A, 0x3A, 0x3B, 0x3D, 0x20, 0x00, UInt8.random(in: 0...255, using: &generator)][round % 8]
+            }
+            if let m = try? EmailMessage(Data(bytes)) {
+                _ = StepRecorder.facts(
+                    m, digest: "", resolver: OfflineKeyResolver(), knownKeys: [:], now: Date())
+            }
+        }
+    }
+
     @Test func impossibleDatesDoNotParse() {
         #expect(MailDate.parse("31 Feb 2026 10:00:00 +0100") == nil)
         #expect(MailDate.parse("demain matin") == nil)

@@ -261,9 +261,11 @@ public enum MailDate {
             tokens.removeFirst()  // the day of the week
         }
         guard tokens.count >= 4, let day = Int(tokens[0]), (1...31).contains(day),
-            let month = months.firstIndex(of: String(tokens[1].prefix(3))), var year = Int(tokens[2])
+            let month = months.firstIndex(of: String(tokens[1].prefix(3))),
+            tokens[2].allSatisfy({ $0.isASCII && $0.isNumber }), var year = Int(tokens[2])
         else { return nil }
         if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 } else if tokens[2].count == 3 { year += 1900 }
+        guard (1...9999).contains(year) else { return nil }  // a hostile year must not overflow tm_year
         let clock = tokens[3].split(separator: ":").map { Int($0) }
         guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0 != nil }) else { return nil }
         let hour = clock[0]!
