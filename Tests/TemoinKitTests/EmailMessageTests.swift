@@ -69,6 +69,63 @@ import Testing
         }
     }
 
+    @Test func theReadableTextIsThePlainPartDecoded() throws {
+        let simple = try EmailMessage(
+            try Data(contentsOf: URL(fileURLWithPath: StepFixtures.path("accuse-reception.eml"))))
+        let text = try #require(simple.readableText)
+        #expect(text.source == .plain && text.attachments.isEmpty)
+        #expect(text.text.hasPrefix("Bonjour,\n\nNous accusons réception de votre message du 9 novembre 2026."))
+        let html = Data(
+            "<html><body><p>R\u{E9}ponse : <b>aucun</b> rendez-vous.</p><script>x()</script></body></html>".utf8)
+        let multipart = """
+            From: Bureau des etrangers <pref-etrangers@val-de-marne.test>\r
+            Date: Wed, 18 Nov 2026 10:00:00 +0100\r
+            Subject: =?ISO-8859-1?Q?R=E9ponse?=\r
+            MIME-Version: 1.0\r
+            Content-Type: multipart/mixed; boundary="ext"\r
+            \r
+            preamble\r
+            --ext\r
+            Content-Type: multipart/alternative; boundary=alt\r
+            \r
+            --alt\r
+            Content-Type: text/plain; charset=ISO-8859-1\r
+            Content-Transfer-Encoding: quoted-printable\r
+            \r
+            Madame, votre demande a bien =E9t=E9 re=E7ue. Aucun cr=E9neau n'est disponib=\r
+            le pour le moment.\r
+            --alt\r
+            Content-Type: text/html; charset=UTF-8\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            \(html.base64EncodedString())\r
+            --alt--\r
+            --ext\r
+            Content-Type: application/pdf; name="convocation.pdf"\r
+            Content-Disposition: attachment; filename="convocation.pdf"\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            JVBERi0xLjQK\r
+            --ext--\r
+
+            """
+        let m = try EmailMessage(Data(multipart.utf8))
+        #expect(m.display("Subject") == "Réponse")
+        let read = try #require(m.readableText)
+        #expect(read.source == .plain)
+        #expect(read.text == "Madame, votre demande a bien été reçue. Aucun créneau n'est disponible pour le moment.")
+        #expect(read.attachments == ["convocation.pdf"])
+        // Only HTML: its visible text, scripts left out.
+        let onlyHTML = try EmailMessage(
+            Data(
+                "From: a@b.test\r\nDate: Wed, 18 Nov 2026 10:00:00 +0100\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n\(html.base64EncodedString())\r\n"
+                    .utf8))
+        let fromHTML = try #require(onlyHTML.readableText)
+        #expect(
+            fromHTML.source == .html && fromHTML.text.contains("Réponse : aucun rendez-vous.")
+                && !fromHTML.text.contains("x()"))
+    }
+
     @Test func impossibleDatesDoNotParse() {
         #expect(MailDate.parse("31 Feb 2026 10:00:00 +0100") == nil)
         #expect(MailDate.parse("demain matin") == nil)
