@@ -105,7 +105,8 @@ extension EmailMessage {
             if end + 1 >= body.count { end = body.count }
             let line = body[i..<end]
             if line.starts(with: delimiter) {
-                if let c = current { parts.append(c.count >= 2 ? Array(c.dropLast(2)) : c) }  // CRLF before the delimiter
+                // The CRLF before a delimiter belongs to the delimiter, not to the part.
+                if let c = current { parts.append(c.count >= 2 ? Array(c.dropLast(2)) : c) }
                 let rest = line.dropFirst(delimiter.count)
                 if rest.starts(with: [0x2D, 0x2D]) { return parts }
                 current = []
