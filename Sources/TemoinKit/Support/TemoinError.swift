@@ -43,6 +43,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case browserFailed(detail: String)
     /// The person closed the browser before the attempt was recorded.
     case browserClosed
+    /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
+    case step(StepError)
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -61,6 +63,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .intervalTooShort, .invalidJitter, .invalidDuration: return 64
         case .interrupted: return 130
         case .trust(let error): return error.exitCode
+        case .step(let error): return error.exitCode
         }
     }
 
@@ -118,6 +121,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
         case .trust(let error): return error.description
+        case .step(let error): return error.description
         }
     }
 }
