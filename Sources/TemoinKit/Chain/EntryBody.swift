@@ -33,6 +33,12 @@ public enum EntryType: String, Codable, Sendable {
     case caseOpened = "case_opened"
     case caseAmended = "case_amended"
     case attempt
+    /// A letter, e-mail, form, visit or call of the applicant's (Steps/).
+    case step
+    /// What followed a step (receipt back, answer); the step itself is never edited.
+    case stepFollowUp = "step_followup"
+    /// The DKIM signatures of a step's e-mails checked again later.
+    case stepCheck = "step_check"
     /// A dated note about an earlier entry (`temoin note`): what the person did after a slot was seen,
     /// a remark; later versions may record alerts as notes of their own kind.
     case note
@@ -242,6 +248,11 @@ public struct EntryBody: Codable, Sendable, Equatable {
     /// When what the note tells happened, as the person declared it (UTC); absent when not given.
     public var occurredAt: String?
 
+    // Steps (docs/FORMAT.md §4).
+    public var step: StepFacts?
+    public var followUp: FollowUpFacts?
+    public var check: StepCheckFacts?
+
     public init(seq: Int64, prev: String, type: EntryType, recordedAt: String) {
         self.seq = seq
         self.prev = prev
@@ -257,6 +268,8 @@ public struct EntryBody: Codable, Sendable, Equatable {
         case observedAt = "observed_at"
         case timeBasis = "time_basis"
         case caseFields = "case"
+        case step, check
+        case followUp = "followup"
     }
 
     /// The canonical bytes: UTF-8 JSON, keys sorted, no insignificant whitespace, `/` unescaped.

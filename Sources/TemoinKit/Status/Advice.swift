@@ -31,6 +31,9 @@ public struct Advice: Sendable, Equatable, Encodable {
         case samePageTwoOutcomes = "same_page_two_outcomes"
         /// A fact or a note written before a date it mentions.
         case declaredBeforeDate = "declared_before_date"
+        /// No registered letter to the préfet among the steps: the « démarches entreprises » of a
+        /// requête include one, asking for an appointment (DOMAIN.md).
+        case noRegisteredLetter = "no_registered_letter"
         /// Nothing to fix: keep recording until the hearing.
         case keepGoing = "keep_going"
     }
@@ -84,9 +87,11 @@ public enum CaseAdvice {
     ///   - facts: the case's urgency facts as recorded.
     ///   - verdict: the verification verdict, when the store was verified.
     ///   - seals: the number of seals, or nil when the store cannot hold seals.
+    ///   - lettersToPrefect: registered letters to the préfet among the steps; nil: not counted.
     public static func evaluate(
-        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, now: Date = Date(),
-        consistency: ConsistencyReport = ConsistencyReport(), notedEntries: Set<Int64> = []
+        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?,
+        lettersToPrefect: Int? = nil, now: Date = Date(), consistency: ConsistencyReport = ConsistencyReport(),
+        notedEntries: Set<Int64> = []
     ) -> [Advice] {
         var out: [Advice] = []
         if verdict == .tampered { out.append(Advice(.notIntact, .urgent)) }
@@ -147,6 +152,7 @@ public enum CaseAdvice {
         if facts.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             out.append(Advice(.noUrgencyFacts, .warning))
         }
+        if lettersToPrefect == 0 { out.append(Advice(.noRegisteredLetter, .warning)) }
         if seals == 0, s.attempts > 0 { out.append(Advice(.noSeal, .info)) }
         if !out.contains(where: { $0.level != .info }) {
             out.append(

@@ -45,6 +45,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case browserClosed
     /// `temoin note`: the text or the entry it is about cannot make a note (Notes/Note.swift).
     case invalidNote(detail: String)
+    /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
+    case step(StepError)
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -64,6 +66,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidNote: return 64
         case .interrupted: return 130
         case .trust(let error): return error.exitCode
+        case .step(let error): return error.exitCode
         }
     }
 
@@ -122,6 +125,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
         case .trust(let error): return error.description
         case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
+        case .step(let error): return error.description
         }
     }
 }
