@@ -51,7 +51,8 @@ struct TemoinCLI: AsyncParsableCommand {
         version: Temoin.version,
         subcommands: [
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
-            ImportCommand.self, NoteCommand.self, StepCommand.self, StatusCommand.self, LogCommand.self, ShowCommand.self,
+            ImportCommand.self, NoteCommand.self, StepCommand.self, StatusCommand.self, LogCommand.self,
+            ShowCommand.self,
             VerifyCommand.self,
             WithholdCommand.self, DossierCommand.self, ProfilesCommand.self, SimulateCommand.self, SealCommand.self,
             KeyCommand.self, AttestCommand.self, AttestationCommand.self, ExportCommand.self,
