@@ -17,6 +17,8 @@ struct TemoinCLI: AsyncParsableCommand {
             Record:  temoin attempt                 (one attempt now, every exchange recorded)
                      temoin watch --every 2h        (attempts at a humane pace; --notify-email to be alerted)
                      temoin import saved-page.html  (pages saved from the browser)
+                     temoin note SEQ "..."          (what you did after a slot appeared)
+                     temoin step add                (a registered letter, an e-mail, a visit...)
             Review:  temoin status                  (the case in plain words, verified, with advice)
                      temoin log, temoin show SEQ
             Court:   temoin dossier --out DIR        (PDFs named for Télérecours, inventory, HTML copy)
@@ -39,7 +41,8 @@ struct TemoinCLI: AsyncParsableCommand {
               3   the store cannot be written (read-only, disk full, busy); nothing was recorded
               4   an input file was refused (missing, empty, too large, not HTML, no URL, invalid
                   profile file, unreadable key or certificate, invalid attestation, unsafe or damaged
-                  bundle); files recorded before it are kept
+                  bundle, a step's proof file that is not what its name says); files recorded
+                  before it are kept
               5   the network layer or the browser (--browser) could not start, or the browser was
                   closed before recording (an unreachable site is recorded, not an error)
               6   seal: no time-stamp authority gave a seal that verifies (nothing stored; the
@@ -53,7 +56,9 @@ struct TemoinCLI: AsyncParsableCommand {
         version: Temoin.version,
         subcommands: [
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
-            ImportCommand.self, StatusCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self,
+            ImportCommand.self, NoteCommand.self, StepCommand.self, StatusCommand.self, LogCommand.self,
+            ShowCommand.self,
+            VerifyCommand.self,
             WithholdCommand.self, DossierCommand.self, ProfilesCommand.self, SimulateCommand.self, SealCommand.self,
             KeyCommand.self, AttestCommand.self, AttestationCommand.self, ExportCommand.self, NotifyCommand.self,
             DoctorCommand.self,

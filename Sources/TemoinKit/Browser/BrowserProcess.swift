@@ -60,7 +60,9 @@ final class BrowserProcess: @unchecked Sendable {
     deinit { close() }
 
     /// The command-line switches for a clean, quiet, throw-away session.
-    static func arguments(profile: String, headless: Bool, trustedSPKI: [String], runningAsRoot: Bool) -> [String] {
+    static func arguments(
+        profile: String, headless: Bool, trustedSPKI: [String], runningAsRoot: Bool, extra: [String] = []
+    ) -> [String] {
         var args = [
             "--user-data-dir=\(profile)", "--remote-debugging-pipe", "--no-first-run", "--no-default-browser-check",
             "--disable-sync", "--disable-extensions", "--disable-component-update", "--disable-default-apps",
@@ -75,31 +77,38 @@ final class BrowserProcess: @unchecked Sendable {
             // Only honoured with --user-data-dir; trusts exactly these keys (--cacert), nothing more.
             args.append("--ignore-certificate-errors-spki-list=\(trustedSPKI.joined(separator: ","))")
         }
+        args += extra
         args.append("about:blank")
         return args
     }
 
     /// Makes a fresh profile folder (mode 0700) and starts the browser on it with the DevTools pipe on fds
     /// 3 (commands in) and 4 (answers out), in a process group of its own (``ChildProcess``).
-    static func launch(executable: String, headless: Bool, trustedSPKI: [String]) throws -> BrowserProcess {
+    /// `profilePrefix` names the folder after its use (a witnessed attempt, a page drawn for the dossier), so
+    /// that what is left behind, if anything ever is, says where it came from.
+    static func launch(
+        executable: String, headless: Bool, trustedSPKI: [String], extra: [String] = [],
+        profilePrefix: String = "temoin-browser-"
+    ) throws -> BrowserProcess {
         signal(SIGPIPE, SIG_IGN)  // a browser that dies mid-write must be an error, not our death
-        var template = Array((NSTemporaryDirectory() + "/temoin-browser-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() + "/\(profilePrefix)XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw TemoinError.browserFailed(detail: "temporary profile: \(String(cString: strerror(errno)))")
         }
         let profile = String(cString: made)
         chmod(profile, 0o700)
         do {
-            return try spawn(executable: executable, profile: profile, headless: headless, trustedSPKI: trustedSPKI)
+            return try spawn(
+                executable: executable, profile: profile, headless: headless, trustedSPKI: trustedSPKI, extra: extra)
         } catch {
             try? FileManager.default.removeItem(atPath: profile)
             throw error
         }
     }
 
-    private static func spawn(executable: String, profile: String, headless: Bool, trustedSPKI: [String]) throws
-        -> BrowserProcess
-    {
+    private static func spawn(
+        executable: String, profile: String, headless: Bool, trustedSPKI: [String], extra: [String]
+    ) throws -> BrowserProcess {
         // toBrowser: we write, the browser reads on fd 3. fromBrowser: the browser writes on fd 4. Both
         // close-on-exec and above 10 (ChildProcess.pipe), so mapping them onto 3 and 4 is never a no-op.
         let childIn: Int32
@@ -120,7 +129,8 @@ final class BrowserProcess: @unchecked Sendable {
             child = try ChildProcess.spawn(
                 executable,
                 arguments: arguments(
-                    profile: profile, headless: headless, trustedSPKI: trustedSPKI, runningAsRoot: geteuid() == 0),
+                    profile: profile, headless: headless, trustedSPKI: trustedSPKI, runningAsRoot: geteuid() == 0,
+                    extra: extra),
                 descriptors: [0: .null, 1: .null, 2: .null, 3: .inherit(childIn), 4: .inherit(childOut)])
         } catch {
             for fd in [childIn, childOut, ourOut, ourIn] { closeDescriptor(fd) }
