@@ -131,8 +131,10 @@ final class ReadyPerson: WatchPrompt {
             let log = dir.file("alerts.txt")
             let alerter = SlotAlerter(
                 channels: [CommandAlert(command: "sleep 1; echo \"$TEMOIN_SLOT_SEQ\" >> '\(log)'")], retryDelays: [])
-            let w = watch(
-                store, WatchPlan(pace: try Pace(every: 600), count: 2), clock: SteppedClock(), alerter: alerter)
+            let w = Watch(
+                plan: WatchPlan(pace: try Pace(every: 600), count: 2), clock: SteppedClock(), alerter: alerter,
+                recordAlert: { try AlertNote.record($0, in: store) }, nextDelay: { 600 },
+                attempt: { try AttemptRunner(store: store).run(options: AttemptOptions()) })
             var recordedAt: [Date] = []
             var slots = 0
             var alerts: [AlertOutcome] = []
@@ -152,6 +154,13 @@ final class ReadyPerson: WatchPrompt {
             #expect(recordedAt.count == 2 && recordedAt[1] < firstDelivered)
             let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").sorted()
             #expect(lines == ["2", "3"])
+            // Each alert is a note entry in the chain, about the attempt that saw the slot.
+            let notes = try store.entries().compactMap(NoteRecord.init)
+            #expect(notes.map(\.kind) == [.alert, .alert])
+            #expect(Set(notes.map(\.about)) == [2, 3])
+            #expect(notes.allSatisfy { $0.text.contains("command") && $0.occurredAt != nil })
+            #expect(try Verifier().verify(path: store.path).verdict == .intact)
+            #expect(try referenceVerify(store.path).0 == 0)
         }
     }
 }

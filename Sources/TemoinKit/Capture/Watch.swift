@@ -61,6 +61,8 @@ public enum WatchEvent: Sendable {
     case waitOver
     /// A slot alert was delivered, failed once (and will be tried again), or failed for good.
     case alert(AlertOutcome)
+    /// The final outcome of an alert could not be written to the store as a note (the reason).
+    case alertNotRecorded(String)
 }
 
 /// `temoin watch`: attempts at a humane pace until a date, a count or Ctrl-C (docs/DESIGN.md).
@@ -75,16 +77,20 @@ public final class Watch {
     let prompt: WatchPrompt?
     let afterAttempt: (AttemptReport) -> Void
     let alerter: SlotAlerter?
+    let recordAlert: ((AlertOutcome) throws -> Void)?
     var nextDelay: () -> TimeInterval
 
     /// - Parameters:
     ///   - attempt: makes and records one attempt (captured, or witnessed with a `prompt`).
     ///   - afterAttempt: runs after each recorded attempt (seals); must not throw.
     ///   - alerter: alerts sent when a slot is seen.
+    ///   - recordAlert: writes each alert's outcome to the store (``AlertNote/record(_:in:)``), on the
+    ///     watch's own thread.
     ///   - nextDelay: the wait after an attempt (default: the plan's pace with the system's randomness).
     public init(
         plan: WatchPlan, clock: WatchClock = SystemWatchClock(), prompt: WatchPrompt? = nil,
-        alerter: SlotAlerter? = nil, nextDelay: (() -> TimeInterval)? = nil,
+        alerter: SlotAlerter? = nil, recordAlert: ((AlertOutcome) throws -> Void)? = nil,
+        nextDelay: (() -> TimeInterval)? = nil,
         afterAttempt: @escaping (AttemptReport) -> Void = { _ in },
         attempt: @escaping () throws -> AttemptReport
     ) {
@@ -92,6 +98,7 @@ public final class Watch {
         self.clock = clock
         self.prompt = prompt
         self.alerter = alerter
+        self.recordAlert = recordAlert
         self.afterAttempt = afterAttempt
         self.attempt = attempt
         if let nextDelay {
@@ -150,7 +157,11 @@ public final class Watch {
     }
 
     private func drainAlerts(_ events: (WatchEvent) -> Void) {
-        for outcome in alerter?.takeOutcomes() ?? [] { events(.alert(outcome)) }
+        for outcome in alerter?.takeOutcomes() ?? [] {
+            events(.alert(outcome))
+            guard outcome.status != .retrying, let recordAlert else { continue }
+            do { try recordAlert(outcome) } catch { events(.alertNotRecorded("\(error)")) }
+        }
     }
 
     /// Alerts still being sent when the watch ends get a short while to finish (their outcome is worth

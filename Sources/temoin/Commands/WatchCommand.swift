@@ -74,7 +74,7 @@ struct WatchCommand: ParsableCommand {
                 attempt = { try AttemptRunner(store: store).run(options: options) }
             }
             let watch = Watch(
-                plan: plan, prompt: prompt, alerter: alerter,
+                plan: plan, prompt: prompt, alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
                 afterAttempt: { _ in sealOptions.sealAfterAttempt(store, json: output.json) }, attempt: attempt)
             let renderer = WatchRenderer(json: output.json)
             let done = try watch.run(stop: stop, events: renderer.render)

@@ -34,6 +34,8 @@ final class WatchRenderer {
         case .alert(let outcome):
             waiting?.finish()
             say(alertLine(outcome), json: json)
+        case .alertNotRecorded(let reason):
+            printError(tr("notify.note_not_recorded", ["reason": reason]))
         }
     }
 
