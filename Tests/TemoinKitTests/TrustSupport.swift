@@ -160,8 +160,10 @@ final class LocalTSA: @unchecked Sendable {
     func release() { dir.write("release", "") }
 
     func stop() {
+        // SIGKILL: Foundation's Process starts the child with the spawning thread's signal mask, and a
+        // Dispatch worker (an async test) blocks SIGTERM, so terminate() could wait forever.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             // Not waitUntilExit: on a thread of Swift's cooperative pool it can spin for ever waiting
             // for a run loop notification that goes elsewhere.
             for _ in 0..<100 where process.isRunning { usleep(50_000) }

@@ -42,11 +42,13 @@ public struct CaseStatus: Sendable, Encodable {
     public var verification: Verification
     /// What the time rules found (docs/FORMAT.md §8); nil when they could not be applied.
     public var time: StatusTime?
+    /// Doubts the record raises by itself: the same page classified two ways, early statements.
+    public var consistency: ConsistencyReport
     public var advice: [Advice]
     public var generatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case store, statistics, seals, attestations, verification, advice, time
+        case store, statistics, seals, attestations, verification, advice, consistency, time
         case storeID = "store_id"
         case caseFields = "case"
         case openedAt = "opened_at"
@@ -64,6 +66,7 @@ public struct CaseStatus: Sendable, Encodable {
         try c.encode(attestations, forKey: .attestations)
         try c.encode(verification, forKey: .verification)
         try c.encode(time, forKey: .time)
+        try c.encode(consistency, forKey: .consistency)
         try c.encode(advice, forKey: .advice)
         try c.encode(TimeFormat.utc(generatedAt), forKey: .generatedAt)
     }
@@ -75,7 +78,9 @@ public struct CaseStatus: Sendable, Encodable {
     {
         let store = try Store.open(at: path, readOnly: true)
         let record = try store.caseRecord()
-        let statistics = try CaseStatistics.compute(store: store)
+        let attempts = try store.entries(containing: "\"type\":\"attempt\"")
+        let statistics = CaseStatistics(entries: attempts)
+        let consistency = try ConsistencyCheck.run(store: store, entries: attempts)
         let seals = try store.rowCountIfTableExists("seals")
         let attestations = try store.rowCountIfTableExists("attestations")
         let times = StatusTimeCollector()
@@ -83,12 +88,15 @@ public struct CaseStatus: Sendable, Encodable {
         verifier.onAttemptTime = times.hook
         let report = try verifier.verify(path: path, progress: progress)
         let time = times.result(report.time)
+        let letters = try StepLedger(store: store).lettersToPrefect.count
         let advice = CaseAdvice.evaluate(
-            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, time: time, now: now)
+            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, time: time,
+            lettersToPrefect: letters, now: now, consistency: consistency,
+            notedEntries: Set(try store.notes().map(\.about)))
         return CaseStatus(
             store: path, storeID: store.storeID, caseFields: record.fields, openedAt: record.openedAt,
             statistics: statistics, seals: seals, attestations: attestations, verification: Verification(report),
-            time: time, advice: advice, generatedAt: now)
+            time: time, consistency: consistency, advice: advice, generatedAt: now)
     }
 }
 

@@ -105,7 +105,8 @@ struct InitCommand: ParsableCommand {
                             })))
             } else {
                 print(tr("init.done", ["path": absolute(store.path)]))
-                print(tr("init.usb_hint"))
+                // From the portable folder the store is already on the stick.
+                if Installation.current.portableRoot == nil { print(tr("init.usb_hint")) }
                 if path != storeOptions.path { print(tr("init.remember_store", ["path": absolute(path)])) }
                 print(tr("init.next"))
             }
