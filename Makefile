@@ -78,11 +78,11 @@ install: release
 
 # The portable folder (USB stick, any folder, no install) and its .tar.gz, in dist/ (scripts/dist.sh).
 dist: release
-	@scripts/dist.sh .build/release/temoin dist
+	@bash scripts/dist.sh .build/release/temoin dist
 
 # The Debian package, in dist/ (scripts/deb.sh): apt install ./dist/temoin_*.deb
 deb: release
-	@scripts/deb.sh .build/release/temoin dist
+	@bash scripts/deb.sh .build/release/temoin dist
 
 clean:
 	rm -rf .build dist
