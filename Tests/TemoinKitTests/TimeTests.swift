@@ -340,7 +340,7 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
         var keys = TimeCode.allCases.map { "time.problem.\($0.rawValue)" }
         for family in ["time.unit.ms", "time.unit.second", "time.unit.minute", "time.unit.hour", "time.unit.day"]
             + ["time.summary.attempts", "time.summary.server", "time.summary.seals", "time.summary.uncorroborated"]
-            + ["time.summary.contradicted", "status.windows.count"]
+            + ["time.summary.contradicted", "status.windows.count", "status.advice.time_kept"]
             + UncorroboratedReason.allCases.map({ "time.reason.\($0.rawValue)" })
         {
             keys += [family + ".one", family + ".other"]

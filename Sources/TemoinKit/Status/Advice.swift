@@ -105,7 +105,13 @@ public enum CaseAdvice {
                     .timeContradicted, current ? .urgent : .warning,
                     [
                         "count": String(time.contradicted.count), "seqs": TimeText.seqs(time.contradicted.map(\.seq)),
-                        "problem": first.mainProblem?.text() ?? "",
+                        // With several, the figures are the first one's: say whose.
+                        "problem": first.mainProblem.map { p in
+                            time.contradicted.count == 1
+                                ? p.text()
+                                : tr("status.time.contradicted", ["seq": String(first.seq), "problem": p.text()])
+                        } ?? "",
+                        "kept": TimeText.plural("status.advice.time_kept", time.contradicted.count),
                     ]))
         }
         for group in consistency.samePage {
