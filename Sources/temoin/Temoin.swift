@@ -30,21 +30,8 @@ struct TemoinCLI: AsyncParsableCommand {
             terminal, never with --json or in a pipe.
 
             Exit codes:
-              0   success; for verify: the chain is intact
-              1   verify, status: tampering or corruption found (each problem is listed with its seq)
-              2   the store cannot be read (missing, not a temoin store, made by a newer temoin, damaged)
-              3   the store cannot be written (read-only, disk full, busy); nothing was recorded
-              4   an input file was refused (missing, empty, too large, not HTML, no URL, invalid
-                  profile file, unreadable key or certificate, invalid attestation, unsafe or damaged
-                  bundle); files recorded before it are kept
-              5   the network layer or the browser (--browser) could not start, or the browser was
-                  closed before recording (an unreachable site is recorded, not an error)
-              6   seal: no time-stamp authority gave a seal that verifies (nothing stored; the
-                  chain is untouched). With --seal auto, a failed seal never changes an attempt's code
-              7   an output file cannot be written (dossier folder read-only or full)
-              64  invalid arguments (unknown option, invalid date, URL or duration, interval < 5 min)
-              130 stopped with Ctrl-C: an unfinished attempt is not recorded
-            """,
+
+            """ + ExitStatus.helpTable(),
         version: Temoin.version,
         subcommands: [
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,

@@ -11,6 +11,14 @@ public enum TelerecoursName {
     /// `PJ2-1_...`, `PJ2-2_...` when the captures are split.
     public static func pj2(part: Int) -> String { "PJ2-\(part)_Captures_des_pages_de_la_prefecture.pdf" }
 
+    /// Whether `name` is one of the parts ``pj2(part:)`` names.
+    static func isPJ2Part(_ name: String) -> Bool {
+        guard name.hasPrefix("PJ2-") else { return false }
+        let digits = name.dropFirst(4).prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count < 6, let part = Int(digits) else { return false }
+        return name == pj2(part: part)
+    }
+
     /// Whether `name` follows the rules (the test suite checks every file the dossier writes).
     public static func isValid(_ name: String) -> Bool {
         guard name.count <= 80, name.hasSuffix(".pdf") else { return false }
@@ -89,6 +97,11 @@ public struct DossierWriter: Sendable {
             try fm.createDirectory(atPath: options.outputFolder, withIntermediateDirectories: true)
         } catch {
             throw TemoinError.outputUnwritable(path: options.outputFolder, detail: error.localizedDescription)
+        }
+        // An earlier dossier in this folder may have split PJ2 into more parts than this one will:
+        // its parts would pass for this dossier's pièces.
+        for name in (try? fm.contentsOfDirectory(atPath: options.outputFolder)) ?? [] where TelerecoursName.isPJ2Part(name) {
+            try? fm.removeItem(atPath: path(name))
         }
         let context = DossierContext(data: data, templates: templates, store: store, language: options.language)
         var files: [DossierFile] = []

@@ -21,10 +21,15 @@ public struct TSATrust: Sendable {
     public static var defaultFolder: String {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["TEMOIN_TRUST_DIR"], !dir.isEmpty { return dir }
+        return (configurationFolder(environment: env) as NSString).appendingPathComponent("tsa-certs")
+    }
+
+    /// temoin's folder in the user's configuration: `$XDG_CONFIG_HOME/temoin`, else `~/.config/temoin`.
+    public static func configurationFolder(environment env: [String: String]) -> String {
         let config =
             env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
-        return ((config as NSString).appendingPathComponent("temoin") as NSString).appendingPathComponent("tsa-certs")
+        return (config as NSString).appendingPathComponent("temoin")
     }
 
     /// Reads every PEM certificate of `files` and of the `.pem`/`.crt` files in `folder` (absent folder: none).

@@ -29,6 +29,11 @@ struct ShowCommand: ParsableCommand {
                 guard let bytes = try store.captureBytes(digest: ref.digest) else {
                     throw ValidationError(tr("show.capture_withheld", ["digest": ref.digest]))
                 }
+                // Raw bytes as received, for a file: on a terminal, a hostile page's escape sequences
+                // would be obeyed.
+                if isatty(STDOUT_FILENO) == 1 {
+                    throw ValidationError(tr("security.show.capture_terminal", ["seq": String(seq), "role": role]))
+                }
                 FileHandle.standardOutput.write(bytes)
                 return
             }

@@ -47,7 +47,9 @@ struct SimulateCommand: AsyncParsableCommand {
         config.testHooks = testHooks
         let server = try await SimulatedPrefecture.start(config)
         if let certificateOut {
-            try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: certificateOut))
+            try guarded {
+                try OutputFile.replace(certificateOut) { try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: $0)) }
+            }
         }
         print(tr("simulate.running", ["base": server.baseURL]))
         print("  \(server.baseURL)/booking/create/4963/0")

@@ -36,8 +36,8 @@ struct WatchCommand: ParsableCommand {
         do { _ = try Pace(every: e, jitter: j) } catch let error as TemoinError {
             throw ValidationError(error.description)
         }
-        if let until, TimeFormat.parse(until) == nil {
-            throw ValidationError(TemoinError.invalidDate(value: until).description)
+        if let until {
+            do { _ = try parseDate(until) } catch let error as TemoinError { throw ValidationError(error.description) }
         }
         if let count, count < 1 { throw ValidationError(tr("watch.bad_count")) }
     }
@@ -45,7 +45,7 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let pace = try Pace(every: Pace.parseDuration(every)!, jitter: Pace.parseDuration(jitter) ?? 0)
-            let deadline = try until.map(parseDate)
+            let deadline = try until.map { try parseDate($0) }
             let store = try Store.open(at: storeOptions.path)
             let stop = StopFlag()
             let handler = installStopHandler(stop)
@@ -67,7 +67,8 @@ struct WatchCommand: ParsableCommand {
                 do {
                     if let lines, let browserOptions {
                         // A person makes each witnessed attempt: ask, ring, wait for them.
-                        say("\u{7}" + tr("browser.watch_prompt", ["number": String(done + 1)]), json: output.json)
+                        ringBell()
+                        say(tr("browser.watch_prompt", ["number": String(done + 1)]), json: output.json)
                         lines.waitForEnter(stop: stop)
                         if stop.isRaised { break }
                         say(tr("browser.instructions"), json: output.json)

@@ -8,8 +8,8 @@ func absolute(_ path: String) -> String {
 
 extension Language: ExpressibleByArgument {}
 
-/// Reads a date typed by a person; the message shows the accepted forms.
-func parseDate(_ text: String) throws -> Date {
-    guard let d = TimeFormat.parse(text) else { throw TemoinError.invalidDate(value: text) }
-    return d
+/// Reads a date typed by a person; the message shows the accepted forms, or why the time cannot be
+/// used (skipped or repeated in Paris when clocks change; before 2000 for an attempt).
+func parseDate(_ text: String, earliest: Date? = nil) throws -> Date {
+    try TimeFormat.interpret(text, earliest: earliest)
 }

@@ -10,7 +10,7 @@ func installStopHandler(_ flag: StopFlag) -> DispatchSourceSignal {
     source.setEventHandler {
         if flag.isRaised {
             BrowserCleanup.now()  // no browser or temporary profile may outlive temoin
-            exit(130)
+            exit(ExitStatus.interrupted.rawValue)
         }
         flag.raise()
     }
@@ -28,9 +28,26 @@ func installBrowserExitHandlers(_ flag: StopFlag) -> [DispatchSourceSignal] {
         source.setEventHandler {
             if flag.isRaised {
                 BrowserCleanup.now()
-                exit(128 + number)
+                exit(ExitStatus.signal(number).rawValue)
             }
             flag.raise()
+        }
+        source.resume()
+        return source
+    }
+}
+
+/// While temoin makes or opens a bundle (or writes a WARC file), Ctrl-C, a closed terminal or SIGTERM
+/// removes its work folders and partial files before it leaves (exit 128 + the signal): a snapshot of
+/// the whole store must not stay behind in a temporary folder. What a SIGKILL leaves, the next run
+/// sweeps (WorkFolder).
+func installCleanupHandlers() -> [DispatchSourceSignal] {
+    [SIGINT, SIGHUP, SIGTERM].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            WorkFolder.removeAll()
+            exit(ExitStatus.signal(number).rawValue)
         }
         source.resume()
         return source
