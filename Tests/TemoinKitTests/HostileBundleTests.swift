@@ -216,8 +216,8 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
     @Test func anExtractedStoreIsOpenedImmutable() throws {
         let (dir, store, _) = try exported()
         let copy = dir.file("wal-mode.sqlite")
+        try tamper(store.path, "PRAGMA wal_checkpoint(TRUNCATE)")
         try FileManager.default.copyItem(atPath: store.path, toPath: copy)
-        try tamper(copy, "PRAGMA wal_checkpoint(TRUNCATE)")
         let header = [UInt8](try Data(contentsOf: URL(fileURLWithPath: copy)).prefix(20))
         #expect(header[18] == 2 && header[19] == 2, "the copy is in WAL mode")
         var members = try BundleMembers(zip: dir.file("bundle.zip"))
@@ -296,8 +296,6 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
             #expect([0, 1].contains(r.status), "\(arguments): \(r.stderr)")
             #expect(journals().isEmpty, "\(arguments) left \(journals())")
         }
-        #expect(try referenceVerify(store).0 == 0)
-        #expect(journals().isEmpty, "the reference verifier left \(journals())")
     }
 
     @Test func aMistypedExpectedHeadIsABadArgumentNotTampering() throws {

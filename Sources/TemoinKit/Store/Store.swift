@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -39,6 +40,28 @@ public final class Store: Sendable {
         self.db = db
         self.isReadOnly = readOnly
         self.storeID = storeID
+        Self.opened.withLock { list in
+            list.removeAll { $0.store == nil }
+            list.append(WeakStore(store: self))
+        }
+    }
+
+    // MARK: Closing
+
+    private final class WeakStore: @unchecked Sendable {
+        weak var store: Store?
+        init(store: Store) { self.store = store }
+    }
+
+    /// The stores this process opened and still holds.
+    private static let opened = Mutex<[WeakStore]>([])
+
+    /// Closes every store still open: the executable calls it when a command ends. SQLite removes a
+    /// store's `-wal` and `-shm` files when its last connection closes, and a connection still held
+    /// when the process exits never closes; using a store after this fails.
+    public static func closeAll() {
+        for store in opened.withLock({ list in list.compactMap(\.store) }) { try? store.db.close() }
+        opened.withLock { $0.removeAll() }
     }
 
     // MARK: Opening
@@ -188,9 +211,10 @@ public final class Store: Sendable {
     /// changes it reopens the file as immutable, which needs none.
     ///
     /// A store extracted from a bundle is always opened immutable: no file beside it may change what
-    /// the verifiers read. A store read while no `-wal` exists is opened for writing with every change
-    /// refused (`query_only`): SQLite then removes the `-wal` and `-shm` it makes when the last
-    /// connection closes, where a read-only connection would leave them behind, empty.
+    /// the verifiers read. A store read while no `-wal` holds pending changes (none, or an empty one
+    /// another connection of this command made) is opened for writing with every change refused
+    /// (`query_only`): SQLite then removes the `-wal` and `-shm` it makes when the last connection
+    /// closes, where a read-only connection would leave them behind, empty.
     static func openQueue(path: String, readOnly: Bool) throws -> DatabaseQueue {
         if readOnly, WorkFolder.contains(path) {
             do {
@@ -203,7 +227,7 @@ public final class Store: Sendable {
         }
         do {
             let queue: DatabaseQueue
-            if readOnly, !FileManager.default.fileExists(atPath: path + "-wal") {
+            if readOnly, !walHasContent(path) {
                 queue = try DatabaseQueue(path: uri(path, "mode=rw"), configuration: configuration(readOnly: false, queryOnly: true))
             } else {
                 queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly))
@@ -225,6 +249,12 @@ public final class Store: Sendable {
         } catch {
             throw Store.map(error, path: path, writing: !readOnly, opening: true)
         }
+    }
+
+    /// Whether a `-wal` file beside `path` holds bytes (changes not yet in the main file).
+    static func walHasContent(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path + "-wal", &info) == 0 && info.st_size > 0
     }
 
     /// `file:` URI of `path` with `immutable=1` (SQLite's URI syntax: `%`, `?` and `#` escaped).

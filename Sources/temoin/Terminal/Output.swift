@@ -31,6 +31,7 @@ func ringBell() {
 /// Runs a command body, turning temoin's errors into a message on standard error and the documented
 /// exit code.
 func guarded(_ body: () throws -> Void) throws {
+    defer { Store.closeAll() }  // the -wal and -shm files go with the last connection
     do {
         try body()
     } catch let error as TemoinError {
