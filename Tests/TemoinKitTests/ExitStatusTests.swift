@@ -133,6 +133,13 @@ import ZIPFoundation
             disk.path + "/att.json",
         ])
         #expect(attest.status == 7, "\(attest.stderr)")
+        // seal export: a seal planted in the store (its bytes are only copied out, not checked).
+        try tamper(
+            store.path,
+            "INSERT INTO seals (seq, head, tsa_url, nonce, requested_at, response) VALUES (1, 'x', 'https://t', '1', 'now', ?)",
+            arguments: [Data(repeating: 0x30, count: 8192)])
+        let sealOut = try temoin(["seal", "export", "1", "--out", disk.path + "/s.tsr"], store: store.path)
+        #expect(sealOut.status == 7, "\(sealOut.stderr)")
         #expect(disk.leftovers().isEmpty, "left \(disk.leftovers())")
     }
 

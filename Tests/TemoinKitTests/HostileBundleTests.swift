@@ -454,3 +454,33 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
     }
 }
+
+/// What held in the audit, kept so: private modes for everything that holds the store.
+@Suite struct PrivateModesTests {
+    func mode(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber).intValue
+    }
+
+    @Test func theStoreItsJournalAndEveryWorkFolderArePrivate() throws {
+        let (dir, store) = try populatedStore()
+        // The WAL SQLite writes beside the store takes the store's mode.
+        #expect(FileManager.default.fileExists(atPath: store.path + "-wal"))
+        #expect(try mode(store.path) == 0o600 && mode(store.path + "-wal") == 0o600)
+        let work = try WorkFolder.create(in: dir.path, prefix: ".temoin-export")
+        defer { work.remove() }
+        #expect(try mode(work.path) == 0o700)
+        let zip = dir.file("b.zip")
+        #expect(try temoin(["export", "--out", zip], store: store.path).status == 0)
+        let folder = try BundleReader().extract(zip)
+        defer { BundleReader.discard(folder) }
+        #expect(try mode(folder.path) == 0o700)
+        #expect(try mode(folder.appendingPathComponent("docs").path) == 0o700)
+        for name in ["store.sqlite", "MANIFEST.json", "docs/FORMAT.md"] {
+            #expect(try mode(folder.appendingPathComponent(name).path) == 0o600, "\(name)")
+        }
+        // A key is private from its first byte.
+        let key = dir.file("v.key")
+        #expect(try temoin(["key", "new", "--out", key]).status == 0)
+        #expect(try mode(key) == 0o600)
+    }
+}

@@ -205,7 +205,8 @@ import Testing
                 class Redirect(http.server.BaseHTTPRequestHandler):
                     def do_GET(self):
                         self.send_response(302)
-                        self.send_header("Location", "http://127.0.0.1:%d/admin" % target.server_address[1])
+                        to = self.path[len("/to/"):] if self.path.startswith("/to/") else None
+                        self.send_header("Location", to or "http://127.0.0.1:%d/admin" % target.server_address[1])
                         self.send_header("Content-Length", "0"); self.end_headers()
                     def log_message(self, *a): pass
                 redirect = http.server.HTTPServer(("127.0.0.2", 0), Redirect)
@@ -259,5 +260,36 @@ import Testing
         #expect(followed.entry.body?.exchanges?.count == 2)
         #expect(followed.entry.body?.exchanges?.last?.status == 200)
         #expect(servers.hits == 1)
+    }
+
+    /// What held in the audit, kept so: a redirect to another scheme is recorded, never followed.
+    @Test(arguments: ["file:///etc/passwd", "gopher://127.0.0.1:70/1", "ftp://127.0.0.1/x"])
+    func aRedirectToAnotherSchemeIsRecordedNotFollowed(_ location: String) throws {
+        let servers = try RedirectServers()
+        let (_, store) = try makeStore()
+        var options = AttemptOptions()
+        options.bookingURL = servers.start.replacingOccurrences(of: "/booking", with: "/to/" + location)
+        let report = try AttemptRunner(store: store).run(options: options)
+        #expect(report.outcome == .unreachable)
+        let exchanges = try #require(report.entry.body?.exchanges)
+        #expect(exchanges.count == 2 && exchanges[1].url == location && exchanges[1].status == nil)
+        #expect(exchanges[1].failure?.curlCode == 1)  // CURLE_UNSUPPORTED_PROTOCOL
+        for capture in report.entry.body?.captures ?? [] {
+            let bytes = try store.captureBytes(digest: capture.digest) ?? Data()
+            #expect(bytes.range(of: Data("root:".utf8)) == nil)
+        }
+    }
+
+    @Test func credentialsAndCookiesAreKeptOnlyAsDigests() {
+        let headers = AttemptRunner.redacted([
+            HeaderField(name: "Authorization", value: "Basic YWxpY2U6czNjcmV0"),
+            HeaderField(name: "proxy-authorization", value: "Basic eDp5"), HeaderField(name: "Cookie", value: "a=b"),
+            HeaderField(name: "Set-Cookie", value: "eZSESSID=abc; Path=/; HttpOnly"),
+            HeaderField(name: "Accept", value: "text/html"),
+        ])
+        #expect(headers[0].value == "sha256:" + sha256Hex(Data("Basic YWxpY2U6czNjcmV0".utf8)))
+        #expect(headers[1].value.hasPrefix("sha256:") && headers[2].value.hasPrefix("sha256:"))
+        #expect(headers[3].value == "eZSESSID=sha256:\(sha256Hex(Data("abc".utf8))); Path=/; HttpOnly")
+        #expect(headers[4].value == "text/html")
     }
 }

@@ -103,6 +103,24 @@ func terminalControls(_ data: Data) -> [UInt8] {
         #expect(back?["name"] == forgedScreen + "\u{202E}\u{85}\u{2028}")
     }
 
+    /// Everything the executable writes goes through Terminal/Output.swift (its `print` neutralises):
+    /// no command writes to standard output or error another way, but `show --capture`'s raw bytes.
+    @Test func theExecutableWritesThroughOneHelper() throws {
+        let folder = repositoryRoot.appendingPathComponent("Sources/temoin")
+        let bypass = try NSRegularExpression(
+            pattern: #"Swift\.print|FileHandle\.standard(Output|Error)|fputs|fwrite|STD(OUT|ERR)_FILENO|putchar"#)
+        for name in FileManager.default.enumerator(atPath: folder.path)?.compactMap({ $0 as? String }) ?? []
+        where name.hasSuffix(".swift") && !name.hasSuffix("Terminal/Output.swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            for m in bypass.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let found = String(text[Range(m.range, in: text)!])
+                let allowed = name.hasSuffix("ShowCommand.swift") && found.hasPrefix("FileHandle.standardOutput")
+                    || name.hasSuffix("ShowCommand.swift") && found == "STDOUT_FILENO"
+                #expect(allowed, "\(name) writes around TerminalText: \(found)")
+            }
+        }
+    }
+
     @Test func oneLineFieldsRefuseControlsAndLineBreaks() throws {
         #expect(FieldText.forbiddenInLine("Amina Diallo") == nil)
         #expect(FieldText.forbiddenInLine("Amina\nDiallo") == "\n")

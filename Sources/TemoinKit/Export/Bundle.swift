@@ -365,15 +365,20 @@ public struct BundleReader: Sendable {
         }
         let out: OutputFile.Writer
         do {
-            if e.type == .directory {
+            // Never while a signal handler removes the folder: it would be created again.
+            let writer = try WorkFolder.creatingEntry { () throws -> OutputFile.Writer? in
+                if e.type == .directory {
+                    try FileManager.default.createDirectory(
+                        at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    return nil
+                }
                 try FileManager.default.createDirectory(
-                    at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                return
+                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
+                return try OutputFile.Writer(creating: target.path, mode: 0o600)
             }
-            try FileManager.default.createDirectory(
-                at: target.deletingLastPathComponent(), withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700])
-            out = try OutputFile.Writer(creating: target.path, mode: 0o600)
+            guard let writer else { return }
+            out = writer
         } catch {
             if Self.isFull(error) { throw unwritable(error, target.path) }
             throw refuse(tr("harden.bundle.cannot_extract", ["name": e.path, "detail": "\(error)"]))

@@ -17,6 +17,9 @@ public final class WorkFolder: Sendable {
 
     /// Paths to remove if a signal stops temoin: work folders and partial output files.
     private static let live = Mutex<[String: Bool]>([:])
+    /// Held while a file or folder is created in a work folder, and by ``removeAll()``; true once
+    /// ``removeAll()`` ran: nothing may be created again (it would outlive the removal).
+    private static let creating = Mutex<Bool>(false)
 
     private init(url: URL) { self.url = url }
 
@@ -26,11 +29,22 @@ public final class WorkFolder: Sendable {
         let url = URL(fileURLWithPath: parent).appendingPathComponent(
             "\(prefix)-\(getpid())-\(UUID().uuidString.prefix(12).lowercased())"
         ).standardizedFileURL
-        guard mkdir(url.path, 0o700) == 0 else {
-            throw TemoinError.outputUnwritable(path: url.path, detail: String(cString: strerror(errno)))
+        try creatingEntry {
+            guard mkdir(url.path, 0o700) == 0 else {
+                throw TemoinError.outputUnwritable(path: url.path, detail: String(cString: strerror(errno)))
+            }
+            register(url.path)
         }
-        register(url.path)
         return WorkFolder(url: url)
+    }
+
+    /// Runs `body`, which creates files or folders in a work folder, never at the same time as
+    /// ``removeAll()``; after it, waits for the exit that follows (creating would undo the removal).
+    public static func creatingEntry<T>(_ body: () throws -> T) rethrows -> T {
+        try creating.withLock { stopping in
+            while stopping { pause() }
+            return try body()
+        }
     }
 
     /// Removes the folder and everything in it.
@@ -45,10 +59,14 @@ public final class WorkFolder: Sendable {
     public static func unregister(_ path: String) { _ = live.withLock { $0.removeValue(forKey: path) } }
 
     /// Removes every live work folder and partial file: for signal handlers, just before exiting.
+    /// Nothing can be created in them afterwards (``creatingEntry(_:)``).
     public static func removeAll() {
-        for path in live.withLock({ $0.keys.sorted() }) {
-            removeTree(path)
-            unregister(path)
+        creating.withLock { stopping in
+            stopping = true
+            for path in live.withLock({ $0.keys.sorted() }) {
+                removeTree(path)
+                unregister(path)
+            }
         }
     }
 

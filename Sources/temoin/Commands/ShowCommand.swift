@@ -34,7 +34,10 @@ struct ShowCommand: ParsableCommand {
                 if isatty(STDOUT_FILENO) == 1 {
                     throw ValidationError(tr("security.show.capture_terminal", ["seq": String(seq), "role": role]))
                 }
-                FileHandle.standardOutput.write(bytes)
+                // A full disk behind `> page.html` is exit 7, never a crash.
+                do { try FileHandle.standardOutput.write(contentsOf: bytes) } catch {
+                    throw TemoinError.outputUnwritable(path: "-", detail: error.localizedDescription)
+                }
                 return
             }
             let view = EntryView(entry, includeBody: output.json)
