@@ -248,7 +248,8 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
         let r = try temoin(["verify", bomb], environment: ["TMPDIR": dir.path])
         #expect(r.status == 4, "\(r.stderr)")
         #expect(r.stderr.contains("zip bomb"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.hasPrefix("temoin-bundle") })
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.hasPrefix("temoin-bundle") })
     }
 }
 
@@ -258,7 +259,10 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
         let dir = TempDir()
         let fifo = dir.file("temoin.sqlite")
         #expect(mkfifo(fifo, 0o600) == 0)
-        for arguments in [["log"], ["verify"], ["verify", fifo], ["status"], ["attest", fifo, "--key", "k", "--name", "M", "--organisation", "O"]] {
+        for arguments in [
+            ["log"], ["verify"], ["verify", fifo], ["status"],
+            ["attest", fifo, "--key", "k", "--name", "M", "--organisation", "O"],
+        ] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: temoinBinary)
             p.arguments = arguments + ["--store", fifo]
@@ -289,7 +293,8 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
         }
         #expect(journals().isEmpty, "a writing command left \(journals())")
         for arguments in [
-            ["log"], ["status"], ["verify"], ["show", "2"], ["case", "show"], ["seal", "list"], ["attestation", "list"],
+            ["log"], ["status"], ["verify"], ["show", "2"], ["case", "show"], ["seal", "list"],
+            ["attestation", "list"],
             ["export", "--out", dir.file("b.zip")], ["dossier", "--out", dir.file("dossier")],
         ] {
             let r = try temoin(arguments, store: store)
@@ -374,16 +379,18 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
                     + String(decoding: noise, as: UTF8.self) + " --></body></html>")
             let at = try #require(TimeFormat.parse(String(format: "2026-11-%02dT10:00", 1 + i)))
             _ = try importer.importFile(
-                page, options: ImportOptions(url: "https://www.val-de-marne.gouv.fr/booking/create/4963/0", observedAt: at))
+                page,
+                options: ImportOptions(url: "https://www.val-de-marne.gouv.fr/booking/create/4963/0", observedAt: at))
         }
         return store
     }
 
     /// Starts `temoin arguments`, waits until a file whose name starts with `prefix` appears in
     /// `folder`, then sends `signal`; returns the exit status.
-    func interrupt(_ arguments: [String], environment: [String: String] = [:], watching folder: String,
-        prefix: String, signal: Int32) throws -> (Int32, Bool)
-    {
+    func interrupt(
+        _ arguments: [String], environment: [String: String] = [:], watching folder: String,
+        prefix: String, signal: Int32
+    ) throws -> (Int32, Bool) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: temoinBinary)
         p.arguments = arguments
@@ -450,7 +457,10 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
         dir.write("out/.temoin-export-\(getpid())-live/store.sqlite", "in use")
         #expect(try temoin(["export", "--out", out + "/b.zip"], store: store.path).status == 0)
         #expect(try temoin(["verify", out + "/b.zip"], environment: ["TMPDIR": tmp]).status == 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [".temoin-export-\(getpid())-live", "b.zip"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
+                ".temoin-export-\(getpid())-live", "b.zip",
+            ])
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
     }
 }

@@ -37,7 +37,9 @@ import Testing
             #expect(error == .dateTooEarly(value: early, earliest: "2000-01-01"))
             #expect(error?.exitStatus == .usage)
         }
-        #expect(throws: Never.self) { try TimeFormat.interpret("2000-01-01T12:00", earliest: TimeFormat.earliestAttempt) }
+        #expect(throws: Never.self) {
+            try TimeFormat.interpret("2000-01-01T12:00", earliest: TimeFormat.earliestAttempt)
+        }
         // Other dates (a dossier's period) have no such floor.
         #expect(throws: Never.self) { try TimeFormat.interpret("1900-01-01") }
     }
@@ -57,9 +59,12 @@ import Testing
         let r = try temoin(["import", page, "--observed-at", "2026-10-25T02:30+01:00", "--json"], store: store)
         #expect(r.status == 0, "\(r.stderr)")
         // A copy that lost its date (1970) is refused, the other file recorded.
-        let undated = dir.write("sans-date.html", try Fixtures.data("legacy-aucune-plage.html"), modified: Date(timeIntervalSince1970: 86_400))
+        let undated = dir.write(
+            "sans-date.html", try Fixtures.data("legacy-aucune-plage.html"),
+            modified: Date(timeIntervalSince1970: 86_400))
         let dated = dir.write(
-            "avec-date.html", try Fixtures.data("legacy-aucune-plage-latin1.html"), modified: Date(timeIntervalSince1970: 1_795_000_000))
+            "avec-date.html", try Fixtures.data("legacy-aucune-plage-latin1.html"),
+            modified: Date(timeIntervalSince1970: 1_795_000_000))
         let both = try temoin(["import", undated, dated], store: store)
         #expect(both.status == 4, "\(both.stderr)")
         #expect(both.stderr.contains("--observed-at"))
@@ -107,7 +112,8 @@ import Testing
 
     @Test func systemdLinesEscapeSpecifiersAndVariables() {
         #expect(ScheduleText.systemdQuote("/a b/100% \"x\" $HOME\\") == #""/a b/100%% \"x\" $$HOME\\""#)
-        let unit = ScheduleText.systemd(binary: "/opt/t emoin", store: "/s/50%.sqlite", everyMinutes: 60, jitterSeconds: 0)
+        let unit = ScheduleText.systemd(
+            binary: "/opt/t emoin", store: "/s/50%.sqlite", everyMinutes: 60, jitterSeconds: 0)
         #expect(unit.contains(#"ExecStart="/opt/t emoin" attempt --store "/s/50%%.sqlite""#))
     }
 
@@ -119,7 +125,10 @@ import Testing
 
 @Suite(.serialized) struct AttemptInputTests {
     @Test func addressesWithSpacesOrControlsAreRefusedEverywhere() throws {
-        for bad in ["https://www.val-de-marne.gouv.fr/booking/create/4963/0 x", "https://a.fr/\u{7}", "https://a.fr/x\ty", "https://a.fr/\u{202E}x"] {
+        for bad in [
+            "https://www.val-de-marne.gouv.fr/booking/create/4963/0 x", "https://a.fr/\u{7}", "https://a.fr/x\ty",
+            "https://a.fr/\u{202E}x",
+        ] {
             #expect(throws: TemoinError.self) { try URLCheck.validate(bad) }
         }
         let dir = TempDir()
@@ -159,13 +168,18 @@ import Testing
         var options = AttemptOptions()
         options.transfer.caFile = "/x.pem"
         result.curlCode = 77
-        #expect(AttemptRunner.localFailure(result, request: request, first: false, options: options)?.exitStatus == .inputRefused)
+        #expect(
+            AttemptRunner.localFailure(result, request: request, first: false, options: options)?.exitStatus
+                == .inputRefused)
         result.curlCode = 3
-        #expect(AttemptRunner.localFailure(result, request: request, first: true, options: options)?.exitStatus == .usage)
+        #expect(
+            AttemptRunner.localFailure(result, request: request, first: true, options: options)?.exitStatus == .usage)
         // A malformed Location from the site is the site's doing: recorded.
         #expect(AttemptRunner.localFailure(result, request: request, first: false, options: options) == nil)
         result.curlCode = 43
-        #expect(AttemptRunner.localFailure(result, request: request, first: false, options: options)?.exitStatus == .networkUnavailable)
+        #expect(
+            AttemptRunner.localFailure(result, request: request, first: false, options: options)?.exitStatus
+                == .networkUnavailable)
         for remote in [6, 7, 28, 35, 52, 56, 60] {
             result.curlCode = remote
             #expect(AttemptRunner.localFailure(result, request: request, first: true, options: options) == nil)
@@ -173,9 +187,10 @@ import Testing
     }
 
     @Test func privateAddressesAreKnown() {
-        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-            "0.0.0.0", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:192.168.1.1", "not an address"]
-        {
+        for ip in [
+            "127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+            "0.0.0.0", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:192.168.1.1", "not an address",
+        ] {
             #expect(NetworkAddress.isPrivate(ip), "\(ip)")
         }
         for ip in ["8.8.8.8", "172.32.0.1", "193.51.24.1", "2a01:e0a::1", "100.128.0.1", "::ffff:8.8.8.8"] {

@@ -16,9 +16,12 @@ import ZIPFoundation
 
     @Test func userinfoIsTakenOutOfAddresses() {
         #expect(TSACredentials.withoutUserinfo("https://u:p@tsa.example/tsr?x=1") == "https://tsa.example/tsr?x=1")
-        #expect(TSACredentials.withoutUserinfo("https://u%40x:p%3A@tsa.example:8443/a@b") == "https://tsa.example:8443/a@b")
+        #expect(
+            TSACredentials.withoutUserinfo("https://u%40x:p%3A@tsa.example:8443/a@b") == "https://tsa.example:8443/a@b")
         #expect(TSACredentials.withoutUserinfo("https://tsa.example/a@b") == "https://tsa.example/a@b")
-        #expect(TSACredentials.userinfo(in: "https://u%40x:p%3A@tsa.example/") == TSACredentials(user: "u@x", password: "p:"))
+        #expect(
+            TSACredentials.userinfo(in: "https://u%40x:p%3A@tsa.example/")
+                == TSACredentials(user: "u@x", password: "p:"))
         #expect(TSACredentials.userinfo(in: "https://tsa.example/") == nil)
     }
 
@@ -44,7 +47,8 @@ import ZIPFoundation
         let (dir, store) = try populatedStore()
         let netrc = dir.write("tsa.netrc", "machine 127.0.0.1 login alice password s3cret\n")
         chmod(netrc, 0o644)
-        var r = try temoin(["seal", "--tsa", tsa.url("auth")], store: store.path, environment: ["TEMOIN_TSA_NETRC": netrc])
+        var r = try temoin(
+            ["seal", "--tsa", tsa.url("auth")], store: store.path, environment: ["TEMOIN_TSA_NETRC": netrc])
         #expect(r.status == 4, "\(r.stderr)")
         #expect(r.stderr.contains("chmod 600"))
         chmod(netrc, 0o600)
@@ -63,7 +67,9 @@ import ZIPFoundation
         let tsa = try localTSA()
         let (dir, store) = try populatedStore()
         let env = ["XDG_CONFIG_HOME": dir.file("config")]
-        var r = try temoin(["seal", "tsa", "add", withPassword(tsa.url("auth")), "--name", "Qualifiée"], store: store.path, environment: env)
+        var r = try temoin(
+            ["seal", "tsa", "add", withPassword(tsa.url("auth")), "--name", "Qualifiée"], store: store.path,
+            environment: env)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!r.stdout.contains("s3cret") && r.stderr.contains("were not kept"))
         r = try temoin(["seal", "tsa", "list", "--json"], store: store.path)
@@ -86,7 +92,9 @@ import ZIPFoundation
         var r = try temoin(["seal"], store: store.path, environment: ["XDG_CONFIG_HOME": dir.file("config")])
         #expect(r.status == 0, "\(r.stderr)")
         try tamper(store.path, "UPDATE seals SET tsa_url = ?", arguments: [withPassword(tsa.url("auth"))])
-        for arguments in [["seal", "list"], ["seal", "list", "--json"], ["seal", "tsa", "list"], ["verify"], ["verify", "--json"]] {
+        for arguments in [
+            ["seal", "list"], ["seal", "list", "--json"], ["seal", "tsa", "list"], ["verify"], ["verify", "--json"],
+        ] {
             r = try temoin(arguments, store: store.path)
             #expect(!(r.stdout + r.stderr).contains("s3cret"), "\(arguments)")
         }

@@ -23,7 +23,8 @@ func hostileAttestation(_ store: Store, name: String, organisation: String = "La
         organisation: organisation, verdict: "intact", publicKey: key.publicKeyBase64)
     let bytes = try statement.canonicalBytes()
     let signature = try key.key.signature(for: AttestationStatement.message(bytes))
-    return AttestationFile(statement: String(decoding: bytes, as: UTF8.self), signature: signature.base64EncodedString())
+    return AttestationFile(
+        statement: String(decoding: bytes, as: UTF8.self), signature: signature.base64EncodedString())
 }
 
 /// Puts an attestation straight into the store's table, as a hostile party with sqlite3 would.
@@ -114,7 +115,8 @@ func terminalControls(_ data: Data) -> [UInt8] {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             for m in bypass.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 let found = String(text[Range(m.range, in: text)!])
-                let allowed = name.hasSuffix("ShowCommand.swift") && found.hasPrefix("FileHandle.standardOutput")
+                let allowed =
+                    name.hasSuffix("ShowCommand.swift") && found.hasPrefix("FileHandle.standardOutput")
                     || name.hasSuffix("ShowCommand.swift") && found == "STDOUT_FILENO"
                 #expect(allowed, "\(name) writes around TerminalText: \(found)")
             }
@@ -223,13 +225,17 @@ func terminalControls(_ data: Data) -> [UInt8] {
         #expect(!FileManager.default.fileExists(atPath: dir.file("a.sqlite")))
         let store = dir.file("temoin.sqlite")
         #expect(try temoin(CLITests.initArguments, store: store).status == 0)
-        for (field, value) in [("applicant", "Amina\nINTACT"), ("prefecture", "Val\u{202E}enraM"), ("procedure", "x\u{9B}2J")] {
+        for (field, value) in [
+            ("applicant", "Amina\nINTACT"), ("prefecture", "Val\u{202E}enraM"), ("procedure", "x\u{9B}2J"),
+        ] {
             let r = try temoin(["case", "set", field, value], store: store)
             #expect(r.status == 64, "\(field): \(r.stderr)")
         }
         #expect(try temoin(["case", "set", "facts", "Récépissé expiré.\nCDI suspendu."], store: store).status == 0)
         #expect(try temoin(["case", "set", "facts", "x\u{1B}[8m"], store: store).status == 64)
-        #expect(try temoin(["case", "set", "prefecture", "Préfecture de l'Essonne", "--reason", "a\nb"], store: store).status == 64)
+        #expect(
+            try temoin(["case", "set", "prefecture", "Préfecture de l'Essonne", "--reason", "a\nb"], store: store)
+                .status == 64)
         // Nothing was recorded by the refusals: entry 1 and the facts amendment only.
         #expect(try Store.open(at: store, readOnly: true).entries().count == 2)
 
@@ -250,8 +256,10 @@ func terminalControls(_ data: Data) -> [UInt8] {
         let dir = TempDir()
         let term = try PseudoTerminal()
         let store = dir.file("temoin.sqlite")
-        let p = try term.launch(["init", "--store", store, "--prefecture", "P", "--procedure", "Q", "--facts", "F",
-            "--booking-url", "https://www.val-de-marne.gouv.fr/booking/create/4963/0"])
+        let p = try term.launch([
+            "init", "--store", store, "--prefecture", "P", "--procedure", "Q", "--facts", "F",
+            "--booking-url", "https://www.val-de-marne.gouv.fr/booking/create/4963/0",
+        ])
         #expect(term.read(until: "Applicant's full name"))
         let mark = term.transcript.count
         term.type("Amina\u{1B}[DDiallo")

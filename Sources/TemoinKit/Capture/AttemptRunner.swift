@@ -161,7 +161,9 @@ public struct AttemptRunner {
                     ],
                     body: request.body, contentType: request.contentType))
             if result.interrupted { throw TemoinError.interrupted }
-            if let local = Self.localFailure(result, request: request, first: record.exchanges.isEmpty, options: options) {
+            if let local = Self.localFailure(
+                result, request: request, first: record.exchanges.isEmpty, options: options)
+            {
                 throw local
             }
             let index = record.exchanges.count + 1
@@ -197,7 +199,8 @@ public struct AttemptRunner {
             if let address = result.refusedAddress {
                 exchange.remoteIP = address
                 exchange.failure = NetworkFailure(
-                    kind: "private_address", message: "not sent: \(address) is a private address, reached after a public one",
+                    kind: "private_address",
+                    message: "not sent: \(address) is a private address, reached after a public one",
                     curlCode: result.curlCode)
             } else if let message = result.errorMessage {
                 exchange.failure = NetworkFailure(

@@ -100,7 +100,8 @@ public struct DossierWriter: Sendable {
         }
         // An earlier dossier in this folder may have split PJ2 into more parts than this one will:
         // its parts would pass for this dossier's pièces.
-        for name in (try? fm.contentsOfDirectory(atPath: options.outputFolder)) ?? [] where TelerecoursName.isPJ2Part(name) {
+        for name in (try? fm.contentsOfDirectory(atPath: options.outputFolder)) ?? []
+        where TelerecoursName.isPJ2Part(name) {
             try? fm.removeItem(atPath: path(name))
         }
         let context = DossierContext(data: data, templates: templates, store: store, language: options.language)

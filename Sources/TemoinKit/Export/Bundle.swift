@@ -307,7 +307,9 @@ public struct BundleReader: Sendable {
     ) throws {
         guard let manifest = Self.readManifest(archive) else { return }
         for name in manifest.files.keys.sorted() {
-            if let problem = Self.pathProblem(name) { throw refuse(tr("security.bundle.manifest_path", ["problem": problem])) }
+            if let problem = Self.pathProblem(name) {
+                throw refuse(tr("security.bundle.manifest_path", ["problem": problem]))
+            }
             if Self.isJournal(name) { throw refuse(tr("security.bundle.journal", ["name": name])) }
         }
         let listed = Set(manifest.files.keys)
@@ -361,7 +363,8 @@ public struct BundleReader: Sendable {
     {
         // A name this file system cannot hold is the bundle's problem, not the medium's.
         if e.path.utf8.count > 1024 || e.path.split(separator: "/").contains(where: { $0.utf8.count > 255 }) {
-            throw refuse(tr("harden.bundle.cannot_extract", ["name": e.path, "detail": tr("security.bundle.name_too_long")]))
+            throw refuse(
+                tr("harden.bundle.cannot_extract", ["name": e.path, "detail": tr("security.bundle.name_too_long")]))
         }
         let out: OutputFile.Writer
         do {
@@ -451,7 +454,9 @@ public struct BundleReader: Sendable {
             let manifest = try? JSONDecoder().decode(BundleManifest.self, from: data)
         else {
             let problem = VerificationProblem(seq: nil, code: "bundle_altered", reason: tr("trust.bundle.no_manifest"))
-            return (nil, Check(summary: BundleSummary(manifest: .missing, documents: .notCompared), problems: [problem]))
+            return (
+                nil, Check(summary: BundleSummary(manifest: .missing, documents: .notCompared), problems: [problem])
+            )
         }
         var problems: [VerificationProblem] = []
         for (name, digest) in manifest.files.sorted(by: { $0.key < $1.key }) {

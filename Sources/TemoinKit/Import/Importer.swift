@@ -63,7 +63,8 @@ public struct Importer {
         }
         if let observed = options.observedAt, observed < TimeFormat.earliestAttempt {
             throw TemoinError.dateTooEarly(
-                value: TimeFormat.parisWallTime(observed), earliest: String(TimeFormat.utc(TimeFormat.earliestAttempt).prefix(10)))
+                value: TimeFormat.parisWallTime(observed),
+                earliest: String(TimeFormat.utc(TimeFormat.earliestAttempt).prefix(10)))
         }
         let page = try SavedPage.read(path: path, maxSize: options.maxSize)
         var url = page.url

@@ -228,7 +228,8 @@ public final class Store: Sendable {
         do {
             let queue: DatabaseQueue
             if readOnly, !walHasContent(path) {
-                queue = try DatabaseQueue(path: uri(path, "mode=rw"), configuration: configuration(readOnly: false, queryOnly: true))
+                queue = try DatabaseQueue(
+                    path: uri(path, "mode=rw"), configuration: configuration(readOnly: false, queryOnly: true))
             } else {
                 queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly))
             }

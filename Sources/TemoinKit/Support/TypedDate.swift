@@ -26,7 +26,8 @@ extension TimeFormat {
             if instants.isEmpty {
                 // The hour skipped: the same wall time one hour later, with its offset, is what a clock showed.
                 let later = wall.addingTimeInterval(3600)
-                let shown = later.addingTimeInterval(-Double(paris.secondsFromGMT(for: later.addingTimeInterval(-7200))))
+                let shown = later.addingTimeInterval(
+                    -Double(paris.secondsFromGMT(for: later.addingTimeInterval(-7200))))
                 throw TemoinError.nonexistentParisTime(value: text, suggestion: explicit(shown))
             }
             if instants.count > 1 {

@@ -66,7 +66,9 @@ public struct TSACredentials: Sendable, Equatable {
         let path = netrcPath(environment: environment)
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            if environment["TEMOIN_TSA_NETRC"].map({ !$0.isEmpty }) == true { throw TemoinError.fileMissing(path: path) }
+            if environment["TEMOIN_TSA_NETRC"].map({ !$0.isEmpty }) == true {
+                throw TemoinError.fileMissing(path: path)
+            }
             return nil
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
@@ -85,7 +87,9 @@ public struct TSACredentials: Sendable, Equatable {
     /// configuration and metadata outside the chain, FORMAT.md §7), in a copy being exported.
     static func strip(in db: Database) throws {
         if try db.tableExists("tsa_config") {
-            for url in try String.fetchAll(db, sql: "SELECT url FROM tsa_config WHERE typeof(url) = 'text' AND url LIKE '%@%'") {
+            for url in try String.fetchAll(
+                db, sql: "SELECT url FROM tsa_config WHERE typeof(url) = 'text' AND url LIKE '%@%'")
+            {
                 let bare = withoutUserinfo(url)
                 guard bare != url else { continue }
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM tsa_config WHERE url = ?", arguments: [bare]) == true {
@@ -96,7 +100,9 @@ public struct TSACredentials: Sendable, Equatable {
             }
         }
         if try db.tableExists("seals") {
-            for row in try Row.fetchAll(db, sql: "SELECT id, tsa_url FROM seals WHERE typeof(tsa_url) = 'text' AND tsa_url LIKE '%@%'") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, tsa_url FROM seals WHERE typeof(tsa_url) = 'text' AND tsa_url LIKE '%@%'")
+            {
                 let url: String = row["tsa_url"]
                 try db.execute(
                     sql: "UPDATE seals SET tsa_url = ? WHERE id = ?", arguments: [withoutUserinfo(url), row["id"]])

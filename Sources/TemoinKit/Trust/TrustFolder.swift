@@ -43,6 +43,7 @@ public struct TrustFolder: Sendable {
     /// Every certificate of the folder (none when it does not exist).
     public func list() throws -> Listing {
         let trust = try TSATrust.load(files: [], folder: path)
-        return Listing(folder: path, certificates: trust.certificates.map(\.subject.description), sources: trust.sources)
+        return Listing(
+            folder: path, certificates: trust.certificates.map(\.subject.description), sources: trust.sources)
     }
 }

@@ -59,7 +59,8 @@ struct ImportCommand: ParsableCommand {
             let store = try Store.open(at: storeOptions.path)
             let importer = try Importer(store: store)
             var options = ImportOptions(
-                url: url, observedAt: try observedAt.map { try parseDate($0, earliest: TimeFormat.earliestAttempt) }, maxSize: ByteCount.parse(maxSize)!, note: note)
+                url: url, observedAt: try observedAt.map { try parseDate($0, earliest: TimeFormat.earliestAttempt) },
+                maxSize: ByteCount.parse(maxSize)!, note: note)
             if let profileFile { options.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
             struct Line: Encodable {
                 let file: String
@@ -101,7 +102,9 @@ struct ImportCommand: ParsableCommand {
                                 outcome: r.analysis.outcome.rawValue, message: nil, error: nil, exit_code: nil))
                         if !output.json {
                             print(
-                                tr("import.duplicate", ["file": TerminalText.line(path), "seq": String(r.duplicateOf ?? 0)]))
+                                tr(
+                                    "import.duplicate",
+                                    ["file": TerminalText.line(path), "seq": String(r.duplicateOf ?? 0)]))
                         }
                     }
                 } catch let error as TemoinError {

@@ -48,7 +48,9 @@ struct SimulateCommand: AsyncParsableCommand {
         let server = try await SimulatedPrefecture.start(config)
         if let certificateOut {
             try guarded {
-                try OutputFile.replace(certificateOut) { try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: $0)) }
+                try OutputFile.replace(certificateOut) {
+                    try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: $0))
+                }
             }
         }
         print(tr("simulate.running", ["base": server.baseURL]))
