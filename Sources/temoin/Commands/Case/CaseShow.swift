@@ -41,7 +41,12 @@ struct CaseShow: ParsableCommand {
                 ("case.booking_url", f.bookingURL), ("case.profile", f.profile), ("case.facts", f.facts),
             ] {
                 let label = tr(key).padding(toLength: 22, withPad: " ", startingAt: 0)
-                print("\(label) \(TerminalText.block(value, continuation: String(repeating: " ", count: 23)))")
+                // Only the urgency facts may span lines; the other fields show a line break as \x0a.
+                let shown =
+                    key == "case.facts"
+                    ? TerminalText.block(value, continuation: String(repeating: " ", count: 23))
+                    : TerminalText.line(value)
+                print("\(label) \(shown)")
             }
             if !record.amendments.isEmpty {
                 print("")
