@@ -181,7 +181,7 @@ public struct BundleReader: Sendable {
     /// Above 1 MB, a member may not inflate more than this many times its compressed size.
     public static let maxRatio: UInt64 = 200
     /// The whole bundle may not inflate to more than this many times the zip's size (plus 16 MB): a
-    /// real store compresses about 2 to 10 times (docs/HARDENING.md), a bomb thousands of times.
+    /// real bundle inflates 1.1 to 6 times (docs/HARDENING.md), a bomb hundreds or thousands of times.
     public static let maxTotalRatio: UInt64 = 100
     /// MANIFEST.json is read into memory before anything is extracted: it must be small.
     static let maxManifestBytes: UInt64 = 4 << 20
