@@ -1,6 +1,6 @@
 import Foundation
 
-/// One piece of advice `temoin status` gives, drawn from what the courts ask (DOMAIN.md).
+/// One piece of advice `temoin status` gives, drawn from what the courts ask (docs/DOMAIN.md).
 public struct Advice: Sendable, Equatable, Encodable {
     /// Each rule, named by its message key `status.advice.<rule>`.
     public enum Rule: String, Sendable, CaseIterable, Codable {
