@@ -207,7 +207,7 @@ import Testing
 
         init() throws {
             let script = """
-                import http.server, sys, threading
+                import http.server, os, sys, threading, time
                 hits = sys.argv[1]
                 class Target(http.server.BaseHTTPRequestHandler):
                     def do_GET(self):
@@ -228,13 +228,14 @@ import Testing
                 for s in (target, redirect):
                     threading.Thread(target=s.serve_forever, daemon=True).start()
                 print(redirect.server_address[1], flush=True)
-                sys.stdin.read()
+                parent = os.getppid()
+                while os.getppid() == parent:  # ends with the test process, however that ends
+                    time.sleep(0.5)
                 """
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", "-c", script, dir.file("hits")]
             let out = Pipe()
             process.standardOutput = out
-            process.standardInput = Pipe()
             try process.run()
             var text = ""
             while !text.contains("\n") {
