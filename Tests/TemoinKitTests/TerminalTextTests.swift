@@ -139,6 +139,26 @@ func terminalControls(_ data: Data) -> [UInt8] {
     }
 }
 
+/// What held in the audit, kept so: ESC and other C0 controls in a page's text never reach the
+/// recorded message or title (C1 controls do, and are neutralised when shown: TerminalText).
+@Suite struct PageTextControlsTests {
+    @Test func escapeSequencesInAPageAreNotRecorded() throws {
+        let url = "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/creneau/"
+        let html = """
+            <html><head><title>Choix\u{1B}[2J du cr\u{7}éneau</title></head><body>
+            <h2>Aucun créneau disponible\u{1B}[1A\u{1B}[2K</h2>
+            <p>Aucun créneau disponible à partir de cette date.\u{1B}[8m Veuillez réessayer\u{0} ultérieurement.</p>
+            </body></html>
+            """
+        let analysis = PageAnalyzer(ruleSet: try RuleSet.named("auto", url: url)).analyze(
+            Data(html.utf8), status: 200, url: url)
+        #expect(analysis.outcome == .noSlot)
+        for text in [analysis.message, analysis.title].compactMap({ $0 }) {
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(text.debugDescription)")
+        }
+    }
+}
+
 /// Through the real binary: a hostile store, bundle or attestation cannot drive the terminal.
 @Suite(.serialized) struct TerminalSafetyCLITests {
     /// A store whose chain was edited after an attestation with a forged-screen name was planted in it.
