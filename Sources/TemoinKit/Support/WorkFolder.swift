@@ -31,7 +31,8 @@ public final class WorkFolder: Sendable {
         ).standardizedFileURL
         try creatingEntry {
             guard mkdir(url.path, 0o700) == 0 else {
-                throw TemoinError.outputUnwritable(path: url.path, detail: String(cString: strerror(errno)))
+                // The folder the person chose (or TMPDIR), not our hidden name inside it.
+                throw TemoinError.outputUnwritable(path: parent, detail: String(cString: strerror(errno)))
             }
             register(url.path)
         }
