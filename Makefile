@@ -17,13 +17,17 @@ deps:
 bundle-docs:
 	@cp docs/FORMAT.md docs/TRUST.md docs/verify_reference.py Sources/TemoinKit/Resources/bundle/
 
-# Tools the tests use to check our output with other people's code: warcio (PyPI) validates WARC files.
+# Tools the tests use to check our output with other people's code: warcio (PyPI) validates WARC files;
+# dkimpy signs e-mails and dnslib serves their keys on 127.0.0.1 (scripts/dkim_mail.py; pynacl for
+# dkimpy's ed25519-sha256).
 TOOLS_VENV := .venv-tools
-tools: $(TOOLS_VENV)/bin/warcio
+TOOLS_PACKAGES := warcio dkimpy dnslib pynacl
+tools: $(TOOLS_VENV)/.installed
 
-$(TOOLS_VENV)/bin/warcio:
+$(TOOLS_VENV)/.installed: Makefile
 	python3 -m venv $(TOOLS_VENV)
-	$(TOOLS_VENV)/bin/pip install --quiet warcio
+	$(TOOLS_VENV)/bin/pip install --quiet $(TOOLS_PACKAGES)
+	touch $@
 
 build: deps bundle-docs
 	$(SWIFT) build
@@ -42,7 +46,7 @@ test: deps lint bundle-docs tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-demo: build
+demo: build tools
 	@scripts/demo.sh $(BIN)
 
 bench: release

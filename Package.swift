@@ -40,6 +40,8 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"]), .brew(["pango", "cairo"])]
         ),
+        // glibc's stub resolver (libresolv, part of libc6-dev): DKIM keys are DNS TXT records.
+        .systemLibrary(name: "CResolv"),
         .target(
             name: "TemoinKit",
             dependencies: [
@@ -47,8 +49,10 @@ let package = Package(
                 "CDeflate",
                 "CCurl",
                 "CPangoCairo",
+                "CResolv",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Mustache", package: "swift-mustache"),

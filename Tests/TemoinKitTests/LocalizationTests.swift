@@ -52,7 +52,14 @@ import Testing
         // Families are filled from enums: every value must have its message.
         let expected: [String: [String]] = [
             "outcome.": Outcome.allCases.map(\.rawValue), "provenance.": Provenance.allCases.map(\.rawValue),
-            "type.": ["attempt", "case_opened", "case_amended"],
+            "type.": ["attempt", "case_opened", "case_amended", "step", "step_followup", "step_check"],
+            "step.kind.": StepKind.allCases.map(\.rawValue), "step.followup.": FollowUpKind.allCases.map(\.rawValue),
+            "step.date_basis.": ["declared", "email_date"], "step.role.": ProofRole.allCases.map(\.rawValue),
+            "step.doubt.": [
+                "followup_before_step", "email_date_differs", "dkim_not_checked", "dkim_failed", "email_field_repeated",
+            ],
+            "step.looks_like.": ProofFormat.allCases.map(\.rawValue),
+            "dkim.result.": DKIMResult.allCases.map(\.rawValue), "dkim.reason.": DKIMReason.allCases.map(\.rawValue),
             "time_basis.": ["witnessed", "declared", "file_mtime"],
             "url_source.": ["option", "saved_from_comment", "canonical_link", "og_url", "mhtml_header"],
             "attempt.failure.": [

@@ -33,6 +33,12 @@ public enum EntryType: String, Codable, Sendable {
     case caseOpened = "case_opened"
     case caseAmended = "case_amended"
     case attempt
+    /// A letter, e-mail, form, visit or call of the applicant's (Steps/).
+    case step
+    /// What followed a step (receipt back, answer); the step itself is never edited.
+    case stepFollowUp = "step_followup"
+    /// The DKIM signatures of a step's e-mails checked again later.
+    case stepCheck = "step_check"
 }
 
 /// A capture referenced by an entry: the digest is of the raw bytes, before compression.
@@ -209,6 +215,11 @@ public struct EntryBody: Codable, Sendable, Equatable {
     public var caseFields: CaseFields?
     public var amendment: Amendment?
 
+    // Steps (docs/FORMAT.md §4).
+    public var step: StepFacts?
+    public var followUp: FollowUpFacts?
+    public var check: StepCheckFacts?
+
     public init(seq: Int64, prev: String, type: EntryType, recordedAt: String) {
         self.seq = seq
         self.prev = prev
@@ -223,6 +234,8 @@ public struct EntryBody: Codable, Sendable, Equatable {
         case observedAt = "observed_at"
         case timeBasis = "time_basis"
         case caseFields = "case"
+        case step, check
+        case followUp = "followup"
     }
 
     /// The canonical bytes: UTF-8 JSON, keys sorted, no insignificant whitespace, `/` unescaped.

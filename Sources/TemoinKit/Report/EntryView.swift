@@ -26,6 +26,10 @@ public struct EntryView: Codable, Sendable {
     public var steps: [String]?
     /// Witnessed attempts: the browser, how the attempt ended, the navigation history.
     public var browser: BrowserFacts?
+    /// Steps: the step, what followed it, or a later check of its e-mails' signatures.
+    public var step: StepFacts?
+    public var followUp: FollowUpFacts?
+    public var check: StepCheckFacts?
     /// The entry's exact stored bytes, only in `show --json`.
     public var body: String?
 
@@ -37,7 +41,8 @@ public struct EntryView: Codable, Sendable {
         case observedAtParis = "observed_at_paris"
         case timeBasis = "time_basis"
         case caseFields = "case"
-        case exchanges, environment, steps, browser
+        case exchanges, environment, steps, browser, step, check
+        case followUp = "followup"
     }
 
     public init(_ entry: StoredEntry, includeBody: Bool = false) {
@@ -65,6 +70,9 @@ public struct EntryView: Codable, Sendable {
         environment = b?.environment
         steps = b?.steps
         browser = b?.browser
+        step = b?.step
+        followUp = b?.followUp
+        check = b?.check
         body = includeBody ? String(decoding: entry.bodyBytes, as: UTF8.self) : nil
     }
 
@@ -94,9 +102,33 @@ public struct EntryView: Codable, Sendable {
         case EntryType.caseAmended.rawValue:
             return
                 "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_amended", ["field": TerminalText.line(amendment?.field ?? ""), "new": TerminalText.line(amendment?.new ?? "")]))"
+        case EntryType.step.rawValue, EntryType.stepFollowUp.rawValue, EntryType.stepCheck.rawValue:
+            return "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(TerminalText.line(stepLogText))"
         default:
             return "\(seqText)  \(tr("log.unreadable"))"
         }
+    }
+
+    /// The words of a step entry's line in `temoin log` (after the time it was recorded).
+    private var stepLogText: String {
+        if let s = step {
+            return tr(
+                "log.step",
+                [
+                    "kind": StepText.kind(s.kind), "date": StepText.date(s.date, s.dateBasis),
+                    "to": s.to.map { " → \($0)" } ?? "",
+                ])
+        }
+        if let f = followUp {
+            return tr(
+                "log.step_followup",
+                ["kind": StepText.followUpKind(f.kind), "of": String(f.of), "date": StepText.date(f.date, f.dateBasis)])
+        }
+        if let c = check {
+            let verdicts = c.emails.map { StepText.verdictLine($0, seq: c.of) }.joined(separator: "; ")
+            return tr("log.step_check", ["of": String(c.of), "verdict": verdicts])
+        }
+        return tr("log.unreadable")
     }
 
     private var parisRecorded: String {
@@ -185,9 +217,53 @@ public struct EntryView: Codable, Sendable {
             add("field.new_value", a.new)
             add("field.reason", a.reason)
         }
+        lines.append(contentsOf: stepDetail)
         add("field.note", note)
         add("field.hash", hash)
         return lines.joined(separator: "\n")
+    }
+}
+
+extension EntryView {
+    /// `temoin show` for step entries: the step, its files' roles, each e-mail's fields and what its
+    /// signatures prove.
+    fileprivate var stepDetail: [String] {
+        var lines: [String] = []
+        // Values come from the store and from e-mails anyone could have written: one line each.
+        func add(_ key: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            lines.append("\(tr(key).rightPadded(to: 22)) \(TerminalText.line(value))")
+        }
+        var emails: [EmailFacts] = []
+        if let s = step {
+            add("field.step_kind", StepText.kind(s.kind))
+            add("field.step_date", StepText.date(s.date, s.dateBasis))
+            add("field.step_to", s.to)
+            add("field.step_summary", s.summary)
+            add("field.tracking", s.trackingNumber)
+            emails = s.emails ?? []
+        }
+        if let f = followUp {
+            add("field.followup_of", "#\(f.of)")
+            add("field.step_kind", StepText.followUpKind(f.kind))
+            add("field.step_date", StepText.date(f.date, f.dateBasis))
+            add("field.step_from", f.from)
+            add("field.step_summary", f.summary)
+            emails = f.emails ?? []
+        }
+        if let c = check {
+            add("field.check_of", "#\(c.of)")
+            emails = c.emails
+        }
+        for e in emails {
+            lines.append("")
+            add("field.email", "sha256:\(e.digest)")
+            lines.append(contentsOf: StepText.email(e, seq: check?.of ?? seq).map { "  " + $0 })
+            let checked = TimeFormat.parseUTC(e.checkedAt).map(TimeFormat.parisWallTime) ?? e.checkedAt
+            lines.append("  " + tr("field.dkim_checked_at", ["when": checked]))
+        }
+        if !emails.isEmpty { lines.append("") }
+        return lines
     }
 }
 

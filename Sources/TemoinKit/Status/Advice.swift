@@ -27,6 +27,9 @@ public struct Advice: Sendable, Equatable, Encodable {
         case noUrgencyFacts = "no_urgency_facts"
         /// The store can hold seals but has none.
         case noSeal = "no_seal"
+        /// No registered letter to the préfet among the steps: the « démarches entreprises » of a
+        /// requête include one, asking for an appointment (DOMAIN.md).
+        case noRegisteredLetter = "no_registered_letter"
         /// Nothing to fix: keep recording until the hearing (CE n° 448178).
         case keepGoing = "keep_going"
     }
@@ -80,8 +83,10 @@ public enum CaseAdvice {
     ///   - facts: the case's urgency facts as recorded.
     ///   - verdict: the verification verdict, when the store was verified.
     ///   - seals: the number of seals, or nil when the store cannot hold seals.
+    ///   - lettersToPrefect: registered letters to the préfet among the steps; nil: not counted.
     public static func evaluate(
-        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, now: Date = Date()
+        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?,
+        lettersToPrefect: Int? = nil, now: Date = Date()
     ) -> [Advice] {
         var out: [Advice] = []
         if verdict == .tampered { out.append(Advice(.notIntact, .urgent)) }
@@ -121,6 +126,7 @@ public enum CaseAdvice {
         if facts.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             out.append(Advice(.noUrgencyFacts, .warning))
         }
+        if lettersToPrefect == 0 { out.append(Advice(.noRegisteredLetter, .warning)) }
         if seals == 0, s.attempts > 0 { out.append(Advice(.noSeal, .info)) }
         if !out.contains(where: { $0.level != .info }) {
             out.append(

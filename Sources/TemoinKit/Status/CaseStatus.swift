@@ -76,8 +76,10 @@ public struct CaseStatus: Sendable, Encodable {
         let seals = try store.rowCountIfTableExists("seals")
         let attestations = try store.rowCountIfTableExists("attestations")
         let report = try Verifier().verify(path: path, progress: progress)
+        let letters = try StepLedger(store: store).lettersToPrefect.count
         let advice = CaseAdvice.evaluate(
-            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, now: now)
+            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, lettersToPrefect: letters,
+            now: now)
         return CaseStatus(
             store: path, storeID: store.storeID, caseFields: record.fields, openedAt: record.openedAt,
             statistics: statistics, seals: seals, attestations: attestations, verification: Verification(report),

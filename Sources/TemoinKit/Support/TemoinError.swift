@@ -55,6 +55,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case browserFailed(detail: String)
     /// The person closed the browser before the attempt was recorded.
     case browserClosed
+    /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
+    case step(StepError)
 
     /// The exit status documented for this failure (``ExitStatus``: `temoin --help`, the README).
     public var exitStatus: ExitStatus {
@@ -75,6 +77,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .intervalTooShort, .invalidJitter, .invalidDuration: return .usage
         case .interrupted: return .interrupted
         case .trust(let error): return error.exitStatus
+        case .step(let error): return error.exitStatus
         }
     }
 
@@ -147,6 +150,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
         case .trust(let error): return error.description
+        case .step(let error): return error.description
         }
     }
 }
