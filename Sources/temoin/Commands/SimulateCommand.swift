@@ -50,11 +50,14 @@ struct SimulateCommand: AsyncParsableCommand {
         signal(SIGINT, SIG_IGN)
         let stop = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         let stopped = DispatchSemaphore(value: 0)
+        let registered = DispatchSemaphore(value: 0)
+        stop.setRegistrationHandler { registered.signal() }  // libdispatch installs its handler asynchronously
         stop.setEventHandler {
             stop.cancel()  // a second Ctrl-C must not signal twice
             stopped.signal()
         }
         stop.resume()
+        registered.wait()
         let server = try await SimulatedPrefecture.start(config)
         if let certificateOut {
             try guarded {
