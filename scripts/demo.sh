@@ -32,6 +32,8 @@ say "2. temoin makes attempts itself, through the module's steps, and records ev
 "$BIN" attempt --url "$SIM/scenario/redirects/booking/create/4963/0"
 "$BIN" attempt --url "$SIM/rdvpref/reservation/demarche/4567/"
 "$BIN" attempt --url "$SIM/scenario/slot-available/booking/create/4963/0"
+# A slot appeared (entry 6): the applicant tried to book it and writes down what happened (temoin note).
+"$BIN" note 6 "J'ai cliqué sur le créneau aussitôt ; la page suivante disait qu'il n'était plus disponible."
 
 say "3. Earlier attempts, saved from the browser over several weeks, are imported (temoin import)"
 # Times are declared (--observed-at, Paris time), spread over days, weeks and hours of the day.
@@ -111,9 +113,9 @@ set +e
 echo "(exit code $?: 1 means tampering found)"
 set -e
 
-say "7. The lawyer exports the court dossier (temoin dossier): PDFs named for Télérecours, inventory, HTML copy"
-"$BIN" dossier --out "$WORK/dossier" --requete
+say "7. The lawyer exports the court dossier (temoin dossier): pièces named for Télérecours, inventory, working files apart"
+"$BIN" dossier --out "$WORK/dossier" --requete --journal --lang fr
 
 say "Done. The store is $TEMOIN_STORE"
-echo "The dossier is in $WORK/dossier (open dossier.html, or the PDFs)"
+echo "The dossier is in $WORK/dossier (the PDFs to file; dossier.html and the draft requête in Documents_de_travail_a_ne_pas_deposer/)"
 echo "Try: TEMOIN_STORE=$TEMOIN_STORE $BIN log --json"

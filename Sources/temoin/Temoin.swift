@@ -16,6 +16,7 @@ struct TemoinCLI: AsyncParsableCommand {
             Record:  temoin attempt                 (one attempt now, every exchange recorded)
                      temoin watch --every 2h        (attempts at a humane pace)
                      temoin import saved-page.html  (pages saved from the browser)
+                     temoin note SEQ "..."          (what you did after a slot appeared)
                      temoin step add                (a registered letter, an e-mail, a visit...)
             Review:  temoin status                  (the case in plain words, verified, with advice)
                      temoin log, temoin show SEQ
@@ -36,7 +37,8 @@ struct TemoinCLI: AsyncParsableCommand {
         version: Temoin.version,
         subcommands: [
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
-            ImportCommand.self, StepCommand.self, StatusCommand.self, LogCommand.self, ShowCommand.self,
+            ImportCommand.self, NoteCommand.self, StepCommand.self, StatusCommand.self, LogCommand.self,
+            ShowCommand.self,
             VerifyCommand.self,
             WithholdCommand.self, DossierCommand.self, ProfilesCommand.self, SimulateCommand.self, SealCommand.self,
             KeyCommand.self, AttestCommand.self, AttestationCommand.self, ExportCommand.self,

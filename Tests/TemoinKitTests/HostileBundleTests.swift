@@ -337,29 +337,45 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "do not overwrite")
         #expect(!FileManager.default.fileExists(atPath: dangling))
         // The dossier replaces its own files: a link at one of their names is replaced, never followed.
+        let names = try dossierNames(store.path, dir)
+        let pdf = try #require(names.first { $0.hasPrefix("PJ") && $0.hasSuffix(".pdf") })
         let out = dir.file("dossier")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(
-            atPath: out + "/" + TelerecoursName.pj1, withDestinationPath: victim)
-        try FileManager.default.createSymbolicLink(atPath: out + "/dossier.html", withDestinationPath: victim)
+        for name in [pdf, "dossier.html"] {
+            try FileManager.default.createSymbolicLink(atPath: out + "/" + name, withDestinationPath: victim)
+        }
         let r = try temoin(["dossier", "--out", out], store: store.path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "do not overwrite")
-        let attributes = try FileManager.default.attributesOfItem(atPath: out + "/" + TelerecoursName.pj1)
-        #expect(attributes[.type] as? FileAttributeType == .typeRegular)
+        for name in [pdf, "dossier.html"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: out + "/" + name)
+            #expect(attributes[.type] as? FileAttributeType == .typeRegular, "\(name)")
+        }
+    }
+
+    /// The files a dossier of `store` writes at the top of its folder (made once in a scratch folder).
+    func dossierNames(_ store: String, _ dir: TempDir) throws -> [String] {
+        let scratch = dir.file("scratch-\(UUID().uuidString.prefix(6))")
+        let r = try temoin(["dossier", "--out", scratch], store: store)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try FileManager.default.contentsOfDirectory(atPath: scratch)
     }
 
     @Test func aNewDossierInAnOldFolderLeavesNoStaleParts() throws {
         let (dir, store) = try populatedStore()
+        // The captures' pièce, whole in this dossier; an older one had split it in three parts.
+        let captures = try #require(try dossierNames(store.path, dir).first { $0.contains("Captures") })
+        let number = captures.prefix { $0 != "_" }
         let out = dir.file("dossier")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for part in 1...3 { dir.write("dossier/" + TelerecoursName.pj2(part: part), "an older dossier's part") }
+        let parts = (1...3).map { captures.replacingOccurrences(of: number + "_", with: "\(number)-\($0)_") }
+        for part in parts { dir.write("dossier/" + part, "an older dossier's part") }
         dir.write("dossier/notes-de-l-avocat.txt", "kept")
         let r = try temoin(["dossier", "--out", out], store: store.path)
         #expect(r.status == 0, "\(r.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: out)
-        #expect(!names.contains { $0.hasPrefix("PJ2-") }, "\(names)")
-        #expect(names.contains(TelerecoursName.pj2) && names.contains("notes-de-l-avocat.txt"))
+        #expect(parts.allSatisfy { !names.contains($0) }, "\(names)")
+        #expect(names.contains(captures) && names.contains("notes-de-l-avocat.txt"))
     }
 }
 

@@ -52,7 +52,7 @@ import Testing
         // Families are filled from enums: every value must have its message.
         let expected: [String: [String]] = [
             "outcome.": Outcome.allCases.map(\.rawValue), "provenance.": Provenance.allCases.map(\.rawValue),
-            "type.": ["attempt", "case_opened", "case_amended", "step", "step_followup", "step_check"],
+            "type.": ["attempt", "case_opened", "case_amended", "step", "step_followup", "step_check", "note"],
             "step.kind.": StepKind.allCases.map(\.rawValue), "step.followup.": FollowUpKind.allCases.map(\.rawValue),
             "step.date_basis.": ["declared", "email_date"], "step.role.": ProofRole.allCases.map(\.rawValue),
             "step.doubt.": [
@@ -60,6 +60,7 @@ import Testing
             ],
             "step.looks_like.": ProofFormat.allCases.map(\.rawValue),
             "dkim.result.": DKIMResult.allCases.map(\.rawValue), "dkim.reason.": DKIMReason.allCases.map(\.rawValue),
+            "note.kind.": NoteKind.known.map(\.rawValue),
             "time_basis.": ["witnessed", "declared", "file_mtime"],
             "url_source.": ["option", "saved_from_comment", "canonical_link", "og_url", "mhtml_header"],
             "attempt.failure.": [

@@ -60,7 +60,9 @@ final class BrowserProcess: @unchecked Sendable {
     deinit { close() }
 
     /// The command-line switches for a clean, quiet, throw-away session.
-    static func arguments(profile: String, headless: Bool, trustedSPKI: [String], runningAsRoot: Bool) -> [String] {
+    static func arguments(
+        profile: String, headless: Bool, trustedSPKI: [String], runningAsRoot: Bool, extra: [String] = []
+    ) -> [String] {
         var args = [
             "--user-data-dir=\(profile)", "--remote-debugging-pipe", "--no-first-run", "--no-default-browser-check",
             "--disable-sync", "--disable-extensions", "--disable-component-update", "--disable-default-apps",
@@ -75,13 +77,16 @@ final class BrowserProcess: @unchecked Sendable {
             // Only honoured with --user-data-dir; trusts exactly these keys (--cacert), nothing more.
             args.append("--ignore-certificate-errors-spki-list=\(trustedSPKI.joined(separator: ","))")
         }
+        args += extra
         args.append("about:blank")
         return args
     }
 
     /// Makes a fresh profile folder (mode 0700) and starts the browser on it with the DevTools pipe on fds
     /// 3 (commands in) and 4 (answers out). Foundation's `Process` cannot map descriptors, hence posix_spawn.
-    static func launch(executable: String, headless: Bool, trustedSPKI: [String]) throws -> BrowserProcess {
+    static func launch(executable: String, headless: Bool, trustedSPKI: [String], extra: [String] = []) throws
+        -> BrowserProcess
+    {
         signal(SIGPIPE, SIG_IGN)  // a browser that dies mid-write must be an error, not our death
         var template = Array((NSTemporaryDirectory() + "/temoin-browser-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
@@ -90,16 +95,17 @@ final class BrowserProcess: @unchecked Sendable {
         let profile = String(cString: made)
         chmod(profile, 0o700)
         do {
-            return try spawn(executable: executable, profile: profile, headless: headless, trustedSPKI: trustedSPKI)
+            return try spawn(
+                executable: executable, profile: profile, headless: headless, trustedSPKI: trustedSPKI, extra: extra)
         } catch {
             try? FileManager.default.removeItem(atPath: profile)
             throw error
         }
     }
 
-    private static func spawn(executable: String, profile: String, headless: Bool, trustedSPKI: [String]) throws
-        -> BrowserProcess
-    {
+    private static func spawn(
+        executable: String, profile: String, headless: Bool, trustedSPKI: [String], extra: [String]
+    ) throws -> BrowserProcess {
         // toBrowser: we write, the browser reads on fd 3. fromBrowser: the browser writes on fd 4.
         var toBrowser: [Int32] = [-1, -1]
         var fromBrowser: [Int32] = [-1, -1]
@@ -144,7 +150,8 @@ final class BrowserProcess: @unchecked Sendable {
         let argv =
             [executable]
             + arguments(
-                profile: profile, headless: headless, trustedSPKI: trustedSPKI, runningAsRoot: geteuid() == 0)
+                profile: profile, headless: headless, trustedSPKI: trustedSPKI, runningAsRoot: geteuid() == 0,
+                extra: extra)
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { for arg in cArgs { free(arg) } }
         var pid: pid_t = 0

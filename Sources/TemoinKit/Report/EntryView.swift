@@ -21,6 +21,11 @@ public struct EntryView: Codable, Sendable {
     public var caseFields: CaseFields?
     public var amendment: Amendment?
     public var note: String?
+    /// Note entries: the entry it is about, its kind, its text, when what it tells happened.
+    public var about: Int64?
+    public var kind: String?
+    public var text: String?
+    public var occurredAt: String?
     public var exchanges: [HTTPExchange]?
     public var environment: EnvironmentFacts?
     public var steps: [String]?
@@ -35,7 +40,8 @@ public struct EntryView: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case seq, type, hash, provenance, url, outcome, message, rule, title, captures, facts, source, amendment, note,
-            body
+            body, about, kind, text
+        case occurredAt = "occurred_at"
         case recordedAt = "recorded_at"
         case observedAt = "observed_at"
         case observedAtParis = "observed_at_paris"
@@ -66,6 +72,10 @@ public struct EntryView: Codable, Sendable {
         caseFields = b?.caseFields
         amendment = b?.amendment
         note = b?.note
+        about = b?.about
+        kind = b?.kind?.rawValue
+        text = b?.text
+        occurredAt = b?.occurredAt
         exchanges = b?.exchanges
         environment = b?.environment
         steps = b?.steps
@@ -102,6 +112,10 @@ public struct EntryView: Codable, Sendable {
         case EntryType.caseAmended.rawValue:
             return
                 "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_amended", ["field": TerminalText.line(amendment?.field ?? ""), "new": TerminalText.line(amendment?.new ?? "")]))"
+        case EntryType.note.rawValue:
+            let line = (text ?? "").split(whereSeparator: \.isNewline).joined(separator: " ").prefix(80)
+            return
+                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.note", ["about": about.map(String.init) ?? "?", "text": TerminalText.line(String(line))]))"
         case EntryType.step.rawValue, EntryType.stepFollowUp.rawValue, EntryType.stepCheck.rawValue:
             return "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(TerminalText.line(stepLogText))"
         default:
@@ -219,6 +233,12 @@ public struct EntryView: Codable, Sendable {
         }
         lines.append(contentsOf: stepDetail)
         add("field.note", note)
+        add("field.about", about.map(String.init))
+        add("field.note_kind", kind.map { tr("note.kind.\($0)") })
+        add(
+            "field.occurred_at",
+            occurredAt.flatMap(TimeFormat.parseUTC).map { "\(TimeFormat.parisWallTime($0))  (\(occurredAt!) UTC)" })
+        add("field.note", text)
         add("field.hash", hash)
         return lines.joined(separator: "\n")
     }

@@ -55,6 +55,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case browserFailed(detail: String)
     /// The person closed the browser before the attempt was recorded.
     case browserClosed
+    /// `temoin note`: the text or the entry it is about cannot make a note (Notes/Note.swift).
+    case invalidNote(detail: String)
     /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
     case step(StepError)
 
@@ -75,6 +77,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidTemplate: return .inputRefused
         case .emptyPeriod: return .usage
         case .intervalTooShort, .invalidJitter, .invalidDuration: return .usage
+        case .invalidNote: return .usage
         case .interrupted: return .interrupted
         case .trust(let error): return error.exitStatus
         case .step(let error): return error.exitStatus
@@ -150,6 +153,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
         case .trust(let error): return error.description
+        case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
         case .step(let error): return error.description
         }
     }
