@@ -10,6 +10,11 @@ extension Language: ExpressibleByArgument {}
 
 /// Reads a date typed by a person; the message shows the accepted forms, or why the time cannot be
 /// used (skipped or repeated in Paris when clocks change; before 2000 for an attempt).
-func parseDate(_ text: String, earliest: Date? = nil) throws -> Date {
+func parseDate(_ text: String) throws -> Date {
+    try TimeFormat.interpret(text)
+}
+
+/// As ``parseDate(_:)``, refusing dates before `earliest` (an attempt's: ``TimeFormat/earliestAttempt``).
+func parseDate(_ text: String, earliest: Date) throws -> Date {
     try TimeFormat.interpret(text, earliest: earliest)
 }
