@@ -339,32 +339,38 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
         // The dossier replaces its own files: a link at one of their names is replaced, never followed.
         let names = try dossierNames(store.path, dir)
         let pdf = try #require(names.first { $0.hasPrefix("PJ") && $0.hasSuffix(".pdf") })
+        let html = try #require(names.first { $0.hasSuffix("dossier.html") })
         let out = dir.file("dossier")
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for name in [pdf, "dossier.html"] {
-            try FileManager.default.createSymbolicLink(atPath: out + "/" + name, withDestinationPath: victim)
+        for name in [pdf, html] {
+            let link = out + "/" + name
+            try FileManager.default.createDirectory(
+                atPath: (link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: victim)
         }
         let r = try temoin(["dossier", "--out", out], store: store.path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "do not overwrite")
-        for name in [pdf, "dossier.html"] {
+        for name in [pdf, html] {
             let attributes = try FileManager.default.attributesOfItem(atPath: out + "/" + name)
             #expect(attributes[.type] as? FileAttributeType == .typeRegular, "\(name)")
         }
     }
 
-    /// The files a dossier of `store` writes at the top of its folder (made once in a scratch folder).
+    /// The files a dossier of `store` writes, relative to its folder (made once in a scratch folder).
     func dossierNames(_ store: String, _ dir: TempDir) throws -> [String] {
         let scratch = dir.file("scratch-\(UUID().uuidString.prefix(6))")
         let r = try temoin(["dossier", "--out", scratch], store: store)
         #expect(r.status == 0, "\(r.stderr)")
-        return try FileManager.default.contentsOfDirectory(atPath: scratch)
+        return (FileManager.default.enumerator(atPath: scratch)?.compactMap { $0 as? String } ?? []).filter {
+            (try? FileManager.default.attributesOfItem(atPath: scratch + "/" + $0)[.type] as? FileAttributeType)
+                == .typeRegular
+        }
     }
 
     @Test func aNewDossierInAnOldFolderLeavesNoStaleParts() throws {
         let (dir, store) = try populatedStore()
         // The captures' pièce, whole in this dossier; an older one had split it in three parts.
-        let captures = try #require(try dossierNames(store.path, dir).first { $0.contains("Captures") })
+        let captures = try #require(try dossierNames(store.path, dir).first { $0.hasPrefix("PJ2_") })
         let number = captures.prefix { $0 != "_" }
         let out = dir.file("dossier")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
