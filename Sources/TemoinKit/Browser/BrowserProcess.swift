@@ -84,11 +84,14 @@ final class BrowserProcess: @unchecked Sendable {
 
     /// Makes a fresh profile folder (mode 0700) and starts the browser on it with the DevTools pipe on fds
     /// 3 (commands in) and 4 (answers out). Foundation's `Process` cannot map descriptors, hence posix_spawn.
-    static func launch(executable: String, headless: Bool, trustedSPKI: [String], extra: [String] = []) throws
-        -> BrowserProcess
-    {
+    /// `profilePrefix` names the folder after its use (a witnessed attempt, a page drawn for the dossier), so
+    /// that what is left behind, if anything ever is, says where it came from.
+    static func launch(
+        executable: String, headless: Bool, trustedSPKI: [String], extra: [String] = [],
+        profilePrefix: String = "temoin-browser-"
+    ) throws -> BrowserProcess {
         signal(SIGPIPE, SIG_IGN)  // a browser that dies mid-write must be an error, not our death
-        var template = Array((NSTemporaryDirectory() + "/temoin-browser-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() + "/\(profilePrefix)XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw TemoinError.browserFailed(detail: "temporary profile: \(String(cString: strerror(errno)))")
         }
