@@ -37,9 +37,12 @@ import ZIPFoundation
             .temporaryUnwritable(path: "p", detail: ""), .interrupted,
             .trust(.sealFailed(url: "u", reason: "r")), .trust(.bundleRefused(path: "p", reason: "r")),
             .trust(.credentialsUnsafe(path: "p", detail: "d")), .trust(.outputExists(path: "p")),
+            .notify(.notDelivered(failed: 1, total: 1)), .notify(.noChannel),
         ]
         for error in errors { #expect(ExitStatus.documented.contains(error.exitStatus), "\(error)") }
         #expect(TemoinError.outputUnwritable(path: "p", detail: "").exitStatus == .outputUnwritable)
+        #expect(TemoinError.notify(.notDelivered(failed: 1, total: 2)).exitStatus.rawValue == 8)
+        #expect(Installation.incompleteExitStatus.rawValue == 70)
         #expect(ExitStatus.signal(SIGTERM).rawValue == 143 && ExitStatus.signal(SIGHUP).rawValue == 129)
     }
 

@@ -15,6 +15,8 @@ public struct ExitStatus: RawRepresentable, Hashable, Comparable, Sendable, Cust
     public static let success = ExitStatus(rawValue: 0)
     /// `verify`, `status`: tampering or corruption found; `dossier`: written, but the store is not intact.
     public static let tampered = ExitStatus(rawValue: 1)
+    /// `doctor`: something an attempt needs must be fixed (the number of ``tampered``: a problem was found).
+    public static let needsFixing = ExitStatus(rawValue: 1)
     /// The store cannot be read (missing, not a temoin store, newer format, damaged).
     public static let storeUnreadable = ExitStatus(rawValue: 2)
     /// The store cannot be written (read-only medium, disk full, busy); nothing was recorded.
@@ -27,15 +29,20 @@ public struct ExitStatus: RawRepresentable, Hashable, Comparable, Sendable, Cust
     public static let sealFailed = ExitStatus(rawValue: 6)
     /// An output or working file cannot be written (folder read-only or full); the store is untouched.
     public static let outputUnwritable = ExitStatus(rawValue: 7)
+    /// `notify test`: an alert could not be delivered.
+    public static let alertNotDelivered = ExitStatus(rawValue: 8)
     /// Invalid arguments (sysexits.h's `EX_USAGE`).
     public static let usage = ExitStatus(rawValue: 64)
+    /// temoin's own files (messages, templates, profiles) are missing beside the program
+    /// (sysexits.h's `EX_SOFTWARE`); said by a message built into the program, the catalogue being missing.
+    public static let installationIncomplete = ExitStatus(rawValue: 70)
     /// Stopped by Ctrl-C (128 + SIGINT); other signals end with 128 + their number.
     public static let interrupted = ExitStatus(rawValue: 130)
 
     /// The statuses `temoin --help` and the README list, in order.
     public static let documented: [ExitStatus] = [
         .success, .tampered, .storeUnreadable, .storeNotWritable, .inputRefused, .networkUnavailable, .sealFailed,
-        .outputUnwritable, .usage, .interrupted,
+        .outputUnwritable, .alertNotDelivered, .usage, .installationIncomplete, .interrupted,
     ]
 
     /// The status of a process ended by `signal` after cleaning up (SIGTERM: 143, SIGHUP: 129).

@@ -59,6 +59,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidNote(detail: String)
     /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
     case step(StepError)
+    /// Slot alerts: settings refused, or `notify test` not delivered (Notify/NotifyError.swift).
+    case notify(NotifyError)
 
     /// The exit status documented for this failure (``ExitStatus``: `temoin --help`, the README).
     public var exitStatus: ExitStatus {
@@ -81,6 +83,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .interrupted: return .interrupted
         case .trust(let error): return error.exitStatus
         case .step(let error): return error.exitStatus
+        case .notify(let error): return error.exitStatus
         }
     }
 
@@ -155,6 +158,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .trust(let error): return error.description
         case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
         case .step(let error): return error.description
+        case .notify(let error): return error.description
         }
     }
 }

@@ -41,10 +41,7 @@ public struct Sealer: Sendable {
         guard let head = try store.head() else {
             throw TemoinError.notAStore(path: store.path, detail: tr("detail.no_store_id"))
         }
-        var settings = transfer
-        if let ca = settings.caFile { _ = try TSATrust.readCertificates(ca) }  // a local mistake: exit 4, not 6
-        if settings.credentials == nil { settings.credentials = TSACredentials.fromEnvironment(environment) }
-        if settings.netrcFile == nil { settings.netrcFile = try TSACredentials.netrcFile(environment: environment) }
+        let settings = try settingsWithCredentials()
         return urls.map { given in
             // Credentials typed in a URL (or kept by an older store) serve this request only: the URL
             // is stored and shown without them.
@@ -62,6 +59,16 @@ public struct Sealer: Sendable {
         }
     }
 
+    /// `transfer`, its CA file checked, with the TSA credentials of the environment or the credentials
+    /// file (TSACredentials) when none were given.
+    func settingsWithCredentials() throws -> TransferSettings {
+        var settings = transfer
+        if let ca = settings.caFile { _ = try TSATrust.readCertificates(ca) }  // a local mistake: exit 4, not 6
+        if settings.credentials == nil { settings.credentials = TSACredentials.fromEnvironment(environment) }
+        if settings.netrcFile == nil { settings.netrcFile = try TSACredentials.netrcFile(environment: environment) }
+        return settings
+    }
+
     func sealOne(url: String, head: ChainHead, trust: TSATrust, requestedAt: Date, settings: TransferSettings) throws
         -> SealSummary
     {
@@ -71,6 +78,25 @@ public struct Sealer: Sendable {
         guard let imprint = Hex.bytes(head.hash), imprint.count == 32 else {
             throw TemoinError.trust(.sealFailed(url: url, reason: "head is not a SHA-256"))
         }
+        let (response, nonce, check) = try timeStamp(url: url, imprint: imprint, trust: trust, settings: settings)
+        let id = try store.insertSeal(
+            SealRow(
+                id: nil, seq: head.seq, head: head.hash, tsaURL: url, nonce: String(nonce),
+                requestedAt: TimeFormat.utc(requestedAt), response: response))
+        return SealSummary(
+            id: id, seq: head.seq, head: head.hash, tsaURL: url, tsaName: check.tsaName, genTime: check.genTime,
+            requestedAt: TimeFormat.utc(requestedAt),
+            clockOffsetMs: SealSummary.offset(gen: check.genTime, requested: TimeFormat.utc(requestedAt)),
+            signatureValid: true, trusted: check.trusted,
+            state: check.trusted ? .trusted : .validUntrusted, detail: check.trustDetail)
+    }
+
+    /// One RFC 3161 exchange with `url` over `imprint`, the answer checked (see the invariant), nothing
+    /// stored: what a seal stores, and what `temoin doctor` asks to see whether a TSA answers.
+    func timeStamp(url: String, imprint: [UInt8], trust: TSATrust, settings: TransferSettings? = nil) throws
+        -> (Data, Int64, TokenCheck)
+    {
+        let settings = try settings ?? settingsWithCredentials()
         let nonce = Int64.random(in: 1...Int64.max)
         let request = TimeStampRequest(imprint: imprint, nonce: nonce)
         guard let curl = CurlTransfer(settings: settings) else {
@@ -96,15 +122,6 @@ public struct Sealer: Sendable {
         }
         let check = TokenCheck.check(response: [UInt8](result.body), imprint: imprint, nonce: nonce, trust: trust)
         if let problem = check.problem { throw TemoinError.trust(.sealFailed(url: url, reason: problem)) }
-        let id = try store.insertSeal(
-            SealRow(
-                id: nil, seq: head.seq, head: head.hash, tsaURL: url, nonce: String(nonce),
-                requestedAt: TimeFormat.utc(requestedAt), response: result.body))
-        return SealSummary(
-            id: id, seq: head.seq, head: head.hash, tsaURL: url, tsaName: check.tsaName, genTime: check.genTime,
-            requestedAt: TimeFormat.utc(requestedAt),
-            clockOffsetMs: SealSummary.offset(gen: check.genTime, requested: TimeFormat.utc(requestedAt)),
-            signatureValid: true, trusted: check.trusted,
-            state: check.trusted ? .trusted : .validUntrusted, detail: check.trustDetail)
+        return (result.body, nonce, check)
     }
 }

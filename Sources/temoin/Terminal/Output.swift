@@ -45,6 +45,11 @@ func printError(_ message: String) {
     writeStandardError("temoin: " + TerminalText.line(message) + "\n")
 }
 
+/// A message built into the program (no catalogue to translate it), on standard error as it is.
+func printBuiltInError(_ message: String) {
+    writeStandardError(message + "\n")
+}
+
 /// Standard error, neutralised like standard output; a closed or full standard error is ignored.
 private func writeStandardError(_ text: String) {
     writeRaw(STDERR_FILENO, Array(TerminalText.text(text).utf8))
