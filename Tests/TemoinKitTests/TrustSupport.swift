@@ -6,8 +6,8 @@ import Testing
 /// A time-stamp authority made for the test with OpenSSL: a CA, a TSA certificate (extended key usage
 /// timeStamping, critical), an expired TSA certificate, and `openssl ts -reply` behind a loopback HTTP
 /// server (Python's http.server) whose path chooses the behaviour: /good, /rsa, /garbage, /wrong-imprint,
-/// /wrong-nonce, /expired, /refused, and /hold (a good answer once the test calls `release()`: a TSA
-/// that takes as long as the test wants).
+/// /wrong-nonce, /expired, /refused, /auth (HTTP basic authentication as alice, password s3cret), and
+/// /hold (a good answer once the test calls `release()`: a TSA that takes as long as the test wants).
 final class LocalTSA: @unchecked Sendable {
     let dir = TempDir()
     let process = Process()
@@ -74,7 +74,7 @@ final class LocalTSA: @unchecked Sendable {
         """#
 
     static let serverScript = #"""
-        import hashlib, http.server, subprocess, sys, tempfile, os, time
+        import base64, hashlib, http.server, subprocess, sys, tempfile, os, time
         HERE = sys.argv[1]
 
         def reply(query, signer, key="tsa.key"):
@@ -90,6 +90,12 @@ final class LocalTSA: @unchecked Sendable {
             def do_POST(self):
                 query = self.rfile.read(int(self.headers["Content-Length"]))
                 path = self.path
+                if path == "/auth" and self.headers.get("Authorization") != "Basic " + base64.b64encode(b"alice:s3cret").decode():
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="tsa"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if path == "/garbage":
                     body = b"<html>Service indisponible</html>"
                 elif path == "/wrong-imprint":

@@ -62,12 +62,15 @@ public struct VerificationReport: Codable, Sendable {
     /// Seals and attestations found beside the chain, each checked (filled by `TrustChecks.extend`).
     public var seals: [SealSummary] = []
     public var attestations: [AttestationSummary] = []
+    /// For a bundle: its manifest and documents (BundleReader.check); absent for a store.
+    public var bundle: BundleSummary?
     /// What the time rules found (docs/FORMAT.md §8): never part of the verdict. Nil when they could
     /// not be applied (the schema was altered or SQLite could not read the store).
     public var time: TimeSummary?
 
     enum CodingKeys: String, CodingKey {
         case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations, time
+        case bundle
         case storeID = "store_id"
         case firstBadSeq = "first_bad_seq"
         case verifiedAt = "verified_at"
