@@ -10,7 +10,7 @@ import Testing
 /// real binary.
 @Suite(.serialized) struct DossierStepsTests {
     /// A store with attempts (library) and every kind of step (CLI), in its own folder.
-    struct StepCase {
+    struct StepCase: Sendable {
         let dir: TempDir
         let store: String
     }
@@ -87,7 +87,8 @@ import Testing
         return StepCase(dir: dir, store: store)
     }
 
-    struct Written {
+    /// Immutable once written; `result` is parsed JSON (plain values).
+    struct Written: @unchecked Sendable {
         let folder: String
         let result: [String: Any]
         let stderr: String
@@ -194,11 +195,12 @@ import Testing
             try Data(contentsOf: URL(fileURLWithPath: extracted + "-000.jpg"))
                 == (try Self.fixture("avis-de-reception.jpg")))
         let ar = try Self.text(try w.file(5))
-        #expect(ar.contains("Pièce n° 5 : Avis de réception de la lettre recommandée du 3 novembre 2026"))
+        #expect(ar.contains("Pièce n° 5 — Amina Diallo c/ le préfet du Val-de-Marne"))
+        #expect(ar.contains("Avis de réception de la lettre recommandée du 3 novembre 2026 Démarche"))
         #expect(ar.contains("le fichier JPEG est inclus tel quel dans cette page, sans nouvelle compression"))
         #expect(ar.contains("Avis de réception revenu le jeudi 5 novembre 2026, entrée n° 15"))
         #expect(
-            try CaseBuilder.info(try w.file(5), "Title")
+            DossierTests.flat(try CaseBuilder.info(try w.file(5), "Title") ?? "")
                 == "Pièce n° 5 : Avis de réception de la lettre recommandée du 3 novembre 2026")
         // WEBP and HEIC photos: decoded, converted to JPEG for the PDF, and the page says so.
         for piece in [7, 8] {
@@ -230,9 +232,21 @@ import Testing
         let webp = try Self.text(try noLoaders.file(7))
         #expect(webp.contains("aucun décodeur image WEBP n'est installé sur l'ordinateur qui a produit ce dossier"))
         #expect(try Self.images(try noLoaders.file(7)).isEmpty)
+        let missing = try #require(noLoaders.result["proofs_not_shown"] as? [[String: Any]])
+        #expect(missing.map { $0["piece"] as? Int } == [7, 8, 9])
+        #expect((missing.first?["reason"] as? String)?.contains("aucun décodeur image WEBP") == true)
+        // Without --json, the lawyer is told on the terminal.
+        let plain = try temoin(
+            [
+                "dossier", "--out", c.dir.file("plain-\(UUID().uuidString.prefix(6))"), "--no-page-images", "--lang",
+                "fr",
+            ],
+            store: c.store, environment: ["GDK_PIXBUF_MODULE_FILE": c.dir.file("no-loaders.cache")])
+        #expect(plain.status == 0)
         #expect(
-            noLoaders.stderr.contains(
-                "Pièce 7 : « photo-lettre.webp » n'a pas pu être dessiné : aucun décodeur image WEBP"))
+            plain.stderr.contains(
+                "Pièce 7 : « photo-lettre.webp » n'a pas pu être dessiné : aucun décodeur image WEBP n'est installé"),
+            "\(plain.stderr)")
     }
 
     @Test func anEmailBecomesAReadablePageAndItsEmlGoesWithTheWorkingFiles() throws {
@@ -276,8 +290,11 @@ import Testing
         let draft = try DossierTests.draftMarkdown(w.working + "/" + DossierWriter.requeteName)
         let flat = DossierTests.flat(draft)
         #expect(flat.contains("Amina Diallo a par ailleurs entrepris les démarches suivantes"))
-        #expect(flat.contains("reçue le jeudi 5 novembre 2026 selon l'avis de réception (pièces n° 3 à 5)"))
-        #expect(flat.contains("appel téléphonique à Standard de la préfecture, « Personne n'a répondu »"))
+        // (pandoc's Markdown escapes apostrophes: the phrases are checked around them.)
+        #expect(flat.contains("reçue le jeudi 5 novembre 2026 selon"))
+        #expect(flat.contains("avis de réception (pièces n° 3 à 5)."))
+        #expect(
+            flat.contains("le jeudi 29 octobre 2026 : appel téléphonique à Standard de la préfecture, « Personne n"))
         #expect(!flat.contains("[À COMPLÉTER : lettre recommandée au préfet"))
         #expect(flat.contains("lettre recommandée déjà produite par temoin : pièces n° 3 à 5"))
     }
@@ -295,6 +312,34 @@ import Testing
         #expect(!draft.contains("a par ailleurs entrepris"))
     }
 
+    @Test func aWithheldFileIsNotAPieceAndTheRecordSaysSo() throws {
+        let dir = TempDir()
+        let store = try Self.attempts(dir)
+        try Self.step(
+            store,
+            [
+                "add", "--kind", "registered-letter", "--date", "2026-11-03", "--to", "le préfet du Val-de-Marne",
+                "--summary", "Demande de rendez-vous", "--file", StepFixtures.path("lettre-prefet.pdf"), "--receipt",
+                StepFixtures.path("preuve-de-depot.png"),
+            ])
+        let digest = sha256Hex(try Self.fixture("preuve-de-depot.png"))
+        let r = try temoin(["withhold", digest, "--reason", "adresse personnelle"], store: store)
+        try #require(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let w = try Self.dossier(StepCase(dir: dir, store: store))
+        let files = try #require(w.result["files"] as? [[String: Any]])
+        #expect(files.compactMap { $0["piece"] as? Int }.sorted() == [1, 2, 3])
+        let pj1 = try Self.text(try w.file(1))
+        #expect(
+            pj1.contains(
+                "Fichier retiré « preuve-de-depot.png » (entrée n° 14) a été retiré du registre pour protéger la vie privée"
+            ))
+        // « au préfet », never « à le préfet ».
+        #expect(
+            pj1.contains(
+                "Lettre recommandée avec avis de réception du mardi 3 novembre 2026, au préfet du Val-de-"))
+        #expect(!pj1.contains("à le préfet"))
+    }
+
     /// A photo taken sideways is drawn upright (EXIF orientation 6), its JPEG still embedded as it is.
     @Test func aSidewaysPhotoIsTurnedUpright() throws {
         let dir = TempDir()
@@ -309,47 +354,33 @@ import Testing
         let pdf = try w.file(3)
         let images = try Self.images(pdf)
         #expect(images.count == 1 && images.first?.encoding == "jpeg" && images.first?.width == 281)
-        // The drawn image's frame is taller than wide on the page.
-        let r = try run("/usr/bin/env", ["pdftoppm", "-gray", "-r", "20", "-f", "1", "-l", "1", pdf, dir.file("page")])
-        try #require(r.status == 0, "\(r.stderr)")
-        let pgm = try Data(contentsOf: URL(fileURLWithPath: dir.file("page-1.pgm")))
-        let box = try #require(Self.imageBox(pgm))
-        #expect(box.height > box.width, "\(box)")
+        // Drawn taller than wide: the matrix cairo placed the stored (landscape) pixels with turns them
+        // a quarter (a = d = 0) into a frame whose height is greater than its width.
+        let m = try Self.imageMatrix(pdf)
+        #expect(m.count == 6 && abs(m[0]) < 0.001 && abs(m[3]) < 0.001, "\(m)")
+        #expect(m.count == 6 && abs(m[1]) > abs(m[2]), "\(m)")
     }
 
-    /// The bounding box of the largest dark-framed area: the rows and columns below the caption where a
-    /// run of non-white pixels goes on for more than a fifth of the page.
-    static func imageBox(_ pgm: Data) -> (width: Int, height: Int)? {
-        let bytes = [UInt8](pgm)
-        var fields: [Int] = []
-        var i = 2
-        while fields.count < 3, i < bytes.count {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A { i += 1 }
-            var n = 0
-            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
-                n = n * 10 + Int(bytes[i] - 0x30)
-                i += 1
-            }
-            fields.append(n)
-        }
-        i += 1
-        let (w, h) = (fields[0], fields[1])
-        guard bytes.count >= i + w * h else { return nil }
-        func dark(_ x: Int, _ y: Int) -> Bool { bytes[i + y * w + x] < 235 }
-        // Only the part below the top third holds the image; text lines are short dark runs, the image a block.
-        var rows: [Int] = []
-        var cols: Set<Int> = []
-        for y in (h / 4)..<(h * 9 / 10) {
-            let count = (0..<w).filter { dark($0, y) }.count
-            if count > w / 5 {
-                rows.append(y)
-                for x in 0..<w where dark(x, y) { cols.insert(x) }
-            }
-        }
-        guard let top = rows.first, let bottom = rows.last, let left = cols.min(), let right = cols.max() else {
-            return nil
-        }
-        return (right - left, bottom - top)
+    /// The `cm` matrix in force when the PDF's image is drawn (`a b c d e f`), read from the page's
+    /// content stream (inflated with Python's zlib).
+    static func imageMatrix(_ pdf: String) throws -> [Double] {
+        let script = #"""
+            import re, sys, zlib
+            data = open(sys.argv[1], "rb").read()
+            for m in re.finditer(rb"stream\r?\n", data):
+                end = data.find(b"endstream", m.end())
+                try:
+                    text = zlib.decompress(data[m.end():end]).decode("latin-1")
+                except Exception:
+                    continue
+                if " Do" in text:
+                    number = r"([-\d.]+) "
+                    cms = re.findall(number * 6 + "cm", text.split(" Do")[0])
+                    print(" ".join(cms[-1]))
+                    break
+            """#
+        let r = try run("/usr/bin/env", ["python3", "-c", script, pdf])
+        return r.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     @Test(.enabled(if: DKIMTool.available, DKIMTool.missing))
