@@ -4,9 +4,11 @@ PREFIX ?= /usr/local
 BIN := .build/debug/temoin
 # Linux: link the Swift runtime and Foundation statically; a command then starts in ~10 ms instead of
 # ~40 ms (measured in docs/BENCHMARKS.md), and the installed binary needs no Swift toolchain.
-RELEASE_FLAGS := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib,)
+# --disable-local-rpath: the binary finds nothing through a build-time RPATH (the Debian package
+# forbids one; the portable folder sets its own).
+RELEASE_FLAGS := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib --disable-local-rpath,)
 
-.PHONY: all deps build release test lint format demo bench harden fuzz install clean bundle-docs tools
+.PHONY: all deps build release test lint format demo bench harden fuzz install clean bundle-docs tools dist deb
 
 all: build
 
@@ -19,9 +21,9 @@ bundle-docs:
 
 # Tools the tests use to check our output with other people's code: warcio (PyPI) validates WARC files;
 # dkimpy signs e-mails and dnslib serves their keys on 127.0.0.1 (scripts/dkim_mail.py; pynacl for
-# dkimpy's ed25519-sha256).
+# dkimpy's ed25519-sha256); aiosmtpd is the mail server slot alerts are sent to.
 TOOLS_VENV := .venv-tools
-TOOLS_PACKAGES := warcio dkimpy dnslib pynacl
+TOOLS_PACKAGES := warcio dkimpy dnslib pynacl aiosmtpd
 tools: $(TOOLS_VENV)/.installed
 
 $(TOOLS_VENV)/.installed: Makefile
@@ -41,10 +43,11 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Fuzz Package.swift
 
-# The tests drive the real binary too, so build everything first.
-test: deps lint bundle-docs tools
+# The tests drive the real binary too, so build everything first; the packaging tests unpack the
+# portable folder and install the Debian package made from the one release build (TEMOIN_DIST).
+test: deps lint bundle-docs tools dist deb
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	TEMOIN_DIST=$(CURDIR)/dist $(SWIFT) test --skip-build
 
 demo: build tools
 	@scripts/demo.sh $(BIN)
@@ -73,5 +76,13 @@ install: release
 	ln -sf ../lib/temoin/temoin $(DESTDIR)$(PREFIX)/bin/temoin
 	@scripts/install-docs.sh .build/release/temoin "$(DESTDIR)$(PREFIX)"
 
+# The portable folder (USB stick, any folder, no install) and its .tar.gz, in dist/ (scripts/dist.sh).
+dist: release
+	@bash scripts/dist.sh .build/release/temoin dist
+
+# The Debian package, in dist/ (scripts/deb.sh): apt install ./dist/temoin_*.deb
+deb: release
+	@bash scripts/deb.sh .build/release/temoin dist
+
 clean:
-	rm -rf .build
+	rm -rf .build dist

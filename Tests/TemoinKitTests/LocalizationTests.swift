@@ -70,6 +70,8 @@ import Testing
             "status.obtained.": Provenance.allCases.map(\.rawValue),
             "trust.state.": ["trusted", "valid_untrusted", "invalid"],
             "show.ended_by.": ["outcome", "person"],
+            "doctor.mark.": ["ok", "warning", "problem", "skipped"],
+            "doctor.kind.": DoctorCheck.Kind.allCases.map(\.rawValue),
             // Not through tr(): verify explains each problem code in French (VerifyCommand).
             "verify.problem.": [
                 "body_invalid", "capture_altered", "capture_missing", "capture_unreferenced", "entries_truncated",

@@ -77,7 +77,8 @@ public final class PageRenderer {
     static func start(browserPath: String?, forTests: Bool) throws -> PageRenderer {
         let executable = try BrowserLocator.locate(explicitPath: browserPath)
         let browser = try BrowserProcess.launch(
-            executable: executable, headless: true, trustedSPKI: [], extra: forTests ? [] : offlineArguments)
+            executable: executable, headless: true, trustedSPKI: [], extra: forTests ? [] : offlineArguments,
+            profilePrefix: "temoin-render-")
         let renderer = PageRenderer(browser: browser, passThrough: forTests, scripts: forTests)
         do {
             try renderer.prepare()

@@ -14,7 +14,7 @@ public struct DossierTemplates: Sendable {
 
     /// The shipped templates' folder (`Templates/` in the repository, bundled as a resource).
     public static var shippedFolder: String? {
-        Bundle.module.url(forResource: "Templates", withExtension: nil, subdirectory: "Resources")?.path
+        Installation.current.resource("Templates")?.path
     }
 
     /// Loads `<root>/<lang>/*.mustache`; every name in `names` must be there and parse.

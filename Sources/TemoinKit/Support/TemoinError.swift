@@ -47,6 +47,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidNote(detail: String)
     /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
     case step(StepError)
+    /// Slot alerts: settings refused, or `notify test` not delivered (Notify/NotifyError.swift).
+    case notify(NotifyError)
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -67,6 +69,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .interrupted: return 130
         case .trust(let error): return error.exitCode
         case .step(let error): return error.exitCode
+        case .notify(let error): return error.exitCode
         }
     }
 
@@ -126,6 +129,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .trust(let error): return error.description
         case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
         case .step(let error): return error.description
+        case .notify(let error): return error.description
         }
     }
 }
