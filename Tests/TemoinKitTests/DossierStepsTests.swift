@@ -412,6 +412,10 @@ import Testing
         // The doubt is on page 1, in the dossier's words (no command to type).
         #expect(page1.contains("Démarches : Entrée n° 15 : la signature DKIM du courriel n'est pas valide"))
         #expect(!page1.contains("temoin step check"))
+        // Both steps are listed with their pièces: « Où en trouver la preuve » does not repeat them, and
+        // page 1 stays one page.
+        #expect(!page1.contains("autres démarches : p."))
+        #expect(try Self.text(try w.file(1), first: 2, last: 2).contains("Relevé jour par jour"))
         let good = try Self.text(try w.file(3))
         for expected in [
             "Résultat signature DKIM valide, apposée pour val-de-marne.test (constaté le",

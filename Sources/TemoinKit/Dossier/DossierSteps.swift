@@ -316,9 +316,11 @@ extension DossierContext {
         v["step_doubts_more"] = doubts.count > 3
         v["step_doubts_more_count"] = Count(value: max(0, doubts.count - 3), language: language)
         v["step_doubts_more_plural"] = wording.plural(doubts.count - 3)
-        v["has_proof_pieces"] = !proofs.isEmpty
-        v["proof_first"] = proofs.first?.piece.number ?? 0
-        v["proof_last"] = proofs.last?.piece.number ?? 0
+        // « pièce n° 3 », « pièces n° 3 et 4 », « pièces n° 3 à 9 »: never « n° 3 à 3 ».
+        let proofNumbers = proofs.map(\.piece.number)
+        v["has_proof_pieces"] = !proofNumbers.isEmpty
+        v["proof_pieces"] = Self.numbers(proofNumbers, language)
+        v["proof_pieces_plural"] = Set(proofNumbers).count > 1
     }
 
     // MARK: one proof pièce
