@@ -95,7 +95,7 @@ import ZIPFoundation
             } == nil, "the index lookup is meant to fail")
 
         var report = try Verifier().verify(path: store.path)
-        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        try AnchorChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
         #expect(report.verdict == .intact, "\(report.problems)")
         #expect(report.attestations.first?.state == .validUntrusted)
         #expect(try referenceVerify(store.path).0 == 0)

@@ -54,14 +54,4 @@ public struct ChainHead: Sendable, Equatable, Codable {
 
     /// `#42 · 3f9a 01bc ...`
     public var display: String { "#\(seq) · \(groupedHash)" }
-
-    /// True when `expected` ("SEQ:HEX" or "SEQ HEX GROUPS", a prefix of at least 8 hex digits) names this head.
-    public func matches(expectation expected: String) -> Bool {
-        let parts = expected.split(whereSeparator: { $0 == ":" || $0 == "#" || $0 == "·" }).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }.filter { !$0.isEmpty }
-        guard parts.count == 2, let seq = Int64(parts[0]) else { return false }
-        let prefix = parts[1].replacingOccurrences(of: " ", with: "").lowercased()
-        return seq == self.seq && prefix.count >= 8 && hash.hasPrefix(prefix)
-    }
 }

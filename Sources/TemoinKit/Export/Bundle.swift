@@ -31,24 +31,23 @@ public struct BundleExporter: Sendable {
         let snapshot = work.appendingPathComponent("store.sqlite")
         // VACUUM INTO writes a consistent copy from one read transaction, WAL included: a raw file copy
         // of a WAL database could miss committed entries or catch a half-written page.
-        try store.snapshot(to: snapshot.path)
+        try store.requireKnownSchema()
+        let full = work.appendingPathComponent(redact ? "snapshot.sqlite" : "store.sqlite")
+        try store.snapshot(to: full.path)
         var withheld = 0
         do {
-            let copy = try DatabaseQueue(path: snapshot.path)
-            try copy.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA journal_mode = DELETE")
-                if redact {
-                    try db.execute(sql: "PRAGMA secure_delete = ON")
-                    try db.execute(
-                        sql: """
-                            UPDATE captures SET data = NULL, withheld_at = ?, withheld_reason = ?
-                            WHERE data IS NOT NULL
-                            """, arguments: [TimeFormat.utc(now), "redacted for export"])
-                    withheld = db.changesCount
-                    try db.execute(sql: "VACUUM")
-                }
+            if redact {
+                // Built from the known tables into a fresh database, never by editing the snapshot in
+                // place: nothing of the original file but what the format describes can reach the copy.
+                withheld = try RedactedCopy.write(from: full.path, to: snapshot.path, now: now)
+                try FileManager.default.removeItem(at: full)
+            } else {
+                let copy = try DatabaseQueue(path: snapshot.path, configuration: Store.configuration(readOnly: false))
+                try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+                try copy.close()
             }
-            try copy.close()
+        } catch let error as TemoinError {
+            throw error
         } catch {
             throw Store.map(error, path: snapshot.path, writing: true)
         }

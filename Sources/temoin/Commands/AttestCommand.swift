@@ -36,17 +36,9 @@ struct AttestCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let path = file ?? storeOptions.path
-            var cleanup: URL?
-            defer { if let cleanup { try? FileManager.default.removeItem(at: cleanup) } }
-            var storePath = path
-            if BundleReader.isBundle(path) {
-                let folder = try BundleReader().extract(path)
-                cleanup = folder
-                storePath = folder.appendingPathComponent("store.sqlite").path
-            }
             let signer = try VolunteerKey.read(path: key)
             let (attestation, statement, report) = try signer.attest(
-                storePath: storePath, name: name, organisation: organisation, trust: try trustOptions.trust())
+                storePath: path, name: name, organisation: organisation, trust: try trustOptions.trust())
             let target = out ?? "attestation-\(statement.storeID.prefix(8))-\(statement.seq).json"
             if FileManager.default.fileExists(atPath: target) { throw TemoinError.trust(.outputExists(path: target)) }
             do { try attestation.encoded().write(to: URL(fileURLWithPath: target)) } catch {
