@@ -941,10 +941,8 @@ class Cert(object):
             raise DERError("a certificate's signature is not a whole number of octets")
         if family == "ecdsa":
             pair = der_root(bytes(top[2].content[1:])).children(0x30)
-            if len(pair) != 2:
+            if len(pair) != 2 or der_int(pair[0]) < 0 or der_int(pair[1]) < 0:
                 raise DERError("bad ECDSA signature")
-            der_int(pair[0])
-            der_int(pair[1])
         tbs = top[0].children(0x30)
         i = 0
         if tbs and tbs[0].tag == 0xA0:
@@ -967,7 +965,7 @@ class Cert(object):
         self.subject = name(tbs[i + 4])
         self.key = public_key(tbs[i + 5])
         self.eku = None  # (critical, [purposes])
-        self.ski = None
+        self.ski_value = None  # read only when a signer names its certificate by it
         rest = tbs[i + 6:]
         for extra in rest:
             if extra.tag in (0x81, 0xA1, 0x82, 0xA2):
@@ -977,6 +975,7 @@ class Cert(object):
             inner = extra.children()
             if len(inner) != 1:
                 raise DERError("bad extensions")
+            seen = set()
             for ext in inner[0].children(0x30):
                 parts = ext.children(0x30)
                 critical = False
@@ -987,15 +986,22 @@ class Cert(object):
                 elif len(parts) != 2:
                     raise DERError("bad extension")
                 ext_id, value = der_oid(parts[0]), parts[-1]
-                if value.tag != 0x04:
-                    raise DERError("bad extension value")
+                if value.tag != 0x04 or ext_id in seen:
+                    raise DERError("bad or repeated extension")  # RFC 5280 4.2: each extension once
+                seen.add(ext_id)
                 if ext_id == OID_EKU:
                     self.eku = (critical, [der_oid(p) for p in der_root(bytes(value.content)).children(0x30)])
                 elif ext_id == OID_SKI:
-                    ski = der_root(bytes(value.content))
-                    if ski.tag != 0x04:
-                        raise DERError("bad subject key identifier")
-                    self.ski = bytes(ski.content)
+                    self.ski_value = bytes(value.content)
+
+    @property
+    def ski(self):
+        """The subject key identifier, or None (also when its extension does not read)."""
+        try:
+            ski = der_root(self.ski_value) if self.ski_value is not None else None
+        except DERError:
+            return None
+        return bytes(ski.content) if ski is not None and ski.tag == 0x04 else None
 
 
 def name(node):

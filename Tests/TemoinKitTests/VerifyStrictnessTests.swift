@@ -354,6 +354,35 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
     }
 }
 
+extension VerifyStrictnessTests {
+    /// The schema is declared once (StoreSchema): the migrations create it, FORMAT.md prints it byte for
+    /// byte, the reference verifier holds the same list, and a store temoin makes deviates from none.
+    @Test func theSchemaIsDeclaredOnceAndFormatAndReferenceAgree() throws {
+        let format = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/FORMAT.md"), encoding: .utf8)
+        var statements: [String] = []
+        for block in format.components(separatedBy: "```sql\n").dropFirst() {
+            let sql = block.components(separatedBy: "\n```")[0]
+            statements += sql.components(separatedBy: ";\n").map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }
+        }
+        for table in StoreSchema.tables where table != StoreSchema.grdbMigrations {
+            #expect(statements.contains(table.sql), "\(table.name)")
+        }
+        #expect(format.contains("`\(StoreSchema.grdbMigrations.sql)`"))
+        let script = "import json, sys\nsys.path.insert(0, sys.argv[1])\nimport verify_reference as VR\n"
+            + "print(json.dumps([[n, r, list(i), sql] for n, r, i, sql in VR.SCHEMA]))"
+        let r = try run("/usr/bin/env", ["python3", "-c", script, repositoryRoot.appendingPathComponent("docs").path])
+        let reference = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [[Any]])
+        #expect(reference.count == StoreSchema.tables.count)
+        for (row, table) in zip(reference, StoreSchema.tables) {
+            #expect(row[0] as? String == table.name && row[1] as? Bool == table.required)
+            #expect(row[2] as? [String] == table.autoindexes && row[3] as? String == table.sql, "\(table.name)")
+        }
+        let (_, store) = try populatedStore()
+        #expect(try store.db.read { db in try StoreSchema.deviations(db) }.isEmpty)
+        #expect(try store.db.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('captures')") } == StoreSchema.captures.columns)
+    }
+}
+
 /// Entries from `from` on re-chained with fresh hashes, the first of them edited: a forger who holds
 /// the file.
 func rebuildFrom(_ from: Int64, _ path: String) throws {

@@ -60,15 +60,9 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         print(tr("simulate.stop"))
         fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
-        signal(SIGINT, SIG_IGN)
-        let stop = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            stop.setEventHandler {
-                // Cancel first: a second Ctrl-C must not resume twice.
-                stop.cancel()
-                continuation.resume()
-            }
-            stop.resume()
+            // Told once, on the first Ctrl-C; a second one leaves at once (InterruptHandler).
+            InterruptHandler.onInterrupt { continuation.resume() }
         }
         try await server.shutdown()
     }

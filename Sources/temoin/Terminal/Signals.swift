@@ -9,6 +9,7 @@ import TemoinKit
 /// nothing is recorded for the unfinished attempt). A second Ctrl-C leaves at once.
 enum InterruptHandler {
     private static let flags = Mutex<[ObjectIdentifier: StopFlag]>([:])
+    private static let actions = Mutex<[@Sendable () -> Void]>([])
     private static let source = Mutex<DispatchSourceSignal?>(nil)
 
     static func install() {
@@ -23,6 +24,7 @@ enum InterruptHandler {
                 }
                 Interruption.request()
                 for flag in flags.withLock({ Array($0.values) }) { flag.raise() }
+                for action in actions.withLock({ Array($0) }) { action() }
             }
             s.resume()
             current = s
@@ -34,6 +36,13 @@ enum InterruptHandler {
         install()
         flags.withLock { $0[ObjectIdentifier(flag)] = flag }
         return StopRegistration(flag: flag)
+    }
+
+    /// Runs `action` on the first Ctrl-C (one process, one SIGINT source: a second source for the same
+    /// signal is not reliably told on Linux).
+    static func onInterrupt(_ action: @escaping @Sendable () -> Void) {
+        install()
+        actions.withLock { $0.append(action) }
     }
 
     fileprivate static func unregister(_ flag: StopFlag) {
