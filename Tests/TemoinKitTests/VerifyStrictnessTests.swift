@@ -299,36 +299,44 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
         #expect(status == 2 && theirs["verdict"] as? String == "unreadable" && theirs["store"] as? String == text)
     }
 
-    /// §1 and §6.9: temoin leaves the main file complete after every write, even while the store stays
-    /// open (a long `watch`); a copy of the main file alone then has every entry. A `-wal` that does
-    /// hold entries is named by both verifiers.
-    @Test func theMainFileIsCompleteAfterEveryWriteAndAPendingWALIsNamed() throws {
-        let (dir, store) = try populatedStore()  // still open: nothing was checkpointed at a close
+    /// §1 and §6.9: a writing command leaves the main file complete when it ends, even while another
+    /// process keeps the store open (SQLite checkpoints by itself only when the last connection
+    /// closes); a copy of the main file alone then has every entry. A `-wal` that does hold entries is
+    /// named by both verifiers.
+    @Test func theMainFileIsCompleteWhenACommandEndsAndAPendingWALIsNamed() throws {
+        let (dir, store) = try populatedStore()  // this process keeps the store open
+        let holder = try DatabaseQueue(path: store.path)
+        _ = try holder.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM entries") }
+        let imported = try temoin(
+            ["import", "--observed-at", "2026-10-02T09:00", Fixtures.page("legacy-motifs-val-de-marne.html")],
+            store: store.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
         let copy = dir.file("main-only.sqlite")
         try FileManager.default.copyItem(atPath: store.path, toPath: copy)
         let alone = try BothVerifiers.check(copy)
-        #expect(alone.ours.entries == 6 && alone.ours.verdict == .intact)
+        #expect(alone.ours.entries == 7 && alone.ours.verdict == .intact)
+        try holder.close()
 
         // A writer that keeps its entries in the WAL (no checkpoint), copied with its -wal.
         let writer = try DatabaseQueue(path: store.path)
         try writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            let prev = try String.fetchOne(db, sql: "SELECT hash FROM entries WHERE seq = 6")!
-            let body = Data(#"{"prev":"\#(prev)","seq":7,"type":"attempt"}"#.utf8)
-            try db.execute(sql: "INSERT INTO entries VALUES (7, ?, ?)", arguments: [ChainHash.entry(body), body])
-            try db.execute(sql: "UPDATE meta SET value = '7' WHERE key = 'head_seq'")
+            let prev = try String.fetchOne(db, sql: "SELECT hash FROM entries WHERE seq = 7")!
+            let body = Data(#"{"prev":"\#(prev)","seq":8,"type":"attempt"}"#.utf8)
+            try db.execute(sql: "INSERT INTO entries VALUES (8, ?, ?)", arguments: [ChainHash.entry(body), body])
+            try db.execute(sql: "UPDATE meta SET value = '8' WHERE key = 'head_seq'")
         }
         let pending = dir.file("pending.sqlite")
         try FileManager.default.copyItem(atPath: store.path, toPath: pending)
         try FileManager.default.copyItem(atPath: store.path + "-wal", toPath: pending + "-wal")
         try writer.close()
         let both = try BothVerifiers.check(pending)
-        #expect(both.ours.entries == 7 && both.ours.verdict == .intact)
-        #expect(both.ours.wal == WALNotice(entriesInMainFile: 6, entriesWithWAL: 7))
+        #expect(both.ours.entries == 8 && both.ours.verdict == .intact)
+        #expect(both.ours.wal == WALNotice(entriesInMainFile: 7, entriesWithWAL: 8))
         let wal = both.theirs["wal"] as? [String: Any]
-        #expect(wal?["entries_in_main_file"] as? Int == 6 && wal?["entries_with_wal"] as? Int == 7)
+        #expect(wal?["entries_in_main_file"] as? Int == 7 && wal?["entries_with_wal"] as? Int == 8)
         let cli = try temoin(["verify"], store: pending)
-        #expect(cli.stdout.contains("#7") && cli.stdout.contains("-wal"), "\(cli.stdout)")
+        #expect(cli.stdout.contains("#8") && cli.stdout.contains("-wal"), "\(cli.stdout)")
     }
 
     /// The verifier's vocabulary: every code has its explanation in both languages, and `verify` in

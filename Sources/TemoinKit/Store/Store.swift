@@ -331,21 +331,26 @@ public final class Store: Sendable {
                 }
                 return result!
             }
-            checkpoint()
             return stored
         } catch {
             throw Store.map(error, path: path, writing: true)
         }
     }
 
-    /// Copies what the WAL holds into the main file once a write is committed, so that the main file
-    /// is complete whenever no write is under way, even while a long `watch` keeps the store open: a
-    /// copy of the main file alone must never verify as an older state (docs/FORMAT.md §1). PASSIVE
-    /// never waits for readers; a reader holding an older snapshot only delays it to the next write.
-    /// The entry is committed either way, so a failure here is no failure of the write.
-    func checkpoint() {
+    /// Copies what the WAL holds into the main file, so that the main file is complete whenever no
+    /// write is under way: a copy of the main file alone must never verify as an older state
+    /// (docs/FORMAT.md §1). Called when a store is released (a writing command ends, even while another
+    /// process keeps the store open, when SQLite would not checkpoint on its own), after each attempt
+    /// (`watch` keeps the store open for days) and after each anchor. Not after every append: an import
+    /// of a hundred pages would pay a second disk sync per page. PASSIVE never waits for readers; a
+    /// reader holding an older snapshot only delays it to the next call. What was committed stays
+    /// committed either way, so a failure here is no failure of a write.
+    public func checkpoint() {
+        guard !isReadOnly else { return }
         _ = try? db.writeWithoutTransaction { db in try db.checkpoint(.passive) }
     }
+
+    deinit { checkpoint() }
 
     // MARK: Reading
 
