@@ -32,7 +32,9 @@ import ZIPFoundation
         }
         let library = #expect(throws: TemoinError.self) { try Store.open(at: store.path) }
         #expect(library?.exitCode == 2)
-        let stashed = try DatabaseQueue(path: store.path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM stash") }
+        let stashed = try DatabaseQueue(path: store.path).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM stash")
+        }
         #expect(stashed == 0)
         #expect(try store.captureState(digest: digest) != .absent)
         let both = try BothVerifiers.check(store.path)

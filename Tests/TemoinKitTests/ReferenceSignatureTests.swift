@@ -13,7 +13,8 @@ import Testing
     /// decodes its JSON output.
     func python<T: Decodable>(_ code: String, input: [String: Any]) throws -> T {
         let docs = repositoryRoot.appendingPathComponent("docs").path
-        let script = "import json, sys\nsys.path.insert(0, \(String(reflecting: docs)))\nimport verify_reference as VR\n"
+        let script =
+            "import json, sys\nsys.path.insert(0, \(String(reflecting: docs)))\nimport verify_reference as VR\n"
             + "data = json.load(sys.stdin)\n" + code
         let r = try run(
             "/usr/bin/env", ["python3", "-c", script], stdin: try JSONSerialization.data(withJSONObject: input))
@@ -65,7 +66,8 @@ import Testing
                     except VR.SealError:
                         pass
             print(json.dumps(valid))
-            """, input: ["response": response.map { String(format: "%02x", $0) }.joined(), "head": head, "nonce": nonce])
+            """,
+            input: ["response": response.map { String(format: "%02x", $0) }.joined(), "head": head, "nonce": nonce])
         #expect(
             theirs == ours,
             "valid for temoin only: \(Set(ours).subtracting(theirs).sorted { $0[0] < $1[0] }), for the reference only: \(Set(theirs).subtracting(ours).sorted { $0[0] < $1[0] })"
@@ -133,18 +135,36 @@ import Testing
             let signature = try key.key.signature(for: AttestationStatement.message(bytes)).base64EncodedString()
             try tamper(store.path, "DELETE FROM attestations")
             try tamper(
-                store.path, "INSERT INTO attestations (statement, signature, added_at) VALUES (?, ?, '2026-11-20T10:00:00.000Z')",
+                store.path,
+                "INSERT INTO attestations (statement, signature, added_at) VALUES (?, ?, '2026-11-20T10:00:00.000Z')",
                 arguments: [bytes, signature])
         }
         let cases: [(String, String, [String])] = [
             ("as signed", file.statement, []),
             ("byte order mark", "\u{FEFF}" + file.statement, ["-:attestation_invalid"]),
-            ("tampered verdict", file.statement.replacingOccurrences(of: #""verdict":"intact""#, with: #""verdict":"tampered""#), ["\(seq):attestation_tampered"]),
-            ("no name", file.statement.replacingOccurrences(of: #""name":"Marie","#, with: ""), ["-:attestation_invalid"]),
-            ("seq as 60e-1", file.statement.replacingOccurrences(of: #""seq":\#(seq)"#, with: #""seq":\#(seq)0e-1"#), []),
-            ("v as true", file.statement.replacingOccurrences(of: #""v":1"#, with: #""v":true"#), ["-:attestation_invalid"]),
+            (
+                "tampered verdict",
+                file.statement.replacingOccurrences(of: #""verdict":"intact""#, with: #""verdict":"tampered""#),
+                ["\(seq):attestation_tampered"]
+            ),
+            (
+                "no name", file.statement.replacingOccurrences(of: #""name":"Marie","#, with: ""),
+                ["-:attestation_invalid"]
+            ),
+            (
+                "seq as 60e-1", file.statement.replacingOccurrences(of: #""seq":\#(seq)"#, with: #""seq":\#(seq)0e-1"#),
+                []
+            ),
+            (
+                "v as true", file.statement.replacingOccurrences(of: #""v":1"#, with: #""v":true"#),
+                ["-:attestation_invalid"]
+            ),
             ("raw tab", file.statement.replacingOccurrences(of: "Marie", with: "Ma\trie"), ["-:attestation_invalid"]),
-            ("unknown verdict", file.statement.replacingOccurrences(of: #""verdict":"intact""#, with: #""verdict":"ok""#), ["-:attestation_invalid"]),
+            (
+                "unknown verdict",
+                file.statement.replacingOccurrences(of: #""verdict":"intact""#, with: #""verdict":"ok""#),
+                ["-:attestation_invalid"]
+            ),
         ]
         for (name, text, expected) in cases {
             try attach(text)

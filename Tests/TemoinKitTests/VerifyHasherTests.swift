@@ -46,7 +46,9 @@ import Testing
 
             #expect(results.count == captures.count && Set(results.map(\.digest)).count == captures.count)
             #expect(walk.checked == captures.count - altered.count)
-            #expect(walk.checkedBytes == captures.enumerated().filter { !altered.contains($0.offset) }.reduce(0) { $0 + $1.element.size })
+            #expect(
+                walk.checkedBytes
+                    == captures.enumerated().filter { !altered.contains($0.offset) }.reduce(0) { $0 + $1.element.size })
             #expect(walk.pendingSeqs.isEmpty)
             let bad = Set(walk.captureFindings.map(\.seq))
             #expect(bad == Set(altered.map { Int64($0 + 1) }), "queue limit \(limit)")

@@ -20,18 +20,24 @@ struct BothVerifiers {
         let expected = try expectHead.map { try #require(ExpectedHead(parsing: $0)) }
         let ours = try Verification(path: path, expectedHead: expected).run()
         let script = repositoryRoot.appendingPathComponent("docs/verify_reference.py").path
-        let r = try run("/usr/bin/env", ["python3", script, path, "--json"] + (expectHead.map { ["--expect-head", $0] } ?? []))
+        let r = try run(
+            "/usr/bin/env", ["python3", script, path, "--json"] + (expectHead.map { ["--expect-head", $0] } ?? []))
         let theirs = (try? JSONSerialization.jsonObject(with: r.stdoutData)) as? [String: Any] ?? [:]
         let both = BothVerifiers(ours: ours, theirs: theirs, referenceStatus: r.status)
-        #expect(r.status == (ours.verdict == .intact ? 0 : 1), "reference exit \(r.status): \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            r.status == (ours.verdict == .intact ? 0 : 1), "reference exit \(r.status): \(r.stderr)",
+            sourceLocation: sourceLocation)
         #expect(theirs["verdict"] as? String == ours.verdict.rawValue, sourceLocation: sourceLocation)
         let theirCodes = (theirs["problems"] as? [[String: Any]] ?? []).map {
             "\(($0["seq"] as? NSNumber).map { String($0.int64Value) } ?? "-"):\($0["code"] as? String ?? "")"
         }
         #expect(theirCodes == both.codes, sourceLocation: sourceLocation)
         #expect((theirs["first_bad_seq"] as? NSNumber)?.int64Value == ours.firstBadSeq, sourceLocation: sourceLocation)
-        #expect((theirs["head"] as? [String: Any])?["hash"] as? String == ours.head?.hash, sourceLocation: sourceLocation)
-        #expect((theirs["entries"] as? Int) == ours.entries && (theirs["attempts"] as? Int) == ours.attempts, sourceLocation: sourceLocation)
+        #expect(
+            (theirs["head"] as? [String: Any])?["hash"] as? String == ours.head?.hash, sourceLocation: sourceLocation)
+        #expect(
+            (theirs["entries"] as? Int) == ours.entries && (theirs["attempts"] as? Int) == ours.attempts,
+            sourceLocation: sourceLocation)
         let counts = theirs["captures"] as? [String: Any]
         #expect(counts?["checked"] as? Int == ours.captures.checked, sourceLocation: sourceLocation)
         #expect((counts?["bytes"] as? NSNumber)?.int64Value == ours.captures.bytes, sourceLocation: sourceLocation)
@@ -63,7 +69,8 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
         }
     }
     let data = Data(bytes)
-    try tamper(store.path, "UPDATE entries SET body = ?, hash = ? WHERE seq = 6", arguments: [data, ChainHash.entry(data)])
+    try tamper(
+        store.path, "UPDATE entries SET body = ?, hash = ? WHERE seq = 6", arguments: [data, ChainHash.entry(data)])
     return (dir, store)
 }
 
@@ -90,9 +97,16 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
     }
 
     static let bodies: [Body] = [
-        Body("raw 0xFF in a string", bytes: Array(#"{"prev":"@","seq":#,"x":""#.utf8) + [0xFF] + Array(#""}"#.utf8), valid: false),
-        Body("CESU-8 surrogate pair", bytes: Array(#"{"prev":"@","seq":#,"x":""#.utf8) + [0xED, 0xA0, 0x80, 0xED, 0xB0, 0x80] + Array(#""}"#.utf8), valid: false),
-        Body("overlong slash", bytes: Array(#"{"prev":"@","seq":#,"x":""#.utf8) + [0xC0, 0xAF] + Array(#""}"#.utf8), valid: false),
+        Body(
+            "raw 0xFF in a string", bytes: Array(#"{"prev":"@","seq":#,"x":""#.utf8) + [0xFF] + Array(#""}"#.utf8),
+            valid: false),
+        Body(
+            "CESU-8 surrogate pair",
+            bytes: Array(#"{"prev":"@","seq":#,"x":""#.utf8) + [0xED, 0xA0, 0x80, 0xED, 0xB0, 0x80]
+                + Array(#""}"#.utf8), valid: false),
+        Body(
+            "overlong slash", bytes: Array(#"{"prev":"@","seq":#,"x":""#.utf8) + [0xC0, 0xAF] + Array(#""}"#.utf8),
+            valid: false),
         Body("four-byte UTF-8", #"{"prev":"@","seq":#,"x":"𝄞 é"}"#, valid: true),
         Body("raw tab in a string", "{\"prev\":\"@\",\"seq\":#,\"x\":\"a\tb\"}", valid: false),
         Body("escaped tab", #"{"prev":"@","seq":#,"x":"a\tb"}"#, valid: true),
@@ -103,12 +117,22 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
         Body("seq 0.6E1", #"{"prev":"@","seq":0.6E1}"#, valid: true),
         Body("size 1e19", #"{"captures":[{"digest":"ab","size":1e19}],"prev":"@","seq":#}"#, valid: false),
         Body("size 2.5", #"{"captures":[{"digest":"ab","size":2.5}],"prev":"@","seq":#}"#, valid: false),
-        Body("5,000 digits elsewhere", #"{"n":"# + String(repeating: "9", count: 5000) + #","prev":"@","seq":#}"#, valid: true),
+        Body(
+            "5,000 digits elsewhere", #"{"n":"# + String(repeating: "9", count: 5000) + #","prev":"@","seq":#}"#,
+            valid: true),
         Body("exponent of 30 digits", #"{"n":1e999999999999999999999999999999,"prev":"@","seq":#}"#, valid: true),
         Body("zero with a huge exponent", #"{"n":-0.0e99999999999999999999,"prev":"@","seq":#}"#, valid: true),
-        Body("nested 64 deep", #"{"prev":"@","seq":#,"x":"# + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "}", valid: true),
-        Body("nested 65 deep", #"{"prev":"@","seq":#,"x":"# + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "}", valid: false),
-        Body("brackets inside strings do not nest", #"{"prev":"@","seq":#,"x":""# + String(repeating: "[", count: 100) + #""}"#, valid: true),
+        Body(
+            "nested 64 deep",
+            #"{"prev":"@","seq":#,"x":"# + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "}",
+            valid: true),
+        Body(
+            "nested 65 deep",
+            #"{"prev":"@","seq":#,"x":"# + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "}",
+            valid: false),
+        Body(
+            "brackets inside strings do not nest",
+            #"{"prev":"@","seq":#,"x":""# + String(repeating: "[", count: 100) + #""}"#, valid: true),
         Body("a second seq of another type", #"{"prev":"@","seq":#,"seq":"x"}"#, valid: true),
         Body("a name escaped to seq", #"{"prev":"@","s\u0065q":#}"#, valid: true),
         Body("an escaped lone surrogate in a name", #"{"prev":"@","seq":#,"\udc00":1}"#, valid: false),
@@ -142,14 +166,18 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
             + #"{"digest":"\#(capture.digest)","role":"page","size":\#(capture.size)}],"prev":"@","seq":#,"type":"attempt"}"#
         do {
             let (_, copy) = try storeWithLastBody(Array(twice.utf8))
-            try tamper(copy.path, "UPDATE captures SET data = NULL, withheld_at = '2026-11-20T10:00:00.000Z' WHERE digest = ?", arguments: [capture.digest])
+            try tamper(
+                copy.path, "UPDATE captures SET data = NULL, withheld_at = '2026-11-20T10:00:00.000Z' WHERE digest = ?",
+                arguments: [capture.digest])
             let both = try BothVerifiers.check(copy.path)
             #expect(both.ours.verdict == .intact, "\(both.codes)")
             #expect(both.ours.withheld.map(\.seqs) == [[6]])
         }
         do {
             let (_, copy) = try storeWithLastBody(Array(twice.utf8))
-            try tamper(copy.path, "UPDATE captures SET data = zeroblob(length(data)) WHERE digest = ?", arguments: [capture.digest])
+            try tamper(
+                copy.path, "UPDATE captures SET data = zeroblob(length(data)) WHERE digest = ?",
+                arguments: [capture.digest])
             let both = try BothVerifiers.check(copy.path)
             #expect(both.codes == ["6:capture_altered"])
         }
@@ -193,7 +221,8 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
         let intact = try BothVerifiers.check(store.path).ours
         #expect(intact.captures.checked == 4)
         let digest = try #require(try store.entry(seq: 3).body?.captures?.first?.digest)
-        try tamper(store.path, "UPDATE captures SET data = zeroblob(length(data)) WHERE digest = ?", arguments: [digest])
+        try tamper(
+            store.path, "UPDATE captures SET data = zeroblob(length(data)) WHERE digest = ?", arguments: [digest])
         let altered = try BothVerifiers.check(store.path).ours
         let size = try #require(try store.entry(seq: 3).body?.captures?.first?.size)
         #expect(altered.captures.checked == 3)
@@ -205,13 +234,17 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
     @Test func aWithholdingWithoutADateIsReported() throws {
         let (_, store) = try populatedStore()
         let digest = try #require(try store.entry(seq: 2).body?.captures?.first?.digest)
-        for (at, undated) in [(nil, true), ("hier", true), ("2026-11-20T10:00:00Z", true), ("2026-11-20T10:00:00.000Z", false)]
-        as [(String?, Bool)] {
+        for (at, undated) in [
+            (nil, true), ("hier", true), ("2026-11-20T10:00:00Z", true), ("2026-11-20T10:00:00.000Z", false),
+        ]
+            as [(String?, Bool)]
+        {
             try tamper(
                 store.path, "UPDATE captures SET data = NULL, withheld_at = ?, withheld_reason = NULL WHERE digest = ?",
                 arguments: [at, digest])
             let both = try BothVerifiers.check(store.path)
-            #expect(both.codes == (undated ? ["2:withholding_undated", "4:withholding_undated"] : []), "\(at ?? "NULL")")
+            #expect(
+                both.codes == (undated ? ["2:withholding_undated", "4:withholding_undated"] : []), "\(at ?? "NULL")")
             #expect(both.ours.withheld.first?.seqs == [2, 4])
         }
     }
@@ -221,7 +254,9 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
     @Test func bytesAfterAZlibStreamAreAnAlteration() throws {
         let (_, store) = try populatedStore()
         try tamper(
-            store.path, "UPDATE captures SET data = data || x'00' WHERE rowid = (SELECT min(rowid) FROM captures WHERE encoding = 'zlib')")
+            store.path,
+            "UPDATE captures SET data = data || x'00' WHERE rowid = (SELECT min(rowid) FROM captures WHERE encoding = 'zlib')"
+        )
         let both = try BothVerifiers.check(store.path)
         #expect(!both.codes.isEmpty && both.codes.allSatisfy { $0.hasSuffix(":capture_altered") }, "\(both.codes)")
     }
@@ -245,12 +280,16 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
         var both = try BothVerifiers.check(store.path, expectHead: "\(head.seq):\(prefix)")
         #expect(both.ours.verdict == .intact && both.ours.expectedHead?.matches == true)
         // Grouped as temoin shows it, with the display's `#` and `·`.
-        both = try BothVerifiers.check(store.path, expectHead: "#\(head.seq) · \(head.groupedHash.prefix(19).uppercased())")
+        both = try BothVerifiers.check(
+            store.path, expectHead: "#\(head.seq) · \(head.groupedHash.prefix(19).uppercased())")
         #expect(both.ours.expectedHead?.matches == true)
         // An earlier head still in the chain: matches, with the entries after it counted.
         let earlier = try store.entry(seq: 4)
         both = try BothVerifiers.check(store.path, expectHead: "4:\(earlier.hash.prefix(12))")
-        #expect(both.ours.expectedHead == ExpectedHeadCheck(seq: 4, hashPrefix: String(earlier.hash.prefix(12)), matches: true, entriesAfter: 2))
+        #expect(
+            both.ours.expectedHead
+                == ExpectedHeadCheck(
+                    seq: 4, hashPrefix: String(earlier.hash.prefix(12)), matches: true, entriesAfter: 2))
         #expect((both.theirs["expected_head"] as? [String: Any])?["entries_after"] as? Int == 2)
         // A seq the chain does not have.
         both = try BothVerifiers.check(store.path, expectHead: "9:\(prefix)")
@@ -274,7 +313,8 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
             #expect(ExpectedHead(parsing: bad) == nil, "\(bad)")
             #expect(try temoin(["verify", "--expect-head", bad], store: store.path).status == 64, "\(bad)")
             let script = repositoryRoot.appendingPathComponent("docs/verify_reference.py").path
-            #expect(try run("/usr/bin/env", ["python3", script, store.path, "--expect-head", bad]).status == 64, "\(bad)")
+            #expect(
+                try run("/usr/bin/env", ["python3", script, store.path, "--expect-head", bad]).status == 64, "\(bad)")
         }
     }
 
@@ -284,7 +324,10 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
         let (dir, store) = try populatedStore()
         let cli = try temoin(["verify", "--json"], store: store.path)
         let json = try #require(try JSONSerialization.jsonObject(with: cli.stdoutData) as? [String: Any])
-        for member in ["verdict", "store_id", "entries", "attempts", "head", "captures", "first_bad_seq", "problems", "withheld", "seals", "attestations", "expected_head", "wal", "verifier"] {
+        for member in [
+            "verdict", "store_id", "entries", "attempts", "head", "captures", "first_bad_seq", "problems", "withheld",
+            "seals", "attestations", "expected_head", "wal", "verifier",
+        ] {
             #expect(json.keys.contains(member), "\(member)")
         }
         #expect(json["first_bad_seq"] is NSNull && json["expected_head"] is NSNull && json["wal"] is NSNull)
@@ -294,7 +337,9 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
         let unreadable = try temoin(["verify", "--json", text])
         #expect(unreadable.status == 2)
         let report = try #require(try JSONSerialization.jsonObject(with: unreadable.stdoutData) as? [String: Any])
-        #expect(report["verdict"] as? String == "unreadable" && report["reason"] is String && report["store"] as? String == text)
+        #expect(
+            report["verdict"] as? String == "unreadable" && report["reason"] is String
+                && report["store"] as? String == text)
         let (status, theirs) = try referenceVerify(text)
         #expect(status == 2 && theirs["verdict"] as? String == "unreadable" && theirs["store"] as? String == text)
     }
@@ -348,7 +393,9 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
         }
         #expect(Set(ProblemCode.allCases).count == ProblemCode.allCases.count)
         let (_, store) = try populatedStore()
-        try tamper(store.path, "UPDATE entries SET hash = '00' WHERE seq = 3; UPDATE meta SET value = 'x' WHERE key = 'format'")
+        try tamper(
+            store.path, "UPDATE entries SET hash = '00' WHERE seq = 3; UPDATE meta SET value = 'x' WHERE key = 'format'"
+        )
         let fr = try temoin(["verify", "--lang", "fr"], store: store.path)
         #expect(fr.status == 1)
         let problemLines = fr.stdout.split(separator: "\n").filter { $0.hasPrefix("  #") || $0.hasPrefix("  --") }
@@ -376,7 +423,8 @@ extension VerifyStrictnessTests {
             #expect(statements.contains(table.sql), "\(table.name)")
         }
         #expect(format.contains("`\(StoreSchema.grdbMigrations.sql)`"))
-        let script = "import json, sys\nsys.path.insert(0, sys.argv[1])\nimport verify_reference as VR\n"
+        let script =
+            "import json, sys\nsys.path.insert(0, sys.argv[1])\nimport verify_reference as VR\n"
             + "print(json.dumps([[n, r, list(i), sql] for n, r, i, sql in VR.SCHEMA]))"
         let r = try run("/usr/bin/env", ["python3", "-c", script, repositoryRoot.appendingPathComponent("docs").path])
         let reference = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [[Any]])
@@ -387,7 +435,9 @@ extension VerifyStrictnessTests {
         }
         let (_, store) = try populatedStore()
         #expect(try store.db.read { db in try StoreSchema.deviations(db) }.isEmpty)
-        #expect(try store.db.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('captures')") } == StoreSchema.captures.columns)
+        #expect(
+            try store.db.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('captures')") }
+                == StoreSchema.captures.columns)
     }
 }
 
@@ -396,11 +446,18 @@ extension VerifyStrictnessTests {
 func rebuildFrom(_ from: Int64, _ path: String) throws {
     let q = try DatabaseQueue(path: path)
     try q.write { db in
-        var prev = from == 1 ? nil : try String.fetchOne(db, sql: "SELECT hash FROM entries WHERE seq = ?", arguments: [from - 1])
+        var prev =
+            from == 1
+            ? nil : try String.fetchOne(db, sql: "SELECT hash FROM entries WHERE seq = ?", arguments: [from - 1])
         let last = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM entries") ?? 0
         for seq in from...last {
-            var body = String(decoding: try Data.fetchOne(db, sql: "SELECT body FROM entries WHERE seq = ?", arguments: [seq])!, as: UTF8.self)
-            if seq == from { body = body.replacingOccurrences(of: "\"type\":\"attempt\"", with: "\"note\":\"x\",\"type\":\"attempt\"") }
+            var body = String(
+                decoding: try Data.fetchOne(db, sql: "SELECT body FROM entries WHERE seq = ?", arguments: [seq])!,
+                as: UTF8.self)
+            if seq == from {
+                body = body.replacingOccurrences(
+                    of: "\"type\":\"attempt\"", with: "\"note\":\"x\",\"type\":\"attempt\"")
+            }
             if let p = prev, let r = body.range(of: #""prev":"[0-9a-f]{64}""#, options: .regularExpression) {
                 body.replaceSubrange(r, with: "\"prev\":\"\(p)\"")
             }

@@ -28,7 +28,8 @@ enum RedactedCopy {
                         INSERT INTO main.meta (key, value) SELECT key, value FROM source.meta
                         WHERE key IN ('format', 'store_id', 'created_at', 'created_by', 'head_seq')
                         """)
-                try db.execute(sql: "INSERT INTO main.entries (seq, hash, body) SELECT seq, hash, body FROM source.entries")
+                try db.execute(
+                    sql: "INSERT INTO main.entries (seq, hash, body) SELECT seq, hash, body FROM source.entries")
                 redacted =
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source.captures WHERE data IS NOT NULL") ?? 0
                 try db.execute(

@@ -86,7 +86,8 @@ public final class Store: Sendable {
         try db.execute(sql: "PRAGMA trusted_schema = OFF")
         guard let connection = db.sqliteConnection else { return }
         if temoin_sqlite3_defensive(connection) != SQLITE_OK {
-            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "SQLite has no defensive mode (3.26 or later needed)")
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE, message: "SQLite has no defensive mode (3.26 or later needed)")
         }
         sqlite3_progress_handler(connection, 1000, { _ in Interruption.isRequested ? 1 : 0 }, nil)
     }

@@ -161,7 +161,8 @@ public struct VerificationReport: Encodable, Sendable {
     }
 
     public init(
-        store: String, verifiedAt: String = TimeFormat.utc(Date()), verifier: String = "\(Temoin.name) \(Temoin.version)"
+        store: String, verifiedAt: String = TimeFormat.utc(Date()),
+        verifier: String = "\(Temoin.name) \(Temoin.version)"
     ) {
         self.store = store
         self.verifiedAt = verifiedAt

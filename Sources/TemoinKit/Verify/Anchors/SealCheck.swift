@@ -19,7 +19,8 @@ enum SealCheck {
                 """)
         for row in rows {
             guard let id = ColumnBytes.integer(row["id"]), let seq = ColumnBytes.integer(row["seq"]) else {
-                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a seals row has a seq that is not an integer")
+                throw DatabaseError(
+                    resultCode: .SQLITE_CORRUPT, message: "a seals row has a seq that is not an integer")
             }
             let head = ColumnBytes.text(row["head"])
             let requestedAt = ColumnBytes.text(row["requested_at"])

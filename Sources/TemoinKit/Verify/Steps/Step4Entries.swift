@@ -124,7 +124,8 @@ extension Walk {
             chunk.removeAll(keepingCapacity: true)
         }
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT seq, \(ColumnBytes.select("hash")), \(ColumnBytes.select("body")) FROM entries ORDER BY seq")
+            db,
+            sql: "SELECT seq, \(ColumnBytes.select("hash")), \(ColumnBytes.select("body")) FROM entries ORDER BY seq")
         do {
             while let row = try rows.next() {
                 // A seq that is not an integer can only come from an edited schema: the table is damaged.
@@ -166,7 +167,8 @@ extension Walk {
         if let view {
             if view.seq != seq {
                 report.record(
-                    .seqMismatch, at: seq, "the entry says it is #\(view.seq) but stands at #\(seq) (moved or renumbered)")
+                    .seqMismatch, at: seq,
+                    "the entry says it is #\(view.seq) but stands at #\(seq) (moved or renumbered)")
             }
             let expectedPrev = seq == 1 ? genesis : (previousHash ?? "")
             if view.prev != expectedPrev {

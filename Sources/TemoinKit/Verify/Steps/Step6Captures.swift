@@ -66,7 +66,8 @@ extension Walk {
             known[key] = KnownCapture(size: size, status: .withheld, rowid: rowid, undated: undated)
             withheldIndex[key] = withheld.count
             withheld.append(
-                WithheldCapture(digest: digest, seqs: [seq], withheldAt: at.map { String(decoding: $0, as: UTF8.self) }))
+                WithheldCapture(digest: digest, seqs: [seq], withheldAt: at.map { String(decoding: $0, as: UTF8.self) })
+            )
             if undated { finding(.withholdingUndated, seq, digest, Self.undatedReason(digest)) }
             return
         }
@@ -120,7 +121,8 @@ extension Walk {
         setAsideDamagedIndex = lookup.setAsideDamagedIndex
         if let detail = capturesUnreadable {
             report.record(
-                .storeCorrupt, at: (report.head?.seq ?? 0) + 1, "SQLite cannot read the captures: \(detail)", stops: true)
+                .storeCorrupt, at: (report.head?.seq ?? 0) + 1, "SQLite cannot read the captures: \(detail)",
+                stops: true)
             return
         }
         for p in captureFindings { report.record(p.code, at: p.seq, subject: p.subject, p.reason) }
@@ -134,7 +136,8 @@ extension Walk {
         let present = intact.count + known.values.filter { $0.status != .missing }.count
         let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM captures NOT INDEXED") ?? 0
         guard rows > present else { return }
-        let digests = try Row.fetchCursor(db, sql: "SELECT rowid, \(ColumnBytes.select("digest")) FROM captures NOT INDEXED")
+        let digests = try Row.fetchCursor(
+            db, sql: "SELECT rowid, \(ColumnBytes.select("digest")) FROM captures NOT INDEXED")
         while let row = try digests.next() {
             let rowid: Int64 = row["rowid"]
             let digest = ColumnBytes.text(row["digest"])
@@ -144,7 +147,8 @@ extension Walk {
             captureFindings.append(
                 VerificationProblem(
                     seq: nil, code: .captureUnreferenced,
-                    reason: "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)", subject: digest))
+                    reason: "capture \(digest.prefix(12))… belongs to no entry (added outside temoin)", subject: digest)
+            )
         }
     }
 

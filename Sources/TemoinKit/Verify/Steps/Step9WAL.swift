@@ -10,8 +10,10 @@ extension Verifier {
         let wal = path + "-wal"
         guard let size = (try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? Int64, size > 0
         else { return nil }
-        let alone: Int64? = try? DatabaseQueue(path: Store.immutableURI(path), configuration: Store.readerConfiguration())
-            .read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM entries") ?? 0 }
+        let alone: Int64? = try? DatabaseQueue(
+            path: Store.immutableURI(path), configuration: Store.readerConfiguration()
+        )
+        .read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM entries") ?? 0 }
         if let alone, alone >= entries { return nil }
         return WALNotice(entriesInMainFile: alone, entriesWithWAL: entries)
     }
