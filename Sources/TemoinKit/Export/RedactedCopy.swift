@@ -41,7 +41,7 @@ enum RedactedCopy {
                         FROM source.captures
                         """, arguments: [TimeFormat.utc(now), reason])
                 let sourceTables = try String.fetchSet(
-                    db, sql: "SELECT name FROM source.sqlite_schema WHERE type = 'table'")
+                    db, sql: "SELECT name FROM source.sqlite_master WHERE type = 'table'")
                 if sourceTables.contains(StoreSchema.seals.name) {
                     try db.execute(
                         sql: """

@@ -2,10 +2,10 @@ import Foundation
 import GRDB
 
 /// Every object a temoin store may hold (docs/FORMAT.md §2 and §7), declared once: the migrations
-/// create the tables from this text, the verifier compares `sqlite_schema` with it (§6 step 2), and
+/// create the tables from this text, the verifier compares `sqlite_master` with it (§6 step 2), and
 /// writers refuse a store holding anything else.
 ///
-/// Invariant: a store whose `sqlite_schema` rows are exactly these (type, name, table, SQL text byte for
+/// Invariant: a store whose `sqlite_master` rows are exactly these (type, name, table, SQL text byte for
 /// byte; automatic indexes with NULL SQL) holds no view, trigger, table or index that could run SQL or
 /// keep data outside the format. SQLite keeps a table's `CREATE` statement as written, so the text is
 /// part of the format: never reformat it.
@@ -13,7 +13,7 @@ public enum StoreSchema {
     /// One table and the automatic indexes SQLite creates for its PRIMARY KEY or UNIQUE columns.
     public struct Table: Sendable, Equatable {
         public let name: String
-        /// The `CREATE TABLE` statement, exactly as `sqlite_schema.sql` holds it.
+        /// The `CREATE TABLE` statement, exactly as `sqlite_master.sql` holds it.
         public let sql: String
         public let autoindexes: [String]
         /// A store lacks it only if it is not a temoin store (optional tables: older stores, or anchors removed).
@@ -107,7 +107,7 @@ public enum StoreSchema {
         for table in tables { try db.execute(sql: table.sql) }
     }
 
-    /// One object of `sqlite_schema` that is not as declared, or a declared one that is missing.
+    /// One object of `sqlite_master` that is not as declared, or a declared one that is missing.
     public struct Deviation: Sendable, Equatable {
         public enum Kind: String, Sendable {
             /// A name the format does not know: another table, a view, a trigger, an index.
@@ -131,7 +131,7 @@ public enum StoreSchema {
             db,
             sql: """
                 SELECT \(ColumnBytes.select("type")), \(ColumnBytes.select("name")), \
-                \(ColumnBytes.select("tbl_name")), \(ColumnBytes.select("sql")) FROM sqlite_schema
+                \(ColumnBytes.select("tbl_name")), \(ColumnBytes.select("sql")) FROM sqlite_master
                 """)
         var count: [Data: Int] = [:]
         for row in rows { count[ColumnBytes.bytes(row["name"]), default: 0] += 1 }

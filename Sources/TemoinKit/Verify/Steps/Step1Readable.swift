@@ -19,7 +19,7 @@ extension Verifier {
                 guard appID == Store.applicationID, version >= 1 else {
                     throw TemoinError.notAStore(path: path, detail: tr("detail.not_temoin_sqlite"))
                 }
-                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema")
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
             }
         } catch let error as TemoinError {
             throw error

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension Walk {
-    /// docs/FORMAT.md §6.2, schema: `sqlite_schema` holds exactly the objects of `StoreSchema` (the
+    /// docs/FORMAT.md §6.2, schema: `sqlite_master` holds exactly the objects of `StoreSchema` (the
     /// three tables of §2, the optional tables of §7 and GRDB's migration log, each with its exact
     /// `CREATE TABLE` text and automatic indexes) and nothing else: no view, trigger, other table or
     /// index. Each deviation is `schema_altered` (seq null), once per name; then the walk stops, and

@@ -104,7 +104,7 @@ extension Walk {
         intact = RowidSet(expectedRows: totals?["rows"] ?? 0)
         let lookup = try CaptureFinder(db)
         let genesis = ChainHash.genesis(storeID: report.storeID ?? "")
-        var previousHash: String?
+        var previousHash: Data?
         // Hashing and parsing an entry needs nothing but its own bytes: done for a chunk of entries at
         // once on every core; linking them and their captures then goes on in order on this thread.
         var chunk: [(seq: Int64, stored: Data, body: Data)] = []
@@ -119,7 +119,7 @@ extension Walk {
                 try walk.checkEntry(
                     seq: row.seq, stored: row.stored, computed: parsed.hashes[i], view: parsed.views[i],
                     genesis: genesis, previousHash: previousHash, lookup: lookup, hasher: hasher)
-                previousHash = String(decoding: row.stored, as: UTF8.self)
+                previousHash = row.stored
             }
             chunk.removeAll(keepingCapacity: true)
         }
@@ -151,7 +151,7 @@ extension Walk {
 
     /// One row of `entries` (§6.4), its hash and body already computed and parsed.
     mutating func checkEntry(
-        seq: Int64, stored: Data, computed: String, view: BodyView?, genesis: String, previousHash: String?,
+        seq: Int64, stored: Data, computed: String, view: BodyView?, genesis: String, previousHash: Data?,
         lookup: CaptureFinder, hasher: CaptureHasher
     ) throws {
         if seq > expectedSeq {
@@ -170,8 +170,9 @@ extension Walk {
                     .seqMismatch, at: seq,
                     "the entry says it is #\(view.seq) but stands at #\(seq) (moved or renumbered)")
             }
-            let expectedPrev = seq == 1 ? genesis : (previousHash ?? "")
-            if view.prev != expectedPrev {
+            // Compared as bytes; a first row read after a gap has no predecessor to chain to.
+            let expectedPrev = seq == 1 ? Data(genesis.utf8) : previousHash
+            if expectedPrev == nil || Data(view.prev.utf8) != expectedPrev {
                 report.record(
                     .prevMismatch, at: seq,
                     seq == 1
