@@ -47,6 +47,8 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"]), .brew(["pango", "cairo"])]
         ),
+        // glibc's stub resolver (libresolv, part of libc6-dev): DKIM keys are DNS TXT records.
+        .systemLibrary(name: "CResolv"),
         .target(
             name: "TemoinKit",
             dependencies: [
@@ -55,8 +57,10 @@ let package = Package(
                 "CCurl",
                 "CPangoCairo",
                 "CSQLite",
+                "CResolv",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Mustache", package: "swift-mustache"),

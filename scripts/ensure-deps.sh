@@ -3,7 +3,7 @@
 # Debian/Ubuntu: apt-get (as root, or through sudo). macOS: prints the Homebrew command.
 set -euo pipefail
 
-DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core tzdata sqlite3 python3 python3-venv openssl wget poppler-utils chromium)
+DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core tzdata sqlite3 python3 python3-venv openssl wget poppler-utils chromium pandoc fontconfig patchelf binutils dpkg-dev lintian debootstrap)
 
 if [ "$(uname -s)" = "Darwin" ]; then
     missing=()

@@ -150,8 +150,10 @@ final class LocalTSA: @unchecked Sendable {
     func url(_ behaviour: String) -> String { "\(baseURL)/\(behaviour)" }
 
     func stop() {
+        // SIGKILL: Foundation's Process starts the child with the spawning thread's signal mask, and a
+        // Dispatch worker (an async test) blocks SIGTERM, so terminate() could wait forever.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

@@ -106,7 +106,10 @@ final class CurlTransfer {
         temoin_curl_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 0)  // keep bytes exactly as received
         temoin_curl_setopt_string(handle, CURLOPT_USERAGENT, settings.userAgent)
         temoin_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        if let ca = settings.caFile { temoin_curl_setopt_string(handle, CURLOPT_CAINFO, ca) }
+        // The system's authorities found on this system, not where the libcurl's builder kept them.
+        if let ca = settings.caFile ?? CertificateAuthorities.system {
+            temoin_curl_setopt_string(handle, CURLOPT_CAINFO, ca)
+        }
         temoin_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         errorBuffer.withUnsafeMutableBufferPointer { buffer in
             _ = temoin_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)

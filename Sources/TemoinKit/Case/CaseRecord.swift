@@ -73,7 +73,7 @@ extension Store {
                 guard let a = body.amendment, let field = CaseField(rawValue: a.field) else { continue }
                 record?.fields.set(field, to: a.new)
                 record?.amendments.append((entry.seq, body.recordedAt, a))
-            case .attempt:
+            default:
                 continue
             }
         }

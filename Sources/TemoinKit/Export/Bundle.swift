@@ -92,7 +92,7 @@ public struct BundleExporter: Sendable {
 
     /// A file shipped inside temoin for bundles (Resources/bundle, copied from docs/ by `make`).
     static func resource(_ name: String) -> URL? {
-        Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources/bundle")
+        Installation.current.resource("bundle/" + name)
     }
 }
 

@@ -86,7 +86,8 @@ extension CaseStatus {
         if let seals { rows.append((tr("status.label.seals"), seals == 0 ? tr("status.none") : String(seals))) }
         if let attestations {
             rows.append(
-                (tr("status.label.attestations"), attestations == 0 ? tr("status.none") : String(attestations)))
+                (tr("status.label.attestations"), attestations == 0 ? tr("status.none_feminine") : String(attestations))
+            )
         }
         let v = verification
         var verified =

@@ -26,13 +26,14 @@ public final class Store: Sendable {
     let db: DatabaseQueue
     public let storeID: String
 
-    /// The store path from `--store`, else `TEMOIN_STORE`, else `./temoin.sqlite`.
+    /// The store path from `--store`, else `TEMOIN_STORE`, else `temoin.sqlite` beside the portable
+    /// folder's launcher when temoin runs from one (`make dist`), else `./temoin.sqlite`.
     public static func resolvePath(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> String
     {
         if let o = option, !o.isEmpty { return o }
         if let e = environment["TEMOIN_STORE"], !e.isEmpty { return e }
-        return defaultFileName
+        return Installation.current.defaultStorePath
     }
 
     private init(path: String, db: DatabaseQueue, readOnly: Bool, storeID: String) {

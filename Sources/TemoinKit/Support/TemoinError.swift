@@ -43,6 +43,12 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case browserFailed(detail: String)
     /// The person closed the browser before the attempt was recorded.
     case browserClosed
+    /// `temoin note`: the text or the entry it is about cannot make a note (Notes/Note.swift).
+    case invalidNote(detail: String)
+    /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
+    case step(StepError)
+    /// Slot alerts: settings refused, or `notify test` not delivered (Notify/NotifyError.swift).
+    case notify(NotifyError)
 
     /// Exit codes documented in `temoin help` and the README.
     public var exitCode: Int32 {
@@ -59,8 +65,11 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidTemplate: return 4
         case .emptyPeriod: return 64
         case .intervalTooShort, .invalidJitter, .invalidDuration: return 64
+        case .invalidNote: return 64
         case .interrupted: return 130
         case .trust(let error): return error.exitCode
+        case .step(let error): return error.exitCode
+        case .notify(let error): return error.exitCode
         }
     }
 
@@ -118,6 +127,9 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
         case .trust(let error): return error.description
+        case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
+        case .step(let error): return error.description
+        case .notify(let error): return error.description
         }
     }
 }

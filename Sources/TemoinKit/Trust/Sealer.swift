@@ -57,6 +57,22 @@ public struct Sealer: Sendable {
         guard let imprint = Hex.bytes(head.hash), imprint.count == 32 else {
             throw TemoinError.trust(.sealFailed(url: url, reason: "head is not a SHA-256"))
         }
+        let (response, nonce, check) = try timeStamp(url: url, imprint: imprint, trust: trust)
+        let id = try store.insertSeal(
+            SealRow(
+                id: nil, seq: head.seq, head: head.hash, tsaURL: url, nonce: String(nonce),
+                requestedAt: TimeFormat.utc(requestedAt), response: response))
+        return SealSummary(
+            id: id, seq: head.seq, head: head.hash, tsaURL: url, tsaName: check.tsaName, genTime: check.genTime,
+            requestedAt: TimeFormat.utc(requestedAt),
+            clockOffsetMs: SealSummary.offset(gen: check.genTime, requested: TimeFormat.utc(requestedAt)),
+            signatureValid: true, trusted: check.trusted,
+            state: check.trusted ? .trusted : .validUntrusted, detail: check.trustDetail)
+    }
+
+    /// One RFC 3161 exchange with `url` over `imprint`, the answer checked (see the invariant), nothing
+    /// stored: what a seal stores, and what `temoin doctor` asks to see whether a TSA answers.
+    func timeStamp(url: String, imprint: [UInt8], trust: TSATrust) throws -> (Data, Int64, TokenCheck) {
         let nonce = Int64.random(in: 1...Int64.max)
         let request = TimeStampRequest(imprint: imprint, nonce: nonce)
         guard let curl = CurlTransfer(settings: transfer) else {
@@ -79,15 +95,6 @@ public struct Sealer: Sendable {
         }
         let check = TokenCheck.check(response: [UInt8](result.body), imprint: imprint, nonce: nonce, trust: trust)
         if let problem = check.problem { throw TemoinError.trust(.sealFailed(url: url, reason: problem)) }
-        let id = try store.insertSeal(
-            SealRow(
-                id: nil, seq: head.seq, head: head.hash, tsaURL: url, nonce: String(nonce),
-                requestedAt: TimeFormat.utc(requestedAt), response: result.body))
-        return SealSummary(
-            id: id, seq: head.seq, head: head.hash, tsaURL: url, tsaName: check.tsaName, genTime: check.genTime,
-            requestedAt: TimeFormat.utc(requestedAt),
-            clockOffsetMs: SealSummary.offset(gen: check.genTime, requested: TimeFormat.utc(requestedAt)),
-            signatureValid: true, trusted: check.trusted,
-            state: check.trusted ? .trusted : .validUntrusted, detail: check.trustDetail)
+        return (result.body, nonce, check)
     }
 }

@@ -7,7 +7,8 @@ import X509
 ///
 /// Trust belongs to whoever verifies, never to the store being verified: anchors come from files given
 /// on the command line (`--tsa-cert`) and from a folder in the user's configuration
-/// (`$TEMOIN_TRUST_DIR`, else `$XDG_CONFIG_HOME/temoin/tsa-certs`, else `~/.config/temoin/tsa-certs`).
+/// (`$TEMOIN_TRUST_DIR`, else `config/tsa-certs` in a portable folder, else
+/// `$XDG_CONFIG_HOME/temoin/tsa-certs`, else `~/.config/temoin/tsa-certs`).
 public struct TSATrust: Sendable {
     public var certificates: [Certificate]
     /// Where each came from (file paths), for messages.
@@ -21,6 +22,10 @@ public struct TSATrust: Sendable {
     public static var defaultFolder: String {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["TEMOIN_TRUST_DIR"], !dir.isEmpty { return dir }
+        // A portable temoin keeps its settings in its own folder, never in the borrowed laptop's.
+        if let portable = Installation.current.portableConfigFolder {
+            return (portable as NSString).appendingPathComponent("tsa-certs")
+        }
         let config =
             env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")

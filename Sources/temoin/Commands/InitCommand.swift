@@ -78,7 +78,8 @@ struct InitCommand: ParsableCommand {
                 print(JSONOutput.string(Out(store: store.path, store_id: store.storeID, head: head)))
             } else {
                 print(tr("init.done", ["path": absolute(store.path)]))
-                print(tr("init.usb_hint"))
+                // From the portable folder the store is already on the stick.
+                if Installation.current.portableRoot == nil { print(tr("init.usb_hint")) }
                 if path != storeOptions.path { print(tr("init.remember_store", ["path": absolute(path)])) }
                 print(tr("init.next"))
             }
