@@ -34,25 +34,8 @@ struct TemoinCLI: AsyncParsableCommand {
             terminal, never with --json or in a pipe.
 
             Exit codes:
-              0   success; for verify: the chain is intact
-              1   verify, status: tampering or corruption found (each problem is listed with its seq);
-                  doctor: something an attempt needs must be fixed
-              2   the store cannot be read (missing, not a temoin store, made by a newer temoin, damaged)
-              3   the store cannot be written (read-only, disk full, busy); nothing was recorded
-              4   an input file was refused (missing, empty, too large, not HTML, no URL, invalid
-                  profile file, unreadable key or certificate, invalid attestation, unsafe or damaged
-                  bundle, a step's proof file that is not what its name says); files recorded
-                  before it are kept
-              5   the network layer or the browser (--browser) could not start, or the browser was
-                  closed before recording (an unreachable site is recorded, not an error)
-              6   seal: no time-stamp authority gave a seal that verifies (nothing stored; the
-                  chain is untouched). With --seal auto, a failed seal never changes an attempt's code
-              7   an output file cannot be written (dossier folder read-only or full)
-              8   notify test: an alert could not be delivered
-              64  invalid arguments (unknown option, invalid date, URL or duration, interval < 5 min)
-              70  temoin's own files are missing beside the program: unpack or install it again
-              130 stopped with Ctrl-C: an unfinished attempt is not recorded
-            """,
+
+            """ + ExitStatus.helpTable(),
         version: Temoin.version,
         subcommands: [
             InitCommand.self, CaseCommand.self, AttemptCommand.self, WatchCommand.self, ScheduleCommand.self,
@@ -71,8 +54,8 @@ struct TemoinCLI: AsyncParsableCommand {
         let installation = Installation.current
         guard installation.resources != nil else {
             // Without its files temoin has no messages to speak with: this one is built in.
-            FileHandle.standardError.write(Data((installation.missingResourcesMessage + "\n").utf8))
-            Foundation.exit(Installation.incompleteExitStatus)
+            printBuiltInError(installation.missingResourcesMessage)
+            Foundation.exit(Installation.incompleteExitStatus.rawValue)
         }
         installation.prepareEnvironment()
         if let lang = LanguageOptions.scan(Array(CommandLine.arguments.dropFirst())) {

@@ -143,12 +143,12 @@ import Testing
         for i in 0..<3 {
             try CaseBuilder.captured(store, at: t0.addingTimeInterval(Double(i) * 7 * 86_400), page: page)
         }
-        let key = VolunteerKey.generate()
-        let (file, _, _) = try key.attest(
-            storePath: path,
-            name: "Marie\n@footer FORGED\n- Entrée n° 9 scellée le 01/01/2027 par Universign (qualifié eIDAS)",
+        // temoin attest and attestation add refuse such names (TerminalTextTests): a hostile party signs
+        // with a key of its own and writes the row into the table itself.
+        let file = try hostileAttestation(
+            store, name: "Marie\n@footer FORGED\n- Entrée n° 9 scellée le 01/01/2027 par Universign (qualifié eIDAS)",
             organisation: "La Cimade\n@header-left FORGED HEADER")
-        _ = try store.addAttestation(file, path: "attestation.json")
+        try plantAttestation(path, file)
         return (dir, path)
     }
 

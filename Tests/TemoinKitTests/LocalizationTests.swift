@@ -63,7 +63,11 @@ import Testing
             "note.kind.": NoteKind.known.map(\.rawValue),
             "time_basis.": ["witnessed", "declared", "file_mtime"],
             "url_source.": ["option", "saved_from_comment", "canonical_link", "og_url", "mhtml_header"],
-            "attempt.failure.": ["dns", "refused", "timeout", "tls", "reset", "too_many_redirects", "other"],
+            "attempt.failure.": [
+                "dns", "refused", "timeout", "tls", "reset", "too_many_redirects", "private_address", "other",
+            ],
+            "exit.": ExitStatus.documented.map(\.description),
+            "security.verify.documents.": ["identical", "altered", "not_compared"],
             "init.ask.": ["applicant", "prefecture", "procedure", "booking_url", "facts"],
             "status.advice.": Advice.Rule.allCases.map(\.rawValue),
             "status.band.": CaseStatistics.HourBand.allCases.map(\.rawValue),

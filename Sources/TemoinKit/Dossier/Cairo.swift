@@ -10,6 +10,7 @@ final class CairoCanvas {
 
     /// A PDF file at `path`, A4 portrait.
     init(pdfAt path: String) throws {
+        OutputFile.removeLink(path)  // a link at that name is replaced, its target never written
         surface = cairo_pdf_surface_create(path, PageGeometry.width, PageGeometry.height)
         sink = nil
         cr = cairo_create(surface)

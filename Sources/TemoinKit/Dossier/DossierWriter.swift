@@ -141,6 +141,14 @@ public struct DossierWriter: Sendable {
         let context = DossierContext(
             data: data, templates: templates, store: store, language: options.language,
             firstPiece: options.firstPiece, journal: options.journal)
+        // An earlier dossier in this folder may have split the captures into more parts than this one
+        // will: its parts would pass for this dossier's pièces.
+        if let captures = context.piece(.captures) {
+            for name in (try? fm.contentsOfDirectory(atPath: options.outputFolder)) ?? []
+            where Self.isPart(name, of: captures) {
+                try? fm.removeItem(atPath: path(name))
+            }
+        }
         context.prepare()
 
         // The pièces are independent documents: drawn on separate threads (cairo surfaces and Pango's
@@ -331,6 +339,15 @@ public struct DossierWriter: Sendable {
     }
 
     // MARK: files
+
+    /// Whether `name` is one of the parts ``DossierPiece/fileName(part:)`` names for `piece`.
+    static func isPart(_ name: String, of piece: DossierPiece) -> Bool {
+        let prefix = "PJ\(piece.number)-"
+        guard name.hasPrefix(prefix) else { return false }
+        let digits = name.dropFirst(prefix.count).prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count < 6, let part = Int(digits) else { return false }
+        return name == piece.fileName(part: part)
+    }
 
     private func path(_ name: String) -> String { (options.outputFolder as NSString).appendingPathComponent(name) }
     private func working(_ name: String) -> String { (workingFolder as NSString).appendingPathComponent(name) }

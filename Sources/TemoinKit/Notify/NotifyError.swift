@@ -17,13 +17,15 @@ public enum NotifyError: Error, Sendable, Equatable {
     /// `notify test`: at least one channel failed (each failure was printed).
     case notDelivered(failed: Int, total: Int)
 
-    public var exitCode: Int32 {
+    public var exitStatus: ExitStatus {
         switch self {
-        case .badServer, .credentialsInServer, .badAddress, .noServer, .noChannel: return 64
-        case .passwordFileOpen, .passwordFileNotOwned: return 4
-        case .notDelivered: return 8
+        case .badServer, .credentialsInServer, .badAddress, .noServer, .noChannel: return .usage
+        case .passwordFileOpen, .passwordFileNotOwned: return .inputRefused
+        case .notDelivered: return .alertNotDelivered
         }
     }
+
+    public var exitCode: Int32 { exitStatus.rawValue }
 
     public var description: String {
         switch self {

@@ -142,7 +142,7 @@ public struct Installation: Sendable {
     }
 
     /// Exit status when the resources are missing (README, `temoin --help`): EX_SOFTWARE.
-    public static let incompleteExitStatus: Int32 = 70
+    public static let incompleteExitStatus: ExitStatus = .installationIncomplete
 
     /// Said when the resources are missing: the catalogue itself is among them, so this one message is
     /// written here, in both languages.

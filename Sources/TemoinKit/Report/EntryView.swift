@@ -92,7 +92,7 @@ public struct EntryView: Codable, Sendable {
         guard type == EntryType.attempt.rawValue else { return nil }
         let page = captures.first.map { "sha256:\($0.digest.prefix(16))" } ?? "-"
         return
-            "       \(observedAt ?? "?")  \(url ?? "-")  \(tr("log.page")) \(page)  \(tr("log.entry")) \(hash.prefix(16))"
+            "       \(TerminalText.line(observedAt ?? "?"))  \(TerminalText.line(url ?? "-"))  \(tr("log.page")) \(TerminalText.line(page))  \(tr("log.entry")) \(TerminalText.line(String(hash.prefix(16))))"
     }
 
     /// One line of `temoin log`.
@@ -103,21 +103,21 @@ public struct EntryView: Codable, Sendable {
             let when = observedAtParis ?? "?"
             let provenanceText = tr("provenance.\(provenance ?? "?")")
             let outcomeText = tr("outcome.\(outcome ?? "?")")
-            let msg = (message ?? "").prefix(70)
+            let msg = TerminalText.line(String((message ?? "").prefix(70)))
             return
                 "\(seqText)  \(when.rightPadded(to: 24))  \(provenanceText.rightPadded(to: 10))  \(outcomeText.rightPadded(to: 18))  \(msg)"
         case EntryType.caseOpened.rawValue:
             return
-                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_opened", ["applicant": caseFields?.applicant ?? ""]))"
+                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_opened", ["applicant": TerminalText.line(caseFields?.applicant ?? "")]))"
         case EntryType.caseAmended.rawValue:
             return
-                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_amended", ["field": amendment?.field ?? "", "new": amendment?.new ?? ""]))"
+                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_amended", ["field": TerminalText.line(amendment?.field ?? ""), "new": TerminalText.line(amendment?.new ?? "")]))"
         case EntryType.note.rawValue:
             let line = (text ?? "").split(whereSeparator: \.isNewline).joined(separator: " ").prefix(80)
             return
-                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.note", ["about": about.map(String.init) ?? "?", "text": String(line)]))"
+                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.note", ["about": about.map(String.init) ?? "?", "text": TerminalText.line(String(line))]))"
         case EntryType.step.rawValue, EntryType.stepFollowUp.rawValue, EntryType.stepCheck.rawValue:
-            return "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(stepLogText)"
+            return "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(TerminalText.line(stepLogText))"
         default:
             return "\(seqText)  \(tr("log.unreadable"))"
         }
@@ -152,9 +152,15 @@ public struct EntryView: Codable, Sendable {
     /// The full text of `temoin show`.
     public var detail: String {
         var lines: [String] = []
+        // Every value comes from the store: one line each, shown and never obeyed (TerminalText).
         func add(_ key: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
-            lines.append("\(tr(key).rightPadded(to: 22)) \(value)")
+            let label = tr(key).rightPadded(to: 22)
+            let shown =
+                key == "case.facts"
+                ? TerminalText.block(value, continuation: String(repeating: " ", count: label.count + 1))
+                : TerminalText.line(value)
+            lines.append("\(label) \(shown)")
         }
         add("field.seq", String(seq))
         add("field.type", tr("type.\(type)"))
@@ -243,9 +249,10 @@ extension EntryView {
     /// signatures prove.
     fileprivate var stepDetail: [String] {
         var lines: [String] = []
+        // Values come from the store and from e-mails anyone could have written: one line each.
         func add(_ key: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
-            lines.append("\(tr(key).rightPadded(to: 22)) \(value)")
+            lines.append("\(tr(key).rightPadded(to: 22)) \(TerminalText.line(value))")
         }
         var emails: [EmailFacts] = []
         if let s = step {
@@ -290,12 +297,30 @@ extension String {
     }
 }
 
-/// JSON as the CLI prints it: sorted keys, indented, slashes unescaped.
+/// JSON as the CLI prints it: sorted keys, indented, slashes unescaped. Characters a terminal may obey
+/// (DEL, C1 controls, line separators, bidi controls: ``TerminalText``) are written as `\u` escapes,
+/// which JSON readers decode to the same text.
 public enum JSONOutput {
     public static func string<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        return escapingTerminalControls(String(decoding: data, as: UTF8.self))
+    }
+
+    /// JSONEncoder escapes C0 controls only; the others can appear only inside strings, where `\uXXXX`
+    /// stands for them.
+    static func escapingTerminalControls(_ json: String) -> String {
+        let unsafe: (Unicode.Scalar) -> Bool = { TerminalText.isControl($0) || TerminalText.isBidiControl($0) }
+        guard json.unicodeScalars.contains(where: { $0 != "\n" && unsafe($0) }) else { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if scalar != "\n", unsafe(scalar) {
+                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }

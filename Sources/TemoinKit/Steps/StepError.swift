@@ -34,15 +34,18 @@ public enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
     case emailWithheld(digest: String)
     case invalidDNSServer(value: String)
 
-    public var exitCode: Int32 {
+    public var exitStatus: ExitStatus {
         switch self {
-        case .fileEmpty, .fileTooLarge, .notAnImage, .notAPDF, .notAnEmail, .outlookMessage, .unsupportedFile: return 4
+        case .fileEmpty, .fileTooLarge, .notAnImage, .notAPDF, .notAnEmail, .outlookMessage, .unsupportedFile:
+            return .inputRefused
         case .invalidDate, .dateInFuture, .invalidTrackingNumber, .trackingNotRegistered, .notAStep, .noEmail,
             .emptySummary, .missingDate,
             .emailWithheld, .invalidDNSServer:
-            return 64
+            return .usage
         }
     }
+
+    public var exitCode: Int32 { exitStatus.rawValue }
 
     public var description: String {
         switch self {

@@ -24,23 +24,24 @@ public struct Verification: Sendable {
 
     /// Throws only when the file cannot be read as a store or a bundle at all (exit 2 or 4).
     public func run(progress: Verifier.Progress? = nil) throws -> VerificationReport {
-        try withStore { storePath, bundleProblems in
+        try withStore { storePath, bundle in
             var report = try Verifier().verify(path: storePath, expectedHead: expectedHead, progress: progress)
             report.store = path
             try AnchorChecks.extend(&report, path: storePath, trust: trust, trustedKeys: trustedKeys)
-            report.record(bundleProblems)
+            if let bundle {
+                report.bundle = bundle.summary
+                report.record(BundleChecks.problems(bundle))
+            }
             return report
         }
     }
 
     /// Runs `body` on the store itself, or on the store of the bundle extracted into a temporary folder
-    /// removed afterwards (also when `body` throws), with the problems of the bundle's own files.
-    public func withStore<T>(_ body: (_ storePath: String, _ bundleProblems: [VerificationProblem]) throws -> T)
-        throws -> T
-    {
-        guard BundleReader.isBundle(path) else { return try body(path, []) }
+    /// removed afterwards (also when `body` throws), with what checking the bundle's own files found.
+    public func withStore<T>(_ body: (_ storePath: String, _ bundle: BundleReader.Check?) throws -> T) throws -> T {
+        guard BundleReader.isBundle(path) else { return try body(path, nil) }
         let folder = try BundleReader().extract(path)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        return try body(folder.appendingPathComponent("store.sqlite").path, BundleChecks.problems(folder))
+        defer { BundleReader.discard(folder) }
+        return try body(folder.appendingPathComponent("store.sqlite").path, BundleReader.check(folder).result)
     }
 }

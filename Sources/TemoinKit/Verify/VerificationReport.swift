@@ -149,6 +149,8 @@ public struct VerificationReport: Encodable, Sendable {
     public var expectedHead: ExpectedHeadCheck?
     /// Set when a `-wal` beside the store holds changes.
     public var wal: WALNotice?
+    /// For a bundle: its manifest and documents (BundleReader.check); absent for a store.
+    public var bundle: BundleSummary?
     /// §6 stopped early (`schema_altered`, `store_corrupt`): §7 is not read.
     public private(set) var stopped = false
 
@@ -194,6 +196,7 @@ public struct VerificationReport: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations, wal
+        case bundle
         case storeID = "store_id"
         case firstBadSeq = "first_bad_seq"
         case verifiedAt = "verified_at"
@@ -217,6 +220,7 @@ public struct VerificationReport: Encodable, Sendable {
         try c.encode(attestations, forKey: .attestations)
         try c.encode(expectedHead, forKey: .expectedHead)
         try c.encode(wal, forKey: .wal)
+        try c.encodeIfPresent(bundle, forKey: .bundle)
         try c.encode(verifiedAt, forKey: .verifiedAt)
         try c.encode(verifier, forKey: .verifier)
     }

@@ -44,7 +44,7 @@ struct DoctorCommand: ParsableCommand {
             print("")
             print(tr(report.hasProblem ? "doctor.summary.problem" : "doctor.summary.ok"))
         }
-        if report.hasProblem { throw ExitCode(1) }
+        if report.hasProblem { throw ExitCode(.needsFixing) }
     }
 }
 

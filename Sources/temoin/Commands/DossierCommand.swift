@@ -80,8 +80,8 @@ struct DossierCommand: ParsableCommand {
 
     /// `--to 2026-11-20` means the whole of that day.
     private func period() throws -> (Date?, Date?) {
-        let start = try from.map(parseDate)
-        var end = try to.map(parseDate)
+        let start = try from.map { try parseDate($0) }
+        var end = try to.map { try parseDate($0) }
         if let to, !to.contains(":"), let e = end { end = e.addingTimeInterval(86_400 - 0.001) }
         if let s = start, let e = end, s > e {
             throw ValidationError(tr("dossier.from_after_to", ["from": from ?? "", "to": to ?? ""]))
@@ -148,7 +148,7 @@ struct DossierCommand: ParsableCommand {
             }
             if result.verdict != .intact {
                 printError(tr("dossier.not_intact"))
-                throw ExitCode(1)
+                throw ExitCode(.tampered)
             }
         }
     }

@@ -43,8 +43,10 @@ struct ImportCommand: ParsableCommand {
         if let url, (try? URLCheck.validate(url)) == nil {
             throw ValidationError(TemoinError.invalidURL(value: url).description)
         }
-        if let observedAt, TimeFormat.parse(observedAt) == nil {
-            throw ValidationError(TemoinError.invalidDate(value: observedAt).description)
+        if let observedAt {
+            do { _ = try parseDate(observedAt, earliest: TimeFormat.earliestAttempt) } catch let error as TemoinError {
+                throw ValidationError(error.description)
+            }
         }
         let paths = Importer.expand(files)
         if paths.count > 1, observedAt != nil || url != nil {
@@ -57,7 +59,8 @@ struct ImportCommand: ParsableCommand {
             let store = try Store.open(at: storeOptions.path)
             let importer = try Importer(store: store)
             var options = ImportOptions(
-                url: url, observedAt: try observedAt.map(parseDate), maxSize: ByteCount.parse(maxSize)!, note: note)
+                url: url, observedAt: try observedAt.map { try parseDate($0, earliest: TimeFormat.earliestAttempt) },
+                maxSize: ByteCount.parse(maxSize)!, note: note)
             if let profileFile { options.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
             struct Line: Encodable {
                 let file: String
@@ -70,7 +73,7 @@ struct ImportCommand: ParsableCommand {
                 let exit_code: Int32?
             }
             var lines: [Line] = []
-            var worst: Int32 = 0
+            var worst = ExitStatus.success
             let paths = Importer.expand(files)
             if paths.isEmpty { throw TemoinError.fileMissing(path: files.joined(separator: " ")) }
             for path in paths {
@@ -87,10 +90,10 @@ struct ImportCommand: ParsableCommand {
                                 tr(
                                     "import.recorded",
                                     [
-                                        "seq": String(entry.seq), "file": path,
+                                        "seq": String(entry.seq), "file": TerminalText.line(path),
                                         "outcome": tr("outcome.\(r.analysis.outcome.rawValue)"),
                                     ]))
-                            if let m = r.analysis.message { print("       « \(m) »") }
+                            if let m = r.analysis.message { print("       « \(TerminalText.line(m)) »") }
                         }
                     } else {
                         lines.append(
@@ -98,17 +101,20 @@ struct ImportCommand: ParsableCommand {
                                 file: path, status: "duplicate", seq: nil, duplicate_of: r.duplicateOf,
                                 outcome: r.analysis.outcome.rawValue, message: nil, error: nil, exit_code: nil))
                         if !output.json {
-                            print(tr("import.duplicate", ["file": path, "seq": String(r.duplicateOf ?? 0)]))
+                            print(
+                                tr(
+                                    "import.duplicate",
+                                    ["file": TerminalText.line(path), "seq": String(r.duplicateOf ?? 0)]))
                         }
                     }
                 } catch let error as TemoinError {
                     // A store problem stops everything; a bad file is reported and the next one is tried.
-                    if error.exitCode == 2 || error.exitCode == 3 { throw error }
-                    worst = max(worst, error.exitCode)
+                    if [.storeUnreadable, .storeNotWritable].contains(error.exitStatus) { throw error }
+                    worst = max(worst, error.exitStatus)
                     lines.append(
                         Line(
                             file: path, status: "refused", seq: nil, duplicate_of: nil, outcome: nil, message: nil,
-                            error: error.description, exit_code: error.exitCode))
+                            error: error.description, exit_code: error.exitStatus.rawValue))
                     if !output.json { printError(error.description) }
                 }
             }
@@ -117,7 +123,7 @@ struct ImportCommand: ParsableCommand {
             } else if let head = try store.head() {
                 print(tr("common.head", ["head": head.display]))
             }
-            if worst != 0 { throw ExitCode(worst) }
+            if worst != .success { throw ExitCode(worst) }
         }
     }
 }

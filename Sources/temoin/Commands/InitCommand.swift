@@ -122,6 +122,11 @@ struct InitCommand: ParsableCommand {
                 print(TemoinError.invalidURL(value: answer).description)
                 continue
             }
+            // Arrow keys in a plain prompt type escape sequences: refused at once, asked again.
+            if key != "booking_url", let c = FieldText.forbiddenInLine(answer) {
+                print(TemoinError.controlCharacter(field: key, character: FieldText.describe(c)).description)
+                continue
+            }
             print("")
             return answer
         }

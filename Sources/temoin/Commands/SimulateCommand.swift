@@ -45,9 +45,16 @@ struct SimulateCommand: AsyncParsableCommand {
         config.httpsPort = httpsPort
         config.defaultScenario = Scenario(rawValue: scenario)!
         config.testHooks = testHooks
+        // Ctrl-C is handled before the banner says the simulator is ready (main installs the handler and
+        // waits for its registration): a SIGINT sent as soon as the address is read (tests do) stops it.
+        InterruptHandler.install()
         let server = try await SimulatedPrefecture.start(config)
         if let certificateOut {
-            try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: certificateOut))
+            try guarded {
+                try OutputFile.replace(certificateOut) {
+                    try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: $0))
+                }
+            }
         }
         print(tr("simulate.running", ["base": server.baseURL]))
         print("  \(server.baseURL)/booking/create/4963/0")
@@ -61,7 +68,8 @@ struct SimulateCommand: AsyncParsableCommand {
         print(tr("simulate.stop"))
         fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            // Told once, on the first Ctrl-C; a second one leaves at once (InterruptHandler).
+            // Told once, on the first Ctrl-C, or at once if it came before (InterruptHandler, installed
+            // by main before this command runs); a second one leaves at once.
             InterruptHandler.onInterrupt { continuation.resume() }
         }
         try await server.shutdown()

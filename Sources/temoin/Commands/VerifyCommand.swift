@@ -40,6 +40,8 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var attesterOptions: AttesterOptions
 
     func run() throws {
+        let cleanup = installCleanupHandlers()  // a bundle's extracted folder never stays behind
+        defer { for handler in cleanup { handler.cancel() } }
         try guarded {
             let path = file ?? storeOptions.path
             let verification = Verification(
@@ -56,7 +58,7 @@ struct VerifyCommand: ParsableCommand {
             }
             progress.finish()
             print(output.json ? JSONOutput.string(report) : VerifyRendering.text(report))
-            if report.verdict != .intact { throw ExitCode(1) }
+            if report.verdict != .intact { throw ExitCode(.tampered) }
         }
     }
 }

@@ -42,8 +42,8 @@ struct WatchCommand: ParsableCommand {
         do { _ = try Pace(every: e, jitter: j) } catch let error as TemoinError {
             throw ValidationError(error.description)
         }
-        if let until, TimeFormat.parse(until) == nil {
-            throw ValidationError(TemoinError.invalidDate(value: until).description)
+        if let until {
+            do { _ = try parseDate(until) } catch let error as TemoinError { throw ValidationError(error.description) }
         }
         if let count, count < 1 { throw ValidationError(tr("watch.bad_count")) }
     }
@@ -52,7 +52,7 @@ struct WatchCommand: ParsableCommand {
         try guarded {
             let plan = WatchPlan(
                 pace: try Pace(every: Pace.parseDuration(every)!, jitter: Pace.parseDuration(jitter) ?? 0),
-                deadline: try until.map(parseDate), count: count)
+                deadline: try until.map { try parseDate($0) }, count: count)
             let store = try Store.open(at: storeOptions.path)
             let alerter = try notify.alerter()
             let stop = StopFlag()

@@ -15,7 +15,7 @@ struct AttemptJSON: Encodable {
 
 func attemptLine(_ r: AttemptReport) -> String {
     let when = r.entry.body?.observedAt.flatMap(TimeFormat.parseUTC).map(TimeFormat.parisWallTime) ?? ""
-    let message = r.message.map { "  « \($0) »" } ?? ""
+    let message = r.message.map { "  « \(TerminalText.line($0)) »" } ?? ""
     return "#\(r.entry.seq)  \(when)  \(tr("outcome.\(r.outcome.rawValue)"))\(message)"
 }
 
@@ -27,8 +27,8 @@ func attemptJSON(_ r: AttemptReport) -> AttemptJSON {
 
 /// A slot was seen: say it loudly, with the address to book by hand. temoin never books.
 func announceSlot(url: String) {
-    print("\u{7}")
-    print(tr("watch.slot_seen", ["url": url]))
+    ringBell()
+    print(tr("watch.slot_seen", ["url": TerminalText.line(url)]))
     if let notify = ["/usr/bin/notify-send", "/usr/local/bin/notify-send"].first(
         where: FileManager.default.isExecutableFile)
     {

@@ -14,11 +14,16 @@ enum VerifyRendering {
                     "captures": String(r.captures.checked), "bytes": ByteCount.format(r.captures.bytes),
                 ]))
         if let head = r.head { lines.append(tr("common.head", ["head": head.display])) }
+        if let bundle = r.bundle {
+            let by = TerminalText.line(bundle.exportedBy ?? "?")
+            lines.append(tr("security.verify.documents.\(bundle.documents.rawValue)", ["exported_by": by]))
+        }
         if let wal = r.wal { lines.append(walLine(wal, store: r.store)) }
         if !r.withheld.isEmpty {
             lines.append(tr("verify.withheld", ["count": String(r.withheld.count)]))
             for w in r.withheld {
-                lines.append("  sha256:\(w.digest)  (#\(w.seqs.map(String.init).joined(separator: ", #")))")
+                lines.append(
+                    "  sha256:\(TerminalText.line(w.digest))  (#\(w.seqs.map(String.init).joined(separator: ", #")))")
             }
         }
         if !r.seals.isEmpty {
@@ -32,7 +37,7 @@ enum VerifyRendering {
         if let e = r.expectedHead { lines.append(expectedLine(e)) }
         if let first = r.firstBadSeq { lines.append(tr("verify.first_bad", ["seq": String(first)])) }
         for p in r.problems {
-            lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(problemText(p))")
+            lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(TerminalText.line(problemText(p)))")
         }
         // A consistent chain is not yet a chain nobody rebuilt: say what closes that gap.
         if r.verdict == .intact, r.expectedHead == nil, let head = r.head {
@@ -70,8 +75,8 @@ enum VerifyRendering {
         if let alone = w.entriesInMainFile {
             return tr(
                 "verify.wal.entries",
-                ["wal": store + "-wal", "from": String(alone + 1), "to": String(w.entriesWithWAL)])
+                ["wal": TerminalText.line(store + "-wal"), "from": String(alone + 1), "to": String(w.entriesWithWAL)])
         }
-        return tr("verify.wal.unknown", ["wal": store + "-wal"])
+        return tr("verify.wal.unknown", ["wal": TerminalText.line(store + "-wal")])
     }
 }

@@ -5,29 +5,34 @@ import TemoinKit
 
 /// The process's one SIGINT handler, installed by `main` for every command. The first Ctrl-C asks
 /// everything to stop: SQLite work under way ends at once (`Interruption`: an endless query in a hostile
-/// store, a long verification), and the flags of `attempt` and `watch` are raised (the transfer stops,
-/// nothing is recorded for the unfinished attempt). A second Ctrl-C leaves at once.
+/// store, a long verification), the flags of `attempt` and `watch` are raised (the transfer stops,
+/// nothing is recorded for the unfinished attempt) and the registered actions run. A second Ctrl-C
+/// leaves at once.
 enum InterruptHandler {
+    private struct Actions {
+        var fired = false
+        var list: [@Sendable () -> Void] = []
+    }
     private static let flags = Mutex<[ObjectIdentifier: StopFlag]>([:])
-    private static let actions = Mutex<[@Sendable () -> Void]>([])
+    private static let actions = Mutex<Actions>(Actions())
     private static let source = Mutex<DispatchSourceSignal?>(nil)
 
     static func install() {
         source.withLock { current in
             guard current == nil else { return }
-            signal(SIGINT, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-            s.setEventHandler {
+            current = handle(SIGINT) {
                 if Interruption.isRequested {
                     BrowserCleanup.now()  // no browser or temporary profile may outlive temoin
-                    exit(130)
+                    exit(ExitStatus.interrupted.rawValue)
                 }
                 Interruption.request()
                 for flag in flags.withLock({ Array($0.values) }) { flag.raise() }
-                for action in actions.withLock({ Array($0) }) { action() }
+                let list = actions.withLock { state -> [@Sendable () -> Void] in
+                    state.fired = true
+                    return state.list
+                }
+                for action in list { action() }
             }
-            s.resume()
-            current = s
         }
     }
 
@@ -35,14 +40,20 @@ enum InterruptHandler {
     static func register(_ flag: StopFlag) -> StopRegistration {
         install()
         flags.withLock { $0[ObjectIdentifier(flag)] = flag }
+        if Interruption.isRequested { flag.raise() }
         return StopRegistration(flag: flag)
     }
 
-    /// Runs `action` on the first Ctrl-C (one process, one SIGINT source: a second source for the same
-    /// signal is not reliably told on Linux).
+    /// Runs `action` once on the first Ctrl-C, or now if it already came (one process, one SIGINT source:
+    /// a second source for the same signal is not reliably told on Linux).
     static func onInterrupt(_ action: @escaping @Sendable () -> Void) {
         install()
-        actions.withLock { $0.append(action) }
+        let late = actions.withLock { state -> Bool in
+            if state.fired { return true }
+            state.list.append(action)
+            return false
+        }
+        if late { action() }
     }
 
     fileprivate static func unregister(_ flag: StopFlag) {
@@ -56,6 +67,21 @@ struct StopRegistration {
     func cancel() { InterruptHandler.unregister(flag) }
 }
 
+/// Handles `number` with `handler`, on a queue, from the moment this returns. The default action is
+/// switched off first (SIG_IGN), then the dispatch source is registered; registration is waited for,
+/// since libdispatch installs its handler asynchronously and a signal arriving in between would be lost
+/// (a SIGINT sent as soon as an export had begun went unheard).
+private func handle(_ number: Int32, _ handler: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+    let registered = DispatchSemaphore(value: 0)
+    source.setRegistrationHandler { registered.signal() }
+    source.setEventHandler(handler: handler)
+    source.resume()
+    registered.wait()
+    return source
+}
+
 /// Ctrl-C raises the flag: the transfer stops, nothing is recorded for the unfinished attempt.
 /// A second Ctrl-C leaves at once.
 func installStopHandler(_ flag: StopFlag) -> StopRegistration { InterruptHandler.register(flag) }
@@ -65,16 +91,36 @@ func installStopHandler(_ flag: StopFlag) -> StopRegistration { InterruptHandler
 /// the browser and deleting the profile.
 func installBrowserExitHandlers(_ flag: StopFlag) -> [DispatchSourceSignal] {
     [SIGHUP, SIGTERM].map { number in
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler {
+        handle(number) {
             if flag.isRaised {
                 BrowserCleanup.now()
-                exit(128 + number)
+                exit(ExitStatus.signal(number).rawValue)
             }
             flag.raise()
         }
-        source.resume()
-        return source
     }
+}
+
+/// While temoin makes or opens a bundle (or writes a WARC file), Ctrl-C, a closed terminal or SIGTERM
+/// removes its work folders and partial files before it leaves (exit 128 + the signal): a snapshot of
+/// the whole store must not stay behind in a temporary folder. What a SIGKILL leaves, the next run
+/// sweeps (WorkFolder).
+func installCleanupHandlers() -> [SignalRegistration] {
+    // Ctrl-C goes through the process's one SIGINT source (InterruptHandler).
+    InterruptHandler.onInterrupt {
+        WorkFolder.removeAll()
+        exit(ExitStatus.signal(SIGINT).rawValue)
+    }
+    return [SIGHUP, SIGTERM].map { number in
+        let source = handle(number) {
+            WorkFolder.removeAll()
+            exit(ExitStatus.signal(number).rawValue)
+        }
+        return SignalRegistration { source.cancel() }
+    }
+}
+
+/// A handler that stops when cancelled.
+struct SignalRegistration {
+    let cancel: () -> Void
 }

@@ -12,7 +12,8 @@ final class TerminalPrompt: WatchPrompt {
     }
 
     func waitForPerson(number: Int, stop: InterruptionFlag) {
-        say("\u{7}" + tr("browser.watch_prompt", ["number": String(number)]), json: json)
+        ringBell()
+        say(tr("browser.watch_prompt", ["number": String(number)]), json: json)
         lines.waitForEnter(stop: stop)
         if !stop.isRaised { say(tr("browser.instructions"), json: json) }
     }

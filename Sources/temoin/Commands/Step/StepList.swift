@@ -18,7 +18,8 @@ struct StepList: ParsableCommand {
                 print(JSONOutput.string(ledger.records))
                 return
             }
-            for line in StepText.list(ledger) { print(line) }
+            // One line each, whatever a summary holds.
+            for line in StepText.list(ledger) { print(TerminalText.line(line)) }
             if let head = try store.head() { print(tr("common.head", ["head": head.display])) }
         }
     }
