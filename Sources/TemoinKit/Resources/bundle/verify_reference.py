@@ -343,7 +343,7 @@ def strict_b64(text):
 
 
 def parse_expected_head(text):
-    """FORMAT.md 6.8: SEQ:HASH with HASH 8 to 64 hexadecimal digits; whitespace ignored, a leading '#'
+    """FORMAT.md 6.8: SEQ:HASH with SEQ 1 or more and HASH 8 to 64 hexadecimal digits; whitespace ignored, a leading '#'
     and the display form's '·' accepted. (seq, lowercase prefix) or None."""
     s = "".join(ch for ch in text if not ch.isspace())
     if s.startswith("#"):
@@ -356,7 +356,7 @@ def parse_expected_head(text):
     if not seq_text or not all("0" <= c <= "9" for c in seq_text) or len(seq_text.lstrip("0")) > 19:
         return None
     seq = int(seq_text)
-    if seq > INT64_MAX or not 8 <= len(prefix) <= 64 or not all(c in "0123456789abcdef" for c in prefix):
+    if not 1 <= seq <= INT64_MAX or not 8 <= len(prefix) <= 64 or not all(c in "0123456789abcdef" for c in prefix):
         return None
     return seq, prefix
 

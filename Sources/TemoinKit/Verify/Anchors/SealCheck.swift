@@ -25,7 +25,8 @@ enum SealCheck {
             let head = ColumnBytes.text(row["head"])
             let requestedAt = ColumnBytes.text(row["requested_at"])
             var summary = SealSummary(
-                id: id, seq: seq, head: head, tsaURL: TSACredentials.withoutUserinfo(ColumnBytes.text(row["tsa_url"])), tsaName: nil,
+                id: id, seq: seq, head: head, tsaURL: TSACredentials.withoutUserinfo(ColumnBytes.text(row["tsa_url"])),
+                tsaName: nil,
                 genTime: nil,
                 requestedAt: requestedAt, clockOffsetMs: nil, signatureValid: false, trusted: false, state: .invalid,
                 detail: nil)

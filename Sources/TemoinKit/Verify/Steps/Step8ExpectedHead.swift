@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Invariant: parsed once, by the grammar of docs/FORMAT.md §6.8, which the reference verifier shares:
 /// whitespace anywhere is ignored (a grouped head can be pasted), an optional leading `#`, the seq in
-/// decimal digits, `:` or `·` between them, 8 to 64 hexadecimal digits in either case.
+/// decimal digits (1 or more), `:` or `·` between them, 8 to 64 hexadecimal digits in either case.
 public struct ExpectedHead: Sendable, Equatable, CustomStringConvertible {
     public let seq: Int64
     /// Lowercase.
@@ -18,7 +18,7 @@ public struct ExpectedHead: Sendable, Equatable, CustomStringConvertible {
         let seqText = String(s[..<separator])
         let hash = String(s[(separator + 1)...]).lowercased()
         guard !seqText.isEmpty, seqText.allSatisfy({ $0.isASCII && $0.isNumber }), let seq = Int64(seqText),
-            (8...64).contains(hash.count), hash.allSatisfy({ $0.isHexDigit && $0.isASCII })
+            seq >= 1, (8...64).contains(hash.count), hash.allSatisfy({ $0.isHexDigit && $0.isASCII })
         else { return nil }
         self.seq = seq
         hashPrefix = hash

@@ -7,7 +7,7 @@ import ZIPFoundation
 
 /// Stores prepared by someone hostile (issue 20, points 4 and 5; docs/SECURITY.md, "Hostile stores"):
 /// each test builds the attack and checks it no longer works.
-@Suite struct HostileStoreTests {
+@Suite struct HostileSchemaTests {
     /// The audit's attack: a trigger planted in the store copied every page into a hidden table during
     /// `withhold` and `export --redact`, and both verifiers said intact. temoin now refuses to write to
     /// or export such a store, and both verifiers name the foreign objects.
