@@ -51,7 +51,7 @@ struct VerifyCommand: ParsableCommand {
             let report: VerificationReport
             do {
                 report = try verification.run { done, total in progress.update(done: done, total: total) }
-            } catch let error as TemoinError where output.json && error.exitCode == 2 {
+            } catch let error as TemoinError where output.json && error.exitStatus == .storeUnreadable {
                 // docs/FORMAT.md §6: `--json` always prints a report, also for a file that is no store.
                 print(JSONOutput.string(UnreadableReport(store: path, reason: error.description)))
                 throw error
