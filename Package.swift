@@ -47,6 +47,12 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"]), .brew(["pango", "cairo"])]
         ),
+        // Proof images of steps (scans, photos): gdk-pixbuf and its format loaders.
+        .systemLibrary(
+            name: "CGdkPixbuf",
+            pkgConfig: "gdk-pixbuf-2.0",
+            providers: [.apt(["libgdk-pixbuf-2.0-dev"]), .brew(["gdk-pixbuf"])]
+        ),
         // glibc's stub resolver (libresolv, part of libc6-dev): DKIM keys are DNS TXT records.
         .systemLibrary(name: "CResolv"),
         .target(
@@ -57,6 +63,7 @@ let package = Package(
                 "CCurl",
                 "CPangoCairo",
                 "CSQLite",
+                "CGdkPixbuf",
                 "CResolv",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

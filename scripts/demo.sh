@@ -119,6 +119,9 @@ set -e
 
 say "7. The lawyer exports the court dossier (temoin dossier): pièces named for Télérecours, inventory, working files apart"
 "$BIN" dossier --out "$WORK/dossier" --requete --journal --lang fr
+say "   Page 1 lists the applicant's other steps with their pièces; each proof file is a pièce of its own"
+pdftotext -enc UTF-8 -l 1 "$WORK"/dossier/PJ1_*.pdf - | sed -n '/^Autres démarches/,/^Comment les tentatives/p' | sed '$d'
+ls "$WORK/dossier" "$WORK/dossier/Documents_de_travail_a_ne_pas_deposer"
 
 say "Done. The store is $TEMOIN_STORE"
 echo "The dossier is in $WORK/dossier (the PDFs to file; dossier.html and the draft requête in Documents_de_travail_a_ne_pas_deposer/)"

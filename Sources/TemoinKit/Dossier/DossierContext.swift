@@ -8,6 +8,8 @@ public struct DossierPiece: Sendable, Equatable {
         case releve
         case captures
         case journal
+        /// A proof file of one of the applicant's steps (``ProofPiece``).
+        case proof
     }
     public var kind: Kind
     public var number: Int
@@ -27,9 +29,23 @@ public struct DossierPiece: Sendable, Equatable {
         if stem.count > room {
             stem = String(stem.prefix(room))
             if let cut = stem.lastIndex(where: { $0 == "_" || $0 == "-" }) { stem = String(stem[..<cut]) }
+            // A name cut short never ends on a little word (« …_Prefet_du »).
+            while let cut = stem.lastIndex(of: "_"),
+                Self.endWords.contains(stem[stem.index(after: cut)...].lowercased())
+            {
+                stem = String(stem[..<cut])
+            }
         }
         return prefix + stem + ".pdf"
     }
+}
+
+extension DossierPiece {
+    /// Words a file name cut at 80 characters does not end on.
+    static let endWords: Set<String> = [
+        "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "n", "par", "pour", "sur",
+        "the", "of", "to", "on", "and", "from", "no",
+    ]
 }
 
 /// A page PJ2 shows, and why it was chosen.
@@ -67,6 +83,10 @@ final class DossierContext: @unchecked Sendable {
     let wording: Wording
     let groups: [CaptureGroup]
     let pieces: [DossierPiece]
+    /// The steps' proof files, each a pièce after the attempts' ones.
+    let proofs: [ProofPiece]
+    /// Captures withheld from the store (privacy): no bytes to show.
+    let withheldDigests: Set<String>
     let shown: [ShownPage]
     /// Set by the writer before PJ2 is composed: how each shown page is reproduced.
     private let images = Mutex<[Int: ShownImage]>([:])
@@ -94,7 +114,11 @@ final class DossierContext: @unchecked Sendable {
             pieces.append(
                 DossierPiece(kind: .journal, number: firstPiece + 2, label: templates.label("piece.journal")))
         }
-        self.pieces = pieces
+        withheldDigests = Set(data.verification.withheld.map(\.digest))
+        proofs = Self.proofPieces(
+            data.steps, first: firstPiece + pieces.count, withheld: withheldDigests, templates: templates,
+            wording: Wording(language: language))
+        self.pieces = pieces + proofs.map(\.piece)
         shown = Self.choose(data.attempts)
     }
 
@@ -234,7 +258,7 @@ final class DossierContext: @unchecked Sendable {
         v["head_hash"] = data.head.hash
         v["store_id"] = data.storeID
         // Pièces.
-        for p in pieces {
+        for p in pieces where p.kind != .proof {
             let key = p.kind == .releve ? "pj1" : p.kind == .captures ? "pj2" : "journal"
             v[key + "_number"] = p.number
             v[key + "_label"] = p.label
@@ -325,6 +349,8 @@ final class DossierContext: @unchecked Sendable {
         }
         v["has_notes"] = !data.notes.isEmpty
         v["has_attempts_summary"] = true
+        // The applicant's other steps, and their pièces.
+        addSteps(&v)
         // Doubts.
         addDoubts(&v)
         // Verification, seals, attestations.
@@ -370,7 +396,7 @@ final class DossierContext: @unchecked Sendable {
         return v
     }()
 
-    private func merged(_ extra: [String: Any]) -> [String: Any] {
+    func merged(_ extra: [String: Any]) -> [String: Any] {
         common.merging(extra) { _, new in new }
     }
 
@@ -502,7 +528,7 @@ final class DossierContext: @unchecked Sendable {
         let declaredOnly = s.count(TimeBasis.witnessed) == 0
         v["has_doubts"] =
             stale != nil || data.verification.verdict != .intact || !data.consistency.isEmpty || s.weeks.count == 1
-            || declaredOnly
+            || declaredOnly || data.steps.contains { !$0.doubts.isEmpty }
     }
 
     // MARK: technical box
@@ -612,6 +638,20 @@ final class DossierContext: @unchecked Sendable {
                 "has_part": f.part != nil, "part": f.part ?? 0, "parts": f.parts ?? 0,
             ]
             put(&v, "pages", f.pages ?? 0)
+            v["has_pages"] = f.pages != nil
+            if let proof = proofs.first(where: { $0.piece.number == number }) {
+                v["is_proof"] = true
+                v["proof_is_pdf"] = proof.form == .pdf
+                v["proof_is_image"] = proof.form == .image
+                v["proof_is_email"] = proof.form == .email
+                v["proof_file"] = proof.proof.name ?? "—"
+                v["proof_media"] = templates.label("media.\(proof.proof.mediaType ?? "")")
+                v["proof_size"] = ByteCount.format(proof.proof.size)
+                v["proof_sha256"] = Wording.grouped(proof.proof.digest)
+                v["proof_seq"] = proof.seq
+                v["proof_original"] = proof.originalFileName
+                v["proof_same_bytes"] = proof.proof.digest == f.sha256
+            }
             return v
         }
     }

@@ -130,6 +130,9 @@ public struct DossierData: Sendable {
     /// Doubts raised by the record itself (same page classified two ways, early statements).
     public var consistency = ConsistencyReport()
     public var technical = TechnicalFacts()
+    /// The applicant's other steps (letters, e-mails, visits...), with what followed each and its proof
+    /// files: all of them, whatever the period (a letter sent before the first attempt still counts).
+    public var steps: [StepRecord] = []
     /// RFC 3161 seals over the chain and volunteers' attestations, each checked (Trust/).
     public var seals: [SealSummary] = []
     public var attestations: [AttestationSummary] = []
@@ -187,11 +190,12 @@ public struct DossierData: Sendable {
         let seals = (try? store.seals(trust: (try? TSATrust.load()) ?? TSATrust())) ?? []
         let attestations = (try? store.attestations()) ?? []
         let notes = try store.notes()
+        let steps = StepLedger(entries: try store.entries(containing: "\"type\":\"step")).records
         let consistency = try ConsistencyCheck.run(store: store, entries: entries, from: from, to: to)
         return DossierData(
             caseRecord: caseRecord, storeID: store.storeID, head: head, attempts: attempts, notes: notes,
             statistics: CaseStatistics(entries: entries, from: from, to: to), verification: verification,
-            consistency: consistency, technical: technical, seals: seals, attestations: attestations,
+            consistency: consistency, technical: technical, steps: steps, seals: seals, attestations: attestations,
             from: from, to: to, generatedAt: now)
     }
 

@@ -5,7 +5,7 @@ import Mustache
 /// the tool or taken from `--templates DIR` so an association can adapt them without touching code.
 /// Templates/README.md documents the variables and the block lines below.
 public struct DossierTemplates: Sendable {
-    public static let names = ["PJ1", "PJ2", "journal", "inventaire", "labels", "dossier.html", "requete"]
+    public static let names = ["PJ1", "PJ2", "journal", "inventaire", "labels", "dossier.html", "requete", "piece"]
 
     let folder: String
     let templates: [String: MustacheTemplate]
@@ -66,6 +66,14 @@ public struct DossierTemplates: Sendable {
     /// A label, or its key when the template lacks it (so a gap shows instead of vanishing).
     func label(_ key: String) -> String { labels[key] ?? key }
 
+    /// A label with its `{name}` placeholders filled from `args` (values from the store: a date, a name).
+    func label(_ key: String, _ args: [String: String]) -> String {
+        // French spacing on the label's own words (« n° 5 », « : »), never on the values put in it.
+        var out = folder.hasSuffix("/fr") ? FrenchSpacing.fix(label(key)) : label(key)
+        for (name, value) in args { out = out.replacingOccurrences(of: "{\(name)}", with: value) }
+        return out
+    }
+
     func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name + ".mustache") }
 }
 
@@ -88,6 +96,8 @@ public struct DossierTemplates: Sendable {
 ///     @page-index A | B | ...
 ///     @page-image N            PJ2: the image of shown page N (or its text when no image could be made)
 ///     @visible-text N          PJ2: the visible text of shown page N, the message highlighted
+///     @proof-image             a step's proof pièce: the photo or scan on the page
+///     @email-text              a step's proof pièce: the e-mail's text
 ///     @pagebreak, @space
 ///     anything else            a paragraph (Pango markup: <b>, <i>, <span>...)
 ///
@@ -105,6 +115,10 @@ enum Block: Equatable {
     case table(kind: String, columns: [String])
     case pageImage(Int)
     case visibleText(Int)
+    /// A proof pièce: its photo or scan, turned upright and fitted to the page.
+    case proofImage
+    /// A proof pièce: the e-mail's text, its line breaks kept.
+    case emailText
     case pageBreak
     case space
     case paragraph(String)
@@ -169,6 +183,8 @@ enum Block: Equatable {
             case "@chart": return .chart(value.plainText)
             case "@page-image": return .pageImage(Int(value.plainText) ?? 0)
             case "@visible-text": return .visibleText(Int(value.plainText) ?? 0)
+            case "@proof-image": return .proofImage
+            case "@email-text": return .emailText
             case "@pagebreak": return .pageBreak
             case "@space": return .space
             default:

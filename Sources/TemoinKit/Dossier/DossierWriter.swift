@@ -93,14 +93,29 @@ public struct DossierResult: Codable, Sendable {
     /// Days between the last attempt of the period and today, when more than
     /// ``ConsistencyCheck/staleAfterDays`` (the dossier's first page says so too).
     public var staleDays: Int?
+    /// Proof files of steps whose pièce could not show them (a photo format with no decoder here, a
+    /// damaged file, bytes withheld): the pièce says why; the original is with the working files.
+    public var proofsNotShown: [ProofNotShown] = []
 
     enum CodingKeys: String, CodingKey {
         case folder, files, attempts, head, verdict
+        case proofsNotShown = "proofs_not_shown"
         case workingFolder = "working_folder"
         case pageRenderer = "page_renderer"
         case pageImagesUnavailable = "page_images_unavailable"
         case staleDays = "stale_days"
     }
+}
+
+/// A step's proof file that its pièce could not reproduce, and why.
+public struct ProofNotShown: Codable, Sendable, Equatable {
+    public var piece: Int
+    /// The file's name as recorded.
+    public var file: String
+    /// Why, in the dossier's language (the pièce says the same).
+    public var reason: String
+    /// The original's copy in the working folder, when its bytes are in the store.
+    public var original: String?
 }
 
 /// Writes the court dossier: the pièces (PJ1 relevé, PJ2 pages received, optionally the journal) and
@@ -153,11 +168,19 @@ public struct DossierWriter: Sendable {
 
         // The pièces are independent documents: drawn on separate threads (cairo surfaces and Pango's
         // per-thread font maps share nothing); PJ2 first has its pages drawn by the browser.
-        let jobs = options.journal ? 3 : 2
+        let fixed = options.journal ? 3 : 2
+        let jobs = fixed + context.proofs.count
         let results = Mutex<[Int: Result<[DossierFile], Error>]>([:])
+        let notShown = Mutex<[Int: ProofNotShown]>([:])
         DispatchQueue.concurrentPerform(iterations: jobs) { job in
             let outcome = Result<[DossierFile], Error> {
                 switch job {
+                case fixed...:
+                    let proof = context.proofs[job - fixed]
+                    let (written, missing) = try writeProof(proof, context)
+                    if let missing { notShown.withLock { $0[job] = missing } }
+                    progress?(proof.piece.fileName())
+                    return written
                 case 0:
                     let p = context.piece(.releve)!
                     let pages = try renderPDF(template: "PJ1", values: context.pj1(), to: path(p.fileName()), context)
@@ -184,7 +207,7 @@ public struct DossierWriter: Sendable {
         var files: [DossierFile] = []
         for job in 0..<jobs { files += try done[job]!.get() }
 
-        let pieces = files
+        let pieces = files.filter(\.filing)
         let inventoryPages = try renderPDF(
             template: "inventaire", values: context.inventory(files: pieces), to: path(TelerecoursName.inventory),
             context)
@@ -220,7 +243,72 @@ public struct DossierWriter: Sendable {
             folder: options.outputFolder, workingFolder: workingFolder, files: files, attempts: data.attempts.count,
             head: data.head, verdict: data.verification.verdict, pageRenderer: renderer.product,
             pageImagesUnavailable: renderer.unavailable,
-            staleDays: ConsistencyCheck.staleDays(last: data.statistics.last, now: data.generatedAt))
+            staleDays: ConsistencyCheck.staleDays(last: data.statistics.last, now: data.generatedAt),
+            proofsNotShown: notShown.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value))
+    }
+
+    /// Expected calls of `write`'s progress: the pièces, the inventory, the HTML copy and the draft.
+    public var progressSteps: Int {
+        4 + (options.requete ? 1 : 0) + (options.journal ? 1 : 0) + proofCount
+    }
+
+    /// How many proof pièces the steps give (files whose bytes were not withheld).
+    public var proofCount: Int {
+        let withheld = Set(data.verification.withheld.map(\.digest))
+        return data.steps.flatMap { $0.proofs + $0.followUps.flatMap(\.proofs) }.filter {
+            !withheld.contains($0.digest)
+        }
+        .count
+    }
+
+    // MARK: proof pièces
+
+    /// One proof file as its pièce: a PDF copied as it is; a photo or scan drawn on A4; an e-mail as a
+    /// readable page with its `.eml` beside the working files. When the pièce cannot show the file
+    /// (no decoder here, damaged, withheld), it says so plainly and why, and the original goes to the
+    /// working folder: never a blank page.
+    func writeProof(_ p: ProofPiece, _ context: DossierContext) throws -> ([DossierFile], ProofNotShown?) {
+        let name = p.piece.fileName()
+        let bytes = try? store.captureBytes(digest: p.proof.digest)
+        if p.form == .pdf, let bytes {
+            // A PDF is filed as it is: the very bytes the store holds, whose SHA-256 the chain records.
+            do {
+                try bytes.write(to: URL(fileURLWithPath: path(name)), options: .atomic)
+            } catch {
+                throw TemoinError.outputUnwritable(path: path(name), detail: error.localizedDescription)
+            }
+            return ([try file(name, piece: p.piece.number, pages: nil)], nil)
+        }
+        let content = ProofContent(piece: p, bytes: bytes)
+        let pages = try renderPDF(
+            template: "piece", values: context.proofValues(p, content: content), to: path(name), context,
+            proof: content)
+        var files = [try file(name, piece: p.piece.number, pages: pages)]
+        var missing: ProofNotShown?
+        // The original beside the working files: every e-mail (to open in a mail program), and any file
+        // the pièce could not show.
+        let undrawn = p.form == .image && content.image == nil
+        if let bytes, p.form == .email || undrawn {
+            let copy = working(p.originalFileName)
+            do {
+                try bytes.write(to: URL(fileURLWithPath: copy), options: .atomic)
+            } catch {
+                throw TemoinError.outputUnwritable(path: copy, detail: error.localizedDescription)
+            }
+            files.append(
+                try file(p.originalFileName, folder: workingFolder, piece: nil, pages: nil, filing: false))
+        }
+        if content.bytesMissing {
+            missing = ProofNotShown(
+                piece: p.piece.number, file: p.proof.name ?? p.proof.digest,
+                reason: templates.label("proof.missing_bytes"), original: nil)
+        } else if undrawn {
+            missing = ProofNotShown(
+                piece: p.piece.number, file: p.proof.name ?? p.proof.digest,
+                reason: context.undrawnReason(content.failure, mediaType: p.proof.mediaType),
+                original: working(p.originalFileName))
+        }
+        return (files, missing)
     }
 
     // MARK: PJ2
@@ -374,21 +462,22 @@ public struct DossierWriter: Sendable {
 
     /// Renders a PDF template to `path`; returns its page count. A template that refers to its own
     /// pages (`{ref:name}`) is laid out twice: once to learn where each named heading falls.
-    private func renderPDF(template: String, values: [String: Any], to path: String, _ context: DossierContext)
-        throws -> Int
-    {
+    private func renderPDF(
+        template: String, values: [String: Any], to path: String, _ context: DossierContext,
+        proof: ProofContent? = nil
+    ) throws -> Int {
         let text = templates.render(template, values)
         let source = templates.path(template)
         var refs: [String: Int]?
         let canvas = try CairoCanvas(pdfAt: path)
         if text.contains("{ref:") {
             let blocks = try Block.parse(text, template: source, language: options.language, refs: nil)
-            let measuring = BlockRenderer(canvas: canvas, context: context, templates: templates)
+            let measuring = BlockRenderer(canvas: canvas, context: context, templates: templates, proof: proof)
             _ = measuring.compose(blocks)
             refs = measuring.anchors
         }
         let blocks = try Block.parse(text, template: source, language: options.language, refs: refs ?? [:])
-        let renderer = BlockRenderer(canvas: canvas, context: context, templates: templates)
+        let renderer = BlockRenderer(canvas: canvas, context: context, templates: templates, proof: proof)
         let running = renderer.compose(blocks)
         canvas.setMetadata(
             title: renderer.metadata["title"] ?? template, author: data.caseRecord.fields.applicant,
@@ -437,10 +526,14 @@ final class BlockRenderer {
     static let cellHeader = TextStyle(font: "DejaVu Sans Bold 8")
     static let pageText = TextStyle(font: "DejaVu Sans 8.5", spaceAfter: 4)
 
-    init(canvas: CairoCanvas, context: DossierContext, templates: DossierTemplates) {
+    /// The proof file a `piece` document shows (nil for the other documents).
+    let proof: ProofContent?
+
+    init(canvas: CairoCanvas, context: DossierContext, templates: DossierTemplates, proof: ProofContent? = nil) {
         composer = PageComposer(canvas: canvas)
         self.context = context
         self.templates = templates
+        self.proof = proof
     }
 
     var wording: Wording { context.wording }
@@ -488,6 +581,10 @@ final class BlockRenderer {
             case .pageImage(let index): pageImage(index)
             case .visibleText(let index):
                 if let a = context.shown[safe: index]?.attempt { visibleText(a) }
+            case .proofImage:
+                if let image = proof?.image { composer.proofImage(image) }
+            case .emailText:
+                if let text = proof?.emailText { emailText(text) }
             case .pageBreak: if !composer.atTopOfPage { composer.newPage() }
             case .space: composer.space(10)
             case .paragraph(let m): composer.paragraph(m, style: Self.body)
@@ -689,6 +786,21 @@ final class BlockRenderer {
             visibleText(page.attempt)
         }
     }
+
+    /// An e-mail's text as its sender wrote it, line breaks kept; a very long one is cut, and says so.
+    private func emailText(_ text: EmailText) {
+        var body = text.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cut = body.count > DossierContext.emailTextLimit
+        if cut { body = String(body.prefix(DossierContext.emailTextLimit)) }
+        composer.paragraph(Markup.escape(body), style: Self.emailBody, background: RGB(0.97, 0.97, 0.98))
+        composer.space(4)
+        if cut {
+            composer.paragraph(
+                "<i>\(Markup.escape(templates.label("email.text_cut")))</i>", style: Self.bodySans)
+        }
+    }
+
+    static let emailBody = TextStyle(font: "DejaVu Sans 9", spaceAfter: 4)
 
     private func visibleText(_ a: DossierAttempt) {
         let markup =

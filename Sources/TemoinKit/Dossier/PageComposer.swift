@@ -16,6 +16,7 @@ enum DrawItem {
     case box(BoxDrawing, x: Double, y: Double, width: Double, height: Double)
     case image(PNGImage, x: Double, y: Double, width: Double, maxHeight: Double)
     case imageSlice(PNGImage, rows: Range<Int>, x: Double, y: Double, scale: Double)
+    case proofImage(ProofImage, x: Double, y: Double, scale: Double)
 }
 
 struct ComposedPage {
@@ -170,6 +171,21 @@ final class PageComposer {
         }
     }
 
+    /// A step's photo or scan, whole on one page: below what is above it when it fits at a readable
+    /// size, else on a page of its own; never drawn above 96 dpi (0.75 pt per pixel), never cut.
+    func proofImage(_ image: ProofImage) {
+        let w = Double(image.displayWidth)
+        let h = Double(image.displayHeight)
+        func scale(for height: Double) -> Double { min(PageGeometry.contentWidth / w, height / h, 0.75) }
+        let fullPage = PageGeometry.contentBottom - PageGeometry.marginTop - 4
+        // Below the caption when that keeps at least two thirds of the size a page of its own would give.
+        if scale(for: remaining - 4) < scale(for: fullPage) * 2 / 3 { newPage() }
+        let s = scale(for: remaining - 4)
+        let x = PageGeometry.marginLeft + (PageGeometry.contentWidth - w * s) / 2
+        add(.proofImage(image, x: x, y: y, scale: s))
+        y += h * s + 6
+    }
+
     // MARK: tables
 
     struct TableCell {
@@ -291,6 +307,8 @@ final class PageComposer {
             _ = canvas.drawPNG(png, x: x, y: y, width: w, maxHeight: maxH)
         case .imageSlice(let png, let rows, let x, let y, let scale):
             canvas.drawPNGSlice(png, rows: rows, x: x, y: y, scale: scale)
+        case .proofImage(let image, let x, let y, let scale):
+            image.draw(on: canvas, x: x, y: y, scale: scale)
         }
     }
 }

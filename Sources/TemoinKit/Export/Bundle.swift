@@ -69,6 +69,11 @@ public struct BundleExporter: Sendable {
         for (i, a) in try store.attestationFiles().enumerated() {
             files.append(("attestations/attestation-\(i + 1).json", try a.encoded()))
         }
+        // The applicant's e-mails as files a mail program opens (their SHA-256 is the capture's, which
+        // the chain records); not in a redacted bundle, whose contents are withheld.
+        if !redact {
+            for (name, data) in try Self.emails(store) { files.append((name, data)) }
+        }
         for (target, data) in Self.documents() { files.append((target, data)) }
         let snapshotBytes: Data
         do { snapshotBytes = try Data(contentsOf: snapshot) } catch { throw Self.outputError(error, path: zipPath) }
@@ -96,6 +101,32 @@ public struct BundleExporter: Sendable {
         return Result(
             path: zipPath, head: head, redacted: redact, files: ["store.sqlite"] + files.map(\.0),
             withheldCaptures: withheld)
+    }
+
+    /// Every e-mail kept with a step or a follow-up, as `emails/entry-<seq>-<name>.eml` (the name reduced
+    /// to ASCII letters, digits, `-`, `_` and `.`), byte for byte; withheld ones are left out.
+    static func emails(_ store: Store) throws -> [(String, Data)] {
+        var out: [(String, Data)] = []
+        var used: Set<String> = []
+        for record in try StepLedger(store: store).records {
+            for proof in record.proofs + record.followUps.flatMap(\.proofs) where proof.role == .email {
+                guard let bytes = try store.captureBytes(digest: proof.digest) else { continue }
+                let stem = String(
+                    ((proof.name ?? "message") as NSString).deletingPathExtension.unicodeScalars.map {
+                        $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+                            ? Character($0) : "_"
+                    }.prefix(60))
+                var name = "emails/entry-\(proof.seq)-\(stem).eml"
+                var n = 2
+                while used.contains(name) {
+                    name = "emails/entry-\(proof.seq)-\(stem)-\(n).eml"
+                    n += 1
+                }
+                used.insert(name)
+                out.append((name, bytes))
+            }
+        }
+        return out
     }
 
     /// The documents a bundle carries, as this version of temoin ships them: (path in the bundle, bytes).

@@ -103,25 +103,29 @@ public enum StepText {
         }
     }
 
-    /// One signature: domain, selector, algorithm, verdict and reason, where the key came from.
-    public static func signatureLine(_ s: DKIMSignatureCheck) -> String {
+    /// One signature: domain, selector, algorithm, verdict and reason, where the key came from; in
+    /// `language` (the dossier's), else the current one.
+    public static func signatureLine(_ s: DKIMSignatureCheck, language: Language? = nil) -> String {
+        let tr = { (key: String, args: [String: String]) in Messages.shared.text(key, args, language: language) }
         var parts = ["d=\(s.domain ?? "?")", "s=\(s.selector ?? "?")", s.algorithm ?? "?"]
         if let c = s.canonicalization { parts.append(c) }
-        var line = parts.joined(separator: " ") + "  " + tr("dkim.result.\(s.result.rawValue)")
+        var line = parts.joined(separator: " ") + "  " + tr("dkim.result.\(s.result.rawValue)", [:])
         if let t = s.signedAt.flatMap(TimeFormat.parseUTC) {
             line += ", " + tr("dkim.signed_at", ["when": TimeFormat.parisWallTime(t)])
         }
-        if let r = s.reason { line += " — " + tr("dkim.reason.\(r.rawValue)") }
+        if let r = s.reason { line += " — " + tr("dkim.reason.\(r.rawValue)", [:]) }
         if let k = s.key, k.status == .found, let at = k.fetchedAt.flatMap(TimeFormat.parseUTC) {
             line += " " + tr("dkim.key_fetched", ["query": k.query, "when": TimeFormat.parisWallTime(at)])
         }
         return line
     }
 
-    /// What a valid signature proves and does not prove, for this message's signature exactly.
-    public static func proves(_ e: EmailFacts, seq: Int64) -> [String] {
+    /// What a valid signature proves and does not prove, for this message's signature exactly (the
+    /// words of docs/FORMAT.md §4); in `language` (the dossier's), else the current one.
+    public static func proves(_ e: EmailFacts, seq: Int64, language: Language? = nil) -> [String] {
+        let tr = { (key: String, args: [String: String]) in Messages.shared.text(key, args, language: language) }
         guard let s = e.passingAligned ?? e.passing, let domain = s.domain else {
-            if e.verdict == .none { return [tr("dkim.proves.unsigned")] }
+            if e.verdict == .none { return [tr("dkim.proves.unsigned", [:])] }
             return []
         }
         var lines: [String] = []
@@ -137,7 +141,7 @@ public enum StepText {
         if s.coversDate, let date = e.date {
             lines.append(tr("dkim.proves.date", ["domain": domain, "date": date]))
         } else {
-            lines.append(tr("dkim.proves.date_unsigned"))
+            lines.append(tr("dkim.proves.date_unsigned", [:]))
         }
         if let l = s.bodyLength { lines.append(tr("dkim.proves.body_length", ["bytes": String(l)])) }
         if e.passingAligned == nil {

@@ -16,6 +16,9 @@ struct DossierCommand: ParsableCommand {
                   stored bytes (a headless Chrome/Chromium, no network), then an index of every
                   distinct page (PJ2-1, PJ2-2... over --max-file-size)
               PJ3_Journal_complet_des_tentatives.pdf   with --journal: one line per attempt
+              PJ4_... and after   one pièce per proof file of the applicant's steps (temoin step): a PDF
+                  as it is, a photo or scan on A4 pages, an e-mail as a readable page (headers, DKIM
+                  verdict, text) whose .eml is put with the working files
               Inventaire_detaille_des_pieces.pdf       the pièces, as lines ready for the bordereau
             and into its sub-folder Documents_de_travail_a_ne_pas_deposer/ the working files:
               dossier.html (offline review copy), Bordereau_des_pieces.txt, and with --requete
@@ -116,7 +119,7 @@ struct DossierCommand: ParsableCommand {
             let writer = try DossierWriter(store: store, data: data, options: options)
             let writing = ProgressReporter.standardError(
                 label: tr("dossier.progress_write"), unit: .items, json: output.json)
-            let total = Int64(4 + (requete ? 1 : 0) + (journal ? 1 : 0))
+            let total = Int64(writer.progressSteps)
             let done = Mutex<Int64>(0)
             let result = try writer.write { _ in
                 writing.update(
@@ -141,6 +144,14 @@ struct DossierCommand: ParsableCommand {
                 }
                 if let why = result.pageImagesUnavailable {
                     printError(tr("dossier.no_page_images", ["reason": why]))
+                }
+                for p in result.proofsNotShown {
+                    let args = ["piece": String(p.piece), "file": p.file, "reason": p.reason]
+                    if let original = p.original {
+                        printError(tr("dossier.proof_not_shown", args.merging(["original": original]) { $1 }))
+                    } else {
+                        printError(tr("dossier.proof_missing", args))
+                    }
                 }
             }
             if let days = result.staleDays {

@@ -56,3 +56,22 @@ subprocess.run(["pdftoppm", "-jpeg", "-r", "24", "-singlefile", "lettre-prefet.p
 # recognises formats by these bytes; no HEIC encoder is needed to test that.
 ftyp = b"heic" + struct.pack(">I", 0) + b"mif1heicmiaf"
 open("photo-guichet.heic", "wb").write(struct.pack(">I", 8 + len(ftyp)) + b"ftyp" + ftyp + b"\x00" * 64)
+
+# The same letter photographed as phones save it, for the dossier's pièces: WEBP, HEIC and AVIF (cwebp,
+# heif-enc from libheif-examples, avifenc from libavif-bin), from a 30 dpi rendering of the letter.
+subprocess.run(["pdftoppm", "-png", "-r", "30", "-singlefile", "lettre-prefet.pdf", "/tmp/lettre-photo"], check=True)
+subprocess.run(["cwebp", "-quiet", "-q", "80", "/tmp/lettre-photo.png", "-o", "photo-lettre.webp"], check=True)
+subprocess.run(["heif-enc", "-q", "60", "/tmp/lettre-photo.png", "-o", "photo-lettre.heic"], check=True)
+subprocess.run(["avifenc", "-s", "8", "/tmp/lettre-photo.png", "photo-lettre.avif"], check=True)
+
+# A phone photo taken sideways: the pixels stored landscape (the letter turned a quarter left), and the
+# EXIF orientation 6 that tells viewers to turn it a quarter right to read it.
+rotated = pdf.replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 595 842] /Rotate 270")
+open("/tmp/lettre-couchee.pdf", "wb").write(rotated)
+subprocess.run(["pdftoppm", "-jpeg", "-r", "24", "-singlefile", "/tmp/lettre-couchee.pdf", "/tmp/lettre-couchee"],
+               check=True)
+jpeg = open("/tmp/lettre-couchee.jpg", "rb").read()
+# TIFF header (big-endian), one IFD entry: Orientation (0x0112), SHORT, 1 value, 6.
+tiff = b"MM\x00\x2a\x00\x00\x00\x08" + b"\x00\x01" + b"\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00" + b"\x00\x00\x00\x00"
+app1 = b"Exif\x00\x00" + tiff
+open("avis-de-reception-couche.jpg", "wb").write(jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:])
