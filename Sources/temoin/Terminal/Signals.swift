@@ -109,7 +109,8 @@ func installCleanupHandlers() -> [SignalRegistration] {
     // Ctrl-C goes through the process's one SIGINT source (InterruptHandler).
     InterruptHandler.onInterrupt {
         WorkFolder.removeAll()
-        exit(ExitStatus.signal(SIGINT).rawValue)
+        printError(TemoinError.interrupted.description)  // as every other command stopped by Ctrl-C
+        exit(ExitStatus.interrupted.rawValue)
     }
     return [SIGHUP, SIGTERM].map { number in
         let source = handle(number) {
