@@ -316,6 +316,9 @@ func storeWithLastBody(_ body: [UInt8]) throws -> (TempDir, Store) {
             #expect(
                 try run("/usr/bin/env", ["python3", script, store.path, "--expect-head", bad]).status == 64, "\(bad)")
         }
+        // Said in the person's language, with what to type.
+        let french = try temoin(["verify", "--expect-head", "6:abc", "--lang", "fr"], store: store.path)
+        #expect(french.status == 64 && french.stderr.contains("n'est pas une tête"), "\(french.stderr)")
     }
 
     /// §6 "The report": every member is written, null included; an unreadable file still gets a JSON

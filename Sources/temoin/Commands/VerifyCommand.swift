@@ -34,10 +34,20 @@ struct VerifyCommand: ParsableCommand {
         name: .customLong("expect-head"),
         help: ArgumentHelp(
             "A head obtained independently: SEQ:HASH-PREFIX (8 to 64 hex digits).", valueName: "seq:hash"))
-    var expectHead: ExpectedHead?
+    var expectHead: String?
 
     @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var attesterOptions: AttesterOptions
+
+    /// `--expect-head` as docs/FORMAT.md §6.8 reads it; malformed is a bad argument (exit 64), said in
+    /// the person's language, never a finding.
+    var expectedHead: ExpectedHead? { expectHead.flatMap { ExpectedHead(parsing: $0) } }
+
+    func validate() throws {
+        if let expectHead, ExpectedHead(parsing: expectHead) == nil {
+            throw ValidationError(tr("security.verify.bad_expect_head", ["value": TerminalText.line(expectHead)]))
+        }
+    }
 
     func run() throws {
         let cleanup = installCleanupHandlers()  // a bundle's extracted folder never stays behind
@@ -45,7 +55,7 @@ struct VerifyCommand: ParsableCommand {
         try guarded {
             let path = file ?? storeOptions.path
             let verification = Verification(
-                path: path, expectedHead: expectHead, trust: try trustOptions.trust(),
+                path: path, expectedHead: expectedHead, trust: try trustOptions.trust(),
                 trustedKeys: try attesterOptions.trustedKeys())
             let progress = ProgressReporter.standardError(label: tr("verify.progress"), unit: .bytes, json: output.json)
             let report: VerificationReport

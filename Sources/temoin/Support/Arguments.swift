@@ -8,11 +8,6 @@ func absolute(_ path: String) -> String {
 
 extension Language: ExpressibleByArgument {}
 
-/// `--expect-head SEQ:HASH` (docs/FORMAT.md §6.8): malformed is a bad argument (exit 64), never a finding.
-extension ExpectedHead: ExpressibleByArgument {
-    public init?(argument: String) { self.init(parsing: argument) }
-}
-
 /// Reads a date typed by a person; the message shows the accepted forms, or why the time cannot be
 /// used (skipped or repeated in Paris when clocks change; before 2000 for an attempt).
 func parseDate(_ text: String) throws -> Date {
