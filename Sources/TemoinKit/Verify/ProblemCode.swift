@@ -1,7 +1,7 @@
 import Foundation
 
 /// The stable code of a verification problem, shared with docs/verify_reference.py and listed in
-/// docs/FORMAT.md (§6, §7) and docs/TRUST.md (bundles).
+/// docs/FORMAT.md (§6, §7, §8) and docs/TRUST.md (bundles).
 ///
 /// An open set of values, in the manner of GRDB's `ResultCode`: a report read from another verifier
 /// may carry a code this build does not know, and still decodes. Every code this build reports is in
@@ -78,12 +78,43 @@ public struct ProblemCode: RawRepresentable, Hashable, Comparable, Codable, Send
     /// A bundle's file differs from its manifest, or the manifest is missing.
     public static let bundleAltered: ProblemCode = "bundle_altered"
 
+    // MARK: docs/FORMAT.md §8, time
+
+    // Never in `problems` nor part of the verdict: the time rules (`Corroborator`) report them as
+    // `TimeCode`, in the report's `time` member, each with its figures (`TimeProblem.text`).
+
+    public init(_ code: TimeCode) { rawValue = code.rawValue }
+
+    /// §8.1: the prefecture's server clock differs from the computer's beyond the tolerance.
+    public static let timeServerOffset = ProblemCode(TimeCode.serverOffset)
+    /// §8.2: recorded before the entry just before it.
+    public static let timeBeforePrevious = ProblemCode(TimeCode.beforePrevious)
+    /// §8.2: recorded after the entry just after it, whose own time the evidence confirms.
+    public static let timeAfterNext = ProblemCode(TimeCode.afterNext)
+    /// §8.2: recorded before the case was opened.
+    public static let timeBeforeCase = ProblemCode(TimeCode.beforeCase)
+    /// §8.2: observed after it was recorded.
+    public static let timeObservedAfterRecorded = ProblemCode(TimeCode.observedAfterRecorded)
+    /// §8.2: later than the verifier's own clock.
+    public static let timeInFuture = ProblemCode(TimeCode.inFuture)
+    /// §8.3: recorded after a seal of this entry or a later one (an upper bound).
+    public static let timeAfterSeal = ProblemCode(TimeCode.afterSeal)
+    /// §8.3: recorded before a seal it names (a lower bound).
+    public static let timeBeforeSeal = ProblemCode(TimeCode.beforeSeal)
+    /// §8.3: `after_seal` names no seal that binds.
+    public static let timeSealUnknown = ProblemCode(TimeCode.sealUnknown)
+
+    /// The time rules' code, when this is one (§8): never part of the verdict.
+    public var time: TimeCode? { TimeCode(rawValue: rawValue) }
+
     /// Every code this build reports.
     public static let allCases: [ProblemCode] = [
         .schemaAltered, .metaInvalid, .entryMissing, .hashMismatch, .bodyInvalid, .seqMismatch, .prevMismatch,
         .entriesTruncated, .headMismatch, .captureUnreferenced, .captureAltered, .captureMissing,
         .withholdingUndated, .storeCorrupt, .headNotAsExpected, .sealInvalid, .sealMismatch, .attestationInvalid,
-        .attestationMismatch, .attestationTampered, .bundleAltered,
+        .attestationMismatch, .attestationTampered, .bundleAltered, .timeServerOffset, .timeBeforePrevious,
+        .timeAfterNext, .timeBeforeCase, .timeObservedAfterRecorded, .timeInFuture, .timeAfterSeal, .timeBeforeSeal,
+        .timeSealUnknown,
     ]
 
     /// What the code means, in the current language (the catalogue's `verify.problem.<code>`).

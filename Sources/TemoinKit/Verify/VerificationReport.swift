@@ -151,8 +151,13 @@ public struct VerificationReport: Encodable, Sendable {
     public var wal: WALNotice?
     /// For a bundle: its manifest and documents (BundleReader.check); absent for a store.
     public var bundle: BundleSummary?
-    /// §6 stopped early (`schema_altered`, `store_corrupt`): §7 is not read.
-    public private(set) var stopped = false
+    /// What the time rules found (docs/FORMAT.md §8): never part of the verdict. Nil when they could
+    /// not be applied (§6 stopped: the schema was altered or SQLite could not read the store).
+    public private(set) var time: TimeSummary?
+    /// §6 stopped early (`schema_altered`, `store_corrupt`): §7 and §8 are not read.
+    public private(set) var stopped = false {
+        didSet { if stopped { time = nil } }
+    }
 
     private var recorded: Set<ProblemKey> = []
 
@@ -176,6 +181,7 @@ public struct VerificationReport: Encodable, Sendable {
     public mutating func record(
         _ code: ProblemCode, at seq: Int64?, subject: String? = nil, _ reason: String, stops: Bool = false
     ) {
+        assert(code.time == nil, "time problems go to the report's time member (record(time:)), never to the verdict")
         if stops { stopped = true }
         guard recorded.insert(ProblemKey(seq: seq, code: code, subject: subject)).inserted else { return }
         let problem = VerificationProblem(seq: seq, code: code, reason: reason, subject: subject)
@@ -195,7 +201,7 @@ public struct VerificationReport: Encodable, Sendable {
     public func has(_ code: ProblemCode) -> Bool { problems.contains { $0.code == code } }
 
     enum CodingKeys: String, CodingKey {
-        case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations, wal
+        case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations, time, wal
         case bundle
         case storeID = "store_id"
         case firstBadSeq = "first_bad_seq"
@@ -218,6 +224,7 @@ public struct VerificationReport: Encodable, Sendable {
         try c.encode(withheld, forKey: .withheld)
         try c.encode(seals, forKey: .seals)
         try c.encode(attestations, forKey: .attestations)
+        try c.encode(time, forKey: .time)
         try c.encode(expectedHead, forKey: .expectedHead)
         try c.encode(wal, forKey: .wal)
         try c.encodeIfPresent(bundle, forKey: .bundle)
@@ -237,5 +244,25 @@ public struct UnreadableReport: Encodable, Sendable {
         self.store = store
         self.reason = reason
         self.verifier = verifier
+    }
+}
+
+extension VerificationReport {
+    /// Time problems that contradict an attempt, or any time problem when `strict` (`--strict-time`).
+    public func hasTimeProblems(strict: Bool = true) -> Bool {
+        guard let time else { return false }
+        return strict ? !time.problems.isEmpty : time.contradicted > 0
+    }
+
+    /// Records what the time rules found (§8), the one place a report's `time` is set, beside `record`
+    /// for the verdict's problems: never after §6 stopped (the rules are not applied to tables that
+    /// cannot be trusted), and never a change to the verdict.
+    mutating func record(time summary: TimeSummary?) {
+        guard var summary, !stopped else {
+            time = nil
+            return
+        }
+        summary.problems.sort { ($0.seq, $0.code) < ($1.seq, $1.code) }
+        time = summary
     }
 }

@@ -16,6 +16,9 @@ public struct Verifier: Sendable {
     /// Entries hashed and parsed together on the worker threads.
     static let entryChunk = 256
 
+    /// Receives each attempt's time verdict during the walk (docs/FORMAT.md §8), in chain order.
+    public var onAttemptTime: (@Sendable (AttemptTime) -> Void)?
+
     public init() {}
 
     /// Verifies the store at `path` (§6). Throws only when the file cannot be read as a temoin store at
@@ -24,7 +27,8 @@ public struct Verifier: Sendable {
         -> VerificationReport
     {
         let queue = try Self.openReadable(path)
-        var walk = Walk(report: VerificationReport(store: path), expectedHead: expectedHead)
+        var walk = Walk(
+            report: VerificationReport(store: path), expectedHead: expectedHead, onAttemptTime: onAttemptTime)
         do {
             try queue.read { db in try walk.run(db, progress: progress) }
         } catch let error as DatabaseError where !Self.isBusy(error) && !Self.isInterrupt(error) {
@@ -43,6 +47,7 @@ public struct Verifier: Sendable {
             throw Store.map(error, path: path, writing: false, opening: true)
         }
         walk.checkExpectedHead()
+        walk.finishTime()
         walk.report.wal = Self.walNotice(path, entries: Int64(walk.report.entries))
         return walk.report
     }
@@ -102,17 +107,27 @@ struct Walk {
     var withheld: [WithheldCapture] = []
     var checked = 0
     var checkedBytes: Int64 = 0
+    /// §8: the time rules, fed in chain order from step 4 (Steps/TimeStep.swift); nil until step 3
+    /// passed.
+    var time: Corroborator?
+    let onAttemptTime: (@Sendable (AttemptTime) -> Void)?
 
-    init(report: VerificationReport, expectedHead: ExpectedHead? = nil) {
+    init(
+        report: VerificationReport, expectedHead: ExpectedHead? = nil,
+        onAttemptTime: (@Sendable (AttemptTime) -> Void)? = nil
+    ) {
         self.report = report
         self.expectedHead = expectedHead
+        self.onAttemptTime = onAttemptTime
     }
 
-    /// Steps 2 to 6, with step 7 (corruption) wherever SQLite reports it.
+    /// Steps 2 to 6, with step 7 (corruption) wherever SQLite reports it, and the time rules of §8 fed
+    /// from step 4.
     mutating func run(_ db: Database, progress: Verifier.Progress?) throws {
         do {
             guard try checkSchema(db) else { return }
             try checkMeta(db)
+            startTime(db)
         } catch let error as DatabaseError where !Verifier.isBusy(error) && !Verifier.isInterrupt(error) {
             report.record(
                 .storeCorrupt, at: nil, "SQLite cannot read the store's schema or meta: \(Verifier.detail(error))",

@@ -74,6 +74,7 @@ struct ImportCommand: ParsableCommand {
             }
             var lines: [Line] = []
             var worst = ExitStatus.success
+            var warned = false
             let paths = Importer.expand(files)
             if paths.isEmpty { throw TemoinError.fileMissing(path: files.joined(separator: " ")) }
             for path in paths {
@@ -94,6 +95,13 @@ struct ImportCommand: ParsableCommand {
                                         "outcome": tr("outcome.\(r.analysis.outcome.rawValue)"),
                                     ]))
                             if let m = r.analysis.message { print("       « \(TerminalText.line(m)) »") }
+                        }
+                        // A computer's clock that contradicts the chain is said once per run.
+                        if !warned, let time = try? TimeCorroboration.check(store: store, appended: entry),
+                            !time.warnings.isEmpty
+                        {
+                            warnAboutTime(time, json: output.json)
+                            warned = true
                         }
                     } else {
                         lines.append(

@@ -5,7 +5,8 @@ import TemoinKit
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the whole chain and every capture. Exit 0 intact, 1 tampered, 2 unreadable.",
+        abstract:
+            "Check the whole chain, every capture and every attempt's time. Exit 0 intact, 1 tampered, 2 unreadable.",
         discussion: """
             Recomputes every entry hash, every link between entries and every capture digest, as
             docs/FORMAT.md describes. The same check, written independently in Python's standard
@@ -20,6 +21,12 @@ struct VerifyCommand: ParsableCommand {
             depends on the certificates you trust (--tsa-cert, or `temoin seal trust --add`); a
             volunteer's key, on --attester-key. A bundle (temoin export --out FILE.zip) is verified
             the same way, after a safe extraction.
+
+            Each attempt's time is checked against the prefecture's server clock (its Date headers), the
+            order of the chain, the case's opening and the seals (docs/FORMAT.md §8): corroborated,
+            uncorroborated (and why) or contradicted, with the figures. Time problems are listed but do
+            not make the chain tampered: the exit code stays 0 for an intact chain, unless
+            --strict-time, which exits 1 when there is any.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -35,6 +42,11 @@ struct VerifyCommand: ParsableCommand {
         help: ArgumentHelp(
             "A head obtained independently: SEQ:HASH-PREFIX (8 to 64 hex digits).", valueName: "seq:hash"))
     var expectHead: String?
+
+    @Flag(
+        name: .customLong("strict-time"),
+        help: "Exit 1 when an attempt's time has a problem (docs/FORMAT.md §8), even if the chain is intact.")
+    var strictTime = false
 
     @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var attesterOptions: AttesterOptions
@@ -69,6 +81,7 @@ struct VerifyCommand: ParsableCommand {
             progress.finish()
             print(output.json ? JSONOutput.string(report) : VerifyRendering.text(report))
             if report.verdict != .intact { throw ExitCode(.tampered) }
+            if strictTime, report.hasTimeProblems() { throw ExitCode(.timeProblems) }
         }
     }
 }

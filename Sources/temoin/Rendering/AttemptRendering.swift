@@ -11,6 +11,8 @@ struct AttemptJSON: Encodable {
     let url: String
     let exchanges: Int
     let failure: NetworkFailure?
+    /// The attempt's time as the evidence known at once shows it (docs/FORMAT.md §8).
+    let time: AttemptTime?
 }
 
 func attemptLine(_ r: AttemptReport) -> String {
@@ -19,10 +21,21 @@ func attemptLine(_ r: AttemptReport) -> String {
     return "#\(r.entry.seq)  \(when)  \(tr("outcome.\(r.outcome.rawValue)"))\(message)"
 }
 
-func attemptJSON(_ r: AttemptReport) -> AttemptJSON {
+func attemptJSON(_ r: AttemptReport, time: AttemptTime? = nil) -> AttemptJSON {
     AttemptJSON(
         seq: r.entry.seq, hash: r.entry.hash, observed_at: r.entry.body?.observedAt, outcome: r.outcome.rawValue,
-        message: r.message, url: r.finalURL, exchanges: r.exchanges, failure: r.failure)
+        message: r.message, url: r.finalURL, exchanges: r.exchanges, failure: r.failure, time: time)
+}
+
+/// The time of an attempt just recorded, checked at once; nil when it cannot be read back.
+func checkedTime(_ store: Store, _ r: AttemptReport) -> AttemptTime? {
+    try? TimeCorroboration.check(store: store, appended: r.entry)
+}
+
+/// Says at once, in the person's language, when the evidence contradicts the attempt's time, and how to
+/// set the clock right (on standard output, or standard error with --json).
+func warnAboutTime(_ time: AttemptTime?, json: Bool) {
+    for line in time?.warnings ?? [] { say("  " + line, json: json) }
 }
 
 /// A slot was seen: say it loudly, with the address to book by hand. temoin never books.

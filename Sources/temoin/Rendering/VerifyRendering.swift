@@ -39,6 +39,7 @@ enum VerifyRendering {
         for p in r.problems {
             lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(TerminalText.line(problemText(p)))")
         }
+        lines += verifyTimeLines(r.time)
         // A consistent chain is not yet a chain nobody rebuilt: say what closes that gap.
         if r.verdict == .intact, r.expectedHead == nil, let head = r.head {
             lines.append(

@@ -17,6 +17,8 @@ struct BodyView: Sendable {
     var prev: String
     var type: String?
     var captures: [Capture]
+    /// What the body says about time (docs/FORMAT.md §8), from the same parse; never makes it invalid.
+    var time: TimeFacts
 
     static func read(_ body: Data) -> BodyView? {
         StrictJSON.read(body) { json -> BodyView? in
@@ -25,13 +27,22 @@ struct BodyView: Sendable {
             var prev: String??
             var type: String??
             var captures: [Capture]??
+            var time = TimeFacts()
+            var timeRead = 0  // a bit per time member, by position
             try json.object { name in
                 switch name {
                 case Array("seq".utf8) where seq == nil: seq = .some(try json.integral())
                 case Array("prev".utf8) where prev == nil: prev = .some(try json.optionalText())
                 case Array("type".utf8) where type == nil: type = .some(try json.optionalText())
                 case Array("captures".utf8) where captures == nil: captures = .some(try Self.captures(json))
-                default: try json.skipValue()
+                default:
+                    // The first occurrence of each time member, as for the others.
+                    if let m = TimeFacts.member(name), timeRead & (1 << m) == 0 {
+                        timeRead |= 1 << m
+                        try time.read(member: m, json)
+                    } else {
+                        try json.skipValue()
+                    }
                 }
             }
             // Present but of the wrong type is as bad as absent, except for `type` and `captures`, which
@@ -39,7 +50,8 @@ struct BodyView: Sendable {
             guard case .some(.some(let s)) = seq, case .some(.some(let p)) = prev else { return nil }
             if case .some(.none) = type { return nil }
             if case .some(.none) = captures { return nil }
-            return BodyView(seq: s, prev: p, type: type ?? nil, captures: (captures ?? nil) ?? [])
+            time.type = type ?? nil
+            return BodyView(seq: s, prev: p, type: type ?? nil, captures: (captures ?? nil) ?? [], time: time)
         } ?? nil
     }
 
@@ -181,6 +193,7 @@ extension Walk {
                 )
             }
             if view.type == "attempt" { report.attempts += 1 }
+            feedTime(seq: seq, view.time)
             for c in view.captures {
                 try referenceOrSetAside(c.digest, size: c.size, seq: seq, lookup: lookup, hasher: hasher)
             }
