@@ -13,7 +13,8 @@ public enum TimeCorroboration {
     {
         try store.read { db in
             var fold = Corroborator(seals: try SealClock.readAll(db), now: now ?? store.clock.now())
-            let rows = try Row.fetchCursor(db, sql: "SELECT seq, \(ColumnBytes.select("body")) FROM entries ORDER BY seq")
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT seq, \(ColumnBytes.select("body")) FROM entries ORDER BY seq")
             while let row = try rows.next() {
                 guard let seq = ColumnBytes.integer(row["seq"]) else { continue }
                 let body = ColumnBytes.bytes(row["body"])

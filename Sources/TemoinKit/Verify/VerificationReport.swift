@@ -201,7 +201,8 @@ public struct VerificationReport: Encodable, Sendable {
     public func has(_ code: ProblemCode) -> Bool { problems.contains { $0.code == code } }
 
     enum CodingKeys: String, CodingKey {
-        case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations, time, wal
+        case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations, time,
+            wal
         case bundle
         case storeID = "store_id"
         case firstBadSeq = "first_bad_seq"
