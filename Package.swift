@@ -35,6 +35,13 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+        // SQLite itself, for the connection settings GRDB does not expose (defensive mode, progress
+        // handler); the same library GRDB links.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
         .systemLibrary(
             name: "CPangoCairo",
             pkgConfig: "pangocairo",
@@ -62,6 +69,7 @@ let package = Package(
                 "CDeflate",
                 "CCurl",
                 "TemoinPDF",
+                "CSQLite",
                 "CResolv",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

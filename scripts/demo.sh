@@ -103,6 +103,10 @@ echo "(temoin verify --strict-time: exit code $?; 1 means an attempt's time is c
 set -e
 say "   ... and with the independent reference verifier (Python standard library only)"
 python3 "$ROOT/docs/verify_reference.py" "$TEMOIN_STORE"
+say "   ... and compares the head with the one read out over the phone (--expect-head): the only check that catches a chain rebuilt whole"
+HEAD=$("$BIN" verify --json | python3 -c 'import json, sys; h = json.load(sys.stdin)["head"]; print("%d:%s" % (h["seq"], h["hash"][:8]))')
+"$BIN" verify --expect-head "$HEAD"
+python3 "$ROOT/docs/verify_reference.py" "$TEMOIN_STORE" --expect-head "$HEAD"
 
 say "   ... and signs what was found: an attestation attached to the store (temoin key new, attest, attestation add)"
 "$BIN" key new --out "$WORK/benevole.key"

@@ -61,6 +61,7 @@ struct TemoinCLI: AsyncParsableCommand {
         if let lang = LanguageOptions.scan(Array(CommandLine.arguments.dropFirst())) {
             Messages.shared.language = lang
         }
+        InterruptHandler.install()
         await main(nil)
     }
 }

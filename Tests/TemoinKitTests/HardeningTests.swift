@@ -46,10 +46,11 @@ import ZIPFoundation
         #expect(r.verdict == .intact, "\(r.problems)")
     }
 
-    /// `seq` no longer the rowid (schema edited): the schema reads (docs/FORMAT.md §6.1), the rows do
-    /// not. That is corruption found while reading entries (§6.7): `store_corrupt` at seq 1, exit 1,
-    /// for both verifiers (temoin used to call the store unreadable, exit 2).
-    @Test func aSeqThatIsNotTheRowidIsCorruptForBothVerifiers() throws {
+    /// `seq` no longer the rowid (schema edited): the schema reads (docs/FORMAT.md §6.1), the rows would
+    /// not. The edited `CREATE TABLE` text is no longer the format's (§6.2): `schema_altered`, exit 1, for
+    /// both verifiers, and nothing is read through it (temoin used to call the store unreadable, exit 2;
+    /// before §6.2 compared the text, it was `store_corrupt` at seq 1).
+    @Test func aSeqThatIsNotTheRowidIsAlteredForBothVerifiers() throws {
         let (_, store) = try populatedStore()
         try tamper(
             store.path,
@@ -58,7 +59,7 @@ import ZIPFoundation
             UPDATE sqlite_master SET sql = replace(sql, 'INTEGER PRIMARY KEY', 'INT PRIMARY KEY') WHERE name = 'entries';
             """)
         let r = try VerifyTests().verifyBoth(store.path)
-        #expect(r.problems.map(\.code) == ["store_corrupt"] && r.firstBadSeq == 1)
+        #expect(r.problems.map(\.code) == ["schema_altered"] && r.firstBadSeq == nil)
         let cli = try temoin(["verify", "--json"], store: store.path)
         #expect(cli.status == 1, "\(cli.stderr)")
     }
@@ -95,7 +96,7 @@ import ZIPFoundation
             } == nil, "the index lookup is meant to fail")
 
         var report = try Verifier().verify(path: store.path)
-        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        try AnchorChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
         #expect(report.verdict == .intact, "\(report.problems)")
         #expect(report.attestations.first?.state == .validUntrusted)
         #expect(try referenceVerify(store.path).0 == 0)

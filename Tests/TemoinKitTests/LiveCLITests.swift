@@ -164,7 +164,8 @@ final class SimulatorProcess {
         p.waitUntilExit()
         #expect(p.terminationStatus == 130)
         #expect(
-            String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("not recorded"))
+            String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains(
+                "nothing unfinished was recorded"))
         #expect(try Store.open(at: store, readOnly: true).entries().count == 1)
         _ = sim.stop()
     }

@@ -70,7 +70,7 @@ struct TimedStore {
 /// The time problems both verifiers report, as "seq:code", and the two reports' `time` members.
 func timeProblems(_ path: String) throws -> (temoin: [String], reference: [String], report: VerificationReport) {
     var report = try Verifier().verify(path: path)
-    try TrustChecks.extend(&report, path: path, trust: TSATrust(), trustedKeys: [])
+    try AnchorChecks.extend(&report, path: path, trust: TSATrust(), trustedKeys: [])
     let ours = report.time?.problems.map { "\($0.seq):\($0.code.rawValue)" } ?? ["(no time)"]
     let (_, json) = try referenceVerify(path)
     let time = json["time"] as? [String: Any]

@@ -63,7 +63,7 @@ import ZIPFoundation
         let path = store.path
         let report = try await offPool { () throws -> VerificationReport in
             var r = try Verifier().verify(path: path)
-            try TrustChecks.extend(&r, path: path, trust: trust, trustedKeys: [])
+            try AnchorChecks.extend(&r, path: path, trust: trust, trustedKeys: [])
             return r
         }
         #expect(report.verdict == .intact && report.seals.count == 1 && report.seals[0].trusted)
@@ -177,7 +177,7 @@ import ZIPFoundation
         let path = store.path
         let report = try await offPool { () throws -> VerificationReport in
             var r = try Verifier().verify(path: path)
-            try TrustChecks.extend(&r, path: path, trust: TSATrust(), trustedKeys: [])
+            try AnchorChecks.extend(&r, path: path, trust: TSATrust(), trustedKeys: [])
             return r
         }
         #expect(report.verdict == .tampered)
@@ -246,13 +246,14 @@ import ZIPFoundation
         let path = store.path
         let report = try await offPool { () throws -> VerificationReport in
             var r = try Verifier().verify(path: path)
-            try TrustChecks.extend(&r, path: path, trust: TSATrust(), trustedKeys: [])
+            try AnchorChecks.extend(&r, path: path, trust: TSATrust(), trustedKeys: [])
             return r
         }
         #expect(report.problems.map(\.code) == ["seal_invalid"])
-        // The reference verifier does not check signatures (documented): the binding still holds.
-        let (status, _) = try referenceVerify(path)
-        #expect(status == 0)
+        // The reference verifier checks the signature too (docs/FORMAT.md §7.1).
+        let (status, reference) = try referenceVerify(path)
+        #expect(status == 1)
+        #expect((reference["problems"] as? [[String: Any]])?.map { $0["code"] as? String } == ["seal_invalid"])
     }
 
     @Test func sealThroughTheCLI() throws {
@@ -322,7 +323,7 @@ import ZIPFoundation
         let old = try Store.open(at: store.path, readOnly: true)
         #expect(try old.seals().isEmpty && old.attestations().isEmpty && old.tsas().isEmpty)
         var report = try Verifier().verify(path: store.path)
-        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        try AnchorChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
         #expect(report.verdict == .intact && report.seals.isEmpty)
         #expect(try referenceVerify(store.path).0 == 0)
         let reopened = try Store.open(at: store.path)
@@ -335,7 +336,7 @@ import ZIPFoundation
         let (_, store) = try populatedStore()
         try tamper(store.path, "ALTER TABLE seals ADD COLUMN forged TEXT")
         var report = try Verifier().verify(path: store.path)
-        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        try AnchorChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
         #expect(report.verdict == .tampered && report.problems.map(\.code) == ["schema_altered"])
         let (status, reference) = try referenceVerify(store.path)
         #expect(status == 1)
@@ -436,7 +437,7 @@ import ZIPFoundation
             store.path,
             "UPDATE attestations SET statement = CAST(replace(CAST(statement AS TEXT), 'Gisti', 'LDH') AS BLOB)")
         var report = try Verifier().verify(path: store.path)
-        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        try AnchorChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
         #expect(report.problems.map(\.code) == ["attestation_invalid"])
         #expect(report.verdict == .tampered)
 
@@ -447,7 +448,7 @@ import ZIPFoundation
         try rewriteLastEntry(store.path, seq: last)
         report = try Verifier().verify(path: store.path)
         #expect(report.verdict == .intact)
-        try TrustChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
+        try AnchorChecks.extend(&report, path: store.path, trust: TSATrust(), trustedKeys: [])
         #expect(report.problems.map(\.code) == ["attestation_mismatch"])
         #expect(report.firstBadSeq == last)
         let (status, reference) = try referenceVerify(store.path)

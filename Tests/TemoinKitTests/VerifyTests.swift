@@ -52,7 +52,7 @@ func populatedStore() throws -> (TempDir, Store) {
         let name: String
         let sql: String
         let firstBad: Int64?
-        let codes: Set<String>
+        let codes: Set<ProblemCode>
         var testDescription: String { name }
     }
 

@@ -138,6 +138,31 @@ def run_reference_inprocess(vr, path):
     return (0 if report["verdict"] == "intact" else 1), report, ""
 
 
+def ed25519_seed(key_path):
+    """The 32-byte seed of a volunteer's key file (PKCS #8 PEM, as `temoin key new` writes it)."""
+    import base64
+    with open(key_path) as f:
+        der = base64.b64decode("".join(line for line in f.read().splitlines() if not line.startswith("-----")))
+    if len(der) != 48 or not der.startswith(bytes.fromhex("302e020100300506032b657004220420")):
+        raise ValueError("not an Ed25519 PKCS #8 key")
+    return der[16:]
+
+
+def ed25519_sign(vr, seed, message):
+    """RFC 8032 5.1.6 signing, with the reference verifier's point arithmetic (the harness re-signs
+    attestation statements it edits, as a volunteer who made a mistake, or a forger with the key, would)."""
+    import hashlib
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little")
+    a &= (1 << 254) - 8
+    a |= 1 << 254
+    public = vr.ed_encode(vr.ed_mul(a, vr.ED_B))
+    r = int.from_bytes(hashlib.sha512(h[32:] + message).digest(), "little") % vr.ED_L
+    R = vr.ed_encode(vr.ed_mul(r, vr.ED_B))
+    k = int.from_bytes(hashlib.sha512(R + public + message).digest(), "little") % vr.ED_L
+    return public, R + ((r + k * a) % vr.ED_L).to_bytes(32, "little")
+
+
 def codes(report):
     if not report:
         return []
@@ -240,4 +265,4 @@ def now():
 
 __all__ = ["ROOT", "PAGES", "REFERENCE", "INIT", "GOOD_PAGES", "load_reference", "env_for", "temoin", "paris",
            "build_store", "run_temoin_verify", "run_reference_subprocess", "run_reference_inprocess", "codes",
-           "tsa_up", "stop", "peak_rss_children_mb", "copy_store", "now", "signal"]
+           "tsa_up", "stop", "peak_rss_children_mb", "copy_store", "now", "signal", "ed25519_seed", "ed25519_sign"]

@@ -144,6 +144,7 @@ public struct WitnessedAttemptRunner {
             body.steps = steps
             body.browser = facts
         }
+        store.checkpoint()  // `watch` keeps the store open between attempts (Store.checkpoint)
         return AttemptReport(
             entry: entry, outcome: outcome, message: message, finalURL: seen.finalURL, failure: seen.failure,
             exchanges: seen.exchanges.count)

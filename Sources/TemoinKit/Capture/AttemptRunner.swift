@@ -139,6 +139,7 @@ public struct AttemptRunner {
             body.environment = environment
             body.steps = walked
         }
+        store.checkpoint()  // `watch` keeps the store open between attempts (Store.checkpoint)
         return AttemptReport(
             entry: entry, outcome: outcome, message: message, finalURL: pageURL, failure: failure,
             exchanges: record.exchanges.count)

@@ -76,15 +76,16 @@ final class DeflateDecompressor: @unchecked Sendable {
         return out
     }
 
-    /// Inflates a zlib stream into `buffer`; the number of bytes written, nil if the stream is damaged
-    /// or does not fit.
+    /// Inflates a zlib stream into `buffer`; the number of bytes written, nil if the stream is damaged,
+    /// does not fit, or is followed by any byte (docs/FORMAT.md §6.6: a stored capture is one stream).
     func zlib(_ data: Data, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        var actualIn = 0
         var actual = 0
         let result = data.withUnsafeBytes { src in
-            libdeflate_zlib_decompress(
-                handle, src.baseAddress, src.count, buffer.baseAddress, buffer.count, &actual)
+            libdeflate_zlib_decompress_ex(
+                handle, src.baseAddress, src.count, buffer.baseAddress, buffer.count, &actualIn, &actual)
         }
-        return result == LIBDEFLATE_SUCCESS ? actual : nil
+        return result == LIBDEFLATE_SUCCESS && actualIn == data.count ? actual : nil
     }
 }
 

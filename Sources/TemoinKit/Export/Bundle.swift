@@ -35,27 +35,28 @@ public struct BundleExporter: Sendable {
         let snapshot = work.appendingPathComponent("store.sqlite")
         // VACUUM INTO writes a consistent copy from one read transaction, WAL included: a raw file copy
         // of a WAL database could miss committed entries or catch a half-written page.
-        do { try store.snapshot(to: snapshot.path) } catch { throw Self.outputError(error, path: zipPath) }
+        try store.requireKnownSchema()
+        let full = work.appendingPathComponent(redact ? "snapshot.sqlite" : "store.sqlite")
+        do { try store.snapshot(to: full.path) } catch { throw Self.outputError(error, path: zipPath) }
         var withheld = 0
         do {
-            let copy = try DatabaseQueue(path: snapshot.path)
+            let copy = try DatabaseQueue(path: full.path, configuration: Store.configuration(readOnly: false))
             try copy.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = DELETE")
                 // Credentials an older store kept in its TSA URLs never leave it, redacted or not; the
                 // space they took is zeroed, not merely freed.
                 try db.execute(sql: "PRAGMA secure_delete = ON")
                 try TSACredentials.strip(in: db)
-                if redact {
-                    try db.execute(
-                        sql: """
-                            UPDATE captures SET data = NULL, withheld_at = ?, withheld_reason = ?
-                            WHERE data IS NOT NULL
-                            """, arguments: [TimeFormat.utc(now), "redacted for export"])
-                    withheld = db.changesCount
-                    try db.execute(sql: "VACUUM")
-                }
             }
             try copy.close()
+            if redact {
+                // Built from the known tables into a fresh database, never by editing the snapshot in
+                // place: nothing of the original file but what the format describes can reach the copy.
+                withheld = try RedactedCopy.write(from: full.path, to: snapshot.path, now: now)
+                try FileManager.default.removeItem(at: full)
+            }
+        } catch let error as TemoinError {
+            throw error
         } catch {
             throw Self.outputError(error, path: zipPath)
         }

@@ -102,7 +102,11 @@ extension CaseStatus {
                 ["problems": String(v.problems), "seq": v.firstBadSeq.map { "#\($0)" } ?? "-"])
         if v.withheld > 0 { verified += " " + tr("status.withheld", ["count": String(v.withheld)]) }
         rows.append((tr("status.label.verification"), verified))
-        if let head = v.head { rows.append((tr("status.label.head"), head.display)) }
+        if let head = v.head {
+            rows.append((tr("status.label.head"), head.display))
+            // Only a head obtained by another channel rules out a chain rebuilt whole (FORMAT.md §6.8).
+            rows.append(("", tr("status.compare_head", ["expect": "\(head.seq):\(head.hash.prefix(8))"])))
+        }
 
         var lines: [String] = []
         lines.append(

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import GRDB
 import Synchronization
@@ -79,7 +80,7 @@ public final class Store: Sendable {
     static let newStorePageSize = 2048
 
     /// `queryOnly`: a connection SQLite opens for writing but that refuses every change (see `openQueue`).
-    private static func configuration(readOnly: Bool, creating: Bool = false, queryOnly: Bool = false)
+    static func configuration(readOnly: Bool, creating: Bool = false, queryOnly: Bool = false)
         -> Configuration
     {
         var config = Configuration()
@@ -87,6 +88,7 @@ public final class Store: Sendable {
         config.busyMode = .timeout(30)
         config.label = "temoin"
         config.prepareDatabase { db in
+            try Self.harden(db)
             if queryOnly {
                 try db.execute(sql: "PRAGMA query_only = ON")
                 return
@@ -107,34 +109,33 @@ public final class Store: Sendable {
         return config
     }
 
+    /// A read-only connection as every reader of a store gets it.
+    static func readerConfiguration() -> Configuration { configuration(readOnly: true) }
+
+    /// Every connection to a store, before anything is read: a store is a file someone else may have
+    /// prepared (docs/SECURITY.md, "Hostile stores"). Functions with side effects may not run from its
+    /// schema (`trusted_schema = OFF`), defensive mode refuses `writable_schema` and the other ways to
+    /// corrupt a file on purpose, and SQLite checks `Interruption` every 1,000 steps so Ctrl-C stops
+    /// any query, even an endless one in a view.
+    static func harden(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA trusted_schema = OFF")
+        guard let connection = db.sqliteConnection else { return }
+        if temoin_sqlite3_defensive(connection) != SQLITE_OK {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE, message: "SQLite has no defensive mode (3.26 or later needed)")
+        }
+        sqlite3_progress_handler(connection, 1000, { _ in Interruption.isRequested ? 1 : 0 }, nil)
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE meta (
-                        key TEXT PRIMARY KEY NOT NULL,
-                        value TEXT NOT NULL
-                    );
-                    CREATE TABLE entries (
-                        seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
-                        hash TEXT NOT NULL,
-                        body BLOB NOT NULL
-                    );
-                    CREATE TABLE captures (
-                        digest TEXT PRIMARY KEY NOT NULL,
-                        size INTEGER NOT NULL,
-                        encoding TEXT NOT NULL,
-                        data BLOB,
-                        withheld_at TEXT,
-                        withheld_reason TEXT
-                    );
-                    PRAGMA user_version = 1;
-                    """)
+            try StoreSchema.create(db, [StoreSchema.meta, StoreSchema.entries, StoreSchema.captures])
+            try db.execute(sql: "PRAGMA user_version = 1")
         }
         // Seals, attestations and the TSA list live beside the chain (docs/FORMAT.md §7); older readers
         // ignore these tables, so the format version stays 1.
-        migrator.registerMigration("v2-trust") { db in try TrustSchema.create(db) }
+        migrator.registerMigration("v2-trust") { db in try StoreSchema.create(db, StoreSchema.anchorTables) }
         return migrator
     }
 
@@ -198,6 +199,10 @@ public final class Store: Sendable {
                 throw TemoinError.notAStore(path: path, detail: tr("detail.not_temoin_sqlite"))
             }
             if !readOnly {
+                // Nothing is written to a store holding objects temoin never creates: a trigger would run
+                // on our writes (copying pages into a hidden table during `withhold`), a view would
+                // stand in for a table (docs/FORMAT.md §6.2, docs/SECURITY.md).
+                try requireKnownSchema(queue, path: path)
                 try migrator.migrate(queue)
             }
             let storeID = try queue.read { db in
@@ -211,6 +216,28 @@ public final class Store: Sendable {
             return Store(path: path, db: queue, readOnly: readOnly, storeID: storeID, clock: clock)
         } catch {
             throw Store.map(error, path: path, writing: !readOnly, opening: true)
+        }
+    }
+
+    /// Refuses a store whose schema holds anything `StoreSchema` does not declare (exit 2, naming the
+    /// objects). Writers and exports call it: a trigger would run on our writes (copying pages into a
+    /// hidden table during `withhold`), a view would stand in for a table, a foreign table would ride
+    /// along in a bundle (docs/FORMAT.md §6.2, docs/SECURITY.md).
+    static func requireKnownSchema(_ queue: DatabaseQueue, path: String) throws {
+        let foreign = try queue.read { db in try StoreSchema.deviations(db) }
+        guard foreign.isEmpty else {
+            throw TemoinError.notAStore(
+                path: path,
+                detail: tr(
+                    "store.foreign_schema",
+                    ["objects": foreign.map { "\($0.type ?? "?") \($0.name)" }.joined(separator: ", ")]))
+        }
+    }
+
+    /// `requireKnownSchema` on this store.
+    func requireKnownSchema() throws {
+        do { try Self.requireKnownSchema(db, path: path) } catch let error as TemoinError { throw error } catch {
+            throw Store.map(error, path: path, writing: false)
         }
     }
 
@@ -316,6 +343,7 @@ public final class Store: Sendable {
         let detail = dbError.message ?? "\(dbError.resultCode)"
         switch dbError.resultCode.primaryResultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return TemoinError.storeBusy(path: path)
+        case .SQLITE_INTERRUPT: return TemoinError.interrupted
         case .SQLITE_READONLY, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_IOERR:
             return writing
                 ? TemoinError.storeNotWritable(path: path, detail: detail)
@@ -355,7 +383,7 @@ public final class Store: Sendable {
                     toInsert.append((capture, encoding, data))
                 }
             }
-            return try db.writeWithoutTransaction { db in
+            let stored = try db.writeWithoutTransaction { db in
                 var result: StoredEntry?
                 try db.inTransaction(.immediate) {
                     let head = try Self.head(db)
@@ -384,10 +412,31 @@ public final class Store: Sendable {
                 }
                 return result!
             }
+            return stored
         } catch {
             throw Store.map(error, path: path, writing: true)
         }
     }
+
+    /// Copies what the WAL holds into the main file, so that the main file is complete whenever no
+    /// write is under way: a copy of the main file alone must never verify as an older state
+    /// (docs/FORMAT.md §1). Called when a store is released (a writing command ends, even while another
+    /// process keeps the store open, when SQLite would not checkpoint on its own), after each attempt
+    /// (`watch` keeps the store open for days) and after each anchor. Not after every append: an import
+    /// of a hundred pages would pay a second disk sync per page. PASSIVE never waits for readers; a
+    /// reader holding an older snapshot only delays it to the next call. What was committed stays
+    /// committed either way, so a failure here is no failure of a write.
+    public func checkpoint() {
+        guard !isReadOnly else { return }
+        _ = try? db.writeWithoutTransaction { db in
+            // After `closeAll` (a seal's thread may release the last reference when the command ended),
+            // GRDB would hand SQLite a null connection.
+            guard db.sqliteConnection != nil else { return }
+            try db.checkpoint(.passive)
+        }
+    }
+
+    deinit { checkpoint() }
 
     // MARK: Reading
 

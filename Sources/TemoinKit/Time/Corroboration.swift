@@ -13,14 +13,13 @@ public enum TimeCorroboration {
     {
         try store.read { db in
             var fold = Corroborator(seals: try SealClock.readAll(db), now: now ?? store.clock.now())
-            let decoder = JSONDecoder()
-            let rows = try Row.fetchCursor(db, sql: "SELECT seq, \(Verifier.raw("body")) FROM entries ORDER BY seq")
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT seq, \(ColumnBytes.select("body")) FROM entries ORDER BY seq")
             while let row = try rows.next() {
-                guard let seq = Verifier.integer(row["seq"]) else { continue }
-                let body = Verifier.bytes(row["body"])
-                // The entries §6 would call body_invalid are left out, as in verify.
-                guard Verifier.passesJSONRules(body), let view = try? decoder.decode(TimedBody.self, from: body)
-                else { continue }
+                guard let seq = ColumnBytes.integer(row["seq"]) else { continue }
+                let body = ColumnBytes.bytes(row["body"])
+                // The entries §6 would call body_invalid are left out, as in verify (the same strict parse).
+                guard let view = BodyView.read(body) else { continue }
                 if let done = fold.feed(seq: seq, view.time) { each(done) }
             }
             if let done = fold.finish() { each(done) }
@@ -41,11 +40,7 @@ public enum TimeCorroboration {
     /// clock in its exchanges, the entry before it, the case's opening, and the seal it names. Later
     /// entries and seals may add to this (`verify` has the last word).
     public static func check(store: Store, appended entry: StoredEntry) throws -> AttemptTime? {
-        let decoder = JSONDecoder()
-        func facts(_ e: StoredEntry) -> TimeFacts? {
-            guard Verifier.passesJSONRules(e.bodyBytes) else { return nil }
-            return (try? decoder.decode(TimedBody.self, from: e.bodyBytes))?.time
-        }
+        func facts(_ e: StoredEntry) -> TimeFacts? { BodyView.read(e.bodyBytes)?.time }
         guard let own = facts(entry) else { return nil }
         var before: [StoredEntry] = try store.entries(from: 1, through: 1)
         if entry.seq > 2 { before += try store.entries(from: entry.seq - 1, through: entry.seq - 1) }
@@ -57,12 +52,6 @@ public enum TimeCorroboration {
         _ = fold.feed(seq: entry.seq, own)
         return fold.finish()
     }
-}
-
-/// A body as the time rules read it: only its `TimeFacts` (the whole body is one JSON parse).
-struct TimedBody: Decodable {
-    var time: TimeFacts
-    init(from decoder: Decoder) throws { time = TimeFacts(from: decoder) }
 }
 
 /// Where temoin reads the time: the system clock, or, in TemoinKit's own tests, a clock the test

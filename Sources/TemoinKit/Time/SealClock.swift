@@ -74,24 +74,24 @@ public struct SealClock: Sendable, Equatable, Codable {
     /// Every seal of the store that binds, by id. None when the store has no `seals` table or one
     /// whose columns are not those of §7 (verify reports that as `schema_altered`).
     static func readAll(_ db: Database) throws -> [SealClock] {
-        guard try db.tableExists("seals"), try !TrustChecks.alteredAnchorTables(db).contains("seals") else {
+        guard try db.tableExists("seals"), try !AnchorChecks.alteredAnchorTables(db).contains("seals") else {
             return []
         }
-        let body = try db.makeStatement(sql: "SELECT \(Verifier.raw("body")) FROM entries WHERE seq = ?")
+        let body = try db.makeStatement(sql: "SELECT \(ColumnBytes.select("body")) FROM entries WHERE seq = ?")
         var out: [SealClock] = []
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT id, seq, \(Verifier.raw("head")), \(Verifier.raw("nonce")), \(Verifier.raw("response")),
-                \(Verifier.raw("tsa_url")) FROM seals ORDER BY id
+                SELECT id, seq, \(ColumnBytes.select("head")), \(ColumnBytes.select("nonce")), \(ColumnBytes.select("response")),
+                \(ColumnBytes.select("tsa_url")) FROM seals ORDER BY id
                 """)
         while let row = try rows.next() {
-            guard let id = Verifier.integer(row["id"]), let seq = Verifier.integer(row["seq"]) else { continue }
+            guard let id = ColumnBytes.integer(row["id"]), let seq = ColumnBytes.integer(row["seq"]) else { continue }
             let seal = try binding(
-                id: id, seq: seq, head: Verifier.text(row["head"]), nonce: Verifier.text(row["nonce"]),
-                response: Verifier.bytes(row["response"]), tsaURL: Verifier.text(row["tsa_url"])
+                id: id, seq: seq, head: ColumnBytes.text(row["head"]), nonce: ColumnBytes.text(row["nonce"]),
+                response: ColumnBytes.bytes(row["response"]), tsaURL: ColumnBytes.text(row["tsa_url"])
             ) { seq in
-                try DatabaseValue.fetchOne(body, arguments: [seq]).map { ChainHash.entry(Verifier.bytes($0)) }
+                try DatabaseValue.fetchOne(body, arguments: [seq]).map { ChainHash.entry(ColumnBytes.bytes($0)) }
             }
             if let seal { out.append(seal) }
         }
@@ -100,18 +100,18 @@ public struct SealClock: Sendable, Equatable, Codable {
 
     /// The seals of one sealed seq that bind (the candidates for an entry's `after_seal`).
     static func read(_ db: Database, seq: Int64) throws -> [SealClock] {
-        guard try db.tableExists("seals"), try !TrustChecks.alteredAnchorTables(db).contains("seals") else {
+        guard try db.tableExists("seals"), try !AnchorChecks.alteredAnchorTables(db).contains("seals") else {
             return []
         }
-        let hash = try TrustChecks.computedHash(db, seq: seq)
+        let hash = try AnchorChecks.computedHash(db, seq: seq)
         return try Row.fetchAll(
             db, sql: "SELECT id, seq, head, nonce, response, tsa_url FROM seals WHERE seq = ? ORDER BY id",
             arguments: [seq]
         ).compactMap { row in
-            guard let id = Verifier.integer(row["id"]) else { return nil }
+            guard let id = ColumnBytes.integer(row["id"]) else { return nil }
             return binding(
-                id: id, seq: seq, head: Verifier.text(row["head"]), nonce: Verifier.text(row["nonce"]),
-                response: Verifier.bytes(row["response"]), tsaURL: Verifier.text(row["tsa_url"])
+                id: id, seq: seq, head: ColumnBytes.text(row["head"]), nonce: ColumnBytes.text(row["nonce"]),
+                response: ColumnBytes.bytes(row["response"]), tsaURL: ColumnBytes.text(row["tsa_url"])
             ) { _ in hash }
         }
     }
@@ -126,7 +126,7 @@ extension AfterSeal {
     /// seq, then the last taken), or nil when the store has none. Runs inside the append's write
     /// transaction, so no seal can be added between this choice and the entry.
     static func latest(_ db: Database) throws -> AfterSeal? {
-        guard try db.tableExists("seals"), try !TrustChecks.alteredAnchorTables(db).contains("seals") else {
+        guard try db.tableExists("seals"), try !AnchorChecks.alteredAnchorTables(db).contains("seals") else {
             return nil
         }
         let rows = try Row.fetchAll(
@@ -134,11 +134,11 @@ extension AfterSeal {
             sql: "SELECT id, seq, head, nonce, response, tsa_url FROM seals ORDER BY seq DESC, id DESC LIMIT ?",
             arguments: [candidates])
         for row in rows {
-            guard let id = Verifier.integer(row["id"]), let seq = Verifier.integer(row["seq"]) else { continue }
+            guard let id = ColumnBytes.integer(row["id"]), let seq = ColumnBytes.integer(row["seq"]) else { continue }
             let seal = try SealClock.binding(
-                id: id, seq: seq, head: Verifier.text(row["head"]), nonce: Verifier.text(row["nonce"]),
-                response: Verifier.bytes(row["response"]), tsaURL: Verifier.text(row["tsa_url"])
-            ) { seq in try TrustChecks.computedHash(db, seq: seq) }
+                id: id, seq: seq, head: ColumnBytes.text(row["head"]), nonce: ColumnBytes.text(row["nonce"]),
+                response: ColumnBytes.bytes(row["response"]), tsaURL: ColumnBytes.text(row["tsa_url"])
+            ) { seq in try AnchorChecks.computedHash(db, seq: seq) }
             if let seal { return AfterSeal(seq: seal.seq, tokenSHA256: seal.tokenSHA256) }
         }
         return nil

@@ -43,15 +43,72 @@ public struct AttestationStatement: Codable, Sendable, Equatable {
         return try encoder.encode(self)
     }
 
+    /// Reads a statement as docs/FORMAT.md §7.3 says: JSON under the rules of §6.4 (strict UTF-8, no
+    /// byte order mark…), the first occurrence of each member counting, every member of the table
+    /// present with its type (`v` and `seq` integral numbers, the rest strings, `tool` any value),
+    /// `type` and `v` as given, `seq` at least 1, `head` 64 lowercase hexadecimal digits, `verdict`
+    /// `intact` or `tampered`, `public_key` the canonical base64 of 32 bytes. Members it does not know
+    /// are ignored.
     static func parse(_ data: Data) throws -> AttestationStatement {
-        let s = try JSONDecoder().decode(AttestationStatement.self, from: data)
-        guard s.type == "temoin-attestation", s.v == 1 else { throw TimeStampParseError("not a temoin attestation") }
-        return s
+        let parsed = StrictJSON.read(data) { json -> AttestationStatement? in
+            guard json.atObject else { return nil }
+            var texts: [String: String?] = [:]
+            var numbers: [String: Int64?] = [:]
+            var tool: ToolInfo?? = nil
+            let textNames: Set<String> = [
+                "type", "store_id", "head", "attested_at", "name", "organisation", "verdict", "public_key",
+            ]
+            try json.object { raw in
+                let name = String(decoding: raw, as: UTF8.self)
+                if textNames.contains(name), texts[name] == nil {
+                    texts[name] = .some(try json.optionalText())
+                } else if name == "v" || name == "seq", numbers[name] == nil {
+                    numbers[name] = .some(try json.integral())
+                } else if name == "tool", tool == nil {
+                    tool = .some(try Self.tool(json))
+                } else {
+                    try json.skipValue()
+                }
+            }
+            func text(_ n: String) -> String? { texts[n] ?? nil }
+            guard text("type") == "temoin-attestation", numbers["v"] == .some(1), let seq = numbers["seq"] ?? nil,
+                seq >= 1, let storeID = text("store_id"), let head = text("head"), SealCheck.isHash(head),
+                let attestedAt = text("attested_at"), let name = text("name"), let organisation = text("organisation"),
+                let verdict = text("verdict"), ["intact", "tampered"].contains(verdict),
+                let publicKey = text("public_key"), Base64Strict.decode(publicKey)?.count == 32
+            else { return nil }
+            var s = AttestationStatement(
+                storeID: storeID, seq: seq, head: head, attestedAt: attestedAt, name: name, organisation: organisation,
+                verdict: verdict, publicKey: publicKey)
+            s.tool = (tool ?? nil) ?? ToolInfo(name: "", version: "")
+            return s
+        }
+        guard let statement = parsed ?? nil else { throw TimeStampParseError("not a temoin attestation statement") }
+        return statement
+    }
+
+    /// `tool` as `{"name","version"}` strings when it is that; any other value is kept as unknown.
+    private static func tool(_ json: StrictJSON) throws -> ToolInfo? {
+        guard json.atObject else {
+            try json.skipValue()
+            return nil
+        }
+        var name: String??
+        var version: String??
+        try json.object { raw in
+            switch raw {
+            case Array("name".utf8) where name == nil: name = .some(try json.optionalText())
+            case Array("version".utf8) where version == nil: version = .some(try json.optionalText())
+            default: try json.skipValue()
+            }
+        }
+        guard case .some(.some(let n)) = name, case .some(.some(let v)) = version else { return nil }
+        return ToolInfo(name: n, version: v)
     }
 
     /// SHA-256 of the raw public key, hex: what a volunteer reads out to be recognised.
     public var keyFingerprint: String {
-        guard let raw = Data(base64Encoded: publicKey) else { return "" }
+        guard let raw = Base64Strict.decode(publicKey) else { return "" }
         return sha256Hex(raw)
     }
 
@@ -92,10 +149,12 @@ public struct AttestationFile: Codable, Sendable {
         return try encoder.encode(self)
     }
 
+    /// §7.2: `signature` is the canonical base64 of 64 bytes, an Ed25519 signature of the domain prefix
+    /// and the statement's bytes by the statement's `public_key`.
     func signatureIsValid(_ statement: AttestationStatement) -> Bool {
-        guard let raw = Data(base64Encoded: statement.publicKey),
+        guard let raw = Base64Strict.decode(statement.publicKey),
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
-            let sig = Data(base64Encoded: signature)
+            let sig = Base64Strict.decode(signature), sig.count == 64
         else { return false }
         return key.isValidSignature(sig, for: AttestationStatement.message(Data(self.statement.utf8)))
     }
@@ -109,6 +168,15 @@ public struct AttestationFile: Codable, Sendable {
             throw TemoinError.trust(.attestationInvalid(path: path, reason: tr("trust.attestation.bad_signature")))
         }
         return s
+    }
+}
+
+/// Base64 as the format writes it (RFC 4648 §4, with padding): a text decodes only if encoding its
+/// bytes gives the same text again, so no two texts stand for one signature or key.
+enum Base64Strict {
+    static func decode(_ text: String) -> Data? {
+        guard let data = Data(base64Encoded: text), data.base64EncodedString() == text else { return nil }
+        return data
     }
 }
 
@@ -177,7 +245,7 @@ public struct VolunteerKey: Sendable {
         return sha256Hex(raw.rawRepresentation)
     }
 
-    /// Verifies the store at `storePath` and signs what was found.
+    /// Verifies the store or bundle at `storePath` (as `temoin verify` does) and signs what was found.
     public func attest(
         storePath: String, name: String, organisation: String, trust: TSATrust = TSATrust(), now: Date = Date()
     ) throws
@@ -186,8 +254,7 @@ public struct VolunteerKey: Sendable {
         try FieldText.checkLine(name, field: "name")
         try FieldText.checkLine(organisation, field: "organisation")
         // The verdict signed covers the chain and the seals and attestations already attached.
-        var report = try Verifier().verify(path: storePath)
-        try TrustChecks.extend(&report, path: storePath, trust: trust, trustedKeys: [])
+        let report = try Verification(path: storePath, trust: trust).run()
         guard let head = report.head, let storeID = report.storeID else {
             throw TemoinError.notAStore(path: storePath, detail: tr("detail.no_store_id"))
         }

@@ -325,16 +325,29 @@ struct TimeStampToken: Sendable {
         return info
     }
 
-    /// A certificate's signatureValue is a whole number of octets (RFC 5280 §4.1.1.3 for every
-    /// algorithm temoin accepts). swift-certificates reads the octets and ignores the BIT STRING's
-    /// count of unused bits, which the CA's signature does not cover: a changed count must not pass.
+    /// A certificate's signatureValue and subjectPublicKey are whole numbers of octets (RFC 5280
+    /// §4.1.1.3, and every key type temoin accepts). swift-certificates reads the octets and ignores the
+    /// BIT STRINGs' count of unused bits, which the CA's signature does not cover for the first and no
+    /// signature covers without a trusted CA for the second: a changed count must not pass.
     private static func requireWholeOctetSignature(_ node: ASN1Node) throws {
         try DER.sequence(node, identifier: .sequence) { n in
-            guard n.next() != nil, n.next() != nil, let value = n.next(), n.next() == nil else {
+            guard let tbs = n.next(), n.next() != nil, let value = n.next(), n.next() == nil else {
                 throw TimeStampParseError("bad certificate")
             }
             guard try ASN1BitString(derEncoded: value).paddingBits == 0 else {
                 throw TimeStampParseError("a certificate's signature is not a whole number of octets")
+            }
+            try DER.sequence(tbs, identifier: .sequence) { t in
+                var fields: [ASN1Node] = []
+                while let f = t.next() { fields.append(f) }
+                // [0] version (optional), serial, signature, issuer, validity, subject, subjectPublicKeyInfo
+                let spkiAt = fields.first?.identifier == Self.tag0 ? 6 : 5
+                guard spkiAt < fields.count else { throw TimeStampParseError("bad certificate") }
+                try DER.sequence(fields[spkiAt], identifier: .sequence) { k in
+                    guard k.next() != nil, let key = k.next(), k.next() == nil,
+                        try ASN1BitString(derEncoded: key).paddingBits == 0
+                    else { throw TimeStampParseError("a certificate's key is not a whole number of octets") }
+                }
             }
         }
     }

@@ -1,45 +1,7 @@
 import Foundation
 import GRDB
 
-/// The tables of seals, attestations and configured TSAs (docs/FORMAT.md §7). They sit beside the
-/// chain, not in it: a seal or an attestation is *about* a head, so it cannot be part of what it seals.
-enum TrustSchema {
-    static let columns: [String: [String]] = [
-        "seals": ["id", "seq", "head", "tsa_url", "nonce", "requested_at", "response"],
-        "attestations": ["id", "statement", "signature", "added_at"],
-        "tsa_config": ["url", "name", "added_at"],
-    ]
-
-    static func create(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE seals (
-                    id INTEGER PRIMARY KEY NOT NULL,
-                    seq INTEGER NOT NULL,
-                    head TEXT NOT NULL,
-                    tsa_url TEXT NOT NULL,
-                    nonce TEXT NOT NULL,
-                    requested_at TEXT NOT NULL,
-                    response BLOB NOT NULL
-                );
-                CREATE TABLE attestations (
-                    id INTEGER PRIMARY KEY NOT NULL,
-                    statement BLOB NOT NULL,
-                    signature TEXT NOT NULL UNIQUE,
-                    added_at TEXT NOT NULL
-                );
-                CREATE TABLE tsa_config (
-                    url TEXT PRIMARY KEY NOT NULL,
-                    name TEXT,
-                    added_at TEXT NOT NULL
-                );
-                """)
-    }
-
-    static func hasTables(_ db: Database) throws -> Bool {
-        try db.tableExists("seals") && db.tableExists("attestations")
-    }
-}
+// The tables themselves are declared in Store/StoreSchema.swift; their checks in Verify/Anchors.
 
 /// A row of `seals`: one RFC 3161 response over a head, kept byte for byte as the TSA sent it.
 struct SealRow: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
@@ -223,7 +185,11 @@ extension Store {
     }
 
     func trustWrite<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try db.write(body) } catch let error as TemoinError { throw error } catch {
+        do {
+            let result = try db.write(body)
+            checkpoint()
+            return result
+        } catch let error as TemoinError { throw error } catch {
             throw Store.map(error, path: path, writing: true)
         }
     }
@@ -251,7 +217,7 @@ extension Store {
     func readAnchors<T>(_ table: String, _ body: (Database) throws -> T) throws -> T {
         do {
             return try read { db in
-                if try TrustChecks.alteredAnchorTables(db).contains(table) {
+                if try AnchorChecks.alteredAnchorTables(db).contains(table) {
                     throw TemoinError.storeUnreadable(
                         path: path, detail: tr("harden.anchors.altered", ["table": table]))
                 }
@@ -276,7 +242,7 @@ extension Store {
     /// Every seal of the store, each checked: the response's signature and certificate, its imprint
     /// against the hash of entry `seq` recomputed from its bytes, and its nonce.
     public func seals(trust: TSATrust = TSATrust()) throws -> [SealSummary] {
-        try readAnchors("seals") { db in try TrustChecks.seals(db, trust: trust) }
+        try readAnchors("seals") { db in try SealCheck.seals(db, trust: trust) }
     }
 
     // MARK: Attestations
@@ -321,165 +287,8 @@ extension Store {
     /// Every attestation attached to the store, each checked (signature, store, head at its seq).
     public func attestations(trustedKeys: [String] = []) throws -> [AttestationSummary] {
         try readAnchors("attestations") { db in
-            try TrustChecks.attestations(db, storeID: storeID, trustedKeys: trustedKeys)
+            try AttestationCheck.attestations(db, storeID: storeID, trustedKeys: trustedKeys)
         }
-    }
-}
-
-/// The checks `verify` and the summaries share, reading the database directly (a tampered store may
-/// not open as a `Store`).
-public enum TrustChecks {
-    /// The anchor tables present without exactly the columns of docs/FORMAT.md §7, in order.
-    static func alteredAnchorTables(_ db: Database) throws -> [String] {
-        var altered: [String] = []
-        for table in ["seals", "attestations"] where try db.tableExists(table) {
-            let columns = try String.fetchAll(
-                db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
-            if columns != TrustSchema.columns[table] { altered.append(table) }
-        }
-        return altered
-    }
-
-    /// The entry hash at `seq` recomputed from its stored bytes; nil when there is no such entry.
-    static func computedHash(_ db: Database, seq: Int64) throws -> String? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT body FROM entries WHERE seq = ?", arguments: [seq]) else {
-            return nil
-        }
-        return ChainHash.entry(Verifier.bytes(row["body"]))
-    }
-
-    static func seals(_ db: Database, trust: TSATrust) throws -> [SealSummary] {
-        guard try db.tableExists("seals") else { return [] }
-        var out: [SealSummary] = []
-        for row in try SealRow.fetchAll(db, sql: "SELECT * FROM seals ORDER BY id") {
-            var summary = SealSummary(
-                id: row.id ?? 0, seq: row.seq, head: row.head, tsaURL: TSACredentials.withoutUserinfo(row.tsaURL),
-                tsaName: nil, genTime: nil,
-                requestedAt: row.requestedAt, clockOffsetMs: nil, signatureValid: false, trusted: false,
-                state: .invalid, detail: nil)
-            let actual = try computedHash(db, seq: row.seq)
-            let imprint = Hex.bytes(row.head) ?? []
-            let check = TokenCheck.check(
-                response: [UInt8](row.response), imprint: imprint, nonce: Int64(row.nonce), trust: trust)
-            summary.genTime = check.genTime
-            summary.clockOffsetMs = SealSummary.offset(gen: check.genTime, requested: row.requestedAt)
-            summary.tsaName = check.tsaName
-            summary.signatureValid = check.signatureValid && Int64(row.nonce) != nil
-            summary.trusted = check.trusted
-            if actual == nil {
-                summary.detail = tr("trust.seal.no_entry", ["seq": String(row.seq)])
-            } else if actual != row.head {
-                summary.detail = tr("trust.seal.head_differs", ["seq": String(row.seq)])
-            } else if Int64(row.nonce) == nil {
-                summary.detail = tr("trust.seal.wrong_nonce")
-            } else if let problem = check.problem {
-                summary.detail = problem
-            } else {
-                summary.state = check.trusted ? .trusted : .validUntrusted
-                summary.detail = check.trustDetail
-            }
-            out.append(summary)
-        }
-        return out
-    }
-
-    /// `storeID` is the identity as the caller read it (the verifier's scan of meta, or the open
-    /// store's): never looked up again here through meta's index, which may be damaged while the
-    /// table is intact (the reference verifier scans the table).
-    static func attestations(_ db: Database, storeID: String?, trustedKeys: [String]) throws -> [AttestationSummary] {
-        guard try db.tableExists("attestations") else { return [] }
-        var out: [AttestationSummary] = []
-        for row in try AttestationRow.fetchAll(db, sql: "SELECT * FROM attestations ORDER BY id") {
-            let file = AttestationFile(
-                statement: String(decoding: row.statement, as: UTF8.self), signature: row.signature)
-            var summary = AttestationSummary(
-                id: row.id ?? 0, seq: 0, head: "", attestedAt: "", name: "", organisation: "", verdict: "",
-                keyFingerprint: "", signatureValid: false, trusted: false, state: .invalid, detail: nil)
-            guard let statement = try? AttestationStatement.parse(row.statement) else {
-                summary.detail = tr("trust.attestation.unreadable")
-                out.append(summary)
-                continue
-            }
-            summary.seq = statement.seq
-            summary.head = statement.head
-            summary.attestedAt = statement.attestedAt
-            summary.name = statement.name
-            summary.organisation = statement.organisation
-            summary.verdict = statement.verdict
-            summary.keyFingerprint = statement.keyFingerprint
-            summary.signatureValid = file.signatureIsValid(statement)
-            summary.trusted = summary.signatureValid && trustedKeys.contains(statement.keyFingerprint)
-            let actual = try computedHash(db, seq: statement.seq)
-            if !summary.signatureValid {
-                summary.detail = tr("trust.attestation.bad_signature")
-            } else if statement.storeID != storeID {
-                summary.detail = tr("trust.attestation.other_store", ["store": statement.storeID])
-            } else if actual == nil {
-                summary.detail = tr("trust.seal.no_entry", ["seq": String(statement.seq)])
-            } else if actual != statement.head {
-                summary.detail = tr("trust.attestation.head_differs", ["seq": String(statement.seq)])
-            } else {
-                summary.state = summary.trusted ? .trusted : .validUntrusted
-                summary.detail = summary.trusted ? nil : tr("trust.attestation.key_not_given")
-            }
-            out.append(summary)
-        }
-        return out
-    }
-
-    /// Adds what the seals and attestations say to a verification report: a seal or an attestation
-    /// that does not verify, or that names a head the chain no longer has, is a problem at its seq.
-    public static func extend(_ report: inout VerificationReport, path: String, trust: TSATrust, trustedKeys: [String])
-        throws
-    {
-        // As the reference verifier: nothing more is read from a store whose tables cannot be trusted.
-        if report.problems.contains(where: { ["schema_altered", "store_corrupt"].contains($0.code) }) { return }
-        let queue = try Store.openQueue(path: path, readOnly: true)
-        var altered: [String] = []
-        do {
-            try queue.read { db in
-                altered = try alteredAnchorTables(db)
-                if altered.isEmpty {
-                    report.seals = try seals(db, trust: trust)
-                    report.attestations = try attestations(db, storeID: report.storeID, trustedKeys: trustedKeys)
-                }
-            }
-        } catch let error as DatabaseError where !Verifier.isBusy(error) {
-            // A damaged or edited seals/attestations table is a finding of the report, as in the
-            // reference verifier, never an error that leaves the person without one.
-            report.problems.append(
-                VerificationProblem(
-                    seq: nil, code: "store_corrupt",
-                    reason: "reading seals or attestations failed: \(Verifier.detail(error))"))
-        } catch let error where !(error is DatabaseError) && !(error is TemoinError) {
-            // A row GRDB cannot decode (a column of another type than docs/FORMAT.md §7 gives).
-            report.problems.append(
-                VerificationProblem(
-                    seq: nil, code: "store_corrupt", reason: "a seal or attestation row cannot be read: \(error)"))
-        }
-        for table in altered {
-            report.problems.append(
-                VerificationProblem(
-                    seq: nil, code: "schema_altered",
-                    reason: "table \(table) does not have the columns of docs/FORMAT.md §7"))
-        }
-        for s in report.seals where s.state == .invalid {
-            report.problems.append(
-                VerificationProblem(
-                    seq: s.seq, code: s.signatureValid ? "seal_mismatch" : "seal_invalid",
-                    reason: tr("trust.problem.seal", ["id": String(s.id), "detail": s.detail ?? ""])))
-        }
-        for a in report.attestations where a.state == .invalid {
-            report.problems.append(
-                VerificationProblem(
-                    seq: a.seq == 0 ? nil : a.seq,
-                    code: a.signatureValid ? "attestation_mismatch" : "attestation_invalid",
-                    reason: tr("trust.problem.attestation", ["id": String(a.id), "detail": a.detail ?? ""])))
-        }
-        report.problems.sort { ($0.seq ?? .max, $0.code) < ($1.seq ?? .max, $1.code) }
-        report.firstBadSeq = report.problems.compactMap(\.seq).min()
-        if !report.problems.isEmpty { report.verdict = .tampered }
-        report.setTime(report.time)  // FORMAT.md §8: not applied when these tables could not be read
     }
 }
 

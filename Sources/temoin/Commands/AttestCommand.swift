@@ -44,17 +44,9 @@ struct AttestCommand: ParsableCommand {
         defer { for handler in cleanup { handler.cancel() } }
         try guarded {
             let path = file ?? storeOptions.path
-            var cleanup: URL?
-            defer { if let cleanup { BundleReader.discard(cleanup) } }
-            var storePath = path
-            if BundleReader.isBundle(path) {
-                let folder = try BundleReader().extract(path)
-                cleanup = folder
-                storePath = folder.appendingPathComponent("store.sqlite").path
-            }
             let signer = try VolunteerKey.read(path: key)
             let (attestation, statement, report) = try signer.attest(
-                storePath: storePath, name: name, organisation: organisation, trust: try trustOptions.trust())
+                storePath: path, name: name, organisation: organisation, trust: try trustOptions.trust())
             let target = out ?? "attestation-\(statement.storeID.prefix(8))-\(statement.seq).json"
             try OutputFile.create(target, data: try attestation.encoded())
             if output.json {

@@ -66,19 +66,9 @@ struct SimulateCommand: AsyncParsableCommand {
         config.defaultScenario = Scenario(rawValue: scenario)!
         config.testHooks = testHooks
         config.clockSkew = Self.signedDuration(clockSkew) ?? 0
-        // Ctrl-C is handled before the banner says the simulator is ready: a SIGINT sent as soon as the
-        // address is read (tests do) must stop it, not be ignored between the two steps.
-        signal(SIGINT, SIG_IGN)
-        let stop = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        let stopped = DispatchSemaphore(value: 0)
-        let registered = DispatchSemaphore(value: 0)
-        stop.setRegistrationHandler { registered.signal() }  // libdispatch installs its handler asynchronously
-        stop.setEventHandler {
-            stop.cancel()  // a second Ctrl-C must not signal twice
-            stopped.signal()
-        }
-        stop.resume()
-        registered.wait()
+        // Ctrl-C is handled before the banner says the simulator is ready (main installs the handler and
+        // waits for its registration): a SIGINT sent as soon as the address is read (tests do) stops it.
+        InterruptHandler.install()
         let server = try await SimulatedPrefecture.start(config)
         if let certificateOut {
             try guarded {
@@ -99,10 +89,9 @@ struct SimulateCommand: AsyncParsableCommand {
         print(tr("simulate.stop"))
         fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                stopped.wait()
-                continuation.resume()
-            }
+            // Told once, on the first Ctrl-C, or at once if it came before (InterruptHandler, installed
+            // by main before this command runs); a second one leaves at once.
+            InterruptHandler.onInterrupt { continuation.resume() }
         }
         try await server.shutdown()
     }

@@ -1,6 +1,71 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TemoinKit
+
+/// The process's one SIGINT handler, installed by `main` for every command. The first Ctrl-C asks
+/// everything to stop: SQLite work under way ends at once (`Interruption`: an endless query in a hostile
+/// store, a long verification), the flags of `attempt` and `watch` are raised (the transfer stops,
+/// nothing is recorded for the unfinished attempt) and the registered actions run. A second Ctrl-C
+/// leaves at once.
+enum InterruptHandler {
+    private struct Actions {
+        var fired = false
+        var list: [@Sendable () -> Void] = []
+    }
+    private static let flags = Mutex<[ObjectIdentifier: StopFlag]>([:])
+    private static let actions = Mutex<Actions>(Actions())
+    private static let source = Mutex<DispatchSourceSignal?>(nil)
+
+    static func install() {
+        source.withLock { current in
+            guard current == nil else { return }
+            current = handle(SIGINT) {
+                if Interruption.isRequested {
+                    BrowserCleanup.now()  // no browser or temporary profile may outlive temoin
+                    exit(ExitStatus.interrupted.rawValue)
+                }
+                Interruption.request()
+                for flag in flags.withLock({ Array($0.values) }) { flag.raise() }
+                let list = actions.withLock { state -> [@Sendable () -> Void] in
+                    state.fired = true
+                    return state.list
+                }
+                for action in list { action() }
+            }
+        }
+    }
+
+    /// Raises `flag` on the first Ctrl-C, until the registration is cancelled.
+    static func register(_ flag: StopFlag) -> StopRegistration {
+        install()
+        flags.withLock { $0[ObjectIdentifier(flag)] = flag }
+        if Interruption.isRequested { flag.raise() }
+        return StopRegistration(flag: flag)
+    }
+
+    /// Runs `action` once on the first Ctrl-C, or now if it already came (one process, one SIGINT source:
+    /// a second source for the same signal is not reliably told on Linux).
+    static func onInterrupt(_ action: @escaping @Sendable () -> Void) {
+        install()
+        let late = actions.withLock { state -> Bool in
+            if state.fired { return true }
+            state.list.append(action)
+            return false
+        }
+        if late { action() }
+    }
+
+    fileprivate static func unregister(_ flag: StopFlag) {
+        _ = flags.withLock { $0.removeValue(forKey: ObjectIdentifier(flag)) }
+    }
+}
+
+/// A flag raised by Ctrl-C while registered.
+struct StopRegistration {
+    let flag: StopFlag
+    func cancel() { InterruptHandler.unregister(flag) }
+}
 
 /// Handles `number` with `handler`, on a queue, from the moment this returns. The default action is
 /// switched off first (SIG_IGN), then the dispatch source is registered; registration is waited for,
@@ -19,15 +84,7 @@ private func handle(_ number: Int32, _ handler: @escaping @Sendable () -> Void) 
 
 /// Ctrl-C raises the flag: the transfer stops, nothing is recorded for the unfinished attempt.
 /// A second Ctrl-C leaves at once.
-func installStopHandler(_ flag: StopFlag) -> DispatchSourceSignal {
-    handle(SIGINT) {
-        if flag.isRaised {
-            BrowserCleanup.now()  // no browser or temporary profile may outlive temoin
-            exit(ExitStatus.interrupted.rawValue)
-        }
-        flag.raise()
-    }
-}
+func installStopHandler(_ flag: StopFlag) -> StopRegistration { InterruptHandler.register(flag) }
 
 /// With a browser open, a closed terminal (SIGHUP) or a SIGTERM stops like Ctrl-C: the browser is closed
 /// and its temporary profile deleted before temoin leaves. A second signal leaves at once, after killing
@@ -48,11 +105,23 @@ func installBrowserExitHandlers(_ flag: StopFlag) -> [DispatchSourceSignal] {
 /// removes its work folders and partial files before it leaves (exit 128 + the signal): a snapshot of
 /// the whole store must not stay behind in a temporary folder. What a SIGKILL leaves, the next run
 /// sweeps (WorkFolder).
-func installCleanupHandlers() -> [DispatchSourceSignal] {
-    [SIGINT, SIGHUP, SIGTERM].map { number in
-        handle(number) {
+func installCleanupHandlers() -> [SignalRegistration] {
+    // Ctrl-C goes through the process's one SIGINT source (InterruptHandler).
+    InterruptHandler.onInterrupt {
+        WorkFolder.removeAll()
+        printError(TemoinError.interrupted.description)  // as every other command stopped by Ctrl-C
+        exit(ExitStatus.interrupted.rawValue)
+    }
+    return [SIGHUP, SIGTERM].map { number in
+        let source = handle(number) {
             WorkFolder.removeAll()
             exit(ExitStatus.signal(number).rawValue)
         }
+        return SignalRegistration { source.cancel() }
     }
+}
+
+/// A handler that stops when cancelled.
+struct SignalRegistration {
+    let cancel: () -> Void
 }
