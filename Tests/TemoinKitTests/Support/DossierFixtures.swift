@@ -73,7 +73,11 @@ enum CaseBuilder {
 
     /// One captured attempt walked like the legacy profile: conditions, counter (planning 7), result.
     @discardableResult
-    static func captured(_ store: Store, at: Date, page: Data?, failure: NetworkFailure? = nil) throws -> StoredEntry {
+    /// `serverAt`: the real time when the prefecture's server answered (its `Date` header), for the
+    /// time rules; without it the answers carry no `Date`. `recorded`: when the computer appended it.
+    static func captured(
+        _ store: Store, at: Date, page: Data?, failure: NetworkFailure? = nil, serverAt: Date? = nil
+    ) throws -> StoredEntry {
         var captures: [PendingCapture] = []
         var exchanges: [HTTPExchange] = []
         let url = legacyBase + "/2"
@@ -89,6 +93,13 @@ enum CaseBuilder {
                 exchange("POST", legacyBase + "/1", status: 302, at: at, request: form.ref.digest),
                 exchange("GET", url, status: 200, at: at, body: result.ref.digest),
             ]
+        }
+        if let serverAt {
+            for i in exchanges.indices where exchanges[i].status != nil {
+                let stamp = httpDate(serverAt.addingTimeInterval(0.08))
+                exchanges[i].responseHeaders = [HeaderField(name: "Date", value: stamp)]
+                exchanges[i].serverDate = stamp
+            }
         }
         let analysis = page.map { legacyRules.analyze($0, url: url) }
         return try store.append(type: .attempt, captures: captures, now: at.addingTimeInterval(2)) { body in
