@@ -733,6 +733,7 @@ final class BlockRenderer {
         let cells = attempts.map { a -> [PageComposer.TableCell] in
             let when = wording.shortDateTime(a.observedAt)
             return [
+                text(String(a.seq), whole: true),
                 // « ‡ »: a time the evidence contradicts; « * »: one nothing confirms (FORMAT.md §8).
                 text(
                     a.timeContradicted
