@@ -141,19 +141,11 @@ final class LocalTSA: @unchecked Sendable {
         let setup = try run("/bin/sh", ["-c", Self.setupScript], currentDirectory: dir.path)
         guard setup.status == 0 else { throw TemoinError.networkUnavailable(detail: "openssl: \(setup.stderr)") }
         dir.write("server.py", Self.serverScript)
-        let out = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", dir.file("server.py"), dir.path]
-        process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let (started, text) = try startServerReadingPort(process)
+        guard let port = started else {
             process.terminate()
             throw TemoinError.networkUnavailable(detail: "TSA server did not start: \(text)")
         }
