@@ -82,15 +82,18 @@ import Testing
                     "Dernière tentative \(w.shortDateTime(s.last!, seconds: false)), il y a 3 jours : Aucun créneau")))
         // Slots and what followed: two have the person's note, one has none, and that is said.
         #expect(page1.contains("3 tentatives ont affiché un créneau (détail p. "))
-        #expect(page1.contains("(n° 42) : 1 note de la personne sur la suite ; ensuite : site injoignable."))
+        #expect(page1.contains("(n° 42) : 1 note de la personne sur la suite ; ensuite : aucun créneau."))
         #expect(page1.contains("(n° 254) : aucune note sur la suite ; ensuite : aucun créneau."))
         // Automation, said where the judge reads it, with the honest User-Agent.
         #expect(page1.contains("faites automatiquement par le logiciel temoin, à la demande d'Amina Diallo"))
         #expect(page1.contains("User-Agent « temoin/0.1.0"))
         #expect(page1.contains("5 pages enregistrées par la personne dans son navigateur"))
         // Where each thing is proved, with real page numbers.
-        #expect(page1.contains("Relevé jour par jour, avec l'heure et le résultat de chaque tentative : p. 2 ;"))
-        #expect(page1.contains("pièce n° 2"))
+        // Since the times line (issue 13), « Où en trouver la preuve » runs onto page 2 for this store
+        // (reported to the lead): the relevé starts on page 3.
+        let pages12 = Self.flat(try CaseBuilder.pdftotext(c.pj1, first: 1, last: 2))
+        #expect(pages12.contains("Relevé jour par jour, avec l'heure et le résultat de chaque tentative : p. 3 ;"))
+        #expect(pages12.contains("pièce n° 2"))
         // No hashes and no ISO week codes on page 1.
         #expect(page1.range(of: #"\b[0-9a-f]{4} [0-9a-f]{4}\b"#, options: .regularExpression) == nil)
         #expect(page1.range(of: #"[0-9a-f]{16}"#, options: .regularExpression) == nil)

@@ -246,8 +246,10 @@ final class DossierContext: @unchecked Sendable {
         // The document.
         v["generated_at"] = dateTime(data.generatedAt)
         v["generated_day"] = w.longDate(data.generatedAt)
-        v["period_from"] = (data.from ?? s.first).map { w.longDate($0) } ?? ""
-        v["period_to"] = (data.to ?? s.last).map { w.longDate($0) } ?? ""
+        // A contradicted time does not stretch the period (it is listed apart, p. « Les heures »).
+        let sure = data.attempts.filter { !$0.timeContradicted }.map(\.observedAt)
+        v["period_from"] = (data.from ?? sure.min() ?? s.first).map { w.longDate($0) } ?? ""
+        v["period_to"] = (data.to ?? sure.max() ?? s.last).map { w.longDate($0) } ?? ""
         v["first_day"] = s.first.map { w.longDate($0) } ?? ""
         v["last_day"] = s.last.map { w.longDate($0) } ?? ""
         v["tool_version"] = Temoin.version
@@ -382,6 +384,7 @@ final class DossierContext: @unchecked Sendable {
             ]
         }
         addTechnical(&v)
+        addTimes(&v)
         // PJ2.
         put(&v, "groups_count", groups.count)
         v["groups_plural"] = w.plural(groups.count)
@@ -528,8 +531,66 @@ final class DossierContext: @unchecked Sendable {
         v["has_early"] = !data.consistency.earlyStatements.isEmpty
         let declaredOnly = s.count(TimeBasis.witnessed) == 0
         v["has_doubts"] =
-            stale != nil || data.verification.verdict != .intact || !data.consistency.isEmpty || s.weeks.count == 1
+            data.time.contradicted > 0 || stale != nil || data.verification.verdict != .intact
+            || !data.consistency.isEmpty || s.weeks.count == 1
             || declaredOnly || data.steps.contains { !$0.doubts.isEmpty }
+    }
+
+    // MARK: times
+
+    /// How each attempt's time was checked (TimeCorroboration, docs/FORMAT.md §8): page 1's « Les
+    /// heures », the list of contradicted times and seal windows, and the method's counts. Only what the
+    /// store's evidence supports: a check that did not hold is never stated as one.
+    private func addTimes(_ v: inout [String: Any]) {
+        let t = data.time
+        let w = wording
+        put(&v, "time_attempts", t.attempts)
+        put(&v, "time_corroborated", t.corroborated)
+        put(&v, "time_by_server", t.byServer)
+        put(&v, "time_by_seals", t.bySealsOnly)
+        put(&v, "time_agree_seconds", Int(t.serverAgreementSeconds ?? 0))
+        put(&v, "time_uncorroborated", t.uncorroborated.total)
+        put(&v, "time_contradicted", t.contradicted)
+        v["time_all_by_server"] = t.byServer == t.attempts && t.attempts > 0
+        v["time_tolerance"] = TimeText.duration(TimeRules.toleranceMs, language: language)
+        v["time_reasons"] = UncorroboratedReason.allCases.compactMap { r -> String? in
+            let n = t.uncorroborated[r]
+            return n > 0 ? "\(templates.label("time_reason.\(r.rawValue)")) : \(w.number(n))" : nil
+        }.joined(separator: language == .fr ? " ; " : "; ")
+        func wall(_ utc: String?) -> String {
+            utc.flatMap(TimeFormat.parseUTC).map { w.longDateTime($0, seconds: true) } ?? "—"
+        }
+        let contradicted = data.attempts.filter(\.timeContradicted)
+        let lines = contradicted.map { a -> [String: Any] in
+            let problems = (a.time?.problems ?? []).filter(\.code.contradicts)
+            return [
+                "seq": a.seq, "recorded": wall(a.time?.observedAt ?? a.time?.recordedAt),
+                "problems": problems.map { ["text": $0.text(language)] },
+                "has_server_time": a.time?.serverTime != nil, "server_time": wall(a.time?.serverTime),
+                "outcome": outcomeLabel(a.outcome),
+            ]
+        }
+        let shown = 5
+        v["contradicted_lines"] = Array(lines.prefix(shown))
+        v["contradicted_all"] = lines
+        put(&v, "contradicted_more", max(0, lines.count - shown))
+        // Seal windows: attempts between two seals, and those with none.
+        let windows = data.attempts.compactMap { a -> [String: Any]? in
+            guard let (lower, upper) = a.time?.window else { return nil }
+            return ["seq": a.seq, "window": TimeText.window(lower, upper, language: language)]
+        }
+        let without = data.attempts.filter { $0.time?.window == nil }.map(\.seq)
+        v["has_seal_windows"] = !data.seals.isEmpty
+        put(&v, "time_windows", windows.count)
+        put(&v, "time_without_window", without.count)
+        v["time_window_lines"] = windows
+        v["time_window_first_seq"] = windows.first?["seq"] ?? ""
+        v["time_window_first_text"] = windows.first?["window"] ?? ""
+        v["time_window_last_seq"] = windows.last?["seq"] ?? ""
+        v["time_window_last_text"] = windows.last?["window"] ?? ""
+        v["has_time_window_last"] = windows.count > 1
+        v["time_without_list"] = Wording.ranges(without)
+        v["has_time_section"] = t.attempts > 0
     }
 
     // MARK: technical box
@@ -760,7 +821,9 @@ final class DossierContext: @unchecked Sendable {
         calendar.timeZone = TimeFormat.paris
         var order: [Date] = []
         var rows: [Date: (Int, Set<String>, [OutcomeCategory: Int])] = [:]
-        for a in data.attempts {
+        // A contradicted time is in no week (it is listed apart, with its figures).
+        let counted = data.attempts.filter { !$0.timeContradicted }
+        for a in counted {
             guard let monday = calendar.dateInterval(of: .weekOfYear, for: a.observedAt)?.start else { continue }
             if rows[monday] == nil { order.append(monday) }
             let p = wording.parts(a.observedAt)
@@ -789,8 +852,8 @@ final class DossierContext: @unchecked Sendable {
             out = [sum] + out.suffix(limit - 1)
         }
         var total = WeekRow(
-            label: templates.label("week.total"), attempts: data.attempts.count, days: data.statistics.days.count,
-            byCategory: Dictionary(grouping: data.attempts, by: \.category).mapValues(\.count), isSummary: true)
+            label: templates.label("week.total"), attempts: counted.count, days: data.statistics.days.count,
+            byCategory: Dictionary(grouping: counted, by: \.category).mapValues(\.count), isSummary: true)
         total.isSummary = true
         return out + [total]
     }
@@ -807,7 +870,10 @@ final class DossierContext: @unchecked Sendable {
     func dailyRows() -> [DayRow] {
         var rows: [DayRow] = []
         var index: [String: Int] = [:]
-        for a in data.attempts.sorted(by: { ($0.observedAt, $0.seq) < ($1.observedAt, $1.seq) }) {
+        // A contradicted time is on no day: it is listed apart (« Heures contredites »).
+        for a in data.attempts.filter({ !$0.timeContradicted }).sorted(by: {
+            ($0.observedAt, $0.seq) < ($1.observedAt, $1.seq)
+        }) {
             let p = wording.parts(a.observedAt)
             let key = String(format: "%04d-%02d-%02d", p.year, p.month, p.day)
             if index[key] == nil {
@@ -816,7 +882,12 @@ final class DossierContext: @unchecked Sendable {
                     DayRow(year: p.year, month: p.month, label: wording.shortDate(a.observedAt), items: [], seqs: []))
             }
             let i = index[key]!
-            rows[i].items.append((wording.time(a.observedAt), outcomeCode(a.outcome), a.timeBasis != .witnessed))
+            // In italics: a time nothing confirms (declared, unreachable site, no server date).
+            rows[i].items.append(
+                (
+                    wording.time(a.observedAt), outcomeCode(a.outcome),
+                    a.timeBasis != .witnessed || a.timeUncorroborated
+                ))
             rows[i].seqs.append(a.seq)
         }
         return rows

@@ -28,6 +28,13 @@ public struct DossierAttempt: Sendable, Equatable {
     public var clockOffsetMs: Int?
     /// The saved file an imported page came from.
     public var sourceFile: String?
+    /// What the evidence says of its time (TimeCorroboration; nil for an entry the time rules skip).
+    public var time: AttemptTime?
+
+    /// Whether the evidence contradicts its time: then it counts in no day, week or hour.
+    public var timeContradicted: Bool { time?.verdict == .contradicted }
+    /// Whether nothing confirms its time (imported page, unreachable site, no server date).
+    public var timeUncorroborated: Bool { time?.verdict == .uncorroborated }
 
     /// The outcome's family: what the attempt shows about slots.
     public var category: OutcomeCategory { OutcomeCategory(outcome) }
@@ -139,6 +146,8 @@ public struct DossierData: Sendable {
     public var from: Date?
     public var to: Date?
     public var generatedAt: Date
+    /// The time rules over the period's attempts (docs/FORMAT.md §8), from `TimeCorroboration`.
+    public var time = TimeSummary()
 
     /// Reads the store, verifies it, and keeps the attempts observed in [from, to].
     public static func load(
@@ -147,6 +156,7 @@ public struct DossierData: Sendable {
     ) throws -> DossierData {
         let verification = try Verifier().verify(path: path, progress: progress)
         let caseRecord = try store.caseRecord()
+        let (_, times) = try TimeCorroboration.attempts(store: store, now: now)
         guard let head = try store.head() else { throw TemoinError.notAStore(path: path, detail: tr("detail.no_case")) }
         var attempts: [DossierAttempt] = []
         var technical = TechnicalFacts()
@@ -171,7 +181,7 @@ public struct DossierData: Sendable {
                     failure: b.exchanges?.compactMap(\.failure).last.map { "\($0.kind): \($0.message)" },
                     remoteIP: last?.remoteIP, tlsVersion: last?.tls?.version,
                     clockOffsetMs: b.exchanges?.compactMap(\.clockOffsetMs).last,
-                    sourceFile: b.source?.fileName))
+                    sourceFile: b.source?.fileName, time: times[entry.seq]))
             technical.add(b)
             if b.provenance == .captured, !(b.exchanges ?? []).isEmpty {
                 latestCaptured = b
@@ -192,11 +202,18 @@ public struct DossierData: Sendable {
         let notes = try store.notes()
         let steps = StepLedger(entries: try store.entries(containing: "\"type\":\"step")).records
         let consistency = try ConsistencyCheck.run(store: store, entries: entries, from: from, to: to)
-        return DossierData(
+        // The summary of the period's attempts only (the verdicts themselves are the whole store's).
+        var time = TimeSummary()
+        for a in attempts { if let t = a.time { time.add(t) } }
+        time.problems = attempts.flatMap { $0.time?.problems ?? [] }
+        let contradicted = Set(attempts.filter(\.timeContradicted).map(\.seq))
+        var data = DossierData(
             caseRecord: caseRecord, storeID: store.storeID, head: head, attempts: attempts, notes: notes,
-            statistics: CaseStatistics(entries: entries, from: from, to: to), verification: verification,
-            consistency: consistency, technical: technical, steps: steps, seals: seals, attestations: attestations,
-            from: from, to: to, generatedAt: now)
+            statistics: CaseStatistics(entries: entries, from: from, to: to, contradicted: contradicted),
+            verification: verification, consistency: consistency, technical: technical, steps: steps, seals: seals,
+            attestations: attestations, from: from, to: to, generatedAt: now)
+        data.time = time
+        return data
     }
 
     /// Attempts grouped by identical page capture, in order of first appearance; attempts without a page

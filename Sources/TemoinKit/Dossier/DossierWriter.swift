@@ -742,7 +742,12 @@ final class BlockRenderer {
         let cells = attempts.map { a -> [PageComposer.TableCell] in
             let when = wording.shortDateTime(a.observedAt)
             return [
-                text(String(a.seq), whole: true), text(a.timeBasis == .witnessed ? when : when + " *", whole: true),
+                text(String(a.seq), whole: true),
+                // « ‡ »: a time the evidence contradicts; « * »: one nothing confirms (FORMAT.md §8).
+                text(
+                    a.timeContradicted
+                        ? when + " ‡" : a.timeBasis == .witnessed && !a.timeUncorroborated ? when : when + " *",
+                    whole: true),
                 text(templates.label("provenance_code.\(a.provenance.rawValue)"), whole: true),
                 text(urls[a.url] ?? "", whole: true), text(context.outcomeLabel(a.outcome)),
                 text((a.message ?? a.failure).flatMap { messages[$0] } ?? "", whole: true),

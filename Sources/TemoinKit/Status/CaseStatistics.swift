@@ -112,6 +112,10 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     public var lastOutcome: Outcome?
     public var slotsSeen: [SlotSighting] = []
     public var publications: [PublicationSighting] = []
+    /// Attempts whose time the evidence contradicts (docs/FORMAT.md §8), in chain order: counted among
+    /// the attempts and their outcomes, but in no day, week, hour, per-day tally or heat map, since
+    /// their date cannot be relied on.
+    public var setAside: [Int64] = []
     /// The period asked for, if any (inclusive bounds).
     public var from: Date?
     public var to: Date?
@@ -131,8 +135,9 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     public init() {}
 
     /// Computes the figures from entries (any order; entries other than attempts are ignored, and so
-    /// are attempts outside `from`...`to`).
-    public init(entries: [StoredEntry], from: Date? = nil, to: Date? = nil) {
+    /// are attempts outside `from`...`to`). The attempts in `contradicted` are left out of every
+    /// calendar figure (days, weeks, hours) and listed in `setAside`.
+    public init(entries: [StoredEntry], from: Date? = nil, to: Date? = nil, contradicted: Set<Int64> = []) {
         self.from = from
         self.to = to
         var daySet: [String: [Outcome: Int]] = [:]
@@ -152,15 +157,19 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
             byOutcome[outcome, default: 0] += 1
             if let p = body.provenance { byProvenance[p, default: 0] += 1 }
             byTimeBasis[body.timeBasis ?? .witnessed, default: 0] += 1
-            let c = calendar.dateComponents(
-                [.year, .month, .day, .hour, .weekday, .yearForWeekOfYear, .weekOfYear], from: at)
-            let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-            daySet[day, default: [:]][outcome, default: 0] += 1
-            weekSet.insert(String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!))
-            let hour = c.hour!
-            hourCounts[hour] += 1
-            // Calendar weekdays count from Sunday = 1; the heat map's rows start on Monday.
-            weekdayHour[(c.weekday! + 5) % 7][hour] += 1
+            if contradicted.contains(entry.seq) {
+                setAside.append(entry.seq)
+            } else {
+                let c = calendar.dateComponents(
+                    [.year, .month, .day, .hour, .weekday, .yearForWeekOfYear, .weekOfYear], from: at)
+                let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+                daySet[day, default: [:]][outcome, default: 0] += 1
+                weekSet.insert(String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!))
+                let hour = c.hour!
+                hourCounts[hour] += 1
+                // Calendar weekdays count from Sunday = 1; the heat map's rows start on Monday.
+                weekdayHour[(c.weekday! + 5) % 7][hour] += 1
+            }
             if first == nil || at < first! {
                 first = at
                 firstSeq = entry.seq
@@ -197,8 +206,12 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     }
 
     /// Reads the attempts of `store` (only their entries are decoded) and computes the figures.
-    public static func compute(store: Store, from: Date? = nil, to: Date? = nil) throws -> CaseStatistics {
-        CaseStatistics(entries: try store.entries(containing: "\"type\":\"attempt\""), from: from, to: to)
+    public static func compute(store: Store, from: Date? = nil, to: Date? = nil, contradicted: Set<Int64> = []) throws
+        -> CaseStatistics
+    {
+        CaseStatistics(
+            entries: try store.entries(containing: "\"type\":\"attempt\""), from: from, to: to,
+            contradicted: contradicted)
     }
 
     // MARK: JSON
@@ -218,6 +231,7 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
         try put("distinct_days", days.count)
         try put("weeks", weeks)
         try put("distinct_weeks", weeks.count)
+        try put("set_aside", setAside)
         try put("hours_covered", hoursCovered)
         try put("hour_bands", bandsCovered.map(\.rawValue))
         try put("hour_counts", hourCounts)

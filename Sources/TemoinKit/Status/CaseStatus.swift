@@ -79,7 +79,6 @@ public struct CaseStatus: Sendable, Encodable {
         let store = try Store.open(at: path, readOnly: true)
         let record = try store.caseRecord()
         let attempts = try store.entries(containing: "\"type\":\"attempt\"")
-        let statistics = CaseStatistics(entries: attempts)
         let consistency = try ConsistencyCheck.run(store: store, entries: attempts)
         let seals = try store.rowCountIfTableExists("seals")
         let attestations = try store.rowCountIfTableExists("attestations")
@@ -88,6 +87,8 @@ public struct CaseStatus: Sendable, Encodable {
         verifier.onAttemptTime = times.hook
         let report = try verifier.verify(path: path, progress: progress)
         let time = times.result(report.time)
+        // A contradicted time counts in no day or week (docs/FORMAT.md §8): the Spread says how many.
+        let statistics = CaseStatistics(entries: attempts, contradicted: Set(time?.summary.contradictedSeqs ?? []))
         let letters = try StepLedger(store: store).lettersToPrefect.count
         let advice = CaseAdvice.evaluate(
             statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, time: time,

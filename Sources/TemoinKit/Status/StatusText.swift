@@ -36,6 +36,11 @@ extension CaseStatus {
                             "days": String(s.days.count), "weeks": String(s.weeks.count),
                             "list": s.weeks.joined(separator: ", "),
                         ])
+                        + (s.setAside.isEmpty
+                            ? ""
+                            : " "
+                                + TimeText.plural(
+                                    "status.spread.set_aside", s.setAside.count, ["seqs": TimeText.seqs(s.setAside)]))
                 ))
             rows.append(
                 (

@@ -64,18 +64,18 @@ extension TimeText {
 
     /// The window of an attempt between two seals, in Paris time: "between 09:00:02 and 09:00:07 CET
     /// according to freetsa.org" (both authorities named when they differ).
-    public static func window(_ lower: SealClock, _ upper: SealClock) -> String {
+    public static func window(_ lower: SealClock, _ upper: SealClock, language: Language? = nil) -> String {
         let a = TimeFormat.parisWallTime(TimeRules.date(lower.genMs))
         let b = TimeFormat.parisWallTime(TimeRules.date(upper.genMs))
         let sameDay = a.prefix(10) == b.prefix(10)
         let lowerTSA = authority(lower.tsaURL)
         let upperTSA = authority(upper.tsaURL)
-        return tr(
+        return Messages.shared.text(
             lowerTSA == upperTSA ? "time.window.one_tsa" : "time.window.two_tsas",
             [
                 "from": a, "to": sameDay ? String(b.dropFirst(11)) : b, "tsa": lowerTSA, "lower_tsa": lowerTSA,
                 "upper_tsa": upperTSA,
-            ])
+            ], language: language)
     }
 }
 

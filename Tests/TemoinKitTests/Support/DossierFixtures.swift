@@ -73,7 +73,11 @@ enum CaseBuilder {
 
     /// One captured attempt walked like the legacy profile: conditions, counter (planning 7), result.
     @discardableResult
-    static func captured(_ store: Store, at: Date, page: Data?, failure: NetworkFailure? = nil) throws -> StoredEntry {
+    /// `serverAt`: the real time when the prefecture's server answered (its `Date` header), for the
+    /// time rules; without it the answers carry no `Date`. `recorded`: when the computer appended it.
+    static func captured(
+        _ store: Store, at: Date, page: Data?, failure: NetworkFailure? = nil, serverAt: Date? = nil
+    ) throws -> StoredEntry {
         var captures: [PendingCapture] = []
         var exchanges: [HTTPExchange] = []
         let url = legacyBase + "/2"
@@ -89,6 +93,13 @@ enum CaseBuilder {
                 exchange("POST", legacyBase + "/1", status: 302, at: at, request: form.ref.digest),
                 exchange("GET", url, status: 200, at: at, body: result.ref.digest),
             ]
+        }
+        if let serverAt {
+            for i in exchanges.indices where exchanges[i].status != nil {
+                let stamp = httpDate(serverAt.addingTimeInterval(0.08))
+                exchanges[i].responseHeaders = [HeaderField(name: "Date", value: stamp)]
+                exchanges[i].serverDate = stamp
+            }
         }
         let analysis = page.map { legacyRules.analyze($0, url: url) }
         return try store.append(type: .attempt, captures: captures, now: at.addingTimeInterval(2)) { body in
@@ -115,12 +126,14 @@ enum CaseBuilder {
 
     /// A page saved by the person and imported, with a declared time.
     @discardableResult
-    static func imported(_ store: Store, at: Date, page: Data, name: String) throws -> StoredEntry {
+    static func imported(_ store: Store, at: Date, page: Data, name: String, recordedAfter: TimeInterval = 3600) throws
+        -> StoredEntry
+    {
         let url = legacyBase + "/2"
         let analysis = legacyRules.analyze(page, url: url)
         return try store.append(
             type: .attempt, captures: [PendingCapture(bytes: page, role: "page", mediaType: "text/html")],
-            now: at.addingTimeInterval(86_400)
+            now: at.addingTimeInterval(recordedAfter)
         ) { body in
             body.provenance = .imported
             body.observedAt = TimeFormat.utc(at)
@@ -148,12 +161,13 @@ enum CaseBuilder {
         let accueil = try Fixtures.data("legacy-accueil.html")
         var last = start
         for i in 0..<300 {
-            // Spread over 13 weeks, every hour of the day turn by turn.
-            let at = start.addingTimeInterval(Double(i) * 90 * 86_400 / 300 + Double((i * 7) % 24) * 1800)
+            // Spread over 13 weeks, at varied hours, in the order they were made (as a real store is:
+            // each entry after the one before, the time rules of FORMAT.md §8 check it).
+            let at = start.addingTimeInterval(Double(i) * 90 * 86_400 / 300 + Double((i * 7) % 24) * 900)
             last = at
             switch i {
             case 40, 160, 250:
-                let slot = try captured(store, at: at, page: slotPage)
+                let slot = try captured(store, at: at, page: slotPage, serverAt: at)
                 if i != 250 {
                     try store.addNote(
                         about: slot.seq,
@@ -162,14 +176,14 @@ enum CaseBuilder {
                         occurredAt: at.addingTimeInterval(120), now: at.addingTimeInterval(600))
                 }
             case 10, 70, 130, 190, 280: try imported(store, at: at, page: noSlot, name: "rendez-vous-\(i).html")
-            case _ where i % 25 == 3: try captured(store, at: at, page: overload)
-            case 99, 199: try captured(store, at: at, page: accueil)
+            case _ where i % 25 == 3: try captured(store, at: at, page: overload, serverAt: at)
+            case 99, 199: try captured(store, at: at, page: accueil, serverAt: at)
             case _ where i % 37 == 5:
                 try captured(
                     store, at: at, page: nil,
                     failure: NetworkFailure(
                         kind: "timeout", message: "Operation timed out after 30000 ms", curlCode: 28))
-            default: try captured(store, at: at, page: noSlot)
+            default: try captured(store, at: at, page: noSlot, serverAt: at)
             }
         }
         return (path, store, last)

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+@testable import TemoinKit
+
+/// The times in the dossier (issue 13, section 2): page 1 says how each time was checked, from
+/// `TimeCorroboration`; a contradicted time is listed with its figures and counted in no day or week.
+@Suite(.serialized) struct DossierTimeTests {
+    static let day: TimeInterval = 86_400
+
+    /// A store opened at `opened`, and the PJ1 page 1 and whole text of its dossier written at `now`.
+    static func dossier(_ store: Store, now: Date) throws -> (page1: String, all: String, data: DossierData) {
+        let data = try DossierData.load(store: store, path: store.path, from: nil, to: nil, now: now)
+        let result = try DossierWriter(
+            store: store, data: data,
+            options: DossierOptions(outputFolder: TempDir().path, language: .fr, requete: false, pageImages: .off)
+        ).write()
+        let pj1 = try #require(result.files.first { $0.piece == 1 }).path
+        return (
+            DossierTests.flat(try CaseBuilder.pdftotext(pj1, first: 1, last: 1)),
+            DossierTests.flat(try CaseBuilder.pdftotext(pj1)), data
+        )
+    }
+
+    static func store(opened: Date) throws -> (TempDir, Store) {
+        let dir = TempDir()
+        return (dir, try Store.create(at: dir.file("temoin.sqlite"), case: Fixtures.sampleCase, now: opened))
+    }
+
+    /// The computer's clock ahead or behind by minutes and by months on the middle attempt.
+    @Test(arguments: [180.0, -180.0, 61 * 86_400.0, -61 * 86_400.0])
+    func aWrongClockIsListedApartWithTheServersTime(_ off: TimeInterval) throws {
+        let opened = try #require(TimeFormat.parse("2026-11-02 08:00"))
+        let (_, store) = try Self.store(opened: opened)
+        let page = try Fixtures.data("legacy-aucune-plage.html")
+        let real = [
+            opened.addingTimeInterval(3600), opened.addingTimeInterval(8 * Self.day),
+            opened.addingTimeInterval(15 * Self.day),
+        ]
+        try CaseBuilder.captured(store, at: real[0], page: page, serverAt: real[0])
+        try CaseBuilder.captured(store, at: real[1].addingTimeInterval(off), page: page, serverAt: real[1])
+        try CaseBuilder.captured(store, at: real[2], page: page, serverAt: real[2])
+        let (page1, all, data) = try Self.dossier(store, now: real[2].addingTimeInterval(Self.day))
+        #expect(data.time.contradictedSeqs == [3] && data.time.byServer == 2)
+        // Counted in no day or week: two days, in two ISO weeks, whatever the wrong clock said.
+        #expect(data.statistics.setAside == [3])
+        #expect(data.statistics.days.count == 2 && data.statistics.weeks.count == 2)
+        #expect(
+            page1.contains(
+                "Heures : pour 2 des 3 tentatives, l'horloge du serveur de la préfecture concorde avec l'ordinateur à"
+            ))
+        #expect(page1.contains("1 tentative dont l'heure est contredite par les éléments de la chaîne, comptée à part"))
+        #expect(page1.contains("n° 3, datée du"))
+        #expect(page1.contains("Période du lundi 2 novembre 2026 au mardi 17 novembre 2026"))
+        #expect(page1.contains("selon le serveur de la préfecture :"))
+        #expect(page1.contains("l'horloge du serveur de la préfecture"))
+        #expect(page1.contains("Heures contredites : 1 tentative"))
+        // The method section states the counts of this store.
+        #expect(all.contains("Dans ce registre : 2 heures confirmées, 0 non confirmée, 1 contredite."))
+        #expect(all.contains("Ces tentatives ne figurent ni dans le relevé jour par jour"))
+        #expect(!all.contains("3 semaines"))
+    }
+
+    @Test func anAttemptBeforeItsPredecessorAndBeforeTheCaseIsNamed() throws {
+        let opened = try #require(TimeFormat.parse("2026-11-02 08:00"))
+        let (_, store) = try Self.store(opened: opened)
+        let page = try Fixtures.data("legacy-aucune-plage.html")
+        try CaseBuilder.captured(
+            store, at: opened.addingTimeInterval(3600), page: page, serverAt: opened.addingTimeInterval(3600))
+        // A clock a month behind, on a site that gave no Date: only the chain's order shows it.
+        try CaseBuilder.captured(store, at: opened.addingTimeInterval(-30 * Self.day), page: page)
+        let (page1, _, data) = try Self.dossier(store, now: opened.addingTimeInterval(2 * Self.day))
+        #expect(data.time.contradictedSeqs == [3])
+        #expect(page1.contains("Heures : pour 1 des 2 tentatives"))
+        #expect(page1.contains("avant l'ouverture du dossier"))
+        #expect(page1.contains("avant l'entrée n° 2 qui la précède"))
+        #expect(!page1.contains("selon le serveur de la préfecture :"), "no server time to give for #3")
+    }
+
+    @Test func anImportedPageAndAnUnreachableSiteAreSaidUnconfirmed() throws {
+        let opened = try #require(TimeFormat.parse("2026-11-02 08:00"))
+        let (_, store) = try Self.store(opened: opened)
+        let page = try Fixtures.data("legacy-aucune-plage.html")
+        // Declared half a day before the case was opened, imported (recorded) half a day after it.
+        try CaseBuilder.imported(
+            store, at: opened.addingTimeInterval(-Self.day / 2), page: page, name: "page.html", recordedAfter: Self.day)
+        try CaseBuilder.captured(
+            store, at: opened.addingTimeInterval(3 * Self.day), page: nil,
+            failure: NetworkFailure(kind: "timeout", message: "Timeout", curlCode: 28))
+        let (page1, all, data) = try Self.dossier(store, now: opened.addingTimeInterval(4 * Self.day))
+        #expect(data.time.contradicted == 0 && data.time.corroborated == 0)
+        #expect(
+            page1.contains(
+                "Heures : 2 non confirmées par un élément indépendant (page importée, heure déclarée : 1 ; site injoignable : 1)."
+            ))
+        #expect(!page1.contains("dont l'heure est contredite"))
+        #expect(!page1.contains("concorde"), "no server clock: no agreement is claimed")
+        #expect(all.contains("Dans ce registre : 0 heure confirmée, 2 non confirmées, 0 contredite."))
+    }
+
+    @Test func statusLeavesAContradictedAttemptOutOfItsSpreadAndSaysSo() throws {
+        let opened = try #require(TimeFormat.parse("2026-11-02 08:00"))
+        let (_, store) = try Self.store(opened: opened)
+        let page = try Fixtures.data("legacy-aucune-plage.html")
+        let real = [opened.addingTimeInterval(3600), opened.addingTimeInterval(8 * Self.day)]
+        try CaseBuilder.captured(store, at: real[0], page: page, serverAt: real[0])
+        // A month ahead: a third week that never was.
+        try CaseBuilder.captured(store, at: real[1].addingTimeInterval(30 * Self.day), page: page, serverAt: real[1])
+        let status = try CaseStatus.compute(path: store.path, now: real[1].addingTimeInterval(Self.day))
+        #expect(status.statistics.setAside == [3])
+        #expect(status.statistics.days.count == 1 && status.statistics.weeks.count == 1)
+        #expect(status.statistics.attempts == 2)
+        #expect(status.text.contains("(1 attempt whose time is contradicted left out of days, weeks and hours: #3)"))
+    }
+}
