@@ -34,9 +34,9 @@ struct TemoinCLI: AsyncParsableCommand {
               1   verify, status: tampering or corruption found (each problem is listed with its seq)
               2   the store cannot be read (missing, not a temoin store, made by a newer temoin, damaged)
               3   the store cannot be written (read-only, disk full, busy); nothing was recorded
-              4   an input file was refused (missing, empty, too large, not HTML, no URL, invalid
-                  profile file, unreadable key or certificate, invalid attestation, unsafe or damaged
-                  bundle); files recorded before it are kept
+              4   an input file was refused (missing, empty, too large, not HTML, no URL, a folder
+                  with no page, invalid profile file, unreadable key or certificate, invalid
+                  attestation, unsafe or damaged bundle); files recorded before it are kept
               5   the network layer or the browser (--browser) could not start, or the browser was
                   closed before recording (an unreachable site is recorded, not an error)
               6   seal: no time-stamp authority gave a seal that verifies (nothing stored; the

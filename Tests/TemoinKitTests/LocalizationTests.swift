@@ -62,6 +62,11 @@ import Testing
             "status.obtained.": Provenance.allCases.map(\.rawValue),
             "trust.state.": ["trusted", "valid_untrusted", "invalid"],
             "show.ended_by.": ["outcome", "person"],
+            "skip.": SkipReason.allCases.map(\.rawValue) + ["?"],
+            "set_aside.reason.": SetAsideReason.allCases.map(\.rawValue),
+            "visibility.doubt.": VisibilityDoubt.allCases.map(\.rawValue),
+            "visibility.basis.": ["markup", "browser", "status"],
+            "profile_basis.": ProfileBasis.allCases.map(\.rawValue),
             // Not through tr(): verify explains each problem code in French (VerifyCommand).
             "verify.problem.": [
                 "body_invalid", "capture_altered", "capture_missing", "capture_unreferenced", "entries_truncated",

@@ -10,7 +10,17 @@ public struct DossierAttempt: Sendable, Equatable {
     public var provenance: Provenance
     public var timeBasis: TimeBasis
     public var outcome: Outcome
+    /// The page's own words (quoted in the dossier); nil when the entry holds none.
     public var message: String?
+    /// temoin's own description (never quoted).
+    public var description: String?
+    /// Why the visibility of the deciding text is uncertain, when it is.
+    public var uncertain: VisibilityDoubt?
+    /// How visibility was established (`markup`, `browser`, `status`); nil when no rule decided.
+    public var visibilityBasis: String?
+    /// A rule decided the outcome before temoin recorded how visibility was established: that analysis
+    /// took only the `hidden` attribute and inline `display:none`/`visibility:hidden` as hiding text.
+    public var earlierAnalysis = false
     public var profile: String?
     public var facts: PageFacts?
     /// The page the outcome was read from (the last `page` capture), when there is one.
@@ -91,7 +101,10 @@ public struct DossierData: Sendable {
                 DossierAttempt(
                     seq: entry.seq, hash: entry.hash, observedAt: observed, recordedAt: b.recordedAt,
                     url: b.url ?? "", provenance: b.provenance ?? .captured, timeBasis: b.timeBasis ?? .witnessed,
-                    outcome: b.outcome ?? .unexpected, message: b.message, profile: b.profile, facts: b.facts,
+                    outcome: b.outcome ?? .unexpected, message: b.messageIsPageText ? b.message : nil,
+                    description: b.description ?? (b.messageIsPageText ? nil : b.message),
+                    uncertain: b.visibility?.uncertain, visibilityBasis: b.visibility?.basis,
+                    earlierAnalysis: b.rule != nil && b.visibility == nil, profile: b.profile, facts: b.facts,
                     page: b.captures?.last(where: { $0.role == "page" }),
                     screenshot: b.screenshot,
                     failure: b.exchanges?.compactMap(\.failure).last.map { "\($0.kind): \($0.message)" },

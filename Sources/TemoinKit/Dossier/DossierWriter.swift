@@ -351,8 +351,16 @@ final class BlockRenderer {
                 .init(markup: Markup.escape(context.dateTime(a.observedAt)), style: Self.cell),
                 .init(markup: Markup.escape(a.url), style: Self.cellMono),
                 .init(markup: Markup.escape(context.provenanceLabel(a)), style: Self.cell),
-                .init(markup: "<b>\(Markup.escape(context.outcomeLabel(a.outcome)))</b>", style: Self.cell),
-                .init(markup: Markup.escape(context.clip(a.message ?? a.failure ?? "", 220)), style: Self.cell),
+                .init(
+                    markup: "<b>\(Markup.escape(context.outcomeLabel(a.outcome)))</b>"
+                        + (a.uncertain == nil
+                            ? "" : " <i>(\(Markup.escape(context.templates.label("visibility.uncertain"))))</i>"),
+                    style: Self.cell),
+                // The page's words as shown; temoin's own description in italics, never as the page's.
+                .init(
+                    markup: a.message.map { Markup.escape(context.clip($0, 220)) }
+                        ?? "<i>\(Markup.escape(context.clip(a.description ?? a.failure ?? "", 220)))</i>",
+                    style: Self.cell),
                 .init(
                     markup: Markup.escape(a.page.map { String($0.digest.prefix(16)) } ?? "—"), style: Self.cellMono),
             ]

@@ -112,6 +112,9 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     public var lastOutcome: Outcome?
     public var slotsSeen: [SlotSighting] = []
     public var publications: [PublicationSighting] = []
+    /// Attempts whose outcome rests on text whose visibility temoin could not establish
+    /// (`visibility.uncertain`), in chain order.
+    public var uncertainSeqs: [Int64] = []
     /// The period asked for, if any (inclusive bounds).
     public var from: Date?
     public var to: Date?
@@ -170,6 +173,7 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
                 lastSeq = entry.seq
                 lastOutcome = outcome
             }
+            if body.visibility?.uncertain != nil { uncertainSeqs.append(entry.seq) }
             if outcome == .slotAvailable {
                 slotsSeen.append(
                     SlotSighting(seq: entry.seq, at: at, url: body.url, slotsListed: body.facts?.slotsListed))
@@ -230,6 +234,7 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
         try c.encodeIfPresent(lastOutcome, forKey: DynamicKey("last_outcome"))
         try put("slots_seen", slotsSeen)
         try put("publications", publications)
+        try put("uncertain_visibility", uncertainSeqs)
         try c.encodeIfPresent(from.map(TimeFormat.utc), forKey: DynamicKey("from"))
         try c.encodeIfPresent(to.map(TimeFormat.utc), forKey: DynamicKey("to"))
     }
