@@ -68,10 +68,10 @@ import Testing
         options.recordNow = person.done
         options.personForTests = { tab in
             _ = person.waitFor(tab, "document.readyState == 'complete' && !!document.querySelector('main')")
-            if waitForLoadThenRecord {
-                usleep(1_500_000)
-                person.done.raise()
-            }
+            // Record after the page settled; when the outcome should end the attempt by itself, only
+            // as a safety net, so that a test that fails does not wait for ever.
+            usleep(waitForLoadThenRecord ? 1_500_000 : 20_000_000)
+            person.done.raise()
         }
         return try WitnessedAttemptRunner(store: store).run(options: options)
     }

@@ -67,7 +67,8 @@ import Testing
         #expect(r.exitCode == 4)
         #expect(r.files.count == 1)
         #expect(r.files[0].error == tr("import.folder_empty", ["path": empty]))
-        #expect(r.files[0].error?.contains("n'existe pas") != true && r.files[0].error?.contains("does not exist") != true)
+        #expect(
+            r.files[0].error?.contains("n'existe pas") != true && r.files[0].error?.contains("does not exist") != true)
 
         dir.write("notes/a-lire.txt", "rien")
         let notes = try Importer(store: store).importFiles([dir.file("notes")], options: ImportOptions())

@@ -18,16 +18,29 @@ import Testing
     }
 
     @Test(arguments: [
-        ("guillemets", "<p>Le site affiche « Aucun créneau disponible » depuis des semaines.</p>", SetAsideReason.quoted),
-        ("quote marks first", "<p>“Aucun créneau disponible à partir de cette date.” Voilà ce que je vois.</p>", .quoted),
+        (
+            "guillemets", "<p>Le site affiche « Aucun créneau disponible » depuis des semaines.</p>",
+            SetAsideReason.quoted
+        ),
+        (
+            "quote marks first", "<p>“Aucun créneau disponible à partir de cette date.” Voilà ce que je vois.</p>",
+            .quoted
+        ),
         ("parentheses", "<p>Rien à faire (aucun créneau disponible sur cette semaine).</p>", .quoted),
         ("blockquote", "<blockquote><p>Aucun créneau disponible à partir de cette date.</p></blockquote>", .quoted),
         ("q element", "<p>Elle a lu <q>Aucun créneau disponible à partir de cette date</q>.</p>", .quoted),
-        ("figure caption", "<figure><img src=\"a.png\"><figcaption>Aucun créneau disponible</figcaption></figure>", .quoted),
-        ("inside a sentence", "<p>Pareil pour moi, aucun créneau disponible à partir de cette date depuis trois semaines.</p>", .prose),
+        (
+            "figure caption", "<figure><img src=\"a.png\"><figcaption>Aucun créneau disponible</figcaption></figure>",
+            .quoted
+        ),
+        (
+            "inside a sentence",
+            "<p>Pareil pour moi, aucun créneau disponible à partir de cette date depuis trois semaines.</p>", .prose
+        ),
         (
             "long paragraph",
-            "<p>Aucun créneau disponible à partir de cette date. " + String(repeating: "Les usagers attendent des semaines. ", count: 12)
+            "<p>Aucun créneau disponible à partir de cette date. "
+                + String(repeating: "Les usagers attendent des semaines. ", count: 12)
                 + "</p>", .prose
         ),
         (
@@ -46,9 +59,15 @@ import Testing
 
     @Test(arguments: [
         ("alone", "<p>Aucun créneau disponible à partir de cette date.</p>"),
-        ("with the next sentence", "<div class=\"fr-alert\"><p>Aucun créneau disponible à partir de cette date. Veuillez réessayer ultérieurement.</p></div>"),
+        (
+            "with the next sentence",
+            "<div class=\"fr-alert\"><p>Aucun créneau disponible à partir de cette date. Veuillez réessayer ultérieurement.</p></div>"
+        ),
         ("after a label", "<p><strong>Information :</strong> Aucun créneau disponible à partir de cette date.</p>"),
-        ("after an icon", "<p><span aria-hidden=\"true\">⚠</span> Aucun créneau disponible à partir de cette date.</p>"),
+        (
+            "after an icon",
+            "<p><span aria-hidden=\"true\">⚠</span> Aucun créneau disponible à partir de cette date.</p>"
+        ),
     ])
     func noticesCount(_ name: String, _ body: String) throws {
         let a = try Self.analyse(Self.page(body))
@@ -58,7 +77,8 @@ import Testing
 
     @Test func insideTheExpectedStructureALongerBlockStillCounts() throws {
         let prose = String(repeating: "Les demandes sont traitées dans l'ordre d'arrivée. ", count: 8)
-        let form = "<form id=\"FormBookingCreate\">\(prose) Il n'existe plus de plage horaire libre pour votre demande de rendez-vous. Veuillez recommencer ultérieurement.</form>"
+        let form =
+            "<form id=\"FormBookingCreate\">\(prose) Il n'existe plus de plage horaire libre pour votre demande de rendez-vous. Veuillez recommencer ultérieurement.</form>"
         let url = "https://www.val-doise.gouv.fr/booking/create/11343/2"
         let a = try Self.analyse(Self.page(form), profile: "prefecture-legacy", url: url)
         #expect(a.rule == "prefecture-legacy/legacy-no-slot")
@@ -67,7 +87,9 @@ import Testing
                 == "Il n'existe plus de plage horaire libre pour votre demande de rendez-vous. Veuillez recommencer ultérieurement."
         )
         // The same block outside the form is prose.
-        let b = try Self.analyse(Self.page("<div>\(prose) Il n'existe plus de plage horaire libre pour votre demande de rendez-vous.</div>"), profile: "prefecture-legacy", url: url)
+        let b = try Self.analyse(
+            Self.page("<div>\(prose) Il n'existe plus de plage horaire libre pour votre demande de rendez-vous.</div>"),
+            profile: "prefecture-legacy", url: url)
         #expect(b.outcome == .unexpected)
         #expect(b.setAside.first?.reason == .prose)
     }
@@ -95,11 +117,16 @@ import Testing
         #expect(elsewhere.outcome == .unexpected)
         #expect(elsewhere.setAside.first?.reason == .otherSite)
         // The State's other sites and the simulated prefecture on this computer are not "another site".
-        let gouv = Self.page("<p>Aucun créneau disponible à partir de cette date.</p>", head: "<link rel=\"canonical\" href=\"https://www.interieur.gouv.fr/x\">")
+        let gouv = Self.page(
+            "<p>Aucun créneau disponible à partir de cette date.</p>",
+            head: "<link rel=\"canonical\" href=\"https://www.interieur.gouv.fr/x\">")
         #expect(try Self.analyse(gouv).outcome == .noSlot)
-        #expect(try Self.analyse(html, url: "http://127.0.0.1:8080/rdvpref/reservation/demarche/4567/creneau/").outcome == .noSlot)
+        #expect(
+            try Self.analyse(html, url: "http://127.0.0.1:8080/rdvpref/reservation/demarche/4567/creneau/").outcome
+                == .noSlot)
         // A server's own error status still decides on a page that names another site.
-        let cdn = Self.page("<h1>Bad gateway</h1><p>Error 502</p>", head: "<title>cdn-exemple.net | 502: Bad gateway</title>")
+        let cdn = Self.page(
+            "<h1>Bad gateway</h1><p>Error 502</p>", head: "<title>cdn-exemple.net | 502: Bad gateway</title>")
         let e = try Self.analyse(cdn, status: 502)
         #expect(e.rule == "common/common-http-error")
         #expect(e.visibility?.basis == "status")
@@ -121,7 +148,8 @@ import Testing
         let overload = Self.page(
             "<h1>Service surchargé</h1>Le service que vous avez demandé est actuellement surchargé.<br>Veuillez réitérer votre demande ultérieurement.<p><a href=\"/\">Accueil</a></p>",
             head: "<title>Service surchargé</title>")
-        let a = try Self.analyse(overload, profile: "prefecture-legacy", url: "https://www.val-doise.gouv.fr/booking/create/11343/1")
+        let a = try Self.analyse(
+            overload, profile: "prefecture-legacy", url: "https://www.val-doise.gouv.fr/booking/create/11343/1")
         #expect(a.outcome == .siteError)
         #expect(
             a.message

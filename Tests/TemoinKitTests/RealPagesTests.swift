@@ -40,7 +40,8 @@ import Testing
         let resources = entry.body?.captures?.filter { $0.role == "resource" } ?? []
         let onDisk = try FileManager.default.contentsOfDirectory(
             atPath: RealPages.path(
-                "valdoise_cergy_11343_step2_complete/en Préfecture de Cergy - Les services de l'État dans le Val-d'Oise_files"))
+                "valdoise_cergy_11343_step2_complete/en Préfecture de Cergy - Les services de l'État dans le Val-d'Oise_files"
+            ))
         #expect(resources.count == onDisk.count)
         #expect(lines.count == report.files.count)
     }

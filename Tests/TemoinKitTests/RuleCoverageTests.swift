@@ -89,7 +89,8 @@ import Testing
                     return markers.contains { TextNormalizer.contains(text, TextNormalizer.forMatching($0)) }
                 }
                 // The structure is in the page as received (before hidden elements are removed).
-                guard let xpath = rule.xpath, let raw = HTMLDocument(text: Charset.decode(html, as: Charset.detect(html)))
+                guard let xpath = rule.xpath,
+                    let raw = HTMLDocument(text: Charset.decode(html, as: Charset.detect(html)))
                 else { return false }
                 return raw.evaluate(xpath).matched
             }

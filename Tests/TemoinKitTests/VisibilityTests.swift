@@ -45,7 +45,10 @@ import Testing
         ("opacity:0 on a parent", "<div class=\"o\"><p>\(s)</p></div>", ".o{opacity:0.0}", ""),
         ("white on white", "<p style=\"color:#fff\">\(s)</p>", "", ""),
         ("white on the page's white by rule", "<p class=\"w\">\(s)</p>", ".w { color: white }", ""),
-        ("same colour as a dark box", "<div style=\"background:#222\"><p style=\"color:rgb(34,34,34)\">\(s)</p></div>", "", ""),
+        (
+            "same colour as a dark box",
+            "<div style=\"background:#222\"><p style=\"color:rgb(34,34,34)\">\(s)</p></div>", "", ""
+        ),
         ("transparent text", "<p style=\"color: rgba(0,0,0,0)\">\(s)</p>", "", ""),
         ("off-screen left", "<p style=\"position:absolute; left:-9999px\">\(s)</p>", "", ""),
         ("off-screen by rule", "<p class=\"off\">\(s)</p>", ".off{position:fixed;top:-10000px}", ""),
@@ -69,8 +72,14 @@ import Testing
         ("plain", "<p>\(s)</p>", ""),
         ("another element hidden", "<p>\(s)</p><p class=\"h\">Choisissez votre créneau</p>", ".h{display:none}"),
         ("a more specific rule shows it", "<p class=\"msg on\">\(s)</p>", ".msg{display:none} .msg.on{display:block}"),
-        ("visible child of a hidden parent", "<div style=\"visibility:hidden\"><p style=\"visibility:visible\">\(s)</p></div>", ""),
-        ("sized child of a zero-size parent", "<div style=\"font-size:0\"><p style=\"font-size:16px\">\(s)</p></div>", ""),
+        (
+            "visible child of a hidden parent",
+            "<div style=\"visibility:hidden\"><p style=\"visibility:visible\">\(s)</p></div>", ""
+        ),
+        (
+            "sized child of a zero-size parent",
+            "<div style=\"font-size:0\"><p style=\"font-size:16px\">\(s)</p></div>", ""
+        ),
         ("white on a dark box", "<div style=\"background-color:#000091\"><p style=\"color:#fff\">\(s)</p></div>", ""),
         ("print-only rule", "<p class=\"p\">\(s)</p>", "@media print { .p { display: none } }"),
         ("slightly off to the left", "<p style=\"position:relative; left:-4px\">\(s)</p>", ""),
@@ -85,14 +94,19 @@ import Testing
 
     /// What only a browser could tell: the outcome stands, marked uncertain, with why.
     @Test(arguments: [
-        ("collapse toggled by script", "<div class=\"collapse\" id=\"m\"><p>\(s)</p></div>", "", VisibilityDoubt.classToggled),
+        (
+            "collapse toggled by script", "<div class=\"collapse\" id=\"m\"><p>\(s)</p></div>", "",
+            VisibilityDoubt.classToggled
+        ),
         ("DSFR collapse", "<div class=\"fr-collapse\"><p>\(s)</p></div>", "", .classToggled),
         ("responsive class", "<p class=\"d-none d-md-block\">\(s)</p>", "", .classToggled),
         ("media query", "<p class=\"m\">\(s)</p>", "@media (max-width: 600px) { .m { display: none } }", .styleRule),
         ("hover rule", "<div class=\"box\"><p>\(s)</p></div>", ".box:hover p { display: none }", .styleRule),
         ("value temoin cannot compute", "<p class=\"v\">\(s)</p>", ".v { display: var(--affichage) }", .styleRule),
     ])
-    func undecidableVisibilityIsMarkedUncertain(_ name: String, _ notice: String, _ style: String, _ doubt: VisibilityDoubt)
+    func undecidableVisibilityIsMarkedUncertain(
+        _ name: String, _ notice: String, _ style: String, _ doubt: VisibilityDoubt
+    )
         throws
     {
         let a = try Self.analyse(Self.page(notice, style: style))
@@ -111,14 +125,17 @@ import Testing
 
     @Test func hiddenStructureDecidesNothing() throws {
         // A slot list hidden by a class: the page shows no slot list.
-        let cards = "<ul class=\"d-none\"><li class=\"radio-card\"><input type=\"radio\" name=\"trhId\" value=\"1\"><label>Lundi 9h</label></li></ul>"
+        let cards =
+            "<ul class=\"d-none\"><li class=\"radio-card\"><input type=\"radio\" name=\"trhId\" value=\"1\"><label>Lundi 9h</label></li></ul>"
         let a = try Self.analyse(Self.page(cards + "<p>\(Self.s)</p>"))
         #expect(a.outcome == .noSlot)
         #expect(a.facts.slotsListed == nil)
         // Shown, but inside a box whose text has the colour of its background.
-        let hidden = "<div style=\"color:#fff;background:#fff\"><ul><li class=\"radio-card\"><input type=\"radio\" name=\"trhId\" value=\"1\"><label>Lundi 9h</label></li></ul></div>"
+        let hidden =
+            "<div style=\"color:#fff;background:#fff\"><ul><li class=\"radio-card\"><input type=\"radio\" name=\"trhId\" value=\"1\"><label>Lundi 9h</label></li></ul></div>"
         #expect(try Self.analyse(Self.page(hidden)).outcome == .unexpected)
-        let shown = "<h2>Choisissez votre créneau</h2><ul><li class=\"radio-card\"><input type=\"radio\" name=\"trhId\" value=\"1\"><label>Lundi 9h</label></li></ul>"
+        let shown =
+            "<h2>Choisissez votre créneau</h2><ul><li class=\"radio-card\"><input type=\"radio\" name=\"trhId\" value=\"1\"><label>Lundi 9h</label></li></ul>"
         let b = try Self.analyse(Self.page(shown))
         #expect(b.outcome == .slotAvailable)
         #expect(b.message == "Choisissez votre créneau")

@@ -300,7 +300,9 @@ extension HTMLDocument {
         var child = parent.pointee.children
         while let c = child {
             child = c.pointee.next
-            if c.pointee.type == XML_ELEMENT_NODE, Self.lowercaseName(c) == block.tag, !Self.collapsedText(of: c).isEmpty {
+            if c.pointee.type == XML_ELEMENT_NODE, Self.lowercaseName(c) == block.tag,
+                !Self.collapsedText(of: c).isEmpty
+            {
                 items += 1
                 if items > 1 { return true }
             }

@@ -91,8 +91,9 @@ public struct PageAnalyzer: Sendable {
             ? PublicationFacts.extract(blocks: blocks, normalized: normalized, quoted: page.blocks.map(\.quoted))
             : PageFacts()
         let context = MatchContext(
-            document: document, page: page, normalized: normalized, status: status, url: url,
-            notShown: notShown, otherSite: otherSite, ruleSet: ruleSet)
+            document: document, page: page, normalized: normalized,
+            whole: Self.joinedForSearch(normalized), status: status, url: url, notShown: notShown,
+            otherSite: otherSite, ruleSet: ruleSet, hidden: HiddenText(page.hidden))
 
         var result = PageAnalysis(
             charset: charset, title: title, visibleText: blocks.joined(separator: "\n"), outcome: .unexpected,
@@ -157,11 +158,45 @@ public struct PageAnalyzer: Sendable {
         var document: HTMLDocument?
         var page: PageText
         var normalized: [String]
+        /// Every normalised block, one per line: a marker absent from it is in no block, and one
+        /// search here spares a search in each block.
+        var whole: [UInt8]
         var status: Int?
         var url: String?
         var notShown: NotShown
         var otherSite: String?
         var ruleSet: RuleSet
+        var hidden: HiddenText
+
+        func mentions(_ marker: String) -> Bool {
+            var m = marker
+            return m.withUTF8 { nb in whole.withUnsafeBufferPointer { TextNormalizer.containsBytes($0, nb) } }
+        }
+    }
+
+    /// The page's hidden text, normalised only when a rule looks there.
+    final class HiddenText {
+        let texts: [PageText.Hidden]
+        private var cache: [String]?
+
+        init(_ texts: [PageText.Hidden]) { self.texts = texts }
+
+        var normalized: [String] {
+            if let cache { return cache }
+            let n = texts.map { TextNormalizer.forMatching($0.text) }
+            cache = n
+            return n
+        }
+    }
+
+    static func joinedForSearch(_ normalized: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(normalized.reduce(0) { $0 + $1.utf8.count + 1 })
+        for block in normalized {
+            out.append(contentsOf: block.utf8)
+            out.append(0x0A)
+        }
+        return out
     }
 
     struct Match {
@@ -190,8 +225,8 @@ public struct PageAnalyzer: Sendable {
             result.doubt = r.doubt
             result.deciding = DecidingPart(marker: nil, xpath: xpath)
         }
-        if let texts = rule.text {
-            guard let hit = textHit(rule, markers: texts.map(TextNormalizer.forMatching), id: id, c, &setAside)
+        if rule.text != nil {
+            guard let hit = textHit(rule, markers: rule.markers, id: id, c, &setAside)
             else { return nil }
             result.message = hit.message
             result.doubt = result.doubt ?? hit.doubt
@@ -215,7 +250,9 @@ public struct PageAnalyzer: Sendable {
     ) -> TextHit? {
         var doubtful: TextHit?
         var mentioned = false
-        for (i, norm) in c.normalized.enumerated() {
+        let present = markers.filter(c.mentions)
+        for (i, norm) in (present.isEmpty ? [] : c.normalized).enumerated() {
+            let markers = present
             guard let marker = markers.first(where: { TextNormalizer.contains(norm, $0) }) else { continue }
             mentioned = true
             let block = c.page.blocks[i]
@@ -243,8 +280,7 @@ public struct PageAnalyzer: Sendable {
             if doubtful == nil { doubtful = hit }
         }
         if doubtful == nil, !mentioned {
-            for hidden in c.page.hidden {
-                let norm = TextNormalizer.forMatching(hidden.text)
+            for (hidden, norm) in zip(c.hidden.texts, c.hidden.normalized) {
                 guard let marker = markers.first(where: { TextNormalizer.contains(norm, $0) }) else { continue }
                 setAside.append(
                     SetAsideMarker(
@@ -262,8 +298,8 @@ public struct PageAnalyzer: Sendable {
             for other in set.rules
             where other.text != nil && other.outcome != rule.outcome && other.outcome != .unexpected {
                 var ignored: [SetAsideMarker] = []
-                guard let markers = other.text,
-                    let hit = textHit(other, markers: markers.map(TextNormalizer.forMatching), id: "", c, &ignored),
+                guard other.markers.contains(where: c.mentions),
+                    let hit = textHit(other, markers: other.markers, id: "", c, &ignored),
                     hit.doubt == nil
                 else { continue }
                 return "\(set.id)/\(other.id) (\(other.outcome.rawValue)): \(clip(hit.message, to: 120))"

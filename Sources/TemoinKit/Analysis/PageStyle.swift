@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 // The part of CSS that decides whether text is shown: the rules of a page's own `<style>` elements
 // and `style` attributes, for the properties that can hide text. No maintained CSS cascade library
@@ -461,13 +462,23 @@ struct StyleSheet: Sendable {
     var isEmpty: Bool { rules.isEmpty }
 
     /// Reads the text of `<style>` elements. Only rules declaring a property that can hide text are
-    /// kept; `@media print` is skipped; other conditional groups are kept as conditional.
+    /// kept; `@media print` is skipped; other conditional groups are kept as conditional. The pages of
+    /// one site share their style text (`watch`, a folder of saved pages): the last sheets read are
+    /// kept, by their text.
     static func parse(_ css: String) -> StyleSheet {
+        if css.isEmpty { return StyleSheet() }
+        if let known = recent.withLock({ $0[css] }) { return known }
         var sheet = StyleSheet()
         let text = stripComments(css)
         sheet.read(Substring(text), conditional: false)
+        recent.withLock { cache in
+            if cache.count >= 16 { cache.removeAll() }
+            cache[css] = sheet
+        }
         return sheet
     }
+
+    private static let recent = Mutex<[String: StyleSheet]>([:])
 
     private static func stripComments(_ css: String) -> String {
         guard css.contains("/*") else { return css }

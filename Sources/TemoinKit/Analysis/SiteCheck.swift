@@ -66,13 +66,16 @@ enum SiteCheck {
     }
 
     private static let domainPattern = try! NSRegularExpression(
-        pattern: #"(?<![a-z0-9@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:fr|com|org|net|eu|io|info|be|ch|ca|co|app)(?![a-z0-9-])"#
+        pattern:
+            #"(?<![a-z0-9@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:fr|com|org|net|eu|io|info|be|ch|ca|co|app)(?![a-z0-9-])"#
     )
 
     /// Domain names written in a text (`RDVPrefectureFacile.fr`, lowercased first).
     static func domains(in text: String) -> [String] {
         guard text.contains(".") else { return [] }
         let range = NSRange(text.startIndex..., in: text)
-        return domainPattern.matches(in: text, range: range).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+        return domainPattern.matches(in: text, range: range).compactMap {
+            Range($0.range, in: text).map { String(text[$0]) }
+        }
     }
 }

@@ -140,31 +140,38 @@ enum HidingClasses {
         "show-for-sr", "hidden-print-block",
     ]
 
+    /// Classes hidden until a script adds one of the classes beside them.
+    static let toggles: [String: [String]] = [
+        "collapse": ["show", "in"], "fade": ["show", "in"], "modal": ["show", "in"], "tab-pane": ["active", "show"],
+        "dropdown-menu": ["show"], "fr-collapse": ["fr-collapse--expanded"], "fr-modal": ["fr-modal--opened"],
+        "offcanvas": ["show"], "accordion-collapse": ["show"],
+    ]
+
     /// Shown or hidden by a script (a class added on click) or by the screen's width.
     static func toggled(_ classes: [String]) -> String? {
-        let set = Set(classes)
-        let pairs: [(String, [String])] = [
-            ("collapse", ["show", "in"]), ("fade", ["show", "in"]), ("modal", ["show", "in"]),
-            ("tab-pane", ["active", "show"]), ("dropdown-menu", ["show"]), ("fr-collapse", ["fr-collapse--expanded"]),
-            ("fr-modal", ["fr-modal--opened"]), ("offcanvas", ["show"]), ("accordion-collapse", ["show"]),
-        ]
-        for (name, shown) in pairs where set.contains(name) && !shown.contains(where: set.contains) {
-            return name
+        for c in classes {
+            if let shown = toggles[c], !shown.contains(where: classes.contains) { return c }
+            if responsive(c) { return c }
         }
-        for c in classes where responsive(c) { return c }
         return nil
     }
 
     /// `d-md-none`, `d-lg-block`, `hidden-xs`, `visible-sm`, `fr-hidden-lg`, `fr-unhidden-md`,
     /// `hide-for-small-only`, `show-for-large`: visible at some screen widths only.
     static func responsive(_ c: String) -> Bool {
+        // Most class names start otherwise: decide on the first byte before any string work.
+        guard let first = c.utf8.first,
+            first == UInt8(ascii: "d") || first == UInt8(ascii: "h")
+                || first == UInt8(ascii: "v") || first == UInt8(ascii: "f") || first == UInt8(ascii: "s")
+        else { return false }
         let sizes = ["xs", "sm", "md", "lg", "xl", "xxl"]
         if c.hasPrefix("d-") {
             let parts = c.split(separator: "-")
             return parts.count == 3 && sizes.contains(String(parts[1]))
         }
         if c.hasPrefix("hidden-") || c.hasPrefix("visible-") {
-            return sizes.contains(String(c.split(separator: "-")[1]))
+            // `hidden-` alone has no second part.
+            return c.split(separator: "-").dropFirst().first.map { sizes.contains(String($0)) } ?? false
         }
         if c.hasPrefix("fr-hidden-") || c.hasPrefix("fr-unhidden") { return true }
         if c.hasPrefix("hide-for-") || (c.hasPrefix("show-for-") && c != "show-for-sr") { return true }
@@ -238,7 +245,9 @@ enum StyleCascade {
         }
         for (i, d) in inline.enumerated() {
             offer(
-                Candidate(declaration: d, priority: d.important ? 3 : 1, specificity: 0, order: Int.max - 1000 + i, certain: true))
+                Candidate(
+                    declaration: d, priority: d.important ? 3 : 1, specificity: 0, order: Int.max - 1000 + i,
+                    certain: true))
         }
         var sure: [String: String] = [:]
         var maybe: [String: String] = [:]
@@ -299,7 +308,8 @@ enum StyleCascade {
     static func fontSizeIsZero(_ value: String) -> Bool? {
         let v = value.trimmingCharacters(in: .whitespaces)
         if let n = Double(v.prefix { $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }), n <= 0 { return true }
-        if v.hasSuffix("%") || (v.hasSuffix("em") && !v.hasSuffix("rem")) || ["inherit", "smaller", "larger"].contains(v)
+        if v.hasSuffix("%") || (v.hasSuffix("em") && !v.hasSuffix("rem"))
+            || ["inherit", "smaller", "larger"].contains(v)
         {
             return nil
         }

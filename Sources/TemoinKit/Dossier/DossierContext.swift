@@ -124,7 +124,8 @@ final class DossierContext: @unchecked Sendable {
             "earlier_analysis_count": data.attempts.filter { $0.earlierAnalysis }.count,
             "has_earlier_analysis": data.attempts.contains { $0.earlierAnalysis },
             "one_earlier_analysis": data.attempts.filter { $0.earlierAnalysis }.count == 1,
-            "one_browser_checked": data.attempts.filter { $0.visibilityBasis == VisibilityRecord.browserBasis }.count == 1,
+            "one_browser_checked": data.attempts.filter { $0.visibilityBasis == VisibilityRecord.browserBasis }.count
+                == 1,
             "verify_intact": v.verdict == .intact, "verify_problems": v.problems.count,
             "verify_first_bad": v.firstBadSeq.map { String($0) } ?? "",
             "verify_withheld": v.withheld.count, "has_withheld": !v.withheld.isEmpty,
@@ -161,13 +162,18 @@ final class DossierContext: @unchecked Sendable {
 
     func pj1() -> [String: Any] { common }
 
+    /// A message of several blocks (a heading and its body) as one template line: the templates render
+    /// one block per line, so the page's line breaks become Unicode line separators, which Pango
+    /// breaks on.
+    static func oneBlock(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\u{2028}") }
+
     private func groupValues(_ index: Int) -> [String: Any] {
         let g = groups[index].group
         let first = g.attempts.first!
         return [
             "index": index, "number": index + 1, "url": first.url, "digest": g.page.digest,
             "size": g.page.size, "count": g.attempts.count, "outcome_label": outcomeLabel(first.outcome),
-            "message": first.message ?? "", "has_message": first.message != nil,
+            "message": Self.oneBlock(first.message ?? ""), "has_message": first.message != nil,
             "description": first.description ?? "", "has_description": first.description != nil,
             "uncertain": first.uncertain.map { templates.label("visibility.\($0.rawValue)") } ?? "",
             "has_uncertain": first.uncertain != nil,
@@ -210,9 +216,10 @@ final class DossierContext: @unchecked Sendable {
             [
                 "seq": a.seq, "time": dateTime(a.observedAt), "url": a.url, "provenance": provenanceLabel(a),
                 "outcome": outcomeLabel(a.outcome), "outcome_key": a.outcome.rawValue,
-                "message": a.message ?? "", "has_message": a.message != nil,
+                "message": Self.oneBlock(a.message ?? ""), "has_message": a.message != nil,
                 "description": a.description ?? a.failure ?? "", "uncertain": a.uncertain != nil,
-                "uncertain_label": templates.label("visibility.uncertain"), "digest": a.page.map { String($0.digest.prefix(16)) } ?? "—",
+                "uncertain_label": templates.label("visibility.uncertain"),
+                "digest": a.page.map { String($0.digest.prefix(16)) } ?? "—",
                 "hash": a.hash,
             ]
         }

@@ -358,7 +358,7 @@ final class BlockRenderer {
                     style: Self.cell),
                 // The page's words as shown; temoin's own description in italics, never as the page's.
                 .init(
-                    markup: a.message.map { Markup.escape(context.clip($0, 220)) }
+                    markup: a.message.map { Markup.escape(context.clip(DossierContext.oneBlock($0), 220)) }
                         ?? "<i>\(Markup.escape(context.clip(a.description ?? a.failure ?? "", 220)))</i>",
                     style: Self.cell),
                 .init(

@@ -70,7 +70,8 @@ extension Importer {
             add(ImportFileReport(file: skipped.path, status: .skipped, skipReason: skipped.reason))
         }
         for folder in plan.emptyFolders {
-            let error = TemoinError.folderWithoutPage(path: folder, skipped: plan.skipped.count { $0.path.hasPrefix(folder) })
+            let error = TemoinError.folderWithoutPage(
+                path: folder, skipped: plan.skipped.count { $0.path.hasPrefix(folder) })
             add(ImportFileReport(file: folder, status: .refused, error: error.description, exitCode: error.exitCode))
             out.exitCode = max(out.exitCode, error.exitCode)
         }

@@ -44,7 +44,9 @@ extension RuleSet {
         }
         let fromCase = detect(url: bookingURL)
         if fromCase != "generic" { return (try loadBuiltIn(fromCase), .caseBookingURL) }
-        if let givenURL, detect(url: givenURL) != "generic" { return (try loadBuiltIn(detect(url: givenURL)), .givenURL) }
+        if let givenURL, detect(url: givenURL) != "generic" {
+            return (try loadBuiltIn(detect(url: givenURL)), .givenURL)
+        }
         return (try loadBuiltIn("generic"), .fallback)
     }
 }

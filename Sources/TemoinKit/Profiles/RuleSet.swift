@@ -26,6 +26,8 @@ public struct OutcomeRule: Codable, Sendable, Equatable {
     public var countsSlots: Bool?
     /// Where the wording or the structure comes from (docs/PROFILES.md lists it).
     public var source: String?
+    /// `text` as `TextNormalizer.forMatching` gives it: computed once, when the rule is made or read.
+    public private(set) var markers: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case id, outcome, text, within, xpath, status, quote, description, message, source
@@ -49,6 +51,7 @@ public struct OutcomeRule: Codable, Sendable, Equatable {
         self.description = description
         self.countsSlots = countsSlots
         self.source = source
+        markers = (text ?? []).map(TextNormalizer.forMatching)
     }
 
     public init(from decoder: Decoder) throws {
@@ -66,6 +69,7 @@ public struct OutcomeRule: Codable, Sendable, Equatable {
             ?? c.decodeIfPresent(String.self, forKey: .message)
         countsSlots = try c.decodeIfPresent(Bool.self, forKey: .countsSlots)
         source = try c.decodeIfPresent(String.self, forKey: .source)
+        markers = (text ?? []).map(TextNormalizer.forMatching)
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -100,11 +100,14 @@ public struct EntryView: Codable, Sendable {
             let when = observedAtParis ?? "?"
             let provenanceText = tr("provenance.\(provenance ?? "?")")
             let outcomeText = tr("outcome.\(outcome ?? "?")")
-            var words = message.map { $0.replacingOccurrences(of: "\n", with: " ") }
+            var words =
+                message.map { $0.replacingOccurrences(of: "\n", with: " ") }
                 ?? description.map { tr("log.temoin_words", ["text": $0]) } ?? ""
             if visibility?.uncertain != nil { words = tr("log.uncertain_mark") + " " + words }
             if outcome == Outcome.unexpected.rawValue, let first = setAside?.first {
-                words += (words.isEmpty ? "" : " ") + tr("log.set_aside_mark", ["reason": tr("set_aside.reason.\(first.reason.rawValue)")])
+                words +=
+                    (words.isEmpty ? "" : " ")
+                    + tr("log.set_aside_mark", ["reason": tr("set_aside.reason.\(first.reason.rawValue)")])
             }
             let msg = words.prefix(70)
             return
@@ -143,7 +146,12 @@ public struct EntryView: Codable, Sendable {
         add("field.provenance", provenance.map { tr("provenance.\($0)") })
         add("field.url", url)
         add("field.outcome", outcome.map { tr("outcome.\($0)") })
-        add("field.message", message.map { VisibilityText.quoted($0, indent: "").replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: 23)) })
+        add(
+            "field.message",
+            message.map {
+                VisibilityText.quoted($0, indent: "").replacingOccurrences(
+                    of: "\n", with: "\n" + String(repeating: " ", count: 23))
+            })
         add("field.description", description)
         add("field.visibility", visibility.map(VisibilityText.basisLine))
         for marker in setAside ?? [] { add("field.set_aside", VisibilityText.setAsideLine(marker)) }

@@ -40,7 +40,8 @@ func attemptLine(_ r: AttemptReport) -> String {
 func attemptJSON(_ r: AttemptReport) -> AttemptJSON {
     AttemptJSON(
         seq: r.entry.seq, hash: r.entry.hash, observed_at: r.entry.body?.observedAt, outcome: r.outcome.rawValue,
-        message: r.message, description: r.description, visibility: r.visibility, url: r.finalURL, exchanges: r.exchanges, failure: r.failure)
+        message: r.message, description: r.description, visibility: r.visibility, url: r.finalURL,
+        exchanges: r.exchanges, failure: r.failure)
 }
 
 /// A slot was seen: say it loudly, with the address to book by hand. temoin never books.
