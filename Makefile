@@ -4,9 +4,11 @@ PREFIX ?= /usr/local
 BIN := .build/debug/temoin
 # Linux: link the Swift runtime and Foundation statically; a command then starts in ~10 ms instead of
 # ~40 ms (measured in docs/BENCHMARKS.md), and the installed binary needs no Swift toolchain.
-RELEASE_FLAGS := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib,)
+# --disable-local-rpath: the binary finds nothing through a build-time RPATH (the Debian package
+# forbids one; the portable folder sets its own).
+RELEASE_FLAGS := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib --disable-local-rpath,)
 
-.PHONY: all deps build release test lint format demo bench harden fuzz install clean bundle-docs tools
+.PHONY: all deps build release test lint format demo bench harden fuzz install clean bundle-docs tools dist deb
 
 all: build
 
@@ -17,13 +19,17 @@ deps:
 bundle-docs:
 	@cp docs/FORMAT.md docs/TRUST.md docs/verify_reference.py Sources/TemoinKit/Resources/bundle/
 
-# Tools the tests use to check our output with other people's code: warcio (PyPI) validates WARC files.
+# Tools the tests use to check our output with other people's code: warcio (PyPI) validates WARC files;
+# dkimpy signs e-mails and dnslib serves their keys on 127.0.0.1 (scripts/dkim_mail.py; pynacl for
+# dkimpy's ed25519-sha256); aiosmtpd is the mail server slot alerts are sent to.
 TOOLS_VENV := .venv-tools
-tools: $(TOOLS_VENV)/bin/warcio
+TOOLS_PACKAGES := warcio dkimpy dnslib pynacl aiosmtpd
+tools: $(TOOLS_VENV)/.installed
 
-$(TOOLS_VENV)/bin/warcio:
+$(TOOLS_VENV)/.installed: Makefile
 	python3 -m venv $(TOOLS_VENV)
-	$(TOOLS_VENV)/bin/pip install --quiet warcio
+	$(TOOLS_VENV)/bin/pip install --quiet $(TOOLS_PACKAGES)
+	touch $@
 
 build: deps bundle-docs
 	$(SWIFT) build
@@ -37,12 +43,13 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Fuzz Package.swift
 
-# The tests drive the real binary too, so build everything first.
-test: deps lint bundle-docs tools
+# The tests drive the real binary too, so build everything first; the packaging tests unpack the
+# portable folder and install the Debian package made from the one release build (TEMOIN_DIST).
+test: deps lint bundle-docs tools dist deb
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	TEMOIN_DIST=$(CURDIR)/dist $(SWIFT) test --skip-build
 
-demo: build
+demo: build tools
 	@scripts/demo.sh $(BIN)
 
 bench: release
@@ -69,5 +76,13 @@ install: release
 	ln -sf ../lib/temoin/temoin $(DESTDIR)$(PREFIX)/bin/temoin
 	@scripts/install-docs.sh .build/release/temoin "$(DESTDIR)$(PREFIX)"
 
+# The portable folder (USB stick, any folder, no install) and its .tar.gz, in dist/ (scripts/dist.sh).
+dist: release
+	@bash scripts/dist.sh .build/release/temoin dist
+
+# The Debian package, in dist/ (scripts/deb.sh): apt install ./dist/temoin_*.deb
+deb: release
+	@bash scripts/deb.sh .build/release/temoin dist
+
 clean:
-	rm -rf .build
+	rm -rf .build dist

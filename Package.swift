@@ -40,6 +40,14 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"]), .brew(["pango", "cairo"])]
         ),
+        // Proof images of steps (scans, photos): gdk-pixbuf and its format loaders.
+        .systemLibrary(
+            name: "CGdkPixbuf",
+            pkgConfig: "gdk-pixbuf-2.0",
+            providers: [.apt(["libgdk-pixbuf-2.0-dev"]), .brew(["gdk-pixbuf"])]
+        ),
+        // glibc's stub resolver (libresolv, part of libc6-dev): DKIM keys are DNS TXT records.
+        .systemLibrary(name: "CResolv"),
         .target(
             name: "TemoinKit",
             dependencies: [
@@ -47,8 +55,11 @@ let package = Package(
                 "CDeflate",
                 "CCurl",
                 "CPangoCairo",
+                "CGdkPixbuf",
+                "CResolv",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -696,8 +696,52 @@ def grouped(hash_text):
     return " ".join(hash_text[i:i + 4] for i in range(0, len(hash_text), 4))
 
 
+def terminal_safe(text):
+    """Text from the store made harmless on a terminal, exactly as temoin shows it (TerminalText): C0,
+    DEL and C1 controls and line separators become visible escapes (\\x1b, \\u2028), never obeyed;
+    bidi embeddings, overrides and isolates left open are closed, stray closers escaped, and a text
+    holding any of them is isolated (U+2068 ... U+2069)."""
+    out = []
+    for ch in text:
+        c = ord(ch)
+        out.append(("\\x%02x" % c if c <= 0xFF else "\\u%04x" % c)
+                   if c < 0x20 or 0x7F <= c <= 0x9F or c in (0x2028, 0x2029) else ch)
+    text = "".join(out)
+    if not any(0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069 for ch in text):
+        return text
+    stack, out = [], []
+    for ch in text:
+        c = ord(ch)
+        if c in (0x202A, 0x202B, 0x202D, 0x202E) or c in (0x2066, 0x2067, 0x2068):
+            stack.append("I" if c >= 0x2066 else "E")
+        elif c == 0x202C:
+            if not stack or stack[-1] != "E":
+                ch = "\\u%04x" % c
+            else:
+                stack.pop()
+        elif c == 0x2069:
+            if "I" not in stack:
+                ch = "\\u%04x" % c
+            else:
+                del stack[len(stack) - 1 - stack[::-1].index("I"):]
+        out.append(ch)
+    closers = "".join("\u2069" if k == "I" else "\u202c" for k in reversed(stack))
+    return "\u2068" + "".join(out) + closers + "\u2069"
+
+
+class TerminalLines:
+    """Each write is one line of the text report: all of it made safe but its final line feed."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, line):
+        end = "\n" if line.endswith("\n") else ""
+        self.stream.write(terminal_safe(line[:len(line) - len(end)]) + end)
+
+
 def print_text(path, report):
-    out = sys.stdout
+    out = TerminalLines(sys.stdout)
     verdict = report["verdict"]
     if verdict == "intact":
         out.write("INTACT: {} verifies (FORMAT.md, format version 1)\n".format(path))
@@ -754,7 +798,7 @@ def main(argv=None):
         finally:
             con.close()
     except Unreadable as e:
-        sys.stderr.write("unreadable: {}\n".format(e))
+        sys.stderr.write("unreadable: {}\n".format(terminal_safe(str(e))))
         if args.json:
             sys.stdout.write(json.dumps({"verdict": "unreadable", "reason": str(e), "verifier": VERIFIER}) + "\n")
         return 2

@@ -32,6 +32,8 @@ say "2. temoin makes attempts itself, through the module's steps, and records ev
 "$BIN" attempt --url "$SIM/scenario/redirects/booking/create/4963/0"
 "$BIN" attempt --url "$SIM/rdvpref/reservation/demarche/4567/"
 "$BIN" attempt --url "$SIM/scenario/slot-available/booking/create/4963/0"
+# A slot appeared (entry 6): the applicant tried to book it and writes down what happened (temoin note).
+"$BIN" note 6 "J'ai cliqué sur le créneau aussitôt ; la page suivante disait qu'il n'était plus disponible."
 
 say "3. Earlier attempts, saved from the browser over several weeks, are imported (temoin import)"
 # Times are declared (--observed-at, Paris time), spread over days, weeks and hours of the day.
@@ -47,6 +49,36 @@ say "3. Earlier attempts, saved from the browser over several weeks, are importe
 "$BIN" import "$PAGES/rdv-creneau-aucun.html"           --observed-at 2026-11-12T09:01
 "$BIN" import "$PAGES/single-file.mhtml"                --observed-at 2026-11-18T09:00
 "$BIN" import "$PAGES/complete/Prendre un rendez-vous.html" --observed-at 2026-11-20T21:40
+
+say "3b. The applicant's other steps: a registered letter to the préfet, its avis de réception, an e-mail (temoin step)"
+STEPS="$ROOT/Tests/TemoinKitTests/Fixtures/steps"
+"$BIN" step add --kind registered-letter --date 2026-11-03 --to "Monsieur le Préfet du Val-de-Marne" \
+    --summary "Demande de rendez-vous pour déposer ma demande d'admission exceptionnelle au séjour" \
+    --tracking 1A01234567890 --file "$STEPS/lettre-prefet.pdf" --receipt "$STEPS/preuve-de-depot.png"
+LETTER=$("$BIN" step list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["seq"])')
+"$BIN" step followup "$LETTER" --kind receipt-returned --date 2026-11-05 --file "$STEPS/avis-de-reception.jpg"
+# The prefecture's automatic reply, DKIM-signed HERE by dkimpy with a key made on the spot for the
+# reserved test domain val-de-marne.test; a DNS server on 127.0.0.1 publishes that key. A real
+# e-mail's key comes from its real domain's DNS; nothing here asks a real DNS server.
+TOOLS_PY="$ROOT/.venv-tools/bin/python"
+"$TOOLS_PY" "$ROOT/scripts/dkim_mail.py" keygen rsa "$WORK/dkim.key" > "$WORK/dkim.txt"
+"$TOOLS_PY" "$ROOT/scripts/dkim_mail.py" sign "$WORK/dkim.key" rsa-sha256 val-de-marne.test s2026 relaxed/relaxed \
+    "$STEPS/accuse-reception.eml" "$WORK/accuse-reception.eml"
+python3 -c 'import json,sys; json.dump({"s2026._domainkey.val-de-marne.test": open(sys.argv[1]).read().strip()}, open(sys.argv[2], "w"))' \
+    "$WORK/dkim.txt" "$WORK/zone.json"
+mkfifo "$WORK/dns.stdin"
+"$TOOLS_PY" "$ROOT/scripts/dkim_mail.py" serve "$WORK/zone.json" < "$WORK/dns.stdin" > "$WORK/dns.port" &
+DNS_PID=$!
+exec 9> "$WORK/dns.stdin"
+trap 'kill -INT $SIM_PID 2>/dev/null || true; kill $DNS_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do [ -s "$WORK/dns.port" ] && break; sleep 0.1; done
+echo "(This e-mail was DKIM-signed just now by dkimpy, with a key made for the reserved test domain"
+echo " val-de-marne.test, which a DNS server on 127.0.0.1 publishes. A real e-mail's key comes from its"
+echo " domain's DNS: temoin asks the system's resolver, or says \"not checked\" when offline.)"
+"$BIN" step add --kind email --dns-server "127.0.0.1:$(cat "$WORK/dns.port")" \
+    --summary "Accusé de réception automatique de ma demande de rendez-vous" --file "$WORK/accuse-reception.eml"
+exec 9>&-
+"$BIN" step list
 
 say "4. Anyone reviews the log (temoin log) and one entry in full (temoin show 2)"
 "$BIN" log --short
@@ -81,9 +113,12 @@ set +e
 echo "(exit code $?: 1 means tampering found)"
 set -e
 
-say "7. The lawyer exports the court dossier (temoin dossier): PDFs named for Télérecours, inventory, HTML copy"
-"$BIN" dossier --out "$WORK/dossier" --requete
+say "7. The lawyer exports the court dossier (temoin dossier): pièces named for Télérecours, inventory, working files apart"
+"$BIN" dossier --out "$WORK/dossier" --requete --journal --lang fr
+say "   Page 1 lists the applicant's other steps with their pièces; each proof file is a pièce of its own"
+pdftotext -enc UTF-8 -l 1 "$WORK"/dossier/PJ1_*.pdf - | sed -n '/^Autres démarches/,/^Comment les tentatives/p' | sed '$d'
+ls "$WORK/dossier" "$WORK/dossier/Documents_de_travail_a_ne_pas_deposer"
 
 say "Done. The store is $TEMOIN_STORE"
-echo "The dossier is in $WORK/dossier (open dossier.html, or the PDFs)"
+echo "The dossier is in $WORK/dossier (the PDFs to file; dossier.html and the draft requête in Documents_de_travail_a_ne_pas_deposer/)"
 echo "Try: TEMOIN_STORE=$TEMOIN_STORE $BIN log --json"

@@ -3,11 +3,14 @@
 # Debian/Ubuntu: apt-get (as root, or through sudo). macOS: prints the Homebrew command.
 set -euo pipefail
 
-DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core tzdata sqlite3 python3 python3-venv openssl wget poppler-utils chromium)
+# gdk-pixbuf's loaders for the photo formats phones write (WEBP, HEIC, AVIF): the dossier draws proof
+# photos with them. Without one, the pièce says plainly that the photo could not be drawn and why.
+DEB_OPTIONAL=(webp-pixbuf-loader heif-gdk-pixbuf libavif-gdk-pixbuf)
+DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libgdk-pixbuf-2.0-dev fonts-dejavu-core tzdata sqlite3 python3 python3-venv openssl wget poppler-utils chromium pandoc fontconfig patchelf binutils dpkg-dev lintian debootstrap)
 
 if [ "$(uname -s)" = "Darwin" ]; then
     missing=()
-    for f in libxml2 libdeflate sqlite pkg-config cairo pango poppler; do
+    for f in libxml2 libdeflate sqlite pkg-config cairo pango gdk-pixbuf poppler; do
         brew list "$f" >/dev/null 2>&1 || missing+=("$f")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -33,5 +36,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
+    UPDATED=1
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+optional=()
+for p in "${DEB_OPTIONAL[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || optional+=("$p")
+done
+if [ ${#optional[@]} -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    [ -n "${UPDATED:-}" ] || $SUDO apt-get update -qq || true
+    # Older releases may lack one of them: the dossier then says which photos it could not draw.
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${optional[@]}" \
+        || echo "Optional image loaders not installed (${optional[*]}): some proof photos will be attached undrawn." >&2
 fi

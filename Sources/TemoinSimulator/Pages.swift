@@ -1,5 +1,5 @@
 // The HTML pages of the simulated prefecture. They are written by us from the markers published in
-// public checker projects (see DOMAIN.md, "The booking systems the tool meets") and mimic the structure
+// public checker projects (see docs/DOMAIN.md, "The booking systems") and mimic the structure
 // and wording of the legacy prefecture module and of RDV Préfecture; they are not copies of the real pages.
 // Every page says in its footer that it comes from the temoin simulator, not from a State website.
 // All links and form actions are relative, so a `/scenario/<name>` prefix survives navigation.

@@ -1,7 +1,7 @@
 // temoin simulator: a simulated prefecture for the tests and the demo.
 //
 // Honesty note. The pages served here are written by us, for temoin, from the markers published in public
-// checker projects (see DOMAIN.md, "The booking systems the tool meets"). They mimic the structure and the
+// checker projects (see docs/DOMAIN.md, "The booking systems"). They mimic the structure and the
 // wording of the legacy prefecture booking module and of RDV Préfecture so that temoin's capture and
 // classification can be exercised; they are not copies of the real sites, and every page says in its footer
 // that it comes from the simulator. The server binds the loopback address 127.0.0.1 only and refuses any

@@ -28,6 +28,10 @@ func makeDossierStore(_ args: Arguments) throws {
         let body: String
         switch outcome {
         case .siteError: body = "<h1>Bad Gateway</h1><p>Service surchargé</p>"
+        case .captcha:
+            body =
+                "<form id=\"captchaForm\"><img id=\"captchaFR_CaptchaImage\" alt=\"\"><label>Saisissez le code de "
+                + "sécurité</label><input name=\"captchaUsercode\"><button>Suivant</button></form>"
         case .slotAvailable:
             body =
                 "<form id=\"FormBookingCreate\"><h2>Choisissez votre créneau</h2><ul><li class=\"radio-card\">"

@@ -46,11 +46,11 @@ import Testing
         #expect(page.utf8.count > HTMLDocument.analysisLimit)
         let doc = try #require(HTMLDocument(text: page))
         #expect(doc.truncated)
-        let blocks = doc.visibleBlocks(limit: 1_000_000)
+        let blocks = doc.read(blockLimit: 1_000_000).blocks.map(\.text)
         #expect(!blocks.isEmpty && blocks.allSatisfy { $0 == "é" })
         #expect(!blocks.contains("MARQUEUR-DE-FIN"))
         let small = try #require(HTMLDocument(text: "<p>MARQUEUR-DE-FIN</p>"))
-        #expect(!small.truncated && small.visibleBlocks() == ["MARQUEUR-DE-FIN"])
+        #expect(!small.truncated && small.read().blocks.map(\.text) == ["MARQUEUR-DE-FIN"])
     }
 
     @Test func theMessageIsThePagesOwnSentence() throws {

@@ -52,10 +52,22 @@ import Testing
         // Families are filled from enums: every value must have its message.
         let expected: [String: [String]] = [
             "outcome.": Outcome.allCases.map(\.rawValue), "provenance.": Provenance.allCases.map(\.rawValue),
-            "type.": ["attempt", "case_opened", "case_amended"],
+            "type.": ["attempt", "case_opened", "case_amended", "step", "step_followup", "step_check", "note"],
+            "step.kind.": StepKind.allCases.map(\.rawValue), "step.followup.": FollowUpKind.allCases.map(\.rawValue),
+            "step.date_basis.": ["declared", "email_date"], "step.role.": ProofRole.allCases.map(\.rawValue),
+            "step.doubt.": [
+                "followup_before_step", "email_date_differs", "dkim_not_checked", "dkim_failed", "email_field_repeated",
+            ],
+            "step.looks_like.": ProofFormat.allCases.map(\.rawValue),
+            "dkim.result.": DKIMResult.allCases.map(\.rawValue), "dkim.reason.": DKIMReason.allCases.map(\.rawValue),
+            "note.kind.": NoteKind.known.map(\.rawValue),
             "time_basis.": ["witnessed", "declared", "file_mtime"],
             "url_source.": ["option", "saved_from_comment", "canonical_link", "og_url", "mhtml_header"],
-            "attempt.failure.": ["dns", "refused", "timeout", "tls", "reset", "too_many_redirects", "other"],
+            "attempt.failure.": [
+                "dns", "refused", "timeout", "tls", "reset", "too_many_redirects", "private_address", "other",
+            ],
+            "exit.": ExitStatus.documented.map(\.description),
+            "security.verify.documents.": ["identical", "altered", "not_compared"],
             "init.ask.": ["applicant", "prefecture", "procedure", "booking_url", "facts"],
             "status.advice.": Advice.Rule.allCases.map(\.rawValue),
             "status.band.": CaseStatistics.HourBand.allCases.map(\.rawValue),
@@ -67,6 +79,8 @@ import Testing
             "visibility.doubt.": VisibilityDoubt.allCases.map(\.rawValue),
             "visibility.basis.": ["markup", "browser", "status"],
             "profile_basis.": ProfileBasis.allCases.map(\.rawValue),
+            "doctor.mark.": ["ok", "warning", "problem", "skipped"],
+            "doctor.kind.": DoctorCheck.Kind.allCases.map(\.rawValue),
             // Not through tr(): verify explains each problem code in French (VerifyCommand).
             "verify.problem.": [
                 "body_invalid", "capture_altered", "capture_missing", "capture_unreferenced", "entries_truncated",

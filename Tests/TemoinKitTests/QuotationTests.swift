@@ -72,8 +72,10 @@ import Testing
             .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&amp;", with: "&")
-        for name in try FileManager.default.contentsOfDirectory(atPath: out) where name.hasPrefix("PJ2") {
-            outputs[name] = try DossierTests.tool("pdftotext", ["-raw", "-enc", "UTF-8", out + "/" + name, "-"])
+        // The record (PJ1) and the pages received (PJ2) quote the pages.
+        for name in try FileManager.default.contentsOfDirectory(atPath: out)
+        where name.hasPrefix("PJ1_") || name.hasPrefix("PJ2_") {
+            outputs[name] = try CaseBuilder.pdftotext(out + "/" + name)
         }
         let everything = visible.joined(separator: "\n")
         var found = 0

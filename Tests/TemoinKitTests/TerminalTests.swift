@@ -220,7 +220,7 @@ final class PseudoTerminal {
         let store = try storeWithCaptures()
         let text = try temoin(["status"], store: store)
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.contains("Case: Amina Diallo. Préfecture du Val-de-Marne"))
+        #expect(text.stdout.contains("Case: Amina Diallo — Préfecture du Val-de-Marne"))
         #expect(text.stdout.contains("INTACT"))
         #expect(text.stdout.contains("What to do now:"))
         #expect(text.stdout.contains("435594"), "two attempts: too few, and in one week")

@@ -6,7 +6,7 @@ import Testing
 /// A time-stamp authority made for the test with OpenSSL: a CA, a TSA certificate (extended key usage
 /// timeStamping, critical), an expired TSA certificate, and `openssl ts -reply` behind a loopback HTTP
 /// server (Python's http.server) whose path chooses the behaviour: /good, /rsa, /garbage, /wrong-imprint,
-/// /wrong-nonce, /expired, /refused.
+/// /wrong-nonce, /expired, /refused, /auth (HTTP basic authentication as alice, password s3cret).
 final class LocalTSA: @unchecked Sendable {
     let dir = TempDir()
     let process = Process()
@@ -73,7 +73,7 @@ final class LocalTSA: @unchecked Sendable {
         """#
 
     static let serverScript = #"""
-        import hashlib, http.server, subprocess, sys, tempfile, os
+        import base64, hashlib, http.server, subprocess, sys, tempfile, os
         HERE = sys.argv[1]
 
         def reply(query, signer, key="tsa.key"):
@@ -89,6 +89,12 @@ final class LocalTSA: @unchecked Sendable {
             def do_POST(self):
                 query = self.rfile.read(int(self.headers["Content-Length"]))
                 path = self.path
+                if path == "/auth" and self.headers.get("Authorization") != "Basic " + base64.b64encode(b"alice:s3cret").decode():
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="tsa"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if path == "/garbage":
                     body = b"<html>Service indisponible</html>"
                 elif path == "/wrong-imprint":
@@ -150,8 +156,10 @@ final class LocalTSA: @unchecked Sendable {
     func url(_ behaviour: String) -> String { "\(baseURL)/\(behaviour)" }
 
     func stop() {
+        // SIGKILL: Foundation's Process starts the child with the spawning thread's signal mask, and a
+        // Dispatch worker (an async test) blocks SIGTERM, so terminate() could wait forever.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

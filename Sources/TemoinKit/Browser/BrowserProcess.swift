@@ -60,7 +60,9 @@ final class BrowserProcess: @unchecked Sendable {
     deinit { close() }
 
     /// The command-line switches for a clean, quiet, throw-away session.
-    static func arguments(profile: String, headless: Bool, trustedSPKI: [String], runningAsRoot: Bool) -> [String] {
+    static func arguments(
+        profile: String, headless: Bool, trustedSPKI: [String], runningAsRoot: Bool, extra: [String] = []
+    ) -> [String] {
         var args = [
             "--user-data-dir=\(profile)", "--remote-debugging-pipe", "--no-first-run", "--no-default-browser-check",
             "--disable-sync", "--disable-extensions", "--disable-component-update", "--disable-default-apps",
@@ -75,87 +77,68 @@ final class BrowserProcess: @unchecked Sendable {
             // Only honoured with --user-data-dir; trusts exactly these keys (--cacert), nothing more.
             args.append("--ignore-certificate-errors-spki-list=\(trustedSPKI.joined(separator: ","))")
         }
+        args += extra
         args.append("about:blank")
         return args
     }
 
     /// Makes a fresh profile folder (mode 0700) and starts the browser on it with the DevTools pipe on fds
-    /// 3 (commands in) and 4 (answers out). Foundation's `Process` cannot map descriptors, hence posix_spawn.
-    static func launch(executable: String, headless: Bool, trustedSPKI: [String]) throws -> BrowserProcess {
+    /// 3 (commands in) and 4 (answers out), in a process group of its own (``ChildProcess``).
+    /// `profilePrefix` names the folder after its use (a witnessed attempt, a page drawn for the dossier), so
+    /// that what is left behind, if anything ever is, says where it came from.
+    static func launch(
+        executable: String, headless: Bool, trustedSPKI: [String], extra: [String] = [],
+        profilePrefix: String = "temoin-browser-"
+    ) throws -> BrowserProcess {
         signal(SIGPIPE, SIG_IGN)  // a browser that dies mid-write must be an error, not our death
-        var template = Array((NSTemporaryDirectory() + "/temoin-browser-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() + "/\(profilePrefix)XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw TemoinError.browserFailed(detail: "temporary profile: \(String(cString: strerror(errno)))")
         }
         let profile = String(cString: made)
         chmod(profile, 0o700)
         do {
-            return try spawn(executable: executable, profile: profile, headless: headless, trustedSPKI: trustedSPKI)
+            return try spawn(
+                executable: executable, profile: profile, headless: headless, trustedSPKI: trustedSPKI, extra: extra)
         } catch {
             try? FileManager.default.removeItem(atPath: profile)
             throw error
         }
     }
 
-    private static func spawn(executable: String, profile: String, headless: Bool, trustedSPKI: [String]) throws
-        -> BrowserProcess
-    {
-        // toBrowser: we write, the browser reads on fd 3. fromBrowser: the browser writes on fd 4.
-        var toBrowser: [Int32] = [-1, -1]
-        var fromBrowser: [Int32] = [-1, -1]
-        guard pipe(&toBrowser) == 0 else { throw TemoinError.browserFailed(detail: "pipe") }
-        guard pipe(&fromBrowser) == 0 else {
-            closeDescriptor(toBrowser[0])
-            closeDescriptor(toBrowser[1])
-            throw TemoinError.browserFailed(detail: "pipe")
+    private static func spawn(
+        executable: String, profile: String, headless: Bool, trustedSPKI: [String], extra: [String]
+    ) throws -> BrowserProcess {
+        // toBrowser: we write, the browser reads on fd 3. fromBrowser: the browser writes on fd 4. Both
+        // close-on-exec and above 10 (ChildProcess.pipe), so mapping them onto 3 and 4 is never a no-op.
+        let childIn: Int32
+        let ourOut: Int32
+        let ourIn: Int32
+        let childOut: Int32
+        do {
+            (childIn, ourOut) = try ChildProcess.pipe()
+            (ourIn, childOut) = try ChildProcess.pipe()
+        } catch {
+            throw TemoinError.browserFailed(detail: "\(error)")
         }
-        // Move every end above 10 with close-on-exec: a pipe end that already sat on fd 3 or 4 would make
-        // dup2 a no-op and keep its close-on-exec flag, leaving the browser without its pipe.
-        let ends = (toBrowser + fromBrowser).map { fd -> Int32 in
-            let high = fcntl(fd, F_DUPFD_CLOEXEC, 10)
-            closeDescriptor(fd)
-            return high
-        }
-        let (childIn, ourOut, ourIn, childOut) = (ends[0], ends[1], ends[2], ends[3])
 
-        #if canImport(Darwin)
-            var actions: posix_spawn_file_actions_t?
-            var attributes: posix_spawnattr_t?
-        #else
-            var actions = posix_spawn_file_actions_t()
-            var attributes = posix_spawnattr_t()
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
-        }
-        posix_spawn_file_actions_adddup2(&actions, childIn, 3)
-        posix_spawn_file_actions_adddup2(&actions, childOut, 4)
         // The browser never reads our terminal (Enter is the person's signal to temoin) and its log noise
         // does not belong on the person's screen.
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-
-        let argv =
-            [executable]
-            + arguments(
-                profile: profile, headless: headless, trustedSPKI: trustedSPKI, runningAsRoot: geteuid() == 0)
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { for arg in cArgs { free(arg) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, cArgs, environ)
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(
+                executable,
+                arguments: arguments(
+                    profile: profile, headless: headless, trustedSPKI: trustedSPKI, runningAsRoot: geteuid() == 0,
+                    extra: extra),
+                descriptors: [0: .null, 1: .null, 2: .null, 3: .inherit(childIn), 4: .inherit(childOut)])
+        } catch {
+            for fd in [childIn, childOut, ourOut, ourIn] { closeDescriptor(fd) }
+            throw TemoinError.browserFailed(detail: "\(error)")
+        }
         closeDescriptor(childIn)
         closeDescriptor(childOut)
-        guard rc == 0 else {
-            closeDescriptor(ourOut)
-            closeDescriptor(ourIn)
-            throw TemoinError.browserFailed(detail: "\(executable): \(String(cString: strerror(rc)))")
-        }
+        let pid = child.pid
         LiveBrowsers.shared.add(pid: pid, profile: profile)
         return BrowserProcess(
             pid: pid, profile: profile, connection: DevToolsConnection(readFD: ourIn, writeFD: ourOut))

@@ -8,6 +8,8 @@ public struct AttemptOptions: Sendable {
     public var interruption: InterruptionFlag?
     /// A booking address to use instead of the case's, for this attempt only.
     public var bookingURL: String?
+    /// Addresses an attempt that reached a public server may not go on to (tests use loopback for both).
+    var isPrivateAddress: @Sendable (String) -> Bool = NetworkAddress.isPrivate
 
     public init() {}
 }
@@ -60,6 +62,9 @@ public struct AttemptRunner {
         if let url = options.bookingURL { fields.bookingURL = url }
         guard !fields.bookingURL.isEmpty else { throw TemoinError.emptyValue(field: "booking_url") }
         try URLCheck.validate(fields.bookingURL)
+        // A mistake on this computer (a missing --cacert file) is an error to fix, never an "unreachable"
+        // site written into the evidence for good.
+        if let ca = options.transfer.caFile { _ = try TSATrust.readCertificates(ca) }
         let ruleSet = try options.ruleSet ?? RuleSet.named(fields.profile, url: fields.bookingURL)
         let steps = ruleSet.steps ?? [ProfileStep(action: .get, url: "{booking_url}")]
         guard let transfer = CurlTransfer(settings: options.transfer, interruption: options.interruption) else {
@@ -108,7 +113,7 @@ public struct AttemptRunner {
         let message: String?
         let description: String?
         if let failure {
-            outcome = failure.kind == "too_many_redirects" ? .siteError : .unreachable
+            outcome = ["too_many_redirects", "private_address"].contains(failure.kind) ? .siteError : .unreachable
             message = nil
             description = tr("attempt.failure.\(failure.kind)", ["detail": failure.message])
         } else {
@@ -167,6 +172,11 @@ public struct AttemptRunner {
                     ],
                     body: request.body, contentType: request.contentType))
             if result.interrupted { throw TemoinError.interrupted }
+            if let local = Self.localFailure(
+                result, request: request, first: record.exchanges.isEmpty, options: options)
+            {
+                throw local
+            }
             let index = record.exchanges.count + 1
             var exchange = HTTPExchange(
                 startedAt: TimeFormat.utc(started), method: request.method, url: request.url,
@@ -197,9 +207,18 @@ public struct AttemptRunner {
                     }
                 }
             }
-            if let message = result.errorMessage {
+            if let address = result.refusedAddress {
+                exchange.remoteIP = address
+                exchange.failure = NetworkFailure(
+                    kind: "private_address",
+                    message: "not sent: \(address) is a private address, reached after a public one",
+                    curlCode: result.curlCode)
+            } else if let message = result.errorMessage {
                 exchange.failure = NetworkFailure(
                     kind: Self.failureKind(result.curlCode), message: message, curlCode: result.curlCode)
+            } else if let ip = result.remoteIP, !options.isPrivateAddress(ip) {
+                // From now on this attempt stays on the public internet.
+                transfer.refusePrivateAddresses = options.isPrivateAddress
             }
             let status = result.status ?? 0
             let location = (300...399).contains(status) ? result.redirectURL : nil
@@ -264,6 +283,22 @@ public struct AttemptRunner {
             default:
                 return h
             }
+        }
+    }
+
+    /// libcurl's failures that happen on this computer, not on the way to the site: errors to fix (exit
+    /// 4, 5 or 64), never recorded as the site's answer. A malformed address counts only when the person
+    /// gave it (the first request); one in a redirect is the site's doing and is recorded.
+    static func localFailure(_ result: TransferResult, request: PlannedRequest, first: Bool, options: AttemptOptions)
+        -> TemoinError?
+    {
+        let detail = result.errorMessage ?? "libcurl error \(result.curlCode)"
+        switch result.curlCode {
+        case 77: return .fileUnreadable(path: options.transfer.caFile ?? "--cacert", detail: detail)  // CA file
+        case 3 where first: return .invalidURL(value: request.url)
+        // init, not built in, out of memory, bad option or argument, TLS engine, local certificate, cipher
+        case 2, 4, 27, 41, 43, 48, 53, 54, 58, 59, 66: return .networkUnavailable(detail: detail)
+        default: return nil
         }
     }
 

@@ -28,6 +28,9 @@ struct TransferResult {
     var curlCode: Int = 0
     var errorMessage: String?
     var interrupted = false
+    /// The private address a request was about to be sent to, when ``CurlTransfer/refusePrivateAddresses``
+    /// stopped it before any byte was sent.
+    var refusedAddress: String?
 }
 
 /// Settings shared by every request of an attempt.
@@ -38,6 +41,11 @@ public struct TransferSettings: Sendable {
     public var maxBodyBytes: Int = 20_000_000
     /// A PEM file of authorities to trust in addition to none (replaces the system's), e.g. a test server's.
     public var caFile: String?
+    /// A user name and password for HTTP authentication (a TSA's subscription), handed to libcurl
+    /// directly: never in a URL, a command line or a record.
+    public var credentials: TSACredentials?
+    /// A `.netrc` file libcurl reads credentials from, by host (``TSACredentials``).
+    public var netrcFile: String?
 
     public init() {}
 }
@@ -57,10 +65,13 @@ private final class TransferContext {
     var tlsText: [String] = []
     let interruption: InterruptionFlag?
     var interrupted = false
+    let isRefused: ((String) -> Bool)?
+    var refusedAddress: String?
 
-    init(cap: Int, interruption: InterruptionFlag?) {
+    init(cap: Int, interruption: InterruptionFlag?, isRefused: ((String) -> Bool)?) {
         self.cap = cap
         self.interruption = interruption
+        self.isRefused = isRefused
     }
 }
 
@@ -70,6 +81,10 @@ final class CurlTransfer {
     private let handle: UnsafeMutableRawPointer
     private let settings: TransferSettings
     private let interruption: InterruptionFlag?
+    /// Once set, a connection to an address this says is private is dropped before the request is sent:
+    /// an attempt that reached a public server never follows it (a redirect, a form) into the local
+    /// network or the computer itself.
+    var refusePrivateAddresses: ((String) -> Bool)?
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -85,7 +100,8 @@ final class CurlTransfer {
     deinit { curl_easy_cleanup(handle) }
 
     func perform(_ request: TransferRequest) -> TransferResult {
-        let context = TransferContext(cap: settings.maxBodyBytes, interruption: interruption)
+        let context = TransferContext(
+            cap: settings.maxBodyBytes, interruption: interruption, isRefused: refusePrivateAddresses)
         let opaque = Unmanaged.passUnretained(context).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -106,7 +122,17 @@ final class CurlTransfer {
         temoin_curl_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, 0)  // keep bytes exactly as received
         temoin_curl_setopt_string(handle, CURLOPT_USERAGENT, settings.userAgent)
         temoin_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        if let ca = settings.caFile { temoin_curl_setopt_string(handle, CURLOPT_CAINFO, ca) }
+        // The system's authorities found on this system, not where the libcurl's builder kept them.
+        if let ca = settings.caFile ?? CertificateAuthorities.system {
+            temoin_curl_setopt_string(handle, CURLOPT_CAINFO, ca)
+        }
+        if let credentials = settings.credentials {
+            temoin_curl_setopt_string(handle, CURLOPT_USERNAME, credentials.user)
+            temoin_curl_setopt_string(handle, CURLOPT_PASSWORD, credentials.password)
+        } else if let netrc = settings.netrcFile {
+            temoin_curl_setopt_long(handle, CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+            temoin_curl_setopt_string(handle, CURLOPT_NETRC_FILE, netrc)
+        }
         temoin_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         errorBuffer.withUnsafeMutableBufferPointer { buffer in
             _ = temoin_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
@@ -184,12 +210,25 @@ final class CurlTransfer {
             return 0
         }
         temoin_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, opaque)
+        // Called once connected, before the request goes out: the one moment to refuse an address.
+        temoin_curl_setopt_prereq(handle) { user, primaryIP, _, _, _ in
+            guard let user, let primaryIP else { return Int32(CURL_PREREQFUNC_OK) }
+            let context = Unmanaged<TransferContext>.fromOpaque(user).takeUnretainedValue()
+            let ip = String(cString: primaryIP)
+            if context.isRefused?(ip) == true {
+                context.refusedAddress = ip
+                return Int32(CURL_PREREQFUNC_ABORT)
+            }
+            return Int32(CURL_PREREQFUNC_OK)
+        }
+        temoin_curl_setopt_pointer(handle, CURLOPT_PREREQDATA, opaque)
 
         let code = curl_easy_perform(handle)
 
         var result = TransferResult()
         result.curlCode = Int(code.rawValue)
         result.interrupted = context.interrupted
+        result.refusedAddress = context.refusedAddress
         result.truncated = context.truncated
         result.body = context.body
         if code != CURLE_OK, !(code == CURLE_WRITE_ERROR && context.truncated) {

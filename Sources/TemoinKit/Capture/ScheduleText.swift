@@ -1,8 +1,23 @@
 import Foundation
 
 /// Ready-to-paste schedules for a machine that stays on. Nothing is installed by temoin itself.
+///
+/// Paths are quoted for the program that reads each line: cron hands its command to `/bin/sh` after
+/// turning every unescaped `%` into a line break (crontab(5)), so `%` is written `\%`; systemd reads
+/// `%` as a specifier and `$` as a variable, so they are written `%%` and `$$`, inside double quotes.
+/// Paths with line breaks or other controls are refused before (`temoin schedule`).
 public enum ScheduleText {
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    /// A POSIX shell word in single quotes, for a crontab line.
+    static func quote(_ s: String) -> String {
+        ("'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'").replacingOccurrences(of: "%", with: "\\%")
+    }
+
+    /// A word of a systemd `ExecStart=` line (systemd.service(5), "Command lines").
+    static func systemdQuote(_ s: String) -> String {
+        let escaped = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "%", with: "%%").replacingOccurrences(of: "$", with: "$$")
+        return "\"" + escaped + "\""
+    }
 
     /// A crontab line: every N minutes (or hours), starting at a minute chosen from the store path so
     /// that many users of the tool do not all hit the site at :00.
@@ -30,7 +45,7 @@ public enum ScheduleText {
 
         [Service]
         Type=oneshot
-        ExecStart=\(binary) attempt --store \(quote(store))
+        ExecStart=\(systemdQuote(binary)) attempt --store \(systemdQuote(store))
 
         # ~/.config/systemd/user/temoin-attempt.timer
         [Unit]

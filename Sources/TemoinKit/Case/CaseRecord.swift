@@ -38,13 +38,19 @@ extension CaseFields {
         }
     }
 
-    /// Checks values a person typed: a booking URL must be http(s), a profile must exist.
-    public func validated() throws -> CaseFields {
+    /// Checks values a person typed: a booking URL must be http(s), a profile must exist, and no value
+    /// holds an invisible control character; only the urgency facts may hold line breaks (FieldText).
+    /// `checking`: the fields to check (an amendment checks the one it changes).
+    public func validated(checking: Set<CaseField> = Set(CaseField.allCases)) throws -> CaseFields {
+        for field in CaseField.allCases where checking.contains(field) && field != .facts && field != .bookingURL {
+            try FieldText.checkLine(value(of: field), field: field.rawValue)
+        }
+        if checking.contains(.facts) { try FieldText.checkText(facts, field: CaseField.facts.rawValue) }
         var copy = self
         copy.bookingURL = bookingURL.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !copy.bookingURL.isEmpty { try URLCheck.validate(copy.bookingURL) }
+        if checking.contains(.bookingURL), !copy.bookingURL.isEmpty { try URLCheck.validate(copy.bookingURL) }
         if copy.profile.isEmpty { copy.profile = "auto" }
-        if copy.profile != "auto", !RuleSet.builtInNames.contains(copy.profile) {
+        if checking.contains(.profile), copy.profile != "auto", !RuleSet.builtInNames.contains(copy.profile) {
             throw TemoinError.unknownProfile(name: copy.profile)
         }
         return copy
@@ -53,7 +59,16 @@ extension CaseFields {
 
 public enum URLCheck {
     /// Accepts absolute http and https URLs with a host; everything else is refused with the value shown.
+    /// A space, a line break or any other invisible character is refused too: browsers would drop or
+    /// encode it, so the address recorded would not be the one the site saw (RFC 3986 has no such
+    /// character in a URL).
     public static func validate(_ value: String) throws {
+        if value.unicodeScalars.contains(where: {
+            $0.properties.isWhitespace || TerminalText.isControl($0) || TerminalText.isBidiControl($0)
+                || $0.properties.generalCategory == .format
+        }) {
+            throw TemoinError.invalidURL(value: value)
+        }
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { throw TemoinError.invalidURL(value: value) }
@@ -73,7 +88,7 @@ extension Store {
                 guard let a = body.amendment, let field = CaseField(rawValue: a.field) else { continue }
                 record?.fields.set(field, to: a.new)
                 record?.amendments.append((entry.seq, body.recordedAt, a))
-            case .attempt:
+            default:
                 continue
             }
         }
@@ -91,11 +106,12 @@ extension Store {
         let current = try caseRecord().fields
         var updated = current
         updated.set(field, to: value.trimmingCharacters(in: .whitespacesAndNewlines))
-        updated = try updated.validated()
+        updated = try updated.validated(checking: [field])
         let newValue = updated.value(of: field)
         if field != .facts, newValue.isEmpty { throw TemoinError.emptyValue(field: field.rawValue) }
         let old = current.value(of: field)
         if old == newValue { return nil }
+        if let reason { try FieldText.checkLine(reason, field: "reason") }
         return try append(type: .caseAmended, now: now) { body in
             body.amendment = Amendment(field: field.rawValue, old: old, new: newValue, reason: reason)
         }

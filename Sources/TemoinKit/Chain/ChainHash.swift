@@ -57,11 +57,20 @@ public struct ChainHead: Sendable, Equatable, Codable {
 
     /// True when `expected` ("SEQ:HEX" or "SEQ HEX GROUPS", a prefix of at least 8 hex digits) names this head.
     public func matches(expectation expected: String) -> Bool {
-        let parts = expected.split(whereSeparator: { $0 == ":" || $0 == "#" || $0 == "·" }).map {
+        guard let (seq, prefix) = Self.expectation(expected) else { return false }
+        return seq == self.seq && hash.hasPrefix(prefix)
+    }
+
+    /// The seq and hash prefix an expected head names ("42:3f9a01bc", "#42 · 3f9a 01bc 77de"): a seq of
+    /// 1 or more, then 8 to 64 hex digits; nil for anything else, which is a mistyped argument, not a
+    /// different head.
+    public static func expectation(_ text: String) -> (seq: Int64, prefix: String)? {
+        let parts = text.split(whereSeparator: { $0 == ":" || $0 == "#" || $0 == "·" }).map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }
-        guard parts.count == 2, let seq = Int64(parts[0]) else { return false }
+        guard parts.count == 2, parts[0].allSatisfy(\.isASCII), let seq = Int64(parts[0]), seq >= 1 else { return nil }
         let prefix = parts[1].replacingOccurrences(of: " ", with: "").lowercased()
-        return seq == self.seq && prefix.count >= 8 && hash.hasPrefix(prefix)
+        guard (8...64).contains(prefix.count), prefix.allSatisfy({ $0.isHexDigit && $0.isASCII }) else { return nil }
+        return (seq, prefix)
     }
 }

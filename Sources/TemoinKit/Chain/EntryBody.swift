@@ -33,6 +33,36 @@ public enum EntryType: String, Codable, Sendable {
     case caseOpened = "case_opened"
     case caseAmended = "case_amended"
     case attempt
+    /// A letter, e-mail, form, visit or call of the applicant's (Steps/).
+    case step
+    /// What followed a step (receipt back, answer); the step itself is never edited.
+    case stepFollowUp = "step_followup"
+    /// The DKIM signatures of a step's e-mails checked again later.
+    case stepCheck = "step_check"
+    /// A dated note about an earlier entry (`temoin note`): what the person did after a slot was seen,
+    /// a remark; later versions may record alerts as notes of their own kind.
+    case note
+}
+
+/// What a note is about (docs/FORMAT.md §4, `note`). An open set, like GRDB's `ResultCode`: a reader
+/// keeps a kind it does not know and treats the note as a plain one.
+public struct NoteKind: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// What the person did after an attempt showed a slot (tried to book it, what the site said).
+    public static let followUp = NoteKind(rawValue: "follow_up")
+    /// Any other remark about an entry.
+    public static let comment = NoteKind(rawValue: "comment")
+    /// The kinds `temoin note --kind` accepts today.
+    public static let known: [NoteKind] = [.followUp, .comment]
+
+    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+    public var description: String { rawValue }
 }
 
 /// A capture referenced by an entry: the digest is of the raw bytes, before compression.
@@ -231,6 +261,20 @@ public struct EntryBody: Codable, Sendable, Equatable {
     public var caseFields: CaseFields?
     public var amendment: Amendment?
 
+    // Notes.
+    /// The seq of the entry a note is about (an earlier entry of the same chain).
+    public var about: Int64?
+    public var kind: NoteKind?
+    /// The note, as the person wrote it.
+    public var text: String?
+    /// When what the note tells happened, as the person declared it (UTC); absent when not given.
+    public var occurredAt: String?
+
+    // Steps (docs/FORMAT.md §4).
+    public var step: StepFacts?
+    public var followUp: FollowUpFacts?
+    public var check: StepCheckFacts?
+
     public init(seq: Int64, prev: String, type: EntryType, recordedAt: String) {
         self.seq = seq
         self.prev = prev
@@ -240,12 +284,16 @@ public struct EntryBody: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case v, seq, prev, type, tool, provenance, url, outcome, rule, message, title, profile, facts, captures,
-            source, note, amendment, exchanges, environment, steps, browser, description, visibility
+            source, note, amendment, exchanges, environment, steps, browser, about, kind, text, description,
+            visibility
         case setAside = "set_aside"
         case recordedAt = "recorded_at"
+        case occurredAt = "occurred_at"
         case observedAt = "observed_at"
         case timeBasis = "time_basis"
         case caseFields = "case"
+        case step, check
+        case followUp = "followup"
     }
 
     /// The canonical bytes: UTF-8 JSON, keys sorted, no insignificant whitespace, `/` unescaped.

@@ -10,6 +10,7 @@ final class CairoCanvas {
 
     /// A PDF file at `path`, A4 portrait.
     init(pdfAt path: String) throws {
+        OutputFile.removeLink(path)  // a link at that name is replaced, its target never written
         surface = cairo_pdf_surface_create(path, PageGeometry.width, PageGeometry.height)
         sink = nil
         cr = cairo_create(surface)
@@ -114,6 +115,22 @@ final class CairoCanvas {
         strokeRect(x, y, w, h, RGB(0.6, 0.6, 0.6))
         return h
     }
+
+    /// Draws the rows `rows` (image pixels) of a PNG at `scale` points per pixel, its top at x, y: one
+    /// slice of a page image too tall for one PDF page.
+    func drawPNGSlice(_ image: PNGImage, rows: Range<Int>, x: Double, y: Double, scale: Double) {
+        let w = Double(image.width) * scale
+        let h = Double(rows.count) * scale
+        cairo_save(cr)
+        cairo_rectangle(cr, x, y, w, h)
+        cairo_clip(cr)
+        cairo_translate(cr, x, y - Double(rows.lowerBound) * scale)
+        cairo_scale(cr, scale, scale)
+        cairo_set_source_surface(cr, image.surface, 0, 0)
+        cairo_paint(cr)
+        cairo_restore(cr)
+        strokeRect(x, y, w, h, RGB(0.6, 0.6, 0.6))
+    }
 }
 
 /// Collects a stream surface's output.
@@ -197,6 +214,8 @@ struct TextStyle: Sendable, Hashable {
     var alignment: Alignment = .left
     /// Extra space after a paragraph, in points.
     var spaceAfter: Double = 0
+    /// One line only, ended by « … » when too long (running headers and footers).
+    var singleLine = false
 
     enum Alignment: Sendable, Hashable { case left, center, right, justify }
 }
@@ -212,10 +231,15 @@ final class TextLayout {
 
     init(canvas: CairoCanvas, style: TextStyle) {
         layout = pango_cairo_create_layout(canvas.cr)
+        // Points are points: Pango's default of 96 dpi would set « 10 » as 13.3 pt on a PDF page.
+        pango_cairo_context_set_resolution(pango_layout_get_context(layout), 72)
+        pango_layout_context_changed(layout)
         fontDescription = pango_font_description_from_string(style.font)
         self.style = style
         pango_layout_set_font_description(layout, fontDescription)
+        // Words are broken only when one alone is wider than the line (a URL, a hash in a cell).
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        if style.singleLine { pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END) }
         switch style.alignment {
         case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
         case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
@@ -231,10 +255,16 @@ final class TextLayout {
         pango_font_description_free(fontDescription)
     }
 
-    /// Sets Pango markup (already validated by `Markup.check`) wrapped at `width` points.
+    /// Sets Pango markup (already validated) wrapped at `width` points. No hyphen is ever added where a
+    /// line breaks inside a word: a hash, a URL, a number or a code must read exactly as it is (Pango
+    /// otherwise inserts one, « f1ac-eca5 »).
     func set(markup: String, width: Double) {
         pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
         pango_layout_set_markup(layout, markup, -1)
+        let list = pango_layout_get_attributes(layout).map { pango_attr_list_copy($0) } ?? pango_attr_list_new()
+        pango_attr_list_insert(list, pango_attr_insert_hyphens_new(0))
+        pango_layout_set_attributes(layout, list)
+        pango_attr_list_unref(list)
     }
 
     var height: Double {
@@ -303,7 +333,9 @@ enum Markup {
         return ok != 0
     }
 
-    /// Escapes text for Pango markup (and HTML: the same five entities).
+    /// Escapes text for Pango markup (and HTML and XML: the same five entities), one Unicode scalar at a
+    /// time: a `<` or `&` followed by a combining mark is escaped like any other (Swift and Mustache
+    /// see one grapheme there). Scalars XML forbids (controls, U+FFFE, U+FFFF) become spaces or U+FFFD.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -316,7 +348,13 @@ enum Markup {
             case "'": out += "&#39;"
             default:
                 // Control characters other than tab and newline are not allowed in markup.
-                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += " " } else { out.unicodeScalars.append(ch) }
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" || ch.value == 0x7F {
+                    out += " "
+                } else if ch.value == 0xFFFE || ch.value == 0xFFFF || (0xFDD0...0xFDEF).contains(ch.value) {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out

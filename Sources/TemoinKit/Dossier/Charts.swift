@@ -20,7 +20,7 @@ enum OutcomePalette {
 /// Small helper: a line of text drawn with Pango at a point (charts' labels); returns its width.
 @discardableResult
 private func label(
-    _ canvas: CairoCanvas, _ text: String, x: Double, y: Double, size: Double = 6.5, align: TextStyle.Alignment = .left,
+    _ canvas: CairoCanvas, _ text: String, x: Double, y: Double, size: Double = 8.5, align: TextStyle.Alignment = .left,
     width: Double = 200, color: RGB = RGB(0.25, 0.25, 0.3)
 ) -> Double {
     let layout = TextLayout(
@@ -44,12 +44,14 @@ struct PerDayChart: BoxDrawing {
     var dayFormat: (String) -> String
 
     func draw(on canvas: CairoCanvas, x: Double, y: Double, width: Double, height: Double) {
-        label(canvas, title, x: x, y: y, size: 8.5, width: width, color: RGB(0.1, 0.1, 0.15))
-        let legendHeight = 14.0
+        label(canvas, title, x: x, y: y, size: 10, width: width, color: RGB(0.1, 0.1, 0.15))
         let left = x + 28
+        let plotWidth = width - 32
+        // The legend is laid out first: its entries wrap onto as many rows as they need, inside the box.
+        let rows = legendRows(canvas, width: plotWidth)
+        let legendHeight = 11.0 * Double(rows.count) + 3
         let top = y + 18
         let bottom = y + height - 26 - legendHeight
-        let plotWidth = width - 32
         let maxCount = max(1, days.map { $0.counts.values.reduce(0, +) }.max() ?? 1)
         let step = niceStep(maxCount)
         let yMax = Double(((maxCount + step - 1) / step) * step)
@@ -58,7 +60,7 @@ struct PerDayChart: BoxDrawing {
         while Double(v) <= yMax {
             let yy = bottom - (bottom - top) * Double(v) / yMax
             canvas.line(left, yy, left + plotWidth, yy, RGB(0.88, 0.88, 0.9), width: 0.4)
-            label(canvas, String(v), x: left - 4, y: yy - 4, size: 6, align: .right, width: 30)
+            label(canvas, String(v), x: left - 4, y: yy - 5, size: 7.5, align: .right, width: 30)
             v += step
         }
         guard !days.isEmpty else { return }
@@ -80,18 +82,36 @@ struct PerDayChart: BoxDrawing {
         for i in stride(from: 0, to: days.count, by: every) {
             let cx = left + (Double(i) + 0.5) * slot
             canvas.line(cx, bottom, cx, bottom + 2.5, RGB(0.3, 0.3, 0.35), width: 0.5)
-            label(canvas, dayFormat(days[i].day), x: cx, y: bottom + 4, size: 6, align: .center, width: 60)
+            // A label centred on the last bar must not run past the right margin.
+            let labelX = min(max(cx, left + 14), left + plotWidth - 14)
+            label(canvas, dayFormat(days[i].day), x: labelX, y: bottom + 4, size: 7.5, align: .center, width: 60)
         }
-        legend(canvas, x: left, y: y + height - legendHeight, width: plotWidth)
+        for (r, row) in rows.enumerated() {
+            let ly = y + height - legendHeight + 3 + 11 * Double(r)
+            for entry in row {
+                canvas.fillRect(left + entry.x, ly + 2, 7, 7, OutcomePalette.color(entry.outcome))
+                label(canvas, labels(entry.outcome), x: left + entry.x + 10, y: ly, size: 8, width: entry.width + 4)
+            }
+        }
     }
 
-    private func legend(_ canvas: CairoCanvas, x: Double, y: Double, width: Double) {
+    /// The legend's entries placed on rows no wider than `width`: (outcome, x from the left, text width).
+    private func legendRows(_ canvas: CairoCanvas, width: Double) -> [[(outcome: Outcome, x: Double, width: Double)]] {
         let present = OutcomePalette.order.filter { o in days.contains { ($0.counts[o] ?? 0) > 0 } }
-        var cx = x
+        var rows: [[(outcome: Outcome, x: Double, width: Double)]] = [[]]
+        var cx = 0.0
+        let measure = TextLayout(canvas: canvas, style: TextStyle(font: "DejaVu Sans 8"))
         for outcome in present {
-            canvas.fillRect(cx, y + 2, 7, 7, OutcomePalette.color(outcome))
-            cx += 10 + label(canvas, labels(outcome), x: cx + 10, y: y, size: 6.5, width: 400) + 14
+            measure.set(markup: Markup.escape(labels(outcome)), width: width - 10)
+            let w = measure.naturalWidth
+            if cx > 0, cx + 10 + w > width {
+                rows.append([])
+                cx = 0
+            }
+            rows[rows.count - 1].append((outcome, cx, w))
+            cx += 10 + w + 14
         }
+        return rows
     }
 
     private func niceStep(_ maxCount: Int) -> Int {
@@ -109,14 +129,14 @@ struct HeatMapChart: BoxDrawing {
     var legendText: String
 
     func draw(on canvas: CairoCanvas, x: Double, y: Double, width: Double, height: Double) {
-        label(canvas, title, x: x, y: y, size: 8.5, width: width, color: RGB(0.1, 0.1, 0.15))
+        label(canvas, title, x: x, y: y, size: 10, width: width, color: RGB(0.1, 0.1, 0.15))
         let left = x + 52
         let top = y + 18
         let cell = min((width - 56) / 24, (height - 44) / 7)
         let maxCount = max(1, grid.flatMap { $0 }.max() ?? 1)
         for (d, row) in grid.enumerated() {
             label(
-                canvas, weekdays[safe: d] ?? "", x: left - 4, y: top + Double(d) * cell + cell / 2 - 4.5, size: 6.5,
+                canvas, weekdays[safe: d] ?? "", x: left - 4, y: top + Double(d) * cell + cell / 2 - 5.5, size: 8,
                 align: .right, width: 60)
             for (h, n) in row.enumerated() {
                 let cx = left + Double(h) * cell
@@ -129,7 +149,7 @@ struct HeatMapChart: BoxDrawing {
                     canvas.fillRect(cx + 0.5, cy + 0.5, cell - 1, cell - 1, RGB(1 - 0.8 * t, 1 - 0.6 * t, 1 - 0.25 * t))
                     if cell >= 12 {
                         label(
-                            canvas, String(n), x: cx + cell / 2, y: cy + cell / 2 - 4, size: 5.5, align: .center,
+                            canvas, String(n), x: cx + cell / 2, y: cy + cell / 2 - 4.5, size: 7, align: .center,
                             width: cell, color: t > 0.6 ? RGB(1, 1, 1) : RGB(0.1, 0.1, 0.2))
                     }
                 }
@@ -137,10 +157,11 @@ struct HeatMapChart: BoxDrawing {
         }
         for h in stride(from: 0, to: 24, by: 2) {
             label(
-                canvas, "\(h)h", x: left + (Double(h) + 0.5) * cell, y: top + 7 * cell + 2, size: 6, align: .center,
+                canvas, "\(h)\u{00A0}h", x: left + (Double(h) + 0.5) * cell, y: top + 7 * cell + 2, size: 7.5,
+                align: .center,
                 width: 30)
         }
-        label(canvas, legendText, x: left, y: top + 7 * cell + 13, size: 6.5, width: width - 56)
+        label(canvas, legendText, x: left, y: top + 7 * cell + 14, size: 8, width: width - 56)
     }
 }
 

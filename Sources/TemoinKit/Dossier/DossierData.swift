@@ -10,10 +10,9 @@ public struct DossierAttempt: Sendable, Equatable {
     public var provenance: Provenance
     public var timeBasis: TimeBasis
     public var outcome: Outcome
-    /// The page's own words (quoted in the dossier); nil when the entry holds none.
+    /// The page's own words, or, for an entry that holds none, temoin's description of the page (the
+    /// dossier quotes it only when the page's visible text holds it: `isPageWords`).
     public var message: String?
-    /// temoin's own description (never quoted).
-    public var description: String?
     /// Why the visibility of the deciding text is uncertain, when it is.
     public var uncertain: VisibilityDoubt?
     /// How visibility was established (`markup`, `browser`, `status`); nil when no rule decided.
@@ -21,23 +20,84 @@ public struct DossierAttempt: Sendable, Equatable {
     /// A rule decided the outcome before temoin recorded how visibility was established: that analysis
     /// took only the `hidden` attribute and inline `display:none`/`visibility:hidden` as hiding text.
     public var earlierAnalysis = false
+    public var title: String?
+    public var rule: String?
     public var profile: String?
     public var facts: PageFacts?
     /// The page the outcome was read from (the last `page` capture), when there is one.
     public var page: CaptureRef?
     /// A full-page screenshot (witnessed attempts), when there is one.
     public var screenshot: CaptureRef?
+    /// Files of a "complete" saved page (images, styles), kept with an imported page.
+    public var resources: [CaptureRef] = []
     /// What the network said when the site could not be reached.
     public var failure: String?
     public var remoteIP: String?
     public var tlsVersion: String?
     public var clockOffsetMs: Int?
+    /// The saved file an imported page came from.
+    public var sourceFile: String?
+
+    /// The outcome's family: what the attempt shows about slots.
+    public var category: OutcomeCategory { OutcomeCategory(outcome) }
 }
 
-/// Identical captures: one page returned by several attempts, shown once in PJ2.
+/// What an outcome shows about slots, as the dossier counts it (issue 15, point 3): the site said
+/// there was none, or could not serve the booking (a refusal either way); a slot was shown; or the
+/// attempt shows nothing about slots (CAPTCHA to be done by a person, site unreachable, unexpected
+/// page), counted apart, never among the refusals.
+public enum OutcomeCategory: String, Sendable, CaseIterable, Codable {
+    case noSlot = "no_slot"
+    case siteError = "site_error"
+    case slot
+    case inconclusive
+
+    public init(_ outcome: Outcome) {
+        switch outcome {
+        case .noSlot: self = .noSlot
+        case .siteError: self = .siteError
+        case .slotAvailable: self = .slot
+        case .captcha, .unreachable, .unexpected: self = .inconclusive
+        }
+    }
+}
+
+/// Identical captures: one page returned by several attempts, indexed once in PJ2.
 public struct CaptureGroup: Sendable {
     public var page: CaptureRef
     public var attempts: [DossierAttempt]
+}
+
+/// What the chain holds about how the attempts were made, for the technical box (in the manner of
+/// AFNOR NF Z67-147: machine and software, proxy, fresh session, path followed, server, clock).
+public struct TechnicalFacts: Sendable, Equatable {
+    /// Distinct values, in order of first appearance.
+    public var systems: [String] = []
+    public var tools: [String] = []
+    public var userAgents: [String] = []
+    public var proxies: [String] = []
+    public var browsers: [String] = []
+    /// Captured and witnessed attempts that started from an empty cookie jar and no cache.
+    public var freshSessions = 0
+    /// Captured and witnessed attempts (those that carry an environment).
+    public var liveAttempts = 0
+    /// Server addresses connected to (`ip:port`), distinct.
+    public var servers: [String] = []
+    /// Leaf certificates presented, distinct by digest.
+    public var certificates: [CertificateFacts] = []
+    /// Exchanges whose TLS chain verified, and those whose did not.
+    public var tlsVerified = 0
+    public var tlsUnverified = 0
+    /// Server clock minus ours (ms), smallest and largest, over the attempts that recorded one.
+    public var clockOffsets: [Int] = []
+    /// The path of the latest captured attempt: one line per exchange (`GET url → 200`), and the
+    /// profile's steps in words.
+    public var path: [String] = []
+    public var pathSeq: Int64?
+    public var stepDescriptions: [String] = []
+    /// The counter chosen on the way (legacy module: the label of the `planning` radio), when known.
+    public var counter: String?
+    public var counterSeq: Int64?
 }
 
 extension CaseStatistics {
@@ -71,9 +131,17 @@ public struct DossierData: Sendable {
     public var storeID: String
     public var head: ChainHead
     public var attempts: [DossierAttempt]
+    /// Notes of the store (all of them: a note may be about an attempt of the period).
+    public var notes: [NoteRecord] = []
     /// The figures of the synthesis (the same as `temoin status` shows).
     public var statistics: CaseStatistics
     public var verification: VerificationReport
+    /// Doubts raised by the record itself (same page classified two ways, early statements).
+    public var consistency = ConsistencyReport()
+    public var technical = TechnicalFacts()
+    /// The applicant's other steps (letters, e-mails, visits...), with what followed each and its proof
+    /// files: all of them, whatever the period (a letter sent before the first attempt still counts).
+    public var steps: [StepRecord] = []
     /// RFC 3161 seals over the chain and volunteers' attestations, each checked (Trust/).
     public var seals: [SealSummary] = []
     public var attestations: [AttestationSummary] = []
@@ -90,6 +158,9 @@ public struct DossierData: Sendable {
         let caseRecord = try store.caseRecord()
         guard let head = try store.head() else { throw TemoinError.notAStore(path: path, detail: tr("detail.no_case")) }
         var attempts: [DossierAttempt] = []
+        var technical = TechnicalFacts()
+        var latestCaptured: EntryBody?
+        var latestCapturedSeq: Int64?
         let entries = try store.entries(containing: "\"type\":\"attempt\"")
         for entry in entries {
             guard let b = entry.body, b.type == .attempt, let observed = b.observedAt.flatMap(TimeFormat.parseUTC)
@@ -101,28 +172,41 @@ public struct DossierData: Sendable {
                 DossierAttempt(
                     seq: entry.seq, hash: entry.hash, observedAt: observed, recordedAt: b.recordedAt,
                     url: b.url ?? "", provenance: b.provenance ?? .captured, timeBasis: b.timeBasis ?? .witnessed,
-                    outcome: b.outcome ?? .unexpected, message: b.messageIsPageText ? b.message : nil,
-                    description: b.description ?? (b.messageIsPageText ? nil : b.message),
+                    outcome: b.outcome ?? .unexpected, message: b.message ?? b.description,
                     uncertain: b.visibility?.uncertain, visibilityBasis: b.visibility?.basis,
-                    earlierAnalysis: b.rule != nil && b.visibility == nil, profile: b.profile, facts: b.facts,
+                    earlierAnalysis: b.rule != nil && b.visibility == nil, title: b.title, rule: b.rule,
+                    profile: b.profile, facts: b.facts,
                     page: b.captures?.last(where: { $0.role == "page" }),
                     screenshot: b.screenshot,
+                    resources: b.captures?.filter { $0.role == "resource" } ?? [],
                     failure: b.exchanges?.compactMap(\.failure).last.map { "\($0.kind): \($0.message)" },
                     remoteIP: last?.remoteIP, tlsVersion: last?.tls?.version,
-                    clockOffsetMs: b.exchanges?.compactMap(\.clockOffsetMs).last))
+                    clockOffsetMs: b.exchanges?.compactMap(\.clockOffsetMs).last,
+                    sourceFile: b.source?.fileName))
+            technical.add(b)
+            if b.provenance == .captured, !(b.exchanges ?? []).isEmpty {
+                latestCaptured = b
+                latestCapturedSeq = entry.seq
+            }
         }
         attempts.sort { $0.seq < $1.seq }
         guard !attempts.isEmpty else {
             throw TemoinError.emptyPeriod(
                 from: from.map(TimeFormat.parisWallTime) ?? "-", to: to.map(TimeFormat.parisWallTime) ?? "-")
         }
+        if let b = latestCaptured, let seq = latestCapturedSeq {
+            technical.describePath(b, seq: seq, store: store)
+        }
         // A store made before seals existed has none; the trusted TSA certificates are the user's own.
         let seals = (try? store.seals(trust: (try? TSATrust.load()) ?? TSATrust())) ?? []
         let attestations = (try? store.attestations()) ?? []
+        let notes = try store.notes()
+        let steps = StepLedger(entries: try store.entries(containing: "\"type\":\"step")).records
+        let consistency = try ConsistencyCheck.run(store: store, entries: entries, from: from, to: to)
         return DossierData(
-            caseRecord: caseRecord, storeID: store.storeID, head: head, attempts: attempts,
-            statistics: CaseStatistics(entries: entries, from: from, to: to), verification: verification, seals: seals,
-            attestations: attestations,
+            caseRecord: caseRecord, storeID: store.storeID, head: head, attempts: attempts, notes: notes,
+            statistics: CaseStatistics(entries: entries, from: from, to: to), verification: verification,
+            consistency: consistency, technical: technical, steps: steps, seals: seals, attestations: attestations,
             from: from, to: to, generatedAt: now)
     }
 
@@ -140,5 +224,88 @@ public struct DossierData: Sendable {
             groups[page.digest]!.attempts.append(a)
         }
         return order.map { groups[$0]! }
+    }
+
+    /// Notes about an entry, in chain order.
+    public func notes(about seq: Int64) -> [NoteRecord] { notes.filter { $0.about == seq } }
+}
+
+extension TechnicalFacts {
+    private static func insert(_ value: String?, into list: inout [String]) {
+        guard let value, !value.isEmpty, !list.contains(value) else { return }
+        list.append(value)
+    }
+
+    mutating func add(_ b: EntryBody) {
+        if let env = b.environment {
+            liveAttempts += 1
+            if env.freshSession { freshSessions += 1 }
+            Self.insert(env.os, into: &systems)
+            Self.insert(env.tool, into: &tools)
+            Self.insert(env.userAgent, into: &userAgents)
+            Self.insert(env.proxy, into: &proxies)
+        }
+        if let product = b.browser?.product { Self.insert(product, into: &browsers) }
+        for e in b.exchanges ?? [] {
+            if let ip = e.remoteIP { Self.insert(e.remotePort.map { "\(ip):\($0)" } ?? ip, into: &servers) }
+            if let tls = e.tls {
+                if tls.verified { tlsVerified += 1 } else { tlsUnverified += 1 }
+                if let leaf = tls.certificates.first, !certificates.contains(where: { $0.sha256 == leaf.sha256 }) {
+                    certificates.append(leaf)
+                }
+            }
+        }
+        if let offset = b.exchanges?.compactMap(\.clockOffsetMs).last ?? b.environment?.clockOffsetMs {
+            clockOffsets.append(offset)
+        }
+    }
+
+    /// The path of one captured attempt, step by step, and the counter chosen on the way.
+    mutating func describePath(_ b: EntryBody, seq: Int64, store: Store) {
+        pathSeq = seq
+        path = (b.exchanges ?? []).map { e in
+            var line = "\(e.method) \(e.url)"
+            if let s = e.status { line += " → \(s)" }
+            if let f = e.failure { line += " → \(f.kind)" }
+            return line
+        }
+        if let profile = b.profile, let rules = try? RuleSet.loadBuiltIn(profile) {
+            stepDescriptions = (rules.steps ?? []).compactMap(\.description)
+        }
+        // Legacy module: the counter is the `planning` radio chosen; its label is on the page before.
+        let exchanges = b.exchanges ?? []
+        for (i, e) in exchanges.enumerated() where i > 0 {
+            guard let bodyDigest = e.requestBody, let body = try? store.captureBytes(digest: bodyDigest),
+                let value = Self.formValue("planning", in: body),
+                let pageDigest = exchanges[..<i].last(where: { $0.responseBody != nil && $0.status == 200 })?
+                    .responseBody,
+                let pageBytes = try? store.captureBytes(digest: pageDigest)
+            else { continue }
+            let text = Charset.decode(pageBytes, as: Charset.detect(pageBytes))
+            guard let doc = HTMLDocument(text: text) else { continue }
+            let quoted = value.replacingOccurrences(of: "'", with: "")
+            let input = doc.elements("//input[@name='planning' and @value='\(quoted)']").first
+            var label = input?.attributes["id"].flatMap { id in
+                doc.elements("//label[@for='\(id.replacingOccurrences(of: "'", with: ""))']").first?.text
+            }
+            if label?.isEmpty ?? true {
+                label = doc.elements("//label[.//input[@name='planning' and @value='\(quoted)']]").first?.text
+            }
+            if let label, !label.isEmpty {
+                counter = label
+                counterSeq = seq
+            }
+        }
+    }
+
+    /// A field's value in an `application/x-www-form-urlencoded` body.
+    static func formValue(_ name: String, in body: Data) -> String? {
+        let text = String(decoding: body, as: UTF8.self)
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0] == name else { continue }
+            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
     }
 }

@@ -5,7 +5,7 @@ import Mustache
 /// the tool or taken from `--templates DIR` so an association can adapt them without touching code.
 /// Templates/README.md documents the variables and the block lines below.
 public struct DossierTemplates: Sendable {
-    public static let names = ["PJ1", "PJ2", "inventaire", "labels", "dossier.html", "requete"]
+    public static let names = ["PJ1", "PJ2", "journal", "inventaire", "labels", "dossier.html", "requete", "piece"]
 
     let folder: String
     let templates: [String: MustacheTemplate]
@@ -14,7 +14,7 @@ public struct DossierTemplates: Sendable {
 
     /// The shipped templates' folder (`Templates/` in the repository, bundled as a resource).
     public static var shippedFolder: String? {
-        Bundle.module.url(forResource: "Templates", withExtension: nil, subdirectory: "Resources")?.path
+        Installation.current.resource("Templates")?.path
     }
 
     /// Loads `<root>/<lang>/*.mustache`; every name in `names` must be there and parse.
@@ -33,7 +33,7 @@ public struct DossierTemplates: Sendable {
                 throw TemoinError.invalidTemplate(path: path, detail: tr("dossier.template_not_utf8"))
             }
             do {
-                templates[name] = try MustacheTemplate(string: text)
+                templates[name] = try MustacheTemplate(string: Self.withoutEscaping(text))
             } catch {
                 throw TemoinError.invalidTemplate(path: path, detail: "\(error)")
             }
@@ -48,142 +48,198 @@ public struct DossierTemplates: Sendable {
         return DossierTemplates(folder: folder, templates: templates, labels: labels)
     }
 
+    /// Mustache escapes nothing here: every value arrives marked (``TemplateValue``) and is escaped
+    /// for its output, one Unicode scalar at a time, once the template has run. A content-type pragma
+    /// in an adapted template is dropped for the same reason.
+    static func withoutEscaping(_ text: String) -> String {
+        let pragma = #"\{\{%\s*CONTENT_TYPE\s*:[^}]*\}\}"#
+        return "{{% CONTENT_TYPE: TEXT}}" + text.replacingOccurrences(of: pragma, with: "", options: .regularExpression)
+    }
+
+    /// Renders a template with every value of `context` marked as data (``TemplateValue/marked(_:)``):
+    /// the result still holds the marks, resolved by whoever writes the output.
     func render(_ name: String, _ context: [String: Any]) -> String {
-        templates[name]?.render(context) ?? ""
+        guard let template = templates[name] else { return "" }
+        return template.render(context.mapValues(TemplateValue.marked))
     }
 
     /// A label, or its key when the template lacks it (so a gap shows instead of vanishing).
     func label(_ key: String) -> String { labels[key] ?? key }
 
+    /// A label with its `{name}` placeholders filled from `args` (values from the store: a date, a name).
+    func label(_ key: String, _ args: [String: String]) -> String {
+        // French spacing on the label's own words (« n° 5 », « : »), never on the values put in it.
+        var out = folder.hasSuffix("/fr") ? FrenchSpacing.fix(label(key)) : label(key)
+        for (name, value) in args { out = out.replacingOccurrences(of: "{\(name)}", with: value) }
+        return out
+    }
+
     func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name + ".mustache") }
 }
 
-/// The lines a PDF template renders to. One block per line:
+/// The lines a PDF template renders to. One block per line; the kind of block is read in the
+/// template's own text only, never in a value from the store (``MarkedText``):
 ///
 ///     @meta title: ...         PDF metadata (title, subject, keywords)
 ///     @header-left ...         running header and footer; {page} and {pages} are filled in
 ///     @header-right ...
 ///     @footer ...
-///     @cover-title ...         large centred title, @cover-subtitle likewise
-///     # / ## / ###             headings (bookmarked); # starts a new page
+///     @title ... / @subtitle   the document's title lines (@cover-title, @cover-subtitle: the same)
+///     # / ## / ###             headings (bookmarked); `{#name}` at the end names it for {ref:name}
 ///     Label :: value           a labelled line
 ///     - text                   a bullet
 ///     > text                   a shaded note
 ///     @chart per-day|heatmap   the charts
-///     @chronology A | B | ...  the chronology table, with these column titles
-///     @visible-text N          PJ2: the visible text of capture group N, the message highlighted
-///     @screenshot N            PJ2: the screenshot of group N, when it has one
+///     @weeks A | B | ...       tables filled by temoin, with these column titles: the week-by-week
+///     @daily A | B | ...       summary, the day-by-day relevé, the journal of every attempt, the index
+///     @journal A | B | ...     of distinct pages
+///     @page-index A | B | ...
+///     @page-image N            PJ2: the image of shown page N (or its text when no image could be made)
+///     @visible-text N          PJ2: the visible text of shown page N, the message highlighted
+///     @proof-image             a step's proof pièce: the photo or scan on the page
+///     @email-text              a step's proof pièce: the e-mail's text
 ///     @pagebreak, @space
 ///     anything else            a paragraph (Pango markup: <b>, <i>, <span>...)
+///
+/// `{ref:name}` in the template's text becomes the page number of heading `name`.
 enum Block: Equatable {
     case meta(key: String, value: String)
-    case running(key: String, value: String)
-    case coverTitle(String)
-    case coverSubtitle(String)
-    case heading(level: Int, markup: String)
+    case running(key: String, value: MarkedText)
+    case title(String)
+    case subtitle(String)
+    case heading(level: Int, markup: String, title: String, anchor: String?)
     case labelled(label: String, value: String)
     case bullet(String)
     case note(String)
     case chart(String)
-    case chronology(columns: [String])
+    case table(kind: String, columns: [String])
+    case pageImage(Int)
     case visibleText(Int)
-    case screenshot(Int)
+    /// A proof pièce: its photo or scan, turned upright and fitted to the page.
+    case proofImage
+    /// A proof pièce: the e-mail's text, its line breaks kept.
+    case emailText
     case pageBreak
     case space
     case paragraph(String)
 
+    static let tableKinds: Set<String> = ["weeks", "daily", "journal", "page-index"]
+
     /// Parses rendered template text; `line` numbers in errors are 1-based lines of the rendered text.
-    static func parse(_ text: String, template: String) throws -> [Block] {
+    /// `refs` gives the page of each named heading (nil on the first, measuring pass).
+    static func parse(_ text: String, template: String, language: Language, refs: [String: Int]? = nil) throws
+        -> [Block]
+    {
         var blocks: [Block] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            var line = MarkedText(String(raw)).trimmed
             if line.isEmpty { continue }
-            let block = try parseLine(line)
-            for markup in block.markups where !Markup.isValid(markup) {
-                throw TemoinError.invalidTemplate(
-                    path: template, detail: tr("dossier.bad_markup", ["line": String(index + 1), "text": line]))
-            }
-            blocks.append(block)
+            line = line.mapTemplate { fillRefs($0, refs) }
+            let context = ParseContext(template: template, line: index + 1, raw: line, language: language)
+            blocks.append(try parseLine(line, context))
         }
         return blocks
     }
 
-    private static func parseLine(_ line: String) throws -> Block {
-        func rest(_ prefix: String) -> String {
-            String(line.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+    struct ParseContext {
+        var template: String
+        var line: Int
+        var raw: MarkedText
+        var language: Language
+    }
+
+    /// `{ref:name}` to the page number (or a stand-in of the same width while measuring).
+    static func fillRefs(_ text: String, _ refs: [String: Int]?) -> String {
+        guard text.contains("{ref:") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let r = rest.range(of: "{ref:") {
+            out += rest[..<r.lowerBound]
+            guard let end = rest[r.upperBound...].firstIndex(of: "}") else {
+                out += rest[r.lowerBound...]
+                return out
+            }
+            let name = String(rest[r.upperBound..<end])
+            out += refs.map { $0[name].map(String.init) ?? "?" } ?? "00"
+            rest = rest[rest.index(after: end)...]
         }
+        return out + rest
+    }
+
+    private static func parseLine(_ line: MarkedText, _ c: ParseContext) throws -> Block {
+        func markup(_ m: MarkedText) throws -> String { try resolve(m, c) }
         if line.hasPrefix("@") {
-            let word = String(line.prefix { !$0.isWhitespace })
-            let value = rest(word)
+            let skeleton = line.skeleton()
+            let word = String(skeleton.prefix { !$0.isWhitespace && $0 != "\u{FFFC}" })
+            let value = line.droppingPrefix(word.count)
             switch word {
             case "@meta":
-                let parts = value.split(separator: ":", maxSplits: 1)
-                return .meta(
-                    key: parts.first.map(String.init) ?? "",
-                    value: parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
-            case "@header-left", "@header-right", "@footer":
-                return .running(key: String(word.dropFirst()), value: value)
-            case "@cover-title": return .coverTitle(value)
-            case "@cover-subtitle": return .coverSubtitle(value)
-            case "@chart": return .chart(value)
-            case "@chronology":
-                return .chronology(columns: value.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) })
-            case "@visible-text": return .visibleText(Int(value) ?? 0)
-            case "@screenshot": return .screenshot(Int(value) ?? 0)
+                guard let (key, v) = value.split(atFirst: ":") else { return .meta(key: value.plainText, value: "") }
+                return .meta(key: key.plainText, value: v.plainText)
+            case "@header-left", "@header-right", "@footer", "@footer-first":
+                return .running(key: String(word.dropFirst()), value: spaced(value, c))
+            case "@title", "@cover-title": return .title(try markup(value))
+            case "@subtitle", "@cover-subtitle": return .subtitle(try markup(value))
+            case "@chart": return .chart(value.plainText)
+            case "@page-image": return .pageImage(Int(value.plainText) ?? 0)
+            case "@visible-text": return .visibleText(Int(value.plainText) ?? 0)
+            case "@proof-image": return .proofImage
+            case "@email-text": return .emailText
             case "@pagebreak": return .pageBreak
             case "@space": return .space
-            default: return .paragraph(line)
+            default:
+                let kind = String(word.dropFirst())
+                if tableKinds.contains(kind) {
+                    return .table(kind: kind, columns: try value.split(every: "|").map { try markup($0) })
+                }
+                return .paragraph(try markup(line))
             }
         }
-        if line.hasPrefix("### ") { return .heading(level: 3, markup: rest("### ")) }
-        if line.hasPrefix("## ") { return .heading(level: 2, markup: rest("## ")) }
-        if line.hasPrefix("# ") { return .heading(level: 1, markup: rest("# ")) }
-        if line.hasPrefix("- ") { return .bullet(rest("- ")) }
-        if line.hasPrefix("> ") { return .note(rest("> ")) }
-        if let r = line.range(of: " :: ") {
-            return .labelled(
-                label: String(line[..<r.lowerBound]), value: String(line[r.upperBound...]))
+        for (prefix, level) in [("### ", 3), ("## ", 2), ("# ", 1)] where line.hasPrefix(prefix) {
+            var rest = line.droppingPrefix(prefix.count)
+            var anchor: String?
+            if case .template(let t)? = rest.segments.last,
+                let r = t.range(of: #"\{#[A-Za-z0-9_-]+\}\s*$"#, options: .regularExpression)
+            {
+                anchor = String(t[r].dropFirst(2).prefix { $0 != "}" })
+                var segments = rest.segments
+                let kept = String(t[..<r.lowerBound])
+                if kept.isEmpty { segments.removeLast() } else { segments[segments.count - 1] = .template(kept) }
+                rest = MarkedText(segments: segments).trimmed
+            }
+            let spacedRest = spaced(rest, c)
+            return .heading(
+                level: level, markup: try resolve(spacedRest, c, spacedAlready: true), title: spacedRest.plainText,
+                anchor: anchor)
         }
-        return .paragraph(line)
+        if line.hasPrefix("- ") { return .bullet(try markup(line.droppingPrefix(2))) }
+        if line.hasPrefix("> ") { return .note(try markup(line.droppingPrefix(2))) }
+        if let (label, value) = line.split(atFirst: " :: ") {
+            return .labelled(label: try markup(label), value: try markup(value))
+        }
+        return .paragraph(try markup(line))
     }
 
-    /// The Pango markup this block will set, for validation.
-    var markups: [String] {
-        switch self {
-        case .coverTitle(let m), .coverSubtitle(let m), .heading(_, let m), .bullet(let m), .note(let m),
-            .paragraph(let m):
-            return [m]
-        case .labelled(let l, let v): return [l, v]
-        case .running(_, let v): return [v]
-        case .chronology(let columns): return columns
-        default: return []
-        }
+    private static func spaced(_ m: MarkedText, _ c: ParseContext) -> MarkedText {
+        c.language == .fr ? FrenchSpacing.apply(m) : m
     }
-}
 
-extension Block {
-    /// French typography: a narrow no-break space before « ; : ! ? », no-break spaces inside « »
-    /// guillemets and after « n° », so that no line starts with a colon or a closing guillemet.
-    var withFrenchSpacing: Block {
-        func fix(_ s: String) -> String {
-            var out = s
-            for mark in [":", ";", "!", "?"] { out = out.replacingOccurrences(of: " " + mark, with: "\u{202F}" + mark) }
-            return out.replacingOccurrences(of: "« ", with: "«\u{00A0}").replacingOccurrences(
-                of: " »", with: "\u{00A0}»"
-            )
-            .replacingOccurrences(of: "n° ", with: "n°\u{00A0}")
+    /// The block's markup: template text with French spacing, values escaped per scalar. Markup that
+    /// does not parse is the template's fault when the line holds no value from the store (the dossier
+    /// stops and names the line); on a line with values, the text is set as escaped plain text instead,
+    /// so that no page, name or URL can stop a dossier.
+    static func resolve(_ m: MarkedText, _ c: ParseContext, spacedAlready: Bool = false) throws -> String {
+        let text = spacedAlready ? m : spaced(m, c)
+        let markup = text.markup
+        if Markup.isValid(markup) { return markup }
+        let holdsData = text.segments.contains {
+            if case .value = $0 { return true }
+            return false
         }
-        switch self {
-        case .coverTitle(let m): return .coverTitle(fix(m))
-        case .coverSubtitle(let m): return .coverSubtitle(fix(m))
-        case .heading(let level, let m): return .heading(level: level, markup: fix(m))
-        case .labelled(let l, let v): return .labelled(label: fix(l), value: fix(v))
-        case .bullet(let m): return .bullet(fix(m))
-        case .note(let m): return .note(fix(m))
-        case .paragraph(let m): return .paragraph(fix(m))
-        case .running(let key, let value): return .running(key: key, value: fix(value))
-        default: return self
-        }
+        if holdsData { return text.escapedPlainText }
+        throw TemoinError.invalidTemplate(
+            path: c.template,
+            detail: tr("dossier.bad_markup", ["line": String(c.line), "text": c.raw.plainText]))
     }
 }
 

@@ -2,14 +2,10 @@ import Foundation
 import Synchronization
 
 /// File names as Télérecours requires them (CJA R.414-3): `PJn_` prefix for pièces, at most 80
-/// characters, ASCII letters, digits, `-` and `_`, no dot but the extension's.
+/// characters, ASCII letters, digits, `-` and `_`, no dot but the extension's. Pièce names come from
+/// their label (``DossierPiece/fileName(part:)``).
 public enum TelerecoursName {
-    public static let pj1 = "PJ1_Releve_horodate_des_tentatives_de_rendez-vous.pdf"
-    public static let pj2 = "PJ2_Captures_des_pages_de_la_prefecture.pdf"
     public static let inventory = "Inventaire_detaille_des_pieces.pdf"
-
-    /// `PJ2-1_...`, `PJ2-2_...` when the captures are split.
-    public static func pj2(part: Int) -> String { "PJ2-\(part)_Captures_des_pages_de_la_prefecture.pdf" }
 
     /// Whether `name` follows the rules (the test suite checks every file the dossier writes).
     public static func isValid(_ name: String) -> Bool {
@@ -24,18 +20,33 @@ public enum TelerecoursName {
 
 /// Options of one dossier.
 public struct DossierOptions: Sendable {
+    /// Whether PJ2 shows pages as images drawn by a browser (when one is found) or as text only.
+    public enum PageImages: String, Sendable {
+        case auto
+        case off
+    }
+
     public var outputFolder: String
     public var language: Language
     public var templatesFolder: String?
     public var from: Date?
     public var to: Date?
+    /// Also write the draft requête (OpenDocument text, in the working folder).
     public var requete: Bool
     /// Largest pièce file (Télérecours citoyens: 32 MB); PJ2 is split above it.
     public var maxFileBytes: Int
+    /// The number of the first pièce (the lawyer's own pièces may come first).
+    public var firstPiece: Int
+    /// Also write the journal of every attempt, as a pièce of its own.
+    public var journal: Bool
+    public var pageImages: PageImages
+    /// The browser that draws the pages (else the first one found, as for `attempt --browser`).
+    public var browserPath: String?
 
     public init(
         outputFolder: String, language: Language, templatesFolder: String? = nil, from: Date? = nil, to: Date? = nil,
-        requete: Bool = false, maxFileBytes: Int = 32 * 1024 * 1024
+        requete: Bool = false, maxFileBytes: Int = 32 * 1024 * 1024, firstPiece: Int = 1, journal: Bool = false,
+        pageImages: PageImages = .auto, browserPath: String? = nil
     ) {
         self.outputFolder = outputFolder
         self.language = language
@@ -44,6 +55,10 @@ public struct DossierOptions: Sendable {
         self.to = to
         self.requete = requete
         self.maxFileBytes = maxFileBytes
+        self.firstPiece = firstPiece
+        self.journal = journal
+        self.pageImages = pageImages
+        self.browserPath = browserPath
     }
 }
 
@@ -51,28 +66,72 @@ public struct DossierOptions: Sendable {
 public struct DossierFile: Codable, Sendable, Equatable {
     public var name: String
     public var path: String
-    /// Pièce number in the inventory (nil for the inventory, the HTML and the draft).
+    /// Pièce number in the inventory (nil for the inventory and the working files).
     public var piece: Int?
+    /// Part number and count when a pièce is split to stay under the size limit.
+    public var part: Int?
+    public var parts: Int?
     public var pages: Int?
     public var bytes: Int
     public var sha256: String
+    /// A file to file with the court (the pièces and the inventory), not a working file.
+    public var filing: Bool
 }
 
 public struct DossierResult: Codable, Sendable {
     public var folder: String
+    /// Where the working files (HTML copy, draft, bordereau) are: never to be uploaded.
+    public var workingFolder: String
     public var files: [DossierFile]
     public var attempts: Int
     public var head: ChainHead
     public var verdict: VerificationReport.Verdict
+    /// The browser that drew the pages of PJ2, or nil.
+    public var pageRenderer: String?
+    /// Why no page could be drawn, when a browser was needed and none could be used.
+    public var pageImagesUnavailable: String?
+    /// Days between the last attempt of the period and today, when more than
+    /// ``ConsistencyCheck/staleAfterDays`` (the dossier's first page says so too).
+    public var staleDays: Int?
+    /// Proof files of steps whose pièce could not show them (a photo format with no decoder here, a
+    /// damaged file, bytes withheld): the pièce says why; the original is with the working files.
+    public var proofsNotShown: [ProofNotShown] = []
+
+    enum CodingKeys: String, CodingKey {
+        case folder, files, attempts, head, verdict
+        case proofsNotShown = "proofs_not_shown"
+        case workingFolder = "working_folder"
+        case pageRenderer = "page_renderer"
+        case pageImagesUnavailable = "page_images_unavailable"
+        case staleDays = "stale_days"
+    }
 }
 
-/// Writes the court dossier: PJ1 (synthesis, charts, chronology, method), PJ2 (captures), the detailed
-/// inventory, a self-contained HTML copy, and on request the draft "Faits et procédure".
+/// A step's proof file that its pièce could not reproduce, and why.
+public struct ProofNotShown: Codable, Sendable, Equatable {
+    public var piece: Int
+    /// The file's name as recorded.
+    public var file: String
+    /// Why, in the dossier's language (the pièce says the same).
+    public var reason: String
+    /// The original's copy in the working folder, when its bytes are in the store.
+    public var original: String?
+}
+
+/// Writes the court dossier: the pièces (PJ1 relevé, PJ2 pages received, optionally the journal) and
+/// the detailed inventory in the output folder; the working files (HTML copy, draft requête, bordereau
+/// lines) in a sub-folder that is not to be filed.
 public struct DossierWriter: Sendable {
     public let data: DossierData
     public let options: DossierOptions
     let templates: DossierTemplates
     let store: Store
+
+    /// The sub-folder of working files: its name says it is not to be filed.
+    public static let workingFolderName = "Documents_de_travail_a_ne_pas_deposer"
+    public static let htmlName = "dossier.html"
+    public static let bordereauName = "Bordereau_des_pieces.txt"
+    public static let requeteName = "Requete_refere_mesures_utiles_PROJET.odt"
 
     public init(store: Store, data: DossierData, options: DossierOptions) throws {
         self.store = store
@@ -81,86 +140,265 @@ public struct DossierWriter: Sendable {
         templates = try DossierTemplates.load(root: options.templatesFolder, language: options.language)
     }
 
-    /// Writes every file; `progress` is called with each file's name once it is written (from two
-    /// threads while PJ1 and PJ2 are drawn).
+    var workingFolder: String { (options.outputFolder as NSString).appendingPathComponent(Self.workingFolderName) }
+
+    /// Writes every file; `progress` is called with each file's name once it is written (from several
+    /// threads while the pièces are drawn).
     public func write(progress: (@Sendable (String) -> Void)? = nil) throws -> DossierResult {
         let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: options.outputFolder, withIntermediateDirectories: true)
-        } catch {
-            throw TemoinError.outputUnwritable(path: options.outputFolder, detail: error.localizedDescription)
+        for folder in [options.outputFolder, workingFolder] {
+            do {
+                try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw TemoinError.outputUnwritable(path: folder, detail: error.localizedDescription)
+            }
         }
-        let context = DossierContext(data: data, templates: templates, store: store, language: options.language)
-        var files: [DossierFile] = []
-
-        // PJ1 and PJ2 are independent documents: drawn on two threads (cairo surfaces and Pango's
-        // per-thread font maps share nothing), which halves the wait on a two-core laptop.
+        let context = DossierContext(
+            data: data, templates: templates, store: store, language: options.language,
+            firstPiece: options.firstPiece, journal: options.journal)
+        // An earlier dossier in this folder may have split the captures into more parts than this one
+        // will: its parts would pass for this dossier's pièces.
+        if let captures = context.piece(.captures) {
+            for name in (try? fm.contentsOfDirectory(atPath: options.outputFolder)) ?? []
+            where Self.isPart(name, of: captures) {
+                try? fm.removeItem(atPath: path(name))
+            }
+        }
         context.prepare()
+
+        // The pièces are independent documents: drawn on separate threads (cairo surfaces and Pango's
+        // per-thread font maps share nothing); PJ2 first has its pages drawn by the browser.
+        let fixed = options.journal ? 3 : 2
+        let jobs = fixed + context.proofs.count
         let results = Mutex<[Int: Result<[DossierFile], Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: 2) { job in
+        let notShown = Mutex<[Int: ProofNotShown]>([:])
+        DispatchQueue.concurrentPerform(iterations: jobs) { job in
             let outcome = Result<[DossierFile], Error> {
-                if job == 0 {
+                switch job {
+                case fixed...:
+                    let proof = context.proofs[job - fixed]
+                    let (written, missing) = try writeProof(proof, context)
+                    if let missing { notShown.withLock { $0[job] = missing } }
+                    progress?(proof.piece.fileName())
+                    return written
+                case 0:
+                    let p = context.piece(.releve)!
+                    let pages = try renderPDF(template: "PJ1", values: context.pj1(), to: path(p.fileName()), context)
+                    let written = [try file(p.fileName(), piece: p.number, pages: pages)]
+                    progress?(p.fileName())
+                    return written
+                case 1:
+                    makeImages(context)
+                    let written = try writeCaptures(context: context)
+                    progress?(context.piece(.captures)!.fileName())
+                    return written
+                default:
+                    let p = context.piece(.journal)!
                     let pages = try renderPDF(
-                        template: "PJ1", context: context.pj1(), to: path(TelerecoursName.pj1), context: context)
-                    let written = [try file(TelerecoursName.pj1, piece: 1, pages: pages)]
-                    progress?(TelerecoursName.pj1)
+                        template: "journal", values: context.journal(), to: path(p.fileName()), context)
+                    let written = [try file(p.fileName(), piece: p.number, pages: pages)]
+                    progress?(p.fileName())
                     return written
                 }
-                let written = try writeCaptures(context: context)
-                progress?(TelerecoursName.pj2)
-                return written
             }
             results.withLock { $0[job] = outcome }
         }
         let done = results.withLock { $0 }
-        files += try done[0]!.get()
-        files += try done[1]!.get()
+        var files: [DossierFile] = []
+        for job in 0..<jobs { files += try done[job]!.get() }
 
-        let pieces = files
+        let pieces = files.filter(\.filing)
         let inventoryPages = try renderPDF(
-            template: "inventaire", context: context.inventory(pieces: pieces), to: path(TelerecoursName.inventory),
-            context: context)
+            template: "inventaire", values: context.inventory(files: pieces), to: path(TelerecoursName.inventory),
+            context)
         files.append(try file(TelerecoursName.inventory, piece: nil, pages: inventoryPages))
         progress?(TelerecoursName.inventory)
 
-        try writeText(templates.render("dossier.html", context.html(pieces: pieces)), name: "dossier.html")
-        files.append(try file("dossier.html", piece: nil, pages: nil))
-        progress?("dossier.html")
+        // Working files.
+        let html = templates.render("dossier.html", context.html(files: pieces)).resolvingMarksAsMarkup
+        try writeText(html, to: working(Self.htmlName))
+        files.append(try file(Self.htmlName, folder: workingFolder, piece: nil, pages: nil, filing: false))
+        progress?(Self.htmlName)
+
+        let bordereau = context.pieceValues(pieces).compactMap { $0["line"] as? String }.joined(separator: "\n") + "\n"
+        try writeText(bordereau, to: working(Self.bordereauName))
+        files.append(try file(Self.bordereauName, folder: workingFolder, piece: nil, pages: nil, filing: false))
 
         if options.requete {
-            let name = "Requete_Faits_et_procedure_PROJET.txt"
-            try writeText(templates.render("requete", context.requete(pieces: pieces)), name: name)
-            files.append(try file(name, piece: nil, pages: nil))
-            progress?(name)
+            let text = templates.render("requete", context.requete(files: pieces))
+            let blocks = try Block.parse(text, template: templates.path("requete"), language: options.language)
+            let title =
+                blocks.compactMap { b -> String? in
+                    if case .meta("title", let v) = b { return v }
+                    return nil
+                }.first ?? "requete"
+            try OpenDocumentText.write(
+                blocks: blocks, title: title, author: data.caseRecord.fields.applicant, language: options.language,
+                created: data.generatedAt, to: working(Self.requeteName))
+            files.append(try file(Self.requeteName, folder: workingFolder, piece: nil, pages: nil, filing: false))
+            progress?(Self.requeteName)
         }
+        let renderer = context.rendererInfo
         return DossierResult(
-            folder: options.outputFolder, files: files, attempts: data.attempts.count, head: data.head,
-            verdict: data.verification.verdict)
+            folder: options.outputFolder, workingFolder: workingFolder, files: files, attempts: data.attempts.count,
+            head: data.head, verdict: data.verification.verdict, pageRenderer: renderer.product,
+            pageImagesUnavailable: renderer.unavailable,
+            staleDays: ConsistencyCheck.staleDays(last: data.statistics.last, now: data.generatedAt),
+            proofsNotShown: notShown.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value))
     }
 
-    /// PJ2 in one file when it fits the size limit, else in parts PJ2-1, PJ2-2... each under it.
-    private func writeCaptures(context: DossierContext) throws -> [DossierFile] {
-        let groups = context.groups
-        let whole = path(TelerecoursName.pj2)
+    /// Expected calls of `write`'s progress: the pièces, the inventory, the HTML copy and the draft.
+    public var progressSteps: Int {
+        4 + (options.requete ? 1 : 0) + (options.journal ? 1 : 0) + proofCount
+    }
+
+    /// How many proof pièces the steps give (files whose bytes were not withheld).
+    public var proofCount: Int {
+        let withheld = Set(data.verification.withheld.map(\.digest))
+        return data.steps.flatMap { $0.proofs + $0.followUps.flatMap(\.proofs) }.filter {
+            !withheld.contains($0.digest)
+        }
+        .count
+    }
+
+    // MARK: proof pièces
+
+    /// One proof file as its pièce: a PDF copied as it is; a photo or scan drawn on A4; an e-mail as a
+    /// readable page with its `.eml` beside the working files. When the pièce cannot show the file
+    /// (no decoder here, damaged, withheld), it says so plainly and why, and the original goes to the
+    /// working folder: never a blank page.
+    func writeProof(_ p: ProofPiece, _ context: DossierContext) throws -> ([DossierFile], ProofNotShown?) {
+        let name = p.piece.fileName()
+        let bytes = try? store.captureBytes(digest: p.proof.digest)
+        if p.form == .pdf, let bytes {
+            // A PDF is filed as it is: the very bytes the store holds, whose SHA-256 the chain records.
+            do {
+                try bytes.write(to: URL(fileURLWithPath: path(name)), options: .atomic)
+            } catch {
+                throw TemoinError.outputUnwritable(path: path(name), detail: error.localizedDescription)
+            }
+            return ([try file(name, piece: p.piece.number, pages: nil)], nil)
+        }
+        let content = ProofContent(piece: p, bytes: bytes)
         let pages = try renderPDF(
-            template: "PJ2", context: context.pj2(groups: Array(groups.indices), part: nil), to: whole,
-            context: context)
+            template: "piece", values: context.proofValues(p, content: content), to: path(name), context,
+            proof: content)
+        var files = [try file(name, piece: p.piece.number, pages: pages)]
+        var missing: ProofNotShown?
+        // The original beside the working files: every e-mail (to open in a mail program), and any file
+        // the pièce could not show.
+        let undrawn = p.form == .image && content.image == nil
+        if let bytes, p.form == .email || undrawn {
+            let copy = working(p.originalFileName)
+            do {
+                try bytes.write(to: URL(fileURLWithPath: copy), options: .atomic)
+            } catch {
+                throw TemoinError.outputUnwritable(path: copy, detail: error.localizedDescription)
+            }
+            files.append(
+                try file(p.originalFileName, folder: workingFolder, piece: nil, pages: nil, filing: false))
+        }
+        if content.bytesMissing {
+            missing = ProofNotShown(
+                piece: p.piece.number, file: p.proof.name ?? p.proof.digest,
+                reason: templates.label("proof.missing_bytes"), original: nil)
+        } else if undrawn {
+            missing = ProofNotShown(
+                piece: p.piece.number, file: p.proof.name ?? p.proof.digest,
+                reason: context.undrawnReason(content.failure, mediaType: p.proof.mediaType),
+                original: working(p.originalFileName))
+        }
+        return (files, missing)
+    }
+
+    // MARK: PJ2
+
+    /// Decides how each page PJ2 shows is reproduced: the witnessed screenshot when there is one, else
+    /// an image drawn by the browser from the stored bytes, else the page's text (and why).
+    func makeImages(_ context: DossierContext) {
+        var renderer: PageRenderer?
+        var unavailable: String?
+        let needsBrowser = context.shown.contains { $0.attempt.screenshot == nil }
+        if needsBrowser {
+            if options.pageImages == .off {
+                unavailable = templates.label("no_image.disabled")
+            } else {
+                do {
+                    renderer = try PageRenderer.start(browserPath: options.browserPath)
+                } catch TemoinError.browserNotFound {
+                    // A path given with --browser-path that holds no browser is named, so it can be fixed.
+                    unavailable =
+                        templates.label("no_image.no_browser") + (options.browserPath.map { " (\($0))" } ?? "")
+                } catch {
+                    unavailable = templates.label("no_image.failed") + " (\(error))"
+                }
+            }
+        }
+        defer { renderer?.close() }
+        var used = false
+        for page in context.shown {
+            let a = page.attempt
+            if let png = context.screenshotBytes(a), PNGImage(data: png) != nil {
+                context.setImage(.screenshot(png: png), for: page.index)
+                continue
+            }
+            guard let ref = a.page, let html = try? store.captureBytes(digest: ref.digest) else {
+                context.setImage(.text(reason: templates.label("no_image.withheld")), for: page.index)
+                continue
+            }
+            guard let renderer else {
+                context.setImage(.text(reason: unavailable ?? templates.label("no_image.no_browser")), for: page.index)
+                continue
+            }
+            let resources = a.resources.compactMap { r -> (name: String, bytes: Data)? in
+                guard let name = r.name, let bytes = try? store.captureBytes(digest: r.digest) else { return nil }
+                return (name, bytes)
+            }
+            do {
+                let rendered = try renderer.render(
+                    PageRenderRequest(url: a.url, html: html, mediaType: ref.mediaType, resources: resources))
+                if PNGImage(data: rendered.png) != nil {
+                    context.setImage(.rendered(png: rendered.png, missing: rendered.missingResources), for: page.index)
+                    used = true
+                } else {
+                    context.setImage(.text(reason: templates.label("no_image.failed")), for: page.index)
+                }
+            } catch {
+                context.setImage(.text(reason: templates.label("no_image.failed")), for: page.index)
+            }
+        }
+        context.setRenderer(product: used ? renderer?.product : nil, unavailable: used ? nil : unavailable)
+    }
+
+    /// PJ2 in one file when it fits the size limit, else in parts PJ2-1, PJ2-2... each under it (the
+    /// shown pages spread over the parts, the index in the last one).
+    private func writeCaptures(context: DossierContext) throws -> [DossierFile] {
+        let piece = context.piece(.captures)!
+        let whole = path(piece.fileName())
+        let indices = Array(context.shown.indices)
+        let pages = try renderPDF(
+            template: "PJ2", values: context.pj2(shown: indices, part: nil), to: whole, context)
         let size = (try? FileManager.default.attributesOfItem(atPath: whole)[.size] as? Int) ?? 0
-        if size <= options.maxFileBytes || groups.count < 2 {
-            return [try file(TelerecoursName.pj2, piece: 2, pages: pages)]
+        if size <= options.maxFileBytes || indices.count < 2 {
+            return [try file(piece.fileName(), piece: piece.number, pages: pages)]
         }
         try? FileManager.default.removeItem(atPath: whole)
-        // Split by an estimate of each group's share of the whole file (its screenshot, plus an even share
-        // of the rest), keeping room for what every file repeats (fonts, cover); then check: a part still
-        // over the limit makes the budget smaller and the split is done again.
-        let shots = groups.map(\.screenshotBytes)
-        let textShare = max(0, size - shots.reduce(0, +)) / groups.count
-        let perGroup = shots.map { textShare + $0 * 11 / 10 }
+        // Split by an estimate of each page's share of the whole file (its image, plus an even share of
+        // the rest), keeping room for what every file repeats (fonts, title); a part still over the limit
+        // makes the budget smaller and the split is done again.
+        let imageBytes = indices.map { i -> Int in
+            switch context.image(for: i) {
+            case .rendered(let png, _)?, .screenshot(let png)?: return png.count
+            default: return 0
+            }
+        }
+        let textShare = max(0, size - imageBytes.reduce(0, +)) / (indices.count + 1)
+        let perPage = imageBytes.map { textShare + $0 * 11 / 10 }
         var budget = max(options.maxFileBytes * 85 / 100 - 60_000, options.maxFileBytes * 3 / 10)
         for _ in 0..<6 {
             var parts: [[Int]] = [[]]
-            var used = 0
-            for (i, cost) in perGroup.enumerated() {
+            var used = textShare
+            for (i, cost) in perPage.enumerated() {
                 if used + cost > budget && !parts[parts.count - 1].isEmpty {
                     parts.append([])
                     used = 0
@@ -170,13 +408,15 @@ public struct DossierWriter: Sendable {
             }
             var out: [DossierFile] = []
             var tooBig = false
-            for (n, indices) in parts.enumerated() {
-                let name = TelerecoursName.pj2(part: n + 1)
+            for (n, shown) in parts.enumerated() {
+                let name = piece.fileName(part: n + 1)
                 let pages = try renderPDF(
-                    template: "PJ2", context: context.pj2(groups: indices, part: (n + 1, parts.count)),
-                    to: path(name), context: context)
-                let f = try file(name, piece: 2, pages: pages)
-                if f.bytes > options.maxFileBytes && indices.count > 1 { tooBig = true }
+                    template: "PJ2", values: context.pj2(shown: shown, part: (n + 1, parts.count)), to: path(name),
+                    context)
+                var f = try file(name, piece: piece.number, pages: pages)
+                f.part = n + 1
+                f.parts = parts.count
+                if f.bytes > options.maxFileBytes && shown.count > 1 { tooBig = true }
                 out.append(f)
             }
             if !tooBig { return out }
@@ -186,45 +426,75 @@ public struct DossierWriter: Sendable {
         throw TemoinError.outputUnwritable(path: whole, detail: tr("dossier.cannot_split"))
     }
 
-    private func path(_ name: String) -> String { (options.outputFolder as NSString).appendingPathComponent(name) }
+    // MARK: files
 
-    private func writeText(_ text: String, name: String) throws {
+    /// Whether `name` is one of the parts ``DossierPiece/fileName(part:)`` names for `piece`.
+    static func isPart(_ name: String, of piece: DossierPiece) -> Bool {
+        let prefix = "PJ\(piece.number)-"
+        guard name.hasPrefix(prefix) else { return false }
+        let digits = name.dropFirst(prefix.count).prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count < 6, let part = Int(digits) else { return false }
+        return name == piece.fileName(part: part)
+    }
+
+    private func path(_ name: String) -> String { (options.outputFolder as NSString).appendingPathComponent(name) }
+    private func working(_ name: String) -> String { (workingFolder as NSString).appendingPathComponent(name) }
+
+    private func writeText(_ text: String, to path: String) throws {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path(name)), options: .atomic)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw TemoinError.outputUnwritable(path: path(name), detail: error.localizedDescription)
+            throw TemoinError.outputUnwritable(path: path, detail: error.localizedDescription)
         }
     }
 
-    private func file(_ name: String, piece: Int?, pages: Int?) throws -> DossierFile {
-        let p = path(name)
+    private func file(_ name: String, folder: String? = nil, piece: Int?, pages: Int?, filing: Bool = true) throws
+        -> DossierFile
+    {
+        let p = ((folder ?? options.outputFolder) as NSString).appendingPathComponent(name)
         guard let bytes = FileManager.default.contents(atPath: p) else {
             throw TemoinError.outputUnwritable(path: p, detail: "")
         }
         return DossierFile(
-            name: name, path: p, piece: piece, pages: pages, bytes: bytes.count,
-            sha256: sha256Hex(bytes))
+            name: name, path: p, piece: piece, pages: pages, bytes: bytes.count, sha256: sha256Hex(bytes),
+            filing: filing)
     }
 
-    /// Renders a PDF template to `path`; returns its page count.
-    private func renderPDF(template: String, context values: [String: Any], to path: String, context: DossierContext)
-        throws -> Int
-    {
+    /// Renders a PDF template to `path`; returns its page count. A template that refers to its own
+    /// pages (`{ref:name}`) is laid out twice: once to learn where each named heading falls.
+    private func renderPDF(
+        template: String, values: [String: Any], to path: String, _ context: DossierContext,
+        proof: ProofContent? = nil
+    ) throws -> Int {
         let text = templates.render(template, values)
-        var blocks = try Block.parse(text, template: templates.path(template))
-        if options.language == .fr { blocks = blocks.map { $0.withFrenchSpacing } }
+        let source = templates.path(template)
+        var refs: [String: Int]?
         let canvas = try CairoCanvas(pdfAt: path)
-        let renderer = BlockRenderer(canvas: canvas, context: context, templates: templates)
+        if text.contains("{ref:") {
+            let blocks = try Block.parse(text, template: source, language: options.language, refs: nil)
+            let measuring = BlockRenderer(canvas: canvas, context: context, templates: templates, proof: proof)
+            _ = measuring.compose(blocks)
+            refs = measuring.anchors
+        }
+        let blocks = try Block.parse(text, template: source, language: options.language, refs: refs ?? [:])
+        let renderer = BlockRenderer(canvas: canvas, context: context, templates: templates, proof: proof)
         let running = renderer.compose(blocks)
         canvas.setMetadata(
-            title: running["title"] ?? template, author: data.caseRecord.fields.applicant,
-            subject: running["subject"] ?? "", keywords: running["keywords"] ?? "", created: data.generatedAt)
+            title: renderer.metadata["title"] ?? template, author: data.caseRecord.fields.applicant,
+            subject: renderer.metadata["subject"] ?? "", keywords: renderer.metadata["keywords"] ?? "",
+            created: data.generatedAt)
         renderer.composer.render { page, pages in
-            func fill(_ s: String?) -> String {
-                (s ?? "").replacingOccurrences(of: "{page}", with: String(page))
-                    .replacingOccurrences(of: "{pages}", with: String(pages))
+            func fill(_ m: MarkedText?) -> String {
+                guard let m else { return "" }
+                let filled = m.mapTemplate {
+                    $0.replacingOccurrences(of: "{page}", with: String(page))
+                        .replacingOccurrences(of: "{pages}", with: String(pages))
+                }
+                let markup = filled.markup
+                return Markup.isValid(markup) ? markup : filled.escapedPlainText
             }
-            return (fill(running["header-left"]), fill(running["header-right"]), fill(running["footer"]))
+            let footer = page == 1 ? running["footer-first"] ?? running["footer"] : running["footer"]
+            return (fill(running["header-left"]), fill(running["header-right"]), fill(footer))
         }
         try canvas.finish(path: path)
         return renderer.composer.pageNumber
@@ -236,74 +506,87 @@ final class BlockRenderer {
     let composer: PageComposer
     let context: DossierContext
     let templates: DossierTemplates
+    /// The page of each named heading (`# Title {#name}`).
+    private(set) var anchors: [String: Int] = [:]
+    private(set) var metadata: [String: String] = [:]
 
-    static let body = TextStyle(font: "DejaVu Serif 10", spaceAfter: 5)
-    static let bodySans = TextStyle(font: "DejaVu Sans 9", spaceAfter: 3)
-    static let h1 = TextStyle(font: "DejaVu Sans Bold 16", color: RGB(0.10, 0.20, 0.40), spaceAfter: 10)
-    static let h2 = TextStyle(font: "DejaVu Sans Bold 12.5", color: RGB(0.10, 0.20, 0.40), spaceAfter: 6)
-    static let h3 = TextStyle(font: "DejaVu Sans Bold 10.5", color: RGB(0.15, 0.15, 0.25), spaceAfter: 4)
-    static let cover = TextStyle(
-        font: "DejaVu Serif Bold 22", color: RGB(0.10, 0.20, 0.40), alignment: .center,
-        spaceAfter: 14)
-    static let coverSub = TextStyle(font: "DejaVu Serif 13", alignment: .center, spaceAfter: 8)
-    static let label = TextStyle(font: "DejaVu Sans Bold 9", color: RGB(0.25, 0.25, 0.32))
-    static let cell = TextStyle(font: "DejaVu Sans 7")
-    static let cellMono = TextStyle(font: "DejaVu Sans Mono 6.5")
-    static let cellHeader = TextStyle(font: "DejaVu Sans Bold 7")
-    static let capture = TextStyle(font: "DejaVu Sans Mono 7.5", spaceAfter: 4)
+    // One serif (running text) and one sans (titles, headings, tables, labels); no monospace.
+    static let body = TextStyle(font: "DejaVu Serif 10", spaceAfter: 3)
+    static let bodySans = TextStyle(font: "DejaVu Sans 9", spaceAfter: 2)
+    static let h1 = TextStyle(font: "DejaVu Sans Bold 16", color: RGB(0.10, 0.20, 0.40), spaceAfter: 6)
+    static let h2 = TextStyle(font: "DejaVu Sans Bold 11.5", color: RGB(0.10, 0.20, 0.40), spaceAfter: 2)
+    static let h3 = TextStyle(font: "DejaVu Sans Bold 10.5", color: RGB(0.15, 0.15, 0.25), spaceAfter: 2)
+    static let title = TextStyle(font: "DejaVu Serif Bold 14", color: RGB(0.10, 0.20, 0.40), spaceAfter: 2)
+    static let subtitle = TextStyle(font: "DejaVu Sans 10.5", color: RGB(0.25, 0.25, 0.32), spaceAfter: 4)
+    static let label = TextStyle(font: "DejaVu Sans Bold 8.5", color: RGB(0.25, 0.25, 0.32))
+    static let cell = TextStyle(font: "DejaVu Sans 8")
+    static let cellRight = TextStyle(font: "DejaVu Sans 8", alignment: .right)
+    static let cellBold = TextStyle(font: "DejaVu Sans Bold 8")
+    static let cellBoldRight = TextStyle(font: "DejaVu Sans Bold 8", alignment: .right)
+    static let cellHeader = TextStyle(font: "DejaVu Sans Bold 8")
+    static let pageText = TextStyle(font: "DejaVu Sans 8.5", spaceAfter: 4)
 
-    init(canvas: CairoCanvas, context: DossierContext, templates: DossierTemplates) {
+    /// The proof file a `piece` document shows (nil for the other documents).
+    let proof: ProofContent?
+
+    init(canvas: CairoCanvas, context: DossierContext, templates: DossierTemplates, proof: ProofContent? = nil) {
         composer = PageComposer(canvas: canvas)
         self.context = context
         self.templates = templates
+        self.proof = proof
     }
 
-    /// Lays out every block; returns the running texts and metadata the template declared.
-    func compose(_ blocks: [Block]) -> [String: String] {
-        var running: [String: String] = [:]
+    var wording: Wording { context.wording }
+
+    /// Lays out every block; returns the running texts the template declared.
+    func compose(_ blocks: [Block]) -> [String: MarkedText] {
+        var running: [String: MarkedText] = [:]
         for (index, block) in blocks.enumerated() {
             switch block {
-            case .meta(let key, let value): running[key] = value.strippingMarkup
+            case .meta(let key, let value): metadata[key] = value
             case .running(let key, let value): running[key] = value
-            case .coverTitle(let m):
-                if composer.atTopOfPage { composer.space(0) }
-                composer.paragraph(m, style: Self.cover)
-            case .coverSubtitle(let m): composer.paragraph(m, style: Self.coverSub)
-            case .heading(let level, let m):
-                if level == 1 && !composer.atTopOfPage { composer.newPage() }
-                if level > 1 { composer.space(level == 2 ? 8 : 4) }
+            case .title(let m): composer.paragraph(m, style: Self.title)
+            case .subtitle(let m): composer.paragraph(m, style: Self.subtitle)
+            case .heading(let level, let m, let title, let anchor):
+                if level == 1 { composer.space(10) } else { composer.space(level == 2 ? 4 : 3) }
                 // A heading never ends a page: it keeps the start of what follows with it.
                 let next = blocks[safe: index + 1].map(Self.minimumHeight) ?? 0
-                composer.ensure(30 + next)
-                composer.outline(level: level, title: m.strippingMarkup)
-                composer.paragraph(m, style: level == 1 ? Self.h1 : level == 2 ? Self.h2 : Self.h3, keepWithNext: 0)
+                composer.ensure(24 + next)
+                if let anchor { anchors[anchor] = composer.pageNumber }
+                if level < 3 { composer.outline(level: level, title: title) }
+                composer.paragraph(m, style: level == 1 ? Self.h1 : level == 2 ? Self.h2 : Self.h3)
             case .labelled(let l, let v):
-                let widths = [150.0, PageGeometry.contentWidth - 150]
+                let widths = [118.0, PageGeometry.contentWidth - 118]
                 let cells = [
                     PageComposer.TableCell(markup: l, style: Self.label),
                     PageComposer.TableCell(markup: v, style: Self.bodySans),
                 ]
-                if composer.rowHeight(cells, widths: widths) < 240 {
-                    composer.row(cells, widths: widths, ruled: false)
+                if composer.rowHeight(cells, widths: widths, padding: 1.5) < 240 {
+                    composer.row(cells, widths: widths, ruled: false, padding: 1.5)
                 } else {
-                    // A long value (the case facts) flows over pages under its label.
+                    // A long value flows over pages under its label.
                     composer.paragraph(l, style: Self.label, keepWithNext: 30)
                     composer.paragraph(v, style: Self.bodySans)
                 }
             case .bullet(let m):
                 composer.paragraph(
-                    "•  " + m, style: Self.body, x: PageGeometry.marginLeft + 10,
-                    width: PageGeometry.contentWidth - 10)
+                    "•\u{2002}" + m, style: Self.body, x: PageGeometry.marginLeft + 8,
+                    width: PageGeometry.contentWidth - 8)
             case .note(let m):
-                composer.space(4)
+                composer.space(3)
                 composer.paragraph(m, style: Self.bodySans, background: RGB(0.98, 0.95, 0.82))
-                composer.space(6)
+                composer.space(5)
             case .chart(let kind): chart(kind)
-            case .chronology(let columns): chronology(columns)
-            case .visibleText(let index): visibleText(index)
-            case .screenshot(let index): screenshot(index)
+            case .table(let kind, let columns): table(kind, columns)
+            case .pageImage(let index): pageImage(index)
+            case .visibleText(let index):
+                if let a = context.shown[safe: index]?.attempt { visibleText(a) }
+            case .proofImage:
+                if let image = proof?.image { composer.proofImage(image) }
+            case .emailText:
+                if let text = proof?.emailText { emailText(text) }
             case .pageBreak: if !composer.atTopOfPage { composer.newPage() }
-            case .space: composer.space(12)
+            case .space: composer.space(10)
             case .paragraph(let m): composer.paragraph(m, style: Self.body)
             }
         }
@@ -314,69 +597,216 @@ final class BlockRenderer {
     static func minimumHeight(_ block: Block) -> Double {
         switch block {
         case .chart(let kind): return kind == "heatmap" ? 200 : 190
-        case .chronology: return 60
-        case .visibleText: return 50
-        case .screenshot: return 120
-        default: return 30
+        case .table: return 40
+        case .pageImage: return 120
+        default: return 24
         }
     }
 
     private func chart(_ kind: String) {
         switch kind {
-        case "per-day":
-            let chart = PerDayChart(
-                days: context.data.statistics.everyDayTally, labels: { self.context.outcomeLabel($0) },
-                title: templates.label("chart.per_day"), dayFormat: context.shortDay)
-            composer.box(chart, height: 190)
-        case "heatmap":
-            let chart = HeatMapChart(
-                grid: context.data.statistics.weekdayHour,
-                weekdays: (0..<7).map { templates.label("weekday.\($0)") },
-                title: templates.label("chart.heatmap"), legendText: templates.label("chart.heatmap_legend"))
-            composer.box(chart, height: 200)
-        default:
-            composer.paragraph(Markup.escape("@chart \(kind)?"), style: Self.body)
+        case "per-day": composer.box(context.perDayChart(), height: 190)
+        case "heatmap": composer.box(context.heatMapChart(), height: 200)
+        default: composer.paragraph(Markup.escape("@chart \(kind)?"), style: Self.body)
         }
-        composer.space(8)
-    }
-
-    private func chronology(_ columns: [String]) {
-        // seq, date, URL, provenance, outcome, message, capture digest: widths in points (sum = content width).
-        let widths = [22.0, 68, 108, 56, 62, 104, 61.9]
-        let header = columns.prefix(widths.count).map { PageComposer.TableCell(markup: $0, style: Self.cellHeader) }
-        composer.beginTable(header: Array(header), widths: widths)
-        for (i, a) in context.data.attempts.enumerated() {
-            let cells: [PageComposer.TableCell] = [
-                .init(markup: String(a.seq), style: Self.cell),
-                .init(markup: Markup.escape(context.dateTime(a.observedAt)), style: Self.cell),
-                .init(markup: Markup.escape(a.url), style: Self.cellMono),
-                .init(markup: Markup.escape(context.provenanceLabel(a)), style: Self.cell),
-                .init(
-                    markup: "<b>\(Markup.escape(context.outcomeLabel(a.outcome)))</b>"
-                        + (a.uncertain == nil
-                            ? "" : " <i>(\(Markup.escape(context.templates.label("visibility.uncertain"))))</i>"),
-                    style: Self.cell),
-                // The page's words as shown; temoin's own description in italics, never as the page's.
-                .init(
-                    markup: a.message.map { Markup.escape(context.clip(DossierContext.oneBlock($0), 220)) }
-                        ?? "<i>\(Markup.escape(context.clip(a.description ?? a.failure ?? "", 220)))</i>",
-                    style: Self.cell),
-                .init(
-                    markup: Markup.escape(a.page.map { String($0.digest.prefix(16)) } ?? "—"), style: Self.cellMono),
-            ]
-            composer.row(cells, widths: widths, shaded: i % 2 == 1)
-        }
-        composer.endTable()
-    }
-
-    private func visibleText(_ index: Int) {
-        guard let text = context.visibleMarkup(group: index) else { return }
-        composer.paragraph(text, style: Self.capture, background: RGB(0.97, 0.97, 0.98))
         composer.space(6)
     }
 
-    private func screenshot(_ index: Int) {
-        guard let png = context.screenshot(group: index) else { return }
-        composer.image(png, maxHeight: PageGeometry.contentBottom - PageGeometry.marginTop - 40)
+    // MARK: tables
+
+    private func header(_ columns: [String], count: Int) -> [PageComposer.TableCell] {
+        (0..<count).map { PageComposer.TableCell(markup: columns[safe: $0] ?? "", style: Self.cellHeader) }
+    }
+
+    private func table(_ kind: String, _ columns: [String]) {
+        switch kind {
+        case "weeks": weeks(columns)
+        case "daily": daily(columns)
+        case "journal": journal(columns)
+        case "page-index": pageIndex(columns)
+        default: break
+        }
+    }
+
+    /// A cell of plain text; `whole` keeps it on one line (a date, a number, a code, a short hash).
+    private func text(_ s: String, _ style: TextStyle = BlockRenderer.cell, whole: Bool = false)
+        -> PageComposer.TableCell
+    {
+        PageComposer.TableCell(
+            markup: Markup.escape(whole ? s.replacingOccurrences(of: " ", with: "\u{00A0}") : s), style: style)
+    }
+
+    private func number(_ n: Int, bold: Bool = false) -> PageComposer.TableCell {
+        text(wording.number(n), bold ? Self.cellBoldRight : Self.cellRight, whole: true)
+    }
+
+    /// Column widths that hold each column's longest unbreakable piece (a date, a number, a code or a
+    /// header word is never cut), the room left shared out by `weights`.
+    private func fitted(_ rows: [[PageComposer.TableCell]], weights: [Double], padding: Double) -> [Double] {
+        let count = weights.count
+        var needed = [Double](repeating: 0, count: count)
+        for c in 0..<count {
+            // Words of the same shape (digits alike) have the same width; measure the longest shapes
+            // (a few dozen at most, whatever the row count), with a small margin for glyph differences.
+            var shapes: [String: (word: String, style: TextStyle)] = [:]
+            for row in rows {
+                guard let cell = row[safe: c] else { continue }
+                for w in cell.markup.split(separator: " ") {
+                    let shape = String(w.map { $0.isNumber ? "0" : $0 })
+                    if shapes[shape] == nil { shapes[shape] = (String(w), cell.style) }
+                }
+            }
+            for (_, candidate) in shapes.sorted(by: { $0.key.count > $1.key.count }).prefix(24) {
+                let w = candidate.word
+                let markup = Markup.isValid(w) ? w : Markup.escape(w.strippingMarkup)
+                let width = composer.shapedLayout(markup, style: candidate.style, width: 10_000).naturalWidth
+                needed[c] = max(needed[c], width * 1.03 + 2 * padding + 1.5)
+            }
+        }
+        let total = PageGeometry.contentWidth
+        let spare = total - needed.reduce(0, +)
+        guard spare > 0 else { return needed.map { $0 * total / needed.reduce(0, +) } }
+        let sum = max(weights.reduce(0, +), 0.0001)
+        return zip(needed, weights).map { $0 + spare * $1 / sum }
+    }
+
+    private func weeks(_ columns: [String]) {
+        let rows = context.weekRows(limit: 14)
+        let total = templates.label("week.total")
+        let cells = rows.map { r -> [PageComposer.TableCell] in
+            let bold = r.isSummary && r.label == total
+            return [
+                text(r.label, bold ? Self.cellBold : Self.cell, whole: !r.isSummary), number(r.attempts, bold: bold),
+                number(r.days, bold: bold), number(r.count(.noSlot), bold: bold),
+                number(r.count(.siteError), bold: bold), number(r.count(.slot), bold: bold),
+                number(r.count(.inconclusive), bold: bold),
+            ]
+        }
+        let head = header(columns, count: 7)
+        let widths = fitted([head] + cells, weights: [1, 0.4, 0.4, 0.6, 0.6, 0.6, 0.6], padding: 1.6)
+        composer.beginTable(header: head, widths: widths, padding: 1.6)
+        for (i, row) in cells.enumerated() { composer.row(row, widths: widths, shaded: i % 2 == 1, padding: 1.6) }
+        composer.endTable()
+    }
+
+    /// One line per day, a heading (and bookmark) per month, the title row on every page.
+    private func daily(_ columns: [String]) {
+        let days = context.dailyRows()
+        let cells = days.map { d -> [PageComposer.TableCell] in
+            let times = d.items.map { item -> String in
+                let t = item.declared ? "<i>\(Markup.escape(item.time))</i>" : Markup.escape(item.time)
+                return "\(t)\u{00A0}\(Markup.escape(item.code))"
+            }.joined(separator: "   ")
+            return [
+                text(d.label, whole: true), number(d.items.count),
+                PageComposer.TableCell(markup: times, style: Self.cell), text(Wording.ranges(d.seqs)),
+            ]
+        }
+        let head = header(columns, count: 4)
+        let widths = fitted([head] + cells, weights: [0, 0, 1, 0.25], padding: 2.5)
+        var month: (Int, Int)?
+        for (i, d) in days.enumerated() {
+            if month == nil || month! != (d.year, d.month) {
+                if month != nil { composer.endTable() }
+                month = (d.year, d.month)
+                monthHeading(year: d.year, month: d.month)
+                composer.beginTable(header: head, widths: widths, padding: 2.5)
+            }
+            composer.row(cells[i], widths: widths, shaded: i % 2 == 1, padding: 2.5)
+        }
+        if month != nil { composer.endTable() }
+    }
+
+    private func monthHeading(year: Int, month: Int) {
+        let title = wording.monthHeading(year: year, month: month)
+        let capitalised = title.prefix(1).uppercased() + title.dropFirst()
+        composer.space(4)
+        composer.ensure(60)
+        composer.outline(level: 2, title: capitalised)
+        composer.paragraph(Markup.escape(capitalised), style: Self.h3)
+    }
+
+    private func journal(_ columns: [String]) {
+        let urls = Dictionary(uniqueKeysWithValues: context.journalURLs.map { ($0.url, $0.code) })
+        let messages = Dictionary(uniqueKeysWithValues: context.journalMessages.map { ($0.text, $0.code) })
+        let attempts = context.data.attempts
+        let cells = attempts.map { a -> [PageComposer.TableCell] in
+            let when = wording.shortDateTime(a.observedAt)
+            return [
+                text(String(a.seq), whole: true), text(a.timeBasis == .witnessed ? when : when + " *", whole: true),
+                text(templates.label("provenance_code.\(a.provenance.rawValue)"), whole: true),
+                text(urls[a.url] ?? "", whole: true), text(context.outcomeLabel(a.outcome)),
+                text((a.message ?? a.failure).flatMap { messages[$0] } ?? "", whole: true),
+                text(a.page.map { Wording.grouped(String($0.digest.prefix(16))) } ?? "—", whole: true),
+            ]
+        }
+        let head = header(columns, count: 7)
+        let widths = fitted([head] + cells, weights: [0, 0, 0, 0, 1, 0, 0.3], padding: 2)
+        var month: (Int, Int)?
+        for (i, a) in attempts.enumerated() {
+            let p = wording.parts(a.observedAt)
+            if month == nil || month! != (p.year, p.month) {
+                if month != nil { composer.endTable() }
+                month = (p.year, p.month)
+                monthHeading(year: p.year, month: p.month)
+                composer.beginTable(header: head, widths: widths, padding: 2)
+            }
+            composer.row(cells[i], widths: widths, shaded: i % 2 == 1, padding: 2)
+        }
+        if month != nil { composer.endTable() }
+    }
+
+    private func pageIndex(_ columns: [String]) {
+        let rows = context.indexRows()
+        let cells = rows.map { r -> [PageComposer.TableCell] in
+            [
+                text(r.page, whole: true), text(Wording.grouped(r.digest)), text(r.seqs),
+                text(r.outcomes, r.mixed ? Self.cellBold : Self.cell),
+            ]
+        }
+        let head = header(columns, count: 4)
+        let widths = fitted([head] + cells, weights: [0, 1, 1.2, 0.5], padding: 3)
+        composer.beginTable(header: head, widths: widths)
+        for (i, row) in cells.enumerated() { composer.row(row, widths: widths, shaded: i % 2 == 1) }
+        composer.endTable()
+    }
+
+    // MARK: pages
+
+    private func pageImage(_ index: Int) {
+        guard let page = context.shown[safe: index] else { return }
+        switch context.image(for: index) {
+        case .rendered(let png, _)?, .screenshot(let png)?:
+            if let image = PNGImage(data: png) {
+                composer.slicedImage(image)
+                return
+            }
+            visibleText(page.attempt)
+        default:
+            visibleText(page.attempt)
+        }
+    }
+
+    /// An e-mail's text as its sender wrote it, line breaks kept; a very long one is cut, and says so.
+    private func emailText(_ text: EmailText) {
+        var body = text.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cut = body.count > DossierContext.emailTextLimit
+        if cut { body = String(body.prefix(DossierContext.emailTextLimit)) }
+        composer.paragraph(Markup.escape(body), style: Self.emailBody, background: RGB(0.97, 0.97, 0.98))
+        composer.space(4)
+        if cut {
+            composer.paragraph(
+                "<i>\(Markup.escape(templates.label("email.text_cut")))</i>", style: Self.bodySans)
+        }
+    }
+
+    static let emailBody = TextStyle(font: "DejaVu Sans 9", spaceAfter: 4)
+
+    private func visibleText(_ a: DossierAttempt) {
+        let markup =
+            context.visibleMarkup(a)
+            ?? "<i>\(Markup.escape(templates.label("capture.withheld")))</i>"
+        composer.paragraph(markup, style: Self.pageText, background: RGB(0.97, 0.97, 0.98))
+        composer.space(4)
     }
 }

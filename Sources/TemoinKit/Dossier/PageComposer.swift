@@ -15,6 +15,8 @@ enum DrawItem {
     case rule(x1: Double, y1: Double, x2: Double, y2: Double, color: RGB, width: Double)
     case box(BoxDrawing, x: Double, y: Double, width: Double, height: Double)
     case image(PNGImage, x: Double, y: Double, width: Double, maxHeight: Double)
+    case imageSlice(PNGImage, rows: Range<Int>, x: Double, y: Double, scale: Double)
+    case proofImage(ProofImage, x: Double, y: Double, scale: Double)
 }
 
 struct ComposedPage {
@@ -30,7 +32,7 @@ final class PageComposer {
     private(set) var pages: [ComposedPage] = [ComposedPage()]
     private(set) var y = PageGeometry.marginTop
     /// Draws the current table's header row again at the top of a new page.
-    private var tableHeader: (cells: [TableCell], widths: [Double])?
+    private var tableHeader: (cells: [TableCell], widths: [Double], padding: Double)?
 
     init(canvas: CairoCanvas) {
         self.canvas = canvas
@@ -63,7 +65,9 @@ final class PageComposer {
     func newPage() {
         pages.append(ComposedPage())
         y = PageGeometry.marginTop
-        if let header = tableHeader { drawRow(header.cells, widths: header.widths, header: true) }
+        if let header = tableHeader {
+            drawRow(header.cells, widths: header.widths, header: true, padding: header.padding)
+        }
     }
 
     /// Starts a new page unless `height` still fits on this one.
@@ -150,6 +154,38 @@ final class PageComposer {
         y += h + 6
     }
 
+    /// A page image at the content width (never above 0.75 pt per pixel), cut across as many pages as it
+    /// needs: a long page is shown whole, not shrunk to an unreadable strip.
+    func slicedImage(_ png: PNGImage) {
+        let scale = min(PageGeometry.contentWidth / Double(png.width), 0.75)
+        var row = 0
+        if remaining < 120 { newPage() }
+        while row < png.height {
+            let available = remaining - 6
+            let fit = max(1, Int(available / scale))
+            let end = min(png.height, row + fit)
+            add(.imageSlice(png, rows: row..<end, x: PageGeometry.marginLeft, y: y, scale: scale))
+            y += Double(end - row) * scale + 8
+            row = end
+            if row < png.height { newPage() }
+        }
+    }
+
+    /// A step's photo or scan, whole on one page: below what is above it when it fits at a readable
+    /// size, else on a page of its own; never drawn above 96 dpi (0.75 pt per pixel), never cut.
+    func proofImage(_ image: ProofImage) {
+        let w = Double(image.displayWidth)
+        let h = Double(image.displayHeight)
+        func scale(for height: Double) -> Double { min(PageGeometry.contentWidth / w, height / h, 0.75) }
+        let fullPage = PageGeometry.contentBottom - PageGeometry.marginTop - 4
+        // Below the caption when that keeps at least two thirds of the size a page of its own would give.
+        if scale(for: remaining - 4) < scale(for: fullPage) * 2 / 3 { newPage() }
+        let s = scale(for: remaining - 4)
+        let x = PageGeometry.marginLeft + (PageGeometry.contentWidth - w * s) / 2
+        add(.proofImage(image, x: x, y: y, scale: s))
+        y += h * s + 6
+    }
+
     // MARK: tables
 
     struct TableCell {
@@ -160,10 +196,10 @@ final class PageComposer {
     static let cellPadding = 3.0
 
     /// Starts a table: its header row now, and again at the top of every page it runs onto.
-    func beginTable(header: [TableCell], widths: [Double]) {
-        ensure(60)
-        tableHeader = (header, widths)
-        drawRow(header, widths: widths, header: true)
+    func beginTable(header: [TableCell], widths: [Double], padding: Double = cellPadding) {
+        ensure(40)
+        tableHeader = (header, widths, padding)
+        drawRow(header, widths: widths, header: true, padding: padding)
     }
 
     func endTable() {
@@ -172,25 +208,27 @@ final class PageComposer {
     }
 
     /// One row, kept whole: a row that does not fit goes to the next page.
-    func row(_ cells: [TableCell], widths: [Double], shaded: Bool = false, ruled: Bool = true) {
-        let h = rowHeight(cells, widths: widths)
+    func row(
+        _ cells: [TableCell], widths: [Double], shaded: Bool = false, ruled: Bool = true, padding: Double = cellPadding
+    ) {
+        let h = rowHeight(cells, widths: widths, padding: padding)
         if h > remaining { newPage() }
-        drawRow(cells, widths: widths, header: false, shaded: shaded, ruled: ruled, height: h)
+        drawRow(cells, widths: widths, header: false, shaded: shaded, ruled: ruled, height: h, padding: padding)
     }
 
-    func rowHeight(_ cells: [TableCell], widths: [Double]) -> Double {
+    func rowHeight(_ cells: [TableCell], widths: [Double], padding: Double = cellPadding) -> Double {
         var h = 0.0
         for (cell, w) in zip(cells, widths) {
-            h = max(h, shapedLayout(cell.markup, style: cell.style, width: w - 2 * Self.cellPadding).height)
+            h = max(h, shapedLayout(cell.markup, style: cell.style, width: w - 2 * padding).height)
         }
-        return h + 2 * Self.cellPadding
+        return h + 2 * padding
     }
 
     private func drawRow(
         _ cells: [TableCell], widths: [Double], header: Bool, shaded: Bool = false, ruled: Bool = true,
-        height: Double? = nil
+        height: Double? = nil, padding: Double = cellPadding
     ) {
-        let h = height ?? rowHeight(cells, widths: widths)
+        let h = height ?? rowHeight(cells, widths: widths, padding: padding)
         let total = widths.reduce(0, +)
         if header {
             add(.fill(x: PageGeometry.marginLeft, y: y, width: total, height: h, color: RGB(0.86, 0.89, 0.94)))
@@ -201,8 +239,8 @@ final class PageComposer {
         for (cell, w) in zip(cells, widths) {
             add(
                 .text(
-                    markup: cell.markup, style: cell.style, x: x + Self.cellPadding, y: y + Self.cellPadding,
-                    width: w - 2 * Self.cellPadding, lines: nil))
+                    markup: cell.markup, style: cell.style, x: x + padding, y: y + padding,
+                    width: w - 2 * padding, lines: nil))
             x += w
         }
         if ruled {
@@ -219,18 +257,21 @@ final class PageComposer {
     /// Draws every page with its running header and footer, then the bookmarks. `decorate` gets the
     /// page number and count and returns the header's and footer's markup.
     func render(decorate: (Int, Int) -> (headerLeft: String, headerRight: String, footer: String)) {
-        let small = TextStyle(font: "DejaVu Sans 7.5", color: RGB(0.35, 0.35, 0.4))
-        let smallRight = TextStyle(font: "DejaVu Sans 7.5", color: RGB(0.35, 0.35, 0.4), alignment: .right)
-        let smallCenter = TextStyle(font: "DejaVu Sans 7.5", color: RGB(0.35, 0.35, 0.4), alignment: .center)
+        // Headers and footers hold one line each: a long name is ended by « … », never wrapped onto the rule.
+        let small = TextStyle(font: "DejaVu Sans 8.5", color: RGB(0.35, 0.35, 0.4), singleLine: true)
+        let smallRight = TextStyle(
+            font: "DejaVu Sans 8.5", color: RGB(0.35, 0.35, 0.4), alignment: .right, singleLine: true)
+        let smallCenter = TextStyle(
+            font: "DejaVu Sans 8.5", color: RGB(0.35, 0.35, 0.4), alignment: .center, singleLine: true)
         var parents: [Int32] = [0, 0, 0]
         for (index, page) in pages.enumerated() {
             let (left, right, footer) = decorate(index + 1, pages.count)
             let w = PageGeometry.contentWidth
-            draw(.text(markup: left, style: small, x: PageGeometry.marginLeft, y: 34, width: w * 0.68, lines: nil))
+            draw(.text(markup: left, style: small, x: PageGeometry.marginLeft, y: 38, width: w * 0.80, lines: nil))
             draw(
                 .text(
-                    markup: right, style: smallRight, x: PageGeometry.marginLeft + w * 0.69, y: 34,
-                    width: w * 0.31, lines: nil))
+                    markup: right, style: smallRight, x: PageGeometry.marginLeft + w * 0.81, y: 38,
+                    width: w * 0.19, lines: nil))
             draw(
                 .rule(
                     x1: PageGeometry.marginLeft, y1: 52, x2: PageGeometry.width - PageGeometry.marginRight, y2: 52,
@@ -264,6 +305,10 @@ final class PageComposer {
             cairo_restore(canvas.cr)
         case .image(let png, let x, let y, let w, let maxH):
             _ = canvas.drawPNG(png, x: x, y: y, width: w, maxHeight: maxH)
+        case .imageSlice(let png, let rows, let x, let y, let scale):
+            canvas.drawPNGSlice(png, rows: rows, x: x, y: y, scale: scale)
+        case .proofImage(let image, let x, let y, let scale):
+            image.draw(on: canvas, x: x, y: y, scale: scale)
         }
     }
 }

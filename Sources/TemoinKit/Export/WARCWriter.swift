@@ -53,19 +53,31 @@ public struct WARCExporter: Sendable {
         public var withheld: Int
     }
 
+    /// Writes the WARC file at `path` (refused if anything is there). A failure to write (a full disk) or
+    /// a signal removes the partial file; write failures are exit 7.
     public func export(to path: String, now: Date = Date()) throws -> Result {
-        if FileManager.default.fileExists(atPath: path) { throw TemoinError.trust(.outputExists(path: path)) }
-        guard let gzip = GzipCompressor() else { throw TemoinError.storeNotWritable(path: path, detail: "libdeflate") }
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let out = FileHandle(forWritingAtPath: path)
-        else { throw TemoinError.storeNotWritable(path: path, detail: String(cString: strerror(errno))) }
-        defer { try? out.close() }
+        guard let gzip = GzipCompressor() else { throw TemoinError.outputUnwritable(path: path, detail: "libdeflate") }
+        let out = try OutputFile.Writer(creating: path)
+        WorkFolder.register(path)
+        defer { WorkFolder.unregister(path) }
+        do {
+            var result = try write(to: out, path: path, gzip: gzip, now: now)
+            try out.finish()
+            result.path = path
+            return result
+        } catch {
+            out.abandon()
+            throw error
+        }
+    }
+
+    private func write(to out: OutputFile.Writer, path: String, gzip: GzipCompressor, now: Date) throws -> Result {
         var result = Result(path: path, records: 0, responses: 0, resources: 0, withheld: 0)
         func emit(_ record: Data) throws {
             guard let member = gzip.member(record) else {
-                throw TemoinError.storeNotWritable(path: path, detail: "gzip")
+                throw TemoinError.outputUnwritable(path: path, detail: "gzip")
             }
-            out.write(member)
+            try out.write(member)
             result.records += 1
         }
         let infoID = Self.recordID()

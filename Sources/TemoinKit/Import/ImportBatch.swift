@@ -87,7 +87,7 @@ extension Importer {
                         profileBasis: r.profileBasis, warnings: r.warnings.isEmpty ? nil : r.warnings))
             } catch let error as TemoinError {
                 // A store problem stops everything; a bad file is reported and the next one is tried.
-                if error.exitCode == 2 || error.exitCode == 3 { throw error }
+                if [.storeUnreadable, .storeNotWritable].contains(error.exitStatus) { throw error }
                 out.exitCode = max(out.exitCode, error.exitCode)
                 add(ImportFileReport(file: path, status: .refused, error: error.description, exitCode: error.exitCode))
             }

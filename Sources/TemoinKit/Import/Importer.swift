@@ -61,6 +61,11 @@ public struct Importer {
         if let observed = options.observedAt, observed > now.addingTimeInterval(300) {
             throw TemoinError.dateInFuture(value: TimeFormat.parisWallTime(observed))
         }
+        if let observed = options.observedAt, observed < TimeFormat.earliestAttempt {
+            throw TemoinError.dateTooEarly(
+                value: TimeFormat.parisWallTime(observed),
+                earliest: String(TimeFormat.utc(TimeFormat.earliestAttempt).prefix(10)))
+        }
         var page = try SavedPage.read(path: path, maxSize: options.maxSize)
         var url = page.url
         var urlSource = page.urlSource
@@ -95,6 +100,10 @@ public struct Importer {
         } else {
             observedAt = page.modifiedAt ?? now
             basis = .fileModificationTime
+            // A file whose date was lost (1970 after some copies) cannot date an attempt: say so.
+            if observedAt < TimeFormat.earliestAttempt {
+                throw TemoinError.fileDateTooEarly(path: path, date: TimeFormat.parisWallTime(observedAt))
+            }
         }
 
         let ruleSet: RuleSet

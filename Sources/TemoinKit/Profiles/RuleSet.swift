@@ -132,7 +132,7 @@ public struct RuleSet: Codable, Sendable, Equatable {
     public static func loadBuiltIn(_ name: String) throws -> RuleSet {
         if let set = shipped.withLock({ $0[name] }) { return set }
         guard builtInNames.contains(name) || name == "common",
-            let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/profiles"),
+            let url = Installation.current.resource("profiles/\(name).json"),
             let set = try? load(url: url)
         else { throw TemoinError.unknownProfile(name: name) }
         shipped.withLock { $0[name] = set }

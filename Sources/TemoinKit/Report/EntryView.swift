@@ -27,24 +27,35 @@ public struct EntryView: Codable, Sendable {
     public var caseFields: CaseFields?
     public var amendment: Amendment?
     public var note: String?
+    /// Note entries: the entry it is about, its kind, its text, when what it tells happened.
+    public var about: Int64?
+    public var kind: String?
+    public var text: String?
+    public var occurredAt: String?
     public var exchanges: [HTTPExchange]?
     public var environment: EnvironmentFacts?
     public var steps: [String]?
     /// Witnessed attempts: the browser, how the attempt ended, the navigation history.
     public var browser: BrowserFacts?
+    /// Steps: the step, what followed it, or a later check of its e-mails' signatures.
+    public var step: StepFacts?
+    public var followUp: FollowUpFacts?
+    public var check: StepCheckFacts?
     /// The entry's exact stored bytes, only in `show --json`.
     public var body: String?
 
     enum CodingKeys: String, CodingKey {
         case seq, type, hash, provenance, url, outcome, message, rule, title, captures, facts, source, amendment, note,
-            body, description, visibility
+            body, description, visibility, about, kind, text
         case setAside = "set_aside"
+        case occurredAt = "occurred_at"
         case recordedAt = "recorded_at"
         case observedAt = "observed_at"
         case observedAtParis = "observed_at_paris"
         case timeBasis = "time_basis"
         case caseFields = "case"
-        case exchanges, environment, steps, browser
+        case exchanges, environment, steps, browser, step, check
+        case followUp = "followup"
     }
 
     public init(_ entry: StoredEntry, includeBody: Bool = false) {
@@ -76,10 +87,17 @@ public struct EntryView: Codable, Sendable {
         caseFields = b?.caseFields
         amendment = b?.amendment
         note = b?.note
+        about = b?.about
+        kind = b?.kind?.rawValue
+        text = b?.text
+        occurredAt = b?.occurredAt
         exchanges = b?.exchanges
         environment = b?.environment
         steps = b?.steps
         browser = b?.browser
+        step = b?.step
+        followUp = b?.followUp
+        check = b?.check
         body = includeBody ? String(decoding: entry.bodyBytes, as: UTF8.self) : nil
     }
 
@@ -89,7 +107,7 @@ public struct EntryView: Codable, Sendable {
         guard type == EntryType.attempt.rawValue else { return nil }
         let page = captures.first.map { "sha256:\($0.digest.prefix(16))" } ?? "-"
         return
-            "       \(observedAt ?? "?")  \(url ?? "-")  \(tr("log.page")) \(page)  \(tr("log.entry")) \(hash.prefix(16))"
+            "       \(TerminalText.line(observedAt ?? "?"))  \(TerminalText.line(url ?? "-"))  \(tr("log.page")) \(TerminalText.line(page))  \(tr("log.entry")) \(TerminalText.line(String(hash.prefix(16))))"
     }
 
     /// One line of `temoin log`.
@@ -109,18 +127,46 @@ public struct EntryView: Codable, Sendable {
                     (words.isEmpty ? "" : " ")
                     + tr("log.set_aside_mark", ["reason": tr("set_aside.reason.\(first.reason.rawValue)")])
             }
-            let msg = words.prefix(70)
+            let msg = TerminalText.line(String(words.prefix(70)))
             return
                 "\(seqText)  \(when.rightPadded(to: 24))  \(provenanceText.rightPadded(to: 10))  \(outcomeText.rightPadded(to: 18))  \(msg)"
         case EntryType.caseOpened.rawValue:
             return
-                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_opened", ["applicant": caseFields?.applicant ?? ""]))"
+                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_opened", ["applicant": TerminalText.line(caseFields?.applicant ?? "")]))"
         case EntryType.caseAmended.rawValue:
             return
-                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_amended", ["field": amendment?.field ?? "", "new": amendment?.new ?? ""]))"
+                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.case_amended", ["field": TerminalText.line(amendment?.field ?? ""), "new": TerminalText.line(amendment?.new ?? "")]))"
+        case EntryType.note.rawValue:
+            let line = (text ?? "").split(whereSeparator: \.isNewline).joined(separator: " ").prefix(80)
+            return
+                "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(tr("log.note", ["about": about.map(String.init) ?? "?", "text": TerminalText.line(String(line))]))"
+        case EntryType.step.rawValue, EntryType.stepFollowUp.rawValue, EntryType.stepCheck.rawValue:
+            return "\(seqText)  \(parisRecorded.rightPadded(to: 24))  \(TerminalText.line(stepLogText))"
         default:
             return "\(seqText)  \(tr("log.unreadable"))"
         }
+    }
+
+    /// The words of a step entry's line in `temoin log` (after the time it was recorded).
+    private var stepLogText: String {
+        if let s = step {
+            return tr(
+                "log.step",
+                [
+                    "kind": StepText.kind(s.kind), "date": StepText.date(s.date, s.dateBasis),
+                    "to": s.to.map { " → \($0)" } ?? "",
+                ])
+        }
+        if let f = followUp {
+            return tr(
+                "log.step_followup",
+                ["kind": StepText.followUpKind(f.kind), "of": String(f.of), "date": StepText.date(f.date, f.dateBasis)])
+        }
+        if let c = check {
+            let verdicts = c.emails.map { StepText.verdictLine($0, seq: c.of) }.joined(separator: "; ")
+            return tr("log.step_check", ["of": String(c.of), "verdict": verdicts])
+        }
+        return tr("log.unreadable")
     }
 
     private var parisRecorded: String {
@@ -130,9 +176,15 @@ public struct EntryView: Codable, Sendable {
     /// The full text of `temoin show`.
     public var detail: String {
         var lines: [String] = []
+        // Every value comes from the store: one line each, shown and never obeyed (TerminalText).
         func add(_ key: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
-            lines.append("\(tr(key).rightPadded(to: 22)) \(value)")
+            let label = tr(key).rightPadded(to: 22)
+            let shown =
+                key == "case.facts"
+                ? TerminalText.block(value, continuation: String(repeating: " ", count: label.count + 1))
+                : TerminalText.line(value)
+            lines.append("\(label) \(shown)")
         }
         add("field.seq", String(seq))
         add("field.type", tr("type.\(type)"))
@@ -215,9 +267,59 @@ public struct EntryView: Codable, Sendable {
             add("field.new_value", a.new)
             add("field.reason", a.reason)
         }
+        lines.append(contentsOf: stepDetail)
         add("field.note", note)
+        add("field.about", about.map(String.init))
+        add("field.note_kind", kind.map { tr("note.kind.\($0)") })
+        add(
+            "field.occurred_at",
+            occurredAt.flatMap(TimeFormat.parseUTC).map { "\(TimeFormat.parisWallTime($0))  (\(occurredAt!) UTC)" })
+        add("field.note", text)
         add("field.hash", hash)
         return lines.joined(separator: "\n")
+    }
+}
+
+extension EntryView {
+    /// `temoin show` for step entries: the step, its files' roles, each e-mail's fields and what its
+    /// signatures prove.
+    fileprivate var stepDetail: [String] {
+        var lines: [String] = []
+        // Values come from the store and from e-mails anyone could have written: one line each.
+        func add(_ key: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            lines.append("\(tr(key).rightPadded(to: 22)) \(TerminalText.line(value))")
+        }
+        var emails: [EmailFacts] = []
+        if let s = step {
+            add("field.step_kind", StepText.kind(s.kind))
+            add("field.step_date", StepText.date(s.date, s.dateBasis))
+            add("field.step_to", s.to)
+            add("field.step_summary", s.summary)
+            add("field.tracking", s.trackingNumber)
+            emails = s.emails ?? []
+        }
+        if let f = followUp {
+            add("field.followup_of", "#\(f.of)")
+            add("field.step_kind", StepText.followUpKind(f.kind))
+            add("field.step_date", StepText.date(f.date, f.dateBasis))
+            add("field.step_from", f.from)
+            add("field.step_summary", f.summary)
+            emails = f.emails ?? []
+        }
+        if let c = check {
+            add("field.check_of", "#\(c.of)")
+            emails = c.emails
+        }
+        for e in emails {
+            lines.append("")
+            add("field.email", "sha256:\(e.digest)")
+            lines.append(contentsOf: StepText.email(e, seq: check?.of ?? seq).map { "  " + $0 })
+            let checked = TimeFormat.parseUTC(e.checkedAt).map(TimeFormat.parisWallTime) ?? e.checkedAt
+            lines.append("  " + tr("field.dkim_checked_at", ["when": checked]))
+        }
+        if !emails.isEmpty { lines.append("") }
+        return lines
     }
 }
 
@@ -231,12 +333,30 @@ extension String {
     }
 }
 
-/// JSON as the CLI prints it: sorted keys, indented, slashes unescaped.
+/// JSON as the CLI prints it: sorted keys, indented, slashes unescaped. Characters a terminal may obey
+/// (DEL, C1 controls, line separators, bidi controls: ``TerminalText``) are written as `\u` escapes,
+/// which JSON readers decode to the same text.
 public enum JSONOutput {
     public static func string<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        return escapingTerminalControls(String(decoding: data, as: UTF8.self))
+    }
+
+    /// JSONEncoder escapes C0 controls only; the others can appear only inside strings, where `\uXXXX`
+    /// stands for them.
+    static func escapingTerminalControls(_ json: String) -> String {
+        let unsafe: (Unicode.Scalar) -> Bool = { TerminalText.isControl($0) || TerminalText.isBidiControl($0) }
+        guard json.unicodeScalars.contains(where: { $0 != "\n" && unsafe($0) }) else { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if scalar != "\n", unsafe(scalar) {
+                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }

@@ -8,13 +8,16 @@ public enum VisibilityText {
     public static func quoted(_ message: String, indent: String) -> String {
         let lines = message.split(separator: "\n", omittingEmptySubsequences: true)
         return lines.enumerated().map { i, line in
-            (i == 0 ? "\(indent)« " : "\(indent)  ") + line + (i == lines.count - 1 ? " »" : "")
+            (i == 0 ? "\(indent)« " : "\(indent)  ") + TerminalText.line(String(line))
+                + (i == lines.count - 1 ? " »" : "")
         }.joined(separator: "\n")
     }
 
     /// "Visibility uncertain: …" with temoin's detail.
     public static func doubtLine(_ doubt: VisibilityDoubt, detail: String?) -> String {
-        tr("visibility.uncertain_line", ["reason": tr("visibility.doubt.\(doubt.rawValue)"), "detail": detail ?? "-"])
+        tr(
+            "visibility.uncertain_line",
+            ["reason": tr("visibility.doubt.\(doubt.rawValue)"), "detail": detail.map(TerminalText.line) ?? "-"])
     }
 
     /// "Not counted: … (rule …)" for a marker set aside, the page's text after a colon, unquoted.
@@ -23,7 +26,7 @@ public enum VisibilityText {
             "set_aside.line",
             ["reason": tr("set_aside.reason.\(m.reason.rawValue)"), "rule": m.rule, "detail": m.detail ?? ""])
         if m.detail == nil || m.detail?.isEmpty == true { line = line.replacingOccurrences(of: " ()", with: "") }
-        if let text = m.text { line += ": " + PageAnalyzer.clip(text, to: 160) }
+        if let text = m.text { line += ": " + TerminalText.line(PageAnalyzer.clip(text, to: 160)) }
         return line
     }
 

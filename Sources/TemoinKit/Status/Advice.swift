@@ -1,6 +1,6 @@
 import Foundation
 
-/// One piece of advice `temoin status` gives, drawn from what the courts ask (DOMAIN.md).
+/// One piece of advice `temoin status` gives, drawn from what the courts ask (docs/DOMAIN.md).
 public struct Advice: Sendable, Equatable, Encodable {
     /// Each rule, named by its message key `status.advice.<rule>`.
     public enum Rule: String, Sendable, CaseIterable, Codable {
@@ -27,7 +27,14 @@ public struct Advice: Sendable, Equatable, Encodable {
         case noUrgencyFacts = "no_urgency_facts"
         /// The store can hold seals but has none.
         case noSeal = "no_seal"
-        /// Nothing to fix: keep recording until the hearing (CE n° 448178).
+        /// Identical page bytes recorded with different outcomes (issue 14, point 3).
+        case samePageTwoOutcomes = "same_page_two_outcomes"
+        /// A fact or a note written before a date it mentions.
+        case declaredBeforeDate = "declared_before_date"
+        /// No registered letter to the préfet among the steps: the « démarches entreprises » of a
+        /// requête include one, asking for an appointment (DOMAIN.md).
+        case noRegisteredLetter = "no_registered_letter"
+        /// Nothing to fix: keep recording until the hearing.
         case keepGoing = "keep_going"
     }
 
@@ -80,12 +87,36 @@ public enum CaseAdvice {
     ///   - facts: the case's urgency facts as recorded.
     ///   - verdict: the verification verdict, when the store was verified.
     ///   - seals: the number of seals, or nil when the store cannot hold seals.
+    ///   - lettersToPrefect: registered letters to the préfet among the steps; nil: not counted.
     public static func evaluate(
-        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, now: Date = Date()
+        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?,
+        lettersToPrefect: Int? = nil, now: Date = Date(), consistency: ConsistencyReport = ConsistencyReport(),
+        notedEntries: Set<Int64> = []
     ) -> [Advice] {
         var out: [Advice] = []
         if verdict == .tampered { out.append(Advice(.notIntact, .urgent)) }
-        if let slot = s.slotsSeen.last {
+        for group in consistency.samePage {
+            let sightings = group.outcomes.map { o in
+                let seqs = group.attempts.filter { $0.outcome == o }.map(\.seq)
+                return "\(tr("outcome.\(o.rawValue)")) (#\(Wording.ranges(seqs)))"
+            }
+            out.append(
+                Advice(
+                    .samePageTwoOutcomes, .warning,
+                    ["digest": String(group.digest.prefix(16)), "sightings": sightings.joined(separator: ", ")]))
+        }
+        for e in consistency.earlyStatements {
+            out.append(
+                Advice(
+                    .declaredBeforeDate, .warning,
+                    [
+                        "seq": String(e.seq), "declared": TimeFormat.parisWallTime(e.declaredAt),
+                        "mentioned": String(TimeFormat.parisWallTime(e.mentioned).prefix(10)),
+                        "excerpt": String(e.excerpt.prefix(120)),
+                    ]))
+        }
+        // A slot the person already wrote a note about (`temoin note`) needs no more reminder.
+        if let slot = s.slotsSeen.last, !notedEntries.contains(slot.seq) {
             let args = ["when": TimeFormat.parisWallTime(slot.at), "seq": String(slot.seq), "url": slot.url ?? ""]
             if now.timeIntervalSince(slot.at) <= Double(slotRecentDays) * 86_400 {
                 out.append(Advice(.slotSeen, .urgent, args))
@@ -121,6 +152,7 @@ public enum CaseAdvice {
         if facts.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             out.append(Advice(.noUrgencyFacts, .warning))
         }
+        if lettersToPrefect == 0 { out.append(Advice(.noRegisteredLetter, .warning)) }
         if seals == 0, s.attempts > 0 { out.append(Advice(.noSeal, .info)) }
         if !out.contains(where: { $0.level != .info }) {
             out.append(

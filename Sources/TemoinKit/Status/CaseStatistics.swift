@@ -1,6 +1,6 @@
 import Foundation
 
-/// The figures a court looks at, computed from a case's attempts (DOMAIN.md, "What the courts ask"):
+/// The figures a court looks at, computed from a case's attempts (docs/DOMAIN.md, "What the Conseil d'État asked"):
 /// how many attempts and with what outcome, on how many distinct days and distinct ISO weeks (the
 /// Conseil d'État's "pas la même semaine", CE 10 June 2020 n° 435594), at which hours of the day,
 /// first and last, how each was obtained, the slots ever seen and the prefecture's own publication

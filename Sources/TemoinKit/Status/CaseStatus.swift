@@ -40,11 +40,13 @@ public struct CaseStatus: Sendable, Encodable {
     /// Volunteer attestations held by the store; nil when this store has no attestations table.
     public var attestations: Int?
     public var verification: Verification
+    /// Doubts the record raises by itself: the same page classified two ways, early statements.
+    public var consistency: ConsistencyReport
     public var advice: [Advice]
     public var generatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case store, statistics, seals, attestations, verification, advice
+        case store, statistics, seals, attestations, verification, advice, consistency
         case storeID = "store_id"
         case caseFields = "case"
         case openedAt = "opened_at"
@@ -61,6 +63,7 @@ public struct CaseStatus: Sendable, Encodable {
         try c.encode(seals, forKey: .seals)
         try c.encode(attestations, forKey: .attestations)
         try c.encode(verification, forKey: .verification)
+        try c.encode(consistency, forKey: .consistency)
         try c.encode(advice, forKey: .advice)
         try c.encode(TimeFormat.utc(generatedAt), forKey: .generatedAt)
     }
@@ -72,16 +75,20 @@ public struct CaseStatus: Sendable, Encodable {
     {
         let store = try Store.open(at: path, readOnly: true)
         let record = try store.caseRecord()
-        let statistics = try CaseStatistics.compute(store: store)
+        let attempts = try store.entries(containing: "\"type\":\"attempt\"")
+        let statistics = CaseStatistics(entries: attempts)
+        let consistency = try ConsistencyCheck.run(store: store, entries: attempts)
         let seals = try store.rowCountIfTableExists("seals")
         let attestations = try store.rowCountIfTableExists("attestations")
         let report = try Verifier().verify(path: path, progress: progress)
+        let letters = try StepLedger(store: store).lettersToPrefect.count
         let advice = CaseAdvice.evaluate(
-            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, now: now)
+            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, lettersToPrefect: letters,
+            now: now, consistency: consistency, notedEntries: Set(try store.notes().map(\.about)))
         return CaseStatus(
             store: path, storeID: store.storeID, caseFields: record.fields, openedAt: record.openedAt,
             statistics: statistics, seals: seals, attestations: attestations, verification: Verification(report),
-            advice: advice, generatedAt: now)
+            consistency: consistency, advice: advice, generatedAt: now)
     }
 }
 

@@ -99,7 +99,8 @@ extension CaseStatus {
         if let seals { rows.append((tr("status.label.seals"), seals == 0 ? tr("status.none") : String(seals))) }
         if let attestations {
             rows.append(
-                (tr("status.label.attestations"), attestations == 0 ? tr("status.none") : String(attestations)))
+                (tr("status.label.attestations"), attestations == 0 ? tr("status.none_feminine") : String(attestations))
+            )
         }
         let v = verification
         var verified =
@@ -117,14 +118,16 @@ extension CaseStatus {
             tr(
                 "status.title",
                 [
-                    "applicant": caseFields.applicant, "prefecture": caseFields.prefecture,
-                    "procedure": caseFields.procedure,
+                    "applicant": TerminalText.line(caseFields.applicant),
+                    "prefecture": TerminalText.line(caseFields.prefecture),
+                    "procedure": TerminalText.line(caseFields.procedure),
                 ]))
         let opened = TimeFormat.parseUTC(openedAt).map(TimeFormat.parisWallTime) ?? openedAt
         lines.append(tr("status.store", ["path": store, "opened": opened]))
         lines.append("")
         let width = rows.map { $0.0.count }.max() ?? 0
-        for (label, value) in rows { lines.append("\(label.rightPadded(to: width))  \(value)") }
+        // Values hold text from the store (a publication's sentence): one line each (TerminalText).
+        for (label, value) in rows { lines.append("\(label.rightPadded(to: width))  \(TerminalText.line(value))") }
         lines.append("")
         lines.append(tr("status.advice_title"))
         for a in advice {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -25,13 +26,14 @@ public final class Store: Sendable {
     let db: DatabaseQueue
     public let storeID: String
 
-    /// The store path from `--store`, else `TEMOIN_STORE`, else `./temoin.sqlite`.
+    /// The store path from `--store`, else `TEMOIN_STORE`, else `temoin.sqlite` beside the portable
+    /// folder's launcher when temoin runs from one (`make dist`), else `./temoin.sqlite`.
     public static func resolvePath(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> String
     {
         if let o = option, !o.isEmpty { return o }
         if let e = environment["TEMOIN_STORE"], !e.isEmpty { return e }
-        return defaultFileName
+        return Installation.current.defaultStorePath
     }
 
     private init(path: String, db: DatabaseQueue, readOnly: Bool, storeID: String) {
@@ -39,6 +41,28 @@ public final class Store: Sendable {
         self.db = db
         self.isReadOnly = readOnly
         self.storeID = storeID
+        Self.opened.withLock { list in
+            list.removeAll { $0.store == nil }
+            list.append(WeakStore(store: self))
+        }
+    }
+
+    // MARK: Closing
+
+    private final class WeakStore: @unchecked Sendable {
+        weak var store: Store?
+        init(store: Store) { self.store = store }
+    }
+
+    /// The stores this process opened and still holds.
+    private static let opened = Mutex<[WeakStore]>([])
+
+    /// Closes every store still open: the executable calls it when a command ends. SQLite removes a
+    /// store's `-wal` and `-shm` files when its last connection closes, and a connection still held
+    /// when the process exits never closes; using a store after this fails.
+    public static func closeAll() {
+        for store in opened.withLock({ list in list.compactMap(\.store) }) { try? store.db.close() }
+        opened.withLock { $0.removeAll() }
     }
 
     // MARK: Opening
@@ -50,12 +74,19 @@ public final class Store: Sendable {
     /// Any SQLite reads any page size; existing stores keep theirs.
     static let newStorePageSize = 2048
 
-    private static func configuration(readOnly: Bool, creating: Bool = false) -> Configuration {
+    /// `queryOnly`: a connection SQLite opens for writing but that refuses every change (see `openQueue`).
+    private static func configuration(readOnly: Bool, creating: Bool = false, queryOnly: Bool = false)
+        -> Configuration
+    {
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(30)
         config.label = "temoin"
         config.prepareDatabase { db in
+            if queryOnly {
+                try db.execute(sql: "PRAGMA query_only = ON")
+                return
+            }
             if creating {
                 // Only possible before the first write, so before WAL is switched on.
                 try db.execute(sql: "PRAGMA page_size = \(newStorePageSize)")
@@ -179,9 +210,30 @@ public final class Store: Sendable {
     /// Opens the SQLite connection. A reader on read-only media (a write-protected USB stick, a copy
     /// on a CD) cannot create the WAL index SQLite wants, so when no `-wal` file holds pending
     /// changes it reopens the file as immutable, which needs none.
+    ///
+    /// A store extracted from a bundle is always opened immutable: no file beside it may change what
+    /// the verifiers read. A store read while no `-wal` holds pending changes (none, or an empty one
+    /// another connection of this command made) is opened for writing with every change refused
+    /// (`query_only`): SQLite then removes the `-wal` and `-shm` it makes when the last connection
+    /// closes, where a read-only connection would leave them behind, empty.
     static func openQueue(path: String, readOnly: Bool) throws -> DatabaseQueue {
+        if readOnly, WorkFolder.contains(path) {
+            do {
+                let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readOnly: true))
+                _ = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
+                return queue
+            } catch {
+                throw Store.map(error, path: path, writing: false, opening: true)
+            }
+        }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly))
+            let queue: DatabaseQueue
+            if readOnly, !walHasContent(path) {
+                queue = try DatabaseQueue(
+                    path: uri(path, "mode=rw"), configuration: configuration(readOnly: false, queryOnly: true))
+            } else {
+                queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly))
+            }
             if readOnly { _ = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } }
             return queue
         } catch let error as DatabaseError
@@ -201,8 +253,17 @@ public final class Store: Sendable {
         }
     }
 
+    /// Whether a `-wal` file beside `path` holds bytes (changes not yet in the main file).
+    static func walHasContent(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path + "-wal", &info) == 0 && info.st_size > 0
+    }
+
     /// `file:` URI of `path` with `immutable=1` (SQLite's URI syntax: `%`, `?` and `#` escaped).
-    static func immutableURI(_ path: String) -> String {
+    static func immutableURI(_ path: String) -> String { uri(path, "mode=ro&immutable=1") }
+
+    /// `file:` URI of `path` with `query` (SQLite's URI syntax: `%`, `?` and `#` escaped).
+    static func uri(_ path: String, _ query: String) -> String {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         var escaped = ""
         for ch in absolute.unicodeScalars {
@@ -213,7 +274,7 @@ public final class Store: Sendable {
             default: escaped.unicodeScalars.append(ch)
             }
         }
-        return "file:\(escaped)?mode=ro&immutable=1"
+        return "file:\(escaped)?\(query)"
     }
 
     /// Distinguishes "no file", "not SQLite" and "truncated" before SQLite gives a vaguer answer.
@@ -223,6 +284,11 @@ public final class Store: Sendable {
             throw TemoinError.storeMissing(path: path)
         }
         if isDir.boolValue { throw TemoinError.notAStore(path: path, detail: tr("detail.is_directory")) }
+        // A FIFO or a device would block the read below (and SQLite) forever.
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw TemoinError.notAStore(path: path, detail: tr("detail.not_regular_file"))
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw TemoinError.storeUnreadable(path: path, detail: tr("detail.permission"))
         }

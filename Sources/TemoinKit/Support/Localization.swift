@@ -31,7 +31,7 @@ public final class Messages: Sendable {
     init() {
         var merged: [String: [String: String]] = [:]
         var duplicates: [String] = []
-        let folder = Bundle.module.url(forResource: "messages", withExtension: nil, subdirectory: "Resources")
+        let folder = Installation.current.resource("messages")
         let files = ((folder.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0.path) }) ?? [])
             .filter { $0.hasSuffix(".json") }.sorted().compactMap { folder?.appendingPathComponent($0) }
         for url in files {

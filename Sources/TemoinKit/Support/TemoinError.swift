@@ -20,8 +20,18 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidURL(value: String)
     case invalidDate(value: String)
     case dateInFuture(value: String)
+    /// A declared date before `TimeFormat.earliestAttempt`: a typing mistake.
+    case dateTooEarly(value: String, earliest: String)
+    /// A Paris wall time skipped when clocks went forward; `suggestion` is the time a clock showed.
+    case nonexistentParisTime(value: String, suggestion: String)
+    /// A Paris wall time that happened twice when clocks went back: both, with their offsets.
+    case ambiguousParisTime(value: String, first: String, second: String)
+    /// A saved file dated before `TimeFormat.earliestAttempt` (a copy that lost its date).
+    case fileDateTooEarly(path: String, date: String)
     case unknownCaseField(name: String)
     case emptyValue(field: String)
+    /// A one-line value holds a line break or an invisible control character (`FieldText`).
+    case controlCharacter(field: String, character: String)
     case noSuchEntry(seq: Int64)
     case unknownProfile(name: String)
     case invalidRuleFile(path: String, detail: String)
@@ -33,6 +43,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case interrupted
     /// A dossier or export file could not be written (folder missing or read-only, disk full).
     case outputUnwritable(path: String, detail: String)
+    /// A working folder temoin needs (a bundle being opened in the temporary folder) cannot be written.
+    case temporaryUnwritable(path: String, detail: String)
     /// A dossier template (shipped or from --templates) is missing or malformed.
     case invalidTemplate(path: String, detail: String)
     /// No attempt falls in the period asked for.
@@ -45,27 +57,40 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case browserFailed(detail: String)
     /// The person closed the browser before the attempt was recorded.
     case browserClosed
+    /// `temoin note`: the text or the entry it is about cannot make a note (Notes/Note.swift).
+    case invalidNote(detail: String)
+    /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
+    case step(StepError)
+    /// Slot alerts: settings refused, or `notify test` not delivered (Notify/NotifyError.swift).
+    case notify(NotifyError)
 
-    /// Exit codes documented in `temoin help` and the README.
-    public var exitCode: Int32 {
+    /// The exit status documented for this failure (``ExitStatus``: `temoin --help`, the README).
+    public var exitStatus: ExitStatus {
         switch self {
-        case .storeMissing, .notAStore, .storeFromNewerVersion, .storeUnreadable: return 2
-        case .storeExists, .storeNotWritable, .storeBusy: return 3
+        case .storeMissing, .notAStore, .storeFromNewerVersion, .storeUnreadable: return .storeUnreadable
+        case .storeExists, .storeNotWritable, .storeBusy: return .storeNotWritable
         case .fileMissing, .fileUnreadable, .fileEmpty, .fileTooLarge, .notHTML, .noURL, .invalidRuleFile,
-            .folderWithoutPage:
-            return 4
-        case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .emptyValue, .noSuchEntry,
-            .unknownProfile, .noSuchCapture:
-            return 64
-        case .networkUnavailable, .browserNotFound, .browserFailed, .browserClosed: return 5
-        case .outputUnwritable: return 7
-        case .invalidTemplate: return 4
-        case .emptyPeriod: return 64
-        case .intervalTooShort, .invalidJitter, .invalidDuration: return 64
-        case .interrupted: return 130
-        case .trust(let error): return error.exitCode
+            .fileDateTooEarly, .folderWithoutPage:
+            return .inputRefused
+        case .dateTooEarly, .nonexistentParisTime, .ambiguousParisTime: return .usage
+        case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .emptyValue, .controlCharacter,
+            .noSuchEntry, .unknownProfile, .noSuchCapture:
+            return .usage
+        case .networkUnavailable, .browserNotFound, .browserFailed, .browserClosed: return .networkUnavailable
+        case .outputUnwritable, .temporaryUnwritable: return .outputUnwritable
+        case .invalidTemplate: return .inputRefused
+        case .emptyPeriod: return .usage
+        case .intervalTooShort, .invalidJitter, .invalidDuration: return .usage
+        case .invalidNote: return .usage
+        case .interrupted: return .interrupted
+        case .trust(let error): return error.exitStatus
+        case .step(let error): return error.exitStatus
+        case .notify(let error): return error.exitStatus
         }
     }
+
+    /// ``exitStatus`` as the number the process exits with.
+    public var exitCode: Int32 { exitStatus.rawValue }
 
     public var description: String {
         switch self {
@@ -96,11 +121,21 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidURL(let value): return tr("error.invalid_url", ["value": value])
         case .invalidDate(let value): return tr("error.invalid_date", ["value": value])
         case .dateInFuture(let value): return tr("error.date_in_future", ["value": value])
+        case .dateTooEarly(let value, let earliest):
+            return tr("error.date_too_early", ["value": value, "earliest": earliest])
+        case .nonexistentParisTime(let value, let suggestion):
+            return tr("error.paris_time_skipped", ["value": value, "suggestion": suggestion])
+        case .ambiguousParisTime(let value, let first, let second):
+            return tr("error.paris_time_twice", ["value": value, "first": first, "second": second])
+        case .fileDateTooEarly(let path, let date):
+            return tr("error.file_date_too_early", ["path": path, "date": date])
         case .unknownCaseField(let name):
             return tr(
                 "error.unknown_case_field",
                 ["name": name, "fields": CaseField.allCases.map(\.rawValue).joined(separator: ", ")])
         case .emptyValue(let field): return tr("error.empty_value", ["field": field])
+        case .controlCharacter(let field, let character):
+            return tr("error.control_character", ["field": field, "character": character])
         case .noSuchEntry(let seq): return tr("error.no_such_entry", ["seq": String(seq)])
         case .unknownProfile(let name):
             return tr(
@@ -112,6 +147,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .interrupted: return tr("error.interrupted")
         case .outputUnwritable(let path, let detail):
             return tr("error.output_unwritable", ["path": path, "detail": detail])
+        case .temporaryUnwritable(let path, let detail):
+            return tr("error.temporary_unwritable", ["path": path, "detail": detail])
         case .invalidTemplate(let path, let detail):
             return tr("error.invalid_template", ["path": path, "detail": detail])
         case .emptyPeriod(let from, let to): return tr("error.empty_period", ["from": from, "to": to])
@@ -123,6 +160,9 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
         case .trust(let error): return error.description
+        case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
+        case .step(let error): return error.description
+        case .notify(let error): return error.description
         }
     }
 }

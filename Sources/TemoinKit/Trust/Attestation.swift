@@ -121,21 +121,21 @@ public struct VolunteerKey: Sendable {
 
     public static func generate() -> VolunteerKey { VolunteerKey(key: Curve25519.Signing.PrivateKey()) }
 
-    /// Writes the private key (mode 0600, refused if the file exists) and `<path>.pub` (SPKI PEM).
+    /// Writes the private key (mode 0600, refused if anything is at the name, a link included) and
+    /// `<path>.pub` (SPKI PEM). Both or neither: a failure (a full disk) removes what was written, so
+    /// no empty key file is left to be mistaken for a key; exit 7.
     public func write(to path: String) throws {
-        for p in [path, path + ".pub"] where FileManager.default.fileExists(atPath: p) {
+        for p in [path, path + ".pub"] where OutputFile.exists(p) {
             throw TemoinError.trust(.outputExists(path: p))
         }
         let pem = try Certificate.PrivateKey(key).serializeAsPEM().pemString + "\n"
-        // Created with mode 0600 in one step: the key is never readable by others, not even briefly.
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        guard fd >= 0 else { throw TemoinError.storeNotWritable(path: path, detail: String(cString: strerror(errno))) }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        do { try handle.write(contentsOf: Data(pem.utf8)) } catch {
-            throw TemoinError.storeNotWritable(path: path, detail: error.localizedDescription)
-        }
         let pub = try Certificate.PublicKey(key.publicKey).serializeAsPEM().pemString + "\n"
-        try Data(pub.utf8).write(to: URL(fileURLWithPath: path + ".pub"))
+        // Created with mode 0600 in one step: the key is never readable by others, not even briefly.
+        try OutputFile.create(path, data: Data(pem.utf8), mode: 0o600)
+        do { try OutputFile.create(path + ".pub", data: Data(pub.utf8)) } catch {
+            unlink(path)
+            throw error
+        }
     }
 
     public static func read(path: String) throws -> VolunteerKey {
@@ -183,6 +183,8 @@ public struct VolunteerKey: Sendable {
     ) throws
         -> (AttestationFile, AttestationStatement, VerificationReport)
     {
+        try FieldText.checkLine(name, field: "name")
+        try FieldText.checkLine(organisation, field: "organisation")
         // The verdict signed covers the chain and the seals and attestations already attached.
         var report = try Verifier().verify(path: storePath)
         try TrustChecks.extend(&report, path: storePath, trust: trust, trustedKeys: [])

@@ -7,7 +7,8 @@ import X509
 ///
 /// Trust belongs to whoever verifies, never to the store being verified: anchors come from files given
 /// on the command line (`--tsa-cert`) and from a folder in the user's configuration
-/// (`$TEMOIN_TRUST_DIR`, else `$XDG_CONFIG_HOME/temoin/tsa-certs`, else `~/.config/temoin/tsa-certs`).
+/// (`$TEMOIN_TRUST_DIR`, else `config/tsa-certs` in a portable folder, else
+/// `$XDG_CONFIG_HOME/temoin/tsa-certs`, else `~/.config/temoin/tsa-certs`).
 public struct TSATrust: Sendable {
     public var certificates: [Certificate]
     /// Where each came from (file paths), for messages.
@@ -21,10 +22,18 @@ public struct TSATrust: Sendable {
     public static var defaultFolder: String {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["TEMOIN_TRUST_DIR"], !dir.isEmpty { return dir }
+        return (configurationFolder(environment: env) as NSString).appendingPathComponent("tsa-certs")
+    }
+
+    /// temoin's folder of settings: `config` in a portable folder, else `$XDG_CONFIG_HOME/temoin`, else
+    /// `~/.config/temoin`.
+    public static func configurationFolder(environment env: [String: String]) -> String {
+        // A portable temoin keeps its settings in its own folder, never in the borrowed laptop's.
+        if let portable = Installation.current.portableConfigFolder { return portable }
         let config =
             env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".config")
-        return ((config as NSString).appendingPathComponent("temoin") as NSString).appendingPathComponent("tsa-certs")
+        return (config as NSString).appendingPathComponent("temoin")
     }
 
     /// Reads every PEM certificate of `files` and of the `.pem`/`.crt` files in `folder` (absent folder: none).

@@ -14,15 +14,20 @@ public enum TrustError: Error, CustomStringConvertible, Sendable, Equatable {
     case attestationForOtherStore(path: String, storeID: String)
     case bundleRefused(path: String, reason: String)
     case noSuchSeal(id: Int64)
+    /// The TSA credentials file is not a private regular file (TSACredentials).
+    case credentialsUnsafe(path: String, detail: String)
 
-    public var exitCode: Int32 {
+    public var exitStatus: ExitStatus {
         switch self {
-        case .noTSA, .outputExists, .noSuchSeal: return 64
-        case .sealFailed: return 6
-        case .certificateUnreadable, .keyUnreadable, .attestationInvalid, .attestationForOtherStore, .bundleRefused:
-            return 4
+        case .noTSA, .outputExists, .noSuchSeal: return .usage
+        case .sealFailed: return .sealFailed
+        case .certificateUnreadable, .keyUnreadable, .attestationInvalid, .attestationForOtherStore, .bundleRefused,
+            .credentialsUnsafe:
+            return .inputRefused
         }
     }
+
+    public var exitCode: Int32 { exitStatus.rawValue }
 
     public var description: String {
         switch self {
@@ -40,6 +45,8 @@ public enum TrustError: Error, CustomStringConvertible, Sendable, Equatable {
         case .bundleRefused(let path, let reason):
             return tr("trust.error.bundle_refused", ["path": path, "reason": reason])
         case .noSuchSeal(let id): return tr("trust.error.no_such_seal", ["id": String(id)])
+        case .credentialsUnsafe(let path, let detail):
+            return tr("trust.error.credentials_unsafe", ["path": path, "detail": detail])
         }
     }
 }

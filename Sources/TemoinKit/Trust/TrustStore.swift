@@ -187,27 +187,39 @@ public struct AttestationSummary: Codable, Sendable, Equatable {
 extension Store {
     // MARK: TSA configuration
 
-    /// The TSAs configured for this store, in the order they were added.
+    /// The TSAs configured for this store, in the order they were added, their URLs without any
+    /// `user:password@` a store made before temoin refused them may still hold.
     public func tsas() throws -> [TSAConfig] {
+        try tsaRows().map { TSAConfig(url: TSACredentials.withoutUserinfo($0.url), name: $0.name, addedAt: $0.addedAt) }
+    }
+
+    /// The configured URLs as stored (an older store's may carry credentials, used for sealing only).
+    func tsaRows() throws -> [TSAConfigRow] {
         try read { db in
             guard try db.tableExists("tsa_config") else { return [] }
-            return try TSAConfigRow.fetchAll(db, sql: "SELECT * FROM tsa_config ORDER BY added_at, url").map {
-                TSAConfig(url: $0.url, name: $0.name, addedAt: $0.addedAt)
-            }
+            return try TSAConfigRow.fetchAll(db, sql: "SELECT * FROM tsa_config ORDER BY added_at, url")
         }
     }
 
-    public func addTSA(url: String, name: String?, now: Date = Date()) throws {
+    /// Adds a TSA. Credentials in the URL are not kept (TSACredentials): the result says whether some
+    /// were dropped, so the person can be told where to put them.
+    @discardableResult
+    public func addTSA(url: String, name: String?, now: Date = Date()) throws -> Bool {
         try URLCheck.validate(url)
+        if let name { try FieldText.checkLine(name, field: "name") }
+        let bare = TSACredentials.withoutUserinfo(url)
         try trustWrite { db in
-            try TSAConfigRow(url: url, name: name, addedAt: TimeFormat.utc(now)).save(db)
+            try TSAConfigRow(url: bare, name: name, addedAt: TimeFormat.utc(now)).save(db)
         }
+        return bare != url
     }
 
     /// Removes a configured TSA; false when it was not configured. Seals already taken stay.
     @discardableResult
     public func removeTSA(url: String) throws -> Bool {
-        try trustWrite { db in try TSAConfigRow.deleteOne(db, key: url) }
+        let bare = TSACredentials.withoutUserinfo(url)
+        let stored = try tsaRows().map(\.url).filter { $0 == url || TSACredentials.withoutUserinfo($0) == bare }
+        return try trustWrite { db in try TSAConfigRow.deleteAll(db, keys: stored) > 0 }
     }
 
     func trustWrite<T>(_ body: (Database) throws -> T) throws -> T {
@@ -274,6 +286,16 @@ extension Store {
     @discardableResult
     public func addAttestation(_ file: AttestationFile, path: String, now: Date = Date()) throws -> Bool {
         let statement = try file.verifiedStatement(path: path)
+        // Signed by any key: a name holding a line break or an escape sequence would forge lines on
+        // every screen and dossier that shows it.
+        for (field, value) in [("name", statement.name), ("organisation", statement.organisation)] {
+            if let c = FieldText.forbiddenInLine(value) {
+                throw TemoinError.trust(
+                    .attestationInvalid(
+                        path: path,
+                        reason: tr("field.attestation_control", ["field": field, "character": FieldText.describe(c)])))
+            }
+        }
         guard statement.storeID == storeID else {
             throw TemoinError.trust(.attestationForOtherStore(path: path, storeID: statement.storeID))
         }
@@ -331,7 +353,8 @@ public enum TrustChecks {
         var out: [SealSummary] = []
         for row in try SealRow.fetchAll(db, sql: "SELECT * FROM seals ORDER BY id") {
             var summary = SealSummary(
-                id: row.id ?? 0, seq: row.seq, head: row.head, tsaURL: row.tsaURL, tsaName: nil, genTime: nil,
+                id: row.id ?? 0, seq: row.seq, head: row.head, tsaURL: TSACredentials.withoutUserinfo(row.tsaURL),
+                tsaName: nil, genTime: nil,
                 requestedAt: row.requestedAt, clockOffsetMs: nil, signatureValid: false, trusted: false,
                 state: .invalid, detail: nil)
             let actual = try computedHash(db, seq: row.seq)

@@ -62,9 +62,12 @@ public struct VerificationReport: Codable, Sendable {
     /// Seals and attestations found beside the chain, each checked (filled by `TrustChecks.extend`).
     public var seals: [SealSummary] = []
     public var attestations: [AttestationSummary] = []
+    /// For a bundle: its manifest and documents (BundleReader.check); absent for a store.
+    public var bundle: BundleSummary?
 
     enum CodingKeys: String, CodingKey {
         case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations
+        case bundle
         case storeID = "store_id"
         case firstBadSeq = "first_bad_seq"
         case verifiedAt = "verified_at"

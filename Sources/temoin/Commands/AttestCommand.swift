@@ -31,13 +31,21 @@ struct AttestCommand: ParsableCommand {
         if organisation.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError(TemoinError.emptyValue(field: "organisation").description)
         }
+        do {
+            try FieldText.checkLine(name, field: "name")
+            try FieldText.checkLine(organisation, field: "organisation")
+        } catch let error as TemoinError {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
+        let cleanup = installCleanupHandlers()
+        defer { for handler in cleanup { handler.cancel() } }
         try guarded {
             let path = file ?? storeOptions.path
             var cleanup: URL?
-            defer { if let cleanup { try? FileManager.default.removeItem(at: cleanup) } }
+            defer { if let cleanup { BundleReader.discard(cleanup) } }
             var storePath = path
             if BundleReader.isBundle(path) {
                 let folder = try BundleReader().extract(path)
@@ -48,10 +56,7 @@ struct AttestCommand: ParsableCommand {
             let (attestation, statement, report) = try signer.attest(
                 storePath: storePath, name: name, organisation: organisation, trust: try trustOptions.trust())
             let target = out ?? "attestation-\(statement.storeID.prefix(8))-\(statement.seq).json"
-            if FileManager.default.fileExists(atPath: target) { throw TemoinError.trust(.outputExists(path: target)) }
-            do { try attestation.encoded().write(to: URL(fileURLWithPath: target)) } catch {
-                throw TemoinError.storeNotWritable(path: target, detail: error.localizedDescription)
-            }
+            try OutputFile.create(target, data: try attestation.encoded())
             if output.json {
                 struct Out: Encodable {
                     let file: String

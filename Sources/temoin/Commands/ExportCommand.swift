@@ -28,6 +28,8 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
+        let cleanup = installCleanupHandlers()
+        defer { for handler in cleanup { handler.cancel() } }
         try guarded {
             let store = try Store.open(at: storeOptions.path, readOnly: true)
             struct Out: Encodable {

@@ -46,8 +46,10 @@ struct ImportCommand: ParsableCommand {
         if let url, (try? URLCheck.validate(url)) == nil {
             throw ValidationError(TemoinError.invalidURL(value: url).description)
         }
-        if let observedAt, TimeFormat.parse(observedAt) == nil {
-            throw ValidationError(TemoinError.invalidDate(value: observedAt).description)
+        if let observedAt {
+            do { _ = try parseDate(observedAt, earliest: TimeFormat.earliestAttempt) } catch let error as TemoinError {
+                throw ValidationError(error.description)
+            }
         }
         if Importer.expand(files).count > 1, observedAt != nil || url != nil {
             throw ValidationError(tr("import.one_file_for_options"))
@@ -58,7 +60,8 @@ struct ImportCommand: ParsableCommand {
         try guarded {
             let store = try Store.open(at: storeOptions.path)
             var options = ImportOptions(
-                url: url, observedAt: try observedAt.map(parseDate), maxSize: ByteCount.parse(maxSize)!, note: note)
+                url: url, observedAt: try observedAt.map { try parseDate($0, earliest: TimeFormat.earliestAttempt) },
+                maxSize: ByteCount.parse(maxSize)!, note: note)
             if let profileFile { options.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
             let report = try Importer(store: store).importFiles(
                 files, options: options, report: { if !output.json { printImportLine($0) } })

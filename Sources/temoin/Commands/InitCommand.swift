@@ -78,7 +78,8 @@ struct InitCommand: ParsableCommand {
                 print(JSONOutput.string(Out(store: store.path, store_id: store.storeID, head: head)))
             } else {
                 print(tr("init.done", ["path": absolute(store.path)]))
-                print(tr("init.usb_hint"))
+                // From the portable folder the store is already on the stick.
+                if Installation.current.portableRoot == nil { print(tr("init.usb_hint")) }
                 if path != storeOptions.path { print(tr("init.remember_store", ["path": absolute(path)])) }
                 print(tr("init.next"))
             }
@@ -119,6 +120,11 @@ struct InitCommand: ParsableCommand {
             }
             if key == "booking_url", !answer.isEmpty, (try? URLCheck.validate(answer)) == nil {
                 print(TemoinError.invalidURL(value: answer).description)
+                continue
+            }
+            // Arrow keys in a plain prompt type escape sequences: refused at once, asked again.
+            if key != "booking_url", let c = FieldText.forbiddenInLine(answer) {
+                print(TemoinError.controlCharacter(field: key, character: FieldText.describe(c)).description)
                 continue
             }
             print("")

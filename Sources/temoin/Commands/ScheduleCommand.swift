@@ -23,14 +23,19 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        let store = absolute(storeOptions.path)
-        let minutes = Int(Pace.parseDuration(every)! / 60)
-        let jitterSeconds = Int(Pace.parseDuration(jitter) ?? 0)
-        print(
-            systemd
-                ? ScheduleText.systemd(
-                    binary: binary, store: store, everyMinutes: minutes, jitterSeconds: jitterSeconds)
-                : ScheduleText.cron(binary: binary, store: store, everyMinutes: minutes))
+        try guarded {
+            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+            let store = absolute(storeOptions.path)
+            // A line break cannot be written in a crontab line or a unit file.
+            try FieldText.checkLine(store, field: "--store")
+            try FieldText.checkLine(binary, field: "temoin")
+            let minutes = Int(Pace.parseDuration(every)! / 60)
+            let jitterSeconds = Int(Pace.parseDuration(jitter) ?? 0)
+            print(
+                systemd
+                    ? ScheduleText.systemd(
+                        binary: binary, store: store, everyMinutes: minutes, jitterSeconds: jitterSeconds)
+                    : ScheduleText.cron(binary: binary, store: store, everyMinutes: minutes))
+        }
     }
 }

@@ -29,7 +29,15 @@ struct ShowCommand: ParsableCommand {
                 guard let bytes = try store.captureBytes(digest: ref.digest) else {
                     throw ValidationError(tr("show.capture_withheld", ["digest": ref.digest]))
                 }
-                FileHandle.standardOutput.write(bytes)
+                // Raw bytes as received, for a file: on a terminal, a hostile page's escape sequences
+                // would be obeyed.
+                if isatty(STDOUT_FILENO) == 1 {
+                    throw ValidationError(tr("security.show.capture_terminal", ["seq": String(seq), "role": role]))
+                }
+                // A full disk behind `> page.html` is exit 7, never a crash.
+                do { try FileHandle.standardOutput.write(contentsOf: bytes) } catch {
+                    throw TemoinError.outputUnwritable(path: "-", detail: error.localizedDescription)
+                }
                 return
             }
             let view = EntryView(entry, includeBody: output.json)

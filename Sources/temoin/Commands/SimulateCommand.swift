@@ -45,9 +45,26 @@ struct SimulateCommand: AsyncParsableCommand {
         config.httpsPort = httpsPort
         config.defaultScenario = Scenario(rawValue: scenario)!
         config.testHooks = testHooks
+        // Ctrl-C is handled before the banner says the simulator is ready: a SIGINT sent as soon as the
+        // address is read (tests do) must stop it, not be ignored between the two steps.
+        signal(SIGINT, SIG_IGN)
+        let stop = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let stopped = DispatchSemaphore(value: 0)
+        let registered = DispatchSemaphore(value: 0)
+        stop.setRegistrationHandler { registered.signal() }  // libdispatch installs its handler asynchronously
+        stop.setEventHandler {
+            stop.cancel()  // a second Ctrl-C must not signal twice
+            stopped.signal()
+        }
+        stop.resume()
+        registered.wait()
         let server = try await SimulatedPrefecture.start(config)
         if let certificateOut {
-            try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: certificateOut))
+            try guarded {
+                try OutputFile.replace(certificateOut) {
+                    try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: $0))
+                }
+            }
         }
         print(tr("simulate.running", ["base": server.baseURL]))
         print("  \(server.baseURL)/booking/create/4963/0")
@@ -60,15 +77,11 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         print(tr("simulate.stop"))
         fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
-        signal(SIGINT, SIG_IGN)
-        let stop = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            stop.setEventHandler {
-                // Cancel first: a second Ctrl-C must not resume twice.
-                stop.cancel()
+            DispatchQueue.global().async {
+                stopped.wait()
                 continuation.resume()
             }
-            stop.resume()
         }
         try await server.shutdown()
     }

@@ -26,7 +26,7 @@ struct StatusCommand: ParsableCommand {
             }
             progress.finish()
             print(output.json ? JSONOutput.string(status) : status.text)
-            if status.verification.verdict != .intact { throw ExitCode(1) }
+            if status.verification.verdict != .intact { throw ExitCode(.tampered) }
         }
     }
 }

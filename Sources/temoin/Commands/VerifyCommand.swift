@@ -37,18 +37,27 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var attesterOptions: AttesterOptions
 
+    func validate() throws {
+        // A mistyped head is a bad argument (64), not a sign of tampering (1).
+        if let expectHead, ChainHead.expectation(expectHead) == nil {
+            throw ValidationError(tr("security.verify.bad_expect_head", ["value": expectHead]))
+        }
+    }
+
     func run() throws {
+        let cleanup = installCleanupHandlers()
+        defer { for handler in cleanup { handler.cancel() } }
         try guarded {
             let path = file ?? storeOptions.path
             var storePath = path
             var bundleFolder: URL?
-            defer { if let bundleFolder { try? FileManager.default.removeItem(at: bundleFolder) } }
-            var bundleProblems: [VerificationProblem] = []
+            defer { if let bundleFolder { BundleReader.discard(bundleFolder) } }
+            var bundleCheck: BundleReader.Check?
             if BundleReader.isBundle(path) {
                 let folder = try BundleReader().extract(path)
                 bundleFolder = folder
                 storePath = folder.appendingPathComponent("store.sqlite").path
-                bundleProblems = BundleReader.checkManifest(folder).1
+                bundleCheck = BundleReader.check(folder).result
             }
             let progress = ProgressReporter.standardError(label: tr("verify.progress"), unit: .bytes, json: output.json)
             var report = try Verifier().verify(path: storePath) { done, total in
@@ -59,9 +68,12 @@ struct VerifyCommand: ParsableCommand {
             try TrustChecks.extend(
                 &report, path: storePath, trust: try trustOptions.trust(),
                 trustedKeys: try attesterOptions.trustedKeys())
-            if !bundleProblems.isEmpty {
-                report.problems += bundleProblems
-                report.verdict = .tampered
+            if let bundleCheck {
+                report.bundle = bundleCheck.summary
+                if !bundleCheck.problems.isEmpty {
+                    report.problems += bundleCheck.problems
+                    report.verdict = .tampered
+                }
             }
             if let expectHead {
                 if report.head.map({ $0.matches(expectation: expectHead) }) != true {
@@ -77,7 +89,7 @@ struct VerifyCommand: ParsableCommand {
             } else {
                 print(render(report))
             }
-            if report.verdict != .intact { throw ExitCode(1) }
+            if report.verdict != .intact { throw ExitCode(.tampered) }
         }
     }
 
@@ -92,10 +104,15 @@ struct VerifyCommand: ParsableCommand {
                     "captures": String(r.captures.checked), "bytes": ByteCount.format(r.captures.bytes),
                 ]))
         if let head = r.head { lines.append(tr("common.head", ["head": head.display])) }
+        if let bundle = r.bundle {
+            let by = TerminalText.line(bundle.exportedBy ?? "?")
+            lines.append(tr("security.verify.documents.\(bundle.documents.rawValue)", ["exported_by": by]))
+        }
         if !r.withheld.isEmpty {
             lines.append(tr("verify.withheld", ["count": String(r.withheld.count)]))
             for w in r.withheld {
-                lines.append("  sha256:\(w.digest)  (#\(w.seqs.map(String.init).joined(separator: ", #")))")
+                lines.append(
+                    "  sha256:\(TerminalText.line(w.digest))  (#\(w.seqs.map(String.init).joined(separator: ", #")))")
             }
         }
         if !r.seals.isEmpty {
@@ -108,7 +125,7 @@ struct VerifyCommand: ParsableCommand {
         }
         if let first = r.firstBadSeq { lines.append(tr("verify.first_bad", ["seq": String(first)])) }
         for p in r.problems {
-            lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(problemText(p))")
+            lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(TerminalText.line(problemText(p)))")
         }
         return lines.joined(separator: "\n")
     }

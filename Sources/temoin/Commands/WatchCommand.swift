@@ -13,6 +13,11 @@ struct WatchCommand: ParsableCommand {
             a machine that stays on, `temoin schedule` prints a crontab line or a systemd timer instead. \
             With --browser, it rings and asks you at each interval, then opens the browser for you to \
             make the attempt (see `temoin attempt --help`).
+
+            Alerts: with --notify-email (and --smtp-server) or --notify-command, a slot is also sent to \
+            you by e-mail or through your command (an SMS gateway, a desktop notification), in the \
+            background: a failed alert is said and tried again (--notify-retry), never delaying the next \
+            attempt. Try the settings first with `temoin notify test`.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -20,6 +25,7 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var capture: CaptureOptions
     @OptionGroup var sealOptions: SealOptions
     @OptionGroup var browser: BrowserOptions
+    @OptionGroup var notify: NotifyOptions
 
     @Option(help: "Interval between attempts, e.g. 2h, 90m.") var every: String = "2h"
     @Option(help: "Random variation of the interval, e.g. 40m.") var jitter: String = "30m"
@@ -36,17 +42,19 @@ struct WatchCommand: ParsableCommand {
         do { _ = try Pace(every: e, jitter: j) } catch let error as TemoinError {
             throw ValidationError(error.description)
         }
-        if let until, TimeFormat.parse(until) == nil {
-            throw ValidationError(TemoinError.invalidDate(value: until).description)
+        if let until {
+            do { _ = try parseDate(until) } catch let error as TemoinError { throw ValidationError(error.description) }
         }
         if let count, count < 1 { throw ValidationError(tr("watch.bad_count")) }
     }
 
     func run() throws {
         try guarded {
-            let pace = try Pace(every: Pace.parseDuration(every)!, jitter: Pace.parseDuration(jitter) ?? 0)
-            let deadline = try until.map(parseDate)
+            let plan = WatchPlan(
+                pace: try Pace(every: Pace.parseDuration(every)!, jitter: Pace.parseDuration(jitter) ?? 0),
+                deadline: try until.map { try parseDate($0) }, count: count)
             let store = try Store.open(at: storeOptions.path)
+            let alerter = try notify.alerter()
             let stop = StopFlag()
             let handler = installStopHandler(stop)
             let exitHandlers = browser.enabled ? installBrowserExitHandlers(stop) : []
@@ -54,59 +62,23 @@ struct WatchCommand: ParsableCommand {
                 handler.cancel()
                 for h in exitHandlers { h.cancel() }
             }
-            let options = try capture.options(stop: stop)
-            let lines = browser.enabled ? TerminalLines() : nil
-            let browserOptions = try lines.map {
-                try browser.options(capture: capture, stop: stop, recordNow: $0, json: output.json)
+            let attempt: () throws -> AttemptReport
+            var prompt: TerminalPrompt?
+            if browser.enabled {
+                let lines = TerminalLines()
+                let options = try browser.options(capture: capture, stop: stop, recordNow: lines, json: output.json)
+                prompt = TerminalPrompt(lines: lines, json: output.json)
+                attempt = { try WitnessedAttemptRunner(store: store).run(options: options) }
+            } else {
+                let options = try capture.options(stop: stop)
+                attempt = { try AttemptRunner(store: store).run(options: options) }
             }
-            var generator = SystemRandomNumberGenerator()
-            var done = 0
-            while !stop.isRaised {
-                if let deadline, Date() >= deadline { break }
-                let report: AttemptReport
-                do {
-                    if let lines, let browserOptions {
-                        // A person makes each witnessed attempt: ask, ring, wait for them.
-                        say("\u{7}" + tr("browser.watch_prompt", ["number": String(done + 1)]), json: output.json)
-                        lines.waitForEnter(stop: stop)
-                        if stop.isRaised { break }
-                        say(tr("browser.instructions"), json: output.json)
-                        report = try WitnessedAttemptRunner(store: store).run(options: browserOptions)
-                        lines.forget()
-                    } else {
-                        report = try AttemptRunner(store: store).run(options: options)
-                    }
-                } catch TemoinError.interrupted {
-                    break
-                } catch TemoinError.browserClosed {
-                    // The window was closed by mistake: say so, and ask again for this attempt.
-                    printError(TemoinError.browserClosed.description)
-                    continue
-                }
-                done += 1
-                if output.json {
-                    print(JSONOutput.string(attemptJSON(report)).replacingOccurrences(of: "\n", with: ""))
-                } else {
-                    print(attemptLine(report))
-                    if report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }
-                }
-                sealOptions.sealAfterAttempt(store, json: output.json)
-                if let count, done >= count { break }
-                let delay = pace.nextDelay(using: &generator)
-                let next = Date().addingTimeInterval(delay)
-                if let deadline, next > deadline { break }
-                if !output.json { print(tr("watch.next", ["when": TimeFormat.parisWallTime(next)])) }
-                fflush(nil)  // one line per attempt, even into a pipe or a log file
-                let waiting = ProgressReporter.standardError(
-                    label: tr("watch.progress"), unit: .countdown, json: output.json)
-                let started = Date()
-                while !stop.isRaised, Date() < next {
-                    waiting.update(done: Int64(Date().timeIntervalSince(started)), total: Int64(delay))
-                    usleep(250_000)
-                }
-                waiting.finish()
-            }
-            if !output.json { print(tr("watch.stopped", ["count": String(done)])) }
+            let watch = Watch(
+                plan: plan, prompt: prompt, alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
+                afterAttempt: { _ in sealOptions.sealAfterAttempt(store, json: output.json) }, attempt: attempt)
+            let renderer = WatchRenderer(json: output.json)
+            let done = try watch.run(stop: stop, events: renderer.render)
+            renderer.finish(done: done, alertsPending: alerter?.isBusy ?? false)
         }
     }
 }

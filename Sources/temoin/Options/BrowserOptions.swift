@@ -36,7 +36,9 @@ struct BrowserOptions: ParsableArguments {
         o.interruption = stop
         o.recordNow = recordNow
         o.pageSeen = { outcome, url in
-            say(tr("browser.page_seen", ["outcome": tr("outcome.\(outcome.rawValue)"), "url": url]), json: json)
+            say(
+                tr("browser.page_seen", ["outcome": tr("outcome.\(outcome.rawValue)"), "url": TerminalText.line(url)]),
+                json: json)
         }
         return o
     }

@@ -24,11 +24,11 @@ func attemptLine(_ r: AttemptReport) -> String {
         if message.contains("\n") {
             lines.append(VisibilityText.quoted(message, indent: "       "))
         } else {
-            lines[0] += "  « \(message) »"
+            lines[0] += "  « \(TerminalText.line(message)) »"
         }
     }
     if let description = r.description {
-        lines.append("       " + tr("analysis.description_line", ["text": description]))
+        lines.append("       " + tr("analysis.description_line", ["text": TerminalText.line(description)]))
     }
     if let doubt = r.visibility?.uncertain {
         lines.append("       " + VisibilityText.doubtLine(doubt, detail: r.visibility?.detail))
@@ -46,8 +46,8 @@ func attemptJSON(_ r: AttemptReport) -> AttemptJSON {
 
 /// A slot was seen: say it loudly, with the address to book by hand. temoin never books.
 func announceSlot(url: String) {
-    print("\u{7}")
-    print(tr("watch.slot_seen", ["url": url]))
+    ringBell()
+    print(tr("watch.slot_seen", ["url": TerminalText.line(url)]))
     if let notify = ["/usr/bin/notify-send", "/usr/local/bin/notify-send"].first(
         where: FileManager.default.isExecutableFile)
     {

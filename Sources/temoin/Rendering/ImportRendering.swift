@@ -7,18 +7,24 @@ func printImportLine(_ file: ImportFileReport) {
     switch file.status {
     case .recorded:
         let outcome = tr("outcome.\(file.outcome?.rawValue ?? "?")")
-        print(tr("import.recorded", ["seq": String(file.seq ?? 0), "file": file.file, "outcome": outcome]))
+        print(
+            tr(
+                "import.recorded",
+                ["seq": String(file.seq ?? 0), "file": TerminalText.line(file.file), "outcome": outcome]))
         printAnalysisLines(
             message: file.message, description: file.description, visibility: file.visibility,
             setAside: file.setAside ?? [], indent: "       ")
-        for warning in file.warnings ?? [] { printError(warning.text) }
+        for warning in file.warnings ?? [] { printError(TerminalText.line(warning.text)) }
     case .duplicate:
-        print(tr("import.duplicate", ["file": file.file, "seq": String(file.duplicateOf ?? 0)]))
-        for warning in file.warnings ?? [] { printError(warning.text) }
+        print(tr("import.duplicate", ["file": TerminalText.line(file.file), "seq": String(file.duplicateOf ?? 0)]))
+        for warning in file.warnings ?? [] { printError(TerminalText.line(warning.text)) }
     case .refused:
         printError(file.error ?? "")
     case .skipped:
-        print(tr("import.skipped", ["file": file.file, "reason": tr("skip.\(file.skipReason?.rawValue ?? "?")")]))
+        print(
+            tr(
+                "import.skipped",
+                ["file": TerminalText.line(file.file), "reason": tr("skip.\(file.skipReason?.rawValue ?? "?")")]))
     }
 }
 
@@ -27,7 +33,9 @@ func printAnalysisLines(
     message: String?, description: String?, visibility: VisibilityRecord?, setAside: [SetAsideMarker], indent: String
 ) {
     if let message { print(VisibilityText.quoted(message, indent: indent)) }
-    if let description { print("\(indent)\(tr("analysis.description_line", ["text": description]))") }
+    if let description {
+        print("\(indent)\(tr("analysis.description_line", ["text": TerminalText.line(description)]))")
+    }
     if let doubt = visibility?.uncertain {
         print("\(indent)\(VisibilityText.doubtLine(doubt, detail: visibility?.detail))")
     }

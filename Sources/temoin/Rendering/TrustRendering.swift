@@ -7,8 +7,11 @@ func sealLine(_ s: SealSummary) -> String {
     let state = tr("trust.state.\(s.state.rawValue)")
     return tr(
         "trust.seal.line",
-        ["id": String(s.id), "seq": String(s.seq), "when": when, "tsa": s.tsaName ?? s.tsaURL, "state": state])
-        + (s.detail.map { "\n      \($0)" } ?? "")
+        [
+            "id": String(s.id), "seq": String(s.seq), "when": when,
+            "tsa": TerminalText.line(s.tsaName ?? TSACredentials.withoutUserinfo(s.tsaURL)), "state": state,
+        ])
+        + (s.detail.map { "\n      \(TerminalText.line($0))" } ?? "")
         + (s.clockOffsetMs.flatMap { abs($0) >= 2000 ? $0 : nil }.map {
             "\n      " + tr("trust.seal.clock", ["offset": String(format: "%.1f", Double($0) / 1000)])
         } ?? "")
@@ -18,11 +21,11 @@ func attestationLine(_ a: AttestationSummary) -> String {
     tr(
         "trust.attestation.line",
         [
-            "id": String(a.id), "seq": String(a.seq), "name": a.name, "organisation": a.organisation,
-            "verdict": a.verdict,
-            "when": TimeFormat.parseUTC(a.attestedAt).map(TimeFormat.parisWallTime) ?? a.attestedAt,
+            "id": String(a.id), "seq": String(a.seq), "name": TerminalText.line(a.name),
+            "organisation": TerminalText.line(a.organisation), "verdict": TerminalText.line(a.verdict),
+            "when": TimeFormat.parseUTC(a.attestedAt).map(TimeFormat.parisWallTime) ?? TerminalText.line(a.attestedAt),
             "state": tr("trust.state.\(a.state.rawValue)"), "key": String(a.keyFingerprint.prefix(16)),
-        ]) + (a.detail.map { "\n      \($0)" } ?? "")
+        ]) + (a.detail.map { "\n      \(TerminalText.line($0))" } ?? "")
 }
 
 struct SealOutcomeJSON: Encodable {

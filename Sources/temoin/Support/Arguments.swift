@@ -8,8 +8,13 @@ func absolute(_ path: String) -> String {
 
 extension Language: ExpressibleByArgument {}
 
-/// Reads a date typed by a person; the message shows the accepted forms.
+/// Reads a date typed by a person; the message shows the accepted forms, or why the time cannot be
+/// used (skipped or repeated in Paris when clocks change; before 2000 for an attempt).
 func parseDate(_ text: String) throws -> Date {
-    guard let d = TimeFormat.parse(text) else { throw TemoinError.invalidDate(value: text) }
-    return d
+    try TimeFormat.interpret(text)
+}
+
+/// As ``parseDate(_:)``, refusing dates before `earliest` (an attempt's: ``TimeFormat/earliestAttempt``).
+func parseDate(_ text: String, earliest: Date) throws -> Date {
+    try TimeFormat.interpret(text, earliest: earliest)
 }

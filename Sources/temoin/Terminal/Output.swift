@@ -2,27 +2,70 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
+// Everything the executable writes for a person goes through this file, made safe by `TerminalText`:
+// stores, pages, file names and attestations can hold escape sequences that would otherwise move the
+// cursor, erase lines or hide text on the terminal. (`show --capture` writes raw bytes, to files only.)
+
+/// `print` for the whole executable: shadows `Swift.print`, so no command can print text from a store
+/// unneutralised. JSON reaches here already escaped (`JSONOutput`) and passes unchanged.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    Swift.print(TerminalText.text(items.map { "\($0)" }.joined(separator: separator)), terminator: terminator)
+}
+
 /// A line for the person: on standard output, or on standard error when standard output carries JSON.
 func say(_ line: String, json: Bool) {
     if json {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        writeStandardError(line + "\n")
     } else {
         print(line)
         fflush(nil)  // safe: nothing reads stdin through a FILE (see TerminalLines)
     }
 }
 
+/// Rings the terminal's bell (a slot was seen; a witnessed attempt is due): the one control character
+/// temoin writes on purpose, on standard error so that it never mixes with a result on standard output.
+func ringBell() {
+    writeRaw(STDERR_FILENO, [0x07])
+}
+
 /// Runs a command body, turning temoin's errors into a message on standard error and the documented
 /// exit code.
 func guarded(_ body: () throws -> Void) throws {
+    defer { Store.closeAll() }  // the -wal and -shm files go with the last connection
     do {
         try body()
     } catch let error as TemoinError {
         printError(error.description)
-        throw ExitCode(error.exitCode)
+        throw ExitCode(error.exitStatus)
     }
 }
 
+/// An error or warning on standard error, on one line: a line break in it can only come from a value.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("temoin: \(message)\n".utf8))
+    writeStandardError("temoin: " + TerminalText.line(message) + "\n")
+}
+
+/// A message built into the program (no catalogue to translate it), on standard error as it is.
+func printBuiltInError(_ message: String) {
+    writeStandardError(message + "\n")
+}
+
+/// Standard error, neutralised like standard output; a closed or full standard error is ignored.
+private func writeStandardError(_ text: String) {
+    writeRaw(STDERR_FILENO, Array(TerminalText.text(text).utf8))
+}
+
+private func writeRaw(_ fd: Int32, _ bytes: [UInt8]) {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes[offset...].withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        if n <= 0 { return }
+        offset += n
+    }
+}
+
+extension ExitCode {
+    /// The process ends with one of the documented statuses, never a bare number.
+    init(_ status: ExitStatus) { self.init(status.rawValue) }
 }

@@ -34,7 +34,7 @@ final class TerminalLines: InterruptionFlag, @unchecked Sendable {
     func forget() { lock.withLock { taken = lines } }
 
     /// Waits for Enter, Ctrl-C, or the end of input (nothing to wait for then).
-    func waitForEnter(stop: StopFlag) {
+    func waitForEnter(stop: InterruptionFlag) {
         while !stop.isRaised {
             if lock.withLock({ lines > taken || atEnd }) { break }
             usleep(100_000)

@@ -40,15 +40,23 @@ struct CaseShow: ParsableCommand {
                 ("case.applicant", f.applicant), ("case.prefecture", f.prefecture), ("case.procedure", f.procedure),
                 ("case.booking_url", f.bookingURL), ("case.profile", f.profile), ("case.facts", f.facts),
             ] {
-                print("\(tr(key).padding(toLength: 22, withPad: " ", startingAt: 0)) \(value)")
+                let label = tr(key).padding(toLength: 22, withPad: " ", startingAt: 0)
+                // Only the urgency facts may span lines; the other fields show a line break as \x0a.
+                let shown =
+                    key == "case.facts"
+                    ? TerminalText.block(value, continuation: String(repeating: " ", count: 23))
+                    : TerminalText.line(value)
+                print("\(label) \(shown)")
             }
             if !record.amendments.isEmpty {
                 print("")
                 print(tr("case.amendments"))
                 for a in record.amendments {
                     let when = TimeFormat.parseUTC(a.recordedAt).map(TimeFormat.parisWallTime) ?? a.recordedAt
+                    let (field, old, new) = (a.amendment.field, a.amendment.old, a.amendment.new)
+                    let reason = a.amendment.reason.map { "  (\(TerminalText.line($0)))" } ?? ""
                     print(
-                        "  #\(a.seq)  \(when)  \(a.amendment.field): «\(a.amendment.old)» → «\(a.amendment.new)»\(a.amendment.reason.map { "  (\($0))" } ?? "")"
+                        "  #\(a.seq)  \(when)  \(TerminalText.line(field)): «\(TerminalText.line(old))» → «\(TerminalText.line(new))»\(reason)"
                     )
                 }
             }

@@ -18,14 +18,14 @@ struct ProfilesShow: ParsableCommand {
                 print(JSONOutput.string(set))
                 return
             }
-            print("\(set.id): \(set.name)")
-            if let d = set.description { print(d) }
+            print("\(TerminalText.line(set.id)): \(TerminalText.line(set.name))")
+            if let d = set.description { print(TerminalText.block(d, continuation: "")) }
             if !set.urlPatterns.isEmpty {
-                print(tr("profiles.urls", ["patterns": set.urlPatterns.joined(separator: ", ")]))
+                print(tr("profiles.urls", ["patterns": TerminalText.line(set.urlPatterns.joined(separator: ", "))]))
             }
             print(tr("profiles.steps"))
             for (i, step) in (set.steps ?? [ProfileStep(action: .get, url: "{booking_url}")]).enumerated() {
-                print("  \(i + 1). \(step.description ?? step.summary)")
+                print("  \(i + 1). \(TerminalText.line(step.description ?? step.summary))")
             }
             print(tr("profiles.rules"))
             for rule in set.rules + RuleSet.common.rules {
@@ -34,7 +34,7 @@ struct ProfilesShow: ParsableCommand {
                         "HTTP \($0.map(String.init).joined(separator: ","))"
                     } ?? ""
                 print(
-                    "  \(tr("outcome.\(rule.outcome.rawValue)").padding(toLength: 18, withPad: " ", startingAt: 0)) \(rule.id): \(condition)"
+                    "  \(tr("outcome.\(rule.outcome.rawValue)").padding(toLength: 18, withPad: " ", startingAt: 0)) \(TerminalText.line(rule.id)): \(TerminalText.line(condition))"
                 )
             }
         }

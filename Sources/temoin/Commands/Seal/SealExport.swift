@@ -16,10 +16,7 @@ struct SealExport: ParsableCommand {
         try guarded {
             let store = try Store.open(at: storeOptions.path, readOnly: true)
             let (seq, head, response) = try store.sealResponse(id: id)
-            if FileManager.default.fileExists(atPath: out) { throw TemoinError.trust(.outputExists(path: out)) }
-            do { try response.write(to: URL(fileURLWithPath: out)) } catch {
-                throw TemoinError.storeNotWritable(path: out, detail: error.localizedDescription)
-            }
+            try OutputFile.create(out, data: response)
             print(tr("trust.seal.exported", ["path": out, "seq": String(seq)]))
             // A command line to copy, not a sentence: it stays as it is in every language.
             let command = "openssl ts -verify -in \(out) -digest \(head) -CAfile TSA_CA.pem"

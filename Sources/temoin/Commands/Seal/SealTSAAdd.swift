@@ -16,8 +16,9 @@ struct SealTSAAdd: ParsableCommand {
 
     func run() throws {
         try guarded {
-            try Store.open(at: storeOptions.path).addTSA(url: url, name: name)
-            print(tr("trust.tsa.added", ["url": url]))
+            let dropped = try Store.open(at: storeOptions.path).addTSA(url: url, name: name)
+            print(tr("trust.tsa.added", ["url": TSACredentials.withoutUserinfo(url)]))
+            if dropped { printError(tr("trust.credentials.not_kept", ["netrc": TSACredentials.netrcPath()])) }
         }
     }
 }

@@ -15,7 +15,9 @@ struct SealTSAList: ParsableCommand {
             } else if tsas.isEmpty {
                 print(tr("trust.tsa.none"))
             } else {
-                for t in tsas { print("\(t.url)\(t.name.map { "  (\($0))" } ?? "")") }
+                for t in tsas {
+                    print("\(TerminalText.line(t.url))\(t.name.map { "  (\(TerminalText.line($0)))" } ?? "")")
+                }
             }
         }
     }

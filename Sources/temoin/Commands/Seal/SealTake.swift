@@ -23,13 +23,16 @@ struct SealTake: ParsableCommand {
 
     func run() throws {
         try guarded {
+            if tsa.contains(where: { TSACredentials.userinfo(in: $0) != nil }) {
+                printError(tr("trust.credentials.command_line", ["netrc": TSACredentials.netrcPath()]))
+            }
             let store = try Store.open(at: storeOptions.path)
             var sealer = Sealer(store: store)
             sealer.transfer.caFile = cacert
             let outcomes = try sealer.seal(urls: try sealer.urls(given: tsa), trust: try trustOptions.trust())
             try printSealOutcomes(outcomes, json: output.json)
             if let failed = outcomes.first(where: { $0.seal == nil })?.error, outcomes.allSatisfy({ $0.seal == nil }) {
-                throw ExitCode(failed.exitCode)
+                throw ExitCode(failed.exitStatus)
             }
         }
     }

@@ -14,29 +14,26 @@ struct SealTrust: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let folder = TSATrust.defaultFolder
+            let folder = TrustFolder()
             if let add {
-                let certs = try TSATrust.readCertificates(add)
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                let target = (folder as NSString).appendingPathComponent((add as NSString).lastPathComponent)
-                if FileManager.default.fileExists(atPath: target) {
-                    throw TemoinError.trust(.outputExists(path: target))
+                let added = try folder.add(add)
+                for subject in added.subjects {
+                    print(tr("trust.trust.added", ["subject": TerminalText.line(subject), "folder": folder.path]))
                 }
-                try FileManager.default.copyItem(atPath: add, toPath: target)
-                for c in certs { print(tr("trust.trust.added", ["subject": c.subject.description, "folder": folder])) }
                 return
             }
-            let trust = try TSATrust.load(files: [])
+            let listing = try folder.list()
             if output.json {
                 struct Out: Encodable {
                     let folder: String
                     let certificates: [String]
                 }
-                print(
-                    JSONOutput.string(Out(folder: folder, certificates: trust.certificates.map(\.subject.description))))
+                print(JSONOutput.string(Out(folder: listing.folder, certificates: listing.certificates)))
             } else {
-                print(tr("trust.trust.folder", ["folder": folder]))
-                for (c, source) in zip(trust.certificates, trust.sources) { print("  \(c.subject)  (\(source))") }
+                print(tr("trust.trust.folder", ["folder": listing.folder]))
+                for (subject, source) in zip(listing.certificates, listing.sources) {
+                    print("  \(TerminalText.line(subject))  (\(TerminalText.line(source)))")
+                }
             }
         }
     }

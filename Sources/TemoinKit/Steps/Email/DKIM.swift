@@ -1,0 +1,538 @@
+import Crypto
+import Foundation
+import _CryptoExtras
+
+/// The verdict on one DKIM signature (RFC 6376 §6.1; names as in RFC 8601, `temperror` shown to
+/// people as "not checked").
+public enum DKIMResult: String, Codable, Sendable, CaseIterable {
+    /// The signature verifies with the key published by the signing domain.
+    case pass
+    /// The signature or the body hash does not match: the message changed after it was signed, or the
+    /// key is not the one that signed it.
+    case fail
+    /// The signature cannot be checked and never will be as it is: malformed, unsupported algorithm,
+    /// no key published, key revoked.
+    case permerror
+    /// Not checked: the key could not be fetched (no network, DNS failure). `temoin step check` can
+    /// check it later.
+    case notChecked = "not_checked"
+    /// The message carries no DKIM signature.
+    case none
+}
+
+/// Why a signature got its verdict. Each has a sentence in the catalogue (`dkim.reason.<code>`).
+public enum DKIMReason: String, Error, Codable, Sendable, CaseIterable {
+    case bodyHashMismatch = "body_hash_mismatch"
+    case signatureMismatch = "signature_mismatch"
+    case keyNotFound = "key_not_found"
+    case keyRevoked = "key_revoked"
+    case keyInvalid = "key_invalid"
+    case keyTooSmall = "key_too_small"
+    case keyTypeMismatch = "key_type_mismatch"
+    case hashNotAllowed = "hash_not_allowed"
+    case serviceNotEmail = "service_not_email"
+    case unsupportedAlgorithm = "unsupported_algorithm"
+    case unsupportedCanonicalization = "unsupported_canonicalization"
+    case unsupportedVersion = "unsupported_version"
+    case malformedSignature = "malformed_signature"
+    case fromNotSigned = "from_not_signed"
+    case identityMismatch = "identity_mismatch"
+    case bodyLengthExceeds = "body_length_exceeds"
+    case dnsUnavailable = "dns_unavailable"
+    case offline
+}
+
+/// What a DNS lookup of a DKIM key gave, kept in the entry so the verdict can be checked again
+/// offline, with the same key, at any later time.
+public struct DKIMKeyLookup: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// One or more TXT records came back; `record` is the one used.
+        case found
+        /// The name does not exist (NXDOMAIN) or has no TXT record: no key is published.
+        case notFound = "not_found"
+        /// No answer (offline, timeout, server failure): nothing can be said.
+        case unavailable
+        /// temoin was told not to use the network (`--offline`).
+        case notAsked = "not_asked"
+    }
+
+    /// The name asked: `<selector>._domainkey.<domain>`.
+    public var query: String
+    public var status: Status
+    /// UTC time (docs/FORMAT.md §5) of the answer, tool clock.
+    public var fetchedAt: String?
+    /// The TXT record as received, its strings concatenated (RFC 6376 §3.6.2.2).
+    public var record: String?
+    /// The resolver's words when there was no answer.
+    public var detail: String?
+
+    public init(query: String, status: Status, fetchedAt: String? = nil, record: String? = nil, detail: String? = nil) {
+        self.query = query
+        self.status = status
+        self.fetchedAt = fetchedAt
+        self.record = record
+        self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case query, status, record, detail
+        case fetchedAt = "fetched_at"
+    }
+}
+
+/// Fetches DKIM public keys. `DNSKeyResolver` asks DNS; tests and `--offline` use others.
+public protocol DKIMKeyResolver: Sendable {
+    func lookup(_ query: String) -> DKIMKeyLookup
+}
+
+/// The parsed tags of one `DKIM-Signature` field (RFC 6376 §3.5).
+public struct DKIMSignature: Sendable {
+    public var version: String?
+    public var algorithm: String
+    public var signature: [UInt8]
+    public var bodyHash: [UInt8]
+    public var headerCanonicalization: String
+    public var bodyCanonicalization: String
+    public var domain: String
+    public var signedHeaders: [String]
+    public var identity: String?
+    public var bodyLength: Int?
+    public var queryMethods: String?
+    public var selector: String
+    public var timestamp: Int64?
+    public var expiration: Int64?
+
+    /// Parses the field's value. Throws the reason when the signature is malformed.
+    init(value: String) throws(DKIMReason) {
+        let tags = try DKIMTags.parse(value)
+        func require(_ name: String) throws(DKIMReason) -> String {
+            guard let v = tags[name] else { throw .malformedSignature }
+            return v
+        }
+        version = tags["v"]
+        guard version == "1" else { throw .unsupportedVersion }
+        algorithm = try require("a").lowercased()
+        guard let sig = Data(base64Encoded: DKIMTags.stripWhitespace(try require("b"))),
+            let bh = Data(base64Encoded: DKIMTags.stripWhitespace(try require("bh")))
+        else { throw .malformedSignature }
+        signature = [UInt8](sig)
+        bodyHash = [UInt8](bh)
+        let canon = (tags["c"] ?? "simple/simple").lowercased().split(separator: "/", omittingEmptySubsequences: false)
+        guard canon.count == 1 || canon.count == 2 else { throw .malformedSignature }
+        headerCanonicalization = String(canon[0])
+        bodyCanonicalization = canon.count == 2 ? String(canon[1]) : "simple"
+        domain = try require("d").lowercased()
+        signedHeaders = try require("h").split(separator: ":").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        identity = tags["i"]
+        if let l = tags["l"] {
+            guard let n = Int(DKIMTags.stripWhitespace(l)), n >= 0 else { throw .malformedSignature }
+            bodyLength = n
+        }
+        queryMethods = tags["q"]
+        selector = try require("s").lowercased()
+        timestamp = nil
+        expiration = nil
+        if let t = tags["t"] {
+            guard let n = Int64(DKIMTags.stripWhitespace(t)) else { throw .malformedSignature }
+            timestamp = n
+        }
+        if let x = tags["x"] {
+            guard let n = Int64(DKIMTags.stripWhitespace(x)) else { throw .malformedSignature }
+            expiration = n
+        }
+        // §6.1.1: these make the signature unusable.
+        guard signedHeaders.contains(where: { $0.caseInsensitiveCompare("from") == .orderedSame }) else {
+            throw .fromNotSigned
+        }
+        if let i = identity {
+            guard let at = i.lastIndex(of: "@") else { throw .malformedSignature }
+            let iDomain = i[i.index(after: at)...].lowercased()
+            guard iDomain == domain || iDomain.hasSuffix("." + domain) else { throw .identityMismatch }
+        }
+        if let q = queryMethods, !q.split(separator: ":").contains(where: { $0.lowercased().hasPrefix("dns/txt") }) {
+            throw .malformedSignature
+        }
+        let label = #"^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?$"#
+        for name in [domain, selector] {
+            let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard !labels.isEmpty, labels.allSatisfy({ $0.range(of: label, options: .regularExpression) != nil })
+            else { throw .malformedSignature }
+        }
+    }
+
+    /// `<selector>._domainkey.<domain>`: where the key is published (§3.6.2.1).
+    public var keyQuery: String { "\(selector)._domainkey.\(domain)" }
+}
+
+/// RFC 6376 §3.2 tag lists: `tag=value; tag=value`, whitespace around names and values ignored, a tag
+/// present twice makes the list invalid.
+enum DKIMTags {
+    static func parse(_ text: String) throws(DKIMReason) -> [String: String] {
+        var tags: [String: String] = [:]
+        for part in text.split(separator: ";", omittingEmptySubsequences: false) {
+            let spec = part.trimmingCharacters(in: .whitespacesAndNewlines)
+            if spec.isEmpty { continue }  // a trailing ";"
+            guard let eq = spec.firstIndex(of: "=") else { throw .malformedSignature }
+            let name = spec[..<eq].trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = spec[spec.index(after: eq)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty, tags[name] == nil else { throw .malformedSignature }
+            tags[name] = value
+        }
+        return tags
+    }
+
+    static func stripWhitespace(_ text: String) -> String {
+        String(text.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })
+    }
+}
+
+/// The canonicalization algorithms of RFC 6376 §3.4, on CRLF-terminated bytes.
+public enum DKIMCanonicalization {
+    static func isWSP(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+
+    /// One header field, its raw bytes without the final CRLF, canonicalized; the CRLF is added.
+    /// - simple (§3.4.1): unchanged.
+    /// - relaxed (§3.4.2): name in lowercase; value unfolded, runs of WSP as one SP, WSP at the end of the
+    ///   value and around the colon removed.
+    public static func header(_ raw: [UInt8], relaxed: Bool) -> [UInt8] {
+        guard relaxed else { return raw + [0x0D, 0x0A] }
+        guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return raw + [0x0D, 0x0A] }
+        var name = Array(raw[..<colon])
+        while let last = name.last, isWSP(last) { name.removeLast() }
+        var out = name.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+        out.append(UInt8(ascii: ":"))
+        var value: [UInt8] = []
+        var pendingSpace = false
+        var i = colon + 1
+        while i < raw.count {
+            let b = raw[i]
+            if b == 0x0D || b == 0x0A || isWSP(b) {
+                // CRLF inside a field is always folding (followed by WSP): unfold, count as space.
+                pendingSpace = true
+            } else {
+                if pendingSpace, !value.isEmpty { value.append(0x20) }
+                pendingSpace = false
+                value.append(b)
+            }
+            i += 1
+        }
+        return out + value + [0x0D, 0x0A]
+    }
+
+    /// The body canonicalized (§3.4.3, §3.4.4).
+    /// - simple: trailing empty lines removed; an empty body becomes one CRLF; a last line without CRLF gets one.
+    /// - relaxed: WSP at line ends removed, runs of WSP as one SP, trailing empty lines removed; an empty
+    ///   body stays empty; a non-empty one ends with CRLF.
+    public static func body(_ bytes: [UInt8], relaxed: Bool) -> [UInt8] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A {
+                lines.append(bytes[start..<i])
+                i += 2
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        if start < bytes.count { lines.append(bytes[start..<bytes.count]) }  // a last line without CRLF
+        var out: [[UInt8]] = lines.map { line in
+            guard relaxed else { return Array(line) }
+            var l: [UInt8] = []
+            var space = false
+            for b in line {
+                if isWSP(b) {
+                    space = true
+                } else {
+                    if space { l.append(0x20) }
+                    space = false
+                    l.append(b)
+                }
+            }
+            return l
+        }
+        while let last = out.last, last.isEmpty { out.removeLast() }
+        if out.isEmpty { return relaxed ? [] : [0x0D, 0x0A] }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 2)
+        for line in out {
+            result += line
+            result += [0x0D, 0x0A]
+        }
+        return result
+    }
+
+    /// The `DKIM-Signature` field with the value of its `b=` tag deleted (§3.5, "b="): everything between
+    /// `b=` and the next `;` (or the end), whitespace and folding included, goes; the rest stays byte for byte.
+    public static func removingSignatureValue(_ raw: [UInt8]) -> [UInt8] {
+        guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return raw }
+        var out = Array(raw[...colon])
+        var segmentStart = colon + 1
+        while segmentStart <= raw.count {
+            let end = raw[segmentStart...].firstIndex(of: UInt8(ascii: ";")) ?? raw.count
+            let segment = raw[segmentStart..<end]
+            if let eq = segment.firstIndex(of: UInt8(ascii: "=")),
+                segment[segment.startIndex..<eq].filter({ !isWSP($0) && $0 != 0x0D && $0 != 0x0A }) == [
+                    UInt8(ascii: "b")
+                ]
+            {
+                out += raw[segmentStart...eq]
+            } else {
+                out += segment
+            }
+            if end < raw.count { out.append(UInt8(ascii: ";")) }
+            segmentStart = end + 1
+        }
+        return out
+    }
+}
+
+/// The outcome of checking one signature.
+public struct DKIMSignatureCheck: Codable, Sendable, Equatable {
+    public var domain: String?
+    public var selector: String?
+    public var algorithm: String?
+    /// `header/body` canonicalization, e.g. `relaxed/relaxed`.
+    public var canonicalization: String?
+    /// The header fields the signature covers, as listed in `h=` (lowercase).
+    public var signedHeaders: [String]?
+    /// `l=`: only this many bytes of the canonical body are signed.
+    public var bodyLength: Int?
+    /// `t=` and `x=` as UTC times: the signer's own clock.
+    public var signedAt: String?
+    public var expiresAt: String?
+    public var result: DKIMResult
+    public var reason: DKIMReason?
+    /// The key lookup used (absent when the signature could not even be read).
+    public var key: DKIMKeyLookup?
+
+    enum CodingKeys: String, CodingKey {
+        case domain, selector, algorithm, canonicalization, result, reason, key
+        case signedHeaders = "signed_headers"
+        case bodyLength = "body_length"
+        case signedAt = "signed_at"
+        case expiresAt = "expires_at"
+    }
+
+    /// Whether the signature covers the `Date` field.
+    public var coversDate: Bool { signedHeaders?.contains("date") ?? false }
+}
+
+/// Verifies the DKIM signatures of a message (RFC 6376 §6.1, RFC 8301 and RFC 8463 algorithms).
+///
+/// Supported: `rsa-sha256` (RSA keys of 1024 bits or more, PKCS #1 v1.5, swift-crypto's `_RSA`) and
+/// `ed25519-sha256` (swift-crypto's Curve25519); `simple` and `relaxed` canonicalization; `l=`.
+/// `rsa-sha1` is refused as RFC 8301 requires. Every other algorithm is `permerror`.
+public struct DKIMVerifier: Sendable {
+    /// At most this many signatures are checked per message (a message with hundreds is an attack).
+    public static let maximumSignatures = 10
+
+    public init() {}
+
+    /// Checks every `DKIM-Signature` field of `message`, fetching each key through `resolver`, or
+    /// taking it from `knownKeys` (keys kept in an entry, by query name) without any network.
+    public func verify(
+        _ message: EmailMessage, resolver: DKIMKeyResolver, knownKeys: [String: DKIMKeyLookup] = [:]
+    ) -> [DKIMSignatureCheck] {
+        let indices = message.fields.indices.filter {
+            message.fields[$0].name.caseInsensitiveCompare("DKIM-Signature") == .orderedSame
+        }
+        return indices.prefix(Self.maximumSignatures).map { index in
+            check(message, signatureAt: index, resolver: resolver, knownKeys: knownKeys)
+        }
+    }
+
+    private func check(
+        _ message: EmailMessage, signatureAt index: Int, resolver: DKIMKeyResolver, knownKeys: [String: DKIMKeyLookup]
+    ) -> DKIMSignatureCheck {
+        let field = message.fields[index]
+        var out = DKIMSignatureCheck(result: .permerror)
+        let sig: DKIMSignature
+        do {
+            sig = try DKIMSignature(value: field.value)
+        } catch {
+            out.reason = error
+            return out
+        }
+        out.domain = sig.domain
+        out.selector = sig.selector
+        out.algorithm = sig.algorithm
+        out.canonicalization = "\(sig.headerCanonicalization)/\(sig.bodyCanonicalization)"
+        out.signedHeaders = sig.signedHeaders.map { $0.lowercased() }
+        out.bodyLength = sig.bodyLength
+        out.signedAt = sig.timestamp.map { TimeFormat.utc(Date(timeIntervalSince1970: Double($0))) }
+        out.expiresAt = sig.expiration.map { TimeFormat.utc(Date(timeIntervalSince1970: Double($0))) }
+
+        guard ["rsa-sha256", "ed25519-sha256"].contains(sig.algorithm) else {
+            out.reason = .unsupportedAlgorithm
+            return out
+        }
+        let known = ["simple", "relaxed"]
+        guard known.contains(sig.headerCanonicalization), known.contains(sig.bodyCanonicalization) else {
+            out.reason = .unsupportedCanonicalization
+            return out
+        }
+
+        let lookup = knownKeys[sig.keyQuery] ?? resolver.lookup(sig.keyQuery)
+        out.key = lookup
+        switch lookup.status {
+        case .found: break
+        case .notFound:
+            out.reason = .keyNotFound
+            return out
+        case .unavailable:
+            out.result = .notChecked
+            out.reason = .dnsUnavailable
+            return out
+        case .notAsked:
+            out.result = .notChecked
+            out.reason = .offline
+            return out
+        }
+        let key: DKIMPublicKey
+        do {
+            key = try DKIMPublicKey(
+                record: lookup.record ?? "", algorithm: sig.algorithm, identity: sig.identity,
+                domain: sig.domain)
+        } catch {
+            out.reason = error
+            return out
+        }
+
+        // Body hash (§3.7): the canonical body, cut to l= bytes when given.
+        var body = DKIMCanonicalization.body(message.body, relaxed: sig.bodyCanonicalization == "relaxed")
+        if let l = sig.bodyLength {
+            guard l <= body.count else {
+                out.result = .fail
+                out.reason = .bodyLengthExceeds
+                return out
+            }
+            body = Array(body.prefix(l))
+        }
+        guard Array(SHA256.hash(data: body)) == sig.bodyHash else {
+            out.result = .fail
+            out.reason = .bodyHashMismatch
+            return out
+        }
+
+        // Header hash (§5.4.2): for each name of h=, the last field of that name not yet used, counting
+        // from the bottom; a name with no field left contributes nothing. Then this signature's own
+        // field, its b= value removed, without the final CRLF.
+        let relaxed = sig.headerCanonicalization == "relaxed"
+        var used = Set<Int>()
+        var data: [UInt8] = []
+        for name in sig.signedHeaders {
+            guard
+                let i = message.fields.indices.reversed().first(where: {
+                    !used.contains($0) && message.fields[$0].name.caseInsensitiveCompare(name) == .orderedSame
+                })
+            else { continue }
+            used.insert(i)
+            data += DKIMCanonicalization.header(message.fields[i].raw, relaxed: relaxed)
+        }
+        var own = DKIMCanonicalization.header(
+            DKIMCanonicalization.removingSignatureValue(message.fields[index].raw), relaxed: relaxed)
+        own.removeLast(2)
+        data += own
+        let digest = SHA256.hash(data: data)
+
+        out.result = key.isValidSignature(sig.signature, digest: digest) ? .pass : .fail
+        if out.result == .fail { out.reason = .signatureMismatch }
+        return out
+    }
+}
+
+/// A public key from a DKIM key record (§3.6.1), checked against the signature that wants it.
+struct DKIMPublicKey {
+    enum Backing {
+        case rsa(_RSA.Signing.PublicKey)
+        case ed25519(Curve25519.Signing.PublicKey)
+    }
+
+    let backing: Backing
+
+    init(record: String, algorithm: String, identity: String?, domain: String) throws(DKIMReason) {
+        let tags: [String: String]
+        do { tags = try DKIMTags.parse(record) } catch { throw .keyInvalid }
+        if let v = tags["v"], v != "DKIM1" { throw .keyInvalid }
+        guard let p = tags["p"] else { throw .keyInvalid }
+        let material = DKIMTags.stripWhitespace(p)
+        if material.isEmpty { throw .keyRevoked }
+        if let h = tags["h"],
+            !h.split(separator: ":").contains(where: { DKIMTags.stripWhitespace(String($0)) == "sha256" })
+        {
+            throw .hashNotAllowed
+        }
+        if let s = tags["s"],
+            !s.split(separator: ":").contains(where: {
+                ["*", "email"].contains(DKIMTags.stripWhitespace(String($0)))
+            })
+        {
+            throw .serviceNotEmail
+        }
+        // t=s: the i= domain must be d= exactly, not a subdomain.
+        if let t = tags["t"], t.split(separator: ":").contains(where: { DKIMTags.stripWhitespace(String($0)) == "s" }),
+            let i = identity, let at = i.lastIndex(of: "@"), i[i.index(after: at)...].lowercased() != domain
+        {
+            throw .identityMismatch
+        }
+        let keyType = DKIMTags.stripWhitespace(tags["k"] ?? "rsa").lowercased()
+        guard algorithm.hasPrefix(keyType + "-") else { throw .keyTypeMismatch }
+        guard let bytes = Data(base64Encoded: material) else { throw .keyInvalid }
+        switch keyType {
+        case "rsa":
+            // RFC 6376 publishes a SubjectPublicKeyInfo; some domains publish the bare RSAPublicKey.
+            var failure: DKIMReason = .keyInvalid
+            var parsed: _RSA.Signing.PublicKey?
+            for der in [[UInt8](bytes), Self.spki(wrapping: [UInt8](bytes))] where parsed == nil {
+                do {
+                    parsed = try _RSA.Signing.PublicKey(unsafeDERRepresentation: der)
+                } catch CryptoKitError.incorrectParameterSize {
+                    failure = .keyTooSmall  // RFC 8301: under 1024 bits is never valid
+                } catch {}
+            }
+            guard let parsed else { throw failure }
+            backing = .rsa(parsed)
+        case "ed25519":
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes) else { throw .keyInvalid }
+            backing = .ed25519(key)
+        default:
+            throw .keyTypeMismatch
+        }
+    }
+
+    /// rsa-sha256: PKCS #1 v1.5 over the SHA-256 digest. ed25519-sha256 (RFC 8463): PureEdDSA over the
+    /// 32 bytes of the SHA-256 digest.
+    func isValidSignature(_ signature: [UInt8], digest: SHA256.Digest) -> Bool {
+        switch backing {
+        case .rsa(let key):
+            return key.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: digest, padding: .insecurePKCS1v1_5)
+        case .ed25519(let key):
+            return key.isValidSignature(signature, for: Data(digest))
+        }
+    }
+
+    /// A SubjectPublicKeyInfo (rsaEncryption, NULL parameters) around a PKCS #1 RSAPublicKey.
+    static func spki(wrapping pkcs1: [UInt8]) -> [UInt8] {
+        func length(_ n: Int) -> [UInt8] {
+            if n < 0x80 { return [UInt8(n)] }
+            var bytes: [UInt8] = []
+            var v = n
+            while v > 0 {
+                bytes.insert(UInt8(v & 0xFF), at: 0)
+                v >>= 8
+            }
+            return [0x80 | UInt8(bytes.count)] + bytes
+        }
+        let algorithm: [UInt8] = [
+            0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01, 0x05, 0x00,
+        ]
+        let bitString = [0x03] + length(pkcs1.count + 1) + [0x00] + pkcs1
+        let content = algorithm + bitString
+        return [0x30] + length(content.count) + content
+    }
+}

@@ -1,0 +1,310 @@
+import Foundation
+
+/// What the applicant did, besides trying the booking site (docs/FORMAT.md §4, `step`).
+public enum StepKind: String, Codable, Sendable, CaseIterable {
+    /// A registered letter (lettre recommandée avec avis de réception), usually to the préfet.
+    case registeredLetter = "registered_letter"
+    case letter
+    case email
+    /// A contact form of the prefecture's or ANEF's site.
+    case contactForm = "contact_form"
+    /// A visit to the counter.
+    case visit
+    case phoneCall = "phone_call"
+    case other
+}
+
+/// What followed a step (docs/FORMAT.md §4, `step_followup`). The step itself is never edited.
+public enum FollowUpKind: String, Codable, Sendable, CaseIterable {
+    /// The avis de réception of a registered letter came back, signed.
+    case receiptReturned = "receipt_returned"
+    /// An answer arrived (a letter, an e-mail, an automatic reply).
+    case answerReceived = "answer_received"
+    /// The letter came back undelivered (« pli avisé et non réclamé », wrong address).
+    case returnedUndelivered = "returned_undelivered"
+    case other
+}
+
+/// Where a step's date comes from. Nothing temoin witnessed: the applicant declared it, or it is the
+/// `Date` field of the e-mail given with the step.
+public enum StepDateBasis: String, Codable, Sendable {
+    case declared
+    /// The `Date` field of the step's e-mail (its DKIM verdict says whether the sender's server signed it).
+    case emailDate = "email_date"
+}
+
+/// The role of a proof file among an entry's captures.
+public enum ProofRole: String, Codable, Sendable, CaseIterable {
+    /// A scan, photo or PDF of what was sent or received, or a screenshot of a form's confirmation.
+    case document
+    /// La Poste's deposit receipt (preuve de dépôt) of a registered letter, with its tracking number.
+    case postalReceipt = "postal_receipt"
+    /// The avis de réception, signed by the addressee, as it came back.
+    case acknowledgement
+    /// An e-mail as saved (`.eml`), byte for byte.
+    case email
+}
+
+/// A day (and optionally a time) in Paris, as a person gives it: the date of a step.
+public struct StepDate: Sendable, Equatable, Codable {
+    /// `YYYY-MM-DD`, a Paris calendar day.
+    public var day: String
+    /// `HH:MM`, Paris wall time, when the person gave one.
+    public var time: String?
+
+    public init(day: String, time: String? = nil) {
+        self.day = day
+        self.time = time
+    }
+
+    /// The instant this names (midnight Paris when there is no time).
+    public var instant: Date? { TimeFormat.parse(time.map { "\(day)T\($0)" } ?? day) }
+
+    /// "2026-11-03" or "2026-11-03 14:20".
+    public var display: String { time.map { "\(day) \($0)" } ?? day }
+
+    /// Reads `YYYY-MM-DD`, `DD/MM/YYYY`, either followed by ` HH:MM` (or `T`), as Paris time; refuses
+    /// an impossible date, one before 1990, and one in the future (a day after today, or a time more
+    /// than 5 minutes ahead of `now`).
+    public static func parse(_ text: String, now: Date = Date()) throws -> StepDate {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let pattern = #"^(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}))(?:[T ](\d{1,2}):(\d{2}))?$"#
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+            let m = regex.firstMatch(in: t, range: NSRange(t.startIndex..., in: t))
+        else { throw TemoinError.step(.invalidDate(value: text)) }
+        func group(_ i: Int) -> Int? {
+            Range(m.range(at: i), in: t).flatMap { Int(t[$0]) }
+        }
+        let year = group(1) ?? group(6) ?? 0
+        let month = group(2) ?? group(5) ?? 0
+        let dayOfMonth = group(3) ?? group(4) ?? 0
+        let day = String(format: "%04d-%02d-%02d", year, month, dayOfMonth)
+        var time: String?
+        if let h = group(7), let min = group(8) {
+            guard h < 24, min < 60 else { throw TemoinError.step(.invalidDate(value: text)) }
+            time = String(format: "%02d:%02d", h, min)
+        }
+        let date = StepDate(day: day, time: time)
+        guard year >= 1990, let instant = date.instant else { throw TemoinError.step(.invalidDate(value: text)) }
+        if time == nil {
+            guard day <= String(TimeFormat.parisWallTime(now).prefix(10)) else {
+                throw TemoinError.step(.dateInFuture(value: date.display))
+            }
+        } else if instant > now.addingTimeInterval(300) {
+            throw TemoinError.step(.dateInFuture(value: date.display))
+        }
+        return date
+    }
+
+    /// The Paris day and time of an instant (an e-mail's `Date`).
+    public init(instant: Date) {
+        let wall = TimeFormat.parisWallTime(instant)  // "YYYY-MM-DD HH:MM:SS ..."
+        day = String(wall.prefix(10))
+        time = String(wall.dropFirst(11).prefix(5))
+    }
+}
+
+/// An e-mail kept with a step: its main header fields as a person reads them, and what DKIM says.
+public struct EmailFacts: Codable, Sendable, Equatable {
+    /// SHA-256 of the `.eml` file (a capture of the same entry, role `email`).
+    public var digest: String
+    public var from: String?
+    public var to: String?
+    public var cc: String?
+    public var subject: String?
+    /// The `Date` field as written.
+    public var date: String?
+    /// The `Date` field as a UTC time (§5), when it parses.
+    public var dateUTC: String?
+    public var messageID: String?
+    /// The domain of the `From` address.
+    public var fromDomain: String?
+    /// Every signature's verdict at the time of this entry; empty: the message is not signed.
+    public var dkim: [DKIMSignatureCheck]
+    /// UTC time the signatures were checked, tool clock.
+    public var checkedAt: String
+    /// Fields that appear more than once (`From`, `Date`...); those shown are the last ones, which a
+    /// signature covers.
+    public var repeatedFields: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case digest, from, to, cc, subject, date, dkim
+        case repeatedFields = "repeated_fields"
+        case dateUTC = "date_utc"
+        case messageID = "message_id"
+        case fromDomain = "from_domain"
+        case checkedAt = "checked_at"
+    }
+
+    /// The verdict on the message as a whole: `pass` when one signature passes, else the most telling
+    /// of the others (`fail` before `permerror` before `not_checked`); `none` when unsigned.
+    public var verdict: DKIMResult {
+        let results = dkim.map(\.result)
+        for r in [DKIMResult.pass, .fail, .permerror, .notChecked] where results.contains(r) { return r }
+        return .none
+    }
+
+    /// The first passing signature, if any.
+    public var passing: DKIMSignatureCheck? { dkim.first { $0.result == .pass } }
+
+    /// A passing signature made by the `From` address's domain (or a parent of it): the sender's own
+    /// domain vouches for the message, not only a relay.
+    public var passingAligned: DKIMSignatureCheck? {
+        guard let from = fromDomain else { return nil }
+        return dkim.first { s in
+            guard s.result == .pass, let d = s.domain else { return false }
+            return from == d || from.hasSuffix("." + d)
+        }
+    }
+}
+
+/// The `step` member of a `step` entry.
+public struct StepFacts: Codable, Sendable, Equatable {
+    public var kind: StepKind
+    public var date: StepDate
+    public var dateBasis: StepDateBasis
+    /// To whom (« le préfet du Val-de-Marne », « bureau des étrangers »...), as the applicant wrote it.
+    public var to: String?
+    /// What was asked or said, in the applicant's words.
+    public var summary: String
+    /// Registered letters: La Poste's number (normalised: capitals, no spaces).
+    public var trackingNumber: String?
+    /// The e-mails among the captures, read.
+    public var emails: [EmailFacts]?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, to, summary, emails
+        case date = "date"
+        case time = "time"
+        case dateBasis = "date_basis"
+        case trackingNumber = "tracking_number"
+    }
+
+    public init(
+        kind: StepKind, date: StepDate, dateBasis: StepDateBasis, to: String?, summary: String,
+        trackingNumber: String? = nil, emails: [EmailFacts]? = nil
+    ) {
+        self.kind = kind
+        self.date = date
+        self.dateBasis = dateBasis
+        self.to = to
+        self.summary = summary
+        self.trackingNumber = trackingNumber
+        self.emails = emails
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(StepKind.self, forKey: .kind)
+        date = StepDate(
+            day: try c.decode(String.self, forKey: .date), time: try c.decodeIfPresent(String.self, forKey: .time))
+        dateBasis = try c.decode(StepDateBasis.self, forKey: .dateBasis)
+        to = try c.decodeIfPresent(String.self, forKey: .to)
+        summary = try c.decode(String.self, forKey: .summary)
+        trackingNumber = try c.decodeIfPresent(String.self, forKey: .trackingNumber)
+        emails = try c.decodeIfPresent([EmailFacts].self, forKey: .emails)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(date.day, forKey: .date)
+        try c.encodeIfPresent(date.time, forKey: .time)
+        try c.encode(dateBasis, forKey: .dateBasis)
+        try c.encodeIfPresent(to, forKey: .to)
+        try c.encode(summary, forKey: .summary)
+        try c.encodeIfPresent(trackingNumber, forKey: .trackingNumber)
+        try c.encodeIfPresent(emails, forKey: .emails)
+    }
+}
+
+/// The `followup` member of a `step_followup` entry: what followed the step at seq `of`.
+public struct FollowUpFacts: Codable, Sendable, Equatable {
+    public var of: Int64
+    public var kind: FollowUpKind
+    public var date: StepDate
+    public var dateBasis: StepDateBasis
+    /// Who answered, when someone did.
+    public var from: String?
+    public var summary: String?
+    public var emails: [EmailFacts]?
+
+    enum CodingKeys: String, CodingKey {
+        case of, kind, from, summary, emails, date, time
+        case dateBasis = "date_basis"
+    }
+
+    public init(
+        of: Int64, kind: FollowUpKind, date: StepDate, dateBasis: StepDateBasis, from: String?, summary: String?,
+        emails: [EmailFacts]? = nil
+    ) {
+        self.of = of
+        self.kind = kind
+        self.date = date
+        self.dateBasis = dateBasis
+        self.from = from
+        self.summary = summary
+        self.emails = emails
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        of = try c.decode(Int64.self, forKey: .of)
+        kind = try c.decode(FollowUpKind.self, forKey: .kind)
+        date = StepDate(
+            day: try c.decode(String.self, forKey: .date), time: try c.decodeIfPresent(String.self, forKey: .time))
+        dateBasis = try c.decode(StepDateBasis.self, forKey: .dateBasis)
+        from = try c.decodeIfPresent(String.self, forKey: .from)
+        summary = try c.decodeIfPresent(String.self, forKey: .summary)
+        emails = try c.decodeIfPresent([EmailFacts].self, forKey: .emails)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(of, forKey: .of)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(date.day, forKey: .date)
+        try c.encodeIfPresent(date.time, forKey: .time)
+        try c.encode(dateBasis, forKey: .dateBasis)
+        try c.encodeIfPresent(from, forKey: .from)
+        try c.encodeIfPresent(summary, forKey: .summary)
+        try c.encodeIfPresent(emails, forKey: .emails)
+    }
+}
+
+/// The `check` member of a `step_check` entry: the DKIM signatures of the e-mails of entry `of`,
+/// checked again later (`temoin step check`), with the keys then fetched.
+public struct StepCheckFacts: Codable, Sendable, Equatable {
+    public var of: Int64
+    public var emails: [EmailFacts]
+
+    public init(of: Int64, emails: [EmailFacts]) {
+        self.of = of
+        self.emails = emails
+    }
+}
+
+/// La Poste tracking numbers, normalised and checked where the format has a check digit.
+public enum TrackingNumber {
+    /// Capitals, spaces and dashes removed. 11 to 15 letters and digits (La Poste's `1A…` numbers have 13,
+    /// international ones, UPU S10, `RR123456785FR`). An S10 number must pass its check digit: a mistyped
+    /// digit is caught now rather than in court.
+    public static func normalise(_ text: String) throws -> String {
+        let n = text.uppercased().filter { !" -.".contains($0) }
+        guard (11...15).contains(n.count), n.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw TemoinError.step(.invalidTrackingNumber(value: text))
+        }
+        let chars = Array(n)
+        if chars.count == 13, chars[0].isLetter, chars[1].isLetter, chars[11].isLetter, chars[12].isLetter,
+            chars[2...10].allSatisfy(\.isNumber)
+        {
+            let digits = chars[2...9].map { Int(String($0))! }
+            let weights = [8, 6, 4, 2, 3, 5, 9, 7]
+            let sum = zip(digits, weights).map(*).reduce(0, +)
+            var check = 11 - sum % 11
+            if check == 10 { check = 0 } else if check == 11 { check = 5 }
+            guard Int(String(chars[10])) == check else { throw TemoinError.step(.invalidTrackingNumber(value: text)) }
+        }
+        return n
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import TemoinKit
+
+/// Where DKIM keys are fetched from: the system's resolvers, one server, or nowhere (`--offline`).
+struct DNSOptions: ParsableArguments {
+    @Option(
+        name: .customLong("dns-server"),
+        help: ArgumentHelp(
+            "Ask this DNS server for DKIM keys (IPv4 address, optional port) instead of the system's "
+                + "(default: $TEMOIN_DNS_SERVER, else /etc/resolv.conf).", valueName: "address[:port]"))
+    var dnsServer: String?
+
+    @Flag(help: "Fetch no DKIM key: e-mail signatures are recorded as not checked (`temoin step check` later).")
+    var offline = false
+
+    func resolver() throws -> DKIMKeyResolver {
+        if offline { return OfflineKeyResolver() }
+        guard let text = dnsServer ?? ProcessInfo.processInfo.environment[DNSKeyResolver.environmentVariable],
+            !text.isEmpty
+        else { return DNSKeyResolver() }
+        guard let server = DNSKeyResolver.parseServer(text) else {
+            throw TemoinError.step(.invalidDNSServer(value: text))
+        }
+        return DNSKeyResolver(server: server)
+    }
+}
+
+extension StepKind: ExpressibleByArgument {
+    /// `registered-letter` (the recorded value is `registered_letter`; both are accepted).
+    public init?(argument: String) {
+        self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))
+    }
+
+    public static var allValueStrings: [String] {
+        allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
+    }
+}
+
+extension FollowUpKind: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))
+    }
+
+    public static var allValueStrings: [String] {
+        allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import TemoinKit
+
+/// What `watch` prints: a line per attempt (a JSON line with --json), the slot loudly, the next
+/// attempt's time, a countdown on a terminal, and what became of each alert.
+final class WatchRenderer {
+    let json: Bool
+    private var waiting: ProgressReporter?
+
+    init(json: Bool) { self.json = json }
+
+    func render(_ event: WatchEvent) {
+        switch event {
+        case .recorded(let report, _):
+            if json {
+                print(JSONOutput.string(attemptJSON(report)).replacingOccurrences(of: "\n", with: ""))
+            } else {
+                print(attemptLine(report))
+            }
+        case .slotSeen(let report):
+            if !json { announceSlot(url: report.finalURL) }
+        case .browserClosed:
+            // The window was closed by mistake: say so, and ask again for this attempt.
+            printError(TemoinError.browserClosed.description)
+        case .next(let date):
+            if !json { print(tr("watch.next", ["when": TimeFormat.parisWallTime(date)])) }
+            fflush(nil)  // one line per attempt, even into a pipe or a log file
+            waiting = ProgressReporter.standardError(label: tr("watch.progress"), unit: .countdown, json: json)
+        case .waiting(let elapsed, let total):
+            waiting?.update(done: Int64(elapsed), total: Int64(total))
+        case .waitOver:
+            waiting?.finish()
+            waiting = nil
+        case .alert(let outcome):
+            waiting?.finish()
+            say(alertLine(outcome), json: json)
+        case .alertNotRecorded(let reason):
+            printError(tr("notify.note_not_recorded", ["reason": reason]))
+        }
+    }
+
+    func finish(done: Int, alertsPending: Bool) {
+        if alertsPending { printError(tr("notify.abandoned")) }
+        if !json { print(tr("watch.stopped", ["count": String(done)])) }
+    }
+}
+
+/// One line on an alert's try: delivered, failed and retried, or failed for good.
+func alertLine(_ o: AlertOutcome) -> String {
+    let args = [
+        "recipient": o.recipient, "time": TimeFormat.parisWallTime(o.at), "attempt": String(o.attempt),
+        "tries": String(o.tries), "reason": o.reason ?? "",
+        "next": o.nextTry.map(TimeFormat.parisWallTime) ?? "",
+    ]
+    switch o.status {
+    case .delivered: return tr("notify.delivered", args)
+    case .retrying: return tr("notify.retrying", args)
+    case .failed: return tr("notify.failed", args)
+    }
+}

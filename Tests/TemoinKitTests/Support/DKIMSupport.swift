@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@testable import TemoinKit
+
+/// dkimpy (an independent DKIM implementation) signs messages, dnslib serves their keys on 127.0.0.1:
+/// scripts/dkim_mail.py in the tools venv (`make tools`; `make test` runs it).
+enum DKIMTool {
+    static let python = repositoryRoot.appendingPathComponent(".venv-tools/bin/python").path
+    static let script = repositoryRoot.appendingPathComponent("scripts/dkim_mail.py").path
+
+    static let available: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: python) else { return false }
+        return (try? run(python, ["-c", "import dkim, dnslib, nacl"]).status) == 0
+    }()
+
+    static let missing: Comment = "dkimpy, dnslib or pynacl missing: run `make tools` (make test does)"
+
+    /// A new key pair: the private key file and the TXT record to publish.
+    static func keygen(_ kind: String, in dir: TempDir, name: String) throws -> (key: String, record: String) {
+        let key = dir.file(name + ".key")
+        let r = try run(python, [script, "keygen", kind, key])
+        try #require(r.status == 0, "\(r.stderr)")
+        return (key, r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Signs `input` into `output` with dkimpy.
+    static func sign(
+        _ input: String, to output: String, key: String, algorithm: String, domain: String = "val-de-marne.test",
+        selector: String, canonicalization: String = "relaxed/relaxed", length: Bool = false, headers: [String]? = nil
+    ) throws {
+        var args = [script, "sign", key, algorithm, domain, selector, canonicalization, input, output]
+        if length { args.append("--length") }
+        if let headers { args += ["--headers", headers.joined(separator: ":")] }
+        let r = try run(python, args)
+        try #require(r.status == 0, "\(r.stderr)")
+    }
+}
+
+/// A DNS server on 127.0.0.1 answering TXT queries from a zone (nil: NXDOMAIN; "SERVFAIL"), for as
+/// long as this object lives.
+final class LocalDNS {
+    let port: Int
+    private let process: Process
+    private let input: Pipe
+
+    init(_ zone: [String: String?], dir: TempDir = TempDir()) throws {
+        let file = dir.file("zone-\(UUID().uuidString).json")
+        let object = zone.mapValues { $0 as Any? ?? NSNull() }
+        _ = FileManager.default.createFile(atPath: file, contents: try JSONSerialization.data(withJSONObject: object))
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: DKIMTool.python)
+        process.arguments = [DKIMTool.script, "serve", file]
+        input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        try #require(port > 0, "the DNS server did not start")
+    }
+
+    /// `127.0.0.1:<port>`, for `--dns-server` and `TEMOIN_DNS_SERVER`.
+    var address: String { "127.0.0.1:\(port)" }
+
+    var resolver: DNSKeyResolver { DNSKeyResolver(server: ("127.0.0.1", port), timeout: 2, attempts: 1) }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// A UDP port on 127.0.0.1 where nothing answers: a DNS server that is down.
+func deadDNSPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    close(fd)  // nothing listens there now
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+enum StepFixtures {
+    static var folder: URL { Bundle.module.bundleURL.appendingPathComponent("Fixtures/steps") }
+    static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+}
