@@ -74,7 +74,10 @@ import Testing
         #expect(view.visibility == nil)
         // The dossier reads them the same way, and says an earlier analysis decided them.
         let data = try DossierData.load(store: store, path: store.path, from: nil, to: nil)
-        #expect(data.attempts.map(\.message) == [nil, nil, noSlot.body?.message])
+        // An older entry's description reaches the dossier as its text; the dossier quotes a text only
+        // when the page's visible text holds it (DossierContext.isPageWords): these entries hold no page.
+        #expect(data.attempts.map(\.message) == [slot.body?.message, down.body?.message, noSlot.body?.message])
+        #expect(data.attempts.allSatisfy { $0.page == nil })
         #expect(data.attempts.map(\.earlierAnalysis) == [true, false, true])
     }
 

@@ -40,8 +40,11 @@ import Testing
         p.standardError = FileHandle.nullDevice
         try p.run()
         defer {
-            p.terminate()
-            p.waitUntilExit()
+            // SIGKILL and a bounded wait: Foundation's waitUntilExit can miss the child's exit on Linux
+            // while other tests spawn processes, and hang the whole run.
+            kill(p.processIdentifier, SIGKILL)
+            let end = Date().addingTimeInterval(10)
+            while p.isRunning, Date() < end { usleep(20_000) }
         }
         var line = Data()
         let deadline = Date().addingTimeInterval(20)

@@ -46,7 +46,7 @@ import Testing
         let (_, store) = try makeStore()
         var seen: [ImportFileReport] = []
         let report = try Importer(store: store).importFiles([dir.path], options: ImportOptions()) { seen.append($0) }
-        #expect(report.exitCode == 0)
+        #expect(report.exitStatus == .success)
         #expect(report.recorded == 4)
         #expect(seen.count == 8)
         let complete = try #require(report.files.first { $0.file.hasSuffix("Prendre un rendez-vous.html") })
@@ -58,13 +58,13 @@ import Testing
         let (_, store) = try makeStore()
         let dir = TempDir()
         let missing = try Importer(store: store).importFiles([dir.file("Téléchargements")], options: ImportOptions())
-        #expect(missing.exitCode == 4)
+        #expect(missing.exitStatus == .inputRefused)
         #expect(missing.files.first?.error == TemoinError.fileMissing(path: dir.file("Téléchargements")).description)
 
         let empty = dir.file("vide")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let r = try Importer(store: store).importFiles([empty], options: ImportOptions())
-        #expect(r.exitCode == 4)
+        #expect(r.exitStatus == .inputRefused)
         #expect(r.files.count == 1)
         #expect(r.files[0].error == tr("import.folder_empty", ["path": empty]))
         #expect(

@@ -68,7 +68,10 @@ import Testing
         let dossier = try temoin(["dossier", "--out", out], store: store)
         #expect(dossier.status == 0 || dossier.status == 1, "\(dossier.stderr)")
         // The HTML escapes the page's apostrophes and ampersands: compare the text a reader sees.
-        outputs["dossier.html"] = try String(contentsOfFile: out + "/dossier.html", encoding: .utf8)
+        let html = try #require(
+            FileManager.default.enumerator(atPath: out)?.compactMap { $0 as? String }
+                .first { $0.hasSuffix("dossier.html") })
+        outputs["dossier.html"] = try String(contentsOfFile: out + "/" + html, encoding: .utf8)
             .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&amp;", with: "&")

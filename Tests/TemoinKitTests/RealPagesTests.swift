@@ -30,7 +30,7 @@ import Testing
         let report = try Importer(store: store).importFiles(
             [RealPages.path("valdoise_cergy_11343_step2_complete")], options: ImportOptions()
         ) { lines.append($0) }
-        #expect(report.exitCode == 0)
+        #expect(report.exitStatus == .success)
         #expect(report.files.count == 1, "\(report.files.map(\.file))")
         let file = try #require(report.files.first)
         #expect(file.status == .recorded)
@@ -105,7 +105,7 @@ import Testing
         // without an address: refused, the person is asked for --url).
         #expect(report.files.filter { $0.status != .skipped }.count == 6)
         #expect(report.files.filter { $0.status == .refused }.count == 2)
-        #expect(report.exitCode == 4)
+        #expect(report.exitStatus == .inputRefused)
     }
 }
 

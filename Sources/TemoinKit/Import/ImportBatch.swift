@@ -45,8 +45,8 @@ public struct ImportFileReport: Sendable, Encodable {
 /// The whole import: every file in order, and the exit status the batch ends with.
 public struct ImportReport: Sendable {
     public var files: [ImportFileReport] = []
-    /// 0, or the highest exit code of a refused file (4): the other files were recorded.
-    public var exitCode: Int32 = 0
+    /// Success, or the highest status of a refused file (4): the other files were recorded.
+    public var exitStatus = ExitStatus.success
 
     public var recorded: Int { files.filter { $0.status == .recorded }.count }
 }
@@ -72,8 +72,10 @@ extension Importer {
         for folder in plan.emptyFolders {
             let error = TemoinError.folderWithoutPage(
                 path: folder, skipped: plan.skipped.count { $0.path.hasPrefix(folder) })
-            add(ImportFileReport(file: folder, status: .refused, error: error.description, exitCode: error.exitCode))
-            out.exitCode = max(out.exitCode, error.exitCode)
+            add(
+                ImportFileReport(
+                    file: folder, status: .refused, error: error.description, exitCode: error.exitStatus.rawValue))
+            out.exitStatus = max(out.exitStatus, error.exitStatus)
         }
         for path in plan.pages {
             do {
@@ -88,8 +90,10 @@ extension Importer {
             } catch let error as TemoinError {
                 // A store problem stops everything; a bad file is reported and the next one is tried.
                 if [.storeUnreadable, .storeNotWritable].contains(error.exitStatus) { throw error }
-                out.exitCode = max(out.exitCode, error.exitCode)
-                add(ImportFileReport(file: path, status: .refused, error: error.description, exitCode: error.exitCode))
+                out.exitStatus = max(out.exitStatus, error.exitStatus)
+                add(
+                    ImportFileReport(
+                        file: path, status: .refused, error: error.description, exitCode: error.exitStatus.rawValue))
             }
         }
         return out

@@ -71,7 +71,7 @@ struct ImportCommand: ParsableCommand {
                 printImportSummary(report)
                 if let head = try store.head() { print(tr("common.head", ["head": head.display])) }
             }
-            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+            if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
         }
     }
 }
