@@ -55,9 +55,10 @@ import Testing
             #expect(r.status == 0, "\(page): \(r.stderr)")
             outputs["import \(page)"] = r.stdout + r.stderr
             let data = try Fixtures.data(page)
-            visible.append(
-                TextNormalizer.collapseWhitespace(
-                    PageAnalyzer(ruleSet: try RuleSet.loadBuiltIn("generic")).analyze(data).visibleText))
+            let analysis = PageAnalyzer(ruleSet: try RuleSet.loadBuiltIn("generic")).analyze(data)
+            visible.append(TextNormalizer.collapseWhitespace(analysis.visibleText))
+            // The dossier names the pages' common title, quoted: the page's words too.
+            if let title = analysis.title { visible.append(title) }
         }
         outputs["log"] = try temoin(["log"], store: store).stdout
         for seq in 2...(Self.pages.count + 1) {

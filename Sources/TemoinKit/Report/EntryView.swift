@@ -198,12 +198,13 @@ public struct EntryView: Codable, Sendable {
         add("field.provenance", provenance.map { tr("provenance.\($0)") })
         add("field.url", url)
         add("field.outcome", outcome.map { tr("outcome.\($0)") })
-        add(
-            "field.message",
-            message.map {
-                VisibilityText.quoted($0, indent: "").replacingOccurrences(
-                    of: "\n", with: "\n" + String(repeating: " ", count: 23))
-            })
+        if let message, !message.isEmpty {
+            // One line of the page per line, each made safe by VisibilityText.quoted.
+            lines.append(
+                "\(tr("field.message").rightPadded(to: 22)) "
+                    + VisibilityText.quoted(message, indent: "").replacingOccurrences(
+                        of: "\n", with: "\n" + String(repeating: " ", count: 23)))
+        }
         add("field.description", description)
         add("field.visibility", visibility.map(VisibilityText.basisLine))
         for marker in setAside ?? [] { add("field.set_aside", VisibilityText.setAsideLine(marker)) }
