@@ -48,14 +48,20 @@ let package = Package(
         ),
         // glibc's stub resolver (libresolv, part of libc6-dev): DKIM keys are DNS TXT records.
         .systemLibrary(name: "CResolv"),
+        // The dossier's drawing layer (PDF and SVG pages, text, charts' canvas, proof images) behind its
+        // own module: TemoinKit sees a small Swift API, never a cairo, pango or gdk-pixbuf pointer, so a
+        // platform without them replaces this module alone (docs/PORTABILITY.md).
+        .target(
+            name: "TemoinPDF",
+            dependencies: ["CPangoCairo", "CGdkPixbuf"]
+        ),
         .target(
             name: "TemoinKit",
             dependencies: [
                 "CLibXML2",
                 "CDeflate",
                 "CCurl",
-                "CPangoCairo",
-                "CGdkPixbuf",
+                "TemoinPDF",
                 "CResolv",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -95,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TemoinKitTests",
-            dependencies: ["TemoinKit", "TemoinSimulator"],
+            dependencies: ["TemoinKit", "TemoinPDF", "TemoinSimulator"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -35,6 +35,16 @@ say "2. temoin makes attempts itself, through the module's steps, and records ev
 # A slot appeared (entry 6): the applicant tried to book it and writes down what happened (temoin note).
 "$BIN" note 6 "J'ai cliqué sur le créneau aussitôt ; la page suivante disait qu'il n'était plus disponible."
 
+say "2b. On a borrowed laptop whose clock is wrong, the attempt is recorded and temoin says so at once"
+# faketime moves temoin's clock (only temoin's) 61 days back, as a laptop with a flat clock battery
+# might be; the simulated prefecture keeps the right time, and its Date header shows the difference.
+if command -v faketime >/dev/null 2>&1; then
+    FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f -61d "$BIN" attempt
+else
+    # Without libfaketime, the same difference seen from the other side: a server 61 days ahead.
+    "$BIN" attempt --url "$SIM/scenario/clock-skew/5270400/booking/create/4963/0"
+fi
+
 say "3. Earlier attempts, saved from the browser over several weeks, are imported (temoin import)"
 # Times are declared (--observed-at, Paris time), spread over days, weeks and hours of the day.
 "$BIN" import "$PAGES/legacy-aucune-plage.html"         --observed-at 2026-10-06T08:31
@@ -80,12 +90,17 @@ echo " domain's DNS: temoin asks the system's resolver, or says \"not checked\" 
 exec 9>&-
 "$BIN" step list
 
-say "4. Anyone reviews the log (temoin log) and one entry in full (temoin show 2)"
+say "4. Anyone reviews the case (temoin status: see the line \"Times\" and the advice), the log (temoin log) and one entry in full (temoin show 2)"
+"$BIN" status
 "$BIN" log --short
 "$BIN" show 2
 
-say "5. A volunteer verifies the chain with temoin ..."
+say "5. A volunteer verifies the chain with temoin (the wrong clock is a time problem, listed, not tampering) ..."
 "$BIN" verify
+set +e
+"$BIN" verify --strict-time > /dev/null
+echo "(temoin verify --strict-time: exit code $?; 1 means an attempt's time is contradicted)"
+set -e
 say "   ... and with the independent reference verifier (Python standard library only)"
 python3 "$ROOT/docs/verify_reference.py" "$TEMOIN_STORE"
 

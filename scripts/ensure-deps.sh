@@ -6,7 +6,7 @@ set -euo pipefail
 # gdk-pixbuf's loaders for the photo formats phones write (WEBP, HEIC, AVIF): the dossier draws proof
 # photos with them. Without one, the pièce says plainly that the photo could not be drawn and why.
 DEB_OPTIONAL=(webp-pixbuf-loader heif-gdk-pixbuf libavif-gdk-pixbuf)
-DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libgdk-pixbuf-2.0-dev fonts-dejavu-core tzdata sqlite3 python3 python3-venv openssl wget poppler-utils chromium pandoc fontconfig patchelf binutils dpkg-dev lintian debootstrap)
+DEB_PACKAGES=(pkg-config libxml2-dev libsqlite3-dev libdeflate-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libgdk-pixbuf-2.0-dev fonts-dejavu-core tzdata sqlite3 python3 python3-venv openssl wget poppler-utils chromium pandoc fontconfig patchelf binutils dpkg-dev lintian debootstrap faketime)
 
 if [ "$(uname -s)" = "Darwin" ]; then
     missing=()

@@ -117,30 +117,28 @@ enum Gzip {
 
     /// Compresses with libdeflate into the gzip format (RFC 1952).
     static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8]? {
-        guard let compressor = libdeflate_alloc_compressor(level) else { return nil }
-        defer { libdeflate_free_compressor(compressor) }
-        let bound = libdeflate_gzip_compress_bound(compressor, input.count)
-        var output = [UInt8](repeating: 0, count: bound)
-        let written = input.withUnsafeBytes { source in
-            output.withUnsafeMutableBytes { target in
-                libdeflate_gzip_compress(compressor, source.baseAddress, source.count, target.baseAddress, target.count)
-            }
-        }
-        guard written > 0 else { return nil }
-        output.removeSubrange(written...)
-        return output
+        deflate(
+            input, level: level, bound: { libdeflate_gzip_compress_bound($0, $1) },
+            compress: { libdeflate_gzip_compress($0, $1.baseAddress, $1.count, $2.baseAddress, $2.count) })
     }
 
     /// Compresses with libdeflate into the zlib format (RFC 1950), as PNG needs.
     static func zlib(_ input: [UInt8], level: Int32 = 9) -> [UInt8]? {
+        deflate(
+            input, level: level, bound: { libdeflate_zlib_compress_bound($0, $1) },
+            compress: { libdeflate_zlib_compress($0, $1.baseAddress, $1.count, $2.baseAddress, $2.count) })
+    }
+
+    /// One compressor for `level`, freed on return; `compress` writes at most `bound` bytes, 0 on failure.
+    private static func deflate(
+        _ input: [UInt8], level: Int32, bound: (OpaquePointer, Int) -> Int,
+        compress: (OpaquePointer, UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer) -> Int
+    ) -> [UInt8]? {
         guard let compressor = libdeflate_alloc_compressor(level) else { return nil }
         defer { libdeflate_free_compressor(compressor) }
-        let bound = libdeflate_zlib_compress_bound(compressor, input.count)
-        var output = [UInt8](repeating: 0, count: bound)
+        var output = [UInt8](repeating: 0, count: bound(compressor, input.count))
         let written = input.withUnsafeBytes { source in
-            output.withUnsafeMutableBytes { target in
-                libdeflate_zlib_compress(compressor, source.baseAddress, source.count, target.baseAddress, target.count)
-            }
+            output.withUnsafeMutableBytes { target in compress(compressor, source, target) }
         }
         guard written > 0 else { return nil }
         output.removeSubrange(written...)

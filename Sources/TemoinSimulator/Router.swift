@@ -11,7 +11,7 @@ struct SimulatorRequest {
     var path: String
     /// The raw query string, without "?".
     var query: String
-    /// "" or "/scenario/<name>".
+    /// "" or "/scenario/<name>" (with the seconds for `clock-skew`).
     var prefix: String
     var scenario: Scenario
     var headers: HTTPHeaders
@@ -32,6 +32,8 @@ struct SimulatorResponse {
     var delay: Double = 0
     /// Send the body 16 bytes every 200 ms (`drip`).
     var drip = false
+    /// Seconds added to the `Date` header (`clock-skew`).
+    var dateOffset: Double = 0
 }
 
 enum SimulatorReply {
@@ -118,8 +120,26 @@ struct Router {
         let rest = path.dropFirst("/scenario/".count)
         let name = String(rest.prefix { $0 != "/" })
         guard let scenario = Scenario(rawValue: name) else { return nil }
-        let remainder = String(rest.dropFirst(name.count))
-        return (scenario, "/scenario/\(name)", remainder.isEmpty ? "/" : remainder, query)
+        var remainder = String(rest.dropFirst(name.count))
+        var prefix = "/scenario/\(name)"
+        // clock-skew may carry its amount, a signed number of seconds, as the next path segment.
+        if scenario == .clockSkew {
+            let segment = remainder.dropFirst().prefix { $0 != "/" }
+            if Self.skewSeconds(segment) != nil {
+                prefix += "/" + segment
+                remainder = String(remainder.dropFirst(1 + segment.count))
+            }
+        }
+        return (scenario, prefix, remainder.isEmpty ? "/" : remainder, query)
+    }
+
+    /// A signed whole number of seconds (`-5270400`, `+180`, `300`), else nil.
+    static func skewSeconds<S: StringProtocol>(_ text: S) -> Double? {
+        let digits = text.first == "+" || text.first == "-" ? text.dropFirst() : text[...]
+        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let value = Double(digits)
+        else { return nil }
+        return text.first == "-" ? -value : value
     }
 
     func respond(to request: SimulatorRequest) -> SimulatorReply {
@@ -157,6 +177,10 @@ struct Router {
         }
         var response = route(request)
         switch request.scenario {
+        case .clockSkew:
+            response.dateOffset =
+                request.prefix.split(separator: "/").last.flatMap { Self.skewSeconds($0) }
+                ?? state.configuration.clockSkew
         case .slow:
             response.delay = state.configuration.slowDelay
         case .drip:

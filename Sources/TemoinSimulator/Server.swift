@@ -137,10 +137,11 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
         _ status: HTTPResponseStatus,
         _ extra: [(String, String)],
         version: HTTPVersion,
-        keepAlive: Bool
+        keepAlive: Bool,
+        dateOffset: Double = 0
     ) -> HTTPResponseHead {
         var headers = HTTPHeaders()
-        headers.add(name: "Date", value: HTTPDate.format())
+        headers.add(name: "Date", value: HTTPDate.format(Date().addingTimeInterval(dateOffset)))
         headers.add(name: "Server", value: "temoin-simulator")
         for (name, value) in extra {
             headers.add(name: name, value: value)
@@ -161,7 +162,8 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
         guard active else { return }
         var extra = response.headers
         extra.append(("Content-Length", "\(response.body.count)"))
-        let head = responseHead(response.status, extra, version: version, keepAlive: keepAlive)
+        let head = responseHead(
+            response.status, extra, version: version, keepAlive: keepAlive, dateOffset: response.dateOffset)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if isHead || response.body.isEmpty {
             finish(context: context, keepAlive: keepAlive)

@@ -17,6 +17,7 @@
 //   /_redirect/other-host?to=PATH                 sets a cookie, detours through the other loopback name
 //                                                 (127.0.0.1 <-> localhost), then back to PATH
 //   /_test/captcha-code                           the session's CAPTCHA code, only with testHooks
+//   /scenario/clock-skew/<±seconds>/...           as no-slot, the Date header off by that many seconds
 
 import Foundation
 import NIOCore
@@ -53,6 +54,10 @@ public enum Scenario: String, CaseIterable, Sendable {
     case drip
     /// The connection is closed abruptly (RST when possible) without any response.
     case reset
+    /// Like no-slot, but the `Date` header is off by ``SimulatorConfiguration/clockSkew`` seconds, or by
+    /// the signed number of seconds in the path (`/scenario/clock-skew/-5270400/booking/create/4963/0`):
+    /// a prefecture whose clock disagrees with the computer's, as a wrong computer clock looks.
+    case clockSkew = "clock-skew"
 }
 
 public struct SimulatorConfiguration: Sendable {
@@ -68,6 +73,8 @@ public struct SimulatorConfiguration: Sendable {
     public var slowDelay: Double
     /// Enables `GET /_test/captcha-code` (the session's CAPTCHA code as text/plain). Tests only.
     public var testHooks: Bool
+    /// Seconds the `clock-skew` scenario adds to the `Date` header when its path gives none.
+    public var clockSkew: Double
 
     public init(
         bindAddress: String = "127.0.0.1",
@@ -75,7 +82,8 @@ public struct SimulatorConfiguration: Sendable {
         httpsPort: Int? = nil,
         defaultScenario: Scenario = .noSlot,
         slowDelay: Double = 3,
-        testHooks: Bool = false
+        testHooks: Bool = false,
+        clockSkew: Double = 0
     ) {
         self.bindAddress = bindAddress
         self.httpPort = httpPort
@@ -83,6 +91,7 @@ public struct SimulatorConfiguration: Sendable {
         self.defaultScenario = defaultScenario
         self.slowDelay = slowDelay
         self.testHooks = testHooks
+        self.clockSkew = clockSkew
     }
 }
 

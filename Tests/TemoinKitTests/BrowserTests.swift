@@ -95,6 +95,9 @@ import Testing
             #expect(Self.profiles() == before, "the temporary profile must be deleted")
             #expect(report.outcome == .noSlot)
             #expect(report.message?.contains("Aucun créneau disponible") == true)
+            // The browser's wall time and the simulator's Date headers agree: the time is corroborated.
+            let time = try TimeCorroboration.check(store: store, appended: report.entry)
+            #expect(time?.verdict == .corroborated && time?.byServer == true && (time?.datedExchanges ?? 0) > 0)
 
             let body = try #require(report.entry.body)
             #expect(body.provenance == .witnessed && body.timeBasis == .witnessed)

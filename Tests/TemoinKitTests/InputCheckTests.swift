@@ -234,16 +234,8 @@ import Testing
                 """
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", "-c", script, dir.file("hits")]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            let port = try #require(Int(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            let (started, printed) = try startServerReadingPort(process)
+            let port = try #require(started, "the redirecting server did not start: \(printed)")
             start = "http://127.0.0.2:\(port)/booking"
         }
 

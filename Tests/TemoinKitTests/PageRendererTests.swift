@@ -1,4 +1,5 @@
 import Foundation
+import TemoinPDF
 import Testing
 
 @testable import TemoinKit

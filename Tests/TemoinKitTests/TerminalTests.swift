@@ -104,7 +104,7 @@ final class PseudoTerminal {
         // Where the store goes comes first, with the USB stick named as a possibility.
         #expect(term.read(until: "USB stick"))
         #expect(term.text.contains("Press Enter for \(dir.path)/temoin.sqlite"))
-        #expect(term.text.contains("6 question(s)"))
+        #expect(term.text.contains("7 question(s)"))
         // A folder that is not there (an unplugged stick) is explained, and asked again.
         #expect(answer(term, after: "> ", with: "/media/absent-stick/temoin.sqlite"))
         #expect(term.read(until: "Is the USB stick plugged in?"))
@@ -125,6 +125,12 @@ final class PseudoTerminal {
         term.type("https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/")
         #expect(
             answer(term, after: "Facts that make it urgent (expiry date", with: "Récépissé expiré le 1er octobre 2026"))
+        // Time-stamp authorities: the free public ones are offered; an address must be one; no: none.
+        mark = term.transcript.count
+        #expect(answer(term, after: "Time-stamp authorities (optional", with: "freetsa"))
+        #expect(term.text.contains("Press Enter for the free public ones suggested (https://freetsa.org/tsr"))
+        #expect(term.read(until: "is not a web address", from: mark))
+        term.type("no")
         #expect(term.read(until: "temoin status"))
         term.read()
         p.waitUntilExit()
@@ -135,6 +141,7 @@ final class PseudoTerminal {
         #expect(!FileManager.default.fileExists(atPath: dir.file("temoin.sqlite")))
         let fields = try Store.open(at: store, readOnly: true).caseRecord().fields
         #expect(fields.applicant == "Amina Diallo")
+        #expect(try Store.open(at: store, readOnly: true).tsas().isEmpty)
         #expect(fields.prefecture == "Préfecture du Val-de-Marne")
         #expect(fields.procedure == "Admission exceptionnelle au séjour")
         #expect(fields.bookingURL == "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/")
@@ -153,13 +160,14 @@ final class PseudoTerminal {
             ],
             environment: ["LANG": "en_GB.UTF-8"])
         #expect(term.read(until: "Démarche (ex. :"))
-        #expect(term.text.contains("3 question(s)"))
+        #expect(term.text.contains("4 question(s)"))
         #expect(term.text.contains("Le registre sera créé ici : \(store)"))
         #expect(term.text.contains("clé USB"))
         #expect(!term.text.contains("Nom complet"), "the applicant was given as an option")
         term.type("Renouvellement de titre de séjour")
         #expect(answer(term, after: "ex. : https://", with: "https://www.essonne.gouv.fr/booking/create/14056/0"))
         #expect(answer(term, after: "Éléments d'urgence", with: ""))
+        #expect(answer(term, after: "Autorités d'horodatage (facultatif", with: "non"))
         term.read()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(term.text)")

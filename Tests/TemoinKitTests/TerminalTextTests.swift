@@ -285,6 +285,9 @@ func terminalControls(_ data: Data) -> [UInt8] {
         term.type("Amina\u{1B}[DDiallo")
         #expect(term.read(until: "U+001B", from: mark))
         term.type("Amina Diallo")
+        // The last question offers time-stamp authorities; none here (no network in tests).
+        #expect(term.read(until: "Time-stamp authorities (optional"))
+        term.type("no")
         #expect(term.read())
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)

@@ -70,7 +70,7 @@ public struct AttemptRunner {
         guard let transfer = CurlTransfer(settings: options.transfer, interruption: options.interruption) else {
             throw TemoinError.networkUnavailable(detail: "libcurl could not start")
         }
-        let startedAt = Date()
+        let startedAt = store.clock.now()
         let record = Record()
         var walked: [String] = []
         var pageURL = fields.bookingURL
@@ -162,7 +162,7 @@ public struct AttemptRunner {
         var request = first
         var hops = 0
         while true {
-            let started = Date()
+            let started = store.clock.now()
             let result = transfer.perform(
                 TransferRequest(
                     method: request.method, url: request.url,

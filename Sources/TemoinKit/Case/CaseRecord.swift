@@ -98,8 +98,7 @@ extension Store {
 
     /// Amends one field of the case. The amendment is itself an entry of the chain: never silent.
     @discardableResult
-    public func amendCase(field name: String, value: String, reason: String?, now: Date = Date()) throws -> StoredEntry?
-    {
+    public func amendCase(field name: String, value: String, reason: String?, now: Date? = nil) throws -> StoredEntry? {
         guard let field = CaseField(rawValue: name) ?? (name == "url" ? .bookingURL : nil) else {
             throw TemoinError.unknownCaseField(name: name)
         }

@@ -256,6 +256,8 @@ public struct EntryBody: Codable, Sendable, Equatable {
     public var steps: [String]?
     /// Witnessed attempts: the browser, how the attempt ended, and the navigation history.
     public var browser: BrowserFacts?
+    /// Attempts appended after a seal: that seal's token digest, a lower bound on the entry's time.
+    public var afterSeal: AfterSeal?
 
     // Case entries.
     public var caseFields: CaseFields?
@@ -292,6 +294,7 @@ public struct EntryBody: Codable, Sendable, Equatable {
         case observedAt = "observed_at"
         case timeBasis = "time_basis"
         case caseFields = "case"
+        case afterSeal = "after_seal"
         case step, check
         case followUp = "followup"
     }

@@ -1,5 +1,5 @@
-import CPangoCairo
 import Foundation
+import TemoinPDF
 
 /// One colour per outcome, the same in both charts, the PDF and the HTML.
 enum OutcomePalette {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TemoinPDF
 
 /// A pièce the dossier writes: its number in the inventory and its label, used identically in the
 /// file name, the inventory, the bordereau and the PDF's title.

@@ -1,4 +1,5 @@
 import Foundation
+import TemoinPDF
 
 /// A proof file of one of the applicant's steps, as a pièce of its own (issue 16): one pièce per file,
 /// numbered after the attempts' pièces, in chain order of the steps and then of what followed them.

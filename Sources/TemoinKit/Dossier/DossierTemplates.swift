@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import TemoinPDF
 
 /// The dossier's wording: Mustache templates per language (Templates/fr, Templates/en), shipped with
 /// the tool or taken from `--templates DIR` so an association can adapt them without touching code.

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TemoinPDF
 
 /// File names as Télérecours requires them (CJA R.414-3): `PJn_` prefix for pièces, at most 80
 /// characters, ASCII letters, digits, `-` and `_`, no dot but the extension's. Pièce names come from
@@ -469,7 +470,8 @@ public struct DossierWriter: Sendable {
         let text = templates.render(template, values)
         let source = templates.path(template)
         var refs: [String: Int]?
-        let canvas = try CairoCanvas(pdfAt: path)
+        OutputFile.removeLink(path)  // a link at that name is replaced, its target never written
+        let canvas = try Self.surface { try CairoCanvas(pdfAt: path) }
         if text.contains("{ref:") {
             let blocks = try Block.parse(text, template: source, language: options.language, refs: nil)
             let measuring = BlockRenderer(canvas: canvas, context: context, templates: templates, proof: proof)
@@ -482,7 +484,7 @@ public struct DossierWriter: Sendable {
         canvas.setMetadata(
             title: renderer.metadata["title"] ?? template, author: data.caseRecord.fields.applicant,
             subject: renderer.metadata["subject"] ?? "", keywords: renderer.metadata["keywords"] ?? "",
-            created: data.generatedAt)
+            creator: "\(Temoin.name) \(Temoin.version)", created: TimeFormat.utc(data.generatedAt).prefix(19) + "Z")
         renderer.composer.render { page, pages in
             func fill(_ m: MarkedText?) -> String {
                 guard let m else { return "" }
@@ -496,8 +498,15 @@ public struct DossierWriter: Sendable {
             let footer = page == 1 ? running["footer-first"] ?? running["footer"] : running["footer"]
             return (fill(running["header-left"]), fill(running["header-right"]), fill(footer))
         }
-        try canvas.finish(path: path)
+        try Self.surface { try canvas.finish(path: path) }
         return renderer.composer.pageNumber
+    }
+
+    /// The drawing layer's failure as the error every output file reports (exit 7).
+    private static func surface<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as PDFSurfaceError {
+            throw TemoinError.outputUnwritable(path: error.path, detail: error.detail)
+        }
     }
 }
 

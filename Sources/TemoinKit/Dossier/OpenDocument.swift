@@ -1,4 +1,5 @@
 import Foundation
+import TemoinPDF
 import ZIPFoundation
 
 /// The draft requête as an OpenDocument text (ODF 1.3, ISO/IEC 26300): what LibreOffice and Word open

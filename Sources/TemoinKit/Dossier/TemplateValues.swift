@@ -1,4 +1,5 @@
 import Foundation
+import TemoinPDF
 
 /// Text from the store travels through the dossier's templates inside marks that only temoin writes,
 /// so that the template alone decides the structure (issue 20, points 7 and 8):

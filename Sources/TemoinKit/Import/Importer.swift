@@ -57,7 +57,8 @@ public struct Importer {
     /// Files to import from the arguments: a folder stands for the pages saved anywhere under it.
     public static func expand(_ paths: [String]) -> [String] { ImportPlan(paths).pages }
 
-    public func importFile(_ path: String, options: ImportOptions, now: Date = Date()) throws -> ImportResult {
+    public func importFile(_ path: String, options: ImportOptions, now given: Date? = nil) throws -> ImportResult {
+        let now = given ?? store.clock.now()
         if let observed = options.observedAt, observed > now.addingTimeInterval(300) {
             throw TemoinError.dateInFuture(value: TimeFormat.parisWallTime(observed))
         }
@@ -162,7 +163,8 @@ public struct Importer {
             let skipped = "\(page.resourcesSkipped) resource file(s) of the saved folder left out (count or size limit)"
             note = note.map { $0 + "; " + skipped } ?? skipped
         }
-        let entry = try store.append(type: .attempt, captures: captures, now: now) { body in
+        // Without a time given, `recorded_at` is read inside the append's transaction.
+        let entry = try store.append(type: .attempt, captures: captures, now: given) { body in
             body.provenance = .imported
             body.observedAt = observedText
             body.timeBasis = basis

@@ -27,6 +27,8 @@ public struct Advice: Sendable, Equatable, Encodable {
         case noUrgencyFacts = "no_urgency_facts"
         /// The store can hold seals but has none.
         case noSeal = "no_seal"
+        /// Attempts whose time the evidence contradicts (docs/FORMAT.md §8): the clock must be set right.
+        case timeContradicted = "time_contradicted"
         /// Identical page bytes recorded with different outcomes (issue 14, point 3).
         case samePageTwoOutcomes = "same_page_two_outcomes"
         /// A fact or a note written before a date it mentions.
@@ -89,12 +91,29 @@ public enum CaseAdvice {
     ///   - seals: the number of seals, or nil when the store cannot hold seals.
     ///   - lettersToPrefect: registered letters to the préfet among the steps; nil: not counted.
     public static func evaluate(
-        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?,
+        _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, time: StatusTime? = nil,
         lettersToPrefect: Int? = nil, now: Date = Date(), consistency: ConsistencyReport = ConsistencyReport(),
         notedEntries: Set<Int64> = []
     ) -> [Advice] {
         var out: [Advice] = []
         if verdict == .tampered { out.append(Advice(.notIntact, .urgent)) }
+        if let time, let first = time.contradicted.first {
+            // Urgent while the chain's last attempt is among them: the clock is probably still wrong.
+            let current = time.contradicted.last?.seq == time.lastAttemptSeq
+            out.append(
+                Advice(
+                    .timeContradicted, current ? .urgent : .warning,
+                    [
+                        "count": String(time.contradicted.count), "seqs": TimeText.seqs(time.contradicted.map(\.seq)),
+                        // With several, the figures are the first one's: say whose.
+                        "problem": first.mainProblem.map { p in
+                            time.contradicted.count == 1
+                                ? p.text()
+                                : tr("status.time.contradicted", ["seq": String(first.seq), "problem": p.text()])
+                        } ?? "",
+                        "kept": TimeText.plural("status.advice.time_kept", time.contradicted.count),
+                    ]))
+        }
         for group in consistency.samePage {
             let sightings = group.outcomes.map { o in
                 let seqs = group.attempts.filter { $0.outcome == o }.map(\.seq)

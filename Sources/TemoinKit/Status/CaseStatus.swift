@@ -40,13 +40,15 @@ public struct CaseStatus: Sendable, Encodable {
     /// Volunteer attestations held by the store; nil when this store has no attestations table.
     public var attestations: Int?
     public var verification: Verification
+    /// What the time rules found (docs/FORMAT.md §8); nil when they could not be applied.
+    public var time: StatusTime?
     /// Doubts the record raises by itself: the same page classified two ways, early statements.
     public var consistency: ConsistencyReport
     public var advice: [Advice]
     public var generatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case store, statistics, seals, attestations, verification, advice, consistency
+        case store, statistics, seals, attestations, verification, advice, consistency, time
         case storeID = "store_id"
         case caseFields = "case"
         case openedAt = "opened_at"
@@ -63,6 +65,7 @@ public struct CaseStatus: Sendable, Encodable {
         try c.encode(seals, forKey: .seals)
         try c.encode(attestations, forKey: .attestations)
         try c.encode(verification, forKey: .verification)
+        try c.encode(time, forKey: .time)
         try c.encode(consistency, forKey: .consistency)
         try c.encode(advice, forKey: .advice)
         try c.encode(TimeFormat.utc(generatedAt), forKey: .generatedAt)
@@ -80,15 +83,20 @@ public struct CaseStatus: Sendable, Encodable {
         let consistency = try ConsistencyCheck.run(store: store, entries: attempts)
         let seals = try store.rowCountIfTableExists("seals")
         let attestations = try store.rowCountIfTableExists("attestations")
-        let report = try Verifier().verify(path: path, progress: progress)
+        let times = StatusTimeCollector()
+        var verifier = Verifier()
+        verifier.onAttemptTime = times.hook
+        let report = try verifier.verify(path: path, progress: progress)
+        let time = times.result(report.time)
         let letters = try StepLedger(store: store).lettersToPrefect.count
         let advice = CaseAdvice.evaluate(
-            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, lettersToPrefect: letters,
-            now: now, consistency: consistency, notedEntries: Set(try store.notes().map(\.about)))
+            statistics, facts: record.fields.facts, verdict: report.verdict, seals: seals, time: time,
+            lettersToPrefect: letters, now: now, consistency: consistency,
+            notedEntries: Set(try store.notes().map(\.about)))
         return CaseStatus(
             store: path, storeID: store.storeID, caseFields: record.fields, openedAt: record.openedAt,
             statistics: statistics, seals: seals, attestations: attestations, verification: Verification(report),
-            consistency: consistency, advice: advice, generatedAt: now)
+            time: time, consistency: consistency, advice: advice, generatedAt: now)
     }
 }
 

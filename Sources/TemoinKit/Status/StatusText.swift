@@ -11,7 +11,10 @@ extension CaseStatus {
         }
         func moment(_ date: Date?, _ seq: Int64?) -> String {
             guard let date else { return "-" }
+            // A time the evidence contradicts is never stated as sure (docs/FORMAT.md §8).
+            let doubt = seq.map { time?.summary.contradictedSeqs.contains($0) == true } == true
             return "\(TimeFormat.parisWallTime(date))\(seq.map { " (#\($0))" } ?? "")"
+                + (doubt ? " " + tr("status.time.doubtful") : "")
         }
 
         rows.append(
@@ -96,6 +99,7 @@ extension CaseStatus {
                     ))
             }
         }
+        if s.attempts > 0, let time { rows.append(contentsOf: time.rows(seals: seals)) }
         if let seals { rows.append((tr("status.label.seals"), seals == 0 ? tr("status.none") : String(seals))) }
         if let attestations {
             rows.append(

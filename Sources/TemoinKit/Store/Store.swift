@@ -25,6 +25,9 @@ public final class Store: Sendable {
     public let isReadOnly: Bool
     let db: DatabaseQueue
     public let storeID: String
+    /// Where `recorded_at` and the attempts' times are read: the system clock, except in TemoinKit's
+    /// own tests (no command lets a person choose it).
+    public let clock: WallClock
 
     /// The store path from `--store`, else `TEMOIN_STORE`, else `temoin.sqlite` beside the portable
     /// folder's launcher when temoin runs from one (`make dist`), else `./temoin.sqlite`.
@@ -36,11 +39,12 @@ public final class Store: Sendable {
         return Installation.current.defaultStorePath
     }
 
-    private init(path: String, db: DatabaseQueue, readOnly: Bool, storeID: String) {
+    private init(path: String, db: DatabaseQueue, readOnly: Bool, storeID: String, clock: WallClock) {
         self.path = path
         self.db = db
         self.isReadOnly = readOnly
         self.storeID = storeID
+        self.clock = clock
         Self.opened.withLock { list in
             list.removeAll { $0.store == nil }
             list.append(WeakStore(store: self))
@@ -135,7 +139,9 @@ public final class Store: Sendable {
     }
 
     /// Creates a new store at `path` (mode 0600) and records the case as entry 1.
-    public static func create(at path: String, case fields: CaseFields, now: Date = Date()) throws -> Store {
+    public static func create(at path: String, case fields: CaseFields, now: Date? = nil, clock: WallClock = .system)
+        throws -> Store
+    {
         let fm = FileManager.default
         if fm.fileExists(atPath: path) { throw TemoinError.storeExists(path: path) }
         let fd = Glibc_open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
@@ -153,7 +159,8 @@ public final class Store: Sendable {
             try queue.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     for (k, v) in [
-                        ("format", formatName), ("store_id", storeID), ("created_at", TimeFormat.utc(now)),
+                        ("format", formatName), ("store_id", storeID),
+                        ("created_at", TimeFormat.utc(now ?? clock.now())),
                         ("created_by", "\(Temoin.name) \(Temoin.version)"), ("head_seq", "0"),
                     ] {
                         try MetaRow(key: k, value: v).insert(db)
@@ -161,7 +168,7 @@ public final class Store: Sendable {
                     return .commit
                 }
             }
-            let store = Store(path: path, db: queue, readOnly: false, storeID: storeID)
+            let store = Store(path: path, db: queue, readOnly: false, storeID: storeID, clock: clock)
             _ = try store.append(type: .caseOpened, now: now) { body in
                 body.caseFields = fields
             }
@@ -174,7 +181,7 @@ public final class Store: Sendable {
     }
 
     /// Opens an existing store. Refuses what is not a temoin store or was written by a newer schema.
-    public static func open(at path: String, readOnly: Bool = false) throws -> Store {
+    public static func open(at path: String, readOnly: Bool = false, clock: WallClock = .system) throws -> Store {
         try checkHeader(path)
         let queue = try openQueue(path: path, readOnly: readOnly)
         do {
@@ -201,7 +208,7 @@ public final class Store: Sendable {
             guard let storeID else {
                 throw TemoinError.notAStore(path: path, detail: tr("detail.no_store_id"))
             }
-            return Store(path: path, db: queue, readOnly: readOnly, storeID: storeID)
+            return Store(path: path, db: queue, readOnly: readOnly, storeID: storeID, clock: clock)
         } catch {
             throw Store.map(error, path: path, writing: !readOnly, opening: true)
         }
@@ -324,9 +331,14 @@ public final class Store: Sendable {
     // MARK: Appending
 
     /// Appends one entry built by `fill`, with its captures, in one write transaction.
+    ///
+    /// `recorded_at` is read off the clock inside the transaction (unless `now` is given), once the
+    /// head is held: concurrent writers then record times in chain order, which the time rules check
+    /// (docs/FORMAT.md §8). An attempt names the latest seal in `after_seal`, read in the same
+    /// transaction, so it provably was written after that seal's genTime.
     @discardableResult
     public func append(
-        type: EntryType, captures: [PendingCapture] = [], now: Date = Date(), fill: (inout EntryBody) throws -> Void
+        type: EntryType, captures: [PendingCapture] = [], now: Date? = nil, fill: (inout EntryBody) throws -> Void
     ) throws -> StoredEntry {
         do {
             // Captures are never removed (withholding keeps the row), so one seen here is still there
@@ -349,8 +361,10 @@ public final class Store: Sendable {
                     let head = try Self.head(db)
                     let prev = head?.hash ?? ChainHash.genesis(storeID: storeID)
                     var body = EntryBody(
-                        seq: (head?.seq ?? 0) + 1, prev: prev, type: type, recordedAt: TimeFormat.utc(now))
+                        seq: (head?.seq ?? 0) + 1, prev: prev, type: type,
+                        recordedAt: TimeFormat.utc(now ?? clock.now()))
                     if !captures.isEmpty { body.captures = captures.map(\.ref) }
+                    if type == .attempt { body.afterSeal = try AfterSeal.latest(db) }
                     try fill(&body)
                     // The filler may not move the entry in the chain.
                     body.seq = (head?.seq ?? 0) + 1

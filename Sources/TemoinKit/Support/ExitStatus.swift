@@ -17,6 +17,9 @@ public struct ExitStatus: RawRepresentable, Hashable, Comparable, Sendable, Cust
     public static let tampered = ExitStatus(rawValue: 1)
     /// `doctor`: something an attempt needs must be fixed (the number of ``tampered``: a problem was found).
     public static let needsFixing = ExitStatus(rawValue: 1)
+    /// `verify --strict-time`: an attempt's time has a problem (docs/FORMAT.md §8), the chain being
+    /// intact (the number of ``tampered``; without the flag such problems are listed and the status is 0).
+    public static let timeProblems = ExitStatus(rawValue: 1)
     /// The store cannot be read (missing, not a temoin store, newer format, damaged).
     public static let storeUnreadable = ExitStatus(rawValue: 2)
     /// The store cannot be written (read-only medium, disk full, busy); nothing was recorded.

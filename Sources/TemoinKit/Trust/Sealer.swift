@@ -9,6 +9,8 @@ import Foundation
 public struct Sealer: Sendable {
     public let store: Store
     public var transfer = TransferSettings()
+    /// Raised by Ctrl-C: a seal in flight stops (and stores nothing).
+    public var interruption: InterruptionFlag?
     /// Where TSA credentials are looked up (TSACredentials); the process's environment by default.
     public var environment = ProcessInfo.processInfo.environment
 
@@ -33,12 +35,14 @@ public struct Sealer: Sendable {
         return urls
     }
 
-    /// Seals the current head with each TSA. Never throws for a TSA's failure: each outcome says.
-    public func seal(urls: [String], trust: TSATrust = TSATrust(), now: @Sendable () -> Date = { Date() }) throws
-        -> [Outcome]
-    {
+    /// Seals the current head (or `head`, read earlier) with each TSA. Never throws for a TSA's
+    /// failure: each outcome says.
+    public func seal(
+        urls: [String], trust: TSATrust = TSATrust(), head given: ChainHead? = nil,
+        now: @Sendable () -> Date = { Date() }
+    ) throws -> [Outcome] {
         // `init` always writes entry 1, so only a damaged store has no head.
-        guard let head = try store.head() else {
+        guard let head = try given ?? store.head() else {
             throw TemoinError.notAStore(path: store.path, detail: tr("detail.no_store_id"))
         }
         let settings = try settingsWithCredentials()
@@ -99,7 +103,7 @@ public struct Sealer: Sendable {
         let settings = try settings ?? settingsWithCredentials()
         let nonce = Int64.random(in: 1...Int64.max)
         let request = TimeStampRequest(imprint: imprint, nonce: nonce)
-        guard let curl = CurlTransfer(settings: settings) else {
+        guard let curl = CurlTransfer(settings: settings, interruption: interruption) else {
             throw TemoinError.trust(.sealFailed(url: url, reason: "libcurl could not start"))
         }
         let result = curl.perform(

@@ -104,6 +104,8 @@ struct TSTInfo: Sendable {
     let serialNumber: [UInt8]
     let genTime: Date
     let genTimeText: String
+    /// genTime exactly as encoded (`YYYYMMDDHHMMSS[.f]Z`), for the integer arithmetic of the time rules.
+    let genTimeBytes: [UInt8]
     /// nil when absent; the raw integer content bytes otherwise.
     let nonce: [UInt8]?
 
@@ -115,6 +117,7 @@ struct TSTInfo: Sendable {
         var serial: [UInt8] = []
         var gen = Date(timeIntervalSince1970: 0)
         var genText = ""
+        var genBytes: [UInt8] = []
         var nonce: [UInt8]?
         try DER.sequence(root, identifier: .sequence) { nodes in
             guard let v = nodes.next(), try Int(derEncoded: v) == 1 else {
@@ -138,6 +141,7 @@ struct TSTInfo: Sendable {
             }
             serial = Array(sb)
             guard let g = nodes.next() else { throw TimeStampParseError("no genTime") }
+            if case .primitive(let raw) = g.content { genBytes = Array(raw) }
             let time = try GeneralizedTime(derEncoded: g)
             gen = try Self.date(time)
             genText = TimeFormat.utc(gen)
@@ -151,6 +155,7 @@ struct TSTInfo: Sendable {
         serialNumber = serial
         genTime = gen
         genTimeText = genText
+        genTimeBytes = genBytes
         self.nonce = nonce
     }
 

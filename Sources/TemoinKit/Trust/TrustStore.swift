@@ -479,6 +479,7 @@ public enum TrustChecks {
         report.problems.sort { ($0.seq ?? .max, $0.code) < ($1.seq ?? .max, $1.code) }
         report.firstBadSeq = report.problems.compactMap(\.seq).min()
         if !report.problems.isEmpty { report.verdict = .tampered }
+        report.setTime(report.time)  // FORMAT.md §8: not applied when these tables could not be read
     }
 }
 

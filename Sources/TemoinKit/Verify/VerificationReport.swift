@@ -64,12 +64,34 @@ public struct VerificationReport: Codable, Sendable {
     public var attestations: [AttestationSummary] = []
     /// For a bundle: its manifest and documents (BundleReader.check); absent for a store.
     public var bundle: BundleSummary?
+    /// What the time rules found (docs/FORMAT.md §8): never part of the verdict. Nil when they could
+    /// not be applied (the schema was altered or SQLite could not read the store).
+    public var time: TimeSummary?
 
     enum CodingKeys: String, CodingKey {
-        case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations
+        case verdict, store, entries, attempts, head, captures, problems, withheld, verifier, seals, attestations, time
         case bundle
         case storeID = "store_id"
         case firstBadSeq = "first_bad_seq"
         case verifiedAt = "verified_at"
+    }
+}
+
+extension VerificationReport {
+    /// Time problems that contradict an attempt, or any time problem when `strict` (`--strict-time`).
+    public func hasTimeProblems(strict: Bool = true) -> Bool {
+        guard let time else { return false }
+        return strict ? !time.problems.isEmpty : time.contradicted > 0
+    }
+
+    /// Sets the time rules' summary, unless the store's tables cannot be trusted (FORMAT.md §8: the
+    /// rules are not applied after `schema_altered` or `store_corrupt`).
+    mutating func setTime(_ summary: TimeSummary?) {
+        guard var summary, !problems.contains(where: { ["schema_altered", "store_corrupt"].contains($0.code) }) else {
+            time = nil
+            return
+        }
+        summary.problems.sort { ($0.seq, $0.code) < ($1.seq, $1.code) }
+        time = summary
     }
 }

@@ -18,6 +18,9 @@ public struct Verifier: Sendable {
     /// Entries hashed and parsed together on the worker threads.
     static let entryChunk = 256
 
+    /// Receives each attempt's time verdict during the walk (docs/FORMAT.md §8), in chain order.
+    public var onAttemptTime: (@Sendable (AttemptTime) -> Void)?
+
     public init() {}
 
     /// Verifies the store at `path`. Throws only when the file cannot be read as a temoin store at all.
@@ -54,6 +57,8 @@ public struct Verifier: Sendable {
                     state.problem(nil, "store_corrupt", "SQLite cannot read the store's tables: \(Self.detail(error))")
                     return
                 }
+                // FORMAT.md §8: the seals first, then the time rules fed from the walk below.
+                state.time = Corroborator(seals: (try? SealClock.readAll(db)) ?? [], now: Date())
                 do {
                     try checkEntriesAndCaptures(db, &state, progress: progress)
                 } catch let error as DatabaseError where !Self.isBusy(error) {
@@ -80,12 +85,21 @@ public struct Verifier: Sendable {
         }
         state.problems.sort { ($0.seq ?? .max, $0.code) < ($1.seq ?? .max, $1.code) }
         let withheld = state.withheld.sorted { $0.digest < $1.digest }
-        return VerificationReport(
+        var report = VerificationReport(
             verdict: state.problems.isEmpty ? .intact : .tampered, store: path, storeID: state.storeID,
             entries: state.entryCount, attempts: state.attempts, head: state.head,
             captures: .init(checked: state.capturesChecked, withheld: withheld.count, bytes: state.captureBytes),
             firstBadSeq: state.problems.compactMap(\.seq).min(), problems: state.problems, withheld: withheld,
             verifiedAt: TimeFormat.utc(Date()), verifier: "\(Temoin.name) \(Temoin.version)")
+        report.setTime(state.time.map(finishTime))
+        return report
+    }
+
+    /// The last attempt's verdict and the summary of the time rules (FORMAT.md §8).
+    private func finishTime(_ fold: Corroborator) -> TimeSummary {
+        var fold = fold
+        if let done = fold.finish() { onAttemptTime?(done) }
+        return fold.summary
     }
 
     static func isBusy(_ error: DatabaseError) -> Bool {
@@ -177,6 +191,8 @@ public struct Verifier: Sendable {
         var setAsideDamagedIndex = false
         /// SQLite's error reading the captures table, once met; captures are no longer read.
         var capturesUnreadable: String?
+        /// The time rules, fed in chain order (FORMAT.md §8).
+        var time: Corroborator?
         var captureBytes: Int64 = 0
 
         mutating func problem(_ seq: Int64?, _ code: String, _ reason: String) {
@@ -248,15 +264,17 @@ public struct Verifier: Sendable {
         var prev: String
         var type: String?
         var captures: [CaptureView]?
-
-        enum CodingKeys: String, CodingKey { case seq, prev, type, captures }
+        /// What the body says about time (FORMAT.md §8), from the same parse; never fails.
+        var time: TimeFacts
 
         init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            // One container for both (FORMAT.md §8's members are in BodyKeys too).
+            let c = try decoder.container(keyedBy: BodyKeys.self)
             seq = try c.decode(Int64.self, forKey: .seq)
             prev = try c.decode(String.self, forKey: .prev)
             type = c.contains(.type) ? try c.decode(String.self, forKey: .type) : nil
             captures = c.contains(.captures) ? try c.decode([CaptureView].self, forKey: .captures) : nil
+            time = TimeFacts(c, type: type)
         }
     }
 
@@ -319,6 +337,7 @@ public struct Verifier: Sendable {
                         )
                     }
                     if view.type == "attempt" { state.attempts += 1 }
+                    if let done = state.time?.feed(seq: seq, view.time) { onAttemptTime?(done) }
                     for c in view.captures ?? [] {
                         try referenceOrSetAside(
                             c.digest, size: c.size, seq: seq, lookup: lookup, hasher: hasher, &state)

@@ -32,20 +32,26 @@ struct AttemptCommand: ParsableCommand {
                 handler.cancel()
                 for h in exitHandlers { h.cancel() }
             }
+            let sealing = try sealOptions.sealing(store, stop: stop)
             let report: AttemptReport
             if browser.enabled {
                 let options = try browser.options(
                     capture: capture, stop: stop, recordNow: TerminalLines(), json: output.json)
                 let url = try capture.url ?? store.caseRecord().fields.bookingURL
                 say(tr("browser.opening", ["url": url]) + "\n" + tr("browser.instructions"), json: output.json)
+                sealing?.before()
                 report = try WitnessedAttemptRunner(store: store).run(options: options)
             } else {
+                sealing?.before()
                 report = try AttemptRunner(store: store).run(options: try capture.options(stop: stop))
             }
-            print(output.json ? JSONOutput.string(attemptJSON(report)) : attemptLine(report))
+            sealing?.after()
+            let time = checkedTime(store, report)
+            print(output.json ? JSONOutput.string(attemptJSON(report, time: time)) : attemptLine(report))
+            warnAboutTime(time, json: output.json)
             if !output.json, browser.enabled { printBrowserRecorded(report) }
             if !output.json, report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }
-            sealOptions.sealAfterAttempt(store, json: output.json)
+            printSealing(sealing, json: output.json)
         }
     }
 }

@@ -63,8 +63,19 @@ struct ImportCommand: ParsableCommand {
                 url: url, observedAt: try observedAt.map { try parseDate($0, earliest: TimeFormat.earliestAttempt) },
                 maxSize: ByteCount.parse(maxSize)!, note: note)
             if let profileFile { options.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
+            var warned = false
             let report = try Importer(store: store).importFiles(
-                files, options: options, report: { if !output.json { printImportLine($0) } })
+                files, options: options,
+                report: { file in
+                    if !output.json { printImportLine(file) }
+                    // A computer's clock that contradicts the chain is said once per run.
+                    if !warned, file.status == .recorded, let seq = file.seq, let entry = try? store.entry(seq: seq),
+                        let time = try? TimeCorroboration.check(store: store, appended: entry), !time.warnings.isEmpty
+                    {
+                        warnAboutTime(time, json: output.json)
+                        warned = true
+                    }
+                })
             if output.json {
                 print(JSONOutput.string(report.files))
             } else {

@@ -14,6 +14,11 @@ struct InitCommand: ParsableCommand {
             In a terminal, the questions not answered by options are asked one by one, each with an
             example, starting with where to keep the store: it can live anywhere, a USB stick included
             (--store /media/usb/temoin.sqlite). Without a terminal (scripts), give the options.
+
+            Time-stamp authorities (--tsa URL, repeatable; asked in a terminal) seal the record just
+            before and just after each attempt, so a third party bounds the time of each one
+            (docs/TRUST.md). They need the Internet; temoin takes a first seal at once to check that
+            they answer, and a failed seal never stops anything.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -25,6 +30,18 @@ struct InitCommand: ParsableCommand {
     @Option(name: .customLong("booking-url"), help: "The page where appointments are booked.") var bookingURL: String?
     @Option(help: "Booking system: auto, prefecture-legacy, rdv-prefecture or generic.") var profile: String = "auto"
     @Option(help: "Facts that bear on urgency (permit expiry date, job, children...).") var facts: String?
+    @Option(
+        name: .customLong("tsa"),
+        help: ArgumentHelp(
+            "A time-stamp authority (RFC 3161 URL) to seal each attempt, e.g. https://freetsa.org/tsr; repeat for several.",
+            valueName: "url"))
+    var tsa: [String] = []
+
+    func validate() throws {
+        for url in tsa where (try? URLCheck.validate(url)) == nil {
+            throw ValidationError(TemoinError.invalidURL(value: url).description)
+        }
+    }
 
     func run() throws {
         try guarded {
@@ -39,7 +56,7 @@ struct InitCommand: ParsableCommand {
                 // The store's place first: a person on a borrowed laptop may want it on a USB stick.
                 let asked = questions.filter { $0.1?.trimmingCharacters(in: .whitespaces).isEmpty ?? true }.count
                 let askPlace = storeOptions.store == nil && ProcessInfo.processInfo.environment["TEMOIN_STORE"] == nil
-                print(tr("init.intro", ["count": String(asked + (askPlace ? 1 : 0))]))
+                print(tr("init.intro", ["count": String(asked + (askPlace ? 1 : 0) + (tsa.isEmpty ? 1 : 0))]))
                 print("")
                 if askPlace {
                     path = askStorePlace(default: path)
@@ -67,15 +84,25 @@ struct InitCommand: ParsableCommand {
                 applicant: answers["applicant"]!, prefecture: answers["prefecture"]!, procedure: answers["procedure"]!,
                 bookingURL: answers["booking_url"]!, profile: profile, facts: answers["facts"] ?? ""
             ).validated()
+            let tsas = interactive && tsa.isEmpty ? askTSAs() : tsa
             let store = try Store.create(at: path, case: fields)
+            let sealed = try configure(tsas, store: store, json: output.json)
             let head = try store.head()
             if output.json {
                 struct Out: Encodable {
                     let store: String
                     let store_id: String
                     let head: ChainHead?
+                    let tsas: [String]
+                    let seals: [SealOutcomeJSON]
                 }
-                print(JSONOutput.string(Out(store: store.path, store_id: store.storeID, head: head)))
+                print(
+                    JSONOutput.string(
+                        Out(
+                            store: store.path, store_id: store.storeID, head: head, tsas: tsas,
+                            seals: sealed.map {
+                                SealOutcomeJSON(url: $0.url, seal: $0.seal, error: $0.error?.description)
+                            })))
             } else {
                 print(tr("init.done", ["path": absolute(store.path)]))
                 // From the portable folder the store is already on the stick.
@@ -84,6 +111,54 @@ struct InitCommand: ParsableCommand {
                 print(tr("init.next"))
             }
         }
+    }
+
+    /// Offers the suggested public time-stamp authorities, other addresses, or none.
+    private func askTSAs() -> [String] {
+        let suggested = PublicTSA.suggested.map(\.url)
+        print(tr("init.ask.tsa", ["suggested": suggested.joined(separator: " ")]))
+        while true {
+            print("> ", terminator: "")
+            fflush(nil)
+            guard let line = readLine() else { return [] }
+            let answer = line.trimmingCharacters(in: .whitespaces)
+            let urls: [String]
+            if answer.isEmpty {
+                urls = suggested
+            } else if ["no", "non", "n"].contains(answer.lowercased()) {
+                urls = []
+            } else {
+                urls = answer.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+                if let bad = urls.first(where: { (try? URLCheck.validate($0)) == nil }) {
+                    print(TemoinError.invalidURL(value: bad).description)
+                    continue
+                }
+            }
+            print("")
+            return urls
+        }
+    }
+
+    /// Adds the TSAs to the new store and takes a first seal of entry 1, to show at once whether they
+    /// answer. A TSA that does not answer stays configured (the Internet may be back at the next
+    /// attempt); nothing here fails `init`.
+    private func configure(_ urls: [String], store: Store, json: Bool) throws -> [Sealer.Outcome] {
+        guard !urls.isEmpty else { return [] }
+        for url in urls {
+            try store.addTSA(url: url, name: PublicTSA.suggested.first { $0.url == url }?.name)
+        }
+        let outcomes = (try? Sealer(store: store).seal(urls: urls, trust: (try? TSATrust.load()) ?? TSATrust())) ?? []
+        if !json {
+            print(tr("init.tsa_added", ["urls": urls.joined(separator: ", ")]))
+            for o in outcomes {
+                if let s = o.seal {
+                    print("  " + sealLine(s))
+                } else if let e = o.error {
+                    printError(tr("init.tsa_failed", ["reason": e.description]))
+                }
+            }
+        }
+        return outcomes
     }
 
     /// Explains where the store will be, names the USB sticks plugged in, and asks until the answer

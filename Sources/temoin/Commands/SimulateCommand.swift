@@ -12,6 +12,10 @@ struct SimulateCommand: AsyncParsableCommand {
             RDV Préfecture), with their forms, cookies and messages, and their failure modes. It listens \
             on the loopback interface only. Choose the behaviour with --scenario, or per request with a \
             path prefix: /scenario/slot-available/booking/create/4963/0. Ctrl-C stops it.
+
+            The clock-skew scenario answers like no-slot with a Date header off by --clock-skew (e.g.
+            61d, -3m), or by the seconds in its path (/scenario/clock-skew/-180/booking/create/4963/0):
+            what a computer whose clock is wrong sees. The simulator's clock itself is never changed.
             """)
 
     @OptionGroup var language: LanguageOptions
@@ -24,6 +28,11 @@ struct SimulateCommand: AsyncParsableCommand {
     var scenario: String = Scenario.noSlot.rawValue
     @Option(name: .customLong("certificate-out"), help: "Write the HTTPS certificate (PEM) here, to pass to --cacert.")
     var certificateOut: String?
+    @Option(
+        name: .customLong("clock-skew"),
+        help: ArgumentHelp(
+            "For the clock-skew scenario: how far its Date header is off, e.g. 61d or -3m.", valueName: "duration"))
+    var clockSkew: String = "0"
     @Flag(
         name: .customLong("test-hooks"),
         help: "Serve /_test/captcha-code (the session's CAPTCHA code). For temoin's tests and demo only.")
@@ -34,9 +43,20 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError(
                 tr("simulate.bad_scenario", ["names": Scenario.allCases.map(\.rawValue).joined(separator: ", ")]))
         }
+        if Self.signedDuration(clockSkew) == nil {
+            throw ValidationError(TemoinError.invalidDuration(value: clockSkew).description)
+        }
         for p in [port] + (httpsPort.map { [$0] } ?? []) where !(0...65535).contains(p) {
             throw ValidationError(tr("simulate.bad_port", ["port": String(p)]))
         }
+    }
+
+    /// `61d`, `-3m`, `+90s`, `0`: seconds, negative for a clock behind.
+    static func signedDuration(_ text: String) -> Double? {
+        if text == "0" { return 0 }
+        let negative = text.hasPrefix("-")
+        let body = negative || text.hasPrefix("+") ? String(text.dropFirst()) : text
+        return Pace.parseDuration(body).map { negative ? -$0 : $0 }
     }
 
     func run() async throws {
@@ -45,6 +65,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.httpsPort = httpsPort
         config.defaultScenario = Scenario(rawValue: scenario)!
         config.testHooks = testHooks
+        config.clockSkew = Self.signedDuration(clockSkew) ?? 0
         // Ctrl-C is handled before the banner says the simulator is ready: a SIGINT sent as soon as the
         // address is read (tests do) must stop it, not be ignored between the two steps.
         signal(SIGINT, SIG_IGN)

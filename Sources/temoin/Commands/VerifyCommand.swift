@@ -5,7 +5,8 @@ import TemoinKit
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the whole chain and every capture. Exit 0 intact, 1 tampered, 2 unreadable.",
+        abstract:
+            "Check the whole chain, every capture and every attempt's time. Exit 0 intact, 1 tampered, 2 unreadable.",
         discussion: """
             Recomputes every entry hash, every link between entries and every capture digest, as
             docs/FORMAT.md describes. The same check, written independently in Python's standard
@@ -19,6 +20,12 @@ struct VerifyCommand: ParsableCommand {
             depends on the certificates you trust (--tsa-cert, or `temoin seal trust --add`); a
             volunteer's key, on --attester-key. A bundle (temoin export --out FILE.zip) is verified
             the same way, after a safe extraction.
+
+            Each attempt's time is checked against the prefecture's server clock (its Date headers), the
+            order of the chain, the case's opening and the seals (docs/FORMAT.md §8): corroborated,
+            uncorroborated (and why) or contradicted, with the figures. Time problems are listed but do
+            not make the chain tampered: the exit code stays 0 for an intact chain, unless
+            --strict-time, which exits 1 when there is any.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -33,6 +40,11 @@ struct VerifyCommand: ParsableCommand {
         name: .customLong("expect-head"),
         help: ArgumentHelp("A head noted earlier: SEQ:HASH-PREFIX (8+ hex digits).", valueName: "seq:hash"))
     var expectHead: String?
+
+    @Flag(
+        name: .customLong("strict-time"),
+        help: "Exit 1 when an attempt's time has a problem (docs/FORMAT.md §8), even if the chain is intact.")
+    var strictTime = false
 
     @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var attesterOptions: AttesterOptions
@@ -90,6 +102,7 @@ struct VerifyCommand: ParsableCommand {
                 print(render(report))
             }
             if report.verdict != .intact { throw ExitCode(.tampered) }
+            if strictTime, report.hasTimeProblems() { throw ExitCode(.timeProblems) }
         }
     }
 
@@ -127,6 +140,7 @@ struct VerifyCommand: ParsableCommand {
         for p in r.problems {
             lines.append("  \(p.seq.map { "#\($0)" } ?? "--")  \(p.code): \(TerminalText.line(problemText(p)))")
         }
+        lines += verifyTimeLines(r.time)
         return lines.joined(separator: "\n")
     }
 

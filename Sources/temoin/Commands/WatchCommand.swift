@@ -64,19 +64,30 @@ struct WatchCommand: ParsableCommand {
             }
             let attempt: () throws -> AttemptReport
             var prompt: TerminalPrompt?
+            // Seals just before each attempt (once the person is ready) and just after it.
+            let sealing = try sealOptions.sealing(store, stop: stop)
             if browser.enabled {
                 let lines = TerminalLines()
                 let options = try browser.options(capture: capture, stop: stop, recordNow: lines, json: output.json)
                 prompt = TerminalPrompt(lines: lines, json: output.json)
-                attempt = { try WitnessedAttemptRunner(store: store).run(options: options) }
+                attempt = {
+                    sealing?.before()
+                    return try WitnessedAttemptRunner(store: store).run(options: options)
+                }
             } else {
                 let options = try capture.options(stop: stop)
-                attempt = { try AttemptRunner(store: store).run(options: options) }
+                attempt = {
+                    sealing?.before()
+                    return try AttemptRunner(store: store).run(options: options)
+                }
             }
             let watch = Watch(
                 plan: plan, prompt: prompt, alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
-                afterAttempt: { _ in sealOptions.sealAfterAttempt(store, json: output.json) }, attempt: attempt)
-            let renderer = WatchRenderer(json: output.json)
+                afterAttempt: { _ in
+                    sealing?.after()
+                    printSealing(sealing, json: output.json)
+                }, attempt: attempt)
+            let renderer = WatchRenderer(json: output.json, store: store)
             let done = try watch.run(stop: stop, events: renderer.render)
             renderer.finish(done: done, alertsPending: alerter?.isBusy ?? false)
         }

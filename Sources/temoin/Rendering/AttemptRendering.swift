@@ -13,6 +13,8 @@ struct AttemptJSON: Encodable {
     let url: String
     let exchanges: Int
     let failure: NetworkFailure?
+    /// The attempt's time as the evidence known at once shows it (docs/FORMAT.md §8).
+    let time: AttemptTime?
 }
 
 /// The attempt's line, then the page's words between « » and temoin's own words unquoted, each on
@@ -37,11 +39,22 @@ func attemptLine(_ r: AttemptReport) -> String {
     return lines.joined(separator: "\n")
 }
 
-func attemptJSON(_ r: AttemptReport) -> AttemptJSON {
+func attemptJSON(_ r: AttemptReport, time: AttemptTime? = nil) -> AttemptJSON {
     AttemptJSON(
         seq: r.entry.seq, hash: r.entry.hash, observed_at: r.entry.body?.observedAt, outcome: r.outcome.rawValue,
         message: r.message, description: r.description, visibility: r.visibility, url: r.finalURL,
-        exchanges: r.exchanges, failure: r.failure)
+        exchanges: r.exchanges, failure: r.failure, time: time)
+}
+
+/// The time of an attempt just recorded, checked at once; nil when it cannot be read back.
+func checkedTime(_ store: Store, _ r: AttemptReport) -> AttemptTime? {
+    try? TimeCorroboration.check(store: store, appended: r.entry)
+}
+
+/// Says at once, in the person's language, when the evidence contradicts the attempt's time, and how to
+/// set the clock right (on standard output, or standard error with --json).
+func warnAboutTime(_ time: AttemptTime?, json: Bool) {
+    for line in time?.warnings ?? [] { say("  " + line, json: json) }
 }
 
 /// A slot was seen: say it loudly, with the address to book by hand. temoin never books.

@@ -5,18 +5,25 @@ import TemoinKit
 /// attempt's time, a countdown on a terminal, and what became of each alert.
 final class WatchRenderer {
     let json: Bool
+    /// Where each attempt's time is checked at once (docs/FORMAT.md §8); nil: not checked.
+    let store: Store?
     private var waiting: ProgressReporter?
 
-    init(json: Bool) { self.json = json }
+    init(json: Bool, store: Store? = nil) {
+        self.json = json
+        self.store = store
+    }
 
     func render(_ event: WatchEvent) {
         switch event {
         case .recorded(let report, _):
+            let time = store.flatMap { checkedTime($0, report) }
             if json {
-                print(JSONOutput.string(attemptJSON(report)).replacingOccurrences(of: "\n", with: ""))
+                print(JSONOutput.string(attemptJSON(report, time: time)).replacingOccurrences(of: "\n", with: ""))
             } else {
                 print(attemptLine(report))
             }
+            warnAboutTime(time, json: json)
         case .slotSeen(let report):
             if !json { announceSlot(url: report.finalURL) }
         case .browserClosed:

@@ -52,19 +52,11 @@ final class LocalDNS {
         process.executableURL = URL(fileURLWithPath: DKIMTool.python)
         process.arguments = [DKIMTool.script, "serve", file]
         input = Pipe()
-        let output = Pipe()
         process.standardInput = input
-        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        try #require(port > 0, "the DNS server did not start")
+        let (started, printed) = try startServerReadingPort(process)
+        port = started ?? 0
+        try #require(port > 0, "the DNS server did not start (it printed \"\(printed)\")")
     }
 
     /// `127.0.0.1:<port>`, for `--dns-server` and `TEMOIN_DNS_SERVER`.

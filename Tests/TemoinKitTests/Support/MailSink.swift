@@ -81,19 +81,11 @@ final class MailSink: @unchecked Sendable {
         guard made.status == 0 else { throw TemoinError.networkUnavailable(detail: "openssl: \(made.stderr)") }
         dir.write("sink.py", Self.script)
         try FileManager.default.createDirectory(atPath: dir.file("mail"), withIntermediateDirectories: true)
-        let out = Pipe()
         process.executableURL = URL(fileURLWithPath: Self.python)
         process.arguments = [dir.file("sink.py"), dir.path, String(failFirst)]
-        process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let (started, text) = try startServerReadingPort(process)
+        guard let port = started else {
             process.terminate()
             throw TemoinError.networkUnavailable(detail: "mail sink did not start: \(text)")
         }

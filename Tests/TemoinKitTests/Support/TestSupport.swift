@@ -166,3 +166,19 @@ func referenceVerify(_ path: String) throws -> (Int32, [String: Any]) {
     let json = (try? JSONSerialization.jsonObject(with: r.stdoutData)) as? [String: Any] ?? [:]
     return (r.status, json)
 }
+
+/// Starts `process`, a local server a test runs on 127.0.0.1, and reads the port it prints as the first line
+/// of its standard output. Returns nil with what it printed instead when it ended or printed no number.
+func startServerReadingPort(_ process: Process) throws -> (port: Int?, printed: String) {
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    var text = ""
+    while !text.contains("\n") {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        text += String(decoding: chunk, as: UTF8.self)
+    }
+    let printed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    return (Int(printed), printed)
+}

@@ -31,6 +31,10 @@ with the same problem codes:
     and for the seals and attestations of FORMAT.md section 7: seal_invalid,
     seal_mismatch, attestation_invalid, attestation_mismatch.
 
+Times (FORMAT.md section 8) are checked against the prefecture's server clock,
+the order of the chain, the case's opening and the seals; time problems are
+reported under "time" and never change the verdict or the exit code.
+
 Seals and attestations (FORMAT.md section 7) are checked for their binding
 only: a seal's DER response is parsed (status, imprint, nonce, genTime) and
 its head compared with the chain; an attestation's statement is parsed and its
@@ -40,11 +44,13 @@ checked with the standard library and are NOT checked here: use
 """
 
 import argparse
+import bisect
 import hashlib
 import json
 import os
 import sqlite3
 import sys
+import time
 import uuid
 import zlib
 
@@ -308,6 +314,7 @@ def entry_rows(con):
 
 
 def verify(con):
+    now_ms = int(time.time() * 1000)  # the verifier's clock, once, when verification starts (section 8)
     problems = []
     withheld = []
     report = {
@@ -509,6 +516,7 @@ def verify(con):
     except sqlite3.DatabaseError as e:
         check_busy(e)
         problem(None, "store_corrupt", "reading seals or attestations failed: {}".format(e))
+    check_time(con, report, now_ms)
     return finish()
 
 
@@ -692,6 +700,325 @@ def check_anchors(con, store_id, problem, report):
             out["detail"] = "binds; Ed25519 signature not checked here (openssl pkeyutl -verify, docs/TRUST.md)"
 
 
+# FORMAT.md section 8: time. Every instant is an integer of milliseconds since 1970-01-01T00:00:00Z.
+TIME_TOLERANCE_MS = 120000  # T
+TIME_FUTURE_MS = 300000  # F
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def days_from_civil(y, m, d):
+    """Days since 1970-01-01 of a proleptic Gregorian date."""
+    y = y - 1 if m <= 2 else y
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m - 3 if m > 2 else m + 9) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def to_ms(year, month, day, hour, minute, second, millis):
+    if not (1 <= year <= 9999 and 1 <= month <= 12 and hour < 24 and minute < 60 and second < 60):
+        return None
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days_in = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+    if not 1 <= day <= days_in:
+        return None
+    return ((days_from_civil(year, month, day) * 24 + hour) * 60 + minute) * 60000 + second * 1000 + millis
+
+
+def digits(text, start, count):
+    part = text[start:start + count]
+    if len(part) != count or not all("0" <= c <= "9" for c in part):
+        return None
+    return int(part)
+
+
+def instant_ms(value):
+    """A time of section 5, exactly YYYY-MM-DDTHH:MM:SS.mmmZ; None otherwise."""
+    if not isinstance(value, str) or len(value) != 24:
+        return None
+    if (value[4], value[7], value[10], value[13], value[16], value[19], value[23]) != ("-", "-", "T", ":", ":", ".", "Z"):
+        return None
+    parts = [digits(value, a, n) for a, n in ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2), (20, 3))]
+    return None if None in parts else to_ms(*parts)
+
+
+def http_date_ms(value):
+    """An HTTP Date in the IMF-fixdate form, exactly 'Sun, 06 Nov 1994 08:49:37 GMT'; None otherwise."""
+    if not isinstance(value, str) or len(value) != 29:
+        return None
+    if (value[3:5], value[7], value[11], value[16], value[19], value[22], value[25:]) != (
+            ", ", " ", " ", " ", ":", ":", " GMT"):
+        return None
+    if value[0:3] not in WEEKDAYS or value[8:11] not in MONTHS:
+        return None
+    parts = [digits(value, a, n) for a, n in ((12, 4), (5, 2), (17, 2), (20, 2), (23, 2))]
+    if None in parts:
+        return None
+    year, day, hour, minute, second = parts
+    return to_ms(year, MONTHS.index(value[8:11]) + 1, day, hour, minute, second, 0)
+
+
+def generalized_time_ms(text):
+    """A genTime YYYYMMDDHHMMSS[.f...]Z, the fraction truncated to milliseconds; None otherwise."""
+    if not isinstance(text, str) or len(text) < 15 or not text.endswith("Z"):
+        return None
+    parts = [digits(text, a, n) for a, n in ((0, 4), (4, 2), (6, 2), (8, 2), (10, 2), (12, 2))]
+    if None in parts:
+        return None
+    millis = 0
+    if len(text) > 15:
+        fraction = text[15:-1]
+        if text[14] != "." or not fraction or not all("0" <= c <= "9" for c in fraction):
+            return None
+        millis = int((fraction + "00")[:3])
+    return to_ms(*parts, millis)
+
+
+def utc_text(ms):
+    """The section 5 form of an instant."""
+    days, rest = divmod(ms, 86400000)
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    y = yoe + era * 400 + (1 if m <= 2 else 0)
+    return "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z".format(
+        y, m, d, rest // 3600000, rest // 60000 % 60, rest // 1000 % 60, rest % 1000)
+
+
+def time_facts(obj):
+    """What a parsed body says about time (section 8.1); members of another type count as absent."""
+    f = {
+        "type": obj.get("type") if isinstance(obj.get("type"), str) else None,
+        "recorded": instant_ms(obj.get("recorded_at")),
+        "observed": instant_ms(obj.get("observed_at")),
+        "basis": obj.get("time_basis") if isinstance(obj.get("time_basis"), str) else None,
+        "answered": False, "dated": 0, "offset": None, "offset_exchange": None,
+        "after_seal_present": "after_seal" in obj, "after_seal": None,
+    }
+    ref = obj.get("after_seal")
+    if isinstance(ref, dict) and is_int(ref.get("seq")) and isinstance(ref.get("token_sha256"), str):
+        f["after_seal"] = (int(ref["seq"]), ref["token_sha256"])
+    exchanges = obj.get("exchanges")
+    for position, e in enumerate(exchanges if isinstance(exchanges, list) else (), 1):
+        if not isinstance(e, dict):
+            continue
+        if is_int(e.get("status")):
+            f["answered"] = True
+        started = instant_ms(e.get("started_at"))
+        server = http_date_ms(e.get("server_date"))
+        if started is None or server is None:
+            continue
+        first_byte = 0
+        timings = e.get("timings")
+        if isinstance(timings, dict) and is_int(timings.get("first_byte_ms")) \
+                and 0 <= timings["first_byte_ms"] <= 2147483647:
+            first_byte = int(timings["first_byte_ms"])
+        age = 0
+        headers = e.get("response_headers")
+        for h in headers if isinstance(headers, list) else ():
+            if isinstance(h, dict) and isinstance(h.get("name"), str) and isinstance(h.get("value"), str) \
+                    and h["name"].lower() == "age":
+                v = h["value"]
+                age = int(v) if 1 <= len(v) <= 9 and all("0" <= c <= "9" for c in v) else 0
+        offset = server + age * 1000 - (started + first_byte)
+        f["dated"] += 1
+        if f["offset"] is None or abs(offset) > abs(f["offset"]):
+            f["offset"], f["offset_exchange"] = offset, position
+    return f
+
+
+def seal_token(response):
+    """The TimeStampToken's bytes (the second element of the TimeStampResp, as stored) and its genTime."""
+    root = der_items(response)
+    resp = der_items(response, root[0][1], root[0][2])
+    token = response[resp[0][2]:resp[1][2]]
+    return token, parse_seal(response)[4]
+
+
+def check_time(con, report, now):
+    """FORMAT.md section 8: every attempt's time against the server's clock, the order of the chain,
+    the case's opening and the seals. Adds report["time"]; never changes the verdict."""
+    if any(p["code"] in ("schema_altered", "store_corrupt") for p in report["problems"]):
+        return
+    T = TIME_TOLERANCE_MS
+    # Section 8.2: the seals that bind, with their token digests and genTimes.
+    seals = []
+    binding = {s["id"] for s in report["seals"] if s["binds"]}
+    if binding:
+        try:
+            for sid, seq, response, tsa_url in con.execute(
+                    "SELECT id, seq, {}, {} FROM seals ORDER BY id".format(as_bytes("response"), as_bytes("tsa_url"))):
+                if sid not in binding:
+                    continue
+                try:
+                    token, gen_text = seal_token(response or b"")
+                except (ValueError, IndexError):
+                    continue
+                gen = generalized_time_ms(gen_text)
+                if gen is not None:
+                    seals.append({"id": sid, "seq": int(seq), "gen": gen, "token": hashlib.sha256(token).hexdigest(),
+                                  "tsa_url": show(tsa_url)})
+        except sqlite3.DatabaseError as e:
+            check_busy(e)
+            return
+    by_seq = sorted(seals, key=lambda s: (s["seq"], s["id"]))
+    sealed_seqs = [s["seq"] for s in by_seq]
+    earliest_from = [None] * len(by_seq)  # earliest genTime among by_seq[i:], lowest (seq, id) on a tie
+    for i in range(len(by_seq) - 1, -1, -1):
+        best = earliest_from[i + 1] if i + 1 < len(by_seq) else None
+        earliest_from[i] = by_seq[i] if best is None or by_seq[i]["gen"] <= best["gen"] else best
+    by_token = {}
+    for s_ in by_seq:
+        by_token.setdefault(s_["token"], []).append(s_)
+
+    def upper(n):
+        i = bisect.bisect_left(sealed_seqs, n)
+        return earliest_from[i] if i < len(by_seq) else None
+
+    summary = {
+        "tolerance_ms": T, "future_tolerance_ms": TIME_FUTURE_MS, "attempts": 0, "corroborated": 0,
+        "by_server": 0, "by_seals_only": 0, "server_offset_max_ms": None,
+        "uncorroborated": {"declared": 0, "file_mtime": 0, "unreachable": 0, "no_server_date": 0, "unreadable": 0},
+        "contradicted": 0, "contradicted_seqs": [],
+        "windows": {"both": 0, "lower_only": 0, "upper_only": 0, "none": 0}, "problems": [],
+    }
+
+    def issue(entry, code, at, reference, reference_seq, reason):
+        entry["problems"].append({
+            "seq": entry["seq"], "code": code, "reason": reason,
+            "at": None if at is None else utc_text(at), "reference": None if reference is None else utc_text(reference),
+            "reference_seq": reference_seq, "difference_ms": None if at is None or reference is None else at - reference})
+
+    def finalize(e):
+        summary["problems"].extend(e["problems"])
+        f = e["facts"]
+        if f["type"] != "attempt":
+            return
+        summary["attempts"] += 1
+        if any(p["code"] != "time_seal_unknown" for p in e["problems"]):
+            summary["contradicted"] += 1
+            summary["contradicted_seqs"].append(e["seq"])
+        elif e["by_server"] or e["by_seals"]:
+            summary["corroborated"] += 1
+            if e["by_server"]:
+                summary["by_server"] += 1
+                m = summary["server_offset_max_ms"]
+                summary["server_offset_max_ms"] = abs(f["offset"]) if m is None else max(m, abs(f["offset"]))
+            else:
+                summary["by_seals_only"] += 1
+        else:
+            if f["recorded"] is None or f["observed"] is None:
+                why = "unreadable"
+            elif f["basis"] in ("declared", "file_mtime"):
+                why = f["basis"]
+            elif f["basis"] == "witnessed":
+                why = "no_server_date" if f["answered"] else "unreachable"
+            else:
+                why = "unreadable"
+            summary["uncorroborated"][why] += 1
+        kind = {(True, True): "both", (True, False): "lower_only", (False, True): "upper_only", (False, False): "none"}
+        summary["windows"][kind[(e["lower"] is not None, e["upper"] is not None)]] += 1
+
+    pending = None
+    lower = None
+    case_opened = None
+    def entries():
+        # Streamed, as in section 6; a store SQLite cannot read now is left without time (section 8).
+        try:
+            for row in con.execute("SELECT seq, {} FROM entries ORDER BY seq".format(as_bytes("body"))):
+                yield row
+        except sqlite3.DatabaseError as e:
+            check_busy(e)
+            unreadable.append(e)
+
+    unreadable = []
+    for seq, body in entries():
+        obj = parse_body(body if body is not None else b"")
+        if obj is None or not is_int(seq):
+            continue  # body_invalid: left out (section 8)
+        seq = int(seq)
+        f = time_facts(obj)
+        e = {"seq": seq, "facts": f, "problems": [], "by_server": False, "by_seals": False}
+        r, o = f["recorded"], f["observed"]
+        attempt = f["type"] == "attempt"
+        on_tool_clock = attempt and f["basis"] == "witnessed"
+        # Step 1: bounds.
+        if f["after_seal_present"]:
+            ref = f["after_seal"]
+            named = None
+            if ref is not None:
+                named = next((s_ for s_ in by_token.get(ref[1], ()) if s_["seq"] == ref[0] and s_["seq"] < seq), None)
+            if named is None:
+                issue(e, "time_seal_unknown", None, None, None if ref is None else ref[0],
+                      "after_seal names no seal of an earlier entry that binds: the lower bound is unchecked")
+            elif lower is None or named["gen"] >= lower["gen"]:
+                lower = named
+        e["lower"], e["upper"] = lower, upper(seq)
+        # Step 2: the server's clock.
+        if on_tool_clock and f["offset"] is not None:
+            if abs(f["offset"]) > T:
+                issue(e, "time_server_offset", o, None if o is None else o + f["offset"], None,
+                      "the server's Date (exchange {}) is {} ms {} the computer's clock".format(
+                          f["offset_exchange"], abs(f["offset"]), "ahead of" if f["offset"] > 0 else "behind"))
+                e["problems"][-1]["difference_ms"] = f["offset"]
+            else:
+                e["by_server"] = True
+        # Step 3.
+        if r is not None:
+            if attempt and o is not None and o > r + T:
+                issue(e, "time_observed_after_recorded", o, r, None, "observed_at is after recorded_at")
+            latest = max(r, o) if attempt and o is not None else r
+            if latest > now + TIME_FUTURE_MS:
+                issue(e, "time_in_future", latest, now, None, "a time after the verifier's clock")
+            up, low = e["upper"], e["lower"]
+            if up is not None and r > up["gen"] + T:
+                issue(e, "time_after_seal", r, up["gen"], up["seq"], "recorded after seal {} (of #{})".format(
+                    up["id"], up["seq"]))
+            if low is not None and r < low["gen"] - T:
+                issue(e, "time_before_seal", r, low["gen"], low["seq"], "recorded before seal {} (of #{})".format(
+                    low["id"], low["seq"]))
+            if (on_tool_clock and low is not None and up is not None and up["gen"] - low["gen"] <= T
+                    and o is not None and o >= low["gen"] - T and low["gen"] - T <= r <= up["gen"] + T):
+                e["by_seals"] = True
+        if any(p["code"] != "time_seal_unknown" for p in e["problems"]):
+            e["by_server"] = e["by_seals"] = False
+        confirmed = e["by_server"] or e["by_seals"]
+        # Step 4: the case's opening.
+        if r is not None and case_opened is not None and r < case_opened - T and not confirmed:
+            issue(e, "time_before_case", r, case_opened, 1, "recorded before the case was opened (#1)")
+        # 2 confirmed, 1 neither, 0 contradicted: what the entry's own evidence says, before the order.
+        e["standing"] = 0 if any(p["code"] != "time_seal_unknown" for p in e["problems"]) else 2 if confirmed else 1
+        # Step 5: order, against the entry read just before; the side(s) of lowest standing are named.
+        if pending is not None:
+            pr = pending["facts"]["recorded"]
+            if r is not None and pr is not None and r < pr - T and not (pending["standing"] == 2 and confirmed):
+                lowest = min(pending["standing"], e["standing"])
+                if pending["standing"] == lowest:
+                    issue(pending, "time_after_next", pr, r, seq, "recorded after the next entry #{}".format(seq))
+                if e["standing"] == lowest:
+                    issue(e, "time_before_previous", r, pr, pending["seq"],
+                          "recorded before the previous entry #{}".format(pending["seq"]))
+            pending["problems"].sort(key=lambda p: p["code"])
+            finalize(pending)
+        if seq == 1 and f["type"] == "case_opened":
+            case_opened = r
+        pending = e
+    if unreadable:
+        return
+    if pending is not None:
+        pending["problems"].sort(key=lambda p: p["code"])
+        finalize(pending)
+    summary["problems"].sort(key=lambda p: (p["seq"], p["code"]))
+    report["time"] = summary
+
+
 def grouped(hash_text):
     return " ".join(hash_text[i:i + 4] for i in range(0, len(hash_text), 4))
 
@@ -776,6 +1103,21 @@ def print_text(path, report):
         for p in report["problems"]:
             where = "#{}".format(p["seq"]) if p["seq"] is not None else "(store)"
             out.write("  {} {}: {}\n".format(where, p["code"], p["reason"]))
+    t = report.get("time")
+    if t is not None:
+        u = t["uncorroborated"]
+        out.write("time      {} attempt{}: {} corroborated ({} by the server's clock{}, {} by seals only), "
+                  "{} uncorroborated ({}), {} contradicted (FORMAT.md section 8; not part of the verdict)\n".format(
+                      t["attempts"], "" if t["attempts"] == 1 else "s", t["corroborated"], t["by_server"],
+                      # The Date header counts whole seconds: one more second, rounded up (section 8.5).
+                      "" if t["server_offset_max_ms"] is None else
+                      ", within {} s".format((t["server_offset_max_ms"] + 1999) // 1000), t["by_seals_only"],
+                      sum(u.values()), ", ".join("{} {}".format(v, k) for k, v in u.items() if v) or "none",
+                      t["contradicted"]))
+        for p in t["problems"]:
+            out.write("  #{} {}: {} (at {}, compared with {}{})\n".format(
+                p["seq"], p["code"], p["reason"], p["at"] or "-", p["reference"] or "-",
+                "" if p["difference_ms"] is None else ", difference {} ms".format(p["difference_ms"])))
 
 
 def main(argv=None):

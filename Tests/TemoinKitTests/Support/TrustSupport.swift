@@ -6,7 +6,8 @@ import Testing
 /// A time-stamp authority made for the test with OpenSSL: a CA, a TSA certificate (extended key usage
 /// timeStamping, critical), an expired TSA certificate, and `openssl ts -reply` behind a loopback HTTP
 /// server (Python's http.server) whose path chooses the behaviour: /good, /rsa, /garbage, /wrong-imprint,
-/// /wrong-nonce, /expired, /refused, /auth (HTTP basic authentication as alice, password s3cret).
+/// /wrong-nonce, /expired, /refused, /auth (HTTP basic authentication as alice, password s3cret), and
+/// /hold (a good answer once the test calls `release()`: a TSA that takes as long as the test wants).
 final class LocalTSA: @unchecked Sendable {
     let dir = TempDir()
     let process = Process()
@@ -73,7 +74,7 @@ final class LocalTSA: @unchecked Sendable {
         """#
 
     static let serverScript = #"""
-        import base64, hashlib, http.server, subprocess, sys, tempfile, os
+        import base64, hashlib, http.server, subprocess, sys, tempfile, os, time
         HERE = sys.argv[1]
 
         def reply(query, signer, key="tsa.key"):
@@ -110,6 +111,12 @@ final class LocalTSA: @unchecked Sendable {
                     body = reply(query, "expired.pem")
                 elif path == "/refused":
                     body = bytes.fromhex("3010300e02010230090c0762616420646179")
+                elif path == "/hold":
+                    waited = 0
+                    while not os.path.exists(os.path.join(HERE, "release")) and waited < 600:
+                        time.sleep(0.05)
+                        waited += 1
+                    body = reply(query, "tsa.pem")
                 else:
                     body = reply(query, "tsa.pem")
                 self.send_response(200)
@@ -134,19 +141,11 @@ final class LocalTSA: @unchecked Sendable {
         let setup = try run("/bin/sh", ["-c", Self.setupScript], currentDirectory: dir.path)
         guard setup.status == 0 else { throw TemoinError.networkUnavailable(detail: "openssl: \(setup.stderr)") }
         dir.write("server.py", Self.serverScript)
-        let out = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", dir.file("server.py"), dir.path]
-        process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let (started, text) = try startServerReadingPort(process)
+        guard let port = started else {
             process.terminate()
             throw TemoinError.networkUnavailable(detail: "TSA server did not start: \(text)")
         }
@@ -155,12 +154,17 @@ final class LocalTSA: @unchecked Sendable {
 
     func url(_ behaviour: String) -> String { "\(baseURL)/\(behaviour)" }
 
+    /// Lets the answers held by /hold go (and every later one).
+    func release() { dir.write("release", "") }
+
     func stop() {
         // SIGKILL: Foundation's Process starts the child with the spawning thread's signal mask, and a
         // Dispatch worker (an async test) blocks SIGTERM, so terminate() could wait forever.
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            // Not waitUntilExit: on a thread of Swift's cooperative pool it can spin for ever waiting
+            // for a run loop notification that goes elsewhere.
+            for _ in 0..<100 where process.isRunning { usleep(50_000) }
         }
     }
 

@@ -15,9 +15,9 @@ import Synchronization
 ///
 /// Decoding goes through gdk-pixbuf's loader for the format the file's first bytes announced (never a
 /// guess from its content), so a file recorded as a PNG is read as a PNG or not at all.
-final class ProofImage {
+package final class ProofImage {
     /// Why an image cannot be drawn; the pièce says so in words (`proof.undrawn.<rawValue>`).
-    enum Failure: Error, Equatable {
+    package enum Failure: Error, Equatable {
         /// No loader for this format on this computer (gdk-pixbuf without the WEBP, HEIF or AVIF loader).
         case noDecoder(format: String)
         /// The loader refused the bytes (a damaged, incomplete or truncated file); with its message.
@@ -27,7 +27,7 @@ final class ProofImage {
     }
 
     /// How the pixels reach the page.
-    enum Embedding: Equatable {
+    package enum Embedding: Equatable {
         /// The original JPEG bytes, untouched.
         case originalJPEG
         /// Decoded and drawn losslessly (PNG, GIF, TIFF, or a converted format with transparency).
@@ -38,38 +38,40 @@ final class ProofImage {
 
     /// Largest image decoded (pixels): a 50-megapixel photo takes about 200 MB once decoded; a file
     /// that claims more (or a decompression bomb) is not drawn.
-    static let maximumPixels = 50_000_000
-    static let conversionQuality = 92
+    package static let maximumPixels = 50_000_000
+    package static let conversionQuality = 92
 
     /// The cairo surface holding the pixels as stored (before any EXIF turn).
     fileprivate let surface: OpaquePointer
     /// The JPEG embedded as mime data; kept alive as long as the surface refers to it.
     private let jpeg: Data?
-    let pixelWidth: Int
-    let pixelHeight: Int
+    package let pixelWidth: Int
+    package let pixelHeight: Int
     /// EXIF orientation 1...8 applied when drawing (only for an embedded original JPEG; decoded
     /// pixels are turned already).
-    let orientation: Int
-    let embedding: Embedding
+    package let orientation: Int
+    package let embedding: Embedding
     /// The format gdk-pixbuf read (« jpeg », « heif/avif »...).
-    let decoder: String
+    package let decoder: String
     /// Pages of a multi-page TIFF: only the first is drawn, and the pièce says how many there are.
-    let pageCount: Int
+    package let pageCount: Int
 
     /// Width and height on the page's axes, once turned.
-    var displayWidth: Int { orientation >= 5 ? pixelHeight : pixelWidth }
-    var displayHeight: Int { orientation >= 5 ? pixelWidth : pixelHeight }
+    package var displayWidth: Int { orientation >= 5 ? pixelHeight : pixelWidth }
+    package var displayHeight: Int { orientation >= 5 ? pixelWidth : pixelHeight }
 
     /// gdk-pixbuf's loaders are process-wide; one decode at a time keeps their first use safe.
     private static let lock = Mutex(())
 
     /// Whether gdk-pixbuf on this computer has a loader for `mediaType`.
-    static func hasDecoder(for mediaType: String) -> Bool {
+    package static func hasDecoder(for mediaType: String) -> Bool {
         lock.withLock { _ in supportedMediaTypes.contains(loaderType(mediaType)) }
     }
 
     /// The loader's name for a recorded media type (HEIC photos are read by the HEIF loader).
-    static func loaderType(_ mediaType: String) -> String { mediaType == "image/heic" ? "image/heif" : mediaType }
+    package static func loaderType(_ mediaType: String) -> String {
+        mediaType == "image/heic" ? "image/heif" : mediaType
+    }
 
     private static let supportedMediaTypes: Set<String> = {
         var out: Set<String> = []
@@ -92,7 +94,7 @@ final class ProofImage {
     }()
 
     /// Decodes `data`, recorded as `mediaType`.
-    init(data: Data, mediaType: String) throws(Failure) {
+    package init(data: Data, mediaType: String) throws(Failure) {
         let type = Self.loaderType(mediaType)
         guard Self.hasDecoder(for: mediaType) else {
             throw .noDecoder(format: String(mediaType.split(separator: "/").last ?? "").uppercased())
@@ -177,8 +179,8 @@ final class ProofImage {
         }
         defer { g_object_unref(UnsafeMutableRawPointer(loader)) }
         final class Size {
-            var width = 0
-            var height = 0
+            package var width = 0
+            package var height = 0
         }
         let size = Size()
         let callback:
@@ -282,7 +284,7 @@ final class ProofImage {
     }
 
     /// Draws the image turned upright, scaled to `scale` points per displayed pixel, its top-left at x, y.
-    func draw(on canvas: CairoCanvas, x: Double, y: Double, scale: Double) {
+    package func draw(on canvas: CairoCanvas, x: Double, y: Double, scale: Double) {
         let w = Double(pixelWidth)
         let h = Double(pixelHeight)
         // Where a stored pixel (px, py) lands once turned (EXIF orientation, TIFF 6.0 tag 274).
@@ -332,7 +334,7 @@ private enum LoaderWarnings {
 }
 
 /// What the first bytes of a JPEG say, enough to know whether a PDF can hold it as it is.
-enum JPEGInfo {
+package enum JPEGInfo {
     /// The frame header's component count, or nil when no frame header is found.
     static func components(_ data: Data) -> Int? {
         let b = [UInt8](data.prefix(1 << 20))
@@ -358,15 +360,15 @@ enum JPEGInfo {
 
     /// Grey or colour (1 or 3 components): a PDF viewer shows these as they are; CMYK JPEGs (Adobe's
     /// inverted convention) are drawn from their decoded pixels instead.
-    static func isEmbeddable(_ data: Data) -> Bool {
+    package static func isEmbeddable(_ data: Data) -> Bool {
         guard let n = components(data) else { return false }
         return n == 1 || n == 3
     }
 }
 
 /// Pages (image file directories) of a TIFF file: a scanner may put a whole letter in one file.
-enum TIFFPages {
-    static func count(_ data: Data) -> Int {
+package enum TIFFPages {
+    package static func count(_ data: Data) -> Int {
         let b = [UInt8](data)
         guard b.count >= 8 else { return 1 }
         let little = b[0] == 0x49

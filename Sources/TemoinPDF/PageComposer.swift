@@ -2,14 +2,14 @@ import CPangoCairo
 import Foundation
 
 /// Something drawn with cairo in a box: the charts. Drawn the same way on a PDF page and in SVG.
-protocol BoxDrawing {
+package protocol BoxDrawing {
     func draw(on canvas: CairoCanvas, x: Double, y: Double, width: Double, height: Double)
 }
 
 /// What a page holds: decided in the layout pass (which measures), drawn in the render pass (which knows
 /// the page count for "page X / Y"). Items hold text, not Pango layouts, so a 400-page chronology does
 /// not keep 40,000 layouts alive.
-enum DrawItem {
+package enum DrawItem {
     case text(markup: String, style: TextStyle, x: Double, y: Double, width: Double, lines: Range<Int>?)
     case fill(x: Double, y: Double, width: Double, height: Double, color: RGB)
     case rule(x1: Double, y1: Double, x2: Double, y2: Double, color: RGB, width: Double)
@@ -19,22 +19,22 @@ enum DrawItem {
     case proofImage(ProofImage, x: Double, y: Double, scale: Double)
 }
 
-struct ComposedPage {
-    var items: [DrawItem] = []
+package struct ComposedPage {
+    package var items: [DrawItem] = []
     /// Bookmarks that point into this page: level 1 or 2, title, height on the page.
-    var outlines: [(level: Int, title: String, y: Double)] = []
+    package var outlines: [(level: Int, title: String, y: Double)] = []
 }
 
 /// Lays blocks out on A4 pages: paragraphs split between lines, table rows never cut, the header row
 /// repeated on every page a table spans.
-final class PageComposer {
-    let canvas: CairoCanvas
+package final class PageComposer {
+    package let canvas: CairoCanvas
     private(set) var pages: [ComposedPage] = [ComposedPage()]
     private(set) var y = PageGeometry.marginTop
     /// Draws the current table's header row again at the top of a new page.
     private var tableHeader: (cells: [TableCell], widths: [Double], padding: Double)?
 
-    init(canvas: CairoCanvas) {
+    package init(canvas: CairoCanvas) {
         self.canvas = canvas
     }
 
@@ -48,7 +48,7 @@ final class PageComposer {
     /// A layout already set with this text, shared by the measuring and the drawing pass: a chronology
     /// repeats the same URL, message and outcome thousands of times, and shaping text is most of the
     /// dossier's cost, so each text is shaped once.
-    func shapedLayout(_ markup: String, style: TextStyle, width: Double) -> TextLayout {
+    package func shapedLayout(_ markup: String, style: TextStyle, width: Double) -> TextLayout {
         let key = ShapedKey(markup: markup, style: style, width: width)
         if let l = shaped[key] { return l }
         if shaped.count >= 4096 { shaped.removeAll(keepingCapacity: true) }
@@ -58,11 +58,11 @@ final class PageComposer {
         return l
     }
 
-    var pageNumber: Int { pages.count }
-    var remaining: Double { PageGeometry.contentBottom - y }
-    var atTopOfPage: Bool { y <= PageGeometry.marginTop + 0.5 }
+    package var pageNumber: Int { pages.count }
+    package var remaining: Double { PageGeometry.contentBottom - y }
+    package var atTopOfPage: Bool { y <= PageGeometry.marginTop + 0.5 }
 
-    func newPage() {
+    package func newPage() {
         pages.append(ComposedPage())
         y = PageGeometry.marginTop
         if let header = tableHeader {
@@ -71,24 +71,24 @@ final class PageComposer {
     }
 
     /// Starts a new page unless `height` still fits on this one.
-    func ensure(_ height: Double) {
+    package func ensure(_ height: Double) {
         if height > remaining && !atTopOfPage { newPage() }
     }
 
-    func space(_ points: Double) {
+    package func space(_ points: Double) {
         if atTopOfPage { return }
         y += points
     }
 
     private func add(_ item: DrawItem) { pages[pages.count - 1].items.append(item) }
 
-    func outline(level: Int, title: String) {
+    package func outline(level: Int, title: String) {
         pages[pages.count - 1].outlines.append((level, title, y))
     }
 
     /// A paragraph of Pango markup; split between lines at a page end. `keepWithNext` keeps that much
     /// room below it (headings never end a page).
-    func paragraph(
+    package func paragraph(
         _ markup: String, style: TextStyle, x: Double = PageGeometry.marginLeft,
         width: Double = PageGeometry.contentWidth, keepWithNext: Double = 0, background: RGB? = nil
     ) {
@@ -133,7 +133,7 @@ final class PageComposer {
     }
 
     /// A horizontal rule across the content width.
-    func rule(color: RGB = RGB(0.75, 0.75, 0.75), width: Double = 0.5) {
+    package func rule(color: RGB = RGB(0.75, 0.75, 0.75), width: Double = 0.5) {
         add(
             .rule(
                 x1: PageGeometry.marginLeft, y1: y, x2: PageGeometry.width - PageGeometry.marginRight, y2: y,
@@ -141,13 +141,13 @@ final class PageComposer {
         y += 4
     }
 
-    func box(_ drawing: BoxDrawing, height: Double) {
+    package func box(_ drawing: BoxDrawing, height: Double) {
         ensure(height)
         add(.box(drawing, x: PageGeometry.marginLeft, y: y, width: PageGeometry.contentWidth, height: height))
         y += height
     }
 
-    func image(_ png: PNGImage, maxHeight: Double) {
+    package func image(_ png: PNGImage, maxHeight: Double) {
         let (_, h) = png.fittedSize(width: PageGeometry.contentWidth, maxHeight: maxHeight)
         ensure(h + 4)
         add(.image(png, x: PageGeometry.marginLeft, y: y, width: PageGeometry.contentWidth, maxHeight: maxHeight))
@@ -156,7 +156,7 @@ final class PageComposer {
 
     /// A page image at the content width (never above 0.75 pt per pixel), cut across as many pages as it
     /// needs: a long page is shown whole, not shrunk to an unreadable strip.
-    func slicedImage(_ png: PNGImage) {
+    package func slicedImage(_ png: PNGImage) {
         let scale = min(PageGeometry.contentWidth / Double(png.width), 0.75)
         var row = 0
         if remaining < 120 { newPage() }
@@ -173,7 +173,7 @@ final class PageComposer {
 
     /// A step's photo or scan, whole on one page: below what is above it when it fits at a readable
     /// size, else on a page of its own; never drawn above 96 dpi (0.75 pt per pixel), never cut.
-    func proofImage(_ image: ProofImage) {
+    package func proofImage(_ image: ProofImage) {
         let w = Double(image.displayWidth)
         let h = Double(image.displayHeight)
         func scale(for height: Double) -> Double { min(PageGeometry.contentWidth / w, height / h, 0.75) }
@@ -188,27 +188,32 @@ final class PageComposer {
 
     // MARK: tables
 
-    struct TableCell {
-        var markup: String
-        var style: TextStyle
+    package struct TableCell {
+        package var markup: String
+        package var style: TextStyle
+
+        package init(markup: String, style: TextStyle) {
+            self.markup = markup
+            self.style = style
+        }
     }
 
-    static let cellPadding = 3.0
+    package static let cellPadding = 3.0
 
     /// Starts a table: its header row now, and again at the top of every page it runs onto.
-    func beginTable(header: [TableCell], widths: [Double], padding: Double = cellPadding) {
+    package func beginTable(header: [TableCell], widths: [Double], padding: Double = cellPadding) {
         ensure(40)
         tableHeader = (header, widths, padding)
         drawRow(header, widths: widths, header: true, padding: padding)
     }
 
-    func endTable() {
+    package func endTable() {
         tableHeader = nil
         y += 6
     }
 
     /// One row, kept whole: a row that does not fit goes to the next page.
-    func row(
+    package func row(
         _ cells: [TableCell], widths: [Double], shaded: Bool = false, ruled: Bool = true, padding: Double = cellPadding
     ) {
         let h = rowHeight(cells, widths: widths, padding: padding)
@@ -216,7 +221,7 @@ final class PageComposer {
         drawRow(cells, widths: widths, header: false, shaded: shaded, ruled: ruled, height: h, padding: padding)
     }
 
-    func rowHeight(_ cells: [TableCell], widths: [Double], padding: Double = cellPadding) -> Double {
+    package func rowHeight(_ cells: [TableCell], widths: [Double], padding: Double = cellPadding) -> Double {
         var h = 0.0
         for (cell, w) in zip(cells, widths) {
             h = max(h, shapedLayout(cell.markup, style: cell.style, width: w - 2 * padding).height)
@@ -256,7 +261,7 @@ final class PageComposer {
 
     /// Draws every page with its running header and footer, then the bookmarks. `decorate` gets the
     /// page number and count and returns the header's and footer's markup.
-    func render(decorate: (Int, Int) -> (headerLeft: String, headerRight: String, footer: String)) {
+    package func render(decorate: (Int, Int) -> (headerLeft: String, headerRight: String, footer: String)) {
         // Headers and footers hold one line each: a long name is ended by « … », never wrapped onto the rule.
         let small = TextStyle(font: "DejaVu Sans 8.5", color: RGB(0.35, 0.35, 0.4), singleLine: true)
         let smallRight = TextStyle(

@@ -1,16 +1,25 @@
+// The dossier's drawing layer: cairo, pango and gdk-pixbuf behind a small Swift API, so TemoinKit never
+// touches a C drawing pointer and another renderer (another platform) can take this module's place.
 import CPangoCairo
 import Foundation
 
+/// A surface cairo could not create or write (a full disk, a folder that is not writable).
+package struct PDFSurfaceError: Error, Sendable, Equatable {
+    /// The file (or "svg" for an in-memory chart).
+    package let path: String
+    /// cairo's own words for the failure.
+    package let detail: String
+}
+
 /// A cairo drawing context on some surface (PDF page, SVG chart). Owns both C pointers.
-final class CairoCanvas {
+package final class CairoCanvas {
     fileprivate let surface: OpaquePointer
     let cr: OpaquePointer
     /// Bytes written by a stream surface (SVG), collected here.
     fileprivate let sink: ByteSink?
 
     /// A PDF file at `path`, A4 portrait.
-    init(pdfAt path: String) throws {
-        OutputFile.removeLink(path)  // a link at that name is replaced, its target never written
+    package init(pdfAt path: String) throws {
         surface = cairo_pdf_surface_create(path, PageGeometry.width, PageGeometry.height)
         sink = nil
         cr = cairo_create(surface)
@@ -18,7 +27,7 @@ final class CairoCanvas {
     }
 
     /// An SVG document of `width` x `height` points, kept in memory (charts of dossier.html).
-    init(svgWidth width: Double, height: Double) throws {
+    package init(svgWidth width: Double, height: Double) throws {
         let sink = ByteSink()
         self.sink = sink
         surface = cairo_svg_surface_create_for_stream(
@@ -34,7 +43,7 @@ final class CairoCanvas {
     private func check(path: String) throws {
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS, cairo_status(cr) == CAIRO_STATUS_SUCCESS else {
-            throw TemoinError.outputUnwritable(path: path, detail: String(cString: cairo_status_to_string(status)))
+            throw PDFSurfaceError(path: path, detail: String(cString: cairo_status_to_string(status)))
         }
     }
 
@@ -43,59 +52,61 @@ final class CairoCanvas {
         cairo_surface_destroy(surface)
     }
 
-    func setMetadata(title: String, author: String, subject: String, keywords: String, created: Date) {
+    /// `creator` names the program; `created` is the PDF creation date as "YYYY-MM-DDTHH:MM:SSZ".
+    package func setMetadata(
+        title: String, author: String, subject: String, keywords: String, creator: String, created: String
+    ) {
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "\(Temoin.name) \(Temoin.version)")
-        let stamp = TimeFormat.utc(created).prefix(19) + "Z"
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, String(stamp))
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, created)
     }
 
     /// A bookmark to `page` (1-based) at height `y`; returns its id for children.
     @discardableResult
-    func addOutline(parent: Int32, title: String, page: Int, y: Double) -> Int32 {
+    package func addOutline(parent: Int32, title: String, page: Int, y: Double) -> Int32 {
         let link = String(format: "page=%d pos=[%.1f %.1f]", page, PageGeometry.marginLeft, max(0, y - 6))
         let flags = parent == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : cairo_pdf_outline_flags_t(rawValue: 0)
         return cairo_pdf_surface_add_outline(surface, parent, title, link, flags)
     }
 
-    func showPage() { cairo_show_page(cr) }
+    package func showPage() { cairo_show_page(cr) }
 
     /// Writes everything out; a full disk or a closed file shows here.
-    func finish(path: String) throws {
+    package func finish(path: String) throws {
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw TemoinError.outputUnwritable(path: path, detail: String(cString: cairo_status_to_string(status)))
+            throw PDFSurfaceError(path: path, detail: String(cString: cairo_status_to_string(status)))
         }
     }
 
     /// The SVG text (stream surfaces only), after `finish`.
-    func svgText() -> String {
+    package func svgText() -> String {
         cairo_surface_finish(surface)
         return String(decoding: sink?.bytes ?? Data(), as: UTF8.self)
     }
 
     // MARK: drawing
 
-    func setColor(_ c: RGB, alpha: Double = 1) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha) }
+    package func setColor(_ c: RGB, alpha: Double = 1) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha) }
 
-    func fillRect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: RGB) {
+    package func fillRect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: RGB) {
         setColor(color)
         cairo_rectangle(cr, x, y, w, h)
         cairo_fill(cr)
     }
 
-    func strokeRect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: RGB, width: Double = 0.5) {
+    package func strokeRect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: RGB, width: Double = 0.5) {
         setColor(color)
         cairo_set_line_width(cr, width)
         cairo_rectangle(cr, x, y, w, h)
         cairo_stroke(cr)
     }
 
-    func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ color: RGB, width: Double = 0.5) {
+    package func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ color: RGB, width: Double = 0.5) {
         setColor(color)
         cairo_set_line_width(cr, width)
         cairo_move_to(cr, x1, y1)
@@ -104,7 +115,7 @@ final class CairoCanvas {
     }
 
     /// Draws a PNG scaled into the box, keeping its proportions; returns the height used.
-    func drawPNG(_ image: PNGImage, x: Double, y: Double, width: Double, maxHeight: Double) -> Double {
+    package func drawPNG(_ image: PNGImage, x: Double, y: Double, width: Double, maxHeight: Double) -> Double {
         let (w, h) = image.fittedSize(width: width, maxHeight: maxHeight)
         cairo_save(cr)
         cairo_translate(cr, x, y)
@@ -118,7 +129,7 @@ final class CairoCanvas {
 
     /// Draws the rows `rows` (image pixels) of a PNG at `scale` points per pixel, its top at x, y: one
     /// slice of a page image too tall for one PDF page.
-    func drawPNGSlice(_ image: PNGImage, rows: Range<Int>, x: Double, y: Double, scale: Double) {
+    package func drawPNGSlice(_ image: PNGImage, rows: Range<Int>, x: Double, y: Double, scale: Double) {
         let w = Double(image.width) * scale
         let h = Double(rows.count) * scale
         cairo_save(cr)
@@ -134,22 +145,22 @@ final class CairoCanvas {
 }
 
 /// Collects a stream surface's output.
-final class ByteSink {
-    var bytes = Data()
+package final class ByteSink {
+    package var bytes = Data()
 }
 
 /// A PNG decoded by cairo (screenshots of witnessed attempts).
-final class PNGImage {
+package final class PNGImage {
     fileprivate let surface: OpaquePointer
-    let width: Int
-    let height: Int
+    package let width: Int
+    package let height: Int
 
     /// Nil when the bytes are not a PNG cairo can read.
-    init?(data: Data) {
+    package init?(data: Data) {
         final class Reader {
-            let data: Data
-            var offset = 0
-            init(_ data: Data) { self.data = data }
+            package let data: Data
+            package var offset = 0
+            package init(_ data: Data) { self.data = data }
         }
         let reader = Reader(data)
         let s = withExtendedLifetime(reader) {
@@ -176,60 +187,71 @@ final class PNGImage {
 
     deinit { cairo_surface_destroy(surface) }
 
-    func fittedSize(width maxWidth: Double, maxHeight: Double) -> (Double, Double) {
+    package func fittedSize(width maxWidth: Double, maxHeight: Double) -> (Double, Double) {
         // Screenshots are in CSS pixels (96 per inch): never drawn larger than 0.75 pt per pixel.
         let scale = min(maxWidth / Double(width), maxHeight / Double(height), 0.75)
         return (Double(width) * scale, Double(height) * scale)
     }
 }
 
-struct RGB: Sendable, Equatable {
-    var r: Double
-    var g: Double
-    var b: Double
-    init(_ r: Double, _ g: Double, _ b: Double) {
+package struct RGB: Sendable, Equatable {
+    package var r: Double
+    package var g: Double
+    package var b: Double
+    package init(_ r: Double, _ g: Double, _ b: Double) {
         self.r = r
         self.g = g
         self.b = b
     }
-    var hex: String { String(format: "#%02x%02x%02x", Int(r * 255), Int(g * 255), Int(b * 255)) }
+    package var hex: String { String(format: "#%02x%02x%02x", Int(r * 255), Int(g * 255), Int(b * 255)) }
 }
 
 /// A4 portrait in PostScript points, with the margins every page shares.
-enum PageGeometry {
-    static let width = 595.2756
-    static let height = 841.8898
-    static let marginLeft = 56.7
-    static let marginRight = 56.7
-    static let marginTop = 72.0
-    static let marginBottom = 62.0
-    static var contentWidth: Double { width - marginLeft - marginRight }
-    static var contentBottom: Double { height - marginBottom }
+package enum PageGeometry {
+    package static let width = 595.2756
+    package static let height = 841.8898
+    package static let marginLeft = 56.7
+    package static let marginRight = 56.7
+    package static let marginTop = 72.0
+    package static let marginBottom = 62.0
+    package static var contentWidth: Double { width - marginLeft - marginRight }
+    package static var contentBottom: Double { height - marginBottom }
 }
 
 /// How a piece of text is set: a Pango font description plus colour and alignment.
-struct TextStyle: Sendable, Hashable {
-    var font: String
-    var color: RGB = RGB(0, 0, 0)
-    var alignment: Alignment = .left
+package struct TextStyle: Sendable, Hashable {
+    package var font: String
+    package var color: RGB = RGB(0, 0, 0)
+    package var alignment: Alignment = .left
     /// Extra space after a paragraph, in points.
-    var spaceAfter: Double = 0
+    package var spaceAfter: Double = 0
     /// One line only, ended by « … » when too long (running headers and footers).
-    var singleLine = false
+    package var singleLine = false
 
-    enum Alignment: Sendable, Hashable { case left, center, right, justify }
+    package enum Alignment: Sendable, Hashable { case left, center, right, justify }
+
+    package init(
+        font: String, color: RGB = RGB(0, 0, 0), alignment: Alignment = .left, spaceAfter: Double = 0,
+        singleLine: Bool = false
+    ) {
+        self.font = font
+        self.color = color
+        self.alignment = alignment
+        self.spaceAfter = spaceAfter
+        self.singleLine = singleLine
+    }
 }
 
 extension RGB: Hashable {}
 
 /// One Pango layout, reused for every text of one style (setting new text is far cheaper than a new
 /// layout, and the dossier sets tens of thousands of table cells).
-final class TextLayout {
+package final class TextLayout {
     private let layout: OpaquePointer
     private let fontDescription: OpaquePointer
-    let style: TextStyle
+    package let style: TextStyle
 
-    init(canvas: CairoCanvas, style: TextStyle) {
+    package init(canvas: CairoCanvas, style: TextStyle) {
         layout = pango_cairo_create_layout(canvas.cr)
         // Points are points: Pango's default of 96 dpi would set « 10 » as 13.3 pt on a PDF page.
         pango_cairo_context_set_resolution(pango_layout_get_context(layout), 72)
@@ -258,7 +280,7 @@ final class TextLayout {
     /// Sets Pango markup (already validated) wrapped at `width` points. No hyphen is ever added where a
     /// line breaks inside a word: a hash, a URL, a number or a code must read exactly as it is (Pango
     /// otherwise inserts one, « f1ac-eca5 »).
-    func set(markup: String, width: Double) {
+    package func set(markup: String, width: Double) {
         pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
         pango_layout_set_markup(layout, markup, -1)
         let list = pango_layout_get_attributes(layout).map { pango_attr_list_copy($0) } ?? pango_attr_list_new()
@@ -267,14 +289,14 @@ final class TextLayout {
         pango_attr_list_unref(list)
     }
 
-    var height: Double {
+    package var height: Double {
         var w: Int32 = 0
         var h: Int32 = 0
         pango_layout_get_size(layout, &w, &h)
         return Double(h) / Double(PANGO_SCALE)
     }
 
-    var naturalWidth: Double {
+    package var naturalWidth: Double {
         var w: Int32 = 0
         var h: Int32 = 0
         pango_layout_get_size(layout, &w, &h)
@@ -282,7 +304,7 @@ final class TextLayout {
     }
 
     /// The top and bottom of each line, from the layout's top, in points.
-    func lineExtents() -> [(top: Double, bottom: Double)] {
+    package func lineExtents() -> [(top: Double, bottom: Double)] {
         var out: [(Double, Double)] = []
         guard let iter = pango_layout_get_iter(layout) else { return out }
         defer { pango_layout_iter_free(iter) }
@@ -296,7 +318,7 @@ final class TextLayout {
     }
 
     /// Draws the whole layout, or only `lines`, with its top-left corner (of the first drawn line) at x, y.
-    func draw(on canvas: CairoCanvas, x: Double, y: Double, lines: Range<Int>? = nil) {
+    package func draw(on canvas: CairoCanvas, x: Double, y: Double, lines: Range<Int>? = nil) {
         canvas.setColor(style.color)
         guard let lines else {
             cairo_move_to(canvas.cr, x, y)
@@ -325,8 +347,8 @@ final class TextLayout {
 
 /// Pango markup coming from templates is checked before use, so a typo in an association's template
 /// gives a message naming it instead of an empty paragraph.
-enum Markup {
-    static func isValid(_ markup: String) -> Bool {
+package enum Markup {
+    package static func isValid(_ markup: String) -> Bool {
         var error: UnsafeMutablePointer<GError>?
         let ok = pango_parse_markup(markup, -1, 0, nil, nil, nil, &error)
         if let error { g_error_free(error) }
@@ -336,7 +358,7 @@ enum Markup {
     /// Escapes text for Pango markup (and HTML and XML: the same five entities), one Unicode scalar at a
     /// time: a `<` or `&` followed by a combining mark is escaped like any other (Swift and Mustache
     /// see one grapheme there). Scalars XML forbids (controls, U+FFFE, U+FFFF) become spaces or U+FFFD.
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for ch in text.unicodeScalars {
