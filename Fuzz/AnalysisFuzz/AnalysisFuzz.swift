@@ -27,8 +27,10 @@ enum AnalysisFuzz {
         let analysis = analyzer.analyze(
             page, contentType: contentType, status: 200, url: "https://www.val-de-marne.gouv.fr/booking/create/4963/0")
         // Use what the dossier and the log print, so that nothing is optimised away.
-        return analysis.visibleText.utf8.count + (analysis.title?.count ?? 0) + (analysis.message?.count ?? 0) >= 0
-            ? 0 : 1
+        let printed =
+            analysis.visibleText.utf8.count + (analysis.title?.count ?? 0) + (analysis.message?.count ?? 0)
+            + (analysis.description?.count ?? 0) + analysis.setAside.count + (analysis.visibility?.detail?.count ?? 0)
+        return printed >= 0 ? 0 : 1
     }
 }
 

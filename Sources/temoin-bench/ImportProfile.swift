@@ -41,7 +41,7 @@ func profileImport(_ args: Arguments) throws {
         let analysis = time("page_analyze") { PageAnalyzer(ruleSet: ruleSet).analyze(data, url: url) }
         if i == 0 { blocks = analysis.visibleText.split(separator: "\n").map(String.init) }
         let normalized = time("  text_normalize") { blocks.map(TextNormalizer.forMatching) }
-        // visibleBlocks collapses the whitespace of every block with the same routine.
+        // HTMLDocument.read collapses the whitespace of every block with the same routine.
         _ = time("  collapse_whitespace") { blocks.map(TextNormalizer.collapseWhitespace) }
         // The worst case of rule matching: every text marker of the profile and the common rules
         // searched in every block (a page no text rule matches).

@@ -74,6 +74,11 @@ import Testing
             "status.obtained.": Provenance.allCases.map(\.rawValue),
             "trust.state.": ["trusted", "valid_untrusted", "invalid"],
             "show.ended_by.": ["outcome", "person"],
+            "skip.": SkipReason.allCases.map(\.rawValue) + ["?"],
+            "set_aside.reason.": SetAsideReason.allCases.map(\.rawValue),
+            "visibility.doubt.": VisibilityDoubt.allCases.map(\.rawValue),
+            "visibility.basis.": ["markup", "browser", "status"],
+            "profile_basis.": ProfileBasis.allCases.map(\.rawValue),
             "doctor.mark.": ["ok", "warning", "problem", "skipped"],
             "doctor.kind.": DoctorCheck.Kind.allCases.map(\.rawValue),
             // Not through tr(): verify explains each problem code in French (VerifyCommand).

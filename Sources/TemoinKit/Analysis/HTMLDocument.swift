@@ -1,12 +1,18 @@
 import CLibXML2
 import Foundation
 
-/// A parsed HTML page. Owns the libxml2 document; no libxml2 pointer leaves this class.
+/// A parsed HTML page. Owns the libxml2 document; no libxml2 pointer leaves this class (and its
+/// extension in HTMLDocument+Text.swift, which reads what a person sees).
 ///
 /// Pages are decoded to Swift strings first (see `Charset`) and handed to libxml2 as UTF-8 with
 /// `HTML_PARSE_IGNORE_ENC`, so a page's own `<meta charset>` cannot make libxml2 decode it twice.
 final class HTMLDocument {
-    private let doc: htmlDocPtr
+    let doc: htmlDocPtr
+    /// Elements the text of blocks came from (`PageText.Block.node` indexes it), and the visibility
+    /// state in force below each element whose state differs from its parent's (see `read()`).
+    var blockNodes: [xmlNodePtr] = []
+    var stateOf: [xmlNodePtr: Int] = [:]
+    var states: [TextState] = [TextState()]
 
     /// The most markup parsed: libxml2's tree costs up to ~50 times the page's size (a page of
     /// `<p>x</p>` elements), so a hostile page could otherwise take gigabytes. Real booking pages are
@@ -44,7 +50,7 @@ final class HTMLDocument {
 
     /// libxml2 reports XPath and parser errors through a per-thread handler; a no-op one keeps
     /// hostile pages and bad rule files from writing to the terminal (we report errors ourselves).
-    private static func silenceErrors() {
+    static func silenceErrors() {
         xmlSetStructuredErrorFunc(nil) { _, _ in }
     }
 
@@ -54,33 +60,6 @@ final class HTMLDocument {
         guard let compiled = xmlXPathCompile(expression) else { return false }
         xmlXPathFreeCompExpr(compiled)
         return true
-    }
-
-    /// Removes what a person never sees (scripts, styles, `hidden` and `display:none` elements), so
-    /// that neither the visible text nor an XPath rule can be fooled by it.
-    func pruneInvisible() {
-        guard let root = xmlDocGetRootElement(doc) else { return }
-        var doomed: [xmlNodePtr] = []
-        var stack: [xmlNodePtr] = [root]
-        while let node = stack.popLast() {
-            var child = node.pointee.children
-            while let c = child {
-                child = c.pointee.next
-                guard c.pointee.type == XML_ELEMENT_NODE else { continue }
-                let name = c.pointee.name.map { String(cString: $0).lowercased() } ?? ""
-                if ["script", "style", "template", "noscript"].contains(name)
-                    || Self.isHidden(c)
-                {
-                    doomed.append(c)
-                } else {
-                    stack.append(c)
-                }
-            }
-        }
-        for node in doomed {
-            xmlUnlinkNode(node)
-            xmlFreeNode(node)
-        }
     }
 
     // MARK: Queries
@@ -163,97 +142,10 @@ final class HTMLDocument {
 
     var title: String? { string("string(/html/head/title)") ?? string("string(//title)") }
 
-    private static func collapsedText(of node: xmlNodePtr) -> String {
+    static func collapsedText(of node: xmlNodePtr) -> String {
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { temoin_xml_free(content) }
         return TextNormalizer.collapseWhitespace(String(cString: content))
     }
 
-    // MARK: Visible text
-
-    private static let skipped: Set<String> = [
-        "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "title",
-    ]
-    private static let blockLevel: Set<String> = [
-        "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "div",
-        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-        "header", "hr", "html", "legend", "li", "main", "nav", "ol", "option", "p", "pre", "section", "summary",
-        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "label", "button", "select", "textarea",
-    ]
-
-    /// The text a person sees, one string per block (paragraph, heading, list item, cell...), in page
-    /// order, whitespace collapsed. Call `pruneInvisible()` first: hidden elements (`hidden`,
-    /// `display:none`) are removed there. Scripts are left out; the labels of submit buttons are kept
-    /// because people read them.
-    func visibleBlocks(limit: Int = 20_000) -> [String] {
-        guard let root = xmlDocGetRootElement(doc) else { return [] }
-        var blocks: [String] = []
-        // The block being read, as the UTF-8 bytes libxml2 holds (no string per text node).
-        var current: [UInt8] = []
-        func flush() {
-            guard !current.isEmpty else { return }
-            let collapsed = TextNormalizer.collapseWhitespace(String(decoding: current, as: UTF8.self))
-            if !collapsed.isEmpty, blocks.count < limit { blocks.append(collapsed) }
-            current.removeAll(keepingCapacity: true)
-        }
-        // Iterative walk: deep nesting in a hostile page cannot overflow the stack. An element is
-        // visited on the way in; block-level ones are visited again on the way out (`entering` false).
-        var stack: [(xmlNodePtr, Bool)] = [(root, true)]
-        while let (node, entering) = stack.popLast() {
-            let type = node.pointee.type
-            if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE {
-                if let content = node.pointee.content {
-                    current.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
-                }
-                continue
-            }
-            guard type == XML_ELEMENT_NODE else { continue }
-            if !entering {
-                flush()
-                continue
-            }
-            let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
-            // Hidden elements were pruned already (`pruneInvisible`); only skipped kinds remain to pass over.
-            if Self.skipped.contains(name) { continue }
-            if name == "br" {
-                current.append(0x0A)
-                continue
-            }
-            if name == "input" {
-                let kind = (attribute(node, "type") ?? "").lowercased()
-                if kind == "submit" || kind == "button", let value = attribute(node, "value") {
-                    flush()
-                    current.append(contentsOf: value.utf8)
-                    flush()
-                }
-                continue
-            }
-            if Self.blockLevel.contains(name) {
-                flush()
-                stack.append((node, false))
-            }
-            var child = node.pointee.last
-            while let c = child {
-                stack.append((c, true))
-                child = c.pointee.prev
-            }
-        }
-        flush()
-        return blocks
-    }
-
-    private func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
-        guard let value = xmlGetProp(node, name) else { return nil }
-        defer { temoin_xml_free(value) }
-        return String(cString: value)
-    }
-
-    /// Hidden from people: the `hidden` attribute, or an inline `display:none` / `visibility:hidden`.
-    private static func isHidden(_ node: xmlNodePtr) -> Bool {
-        if xmlHasProp(node, "hidden") != nil { return true }
-        guard let style = xmlGetProp(node, "style") else { return false }
-        defer { temoin_xml_free(style) }
-        let s = String(cString: style).lowercased().replacingOccurrences(of: " ", with: "")
-        return s.contains("display:none") || s.contains("visibility:hidden")
-    }
 }

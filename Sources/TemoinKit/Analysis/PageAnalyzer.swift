@@ -9,12 +9,49 @@ public struct PageAnalysis: Sendable, Equatable {
     public var outcome: Outcome
     /// `profile/rule-id` of the rule that decided, nil when none did.
     public var rule: String?
-    /// The sentence of the page that carries the outcome, as the page showed it.
+    /// The page's own sentence(s) that carry the outcome, verbatim; blocks (a heading and its body)
+    /// are separated by a line feed.
     public var message: String?
+    /// temoin's own description of what the deciding rule recognises (never the page's words).
+    public var description: String?
+    /// How the visibility of the deciding text was established; nil when no rule decided.
+    public var visibility: VisibilityRecord?
+    /// Markers found but not counted (quoted, prose, hidden, another site).
+    public var setAside: [SetAsideMarker]
     public var facts: PageFacts
+    /// What a browser is asked about when it showed the page (witnessed attempts): the deciding text,
+    /// or the XPath of a structural rule.
+    public var deciding: DecidingPart?
+}
+
+/// What a browser that displayed the page reported as not displayed (witnessed attempts).
+public struct NotShown: Sendable, Equatable {
+    /// Markers of text rules (in the form `TextNormalizer.forMatching` gives) of which no occurrence
+    /// was displayed.
+    public var texts: Set<String> = []
+    /// XPath expressions of structural rules none of whose nodes was displayed.
+    public var xpaths: Set<String> = []
+
+    public init() {}
+
+    var isEmpty: Bool { texts.isEmpty && xpaths.isEmpty }
+}
+
+/// The part of a page an outcome rests on, as a browser can find it again.
+public struct DecidingPart: Sendable, Equatable {
+    /// The marker that matched (text rules), as `TextNormalizer.forMatching` gives it.
+    public var marker: String?
+    /// The rule's XPath (structural rules).
+    public var xpath: String?
 }
 
 /// Decides the outcome of a page with a profile's rules, then the common ones.
+///
+/// A rule states what the booking system shows, and its markers count only as the site's own notice:
+/// text that is (nearly) the whole of a short block, or inside the structure the profile expects,
+/// shown to a person, not between quotation marks, on a page that does not say it belongs to another
+/// site. A marker found otherwise is set aside with its reason, so a page that only quotes or
+/// discusses "Aucun créneau disponible" is `unexpected`, never `no_slot`.
 public struct PageAnalyzer: Sendable {
     public let ruleSet: RuleSet
 
@@ -23,107 +60,313 @@ public struct PageAnalyzer: Sendable {
     }
 
     /// Analyses page bytes. `contentType` is the HTTP header when there was one; `status` likewise.
-    public func analyze(_ bytes: Data, contentType: String? = nil, status: Int? = nil, url: String? = nil)
-        -> PageAnalysis
-    {
+    /// `notShown` is what a browser that displayed the page reported as not displayed: it decides
+    /// nothing.
+    public func analyze(
+        _ bytes: Data, contentType: String? = nil, status: Int? = nil, url: String? = nil,
+        notShown: NotShown = NotShown()
+    ) -> PageAnalysis {
         let charset = Charset.detect(bytes, contentType: contentType)
         return analyze(
-            text: Charset.decode(bytes, as: charset), charset: charset, document: nil, status: status, url: url)
+            text: Charset.decode(bytes, as: charset), charset: charset, document: nil, status: status, url: url,
+            notShown: notShown)
     }
 
     /// Analyses a page already decoded (and perhaps already parsed: `document` is then pruned here and
     /// must not be used for anything else afterwards).
-    func analyze(text: String, charset: DetectedCharset, document parsed: HTMLDocument?, status: Int?, url: String?)
-        -> PageAnalysis
-    {
+    func analyze(
+        text: String, charset: DetectedCharset, document parsed: HTMLDocument?, status: Int?, url: String?,
+        notShown: NotShown = NotShown()
+    ) -> PageAnalysis {
         let document = parsed ?? HTMLDocument(text: text, url: url)
-        document?.pruneInvisible()
-        let blocks = document?.visibleBlocks() ?? []
-        let normalizedBlocks = blocks.map(TextNormalizer.forMatching)
-        let title = document?.title.map(TextNormalizer.collapseWhitespace)
-        var facts = PublicationFacts.extract(blocks: blocks, normalized: normalizedBlocks)
+        let page = document?.read() ?? PageText()
+        let blocks = page.blocks.map(\.text)
+        let normalized = blocks.map(TextNormalizer.forMatching)
+        let title = page.title.map(TextNormalizer.collapseWhitespace).flatMap { $0.isEmpty ? nil : $0 }
+        let otherSite = SiteCheck.otherSite(page: page, title: title, url: url, hosts: ruleSet.hosts)
+        // The prefecture's publication dates, as the prefecture's page states them: not quoted by
+        // someone, not on another site.
+        var facts =
+            otherSite == nil
+            ? PublicationFacts.extract(blocks: blocks, normalized: normalized, quoted: page.blocks.map(\.quoted))
+            : PageFacts()
+        let context = MatchContext(
+            document: document, page: page, normalized: normalized,
+            whole: Self.joinedForSearch(normalized), status: status, url: url, notShown: notShown,
+            otherSite: otherSite, ruleSet: ruleSet, hidden: HiddenText(page.hidden))
 
-        var outcome = Outcome.unexpected
-        var ruleID: String?
-        var message: String?
+        var result = PageAnalysis(
+            charset: charset, title: title, visibleText: blocks.joined(separator: "\n"), outcome: .unexpected,
+            rule: nil, message: nil, description: nil, visibility: nil, setAside: [], facts: facts, deciding: nil)
+        var listing = false
         search: for set in [ruleSet, RuleSet.common] {
             for rule in set.rules {
-                guard
-                    let found = Self.match(
-                        rule, document: document, blocks: blocks, normalized: normalizedBlocks,
-                        status: status, url: url)
-                else { continue }
-                outcome = rule.outcome
-                ruleID = "\(set.id)/\(rule.id)"
-                message = rule.message ?? found.message ?? title ?? blocks.first
+                let id = "\(set.id)/\(rule.id)"
+                if listing, rule.text != nil { continue }
+                var aside: [SetAsideMarker] = []
+                guard let found = Self.match(rule, id: id, context, setAside: &aside) else {
+                    result.setAside += aside
+                    continue
+                }
+                // A page that says it is another site decides nothing, except by the HTTP status of the
+                // server temoin itself asked.
+                if let other = context.otherSite, !rule.isStatusOnly {
+                    result.setAside.append(
+                        SetAsideMarker(rule: id, reason: .otherSite, text: found.message, detail: other))
+                    continue
+                }
+                // A page that shows notices with different outcomes lists the sites' messages (a help
+                // page): none of them is its answer.
+                if rule.text != nil, let other = Self.contradiction(of: rule, context) {
+                    result.setAside.append(
+                        SetAsideMarker(rule: id, reason: .contradicted, text: found.message, detail: other))
+                    listing = true
+                    continue
+                }
+                result.outcome = rule.outcome
+                result.rule = id
+                result.message = found.message
+                result.description = rule.description
+                result.deciding = found.deciding
+                // An outcome decided by the HTTP status alone rests on no text of the page.
+                result.visibility =
+                    rule.isStatusOnly
+                    ? VisibilityRecord(basis: VisibilityRecord.statusBasis)
+                    : VisibilityRecord(
+                        basis: VisibilityRecord.markupBasis, uncertain: found.doubt?.0, detail: found.doubt?.1)
                 if rule.countsSlots == true, found.count > 0 { facts.slotsListed = found.count }
                 break search
             }
         }
-        if ruleID == nil, blocks.isEmpty {
-            message = tr("analysis.blank_page")
+        if result.rule == nil, blocks.isEmpty {
+            result.description = tr("analysis.blank_page")
         }
-        return PageAnalysis(
-            charset: charset, title: title, visibleText: blocks.joined(separator: "\n"), outcome: outcome,
-            rule: ruleID, message: message.map { Self.clip($0) }, facts: facts)
+        result.facts = facts
+        result.message = result.message.map { Self.clip($0) }
+        // A page of another site that holds markers: that is the first thing to say about it.
+        if result.rule == nil, let other = otherSite, let first = result.setAside.first,
+            first.reason != .otherSite
+        {
+            result.setAside.insert(SetAsideMarker(rule: first.rule, reason: .otherSite, detail: other), at: 0)
+        }
+        // Markers set aside explain an `unexpected` page; beside a decided outcome they are noise.
+        result.setAside = result.rule == nil ? Array(Self.unique(result.setAside).prefix(10)) : []
+        return result
     }
 
-    private struct Match {
+    struct MatchContext {
+        var document: HTMLDocument?
+        var page: PageText
+        var normalized: [String]
+        /// Every normalised block, one per line: a marker absent from it is in no block, and one
+        /// search here spares a search in each block.
+        var whole: [UInt8]
+        var status: Int?
+        var url: String?
+        var notShown: NotShown
+        var otherSite: String?
+        var ruleSet: RuleSet
+        var hidden: HiddenText
+
+        func mentions(_ marker: String) -> Bool {
+            var m = marker
+            return m.withUTF8 { nb in whole.withUnsafeBufferPointer { TextNormalizer.containsBytes($0, nb) } }
+        }
+    }
+
+    /// The page's hidden text, normalised only when a rule looks there.
+    final class HiddenText {
+        let texts: [PageText.Hidden]
+        private var cache: [String]?
+
+        init(_ texts: [PageText.Hidden]) { self.texts = texts }
+
+        var normalized: [String] {
+            if let cache { return cache }
+            let n = texts.map { TextNormalizer.forMatching($0.text) }
+            cache = n
+            return n
+        }
+    }
+
+    static func joinedForSearch(_ normalized: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(normalized.reduce(0) { $0 + $1.utf8.count + 1 })
+        for block in normalized {
+            out.append(contentsOf: block.utf8)
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    struct Match {
         var message: String?
         var count: Int
+        var doubt: (VisibilityDoubt, String)?
+        var deciding: DecidingPart?
     }
 
-    private static func match(
-        _ rule: OutcomeRule, document: HTMLDocument?, blocks: [String], normalized: [String], status: Int?, url: String?
-    ) -> Match? {
+    /// Whether `rule` holds. Markers found but not counted go to `setAside`.
+    static func match(_ rule: OutcomeRule, id: String, _ c: MatchContext, setAside: inout [SetAsideMarker])
+        -> Match?
+    {
         var result = Match(message: nil, count: 0)
         if let statuses = rule.status {
-            guard let status, statuses.contains(status) else { return nil }
+            guard let status = c.status, statuses.contains(status) else { return nil }
         }
         if let fragment = rule.urlContains {
-            guard let url, url.contains(fragment) else { return nil }
+            guard let url = c.url, url.contains(fragment) else { return nil }
         }
         if let xpath = rule.xpath {
-            guard let document else { return nil }
-            let r = document.evaluate(xpath)
-            guard r.matched else { return nil }
+            guard let document = c.document, !c.notShown.xpaths.contains(xpath) else { return nil }
+            let r = document.evaluateShown(xpath)
+            guard r.count > 0 else { return nil }
             result.count = r.count
-            result.message = r.firstText.flatMap { $0.isEmpty ? nil : $0 }
+            result.doubt = r.doubt
+            result.deciding = DecidingPart(marker: nil, xpath: xpath)
         }
-        if let texts = rule.text {
-            let markers = texts.map(TextNormalizer.forMatching)
-            var hit: String?
-            outer: for (i, block) in normalized.enumerated() {
-                for marker in markers where TextNormalizer.contains(block, marker) {
-                    hit = sentence(containing: marker, in: blocks[i])
-                    break outer
-                }
-            }
-            guard let hit else { return nil }
-            result.message = hit
+        if rule.text != nil {
+            guard let hit = textHit(rule, markers: rule.markers, id: id, c, &setAside)
+            else { return nil }
+            result.message = hit.message
+            result.doubt = result.doubt ?? hit.doubt
+            result.deciding = DecidingPart(marker: hit.marker, xpath: result.deciding?.xpath)
+        } else {
+            result.message = structuralMessage(rule, c)
         }
         return result
+    }
+
+    private struct TextHit {
+        var message: String
+        var marker: String
+        var doubt: (VisibilityDoubt, String)?
+    }
+
+    /// The first block where a marker is the site's notice; a block whose visibility is certain wins
+    /// over an earlier one in doubt.
+    private static func textHit(
+        _ rule: OutcomeRule, markers: [String], id: String, _ c: MatchContext, _ setAside: inout [SetAsideMarker]
+    ) -> TextHit? {
+        var doubtful: TextHit?
+        var mentioned = false
+        let present = markers.filter(c.mentions)
+        for (i, norm) in (present.isEmpty ? [] : c.normalized).enumerated() {
+            let markers = present
+            guard let marker = markers.first(where: { TextNormalizer.contains(norm, $0) }) else { continue }
+            mentioned = true
+            let block = c.page.blocks[i]
+            if c.notShown.texts.contains(marker) {
+                setAside.append(
+                    SetAsideMarker(
+                        rule: id, reason: .hidden, text: excerpt(block.text, marker),
+                        detail: "not displayed by the browser"))
+                continue
+            }
+            let inside = rule.within.map { c.document?.isInside(block, anyOf: $0) ?? false } ?? false
+            let listed = !inside && (c.document?.isListItem(block) ?? false)
+            if let reason = NoticeShape.mention(
+                normalized: norm, marker: marker, block: block, insideStructure: inside, listItem: listed)
+            {
+                setAside.append(SetAsideMarker(rule: id, reason: reason, text: excerpt(block.text, marker)))
+                continue
+            }
+            let hit = TextHit(
+                message: operativeText(
+                    at: i, marker: marker, c.page.blocks, bodyBlocks: rule.outcome == .siteError ? 2 : 1,
+                    title: c.page.title),
+                marker: marker, doubt: block.doubt)
+            if hit.doubt == nil { return hit }
+            if doubtful == nil { doubtful = hit }
+        }
+        if doubtful == nil, !mentioned {
+            for (hidden, norm) in zip(c.hidden.texts, c.hidden.normalized) {
+                guard let marker = markers.first(where: { TextNormalizer.contains(norm, $0) }) else { continue }
+                setAside.append(
+                    SetAsideMarker(
+                        rule: id, reason: .hidden, text: excerpt(hidden.text, marker), detail: hidden.reason))
+                break
+            }
+        }
+        return doubtful
+    }
+
+    /// Another text rule (of the profile or the common ones) whose marker the page also shows as a
+    /// notice, with another outcome: `rule-id: the block`.
+    static func contradiction(of rule: OutcomeRule, _ c: MatchContext) -> String? {
+        for set in [c.ruleSet, RuleSet.common] {
+            for other in set.rules
+            where other.text != nil && other.outcome != rule.outcome && other.outcome != .unexpected {
+                var ignored: [SetAsideMarker] = []
+                guard other.markers.contains(where: c.mentions),
+                    let hit = textHit(other, markers: other.markers, id: "", c, &ignored),
+                    hit.doubt == nil
+                else { continue }
+                return "\(set.id)/\(other.id) (\(other.outcome.rawValue)): \(clip(hit.message, to: 120))"
+            }
+        }
+        return nil
+    }
+
+    /// The page's words for a structural rule: the text of its `quote` XPath; for a site error
+    /// decided by the HTTP status, the page's main heading and the text after it, else its title.
+    static func structuralMessage(_ rule: OutcomeRule, _ c: MatchContext) -> String? {
+        guard let document = c.document else { return nil }
+        let blocks = c.page.blocks
+        func fromNode(_ xpath: String) -> String? {
+            guard let i = document.firstBlock(of: blocks, inside: xpath) else { return nil }
+            return blocks[i].isHeading ? operativeText(at: i, marker: "", blocks, bodyBlocks: 0) : blocks[i].text
+        }
+        if let quote = rule.quote { return fromNode(quote) }
+        if rule.outcome == .siteError {
+            if let i = blocks.firstIndex(where: { $0.tag == "h1" }) ?? blocks.firstIndex(where: \.isHeading) {
+                return operativeText(at: i, marker: "", blocks, bodyBlocks: 2)
+            }
+            return c.page.title
+        }
+        return nil
+    }
+
+    /// What the site says: a heading with the text that follows it (up to the next heading, a link or
+    /// a button; one block, two on an error page), a short block whole, or in a long block the
+    /// sentences that hold the marker.
+    static func operativeText(
+        at i: Int, marker: String, _ blocks: [PageText.Block], bodyBlocks: Int = 1, title: String? = nil
+    ) -> String {
+        let block = blocks[i]
+        if block.isHeading {
+            var parts = [block.text]
+            var j = i + 1
+            var length = block.text.count
+            while j < blocks.count, parts.count <= bodyBlocks, !blocks[j].isHeading, !blocks[j].linkOnly,
+                length + blocks[j].text.count <= 480
+            {
+                parts.append(blocks[j].text)
+                length += blocks[j].text.count
+                j += 1
+            }
+            return parts.joined(separator: "\n")
+        }
+        // An error page opens with its heading, which repeats its title: it belongs with the sentence
+        // under it.
+        if bodyBlocks > 1, i > 0, blocks[i - 1].isHeading, blocks.firstIndex(where: { !$0.linkOnly }) == i - 1,
+            block.text.count <= 300, let title,
+            TextNormalizer.forMatching(title).contains(TextNormalizer.forMatching(blocks[i - 1].text))
+        {
+            return blocks[i - 1].text + "\n" + block.text
+        }
+        return sentence(containing: marker, in: block.text)
     }
 
     /// The block itself when short; otherwise the shortest run of its sentences that holds the marker.
     static func sentence(containing marker: String, in block: String) -> String {
         if block.count <= 300 { return block }
-        var sentences: [String] = []
-        var current = ""
-        for ch in block {
-            current.append(ch)
-            if ".!?".contains(ch) {
-                sentences.append(current.trimmingCharacters(in: .whitespaces))
-                current = ""
-            }
-        }
-        if !current.trimmingCharacters(in: .whitespaces).isEmpty {
-            sentences.append(current.trimmingCharacters(in: .whitespaces))
-        }
-        for start in sentences.indices {
-            var joined = ""
-            for end in start..<min(sentences.count, start + 6) {
-                joined = joined.isEmpty ? sentences[end] : joined + " " + sentences[end]
+        let sentences = NoticeShape.sentences(block)
+        // The run that ends first, and of those the shortest (a marker may span two sentences).
+        for end in sentences.indices {
+            var joined = sentences[end]
+            for start in stride(from: end, through: max(0, end - 5), by: -1) {
+                if start < end { joined = sentences[start] + " " + joined }
                 if TextNormalizer.contains(TextNormalizer.forMatching(joined), marker) {
                     // Include the sentence after a short match: "Veuillez recommencer ultérieurement."
                     if joined.count < 160, end + 1 < sentences.count { joined += " " + sentences[end + 1] }
@@ -134,8 +377,85 @@ public struct PageAnalyzer: Sendable {
         return String(block.prefix(300))
     }
 
+    /// Up to 300 characters of `text` around the marker, for a marker set aside.
+    static func excerpt(_ text: String, _ marker: String) -> String {
+        text.count <= 300 ? text : clip(sentence(containing: marker, in: text), to: 300)
+    }
+
     static func clip(_ text: String, to limit: Int = 500) -> String {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
+    private static func unique(_ markers: [SetAsideMarker]) -> [SetAsideMarker] {
+        var seen: [SetAsideMarker] = []
+        for m in markers where !seen.contains(where: { $0.reason == m.reason && $0.text == m.text }) { seen.append(m) }
+        return seen
+    }
+}
+
+extension OutcomeRule {
+    /// Decided by the HTTP status (and the address) alone: the server's answer, whatever the page says.
+    var isStatusOnly: Bool { status != nil && text == nil && xpath == nil }
+}
+
+/// The shape of a notice, as opposed to a mention: the marker begins a sentence of a short block of
+/// at most three sentences, and is not between quotation marks or in parentheses.
+enum NoticeShape {
+    static let shortBlock = 300
+    static let maxSentences = 3
+
+    /// nil when the marker reads as the site's notice in this block; else why it is a mention.
+    static func mention(
+        normalized norm: String, marker: String, block: PageText.Block, insideStructure: Bool, listItem: Bool = false
+    ) -> SetAsideReason? {
+        if block.quoted { return .quoted }
+        guard let range = norm.range(of: marker) else { return .prose }
+        let before = norm[..<range.lowerBound]
+        if isQuoted(before: before) { return .quoted }
+        if insideStructure { return nil }
+        if listItem { return .prose }
+        if block.text.count > shortBlock { return .prose }
+        if sentences(block.text).count > maxSentences { return .prose }
+        return startsSentence(before) ? nil : .prose
+    }
+
+    /// An opening quotation mark or parenthesis before the marker in its sentence is still open.
+    /// (`forMatching` turned « » “ ” into `"`.)
+    static func isQuoted(before: Substring) -> Bool {
+        let sentence =
+            before.split(omittingEmptySubsequences: false, whereSeparator: { ".!?".contains($0) }).last ?? before
+        let quotes = sentence.filter { $0 == "\"" }.count
+        let open = sentence.filter { $0 == "(" }.count - sentence.filter { $0 == ")" }.count
+        return quotes % 2 == 1 || open > 0
+    }
+
+    /// The text before the marker is empty, ends a sentence, or is a short label ("Attention :",
+    /// "Erreur -", an icon).
+    static func startsSentence(_ before: Substring) -> Bool {
+        let trimmed = before.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return true }
+        if let last = trimmed.last, ".!?".contains(last) { return true }
+        if let last = trimmed.last, ":-|>".contains(last), trimmed.count <= 25 { return true }
+        return !trimmed.contains(where: { $0.isLetter || $0.isNumber })
+    }
+
+    /// Sentences of a block (a full stop, exclamation or question mark followed by a space ends one).
+    static func sentences(_ block: String) -> [String] {
+        var sentences: [String] = []
+        var current = ""
+        var previous: Character = " "
+        for ch in block {
+            if ch == " ", ".!?".contains(previous), current.count > 1 {
+                sentences.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            }
+            current.append(ch)
+            previous = ch
+        }
+        if !current.trimmingCharacters(in: .whitespaces).isEmpty {
+            sentences.append(current.trimmingCharacters(in: .whitespaces))
+        }
+        return sentences
     }
 }
 
@@ -150,10 +470,11 @@ public enum PublicationFacts {
             #"prochaine mise en ligne de (?:nouveaux )?rendez-vous ?: ?le (\d{1,2})/(\d{1,2})/(\d{4})(?: [àa] (\d{1,2}) ?[h:] ?(\d{2}))?(?: pour des cr[ée]neaux de la semaine du (\d{1,2})/(\d{1,2})/(\d{4}))?"#
     )
 
-    static func extract(blocks: [String], normalized: [String]) -> PageFacts {
+    static func extract(blocks: [String], normalized: [String], quoted: [Bool] = []) -> PageFacts {
         var facts = PageFacts()
         // The regular expressions are costly; only blocks that speak of publication are tried.
         for (i, text) in normalized.enumerated() where TextNormalizer.contains(text, "mise en ligne") {
+            if i < quoted.count, quoted[i] { continue }
             if facts.lastPublication == nil, let f = fact(last, in: text, original: blocks[i]) {
                 facts.lastPublication = f
             }

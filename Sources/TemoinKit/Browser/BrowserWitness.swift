@@ -57,7 +57,7 @@ final class BrowserWitness {
         self.options = options
     }
 
-    private func send(_ method: String, _ params: [String: JSONValue] = [:], timeout: TimeInterval = 30) throws
+    func send(_ method: String, _ params: [String: JSONValue] = [:], timeout: TimeInterval = 30) throws
         -> JSONValue
     {
         try connection.send(method, params, session: session, timeout: timeout)
@@ -137,8 +137,7 @@ final class BrowserWitness {
 
         let observedAt = TimeFormat.utc(Date())
         let (finalURL, html) = try dom()
-        let analysis = analyzer.analyze(
-            Data(html.utf8), contentType: "text/html; charset=utf-8", status: mainStatus, url: finalURL)
+        let analysis = analyseShown(html: html, url: finalURL, status: mainStatus)
         let (png, width, height) = try screenshot()
         let history = try send("Page.getNavigationHistory")
         // The blank tab temoin opened the booking address from is not part of the person's path.
@@ -246,8 +245,7 @@ final class BrowserWitness {
         currentURL = url
         // Chromium's own error page (site unreachable) is not the site's answer: loadingFailed decides.
         if url.hasPrefix("chrome-error:") { return }
-        let analysis = analyzer.analyze(
-            Data(html.utf8), contentType: "text/html; charset=utf-8", status: mainStatus, url: url)
+        let analysis = analyseShown(html: html, url: url, status: mainStatus)
         options.pageSeen?(analysis.outcome, url)
         if WitnessedAttemptRunner.finalOutcomes.contains(analysis.outcome) { ended = "outcome" }
     }

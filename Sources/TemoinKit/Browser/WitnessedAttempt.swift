@@ -110,13 +110,17 @@ public struct WitnessedAttemptRunner {
 
         let outcome: Outcome
         let message: String?
+        let description: String?
         if let failure = seen.failure {
             outcome = failure.kind == "too_many_redirects" ? .siteError : .unreachable
-            message = tr("attempt.failure.\(failure.kind)", ["detail": failure.message])
+            message = nil
+            description = tr("attempt.failure.\(failure.kind)", ["detail": failure.message])
         } else {
             outcome = seen.analysis.outcome
             message = seen.analysis.message
+            description = seen.analysis.description
         }
+        let visibility = seen.failure == nil ? seen.analysis.visibility : nil
         var facts = seen.facts
         facts.executable = Self.withoutHome(executable)
         let environment = EnvironmentFacts(
@@ -136,6 +140,9 @@ public struct WitnessedAttemptRunner {
             body.outcome = outcome
             body.rule = seen.failure == nil ? seen.analysis.rule : nil
             body.message = message
+            body.description = description
+            body.visibility = visibility
+            body.setAside = seen.failure == nil && !seen.analysis.setAside.isEmpty ? seen.analysis.setAside : nil
             body.title = seen.analysis.title
             body.profile = ruleSet.id
             body.facts = seen.analysis.facts.isEmpty || seen.failure != nil ? nil : seen.analysis.facts
@@ -146,8 +153,8 @@ public struct WitnessedAttemptRunner {
         }
         store.checkpoint()  // `watch` keeps the store open between attempts (Store.checkpoint)
         return AttemptReport(
-            entry: entry, outcome: outcome, message: message, finalURL: seen.finalURL, failure: seen.failure,
-            exchanges: seen.exchanges.count)
+            entry: entry, outcome: outcome, message: message, description: description, visibility: visibility,
+            finalURL: seen.finalURL, failure: seen.failure, exchanges: seen.exchanges.count)
     }
 
     static func withoutHome(_ path: String, home: String = NSHomeDirectory()) -> String {

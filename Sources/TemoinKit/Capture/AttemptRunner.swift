@@ -18,7 +18,11 @@ public struct AttemptOptions: Sendable {
 public struct AttemptReport: Sendable {
     public let entry: StoredEntry
     public let outcome: Outcome
+    /// The page's own words that carry the outcome.
     public let message: String?
+    /// temoin's own description (a network failure, a list of slots): never quoted.
+    public let description: String?
+    public let visibility: VisibilityRecord?
     public let finalURL: String
     public let failure: NetworkFailure?
     public let exchanges: Int
@@ -107,13 +111,17 @@ public struct AttemptRunner {
 
         let outcome: Outcome
         let message: String?
+        let description: String?
         if let failure {
             outcome = ["too_many_redirects", "private_address"].contains(failure.kind) ? .siteError : .unreachable
-            message = tr("attempt.failure.\(failure.kind)", ["detail": failure.message])
+            message = nil
+            description = tr("attempt.failure.\(failure.kind)", ["detail": failure.message])
         } else {
             outcome = analysis?.outcome ?? .unexpected
             message = analysis?.message
+            description = analysis?.description
         }
+        let visibility = failure == nil ? analysis?.visibility : nil
         // Only the last page analysed is the "page" of the entry; earlier ones stay as responses.
         var captures = record.captures
         if let lastPage = captures.lastIndex(where: { $0.ref.role == "page" }) {
@@ -132,6 +140,9 @@ public struct AttemptRunner {
             body.outcome = outcome
             body.rule = failure == nil ? analysis?.rule : nil
             body.message = message
+            body.description = description
+            body.visibility = visibility
+            body.setAside = failure == nil && analysis?.setAside.isEmpty == false ? analysis?.setAside : nil
             body.title = failure == nil ? analysis?.title : nil
             body.profile = ruleSet.id
             body.facts = analysis.flatMap { $0.facts.isEmpty ? nil : $0.facts }
@@ -141,8 +152,8 @@ public struct AttemptRunner {
         }
         store.checkpoint()  // `watch` keeps the store open between attempts (Store.checkpoint)
         return AttemptReport(
-            entry: entry, outcome: outcome, message: message, finalURL: pageURL, failure: failure,
-            exchanges: record.exchanges.count)
+            entry: entry, outcome: outcome, message: message, description: description, visibility: visibility,
+            finalURL: pageURL, failure: failure, exchanges: record.exchanges.count)
     }
 
     /// One request and its redirects, each recorded as an exchange.

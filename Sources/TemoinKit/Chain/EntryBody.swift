@@ -139,14 +139,25 @@ public struct ImportSource: Codable, Sendable, Equatable {
     public var urlSource: String
     public var charset: String?
     public var charsetSource: String?
+    /// With `--url`: the address the page itself gives, and where it gives it (same values as
+    /// `urlSource`), kept whether or not it agrees.
+    public var declaredURL: String?
+    public var declaredURLSource: String?
+    /// What chose the profile whose rules were applied (`ProfileBasis`).
+    public var profileBasis: ProfileBasis?
 
-    public init(fileName: String, fileModifiedAt: String?, urlSource: String, charset: String?, charsetSource: String?)
-    {
+    public init(
+        fileName: String, fileModifiedAt: String?, urlSource: String, charset: String?, charsetSource: String?,
+        declaredURL: String? = nil, declaredURLSource: String? = nil, profileBasis: ProfileBasis? = nil
+    ) {
         self.fileName = fileName
         self.fileModifiedAt = fileModifiedAt
         self.urlSource = urlSource
         self.charset = charset
         self.charsetSource = charsetSource
+        self.declaredURL = declaredURL
+        self.declaredURLSource = declaredURLSource
+        self.profileBasis = profileBasis
     }
 
     enum CodingKeys: String, CodingKey {
@@ -155,6 +166,9 @@ public struct ImportSource: Codable, Sendable, Equatable {
         case urlSource = "url_source"
         case charset
         case charsetSource = "charset_source"
+        case declaredURL = "declared_url"
+        case declaredURLSource = "declared_url_source"
+        case profileBasis = "profile_basis"
     }
 }
 
@@ -220,7 +234,15 @@ public struct EntryBody: Codable, Sendable, Equatable {
     public var url: String?
     public var outcome: Outcome?
     public var rule: String?
+    /// The page's own sentence(s) that carry the outcome, verbatim (never temoin's words).
     public var message: String?
+    /// temoin's own description of what it saw (a list of slots, a CAPTCHA form, a network
+    /// failure): never shown between quotation marks.
+    public var description: String?
+    /// How the visibility of the deciding text was established, and any doubt about it.
+    public var visibility: VisibilityRecord?
+    /// Markers found in the page but not counted, and why.
+    public var setAside: [SetAsideMarker]?
     public var title: String?
     public var profile: String?
     public var facts: PageFacts?
@@ -264,7 +286,9 @@ public struct EntryBody: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case v, seq, prev, type, tool, provenance, url, outcome, rule, message, title, profile, facts, captures,
-            source, note, amendment, exchanges, environment, steps, browser, about, kind, text
+            source, note, amendment, exchanges, environment, steps, browser, about, kind, text, description,
+            visibility
+        case setAside = "set_aside"
         case recordedAt = "recorded_at"
         case occurredAt = "occurred_at"
         case observedAt = "observed_at"
@@ -285,6 +309,22 @@ public struct EntryBody: Codable, Sendable, Equatable {
     public static func decode(_ data: Data) throws -> EntryBody {
         try JSONDecoder().decode(EntryBody.self, from: data)
     }
+
+    /// Whether `message` holds the page's own words. Entries written before `visibility` existed
+    /// recorded temoin's fixed description of a structural rule, or of a network failure, in
+    /// `message`: those are not the page's words and are never quoted.
+    public var messageIsPageText: Bool {
+        guard message != nil, let rule else { return false }
+        return visibility != nil || !Self.describedRulesBefore.contains(rule)
+    }
+
+    /// Rules of the shipped profiles whose `message` was a fixed text of temoin's before the page's
+    /// words were kept apart (`description`).
+    static let describedRulesBefore: Set<String> = [
+        "prefecture-legacy/legacy-date-choice", "prefecture-legacy/legacy-counter-choice",
+        "prefecture-legacy/legacy-start-page", "rdv-prefecture/rdv-slots-listed",
+        "rdv-prefecture/rdv-captcha-invalid", "rdv-prefecture/rdv-captcha", "generic/generic-captcha",
+    ]
 
     /// The full-page PNG screenshot of a witnessed attempt (capture role `screenshot`), nil for other
     /// entries. Its bytes: `Store.captureBytes(digest: screenshot.digest)`.

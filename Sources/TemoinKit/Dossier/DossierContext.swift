@@ -356,6 +356,7 @@ final class DossierContext: @unchecked Sendable {
         addSteps(&v)
         // Doubts.
         addDoubts(&v)
+        addVisibility(&v)
         // Verification, seals, attestations.
         let ver = data.verification
         v["verify_intact"] = ver.verdict == .intact
@@ -402,6 +403,23 @@ final class DossierContext: @unchecked Sendable {
 
     func merged(_ extra: [String: Any]) -> [String: Any] {
         common.merging(extra) { _, new in new }
+    }
+
+    /// What PJ1's method says of visibility: how many outcomes rest on text whose display is uncertain,
+    /// were checked in the browser, or were analysed before visibility was recorded.
+    private func addVisibility(_ v: inout [String: Any]) {
+        let uncertain = data.attempts.filter { $0.uncertain != nil }.count
+        let browser = data.attempts.filter { $0.visibilityBasis == VisibilityRecord.browserBasis }.count
+        let earlier = data.attempts.filter(\.earlierAnalysis).count
+        v["uncertain_count"] = uncertain
+        v["has_uncertain"] = uncertain > 0
+        v["one_uncertain"] = uncertain == 1
+        v["browser_checked_count"] = browser
+        v["has_browser_checked"] = browser > 0
+        v["one_browser_checked"] = browser == 1
+        v["earlier_analysis_count"] = earlier
+        v["has_earlier_analysis"] = earlier > 0
+        v["one_earlier_analysis"] = earlier == 1
     }
 
     /// Parts of the day: « le matin, l'après-midi et le soir », or for one: « le matin, entre 9 h et 11 h ».
@@ -664,6 +682,10 @@ final class DossierContext: @unchecked Sendable {
         let words = isPageWords(a)
         v["has_message"] = words
         v["message"] = words ? (a.message ?? "") : ""
+        v["has_description"] = !words && a.message != nil
+        v["description"] = words ? "" : (a.message ?? "")
+        v["has_uncertain"] = a.uncertain != nil
+        v["uncertain"] = a.uncertain.map { templates.label("visibility.\($0.rawValue)") } ?? ""
         switch image(for: page.index) {
         case .rendered(_, let missing)?:
             v["is_rendered"] = true
@@ -734,7 +756,9 @@ final class DossierContext: @unchecked Sendable {
             [
                 "seq": a.seq, "time": wording.shortDateTime(a.observedAt), "url": a.url,
                 "provenance": provenanceLabel(a), "outcome": outcomeLabel(a.outcome), "outcome_key": a.outcome.rawValue,
-                "message": a.message ?? a.failure ?? "",
+                "has_message": isPageWords(a), "message": a.message ?? "",
+                "description": isPageWords(a) ? "" : (a.message ?? a.failure ?? ""), "uncertain": a.uncertain != nil,
+                "uncertain_label": templates.label("visibility.uncertain"),
                 "digest": a.page.map { Wording.grouped($0.digest, groups: 4) } ?? "—",
             ]
         }

@@ -10,7 +10,16 @@ public struct DossierAttempt: Sendable, Equatable {
     public var provenance: Provenance
     public var timeBasis: TimeBasis
     public var outcome: Outcome
+    /// The page's own words, or, for an entry that holds none, temoin's description of the page (the
+    /// dossier quotes it only when the page's visible text holds it: `isPageWords`).
     public var message: String?
+    /// Why the visibility of the deciding text is uncertain, when it is.
+    public var uncertain: VisibilityDoubt?
+    /// How visibility was established (`markup`, `browser`, `status`); nil when no rule decided.
+    public var visibilityBasis: String?
+    /// A rule decided the outcome before temoin recorded how visibility was established: that analysis
+    /// took only the `hidden` attribute and inline `display:none`/`visibility:hidden` as hiding text.
+    public var earlierAnalysis = false
     public var title: String?
     public var rule: String?
     public var profile: String?
@@ -173,7 +182,9 @@ public struct DossierData: Sendable {
                 DossierAttempt(
                     seq: entry.seq, hash: entry.hash, observedAt: observed, recordedAt: b.recordedAt,
                     url: b.url ?? "", provenance: b.provenance ?? .captured, timeBasis: b.timeBasis ?? .witnessed,
-                    outcome: b.outcome ?? .unexpected, message: b.message, title: b.title, rule: b.rule,
+                    outcome: b.outcome ?? .unexpected, message: b.message ?? b.description,
+                    uncertain: b.visibility?.uncertain, visibilityBasis: b.visibility?.basis,
+                    earlierAnalysis: b.rule != nil && b.visibility == nil, title: b.title, rule: b.rule,
                     profile: b.profile, facts: b.facts,
                     page: b.captures?.last(where: { $0.role == "page" }),
                     screenshot: b.screenshot,

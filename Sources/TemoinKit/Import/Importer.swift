@@ -20,6 +20,17 @@ public struct ImportOptions: Sendable {
     }
 }
 
+/// Something the person should know about one imported page, recorded or not.
+public struct ImportWarning: Sendable, Equatable, Encodable {
+    public enum Kind: String, Sendable, Encodable {
+        /// `--url` and the page's own address disagree: both are recorded.
+        case originMismatch = "origin_mismatch"
+    }
+    public var kind: Kind
+    /// In the user's language.
+    public var text: String
+}
+
 /// The result of importing one file.
 public struct ImportResult: Sendable {
     public let path: String
@@ -27,6 +38,10 @@ public struct ImportResult: Sendable {
     public let entry: StoredEntry?
     public let duplicateOf: Int64?
     public let analysis: PageAnalysis
+    /// The profile whose rules were applied, and what chose it.
+    public let profile: String
+    public let profileBasis: ProfileBasis
+    public let warnings: [ImportWarning]
 }
 
 /// Records pages saved from a browser as attempts with provenance `imported`.
@@ -39,23 +54,8 @@ public struct Importer {
         self.caseRecord = try store.caseRecord()
     }
 
-    /// Files to import from the arguments: a directory stands for the pages saved at its top level.
-    public static func expand(_ paths: [String]) -> [String] {
-        var out: [String] = []
-        for path in paths {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-                let pages = names.filter {
-                    ["html", "htm", "mhtml", "mht", "xhtml"].contains(($0 as NSString).pathExtension.lowercased())
-                }.sorted()
-                out.append(contentsOf: pages.map { (path as NSString).appendingPathComponent($0) })
-            } else {
-                out.append(path)
-            }
-        }
-        return out
-    }
+    /// Files to import from the arguments: a folder stands for the pages saved anywhere under it.
+    public static func expand(_ paths: [String]) -> [String] { ImportPlan(paths).pages }
 
     public func importFile(_ path: String, options: ImportOptions, now given: Date? = nil) throws -> ImportResult {
         let now = given ?? store.clock.now()
@@ -67,11 +67,27 @@ public struct Importer {
                 value: TimeFormat.parisWallTime(observed),
                 earliest: String(TimeFormat.utc(TimeFormat.earliestAttempt).prefix(10)))
         }
-        let page = try SavedPage.read(path: path, maxSize: options.maxSize)
+        var page = try SavedPage.read(path: path, maxSize: options.maxSize)
         var url = page.url
         var urlSource = page.urlSource
+        var declared: (url: String, source: String)?
+        var warnings: [ImportWarning] = []
         if let given = options.url {
             try URLCheck.validate(given)
+            if let pageURL = page.url, let pageSource = page.urlSource {
+                declared = (pageURL, pageSource)
+                if !Self.sameAddress(pageURL, given) {
+                    warnings.append(
+                        ImportWarning(
+                            kind: .originMismatch,
+                            text: tr(
+                                "import.origin_mismatch",
+                                [
+                                    "file": (path as NSString).lastPathComponent, "declared": pageURL,
+                                    "where": tr("url_source.\(pageSource)"), "given": given,
+                                ])))
+                }
+            }
             url = given
             urlSource = "option"
         }
@@ -91,9 +107,25 @@ public struct Importer {
             }
         }
 
-        let ruleSet = try options.ruleSet ?? RuleSet.named(caseRecord.fields.profile, url: url)
+        let ruleSet: RuleSet
+        let profileBasis: ProfileBasis
+        if let custom = options.ruleSet {
+            ruleSet = custom
+            profileBasis = .profileFile
+        } else {
+            if caseRecord.fields.profile == "auto", page.url == nil, page.document == nil {
+                // No address from the page itself: its structure is what can name the booking system.
+                page.document = HTMLDocument(text: page.text, url: url)
+            }
+            let choice = try RuleSet.choose(
+                caseProfile: caseRecord.fields.profile, declaredURL: page.url,
+                page: page.document, bookingURL: caseRecord.fields.bookingURL, givenURL: options.url)
+            ruleSet = choice.0
+            profileBasis = choice.1
+        }
         let analysis = PageAnalyzer(ruleSet: ruleSet).analyze(
             text: page.text, charset: page.charset, document: page.document, status: nil, url: url)
+        page.document = nil
         let fileName = (path as NSString).lastPathComponent
 
         var captures = [
@@ -120,7 +152,9 @@ public struct Importer {
             if let b = earlier.body, b.type == .attempt, b.observedAt == observedText,
                 b.captures?.first?.digest == pageDigest
             {
-                return ImportResult(path: path, entry: nil, duplicateOf: earlier.seq, analysis: analysis)
+                return ImportResult(
+                    path: path, entry: nil, duplicateOf: earlier.seq, analysis: analysis, profile: ruleSet.id,
+                    profileBasis: profileBasis, warnings: warnings)
             }
         }
 
@@ -138,14 +172,32 @@ public struct Importer {
             body.outcome = analysis.outcome
             body.rule = analysis.rule
             body.message = analysis.message
+            body.description = analysis.description
+            body.visibility = analysis.visibility
+            body.setAside = analysis.setAside.isEmpty ? nil : analysis.setAside
             body.title = analysis.title
             body.profile = ruleSet.id
             body.facts = analysis.facts.isEmpty ? nil : analysis.facts
             body.note = note
             body.source = ImportSource(
                 fileName: fileName, fileModifiedAt: page.modifiedAt.map(TimeFormat.utc), urlSource: urlSource,
-                charset: analysis.charset.label, charsetSource: analysis.charset.source.rawValue)
+                charset: analysis.charset.label, charsetSource: analysis.charset.source.rawValue,
+                declaredURL: declared?.url, declaredURLSource: declared?.source, profileBasis: profileBasis)
         }
-        return ImportResult(path: path, entry: entry, duplicateOf: nil, analysis: analysis)
+        return ImportResult(
+            path: path, entry: entry, duplicateOf: nil, analysis: analysis, profile: ruleSet.id,
+            profileBasis: profileBasis, warnings: warnings)
+    }
+
+    /// Two addresses of the same page: equal but for the scheme's case, a `www.` and a trailing slash.
+    static func sameAddress(_ a: String, _ b: String) -> Bool {
+        func key(_ s: String) -> String {
+            var t = s.trimmingCharacters(in: .whitespaces).lowercased()
+            for prefix in ["https://", "http://"] where t.hasPrefix(prefix) { t.removeFirst(prefix.count) }
+            if t.hasPrefix("www.") { t.removeFirst(4) }
+            while t.hasSuffix("/") { t.removeLast() }
+            return t
+        }
+        return key(a) == key(b)
     }
 }

@@ -5,23 +5,86 @@ import Synchronization
 public struct OutcomeRule: Codable, Sendable, Equatable {
     public var id: String
     public var outcome: Outcome
-    /// Any of these texts appears in one visible block (tolerant comparison, see `TextNormalizer`).
+    /// Any of these texts appears in one visible block (tolerant comparison, see `TextNormalizer`), as
+    /// the site's notice: (nearly) the whole of a short block, or inside `within`; never quoted.
     public var text: [String]?
-    /// This XPath selects at least one node.
+    /// The structure of the booking system where the text counts even in a longer block (XPath).
+    public var within: String?
+    /// This XPath selects at least one shown node.
     public var xpath: String?
     /// The HTTP status is one of these (never true for imported pages, which have none).
     public var status: [Int]?
     /// The page URL contains this.
     public var urlContains: String?
-    /// Fixed message to record when the rule is structural (xpath/status) rather than textual.
-    public var message: String?
+    /// Where a structural rule (xpath, status) finds the page's own words to record as the message
+    /// (XPath; a heading brings the text that follows it).
+    public var quote: String?
+    /// temoin's own description of what the rule recognises, recorded apart from the page's words.
+    /// Rule files written before it was named so call it `message`; it is read the same way.
+    public var description: String?
     /// Record the number of nodes the xpath selected as the number of slots listed.
     public var countsSlots: Bool?
+    /// Where the wording or the structure comes from (docs/PROFILES.md lists it).
+    public var source: String?
+    /// `text` as `TextNormalizer.forMatching` gives it: computed once, when the rule is made or read.
+    public private(set) var markers: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case id, outcome, text, xpath, status, message
+        case id, outcome, text, within, xpath, status, quote, description, message, source
         case urlContains = "url_contains"
         case countsSlots = "counts_slots"
+    }
+
+    public init(
+        id: String, outcome: Outcome, text: [String]? = nil, within: String? = nil, xpath: String? = nil,
+        status: [Int]? = nil, urlContains: String? = nil, quote: String? = nil, description: String? = nil,
+        countsSlots: Bool? = nil, source: String? = nil
+    ) {
+        self.id = id
+        self.outcome = outcome
+        self.text = text
+        self.within = within
+        self.xpath = xpath
+        self.status = status
+        self.urlContains = urlContains
+        self.quote = quote
+        self.description = description
+        self.countsSlots = countsSlots
+        self.source = source
+        markers = (text ?? []).map(TextNormalizer.forMatching)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        outcome = try c.decode(Outcome.self, forKey: .outcome)
+        text = try c.decodeIfPresent([String].self, forKey: .text)
+        within = try c.decodeIfPresent(String.self, forKey: .within)
+        xpath = try c.decodeIfPresent(String.self, forKey: .xpath)
+        status = try c.decodeIfPresent([Int].self, forKey: .status)
+        urlContains = try c.decodeIfPresent(String.self, forKey: .urlContains)
+        quote = try c.decodeIfPresent(String.self, forKey: .quote)
+        description =
+            try c.decodeIfPresent(String.self, forKey: .description)
+            ?? c.decodeIfPresent(String.self, forKey: .message)
+        countsSlots = try c.decodeIfPresent(Bool.self, forKey: .countsSlots)
+        source = try c.decodeIfPresent(String.self, forKey: .source)
+        markers = (text ?? []).map(TextNormalizer.forMatching)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encodeIfPresent(text, forKey: .text)
+        try c.encodeIfPresent(within, forKey: .within)
+        try c.encodeIfPresent(xpath, forKey: .xpath)
+        try c.encodeIfPresent(status, forKey: .status)
+        try c.encodeIfPresent(urlContains, forKey: .urlContains)
+        try c.encodeIfPresent(quote, forKey: .quote)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(countsSlots, forKey: .countsSlots)
+        try c.encodeIfPresent(source, forKey: .source)
     }
 }
 
@@ -32,17 +95,23 @@ public struct RuleSet: Codable, Sendable, Equatable {
     public var description: String?
     /// A URL containing one of these belongs to this booking system.
     public var urlPatterns: [String]
+    /// The hosts the booking system is served from (`.gouv.fr` for any host under it): a page from
+    /// elsewhere is another site and decides nothing. Absent: any host (`generic`).
+    public var hosts: [String]?
+    /// What only this system's pages hold (XPath): with the page's declared origin, it chooses the
+    /// profile before any address given on the command line.
+    public var signature: String?
     public var rules: [OutcomeRule]
     /// How `temoin attempt` walks the site; absent: one GET of the booking URL.
     public var steps: [ProfileStep]?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, description, rules, steps
+        case id, name, description, rules, steps, hosts, signature
         case urlPatterns = "url_patterns"
     }
 
     /// Profiles shipped with temoin, in the order URL detection tries them.
-    public static let builtInNames = ["prefecture-legacy", "rdv-prefecture", "generic"]
+    public static let builtInNames = ["prefecture-legacy", "rdv-prefecture", "paris-rdvtitres", "generic"]
 
     /// Rules that apply to every profile after its own: overload, maintenance, server errors.
     public static let common: RuleSet =
@@ -90,11 +159,14 @@ public struct RuleSet: Codable, Sendable, Equatable {
                 throw TemoinError.invalidRuleFile(path: url.path, detail: "step \(i + 1): invalid XPath \(x)")
             }
         }
+        if let x = set.signature, !HTMLDocument.isValidXPath(x) {
+            throw TemoinError.invalidRuleFile(path: url.path, detail: "invalid signature XPath \(x)")
+        }
         for rule in set.rules {
             if rule.text == nil && rule.xpath == nil && rule.status == nil {
                 throw TemoinError.invalidRuleFile(path: url.path, detail: "rule \(rule.id) has no condition")
             }
-            if let x = rule.xpath, !HTMLDocument.isValidXPath(x) {
+            for x in [rule.xpath, rule.within, rule.quote].compactMap({ $0 }) where !HTMLDocument.isValidXPath(x) {
                 throw TemoinError.invalidRuleFile(path: url.path, detail: "rule \(rule.id): invalid XPath \(x)")
             }
         }

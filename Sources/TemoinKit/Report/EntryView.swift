@@ -12,7 +12,13 @@ public struct EntryView: Codable, Sendable {
     public var provenance: String?
     public var url: String?
     public var outcome: String?
+    /// The page's own words (shown between « »).
     public var message: String?
+    /// temoin's own description (never quoted); for entries written before it had a member of its
+    /// own, the `message` that was temoin's (see `EntryBody.messageIsPageText`).
+    public var description: String?
+    public var visibility: VisibilityRecord?
+    public var setAside: [SetAsideMarker]?
     public var rule: String?
     public var title: String?
     public var captures: [CaptureRef]
@@ -40,7 +46,8 @@ public struct EntryView: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case seq, type, hash, provenance, url, outcome, message, rule, title, captures, facts, source, amendment, note,
-            body, about, kind, text
+            body, description, visibility, about, kind, text
+        case setAside = "set_aside"
         case occurredAt = "occurred_at"
         case recordedAt = "recorded_at"
         case observedAt = "observed_at"
@@ -63,7 +70,15 @@ public struct EntryView: Codable, Sendable {
         provenance = b?.provenance?.rawValue
         url = b?.url
         outcome = b?.outcome?.rawValue
-        message = b?.message
+        if let b, b.message != nil, !b.messageIsPageText {
+            message = nil
+            description = b.description ?? b.message
+        } else {
+            message = b?.message
+            description = b?.description
+        }
+        visibility = b?.visibility
+        setAside = b?.setAside
         rule = b?.rule
         title = b?.title
         captures = b?.captures ?? []
@@ -103,7 +118,16 @@ public struct EntryView: Codable, Sendable {
             let when = observedAtParis ?? "?"
             let provenanceText = tr("provenance.\(provenance ?? "?")")
             let outcomeText = tr("outcome.\(outcome ?? "?")")
-            let msg = TerminalText.line(String((message ?? "").prefix(70)))
+            var words =
+                message.map { $0.replacingOccurrences(of: "\n", with: " ") }
+                ?? description.map { tr("log.temoin_words", ["text": $0]) } ?? ""
+            if visibility?.uncertain != nil { words = tr("log.uncertain_mark") + " " + words }
+            if outcome == Outcome.unexpected.rawValue, let first = setAside?.first {
+                words +=
+                    (words.isEmpty ? "" : " ")
+                    + tr("log.set_aside_mark", ["reason": tr("set_aside.reason.\(first.reason.rawValue)")])
+            }
+            let msg = TerminalText.line(String(words.prefix(70)))
             return
                 "\(seqText)  \(when.rightPadded(to: 24))  \(provenanceText.rightPadded(to: 10))  \(outcomeText.rightPadded(to: 18))  \(msg)"
         case EntryType.caseOpened.rawValue:
@@ -174,7 +198,16 @@ public struct EntryView: Codable, Sendable {
         add("field.provenance", provenance.map { tr("provenance.\($0)") })
         add("field.url", url)
         add("field.outcome", outcome.map { tr("outcome.\($0)") })
-        add("field.message", message)
+        if let message, !message.isEmpty {
+            // One line of the page per line, each made safe by VisibilityText.quoted.
+            lines.append(
+                "\(tr("field.message").rightPadded(to: 22)) "
+                    + VisibilityText.quoted(message, indent: "").replacingOccurrences(
+                        of: "\n", with: "\n" + String(repeating: " ", count: 23)))
+        }
+        add("field.description", description)
+        add("field.visibility", visibility.map(VisibilityText.basisLine))
+        for marker in setAside ?? [] { add("field.set_aside", VisibilityText.setAsideLine(marker)) }
         add("field.rule", rule)
         add("field.title", title)
         if let f = facts {
@@ -185,6 +218,10 @@ public struct EntryView: Codable, Sendable {
         if let s = source {
             add("field.source_file", s.fileName)
             add("field.url_source", tr("url_source.\(s.urlSource)"))
+            if let declared = s.declaredURL {
+                add("field.declared_url", "\(declared)  (\(tr("url_source.\(s.declaredURLSource ?? "?")")))")
+            }
+            add("field.profile_basis", s.profileBasis.map { tr("profile_basis.\($0.rawValue)") })
             add("field.charset", s.charset.map { "\($0) (\(s.charsetSource ?? ""))" })
         }
         for (i, e) in (exchanges ?? []).enumerated() {

@@ -116,6 +116,9 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     /// the attempts and their outcomes, but in no day, week, hour, per-day tally or heat map, since
     /// their date cannot be relied on.
     public var setAside: [Int64] = []
+    /// Attempts whose outcome rests on text whose visibility temoin could not establish
+    /// (`visibility.uncertain`), in chain order.
+    public var uncertainSeqs: [Int64] = []
     /// The period asked for, if any (inclusive bounds).
     public var from: Date?
     public var to: Date?
@@ -179,6 +182,7 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
                 lastSeq = entry.seq
                 lastOutcome = outcome
             }
+            if body.visibility?.uncertain != nil { uncertainSeqs.append(entry.seq) }
             if outcome == .slotAvailable {
                 slotsSeen.append(
                     SlotSighting(seq: entry.seq, at: at, url: body.url, slotsListed: body.facts?.slotsListed))
@@ -244,6 +248,7 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
         try c.encodeIfPresent(lastOutcome, forKey: DynamicKey("last_outcome"))
         try put("slots_seen", slotsSeen)
         try put("publications", publications)
+        try put("uncertain_visibility", uncertainSeqs)
         try c.encodeIfPresent(from.map(TimeFormat.utc), forKey: DynamicKey("from"))
         try c.encodeIfPresent(to.map(TimeFormat.utc), forKey: DynamicKey("to"))
     }

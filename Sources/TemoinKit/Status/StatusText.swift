@@ -78,6 +78,19 @@ extension CaseStatus {
                         : s.slotsSeen.suffix(3).map { "\(TimeFormat.parisWallTime($0.at)) (#\($0.seq))" }.joined(
                             separator: ", ") + (s.slotsSeen.count > 3 ? " (\(s.slotsSeen.count))" : "")
                 ))
+            if !s.uncertainSeqs.isEmpty {
+                let seqs = s.uncertainSeqs.prefix(8).map { "#\($0)" }.joined(separator: ", ")
+                rows.append(
+                    (
+                        tr("status.label.uncertain"),
+                        tr(
+                            s.uncertainSeqs.count == 1 ? "status.uncertain.one" : "status.uncertain",
+                            [
+                                "count": String(s.uncertainSeqs.count),
+                                "seqs": seqs + (s.uncertainSeqs.count > 8 ? ", …" : ""),
+                            ])
+                    ))
+            }
             for p in s.publications.suffix(4) {
                 rows.append(
                     (

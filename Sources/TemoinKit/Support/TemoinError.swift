@@ -14,6 +14,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case fileEmpty(path: String)
     case fileTooLarge(path: String, size: Int64, limit: Int64)
     case notHTML(path: String, looksLike: String)
+    /// A folder given to `import` that holds no saved page (`skipped` other files under it).
+    case folderWithoutPage(path: String, skipped: Int)
     case noURL(path: String)
     case invalidURL(value: String)
     case invalidDate(value: String)
@@ -68,7 +70,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .storeMissing, .notAStore, .storeFromNewerVersion, .storeUnreadable: return .storeUnreadable
         case .storeExists, .storeNotWritable, .storeBusy: return .storeNotWritable
         case .fileMissing, .fileUnreadable, .fileEmpty, .fileTooLarge, .notHTML, .noURL, .invalidRuleFile,
-            .fileDateTooEarly:
+            .fileDateTooEarly, .folderWithoutPage:
             return .inputRefused
         case .dateTooEarly, .nonexistentParisTime, .ambiguousParisTime: return .usage
         case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .emptyValue, .controlCharacter,
@@ -114,6 +116,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .notHTML(let path, let looksLike):
             return tr("error.not_html", ["path": path, "kind": looksLike])
         case .noURL(let path): return tr("error.no_url", ["path": path])
+        case .folderWithoutPage(let path, let skipped):
+            return tr(skipped == 0 ? "import.folder_empty" : "import.folder_without_page", ["path": path])
         case .invalidURL(let value): return tr("error.invalid_url", ["value": value])
         case .invalidDate(let value): return tr("error.invalid_date", ["value": value])
         case .dateInFuture(let value): return tr("error.date_in_future", ["value": value])

@@ -8,8 +8,11 @@ struct ImportCommand: ParsableCommand {
         abstract: "Record pages saved from a browser as attempts.",
         discussion: """
             Accepts HTML pages ("Save page as"), "complete" saves (the page and its _files folder, kept
-            with it), single-file .mhtml archives, and folders of them. The URL is read from the page
-            (the "saved from url" comment browsers write, or its canonical link) unless --url is given.
+            with it), single-file .mhtml archives, and folders of them, sub-folders included; every
+            other file met in a folder is listed as skipped, with why. The URL is read from the page
+            (the "saved from url" comment browsers write, or its canonical link). --url is for a page
+            that does not say; when it does and they disagree, both are kept and you are warned, and
+            the rules follow the page's own address.
             The time is --observed-at if given (declared by you), else the file's modification time
             (declared by the file system). Either way the entry says so: only attempts made through
             temoin are witnessed.
@@ -48,8 +51,7 @@ struct ImportCommand: ParsableCommand {
                 throw ValidationError(error.description)
             }
         }
-        let paths = Importer.expand(files)
-        if paths.count > 1, observedAt != nil || url != nil {
+        if Importer.expand(files).count > 1, observedAt != nil || url != nil {
             throw ValidationError(tr("import.one_file_for_options"))
         }
     }
@@ -57,81 +59,30 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let store = try Store.open(at: storeOptions.path)
-            let importer = try Importer(store: store)
             var options = ImportOptions(
                 url: url, observedAt: try observedAt.map { try parseDate($0, earliest: TimeFormat.earliestAttempt) },
                 maxSize: ByteCount.parse(maxSize)!, note: note)
             if let profileFile { options.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
-            struct Line: Encodable {
-                let file: String
-                let status: String
-                let seq: Int64?
-                let duplicate_of: Int64?
-                let outcome: String?
-                let message: String?
-                let error: String?
-                let exit_code: Int32?
-            }
-            var lines: [Line] = []
-            var worst = ExitStatus.success
             var warned = false
-            let paths = Importer.expand(files)
-            if paths.isEmpty { throw TemoinError.fileMissing(path: files.joined(separator: " ")) }
-            for path in paths {
-                do {
-                    let r = try importer.importFile(path, options: options)
-                    if let entry = r.entry {
-                        lines.append(
-                            Line(
-                                file: path, status: "recorded", seq: entry.seq, duplicate_of: nil,
-                                outcome: r.analysis.outcome.rawValue, message: r.analysis.message, error: nil,
-                                exit_code: nil))
-                        if !output.json {
-                            print(
-                                tr(
-                                    "import.recorded",
-                                    [
-                                        "seq": String(entry.seq), "file": TerminalText.line(path),
-                                        "outcome": tr("outcome.\(r.analysis.outcome.rawValue)"),
-                                    ]))
-                            if let m = r.analysis.message { print("       « \(TerminalText.line(m)) »") }
-                        }
-                        // A computer's clock that contradicts the chain is said once per run.
-                        if !warned, let time = try? TimeCorroboration.check(store: store, appended: entry),
-                            !time.warnings.isEmpty
-                        {
-                            warnAboutTime(time, json: output.json)
-                            warned = true
-                        }
-                    } else {
-                        lines.append(
-                            Line(
-                                file: path, status: "duplicate", seq: nil, duplicate_of: r.duplicateOf,
-                                outcome: r.analysis.outcome.rawValue, message: nil, error: nil, exit_code: nil))
-                        if !output.json {
-                            print(
-                                tr(
-                                    "import.duplicate",
-                                    ["file": TerminalText.line(path), "seq": String(r.duplicateOf ?? 0)]))
-                        }
+            let report = try Importer(store: store).importFiles(
+                files, options: options,
+                report: { file in
+                    if !output.json { printImportLine(file) }
+                    // A computer's clock that contradicts the chain is said once per run.
+                    if !warned, file.status == .recorded, let seq = file.seq, let entry = try? store.entry(seq: seq),
+                        let time = try? TimeCorroboration.check(store: store, appended: entry), !time.warnings.isEmpty
+                    {
+                        warnAboutTime(time, json: output.json)
+                        warned = true
                     }
-                } catch let error as TemoinError {
-                    // A store problem stops everything; a bad file is reported and the next one is tried.
-                    if [.storeUnreadable, .storeNotWritable].contains(error.exitStatus) { throw error }
-                    worst = max(worst, error.exitStatus)
-                    lines.append(
-                        Line(
-                            file: path, status: "refused", seq: nil, duplicate_of: nil, outcome: nil, message: nil,
-                            error: error.description, exit_code: error.exitStatus.rawValue))
-                    if !output.json { printError(error.description) }
-                }
-            }
+                })
             if output.json {
-                print(JSONOutput.string(lines))
-            } else if let head = try store.head() {
-                print(tr("common.head", ["head": head.display]))
+                print(JSONOutput.string(report.files))
+            } else {
+                printImportSummary(report)
+                if let head = try store.head() { print(tr("common.head", ["head": head.display])) }
             }
-            if worst != .success { throw ExitCode(worst) }
+            if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
         }
     }
 }

@@ -64,9 +64,10 @@ extension EmailMessage {
                 text: plain.replacingOccurrences(of: "\r\n", with: "\n"), source: .plain, attachments: attachments)
         }
         if let html, let document = HTMLDocument(text: html) {
-            document.pruneInvisible()
+            // What a reader sees: hidden text (attribute, style, hiding classes) left out.
             return EmailText(
-                text: document.visibleBlocks().joined(separator: "\n\n"), source: .html, attachments: attachments)
+                text: document.read().blocks.map(\.text).joined(separator: "\n\n"), source: .html,
+                attachments: attachments)
         }
         return nil
     }

@@ -1,0 +1,482 @@
+import CLibXML2
+import Foundation
+
+/// What is inherited down the tree and decides whether a piece of text is shown.
+struct TextState {
+    var visibilityHidden = false
+    var fontSizeZero = false
+    var color: RGBA?
+    /// The nearest opaque background above (the canvas is white); nil when an image or an unreadable
+    /// colour makes the contrast unknowable.
+    var background: RGBA? = .white
+    var doubt: (VisibilityDoubt, String)?
+    /// Inside `<blockquote>`, `<q>`, `<cite>` or `<figcaption>`: someone quoting or describing, not
+    /// the site speaking.
+    var quoted = false
+    /// A `<details>` element without `open`: only its `<summary>` shows.
+    var closedDetails = false
+    /// Inside a link (`<a href>`).
+    var inLink = false
+
+    /// Why text in this state is not shown, nil when it is.
+    var hiddenBecause: String? {
+        if visibilityHidden { return HidingReason.visibilityHidden.rawValue }
+        if fontSizeZero { return HidingReason.fontSizeZero.rawValue }
+        if let color, let background, color.isInvisible(on: background) { return HidingReason.sameColour.rawValue }
+        return nil
+    }
+}
+
+/// The text of a page as a person sees it, with what the rules need to judge each block.
+struct PageText {
+    struct Block {
+        var text: String
+        /// Index of the element the block belongs to (`HTMLDocument.blockNodes`).
+        var node: Int
+        /// Lowercase tag of that element (`p`, `h1`, `li`, `form`...).
+        var tag: String
+        /// Part of its text sits where visibility cannot be known.
+        var doubt: (VisibilityDoubt, String)?
+        /// Part of its text is inside `<blockquote>`, `<q>`, `<cite>` or `<figcaption>`.
+        var quoted: Bool
+        /// All its text is the text of links or of a button: navigation, not a statement.
+        var linkOnly = false
+
+        var isHeading: Bool { tag.count == 2 && tag.hasPrefix("h") && tag.last!.isNumber }
+    }
+
+    /// Text a person does not see, kept to say so when a marker is found only there.
+    struct Hidden {
+        var text: String
+        var reason: String
+    }
+
+    var blocks: [Block] = []
+    var hidden: [Hidden] = []
+    var title: String?
+    /// Where the page says it lives (`<link rel="canonical">`, `og:url`) and its site's name.
+    var canonical: String?
+    var ogURL: String?
+    var siteName: String?
+}
+
+extension HTMLDocument {
+    private static let skipped: Set<String> = [
+        "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "title",
+    ]
+    /// Never shown as text whatever the style: removed from the tree with hidden elements, so that an
+    /// XPath rule cannot select them either.
+    private static let neverText: Set<String> = ["script", "style", "template", "noscript"]
+    private static let blockLevel: Set<String> = [
+        "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+        "header", "hr", "html", "legend", "li", "main", "nav", "ol", "option", "p", "pre", "section", "summary",
+        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "label", "button", "select", "textarea",
+    ]
+    private static let hiddenTextLimit = 200
+
+    /// Reads the page once, in order: which elements are hidden (the `hidden` attribute, the common
+    /// hiding classes, inline styles and the rules of the page's own `<style>` elements: display,
+    /// visibility, opacity, font size, text colour against its background, off-screen positions and
+    /// clipping), the visible text as blocks (paragraph, heading, list item, cell...), the hidden
+    /// text, and the head's title and canonical address. Hidden elements, scripts and styles are then
+    /// removed from the tree, so that XPath rules see only what is shown. Call it once, before any
+    /// XPath rule; the labels of submit buttons count as text because people read them.
+    func read(blockLimit: Int = 20_000) -> PageText {
+        var out = PageText()
+        guard let root = xmlDocGetRootElement(doc) else { return out }
+        let sheet = StyleSheet.parse(styleText())
+        var doomed: [xmlNodePtr] = []
+        var hiddenBytes = 0
+
+        // The block being read, as the UTF-8 bytes libxml2 holds (no string per text node).
+        var current: [UInt8] = []
+        var currentDoubt: (VisibilityDoubt, String)?
+        var currentQuoted = false
+        var currentOnlyLinks = true
+        var hiddenCurrent: [UInt8] = []
+        var hiddenReason = ""
+        var openBlocks: [(node: xmlNodePtr, tag: String)] = []
+        func flush() {
+            if !current.isEmpty {
+                let collapsed = TextNormalizer.collapseWhitespace(String(decoding: current, as: UTF8.self))
+                if !collapsed.isEmpty, out.blocks.count < blockLimit {
+                    let (node, tag) = openBlocks.last ?? (root, "html")
+                    blockNodes.append(node)
+                    out.blocks.append(
+                        PageText.Block(
+                            text: collapsed, node: blockNodes.count - 1, tag: tag, doubt: currentDoubt,
+                            quoted: currentQuoted, linkOnly: currentOnlyLinks || tag == "button" || tag == "input"))
+                }
+                current.removeAll(keepingCapacity: true)
+            }
+            currentDoubt = nil
+            currentQuoted = false
+            currentOnlyLinks = true
+            if !hiddenCurrent.isEmpty {
+                keepHidden(String(decoding: hiddenCurrent, as: UTF8.self), hiddenReason)
+                hiddenCurrent.removeAll(keepingCapacity: true)
+            }
+        }
+        func keepHidden(_ text: String, _ reason: String) {
+            guard out.hidden.count < Self.hiddenTextLimit, hiddenBytes < 1_000_000 else { return }
+            let collapsed = TextNormalizer.collapseWhitespace(text)
+            guard !collapsed.isEmpty else { return }
+            hiddenBytes += collapsed.utf8.count
+            out.hidden.append(PageText.Hidden(text: collapsed, reason: reason))
+        }
+
+        // Selector context, kept only when the page has rules to match.
+        var path: [StyledElement] = []
+        var siblings: [[StyledElement]] = []
+
+        // Iterative walk: deep nesting in a hostile page cannot overflow the stack. An element is
+        // visited on the way in; block-level ones are visited again on the way out (`entering` false).
+        struct Frame {
+            var node: xmlNodePtr
+            var entering: Bool
+            var state: Int
+            var depth: Int
+        }
+        var stack = [Frame(node: root, entering: true, state: 0, depth: 0)]
+        while let frame = stack.popLast() {
+            let node = frame.node
+            let type = node.pointee.type
+            if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE {
+                guard let content = node.pointee.content else { continue }
+                let bytes = UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
+                let state = states[frame.state]
+                if let reason = state.closedDetails ? HidingReason.closedElement.rawValue : state.hiddenBecause {
+                    if hiddenCurrent.isEmpty { hiddenReason = reason }
+                    hiddenCurrent.append(contentsOf: bytes)
+                } else {
+                    current.append(contentsOf: bytes)
+                    let printable = bytes.contains(where: { $0 > 0x20 })
+                    if let d = state.doubt, currentDoubt == nil, printable { currentDoubt = d }
+                    if state.quoted { currentQuoted = true }
+                    if !state.inLink, printable { currentOnlyLinks = false }
+                }
+                continue
+            }
+            guard type == XML_ELEMENT_NODE else { continue }
+            if !frame.entering {
+                flush()
+                openBlocks.removeLast()
+                continue
+            }
+            let name = Self.lowercaseName(node)
+            if name == "head" {
+                readHead(node, into: &out)
+                continue
+            }
+            if Self.neverText.contains(name) {
+                doomed.append(node)
+                continue
+            }
+            if name == "title" {
+                if out.title == nil { out.title = Self.collapsedText(of: node) }
+                continue
+            }
+            if name == "br" {
+                current.append(0x0A)
+                continue
+            }
+            let parentState = states[frame.state]
+            let attributes = Self.styleAttributes(node, all: sheet.testsAttributes)
+            var matched: [(StyleSheet.Rule, Tristate)] = []
+            if !sheet.isEmpty {
+                let depth = frame.depth
+                if path.count > depth { path.removeSubrange(depth...) }
+                if siblings.count > depth + 1 { siblings.removeSubrange((depth + 1)...) }
+                var e = StyledElement(
+                    tag: name, id: attributes.id, classes: attributes.classes, attributes: attributes.others,
+                    index: 0, siblingCount: nil)
+                if siblings.count == depth + 1, !Self.isFirstElementChild(node) {
+                    e.index = siblings[depth].count
+                    siblings[depth].append(e)
+                } else {
+                    if siblings.count == depth + 1 { siblings[depth] = [e] } else { siblings.append([e]) }
+                }
+                path.append(e)
+                for i in sheet.candidates(for: e) {
+                    let rule = sheet.rules[i]
+                    let m = rule.selector.matches(path: path, siblings: siblings)
+                    if m != .no { matched.append((rule, m)) }
+                }
+            }
+            var own = StyleCascade.own(
+                tag: name, classes: attributes.classes, hiddenAttribute: attributes.hidden, open: attributes.open,
+                inline: attributes.style.map { VisibilityProperty.declarations(Substring($0)) } ?? [],
+                matched: matched)
+            if parentState.closedDetails, name != "summary", own.hidesSubtree == nil {
+                own.hidesSubtree = (.closedElement, "<details>")
+            }
+            if let (_, detail) = own.hidesSubtree {
+                flush()
+                if name != "input" || attributes.type != "hidden" {
+                    if let text = xmlNodeGetContent(node) {
+                        keepHidden(String(cString: text), detail)
+                        temoin_xml_free(text)
+                    }
+                }
+                doomed.append(node)
+                continue
+            }
+            // The state below this element: a new one only when something changes.
+            var state = parentState
+            state.closedDetails = name == "details" && !attributes.open
+            if let v = own.visibilityHidden { state.visibilityHidden = v }
+            if let f = own.fontSizeZero { state.fontSizeZero = f }
+            if own.colorDeclared { state.color = own.color }
+            if own.backgroundUnknown { state.background = nil }
+            if let bg = own.background { state.background = bg }
+            if let d = own.doubt, state.doubt == nil { state.doubt = d }
+            // Someone quoting or describing: a quotation, a citation, the caption of a picture.
+            if name == "blockquote" || name == "q" || name == "cite" || name == "figcaption" { state.quoted = true }
+            if name == "a" { state.inLink = true }
+            var stateIndex = frame.state
+            if !Self.same(state, parentState) {
+                states.append(state)
+                stateIndex = states.count - 1
+                stateOf[node] = stateIndex
+            }
+            if name == "input" {
+                let kind = attributes.type ?? ""
+                if kind == "submit" || kind == "button", let value = Self.attribute(node, "value") {
+                    flush()
+                    if state.hiddenBecause == nil {
+                        current.append(contentsOf: value.utf8)
+                        if let d = state.doubt { currentDoubt = d }
+                    }
+                    openBlocks.append((node, name))
+                    flush()
+                    openBlocks.removeLast()
+                }
+                continue
+            }
+            if Self.skipped.contains(name) { continue }
+            if Self.blockLevel.contains(name) {
+                flush()
+                openBlocks.append((node, name))
+                stack.append(Frame(node: node, entering: false, state: stateIndex, depth: frame.depth))
+            }
+            var child = node.pointee.last
+            while let c = child {
+                stack.append(Frame(node: c, entering: true, state: stateIndex, depth: frame.depth + 1))
+                child = c.pointee.prev
+            }
+        }
+        flush()
+        for node in doomed {
+            xmlUnlinkNode(node)
+            xmlFreeNode(node)
+        }
+        return out
+    }
+
+    /// The visible text, one string per block, in page order (what the dossier shows).
+    func visibleBlocks(limit: Int = 20_000) -> [String] { read(blockLimit: limit).blocks.map(\.text) }
+
+    /// Whether the element of `block` is inside (or is) one of the nodes `xpath` selects.
+    func isInside(_ block: PageText.Block, anyOf xpath: String) -> Bool {
+        guard block.node < blockNodes.count else { return false }
+        let targets = Set(nodes(xpath).map { UnsafeMutableRawPointer($0) })
+        guard !targets.isEmpty else { return false }
+        var n: xmlNodePtr? = blockNodes[block.node]
+        while let node = n {
+            if targets.contains(UnsafeMutableRawPointer(node)) { return true }
+            n = node.pointee.parent
+        }
+        return false
+    }
+
+    /// Whether the block is one item among several of a list or a table (`li`, `td`, `dd`...): a
+    /// page listing messages, not a notice of its own.
+    func isListItem(_ block: PageText.Block) -> Bool {
+        guard ["li", "td", "th", "dd", "dt", "option"].contains(block.tag), block.node < blockNodes.count,
+            let parent = blockNodes[block.node].pointee.parent
+        else { return false }
+        var items = 0
+        var child = parent.pointee.children
+        while let c = child {
+            child = c.pointee.next
+            if c.pointee.type == XML_ELEMENT_NODE, Self.lowercaseName(c) == block.tag,
+                !Self.collapsedText(of: c).isEmpty
+            {
+                items += 1
+                if items > 1 { return true }
+            }
+        }
+        return false
+    }
+
+    /// The index of the first block whose element is inside a node `xpath` selects.
+    func firstBlock(of blocks: [PageText.Block], inside xpath: String) -> Int? {
+        let targets = Set(nodes(xpath).map { UnsafeMutableRawPointer($0) })
+        guard !targets.isEmpty else { return nil }
+        return blocks.firstIndex { block in
+            guard block.node < blockNodes.count else { return false }
+            var n: xmlNodePtr? = blockNodes[block.node]
+            while let node = n {
+                if targets.contains(UnsafeMutableRawPointer(node)) { return true }
+                n = node.pointee.parent
+            }
+            return false
+        }
+    }
+
+    /// What an XPath rule selects among shown elements: the nodes under text hidden by an inherited
+    /// style (`visibility:hidden`, white on white) do not count; the first counted node's doubt, if any.
+    func evaluateShown(_ expression: String) -> (count: Int, firstText: String?, doubt: (VisibilityDoubt, String)?) {
+        let selected = nodes(expression)
+        if selected.isEmpty {
+            // Nothing selected, or a boolean, number or string result.
+            let r = evaluate(expression)
+            return (r.count, r.firstText, nil)
+        }
+        var count = 0
+        var first: xmlNodePtr?
+        for node in selected {
+            let state = stateAt(node)
+            if state.hiddenBecause != nil || state.closedDetails { continue }
+            count += 1
+            if first == nil { first = node }
+        }
+        guard let first else { return (0, nil, nil) }
+        let text = Self.collapsedText(of: first)
+        return (count, text.isEmpty ? nil : text, stateAt(first).doubt)
+    }
+
+    /// The visibility state in force at `node`: the nearest recorded one above it.
+    private func stateAt(_ node: xmlNodePtr) -> TextState {
+        var n: xmlNodePtr? = node
+        while let current = n {
+            if let i = stateOf[current] { return states[i] }
+            n = current.pointee.parent
+        }
+        return states[0]
+    }
+
+    /// Element nodes an XPath expression selects, in document order.
+    func nodes(_ expression: String, limit: Int = 10_000) -> [xmlNodePtr] {
+        Self.silenceErrors()
+        guard let context = xmlXPathNewContext(doc) else { return [] }
+        defer { xmlXPathFreeContext(context) }
+        guard let object = xmlXPathEvalExpression(expression, context) else { return [] }
+        defer { xmlXPathFreeObject(object) }
+        guard object.pointee.type == XPATH_NODESET, let set = object.pointee.nodesetval, let tab = set.pointee.nodeTab
+        else { return [] }
+        return (0..<min(Int(set.pointee.nodeNr), limit)).compactMap { tab[$0] }
+    }
+
+    /// The text of every `<style>` element, in order (they apply to the whole page wherever they sit).
+    private func styleText() -> String {
+        nodes("//style").compactMap { node -> String? in
+            let media = Self.attribute(node, "media")?.lowercased()
+            if let media, media.contains("print"), !media.contains("screen"), !media.contains("all") { return nil }
+            guard let content = xmlNodeGetContent(node) else { return nil }
+            defer { temoin_xml_free(content) }
+            return String(cString: content)
+        }.joined(separator: "\n")
+    }
+
+    /// Title, canonical link, `og:url` and `og:site_name`, from the head's elements.
+    private func readHead(_ head: xmlNodePtr, into out: inout PageText) {
+        var child = head.pointee.children
+        while let c = child {
+            child = c.pointee.next
+            guard c.pointee.type == XML_ELEMENT_NODE else { continue }
+            switch Self.lowercaseName(c) {
+            case "title":
+                if out.title == nil { out.title = Self.collapsedText(of: c) }
+            case "link":
+                let rel = Self.attribute(c, "rel")?.lowercased().split(separator: " ") ?? []
+                if rel.contains("canonical"), out.canonical == nil { out.canonical = Self.attribute(c, "href") }
+            case "meta":
+                let property = Self.attribute(c, "property")?.lowercased()
+                if property == "og:url", out.ogURL == nil { out.ogURL = Self.attribute(c, "content") }
+                if property == "og:site_name", out.siteName == nil { out.siteName = Self.attribute(c, "content") }
+            default:
+                break
+            }
+        }
+    }
+
+    // MARK: Element helpers
+
+    static func lowercaseName(_ node: xmlNodePtr) -> String {
+        guard let name = node.pointee.name else { return "" }
+        // Tag names from libxml2's HTML parser are already lowercase ASCII.
+        return String(cString: name)
+    }
+
+    static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
+        guard let value = xmlGetProp(node, name) else { return nil }
+        defer { temoin_xml_free(value) }
+        return String(cString: value)
+    }
+
+    private static func isFirstElementChild(_ node: xmlNodePtr) -> Bool {
+        var p = node.pointee.prev
+        while let n = p {
+            if n.pointee.type == XML_ELEMENT_NODE { return false }
+            p = n.pointee.prev
+        }
+        return true
+    }
+
+    struct StyleAttributes {
+        var id: String?
+        var classes: [String] = []
+        var style: String?
+        var hidden = false
+        var open = false
+        var type: String?
+        var others: [String: String] = [:]
+    }
+
+    /// The attributes that bear on visibility, read in one pass over the element's attribute list;
+    /// every attribute's value only when a `<style>` rule tests attributes (`all`).
+    private static func styleAttributes(_ node: xmlNodePtr, all: Bool) -> StyleAttributes {
+        var out = StyleAttributes()
+        var attribute = node.pointee.properties
+        while let a = attribute {
+            attribute = a.pointee.next
+            guard let rawName = a.pointee.name else { continue }
+            func value() -> String {
+                if let text = a.pointee.children, text.pointee.next == nil, let content = text.pointee.content {
+                    return String(cString: content)
+                }
+                let asNode = UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self)
+                guard let content = xmlNodeGetContent(asNode) else { return "" }
+                defer { temoin_xml_free(content) }
+                return String(cString: content)
+            }
+            if xmlStrcasecmp(rawName, "class") == 0 {
+                out.classes = value().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+                    .map(String.init)
+            } else if xmlStrcasecmp(rawName, "id") == 0 {
+                out.id = value()
+            } else if xmlStrcasecmp(rawName, "style") == 0 {
+                out.style = value()
+            } else if xmlStrcasecmp(rawName, "hidden") == 0 {
+                out.hidden = true
+            } else if xmlStrcasecmp(rawName, "open") == 0 {
+                out.open = true
+            } else if xmlStrcasecmp(rawName, "type") == 0 {
+                out.type = value().lowercased()
+            }
+            if all, xmlStrcasecmp(rawName, "class") != 0, xmlStrcasecmp(rawName, "id") != 0 {
+                out.others[String(cString: rawName).lowercased()] = value()
+            }
+        }
+        return out
+    }
+
+    private static func same(_ a: TextState, _ b: TextState) -> Bool {
+        a.visibilityHidden == b.visibilityHidden && a.fontSizeZero == b.fontSizeZero && a.color == b.color
+            && a.background == b.background && a.quoted == b.quoted && a.closedDetails == b.closedDetails
+            && a.inLink == b.inLink
+            && a.doubt?.0 == b.doubt?.0 && a.doubt?.1 == b.doubt?.1
+    }
+}
