@@ -55,6 +55,10 @@ import Testing
         #expect(page1.contains("selon le serveur de la préfecture :"))
         #expect(page1.contains("l'horloge du serveur de la préfecture"))
         #expect(page1.contains("Heures contredites : 1 tentative"))
+        // A clock months ahead makes #3 the latest recorded time: page 1's last attempt says it is contradicted.
+        let lastLine = try #require(
+            page1.range(of: "Dernière tentative").map { String(page1[$0.lowerBound...].prefix(160)) })
+        #expect(lastLine.contains("heure contredite") == (off > Self.day), "\(lastLine)")
         // The method section states the counts of this store.
         #expect(all.contains("Dans ce registre : 2 heures confirmées, 0 non confirmée, 1 contredite."))
         #expect(all.contains("Ces tentatives ne figurent ni dans le relevé jour par jour"))

@@ -286,6 +286,8 @@ final class DossierContext: @unchecked Sendable {
         v["last_short"] = s.last.map { w.shortDateTime($0, seconds: false) } ?? ""
         v["last_outcome"] = s.lastOutcome.map(outcomeLabel) ?? ""
         v["last_seq"] = s.lastSeq ?? 0
+        // The latest recorded time may be the one the chain contradicts (a clock set ahead): say so there.
+        v["last_contradicted"] = s.lastSeq.map { s.setAside.contains($0) } ?? false
         v["codes_legend"] = templates.label("codes.legend")
         let byCategory = Dictionary(grouping: data.attempts, by: \.category).mapValues(\.count)
         put(&v, "no_slot", byCategory[.noSlot] ?? 0)
