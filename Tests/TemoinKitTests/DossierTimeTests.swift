@@ -102,6 +102,53 @@ import Testing
         #expect(all.contains("Dans ce registre : 0 heure confirmée, 2 non confirmées, 0 contredite."))
     }
 
+    static let tsa: LocalTSA? = try? LocalTSA()
+
+    /// Seals taken by the test TSA before and after attempts (as `TimeSealTests`): page 1 gives the
+    /// windows and the attempt without one, and an entry outside its window is listed as contradicted.
+    @Test func sealWindowsAndAnEntryOutsideItsWindowAreOnPageOne() throws {
+        let tsa = try #require(Self.tsa, "the test TSA (openssl + python3) did not start")
+        let t = try TimedStore()
+        func seal() throws {
+            let outcomes = try Sealer(store: t.store).seal(urls: [tsa.url("good")])
+            try #require(outcomes.allSatisfy { $0.seal != nil }, "\(outcomes.compactMap(\.error))")
+        }
+        try seal()  // A, of the case
+        try t.captured(at: Date())  // #2: the server's clock agrees; names A
+        try seal()  // B, of #2
+        try t.captured(at: Date(), answered: false)  // #3: no answer; between B and C
+        try seal()  // C, of #3
+        try t.captured(at: Date(), clockOff: 240, answered: false)  // #4: recorded after D certified it
+        try seal()  // D, of #4
+        try t.captured(at: Date(), clockOff: -240, answered: false)  // #5: recorded before D; no seal after
+        let (page1, all, data) = try Self.dossier(t.store, now: Date().addingTimeInterval(600))
+        #expect(data.time.contradictedSeqs == [4, 5])
+        #expect(data.statistics.setAside == [4, 5])
+        #expect(
+            page1.contains(
+                "Heures : pour 1 des 4 tentatives, l'horloge du serveur de la préfecture concorde avec l'ordinateur à"))
+        #expect(page1.contains("1 tentative sans heure du serveur est encadrée de près par des jetons d'horodatage"))
+        #expect(
+            page1.contains("2 tentatives dont l'heure est contredite par les éléments de la chaîne, comptées à part"))
+        // #4 lies outside its window: recorded after the seal that certified it existed.
+        let four = try #require(page1.range(of: "n° 4, datée du").map { String(page1[$0.lowerBound...].prefix(700)) })
+        #expect(four.contains("après que l'autorité d'horodatage http://"), "\(four)")
+        #expect(four.contains("a certifié que l'entrée n° 4 existait déjà"), "\(four)")
+        let five = try #require(page1.range(of: "n° 5, datée du").map { String(page1[$0.lowerBound...].prefix(400)) })
+        #expect(five.contains("avant l'heure du scellement"))
+        #expect(!page1.contains("n° 3, datée du"), "#3 lies inside its window: not contradicted")
+        // The seal-window line: three attempts between two seals, the first and last named, #5 without.
+        let line = try #require(
+            page1.range(of: "Jetons d'horodatage : ").map { String(page1[$0.lowerBound...].prefix(400)) })
+        #expect(
+            line.hasPrefix("Jetons d'horodatage : 3 tentatives sont encadrées par deux jetons (n° 2 entre "), "\(line)")
+        #expect(line.contains(" selon 127.0.0.1 ; n° 4 entre "), "\(line)")
+        #expect(line.contains("selon 127.0.0.1) ; sans fenêtre : n° 5 (p. "), "\(line)")
+        // The time section lists every window, and the method's tally counts this store.
+        #expect(all.contains("n° 3 : entre "))
+        #expect(all.contains("Dans ce registre : 2 heures confirmées, 0 non confirmée, 2 contredites."))
+    }
+
     @Test func statusLeavesAContradictedAttemptOutOfItsSpreadAndSaysSo() throws {
         let opened = try #require(TimeFormat.parse("2026-11-02 08:00"))
         let (_, store) = try Self.store(opened: opened)
