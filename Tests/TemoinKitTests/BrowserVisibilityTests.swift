@@ -35,10 +35,9 @@ import Testing
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", dir.path]
-        let out = Pipe()
-        p.standardOutput = out
         p.standardError = FileHandle.nullDevice
-        try p.run()
+        // http.server prints "Serving HTTP on 127.0.0.1 port N …": the port is read from that line.
+        let (_, text) = try startServerReadingPort(p)
         defer {
             // SIGKILL and a bounded wait: Foundation's waitUntilExit can miss the child's exit on Linux
             // while other tests spawn processes, and hang the whole run.
@@ -46,14 +45,6 @@ import Testing
             let end = Date().addingTimeInterval(10)
             while p.isRunning, Date() < end { usleep(20_000) }
         }
-        var line = Data()
-        let deadline = Date().addingTimeInterval(20)
-        while !line.contains(0x0A), Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        let text = String(decoding: line, as: UTF8.self)
         let port = try #require(
             text.range(of: #"port (\d+)"#, options: .regularExpression).map {
                 text[$0].split(separator: " ").last.map(String.init)
