@@ -5,16 +5,8 @@ import TemoinKit
 struct AttemptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attempt",
-        abstract: "Make one attempt on the booking site now, and record everything about it.",
-        discussion: """
-            Follows the case's profile (open the page, accept the conditions, choose a counter...) with \
-            a fresh session, and records one entry holding every HTTP exchange: requests (cookies hidden \
-            behind their digest), responses as received, redirects, the server's address and \
-            certificate, timings, and the server's clock. A site that cannot be reached is recorded too: \
-            that is evidence. temoin never fills in a CAPTCHA and never books a slot.
-
-            With --browser, you make the attempt yourself in Chrome, Chromium or Edge (a fresh             temporary profile, deleted afterwards), CAPTCHA included, and temoin witnesses it: every page             and XHR/fetch response with the server's address and certificate, the final page, a             full-page screenshot and the navigation history, in one entry marked "witnessed". It records             when the page shows the outcome, or when you press Enter. --user-agent and --timeout do not             apply to the browser.
-            """)
+        abstract: tr("help.AttemptCommand.abstract"),
+        discussion: tr("help.AttemptCommand.discussion"))
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -47,7 +39,7 @@ struct AttemptCommand: ParsableCommand {
             }
             sealing?.after()
             let time = checkedTime(store, report)
-            print(output.json ? JSONOutput.string(attemptJSON(report, time: time)) : attemptLine(report))
+            print(output.json ? JSONOutput.string(AttemptJSON(report, time: time)) : AttemptText.line(report))
             warnAboutTime(time, json: output.json)
             if !output.json, browser.enabled { printBrowserRecorded(report) }
             if !output.json, report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }

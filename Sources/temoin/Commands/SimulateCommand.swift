@@ -6,37 +6,22 @@ import TemoinSimulator
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Run the simulated prefecture on 127.0.0.1 (for trying temoin, tests and the demo).",
-        discussion: """
-            Serves pages written by us that mimic both booking systems (the prefectures' former module and \
-            RDV Préfecture), with their forms, cookies and messages, and their failure modes. It listens \
-            on the loopback interface only. Choose the behaviour with --scenario, or per request with a \
-            path prefix: /scenario/slot-available/booking/create/4963/0. Ctrl-C stops it.
-
-            The clock-skew scenario answers like no-slot with a Date header off by --clock-skew (e.g.
-            61d, -3m), or by the seconds in its path (/scenario/clock-skew/-180/booking/create/4963/0):
-            what a computer whose clock is wrong sees. The simulator's clock itself is never changed.
-            """)
+        abstract: tr("help.SimulateCommand.abstract"),
+        discussion: tr("help.SimulateCommand.discussion"))
 
     @OptionGroup var language: LanguageOptions
-    @Option(help: "HTTP port on 127.0.0.1 (0: any free port).") var port: Int = 8080
-    @Option(name: .customLong("https-port"), help: "Also serve HTTPS with a self-signed certificate on this port.")
-    var httpsPort: Int?
+    @Option(help: .text("SimulateCommand.port")) var port: Int = 8080
+    @Option(name: .customLong("https-port"), help: .text("SimulateCommand.httpsPort")) var httpsPort: Int?
     @Option(
         help: ArgumentHelp(
-            "Default behaviour: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+            tr("help.SimulateCommand.scenario", ["names": Scenario.allCases.map(\.rawValue).joined(separator: ", ")]),
+            valueName: "name"))
     var scenario: String = Scenario.noSlot.rawValue
-    @Option(name: .customLong("certificate-out"), help: "Write the HTTPS certificate (PEM) here, to pass to --cacert.")
+    @Option(name: .customLong("certificate-out"), help: .text("SimulateCommand.certificateOut"))
     var certificateOut: String?
-    @Option(
-        name: .customLong("clock-skew"),
-        help: ArgumentHelp(
-            "For the clock-skew scenario: how far its Date header is off, e.g. 61d or -3m.", valueName: "duration"))
+    @Option(name: .customLong("clock-skew"), help: .text("SimulateCommand.clockSkew", value: "duration"))
     var clockSkew: String = "0"
-    @Flag(
-        name: .customLong("test-hooks"),
-        help: "Serve /_test/captcha-code (the session's CAPTCHA code). For temoin's tests and demo only.")
-    var testHooks = false
+    @Flag(name: .customLong("test-hooks"), help: .text("SimulateCommand.testHooks")) var testHooks = false
 
     func validate() throws {
         guard Scenario(rawValue: scenario) != nil else {

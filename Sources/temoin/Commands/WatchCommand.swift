@@ -5,20 +5,8 @@ import TemoinKit
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Make attempts at a humane pace, spread over the hours of the day, until a date or a count.",
-        discussion: """
-            Waits --every ± --jitter between attempts (at least 5 minutes, always), prints a line per \
-            attempt, and rings loudly when a slot appears, with the address to book it yourself. It never \
-            books. Ctrl-C stops between or during an attempt; an unfinished attempt is not recorded. For \
-            a machine that stays on, `temoin schedule` prints a crontab line or a systemd timer instead. \
-            With --browser, it rings and asks you at each interval, then opens the browser for you to \
-            make the attempt (see `temoin attempt --help`).
-
-            Alerts: with --notify-email (and --smtp-server) or --notify-command, a slot is also sent to \
-            you by e-mail or through your command (an SMS gateway, a desktop notification), in the \
-            background: a failed alert is said and tried again (--notify-retry), never delaying the next \
-            attempt. Try the settings first with `temoin notify test`.
-            """)
+        abstract: tr("help.WatchCommand.abstract"),
+        discussion: tr("help.WatchCommand.discussion"))
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -27,10 +15,10 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var browser: BrowserOptions
     @OptionGroup var notify: NotifyOptions
 
-    @Option(help: "Interval between attempts, e.g. 2h, 90m.") var every: String = "2h"
-    @Option(help: "Random variation of the interval, e.g. 40m.") var jitter: String = "30m"
-    @Option(help: ArgumentHelp("Stop after this date (Paris time or ISO 8601).", valueName: "date")) var until: String?
-    @Option(help: "Stop after this many attempts.") var count: Int?
+    @Option(help: .text("WatchCommand.every")) var every: String = "2h"
+    @Option(help: .text("WatchCommand.jitter")) var jitter: String = "30m"
+    @Option(help: .text("WatchCommand.until", value: "date")) var until: String?
+    @Option(help: .text("WatchCommand.count")) var count: Int?
 
     func validate() throws {
         guard let e = Pace.parseDuration(every) else {

@@ -4,19 +4,9 @@ import TemoinKit
 
 /// `--browser` for `attempt` and `watch`: the person makes the attempt in a real browser, temoin watches.
 struct BrowserOptions: ParsableArguments {
-    @Flag(
-        name: .customLong("browser"),
-        help: """
-            Open the booking address in Chrome, Chromium or Edge (fresh temporary profile) and witness the \
-            attempt you make there, CAPTCHA included: every response, the final page, a full-page \
-            screenshot. Records when the page shows the outcome, or when you press Enter.
-            """)
-    var enabled = false
+    @Flag(name: .customLong("browser"), help: .text("BrowserOptions.enabled")) var enabled = false
 
-    @Option(
-        name: .customLong("browser-path"),
-        help: ArgumentHelp("The browser to start, instead of the first one found.", valueName: "path"))
-    var path: String?
+    @Option(name: .customLong("browser-path"), help: .text("BrowserOptions.path", value: "path")) var path: String?
 
     func validate() throws {
         if path != nil, !enabled { throw ValidationError(tr("browser.bad_path_without_browser")) }

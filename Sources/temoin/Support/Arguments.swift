@@ -18,3 +18,11 @@ func parseDate(_ text: String) throws -> Date {
 func parseDate(_ text: String, earliest: Date) throws -> Date {
     try TimeFormat.interpret(text, earliest: earliest)
 }
+
+extension ArgumentHelp {
+    /// The catalogue's help text `help.<key>` (help.json), in the language of the messages, which is set
+    /// before the parser reads any help; `value` names the option's value in the usage line.
+    static func text(_ key: String, value: String? = nil) -> ArgumentHelp {
+        ArgumentHelp(tr("help." + key), valueName: value)
+    }
+}

@@ -4,6 +4,6 @@ import TemoinKit
 
 struct AttestationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "attestation", abstract: "Attestations signed by volunteers: attach them, list them.",
+        commandName: "attestation", abstract: tr("help.AttestationCommand.abstract"),
         subcommands: [AttestationAdd.self, AttestationList.self], defaultSubcommand: AttestationList.self)
 }

@@ -4,7 +4,7 @@ import TemoinKit
 
 struct AttestationList: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the attestations attached to the store, each checked.")
+        commandName: "list", abstract: tr("help.AttestationList.abstract"))
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -19,7 +19,7 @@ struct AttestationList: ParsableCommand {
             } else if list.isEmpty {
                 print(tr("trust.attestation.none"))
             } else {
-                for a in list { print(attestationLine(a)) }
+                for a in list { print(TrustText.attestationLine(a)) }
             }
         }
     }

@@ -5,7 +5,7 @@ import TemoinKit
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
-        abstract: "Show or amend the case (applicant, prefecture, procedure, urgency facts).",
+        abstract: tr("help.CaseCommand.abstract"),
         subcommands: [CaseShow.self, CaseSet.self],
         defaultSubcommand: CaseShow.self)
 }

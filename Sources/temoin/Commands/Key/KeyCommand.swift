@@ -4,6 +4,6 @@ import TemoinKit
 
 struct KeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "key", abstract: "A volunteer's signing key (Ed25519) for attestations.",
+        commandName: "key", abstract: tr("help.KeyCommand.abstract"),
         subcommands: [KeyNew.self])
 }

@@ -5,14 +5,11 @@ import TemoinKit
 struct KeyNew: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "new",
-        abstract: "Make a new Ed25519 key: FILE (private, mode 0600) and FILE.pub (public, to publish).",
-        discussion: """
-            Keep the private key to yourself. Publish the fingerprint printed here (on your association's \
-            site, in your emails) so that others can recognise your attestations.
-            """)
+        abstract: tr("help.KeyNew.abstract"),
+        discussion: tr("help.KeyNew.discussion"))
 
     @OptionGroup var output: OutputOptions
-    @Option(help: ArgumentHelp("Where to write the private key.", valueName: "file")) var out: String =
+    @Option(help: .text("KeyNew.out", value: "file")) var out: String =
         "temoin-volunteer.key"
 
     func run() throws {

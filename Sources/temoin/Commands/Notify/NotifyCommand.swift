@@ -1,8 +1,9 @@
 import ArgumentParser
+import TemoinKit
 
 struct NotifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notify",
-        abstract: "Slot alerts: try the e-mail or command `watch` will use when a slot appears.",
+        abstract: tr("help.NotifyCommand.abstract"),
         subcommands: [NotifyTest.self])
 }

@@ -5,7 +5,7 @@ import TemoinKit
 struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
-        abstract: "List the booking systems temoin knows, or show one's steps and rules.",
+        abstract: tr("help.ProfilesCommand.abstract"),
         subcommands: [ProfilesList.self, ProfilesShow.self],
         defaultSubcommand: ProfilesList.self)
 }

@@ -4,7 +4,7 @@ import TemoinKit
 
 struct SealList: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the store's seals, each checked.")
+        commandName: "list", abstract: tr("help.SealList.abstract"))
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -19,7 +19,7 @@ struct SealList: ParsableCommand {
             } else if seals.isEmpty {
                 print(tr("trust.seal.none"))
             } else {
-                for s in seals { print(sealLine(s)) }
+                for s in seals { print(TrustText.sealLine(s)) }
             }
         }
     }

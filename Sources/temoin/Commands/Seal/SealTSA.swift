@@ -4,6 +4,6 @@ import TemoinKit
 
 struct SealTSA: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tsa", abstract: "The time-stamp authorities this store uses: list, add, remove.",
+        commandName: "tsa", abstract: tr("help.SealTSA.abstract"),
         subcommands: [SealTSAList.self, SealTSAAdd.self, SealTSARemove.self], defaultSubcommand: SealTSAList.self)
 }

@@ -4,9 +4,9 @@ import TemoinKit
 
 struct SealTSARemove: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "remove", abstract: "Stop using a TSA (its seals stay).")
+        commandName: "remove", abstract: tr("help.SealTSARemove.abstract"))
     @OptionGroup var storeOptions: StoreOptions
-    @Argument(help: "The TSA's URL.") var url: String
+    @Argument(help: .text("SealTSARemove.url")) var url: String
 
     func run() throws {
         try guarded {

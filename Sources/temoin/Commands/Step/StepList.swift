@@ -5,7 +5,7 @@ import TemoinKit
 struct StepList: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the steps, each with what followed it, its files and its e-mails' DKIM verdicts.")
+        abstract: tr("help.StepList.abstract"))
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
