@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct AttestCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "attest",
-        abstract: tr("help.AttestCommand.abstract"),
-        discussion: tr("help.AttestCommand.discussion"))
+    static let configuration = CommandConfiguration.text("attest", key: "AttestCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

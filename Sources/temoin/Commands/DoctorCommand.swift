@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct DoctorCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "doctor",
-        abstract: tr("help.DoctorCommand.abstract"),
-        discussion: tr("help.DoctorCommand.discussion"))
+    static let configuration = CommandConfiguration.text("doctor", key: "DoctorCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import TemoinKit
 
 struct DossierCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "dossier",
-        abstract: tr("help.DossierCommand.abstract"),
-        discussion: tr("help.DossierCommand.discussion"))
+    static let configuration = CommandConfiguration.text("dossier", key: "DossierCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -57,31 +53,12 @@ struct DossierCommand: ParsableCommand {
             let (start, end) = try period()
             let path = storeOptions.path
             let store = try Store.open(at: path, readOnly: true)
-            // Progress bars on standard error when it is a terminal; nothing when piped or with --json.
-            let verifying = ProgressReporter.standardError(
-                label: tr("dossier.progress_verify"), unit: .bytes, json: output.json)
-            let data = try DossierData.load(store: store, path: path, from: start, to: end) { done, total in
-                verifying.update(done: done, total: total)
-            }
-            verifying.finish()
             let options = DossierOptions(
                 outputFolder: out, language: storeOptions.lang ?? Messages.shared.language,
                 templatesFolder: templates, from: start, to: end, requete: requete,
                 maxFileBytes: maxFileSize * 1024 * 1024, firstPiece: firstPiece, journal: journal,
                 pageImages: noPageImages ? .off : .auto, browserPath: browserPath)
-            let writer = try DossierWriter(store: store, data: data, options: options)
-            let writing = ProgressReporter.standardError(
-                label: tr("dossier.progress_write"), unit: .items, json: output.json)
-            let total = Int64(writer.progressSteps)
-            let done = Mutex<Int64>(0)
-            let result = try writer.write { _ in
-                writing.update(
-                    done: done.withLock {
-                        $0 += 1
-                        return $0
-                    }, total: total)
-            }
-            writing.finish()
+            let result = try writeDossier(store: store, path: path, options: options, json: output.json)
             if output.json {
                 print(JSONOutput.string(result))
             } else {

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "export",
-        abstract: tr("help.ExportCommand.abstract"),
-        discussion: tr("help.ExportCommand.discussion"))
+    static let configuration = CommandConfiguration.text("export", key: "ExportCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct ImportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import",
-        abstract: tr("help.ImportCommand.abstract"),
-        discussion: tr("help.ImportCommand.discussion"))
+    static let configuration = CommandConfiguration.text("import", key: "ImportCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct InitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "init",
-        abstract: tr("help.InitCommand.abstract"),
-        discussion: tr("help.InitCommand.discussion"))
+    static let configuration = CommandConfiguration.text("init", key: "InitCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct LogCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "log",
-        abstract: tr("help.LogCommand.abstract"),
-        discussion: tr("help.LogCommand.discussion"))
+    static let configuration = CommandConfiguration.text("log", key: "LogCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -14,10 +14,7 @@ extension NoteKind: ExpressibleByArgument {
 }
 
 struct NoteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "note",
-        abstract: tr("help.NoteCommand.abstract"),
-        discussion: tr("help.NoteCommand.discussion"))
+    static let configuration = CommandConfiguration.text("note", key: "NoteCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

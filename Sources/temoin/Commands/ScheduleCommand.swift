@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct ScheduleCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "schedule",
-        abstract: tr("help.ScheduleCommand.abstract"),
-        discussion: tr("help.ScheduleCommand.discussion"))
+    static let configuration = CommandConfiguration.text("schedule", key: "ScheduleCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: .text("ScheduleCommand.every")) var every: String = "2h"

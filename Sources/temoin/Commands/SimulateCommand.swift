@@ -4,10 +4,7 @@ import TemoinKit
 import TemoinSimulator
 
 struct SimulateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "simulate",
-        abstract: tr("help.SimulateCommand.abstract"),
-        discussion: tr("help.SimulateCommand.discussion"))
+    static let configuration = CommandConfiguration.text("simulate", key: "SimulateCommand")
 
     @OptionGroup var language: LanguageOptions
     @Option(help: .text("SimulateCommand.port")) var port: Int = 8080
@@ -62,6 +59,18 @@ struct SimulateCommand: AsyncParsableCommand {
                 }
             }
         }
+        printBanner(server)
+        fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            // Told once, on the first Ctrl-C, or at once if it came before (InterruptHandler, installed
+            // by main before this command runs); a second one leaves at once.
+            InterruptHandler.onInterrupt { continuation.resume() }
+        }
+        try await server.shutdown()
+    }
+
+    /// Where the simulator listens, and loudly, when the test hooks are on.
+    private func printBanner(_ server: SimulatedPrefecture) {
         print(tr("simulate.running", ["base": server.baseURL]))
         print("  \(server.baseURL)/booking/create/4963/0")
         print("  \(server.baseURL)/rdvpref/reservation/demarche/4567/")
@@ -72,12 +81,5 @@ struct SimulateCommand: AsyncParsableCommand {
             printError(tr("simulate.test_hooks_on"))
         }
         print(tr("simulate.stop"))
-        fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            // Told once, on the first Ctrl-C, or at once if it came before (InterruptHandler, installed
-            // by main before this command runs); a second one leaves at once.
-            InterruptHandler.onInterrupt { continuation.resume() }
-        }
-        try await server.shutdown()
     }
 }

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct StatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "status",
-        abstract: tr("help.StatusCommand.abstract"),
-        discussion: tr("help.StatusCommand.discussion"))
+    static let configuration = CommandConfiguration.text("status", key: "StatusCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

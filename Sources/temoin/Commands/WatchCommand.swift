@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct WatchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "watch",
-        abstract: tr("help.WatchCommand.abstract"),
-        discussion: tr("help.WatchCommand.discussion"))
+    static let configuration = CommandConfiguration.text("watch", key: "WatchCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -43,41 +40,21 @@ struct WatchCommand: ParsableCommand {
                 deadline: try until.map { try parseDate($0) }, count: count)
             let store = try Store.open(at: storeOptions.path)
             let alerter = try notify.alerter()
-            let stop = StopFlag()
-            let handler = installStopHandler(stop)
-            let exitHandlers = browser.enabled ? installBrowserExitHandlers(stop) : []
-            defer {
-                handler.cancel()
-                for h in exitHandlers { h.cancel() }
+            try withStopHandling(browser: browser.enabled) { stop in
+                // Seals just before each attempt (once the person is ready) and just after it.
+                let sealing = try sealOptions.sealing(store, stop: stop)
+                let (attempt, prompt) = try browser.attempts(
+                    store: store, capture: capture, sealing: sealing, stop: stop, json: output.json)
+                let watch = Watch(
+                    plan: plan, prompt: prompt, alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
+                    afterAttempt: { _ in
+                        sealing?.after()
+                        printSealing(sealing, json: output.json)
+                    }, attempt: attempt)
+                let renderer = WatchRenderer(json: output.json, store: store)
+                let done = try watch.run(stop: stop, events: renderer.render)
+                renderer.finish(done: done, alertsPending: alerter?.isBusy ?? false)
             }
-            let attempt: () throws -> AttemptReport
-            var prompt: TerminalPrompt?
-            // Seals just before each attempt (once the person is ready) and just after it.
-            let sealing = try sealOptions.sealing(store, stop: stop)
-            if browser.enabled {
-                let lines = TerminalLines()
-                let options = try browser.options(capture: capture, stop: stop, recordNow: lines, json: output.json)
-                prompt = TerminalPrompt(lines: lines, json: output.json)
-                attempt = {
-                    sealing?.before()
-                    return try WitnessedAttemptRunner(store: store).run(options: options)
-                }
-            } else {
-                let options = try capture.options(stop: stop)
-                attempt = {
-                    sealing?.before()
-                    return try AttemptRunner(store: store).run(options: options)
-                }
-            }
-            let watch = Watch(
-                plan: plan, prompt: prompt, alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
-                afterAttempt: { _ in
-                    sealing?.after()
-                    printSealing(sealing, json: output.json)
-                }, attempt: attempt)
-            let renderer = WatchRenderer(json: output.json, store: store)
-            let done = try watch.run(stop: stop, events: renderer.render)
-            renderer.finish(done: done, alertsPending: alerter?.isBusy ?? false)
         }
     }
 }

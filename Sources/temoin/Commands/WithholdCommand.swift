@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct WithholdCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "withhold",
-        abstract: tr("help.WithholdCommand.abstract"),
-        discussion: tr("help.WithholdCommand.discussion"))
+    static let configuration = CommandConfiguration.text("withhold", key: "WithholdCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -32,4 +32,27 @@ struct BrowserOptions: ParsableArguments {
         }
         return o
     }
+
+    /// How `watch` makes each attempt: by temoin, or witnessed in the browser after asking the person
+    /// (the prompt); either way sealed just before.
+    func attempts(store: Store, capture: CaptureOptions, sealing: AttemptSealing?, stop: StopFlag, json: Bool) throws
+        -> (attempt: () throws -> AttemptReport, prompt: TerminalPrompt?)
+    {
+        guard enabled else {
+            let options = try capture.options(stop: stop)
+            return (
+                {
+                    sealing?.before()
+                    return try AttemptRunner(store: store).run(options: options)
+                }, nil
+            )
+        }
+        let lines = TerminalLines()
+        let options = try self.options(capture: capture, stop: stop, recordNow: lines, json: json)
+        let attempt = {
+            sealing?.before()
+            return try WitnessedAttemptRunner(store: store).run(options: options)
+        }
+        return (attempt, TerminalPrompt(lines: lines, json: json))
+    }
 }

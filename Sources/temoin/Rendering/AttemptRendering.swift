@@ -30,3 +30,13 @@ func announceSlot(url: String) {
 func printBrowserRecorded(_ report: AttemptReport) {
     if let line = AttemptText.browserRecordedLine(report) { print(line) }
 }
+
+/// An attempt just recorded: its line (or JSON), a doubt about its time, what the browser kept, and a
+/// slot loudly.
+func renderAttempt(_ report: AttemptReport, store: Store, json: Bool, witnessed: Bool) {
+    let time = checkedTime(store, report)
+    print(json ? JSONOutput.string(AttemptJSON(report, time: time)) : AttemptText.line(report))
+    warnAboutTime(time, json: json)
+    if !json, witnessed { printBrowserRecorded(report) }
+    if !json, report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }
+}

@@ -26,3 +26,20 @@ extension ArgumentHelp {
         ArgumentHelp(tr("help." + key), valueName: value)
     }
 }
+
+extension CommandConfiguration {
+    /// A command whose abstract and discussion are the catalogue's `help.<key>.abstract` and
+    /// `help.<key>.discussion` (help.json; a command without the second has no discussion).
+    static func text(
+        _ name: String, key: String, subcommands: [any ParsableCommand.Type] = [],
+        defaultSubcommand: (any ParsableCommand.Type)? = nil
+    ) -> CommandConfiguration {
+        // Keys made of the command's name, not an enum's values: HelpSnapshotTests renders every
+        // command's help in both languages and fails on a key that shows instead of its text.
+        let discussion = "help." + key + ".discussion"
+        return CommandConfiguration(
+            commandName: name, abstract: tr("help." + key + ".abstract"),
+            discussion: Messages.shared.catalogue[discussion] == nil ? "" : tr(discussion), subcommands: subcommands,
+            defaultSubcommand: defaultSubcommand)
+    }
+}

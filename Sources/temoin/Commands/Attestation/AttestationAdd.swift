@@ -3,8 +3,7 @@ import Foundation
 import TemoinKit
 
 struct AttestationAdd: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "add", abstract: tr("help.AttestationAdd.abstract"))
+    static let configuration = CommandConfiguration.text("add", key: "AttestationAdd")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

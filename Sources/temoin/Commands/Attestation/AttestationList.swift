@@ -3,8 +3,7 @@ import Foundation
 import TemoinKit
 
 struct AttestationList: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list", abstract: tr("help.AttestationList.abstract"))
+    static let configuration = CommandConfiguration.text("list", key: "AttestationList")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct CaseSet: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "set",
-        abstract: tr("help.CaseSet.abstract"),
-        discussion: tr("help.CaseSet.discussion"))
+    static let configuration = CommandConfiguration.text("set", key: "CaseSet")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -3,8 +3,7 @@ import Foundation
 import TemoinKit
 
 struct CaseShow: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "show", abstract: tr("help.CaseShow.abstract"))
+    static let configuration = CommandConfiguration.text("show", key: "CaseShow")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -3,7 +3,5 @@ import Foundation
 import TemoinKit
 
 struct KeyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "key", abstract: tr("help.KeyCommand.abstract"),
-        subcommands: [KeyNew.self])
+    static let configuration = CommandConfiguration.text("key", key: "KeyCommand", subcommands: [KeyNew.self])
 }

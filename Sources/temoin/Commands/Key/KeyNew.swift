@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct KeyNew: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "new",
-        abstract: tr("help.KeyNew.abstract"),
-        discussion: tr("help.KeyNew.discussion"))
+    static let configuration = CommandConfiguration.text("new", key: "KeyNew")
 
     @OptionGroup var output: OutputOptions
     @Option(help: .text("KeyNew.out", value: "file")) var out: String =

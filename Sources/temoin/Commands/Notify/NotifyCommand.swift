@@ -2,8 +2,5 @@ import ArgumentParser
 import TemoinKit
 
 struct NotifyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "notify",
-        abstract: tr("help.NotifyCommand.abstract"),
-        subcommands: [NotifyTest.self])
+    static let configuration = CommandConfiguration.text("notify", key: "NotifyCommand", subcommands: [NotifyTest.self])
 }

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct NotifyTest: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "test",
-        abstract: tr("help.NotifyTest.abstract"),
-        discussion: tr("help.NotifyTest.discussion"))
+    static let configuration = CommandConfiguration.text("test", key: "NotifyTest")
 
     @OptionGroup var language: LanguageOptions
     @OptionGroup var output: OutputOptions

@@ -3,9 +3,7 @@ import Foundation
 import TemoinKit
 
 struct ProfilesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "profiles",
-        abstract: tr("help.ProfilesCommand.abstract"),
-        subcommands: [ProfilesList.self, ProfilesShow.self],
+    static let configuration = CommandConfiguration.text(
+        "profiles", key: "ProfilesCommand", subcommands: [ProfilesList.self, ProfilesShow.self],
         defaultSubcommand: ProfilesList.self)
 }

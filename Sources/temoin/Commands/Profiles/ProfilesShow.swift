@@ -3,8 +3,7 @@ import Foundation
 import TemoinKit
 
 struct ProfilesShow: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "show", abstract: tr("help.ProfilesShow.abstract"))
+    static let configuration = CommandConfiguration.text("show", key: "ProfilesShow")
     @OptionGroup var language: LanguageOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: .text("ProfilesShow.profile")) var profile: String

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct SealExport: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "export",
-        abstract: tr("help.SealExport.abstract"),
-        discussion: tr("help.SealExport.discussion"))
+    static let configuration = CommandConfiguration.text("export", key: "SealExport")
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: .text("SealExport.id")) var id: Int64

@@ -3,8 +3,7 @@ import Foundation
 import TemoinKit
 
 struct SealList: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list", abstract: tr("help.SealList.abstract"))
+    static let configuration = CommandConfiguration.text("list", key: "SealList")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

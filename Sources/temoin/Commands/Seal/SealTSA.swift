@@ -3,7 +3,7 @@ import Foundation
 import TemoinKit
 
 struct SealTSA: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "tsa", abstract: tr("help.SealTSA.abstract"),
-        subcommands: [SealTSAList.self, SealTSAAdd.self, SealTSARemove.self], defaultSubcommand: SealTSAList.self)
+    static let configuration = CommandConfiguration.text(
+        "tsa", key: "SealTSA", subcommands: [SealTSAList.self, SealTSAAdd.self, SealTSARemove.self],
+        defaultSubcommand: SealTSAList.self)
 }

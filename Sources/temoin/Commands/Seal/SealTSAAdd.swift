@@ -3,7 +3,7 @@ import Foundation
 import TemoinKit
 
 struct SealTSAAdd: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: tr("help.SealTSAAdd.abstract"))
+    static let configuration = CommandConfiguration.text("add", key: "SealTSAAdd")
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: .text("SealTSAAdd.url")) var url: String
     @Option(help: .text("SealTSAAdd.name")) var name: String?

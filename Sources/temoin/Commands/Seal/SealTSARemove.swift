@@ -3,8 +3,7 @@ import Foundation
 import TemoinKit
 
 struct SealTSARemove: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "remove", abstract: tr("help.SealTSARemove.abstract"))
+    static let configuration = CommandConfiguration.text("remove", key: "SealTSARemove")
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: .text("SealTSARemove.url")) var url: String
 

@@ -3,8 +3,7 @@ import Foundation
 import TemoinKit
 
 struct SealTake: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "take", abstract: tr("help.SealTake.abstract"))
+    static let configuration = CommandConfiguration.text("take", key: "SealTake")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct StepAdd: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "add",
-        abstract: tr("help.StepAdd.abstract"),
-        discussion: tr("help.StepAdd.discussion"))
+    static let configuration = CommandConfiguration.text("add", key: "StepAdd")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

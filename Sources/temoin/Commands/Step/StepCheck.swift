@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct StepCheck: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
-        abstract: tr("help.StepCheck.abstract"),
-        discussion: tr("help.StepCheck.discussion"))
+    static let configuration = CommandConfiguration.text("check", key: "StepCheck")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -3,10 +3,7 @@ import Foundation
 import TemoinKit
 
 struct StepFollowUp: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "followup",
-        abstract: tr("help.StepFollowUp.abstract"),
-        discussion: tr("help.StepFollowUp.discussion"))
+    static let configuration = CommandConfiguration.text("followup", key: "StepFollowUp")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

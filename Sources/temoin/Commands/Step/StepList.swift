@@ -3,9 +3,7 @@ import Foundation
 import TemoinKit
 
 struct StepList: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list",
-        abstract: tr("help.StepList.abstract"))
+    static let configuration = CommandConfiguration.text("list", key: "StepList")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
