@@ -132,7 +132,7 @@ extension HTMLDocument {
 
         // Computed once per distinct tag name, `class` attribute, and set of matched rules with the
         // `style` attribute: a page repeats them on most of its elements.
-        var tags: [UnsafePointer<xmlChar>: TagKind] = [:]
+        var tags: [UInt64: TagKind] = [:]
         var classVerdicts: [String: StyleCascade.ClassVerdict] = [:]
         var declaredStyles: [DeclaredKey: StyleCascade.DeclaredStyle] = [:]
 
@@ -174,16 +174,18 @@ extension HTMLDocument {
                 openBlocks.removeLast()
                 continue
             }
+            // libxml2's HTML parser copies each element's name (no dictionary): tags are told apart by
+            // their bytes, packed in an integer when they are 8 bytes or fewer (nearly all are).
             let kind: TagKind
-            if let rawName = node.pointee.name {
-                if let known = tags[rawName] {
+            if let key = Self.packedName(node) {
+                if let known = tags[key] {
                     kind = known
                 } else {
                     kind = TagKind(Self.lowercaseName(node))
-                    tags[rawName] = kind
+                    tags[key] = kind
                 }
             } else {
-                kind = TagKind("")
+                kind = TagKind(Self.lowercaseName(node))
             }
             let name = kind.name
             if name == "head" {
@@ -332,6 +334,19 @@ extension HTMLDocument {
             xmlFreeNode(node)
         }
         return out
+    }
+
+    /// The element's name as an integer (its bytes, little end first), nil when longer than 8 bytes.
+    private static func packedName(_ node: xmlNodePtr) -> UInt64? {
+        guard let name = node.pointee.name else { return 0 }
+        var key: UInt64 = 0
+        for i in 0..<9 {
+            let byte = name[i]
+            if byte == 0 { return key }
+            if i == 8 { return nil }
+            key |= UInt64(byte) << (8 * UInt64(i))
+        }
+        return nil
     }
 
     /// What the walk needs of a tag name.

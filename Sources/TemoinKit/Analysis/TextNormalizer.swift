@@ -60,40 +60,49 @@ public enum TextNormalizer {
     /// valid UTF-8 are first repaired as `String(decoding:as:)` does, so the result is the same as
     /// collapsing the repaired string.
     static func collapseWhitespace(utf8 b: UnsafeBufferPointer<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        var pending = false
-        var i = 0
-        while i < b.count {
-            let byte = b[i]
-            if byte < 0x80 {
-                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                    pending = !out.isEmpty
-                } else {
+        var valid = true
+        // The result is never longer than the text: written straight into the string's storage.
+        let collapsed = String(unsafeUninitializedCapacity: b.count) { out -> Int in
+            var n = 0
+            var pending = false
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                if byte < 0x80 {
+                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                        pending = n > 0
+                    } else {
+                        if pending {
+                            out[n] = 0x20
+                            n += 1
+                            pending = false
+                        }
+                        out[n] = byte
+                        n += 1
+                    }
+                    i += 1
+                    continue
+                }
+                guard let (scalar, length) = validScalar(b, at: i) else {
+                    valid = false
+                    return 0
+                }
+                if isSpace(scalar) {
+                    pending = n > 0
+                } else if scalar.value != 0xAD && scalar.value != 0x200B {
                     if pending {
-                        out.append(0x20)
+                        out[n] = 0x20
+                        n += 1
                         pending = false
                     }
-                    out.append(byte)
+                    for k in 0..<length { out[n + k] = b[i + k] }
+                    n += length
                 }
-                i += 1
-                continue
+                i += length
             }
-            guard let (scalar, length) = validScalar(b, at: i) else {
-                return collapseWhitespace(String(decoding: b, as: UTF8.self))
-            }
-            if isSpace(scalar) {
-                pending = !out.isEmpty
-            } else if scalar.value != 0xAD && scalar.value != 0x200B {
-                if pending {
-                    out.append(0x20)
-                    pending = false
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<i + length]))
-            }
-            i += length
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
+        return valid ? collapsed : collapseWhitespace(String(decoding: b, as: UTF8.self))
     }
 
     /// The scalar starting at `i` (a byte of 0x80 or more) and its length, or nil when the bytes there
