@@ -61,13 +61,13 @@ struct PageText {
 }
 
 extension HTMLDocument {
-    private static let skipped: Set<String> = [
+    fileprivate static let skipped: Set<String> = [
         "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "title",
     ]
     /// Never shown as text whatever the style: removed from the tree with hidden elements, so that an
     /// XPath rule cannot select them either.
-    private static let neverText: Set<String> = ["script", "style", "template", "noscript"]
-    private static let blockLevel: Set<String> = [
+    fileprivate static let neverText: Set<String> = ["script", "style", "template", "noscript"]
+    fileprivate static let blockLevel: Set<String> = [
         "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "div",
         "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
         "header", "hr", "html", "legend", "li", "main", "nav", "ol", "option", "p", "pre", "section", "summary",
@@ -99,7 +99,7 @@ extension HTMLDocument {
         var openBlocks: [(node: xmlNodePtr, tag: String)] = []
         func flush() {
             if !current.isEmpty {
-                let collapsed = TextNormalizer.collapseWhitespace(String(decoding: current, as: UTF8.self))
+                let collapsed = current.withUnsafeBufferPointer { TextNormalizer.collapseWhitespace(utf8: $0) }
                 if !collapsed.isEmpty, out.blocks.count < blockLimit {
                     let (node, tag) = openBlocks.last ?? (root, "html")
                     blockNodes.append(node)
@@ -114,17 +114,27 @@ extension HTMLDocument {
             currentQuoted = false
             currentOnlyLinks = true
             if !hiddenCurrent.isEmpty {
-                keepHidden(String(decoding: hiddenCurrent, as: UTF8.self), hiddenReason)
+                hiddenCurrent.withUnsafeBufferPointer { keepHidden($0, hiddenReason) }
                 hiddenCurrent.removeAll(keepingCapacity: true)
             }
         }
-        func keepHidden(_ text: String, _ reason: String) {
-            guard out.hidden.count < Self.hiddenTextLimit, hiddenBytes < 1_000_000 else { return }
-            let collapsed = TextNormalizer.collapseWhitespace(text)
+        var keepsHidden: Bool { out.hidden.count < Self.hiddenTextLimit && hiddenBytes < 1_000_000 }
+        func keepHidden(_ text: UnsafeBufferPointer<UInt8>, _ reason: String) {
+            guard keepsHidden else { return }
+            let collapsed = TextNormalizer.collapseWhitespace(utf8: text)
             guard !collapsed.isEmpty else { return }
             hiddenBytes += collapsed.utf8.count
             out.hidden.append(PageText.Hidden(text: collapsed, reason: reason))
         }
+
+        // What each visibility state means for a text node, computed once per state, not per node.
+        var facts = states.map(StateFacts.init)
+
+        // Computed once per distinct tag name, `class` attribute, and set of matched rules with the
+        // `style` attribute: a page repeats them on most of its elements.
+        var tags: [UInt64: TagKind] = [:]
+        var classVerdicts: [String: StyleCascade.ClassVerdict] = [:]
+        var declaredStyles: [DeclaredKey: StyleCascade.DeclaredStyle] = [:]
 
         // Selector context, kept only when the page has rules to match.
         var path: [StyledElement] = []
@@ -145,16 +155,16 @@ extension HTMLDocument {
             if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE {
                 guard let content = node.pointee.content else { continue }
                 let bytes = UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
-                let state = states[frame.state]
-                if let reason = state.closedDetails ? HidingReason.closedElement.rawValue : state.hiddenBecause {
-                    if hiddenCurrent.isEmpty { hiddenReason = reason }
+                let fact = facts[frame.state]
+                if let reason = fact.hidden {
+                    if hiddenCurrent.isEmpty { hiddenReason = reason.rawValue }
                     hiddenCurrent.append(contentsOf: bytes)
                 } else {
                     current.append(contentsOf: bytes)
                     let printable = bytes.contains(where: { $0 > 0x20 })
-                    if let d = state.doubt, currentDoubt == nil, printable { currentDoubt = d }
-                    if state.quoted { currentQuoted = true }
-                    if !state.inLink, printable { currentOnlyLinks = false }
+                    if fact.doubted, currentDoubt == nil, printable { currentDoubt = states[frame.state].doubt }
+                    if fact.quoted { currentQuoted = true }
+                    if !fact.inLink, printable { currentOnlyLinks = false }
                 }
                 continue
             }
@@ -164,12 +174,25 @@ extension HTMLDocument {
                 openBlocks.removeLast()
                 continue
             }
-            let name = Self.lowercaseName(node)
+            // libxml2's HTML parser copies each element's name (no dictionary): tags are told apart by
+            // their bytes, packed in an integer when they are 8 bytes or fewer (nearly all are).
+            let kind: TagKind
+            if let key = Self.packedName(node) {
+                if let known = tags[key] {
+                    kind = known
+                } else {
+                    kind = TagKind(Self.lowercaseName(node))
+                    tags[key] = kind
+                }
+            } else {
+                kind = TagKind(Self.lowercaseName(node))
+            }
+            let name = kind.name
             if name == "head" {
                 readHead(node, into: &out)
                 continue
             }
-            if Self.neverText.contains(name) {
+            if kind.neverText {
                 doomed.append(node)
                 continue
             }
@@ -181,16 +204,30 @@ extension HTMLDocument {
                 current.append(0x0A)
                 continue
             }
-            let parentState = states[frame.state]
+            let parentFact = facts[frame.state]
             let attributes = Self.styleAttributes(node, all: sheet.testsAttributes)
+            var verdict: StyleCascade.ClassVerdict?
+            if let list = attributes.classList {
+                if let known = classVerdicts[list] {
+                    verdict = known
+                } else {
+                    let v = StyleCascade.ClassVerdict(
+                        list.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+                            .map(String.init))
+                    classVerdicts[list] = v
+                    verdict = v
+                }
+            }
+            let classes = verdict?.classes ?? []
             var matched: [(StyleSheet.Rule, Tristate)] = []
+            var matchedKey: [Int] = []
             if !sheet.isEmpty {
                 let depth = frame.depth
                 if path.count > depth { path.removeSubrange(depth...) }
                 if siblings.count > depth + 1 { siblings.removeSubrange((depth + 1)...) }
                 var e = StyledElement(
-                    tag: name, id: attributes.id, classes: attributes.classes, attributes: attributes.others,
-                    index: 0, siblingCount: nil)
+                    tag: name, id: attributes.id, classes: classes, attributes: attributes.others, index: 0,
+                    siblingCount: nil)
                 if siblings.count == depth + 1, !Self.isFirstElementChild(node) {
                     e.index = siblings[depth].count
                     siblings[depth].append(e)
@@ -201,21 +238,39 @@ extension HTMLDocument {
                 for i in sheet.candidates(for: e) {
                     let rule = sheet.rules[i]
                     let m = rule.selector.matches(path: path, siblings: siblings)
-                    if m != .no { matched.append((rule, m)) }
+                    if m != .no {
+                        matched.append((rule, m))
+                        matchedKey.append(i * 2 + (m == .maybe ? 1 : 0))
+                    }
                 }
             }
-            var own = StyleCascade.own(
-                tag: name, classes: attributes.classes, hiddenAttribute: attributes.hidden, open: attributes.open,
-                inline: attributes.style.map { VisibilityProperty.declarations(Substring($0)) } ?? [],
-                matched: matched)
-            if parentState.closedDetails, name != "summary", own.hidesSubtree == nil {
+            var declared: StyleCascade.DeclaredStyle?
+            if attributes.style != nil || !matched.isEmpty {
+                let key = DeclaredKey(style: attributes.style, rules: matchedKey)
+                if let known = declaredStyles[key] {
+                    declared = known
+                } else {
+                    let d = StyleCascade.declared(
+                        inline: attributes.style.map { VisibilityProperty.declarations(Substring($0)) } ?? [],
+                        matched: matched)
+                    declaredStyles[key] = d
+                    declared = d
+                }
+            }
+            var own =
+                verdict == nil && declared == nil && !attributes.hidden && name != "dialog"
+                ? OwnStyle()
+                : StyleCascade.own(
+                    tag: name, classes: verdict, hiddenAttribute: attributes.hidden, open: attributes.open,
+                    declared: declared)
+            if parentFact.closedDetails, name != "summary", own.hidesSubtree == nil {
                 own.hidesSubtree = (.closedElement, "<details>")
             }
             if let (_, detail) = own.hidesSubtree {
                 flush()
-                if name != "input" || attributes.type != "hidden" {
+                if name != "input" || attributes.type != "hidden", keepsHidden {
                     if let text = xmlNodeGetContent(node) {
-                        keepHidden(String(cString: text), detail)
+                        keepHidden(UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text))), detail)
                         temoin_xml_free(text)
                     }
                 }
@@ -223,30 +278,37 @@ extension HTMLDocument {
                 continue
             }
             // The state below this element: a new one only when something changes.
-            var state = parentState
-            state.closedDetails = name == "details" && !attributes.open
-            if let v = own.visibilityHidden { state.visibilityHidden = v }
-            if let f = own.fontSizeZero { state.fontSizeZero = f }
-            if own.colorDeclared { state.color = own.color }
-            if own.backgroundUnknown { state.background = nil }
-            if let bg = own.background { state.background = bg }
-            if let d = own.doubt, state.doubt == nil { state.doubt = d }
-            // Someone quoting or describing: a quotation, a citation, the caption of a picture.
-            if name == "blockquote" || name == "q" || name == "cite" || name == "figcaption" { state.quoted = true }
-            if name == "a" { state.inLink = true }
             var stateIndex = frame.state
-            if !Self.same(state, parentState) {
-                states.append(state)
-                stateIndex = states.count - 1
-                stateOf[node] = stateIndex
+            let plain =
+                !parentFact.closedDetails && !kind.changesState && own.doubt == nil && own.visibilityHidden == nil
+                && own.fontSizeZero == nil && !own.colorDeclared && !own.backgroundUnknown && own.background == nil
+            if !plain {
+                let parentState = states[frame.state]
+                var state = parentState
+                state.closedDetails = name == "details" && !attributes.open
+                if let v = own.visibilityHidden { state.visibilityHidden = v }
+                if let f = own.fontSizeZero { state.fontSizeZero = f }
+                if own.colorDeclared { state.color = own.color }
+                if own.backgroundUnknown { state.background = nil }
+                if let bg = own.background { state.background = bg }
+                if let d = own.doubt, state.doubt == nil { state.doubt = d }
+                // Someone quoting or describing: a quotation, a citation, the caption of a picture.
+                if name == "blockquote" || name == "q" || name == "cite" || name == "figcaption" { state.quoted = true }
+                if name == "a" { state.inLink = true }
+                if !Self.same(state, parentState) {
+                    states.append(state)
+                    facts.append(StateFacts(state))
+                    stateIndex = states.count - 1
+                    stateOf[node] = stateIndex
+                }
             }
             if name == "input" {
                 let kind = attributes.type ?? ""
                 if kind == "submit" || kind == "button", let value = Self.attribute(node, "value") {
                     flush()
-                    if state.hiddenBecause == nil {
+                    if facts[stateIndex].hiddenBecause == nil {
                         current.append(contentsOf: value.utf8)
-                        if let d = state.doubt { currentDoubt = d }
+                        if let d = states[stateIndex].doubt { currentDoubt = d }
                     }
                     openBlocks.append((node, name))
                     flush()
@@ -254,8 +316,8 @@ extension HTMLDocument {
                 }
                 continue
             }
-            if Self.skipped.contains(name) { continue }
-            if Self.blockLevel.contains(name) {
+            if kind.skipped { continue }
+            if kind.block {
                 flush()
                 openBlocks.append((node, name))
                 stack.append(Frame(node: node, entering: false, state: stateIndex, depth: frame.depth))
@@ -272,6 +334,64 @@ extension HTMLDocument {
             xmlFreeNode(node)
         }
         return out
+    }
+
+    /// The element's name as an integer (its bytes, little end first), nil when longer than 8 bytes.
+    private static func packedName(_ node: xmlNodePtr) -> UInt64? {
+        guard let name = node.pointee.name else { return 0 }
+        var key: UInt64 = 0
+        for i in 0..<9 {
+            let byte = name[i]
+            if byte == 0 { return key }
+            if i == 8 { return nil }
+            key |= UInt64(byte) << (8 * UInt64(i))
+        }
+        return nil
+    }
+
+    /// What the walk needs of a tag name.
+    private struct TagKind {
+        let name: String
+        let neverText: Bool
+        let skipped: Bool
+        let block: Bool
+        /// The state below it differs from its parent's whatever its style (`details`, quotations, links).
+        let changesState: Bool
+
+        init(_ name: String) {
+            self.name = name
+            neverText = HTMLDocument.neverText.contains(name)
+            skipped = HTMLDocument.skipped.contains(name)
+            block = HTMLDocument.blockLevel.contains(name)
+            changesState = ["details", "blockquote", "q", "cite", "figcaption", "a"].contains(name)
+        }
+    }
+
+    /// What a visibility state means for the text under it.
+    private struct StateFacts {
+        /// Why its text is not shown (a closed `<details>` included), nil when it is.
+        let hidden: HidingReason?
+        /// Why its text is not shown by style alone (a submit button's label).
+        let hiddenBecause: String?
+        let doubted: Bool
+        let quoted: Bool
+        let inLink: Bool
+        let closedDetails: Bool
+
+        init(_ state: TextState) {
+            hiddenBecause = state.hiddenBecause
+            hidden = state.closedDetails ? .closedElement : hiddenBecause.flatMap(HidingReason.init(rawValue:))
+            doubted = state.doubt != nil
+            quoted = state.quoted
+            inLink = state.inLink
+            closedDetails = state.closedDetails
+        }
+    }
+
+    /// The rules an element matched (index × 2, plus 1 when only perhaps) and its `style` attribute.
+    private struct DeclaredKey: Hashable {
+        var style: String?
+        var rules: [Int]
     }
 
     /// The visible text, one string per block, in page order (what the dossier shows).
@@ -369,15 +489,35 @@ extension HTMLDocument {
         return (0..<min(Int(set.pointee.nodeNr), limit)).compactMap { tab[$0] }
     }
 
-    /// The text of every `<style>` element, in order (they apply to the whole page wherever they sit).
+    /// The text of every `<style>` element, in document order (they apply to the whole page wherever
+    /// they sit). A walk of the tree: cheaper than the XPath `//style` on a page of thousands of nodes.
     private func styleText() -> String {
-        nodes("//style").compactMap { node -> String? in
-            let media = Self.attribute(node, "media")?.lowercased()
-            if let media, media.contains("print"), !media.contains("screen"), !media.contains("all") { return nil }
-            guard let content = xmlNodeGetContent(node) else { return nil }
-            defer { temoin_xml_free(content) }
-            return String(cString: content)
-        }.joined(separator: "\n")
+        var texts: [String] = []
+        var stack: [xmlNodePtr] = []
+        var child = doc.pointee.children
+        while let c = child {
+            stack.append(c)
+            child = c.pointee.next
+        }
+        stack.reverse()
+        while let node = stack.popLast() {
+            guard node.pointee.type == XML_ELEMENT_NODE else { continue }
+            if let name = node.pointee.name, xmlStrEqual(name, "style") != 0 {
+                let media = Self.attribute(node, "media")?.lowercased()
+                if let media, media.contains("print"), !media.contains("screen"), !media.contains("all") {
+                    // A print sheet: not what the screen shows.
+                } else if let content = xmlNodeGetContent(node) {
+                    texts.append(String(cString: content))
+                    temoin_xml_free(content)
+                }
+            }
+            var last = node.pointee.last
+            while let c = last {
+                stack.append(c)
+                last = c.pointee.prev
+            }
+        }
+        return texts.joined(separator: "\n")
     }
 
     /// Title, canonical link, `og:url` and `og:site_name`, from the head's elements.
@@ -427,7 +567,8 @@ extension HTMLDocument {
 
     struct StyleAttributes {
         var id: String?
-        var classes: [String] = []
+        /// The `class` attribute as written.
+        var classList: String?
         var style: String?
         var hidden = false
         var open = false
@@ -452,23 +593,23 @@ extension HTMLDocument {
                 defer { temoin_xml_free(content) }
                 return String(cString: content)
             }
-            if xmlStrcasecmp(rawName, "class") == 0 {
-                out.classes = value().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-                    .map(String.init)
-            } else if xmlStrcasecmp(rawName, "id") == 0 {
+            // Most attributes are none of these: decide on the first letter before comparing names.
+            var classOrID = false
+            switch rawName[0] | 0x20 {
+            case UInt8(ascii: "c") where xmlStrcasecmp(rawName, "class") == 0:
+                out.classList = value()
+                classOrID = true
+            case UInt8(ascii: "i") where xmlStrcasecmp(rawName, "id") == 0:
                 out.id = value()
-            } else if xmlStrcasecmp(rawName, "style") == 0 {
-                out.style = value()
-            } else if xmlStrcasecmp(rawName, "hidden") == 0 {
-                out.hidden = true
-            } else if xmlStrcasecmp(rawName, "open") == 0 {
-                out.open = true
-            } else if xmlStrcasecmp(rawName, "type") == 0 {
-                out.type = value().lowercased()
+                classOrID = true
+            case UInt8(ascii: "s") where xmlStrcasecmp(rawName, "style") == 0: out.style = value()
+            case UInt8(ascii: "h") where xmlStrcasecmp(rawName, "hidden") == 0: out.hidden = true
+            case UInt8(ascii: "o") where xmlStrcasecmp(rawName, "open") == 0: out.open = true
+            case UInt8(ascii: "t") where xmlStrcasecmp(rawName, "type") == 0: out.type = value().lowercased()
+            default: break
             }
-            if all, xmlStrcasecmp(rawName, "class") != 0, xmlStrcasecmp(rawName, "id") != 0 {
-                out.others[String(cString: rawName).lowercased()] = value()
-            }
+            // Every attribute but class and id, when a rule tests attributes.
+            if all, !classOrID { out.others[String(cString: rawName).lowercased()] = value() }
         }
         return out
     }

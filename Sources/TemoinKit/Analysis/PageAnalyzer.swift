@@ -168,10 +168,20 @@ public struct PageAnalyzer: Sendable {
         var ruleSet: RuleSet
         var hidden: HiddenText
 
+        /// What `mentions` found, per marker: every text rule and the contradiction check ask again.
+        var mentioned = MentionCache()
+
         func mentions(_ marker: String) -> Bool {
+            if let known = mentioned.known[marker] { return known }
             var m = marker
-            return m.withUTF8 { nb in whole.withUnsafeBufferPointer { TextNormalizer.containsBytes($0, nb) } }
+            let found = m.withUTF8 { nb in whole.withUnsafeBufferPointer { TextNormalizer.containsBytes($0, nb) } }
+            mentioned.known[marker] = found
+            return found
         }
+    }
+
+    final class MentionCache {
+        var known: [String: Bool] = [:]
     }
 
     /// The page's hidden text, normalised only when a rule looks there.

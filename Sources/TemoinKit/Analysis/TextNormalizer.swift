@@ -12,10 +12,14 @@ import Foundation
 /// One pass over Unicode scalars into UTF-8 bytes: pages have hundreds of blocks and this runs on
 /// each, so Foundation's per-call bridging (measured at 45 ms for a 60 KB page) is avoided.
 public enum TextNormalizer {
+    /// Unicode's White_Space property (a stable list), without the property lookup per scalar.
     @inline(__always) static func isSpace(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
-        return v == 0xA0 || v == 0x202F || s.properties.isWhitespace
+        switch s.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
     }
 
     @inline(__always) static func append(_ out: inout [UInt8], _ s: Unicode.Scalar) {
@@ -49,40 +53,84 @@ public enum TextNormalizer {
     /// zero-width spaces. Walks the UTF-8 bytes: ASCII (most of a French page) needs no decoding.
     public static func collapseWhitespace(_ text: String) -> String {
         var text = text
-        return text.withUTF8 { b -> String in
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count)
+        return text.withUTF8 { collapseWhitespace(utf8: $0) }
+    }
+
+    /// The same over UTF-8 bytes as libxml2 holds them (no intermediate string). Bytes that are not
+    /// valid UTF-8 are first repaired as `String(decoding:as:)` does, so the result is the same as
+    /// collapsing the repaired string.
+    static func collapseWhitespace(utf8 b: UnsafeBufferPointer<UInt8>) -> String {
+        var valid = true
+        // The result is never longer than the text: written straight into the string's storage.
+        let collapsed = String(unsafeUninitializedCapacity: b.count) { out -> Int in
+            var n = 0
             var pending = false
             var i = 0
             while i < b.count {
                 let byte = b[i]
                 if byte < 0x80 {
                     if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                        pending = !out.isEmpty
+                        pending = n > 0
                     } else {
                         if pending {
-                            out.append(0x20)
+                            out[n] = 0x20
+                            n += 1
                             pending = false
                         }
-                        out.append(byte)
+                        out[n] = byte
+                        n += 1
                     }
                     i += 1
                     continue
                 }
-                let (scalar, length) = Self.scalar(b, at: i)
+                guard let (scalar, length) = validScalar(b, at: i) else {
+                    valid = false
+                    return 0
+                }
                 if isSpace(scalar) {
-                    pending = !out.isEmpty
+                    pending = n > 0
                 } else if scalar.value != 0xAD && scalar.value != 0x200B {
                     if pending {
-                        out.append(0x20)
+                        out[n] = 0x20
+                        n += 1
                         pending = false
                     }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<i + length]))
+                    for k in 0..<length { out[n + k] = b[i + k] }
+                    n += length
                 }
                 i += length
             }
-            return String(decoding: out, as: UTF8.self)
+            return n
         }
+        return valid ? collapsed : collapseWhitespace(String(decoding: b, as: UTF8.self))
+    }
+
+    /// The scalar starting at `i` (a byte of 0x80 or more) and its length, or nil when the bytes there
+    /// are not well-formed UTF-8 (Unicode table 3-7).
+    @inline(__always) static func validScalar(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int)? {
+        let lead = b[i]
+        @inline(__always) func cont(_ k: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
+            i + k < b.count && b[i + k] >= low && b[i + k] <= high
+        }
+        switch lead {
+        case 0xC2...0xDF:
+            guard cont(1) else { return nil }
+        case 0xE0:
+            guard cont(1, 0xA0), cont(2) else { return nil }
+        case 0xE1...0xEC, 0xEE, 0xEF:
+            guard cont(1), cont(2) else { return nil }
+        case 0xED:
+            guard cont(1, 0x80, 0x9F), cont(2) else { return nil }
+        case 0xF0:
+            guard cont(1, 0x90), cont(2), cont(3) else { return nil }
+        case 0xF1...0xF3:
+            guard cont(1), cont(2), cont(3) else { return nil }
+        case 0xF4:
+            guard cont(1, 0x80, 0x8F), cont(2), cont(3) else { return nil }
+        default:
+            return nil
+        }
+        return scalar(b, at: i)
     }
 
     /// The form markers and page text are compared in: NFC, lowercase, whitespace collapsed,
@@ -163,20 +211,43 @@ public enum TextNormalizer {
         return h.withUTF8 { hb in n.withUTF8 { nb in containsBytes(hb, nb) } }
     }
 
-    /// Byte-string search (memchr for the first byte, memcmp for the rest).
+    /// Byte-string search: memchr for the needle's least common byte (in French text), memcmp for
+    /// the whole needle there. Anchoring on a frequent first byte ("a" of "aucun") would stop at most
+    /// positions of a page.
     static func containsBytes(_ hb: UnsafeBufferPointer<UInt8>, _ nb: UnsafeBufferPointer<UInt8>) -> Bool {
         guard nb.count > 0 else { return true }
         guard hb.count >= nb.count, let hBase = hb.baseAddress, let nBase = nb.baseAddress else { return false }
-        let first = Int32(nb[0])
-        var i = 0
-        let last = hb.count - nb.count
-        while i <= last {
-            guard let hit = memchr(hBase + i, first, last - i + 1) else { return false }
+        var k = 0
+        var best = commonness(nb[0])
+        for j in 1..<nb.count where commonness(nb[j]) < best {
+            best = commonness(nb[j])
+            k = j
+        }
+        let anchor = Int32(nb[k])
+        let lastAnchor = hb.count - nb.count + k
+        var i = k
+        while i <= lastAnchor {
+            guard let hit = memchr(hBase + i, anchor, lastAnchor - i + 1) else { return false }
             i = UnsafeRawPointer(hit) - UnsafeRawPointer(hBase)
-            if memcmp(hBase + i, nBase, nb.count) == 0 { return true }
+            if memcmp(hBase + i - k, nBase, nb.count) == 0 { return true }
             i += 1
         }
         return false
+    }
+
+    /// How often a byte occurs in French text, roughly (higher: more often).
+    @inline(__always) private static func commonness(_ b: UInt8) -> Int {
+        switch b {
+        case 0x20: return 10
+        case UInt8(ascii: "e"): return 9
+        case UInt8(ascii: "a"), UInt8(ascii: "s"), UInt8(ascii: "i"), UInt8(ascii: "t"), UInt8(ascii: "n"),
+            UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "o"):
+            return 8
+        case UInt8(ascii: "d"), UInt8(ascii: "c"), UInt8(ascii: "p"), UInt8(ascii: "m"), 0xC3: return 6
+        case UInt8(ascii: "'"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ","), 0x0A: return 5
+        case 0x80...: return 4
+        default: return 3
+        }
     }
 
     /// Byte-string search ignoring ASCII case; `needle` is given in lowercase.

@@ -196,14 +196,12 @@ enum StyleCascade {
         }
     }
 
-    /// The element's own style from its tag, attributes, classes, inline style and matched rules.
+    /// The element's own style from its tag, attributes, what its classes say and what its matched
+    /// rules and inline style declare (`declared`, nil when it has neither).
     static func own(
-        tag: String, classes: [String], hiddenAttribute: Bool, open: Bool, inline: [StyleDeclaration],
-        matched: [(StyleSheet.Rule, Tristate)]
+        tag: String, classes: ClassVerdict?, hiddenAttribute: Bool, open: Bool, declared: DeclaredStyle?
     ) -> OwnStyle {
         var own = OwnStyle()
-        // Most elements have nothing that bears on visibility.
-        if classes.isEmpty, inline.isEmpty, matched.isEmpty, !hiddenAttribute, tag != "dialog" { return own }
         if hiddenAttribute {
             own.hidesSubtree = (.hiddenAttribute, "hidden")
             return own
@@ -212,17 +210,67 @@ enum StyleCascade {
             own.hidesSubtree = (.closedElement, "<dialog>")
             return own
         }
-        if let c = classes.first(where: HidingClasses.hidden.contains) {
-            // `d-none d-md-block`: hidden on a phone, shown on a wide screen.
-            if let r = classes.first(where: HidingClasses.responsive) {
-                own.doubt = (.classToggled, "class \(c) \(r)")
-            } else {
-                own.hidesSubtree = (.hidingClass, "class \(c)")
+        if let classes {
+            if let hiding = classes.hides {
+                own.hidesSubtree = (.hidingClass, hiding)
                 return own
             }
-        } else if let t = HidingClasses.toggled(classes) {
-            own.doubt = (.classToggled, "class \(t)")
+            if let doubt = classes.doubt { own.doubt = (.classToggled, doubt) }
         }
+        guard let declared else { return own }
+        own.doubt = own.doubt ?? declared.doubt
+        if let hides = declared.hidesSubtree {
+            own.hidesSubtree = hides
+            return own
+        }
+        own.visibilityHidden = declared.visibilityHidden
+        own.fontSizeZero = declared.fontSizeZero
+        own.color = declared.color
+        own.colorDeclared = declared.colorDeclared
+        own.background = declared.background
+        own.backgroundUnknown = declared.backgroundUnknown
+        return own
+    }
+
+    /// What an element's classes say, the same for every element with the same `class` attribute.
+    struct ClassVerdict {
+        var classes: [String]
+        /// `class X`: a hiding class hides the element and all it holds.
+        var hides: String?
+        /// `class X` or `class X Y`: shown or hidden by a script or the screen's width.
+        var doubt: String?
+
+        init(_ classes: [String]) {
+            self.classes = classes
+            if let c = classes.first(where: HidingClasses.hidden.contains) {
+                // `d-none d-md-block`: hidden on a phone, shown on a wide screen.
+                if let r = classes.first(where: HidingClasses.responsive) {
+                    doubt = "class \(c) \(r)"
+                } else {
+                    hides = "class \(c)"
+                }
+            } else if let t = HidingClasses.toggled(classes) {
+                doubt = "class \(t)"
+            }
+        }
+    }
+
+    /// What an element's matched rules and inline declarations decide, the same for every element
+    /// with the same rules and `style` attribute.
+    struct DeclaredStyle {
+        var hidesSubtree: (HidingReason, String)?
+        var doubt: (VisibilityDoubt, String)?
+        var visibilityHidden: Bool?
+        var fontSizeZero: Bool?
+        var color: RGBA?
+        var colorDeclared = false
+        var background: RGBA?
+        var backgroundUnknown = false
+    }
+
+    /// The cascade of `inline` and `matched` for the properties that can hide text.
+    static func declared(inline: [StyleDeclaration], matched: [(StyleSheet.Rule, Tristate)]) -> DeclaredStyle {
+        var own = DeclaredStyle()
         guard !inline.isEmpty || !matched.isEmpty else { return own }
 
         var certain: [String: Candidate] = [:]
