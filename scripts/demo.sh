@@ -138,9 +138,7 @@ if command -v pdftotext >/dev/null 2>&1; then
     say "   Page 1 lists the applicant's other steps with their pièces; each proof file is a pièce of its own"
     pdftotext -enc UTF-8 -f 1 -l 1 "$WORK"/dossier/PJ1_*.pdf - | sed -n '/^Autres démarches/,/^Comment les tentatives/p' | sed '$d'
     say "   Page 1 on the times: the attempt of 2b, whose time is contradicted, listed apart with the server's time and counted in no day or week"
-    # Pages 1-2: the line of a contradicted attempt can run onto page 2; running headers and footers left out.
-    pdftotext -enc UTF-8 -f 1 -l 2 "$WORK"/dossier/PJ1_*.pdf - | sed -n '/Heures :/,/^Points d.attention/p' | sed '$d' \
-        | grep -v -e '^Relevé horodaté des tentatives' -e '^.\{0,1\}Pièce n° [0-9]* — ' -e '^page [0-9]* / [0-9]*$' -e '^$'
+    pdftotext -enc UTF-8 -f 1 -l 1 "$WORK"/dossier/PJ1_*.pdf - | sed -n '/Heures :/,/^Points d.attention/p' | sed -e '$d' -e '/^$/d'
 else
     echo "(pdftotext (poppler-utils) is missing: page 1 is not printed here; open $WORK/dossier/PJ1_*.pdf and read its « Autres démarches » and « Heures »)"
 fi

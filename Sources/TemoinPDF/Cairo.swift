@@ -227,18 +227,22 @@ package struct TextStyle: Sendable, Hashable {
     package var spaceAfter: Double = 0
     /// One line only, ended by « … » when too long (running headers and footers).
     package var singleLine = false
+    /// Baseline-to-baseline distance as a factor of the font's own line height (0: the font's, about
+    /// 1.16 em for DejaVu). Below 1 sets lines closer: a page that must hold on one page.
+    package var lineSpacing = 0.0
 
     package enum Alignment: Sendable, Hashable { case left, center, right, justify }
 
     package init(
         font: String, color: RGB = RGB(0, 0, 0), alignment: Alignment = .left, spaceAfter: Double = 0,
-        singleLine: Bool = false
+        singleLine: Bool = false, lineSpacing: Double = 0
     ) {
         self.font = font
         self.color = color
         self.alignment = alignment
         self.spaceAfter = spaceAfter
         self.singleLine = singleLine
+        self.lineSpacing = lineSpacing
     }
 }
 
@@ -262,6 +266,7 @@ package final class TextLayout {
         // Words are broken only when one alone is wider than the line (a URL, a hash in a cell).
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         if style.singleLine { pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END) }
+        if style.lineSpacing > 0 { pango_layout_set_line_spacing(layout, Float(style.lineSpacing)) }
         switch style.alignment {
         case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
         case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)

@@ -200,16 +200,20 @@ package final class PageComposer {
 
     package static let cellPadding = 3.0
 
-    /// Starts a table: its header row now, and again at the top of every page it runs onto.
-    package func beginTable(header: [TableCell], widths: [Double], padding: Double = cellPadding) {
-        ensure(40)
+    /// Starts a table: its header row now, and again at the top of every page it runs onto. The header
+    /// never ends a page alone: it starts where `firstRow` fits below it.
+    package func beginTable(
+        header: [TableCell], widths: [Double], padding: Double = cellPadding, firstRow: [TableCell]? = nil
+    ) {
+        let first = firstRow.map { rowHeight($0, widths: widths, padding: padding) } ?? 0
+        ensure(max(40, rowHeight(header, widths: widths, padding: padding) + first))
         tableHeader = (header, widths, padding)
         drawRow(header, widths: widths, header: true, padding: padding)
     }
 
-    package func endTable() {
+    package func endTable(spaceAfter: Double = 6) {
         tableHeader = nil
-        y += 6
+        y += spaceAfter
     }
 
     /// One row, kept whole: a row that does not fit goes to the next page.

@@ -88,19 +88,117 @@ import Testing
         #expect(page1.contains("faites automatiquement par le logiciel temoin, à la demande d'Amina Diallo"))
         #expect(page1.contains("User-Agent « temoin/0.1.0"))
         #expect(page1.contains("5 pages enregistrées par la personne dans son navigateur"))
-        // Where each thing is proved, with real page numbers.
-        // Since the times line (issue 13), « Où en trouver la preuve » runs onto page 2 for this store
-        // (reported to the lead): the relevé starts on page 3.
-        let pages12 = Self.flat(try CaseBuilder.pdftotext(c.pj1, first: 1, last: 2))
-        #expect(pages12.contains("Relevé jour par jour, avec l'heure et le résultat de chaque tentative : p. 3 ;"))
-        #expect(pages12.contains("pièce n° 2"))
+        #expect(
+            page1.contains(
+                "Heures : pour 289 des 300 tentatives, l'horloge du serveur de la préfecture concorde avec l'ordinateur à"
+            ))
+        #expect(
+            page1.contains(
+                "11 non confirmées par un élément indépendant (page importée, heure déclarée : 5 ; site injoignable : 6)."
+            ))
+        #expect(page1.contains("Aucun point relevé par les contrôles de temoin"))
+        // Where each thing is proved, with real page numbers: the relevé starts on page 2.
+        #expect(page1.contains("Où en trouver la preuve"))
+        #expect(page1.contains("Relevé jour par jour, avec l'heure et le résultat de chaque tentative : p. 2 ;"))
+        #expect(page1.contains("pages reçues : pièce n° 2 ; journal de chaque tentative : pièce n° 3."))
         // No hashes and no ISO week codes on page 1.
         #expect(page1.range(of: #"\b[0-9a-f]{4} [0-9a-f]{4}\b"#, options: .regularExpression) == nil)
         #expect(page1.range(of: #"[0-9a-f]{16}"#, options: .regularExpression) == nil)
         #expect(page1.range(of: #"\d{4}-W\d{2}"#, options: .regularExpression) == nil)
-        // Page 2 starts the day-by-day record: page 1 is one page.
-        let page2 = Self.flat(try CaseBuilder.pdftotext(c.pj1, first: 2, last: 2))
-        #expect(page2.contains("Relevé jour par jour"))
+        // Page 1 is one page: page 2 starts the day-by-day record.
+        #expect(try Self.pageOneIsWhole(c.pj1))
+    }
+
+    /// Whether PJ1's page 1 ends on its own page: page 2 starts with the day-by-day record, past its
+    /// running header (nothing of page 1 ran onto it).
+    static func pageOneIsWhole(_ pj1: String) throws -> Bool {
+        let page2 = try layout(pj1, page: 2).split(separator: "\n").map { flat(String($0)) }.filter { !$0.isEmpty }
+        let pages = try CaseBuilder.pages(pj1)
+        return page2.count > 1 && page2[0].hasSuffix("page 2 / \(pages)") && page2[1] == "Relevé jour par jour"
+    }
+
+    /// The text as laid out on the page (`pdftotext -layout`): one line of text per line of the page.
+    static func layout(_ pdf: String, page: Int? = nil) throws -> String {
+        let pages = page.map { ["-f", String($0), "-l", String($0)] } ?? []
+        let r = try run("/usr/bin/env", ["pdftotext", "-enc", "UTF-8", "-layout"] + pages + [pdf, "-"])
+        #expect(r.status == 0, "pdftotext \(pdf): \(r.stderr)")
+        return r.stdout
+    }
+
+    /// The title rows of every table in PJ1, PJ2 and the journal, each title on one line: in the
+    /// laid-out text, the row that starts with the first title holds every title whole, and the next
+    /// line is a row of data, not the rest of a title.
+    @Test(arguments: [Language.fr, .en])
+    func tableTitlesFitOnOneLine(_ language: Language) throws {
+        let c = try Self.threeMonths.get()
+        let files: DossierResult
+        if language == .fr {
+            files = c.result
+        } else {
+            let store = try Store.open(at: c.storePath, readOnly: true)
+            let data = try DossierData.load(
+                store: store, path: c.storePath, from: nil, to: nil, now: c.data.generatedAt)
+            files = try DossierWriter(
+                store: store, data: data,
+                options: DossierOptions(
+                    outputFolder: c.dir.file("dossier-en"), language: .en, journal: true, pageImages: .off)
+            ).write()
+        }
+        func path(_ piece: Int) throws -> String {
+            try #require(files.files.first { $0.piece == piece && $0.part == nil }).path
+        }
+        // What a row of data starts with: a week or a day (its weekday), a page code, an attempt number.
+        let day = language == .fr ? #"^(lun|mar|mer|jeu|ven|sam|dim)\. "# : #"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) "#
+        let tables: [(pdf: String, titles: [String], firstCell: String)] =
+            language == .fr
+            ? [
+                (
+                    try path(1),
+                    [
+                        "Semaine", "Tentatives", "Jours", "Aucun créneau", "Erreur du site", "Créneau affiché",
+                        "Sans résultat",
+                    ], day
+                ),
+                (try path(1), ["Jour", "Tentatives", "Heures et résultats", "N° des tentatives"], day),
+                (try path(2), ["Page", "Empreinte SHA-256", "Tentatives", "Résultat"], #"^P\d+ "#),
+                (
+                    try path(3), ["N°", "Date et heure", "Obtention", "Adresse", "Résultat", "Message", "Page"],
+                    #"^\d+ "#
+                ),
+            ]
+            : [
+                (
+                    try path(1), ["Week", "Attempts", "Days", "No slot", "Website error", "Slot shown", "No result"],
+                    day
+                ),
+                (try path(1), ["Day", "Attempts", "Times and outcomes", "Attempt nos."], day),
+                (try path(2), ["Page", "SHA-256 hash", "Attempts", "Outcome"], #"^P\d+ "#),
+                (
+                    try path(3), ["No.", "Date and time", "Obtained", "Address", "Outcome", "Message", "Page"],
+                    #"^\d+ "#
+                ),
+            ]
+        for table in tables {
+            let lines = try Self.layout(table.pdf).split(separator: "\n").map {
+                Self.flat(String($0))
+            }
+            // Every row that starts with the first title is a title row (repeated on each page).
+            let rows = lines.indices.filter { i in
+                lines[i].hasPrefix(table.titles[0] + " ") && lines[i].contains(table.titles[1])
+            }
+            #expect(!rows.isEmpty, "no title row \(table.titles) in \(table.pdf)")
+            for i in rows {
+                var rest = Substring(lines[i])
+                for title in table.titles {
+                    let r = rest.range(of: title)
+                    #expect(r != nil, "title « \(title) » not whole on the title row: \(lines[i])")
+                    if let r { rest = rest[r.upperBound...] }
+                }
+                let next = lines[(i + 1)...].first { !$0.isEmpty } ?? ""
+                #expect(
+                    next.range(of: table.firstCell, options: .regularExpression) != nil, "after the title row: \(next)")
+            }
+        }
     }
 
     /// 5,000 attempts over three months, laid out as the dossier would (built in memory: a store of

@@ -10,15 +10,25 @@ import Testing
 
     /// A store opened at `opened`, and the PJ1 page 1 and whole text of its dossier written at `now`.
     static func dossier(_ store: Store, now: Date) throws -> (page1: String, all: String, data: DossierData) {
+        let d = try dossierWithPath(store, now: now)
+        return (d.page1, d.all, d.data)
+    }
+
+    /// The same, with the path of PJ1.
+    static func dossierWithPath(_ store: Store, now: Date) throws
+        -> (page1: String, all: String, data: DossierData, pj1: String)
+    {
         let data = try DossierData.load(store: store, path: store.path, from: nil, to: nil, now: now)
         let result = try DossierWriter(
             store: store, data: data,
             options: DossierOptions(outputFolder: TempDir().path, language: .fr, requete: false, pageImages: .off)
         ).write()
         let pj1 = try #require(result.files.first { $0.piece == 1 }).path
+        // Whatever page 1 says of the times, it holds on page 1.
+        #expect(try DossierTests.pageOneIsWhole(pj1), "page 1 runs onto page 2")
         return (
             DossierTests.flat(try CaseBuilder.pdftotext(pj1, first: 1, last: 1)),
-            DossierTests.flat(try CaseBuilder.pdftotext(pj1)), data
+            DossierTests.flat(try CaseBuilder.pdftotext(pj1)), data, pj1
         )
     }
 
@@ -52,8 +62,13 @@ import Testing
         #expect(page1.contains("1 tentative dont l'heure est contredite par les éléments de la chaîne, comptée à part"))
         #expect(page1.contains("n° 3, datée du"))
         #expect(page1.contains("Période du lundi 2 novembre 2026 au mardi 17 novembre 2026"))
-        #expect(page1.contains("selon le serveur de la préfecture :"))
-        #expect(page1.contains("l'horloge du serveur de la préfecture"))
+        // The server's time and why the computer's is contradicted, in short (in full in « Les heures »).
+        #expect(page1.contains("selon le serveur de la préfecture (Aucun créneau) :"))
+        let direction = off > 0 ? "en retard sur" : "en avance sur"
+        #expect(page1.contains("l'horloge du serveur de la préfecture était "))
+        #expect(page1.contains(" \(direction) celle de l'ordinateur"), "\(page1)")
+        // « Les heures » gives both times in full.
+        #expect(all.contains("l'horloge du serveur de la préfecture ("))
         #expect(page1.contains("Heures contredites : 1 tentative"))
         // A clock months ahead makes #3 the latest recorded time: page 1's last attempt says it is contradicted.
         let lastLine = try #require(
@@ -78,7 +93,108 @@ import Testing
         #expect(page1.contains("Heures : pour 1 des 2 tentatives"))
         #expect(page1.contains("avant l'ouverture du dossier"))
         #expect(page1.contains("avant l'entrée n° 2 qui la précède"))
-        #expect(!page1.contains("selon le serveur de la préfecture :"), "no server time to give for #3")
+        #expect(!page1.contains("selon le serveur de la préfecture"), "no server time to give for #3")
+    }
+
+    /// Five attempts made on a laptop whose clock was a month behind: page 1 lists two with their
+    /// figures, then how many others and their numbers, with the page where all are listed.
+    @Test func manyContradictedTimesAreCountedOnPageOneAndListedInTheTimesSection() throws {
+        let opened = try #require(TimeFormat.parse("2026-11-02 08:00"))
+        let (_, store) = try Self.store(opened: opened)
+        let page = try Fixtures.data("legacy-aucune-plage.html")
+        for i in 0..<8 {
+            let real = opened.addingTimeInterval(Double(i + 1) * 86_400)
+            let off: TimeInterval = (2...6).contains(i) ? -30 * Self.day : 0
+            try CaseBuilder.captured(store, at: real.addingTimeInterval(off), page: page, serverAt: real)
+        }
+        let (page1, all, data, pj1) = try Self.dossierWithPath(store, now: opened.addingTimeInterval(10 * Self.day))
+        #expect(data.time.contradictedSeqs == [4, 5, 6, 7, 8])
+        #expect(
+            page1.contains("5 tentatives dont l'heure est contredite par les éléments de la chaîne, comptées à part"))
+        #expect(page1.contains("n° 4, datée du "))
+        #expect(page1.contains("n° 5, datée du "))
+        #expect(!page1.contains("n° 6, datée du "))
+        // The others named, with the page of « Les heures », which lists each with its figures.
+        let more = try #require(
+            page1.firstMatch(of: /et 3 autres : n° 6–8 \(p\. (\d+)\)\./), "\(page1)")
+        let heures = DossierTests.flat(try CaseBuilder.pdftotext(pj1, first: Int(more.1), last: Int(more.1)))
+        #expect(heures.contains("Les heures, tentative par tentative"))
+        for seq in 4...8 { #expect(all.contains("n° \(seq), datée du ")) }
+    }
+
+    /// A store like `make demo`'s: attempts by temoin (an overloaded site, a slot with the person's
+    /// note), one made on a laptop whose clock is 61 days behind, ten pages imported over seven weeks
+    /// (CAPTCHA pages among them), a registered letter with its avis de réception and an e-mail. Page 1
+    /// says all of it, the contradicted attempt with its figures, and holds on one page.
+    @Test func aStoreLikeTheDemosHoldsPageOneOnOnePage() throws {
+        // Now, as the demo: the steps are added through the CLI, at the real time, after the attempts.
+        let base = Date().addingTimeInterval(-2 * 3600)
+        let (dir, store) = try Self.store(opened: base)
+        let noSlot = try Fixtures.data("legacy-aucune-plage.html")
+        var t = base.addingTimeInterval(60)
+        for page in [noSlot, try Fixtures.data("surcharge-502.html"), noSlot, noSlot] {
+            try CaseBuilder.captured(store, at: t, page: page, serverAt: t)
+            t += 60
+        }
+        let slot = try CaseBuilder.captured(store, at: t, page: CaseBuilder.slotPage, serverAt: t)
+        try store.addNote(
+            about: slot.seq,
+            text: "J'ai cliqué sur le créneau aussitôt ; la page suivante disait qu'il n'était plus disponible.",
+            now: t.addingTimeInterval(30))
+        t += 60
+        // The borrowed laptop: its clock 61 days behind the prefecture's server.
+        try CaseBuilder.captured(store, at: t.addingTimeInterval(-61 * Self.day), page: noSlot, serverAt: t)
+        t += 60
+        let captcha = try Fixtures.data("rdv-cgu-captcha.html")
+        for k in 0..<10 {
+            let declared = base.addingTimeInterval(Double(-60 + 5 * k) * Self.day + Double(k) * 3700)
+            try CaseBuilder.imported(
+                store, at: declared, page: k == 4 || k == 7 ? captcha : noSlot, name: "page-\(k).html",
+                recordedAfter: t.addingTimeInterval(Double(k)).timeIntervalSince(declared))
+        }
+        try DossierStepsTests.step(
+            dir.file("temoin.sqlite"),
+            [
+                "add", "--kind", "registered-letter", "--date",
+                String(TimeFormat.parisWallTime(base.addingTimeInterval(-33 * Self.day)).prefix(10)),
+                "--to", "Monsieur le Préfet du Val-de-Marne", "--summary",
+                "Demande de rendez-vous pour déposer ma demande d'admission exceptionnelle au séjour", "--tracking",
+                "1A01234567890", "--file", StepFixtures.path("lettre-prefet.pdf"), "--receipt",
+                StepFixtures.path("preuve-de-depot.png"),
+            ])
+        let letter = try #require(try store.entries().last).seq
+        try DossierStepsTests.step(
+            dir.file("temoin.sqlite"),
+            [
+                "followup", String(letter), "--kind", "receipt-returned", "--date",
+                String(TimeFormat.parisWallTime(base.addingTimeInterval(-31 * Self.day)).prefix(10)), "--file",
+                StepFixtures.path("avis-de-reception.jpg"),
+            ])
+        try DossierStepsTests.step(
+            dir.file("temoin.sqlite"),
+            [
+                "add", "--kind", "email", "--summary", "Accusé de réception automatique de ma demande de rendez-vous",
+                "--file", StepFixtures.path("accuse-reception.eml"), "--offline",
+            ])
+        let (page1, all, data) = try Self.dossier(store, now: Date().addingTimeInterval(60))
+        #expect(data.time.contradicted == 1 && data.steps.count == 2)
+        for expected in [
+            "Demandeur Amina Diallo", "Semaine par semaine", "« Sans résultat » : 2 tentatives",
+            "1 tentative a affiché un créneau (détail p.", "1 note de la personne sur la suite",
+            "Autres démarches de la personne", "Lettre recommandée avec avis de réception du ",
+            "temoin n'a pas assisté à ces démarches",
+            "6 tentatives faites automatiquement par le logiciel temoin",
+            "10 pages enregistrées par la personne dans son navigateur",
+            "1 tentative dont l'heure est contredite par les éléments de la chaîne, comptée à part",
+            "selon le serveur de la préfecture (Aucun créneau) : enregistrée 61 jours avant l'ouverture du dossier",
+            "l'horloge du serveur de la préfecture était 61 jours en avance sur celle de l'ordinateur.",
+            "Heures contredites : 1 tentative (voir « Heures » ci-dessus ; détail p.",
+            "Où en trouver la preuve", "Relevé jour par jour, avec l'heure et le résultat de chaque tentative : p. 2 ;",
+        ] {
+            #expect(page1.contains(expected), "page 1 lacks: \(expected)\n\(page1)")
+        }
+        // The full figures are in « Les heures ».
+        #expect(all.contains("l'horloge du serveur de la préfecture ("))
     }
 
     @Test func anImportedPageAndAnUnreachableSiteAreSaidUnconfirmed() throws {

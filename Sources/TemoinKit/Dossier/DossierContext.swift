@@ -580,6 +580,9 @@ final class DossierContext: @unchecked Sendable {
         func wall(_ utc: String?) -> String {
             utc.flatMap(TimeFormat.parseUTC).map { w.longDateTime($0, seconds: true) } ?? "—"
         }
+        func short(_ utc: String?) -> String {
+            utc.flatMap(TimeFormat.parseUTC).map { w.shortDateTime($0, seconds: true) } ?? "—"
+        }
         let contradicted = data.attempts.filter(\.timeContradicted)
         let lines = contradicted.map { a -> [String: Any] in
             let problems = (a.time?.problems ?? []).filter(\.code.contradicts)
@@ -588,12 +591,28 @@ final class DossierContext: @unchecked Sendable {
                 "problems": problems.map { ["text": $0.text(language)] },
                 "has_server_time": a.time?.serverTime != nil, "server_time": wall(a.time?.serverTime),
                 "outcome": outcomeLabel(a.outcome),
+                // Page 1: the same facts in short (each problem with its gap and what it was compared
+                // with); the section « Les heures » gives every time in full.
+                "recorded_short": short(a.time?.observedAt ?? a.time?.recordedAt),
+                "server_short": short(a.time?.serverTime),
+                "problems_short": problems.map {
+                    templates.label("time_short.\($0.code.rawValue)", $0.arguments(language))
+                }
+                .joined(separator: language == .fr ? " ; " : "; "),
             ]
         }
-        let shown = 5
+        // Page 1 lists up to three, each with its figures; more are two and a line naming the others, which
+        // « Les heures » lists in full.
+        let shown = lines.count <= 3 ? lines.count : 2
         v["contradicted_lines"] = Array(lines.prefix(shown))
         v["contradicted_all"] = lines
-        put(&v, "contradicted_more", max(0, lines.count - shown))
+        put(&v, "contradicted_more", lines.count - shown)
+        // Their numbers on one line at most (the count says how many; « Les heures » lists them all).
+        var others = Wording.ranges(contradicted.dropFirst(shown).map(\.seq))
+        if others.count > 70, let cut = others.prefix(70).range(of: ", ", options: .backwards) {
+            others = others[..<cut.lowerBound] + ", …"
+        }
+        v["contradicted_more_seqs"] = others
         // Seal windows: attempts between two seals, and those with none.
         let windows = data.attempts.compactMap { a -> [String: Any]? in
             guard let (lower, upper) = a.time?.window else { return nil }

@@ -100,6 +100,7 @@ public struct DossierTemplates: Sendable {
 ///     @proof-image             a step's proof pièce: the photo or scan on the page
 ///     @email-text              a step's proof pièce: the e-mail's text
 ///     @pagebreak, @space
+///     @compact                 the blocks up to the next @pagebreak set tighter (PJ1's page 1)
 ///     anything else            a paragraph (Pango markup: <b>, <i>, <span>...)
 ///
 /// `{ref:name}` in the template's text becomes the page number of heading `name`.
@@ -122,6 +123,8 @@ enum Block: Equatable {
     case emailText
     case pageBreak
     case space
+    /// The blocks up to the next page break are set tighter: a page that must hold on one page.
+    case compact
     case paragraph(String)
 
     static let tableKinds: Set<String> = ["weeks", "daily", "journal", "page-index"]
@@ -188,6 +191,7 @@ enum Block: Equatable {
             case "@email-text": return .emailText
             case "@pagebreak": return .pageBreak
             case "@space": return .space
+            case "@compact": return .compact
             default:
                 let kind = String(word.dropFirst())
                 if tableKinds.contains(kind) {

@@ -533,6 +533,7 @@ final class BlockRenderer {
     static let cellBold = TextStyle(font: "DejaVu Sans Bold 8")
     static let cellBoldRight = TextStyle(font: "DejaVu Sans Bold 8", alignment: .right)
     static let cellHeader = TextStyle(font: "DejaVu Sans Bold 8")
+    static let cellHeaderSmall = TextStyle(font: "DejaVu Sans Bold 7")
     static let pageText = TextStyle(font: "DejaVu Sans 8.5", spaceAfter: 4)
 
     /// The proof file a `piece` document shows (nil for the other documents).
@@ -547,6 +548,39 @@ final class BlockRenderer {
 
     var wording: Wording { context.wording }
 
+    /// The styles of running text, headings and labelled lines; `compact` after `@compact`, up to the
+    /// next page break.
+    struct Styles {
+        var body: TextStyle
+        var bodySans: TextStyle
+        var label: TextStyle
+        var h2: TextStyle
+        var h3: TextStyle
+        /// Space above a level-2 and a level-3 heading.
+        var headingSpace: (Double, Double)
+        /// Padding of a labelled line and of the week table's cells.
+        var rowPadding: Double
+        var tablePadding: Double
+        /// Space between the table and what follows.
+        var afterTable: Double
+
+        static let regular = Styles(
+            body: BlockRenderer.body, bodySans: BlockRenderer.bodySans, label: BlockRenderer.label,
+            h2: BlockRenderer.h2, h3: BlockRenderer.h3, headingSpace: (4, 3), rowPadding: 1.5, tablePadding: 1.6,
+            afterTable: 6)
+        /// PJ1's page 1, which must hold on one page: the same fonts, half a point smaller, lines set at
+        /// 1.08 em instead of DejaVu's 1.16, less space around headings and cells.
+        static let compact = Styles(
+            body: TextStyle(font: "DejaVu Serif 9.5", spaceAfter: 1.5, lineSpacing: 0.93),
+            bodySans: TextStyle(font: "DejaVu Sans 8.5", spaceAfter: 1, lineSpacing: 0.93),
+            label: TextStyle(font: "DejaVu Sans Bold 8", color: RGB(0.25, 0.25, 0.32), lineSpacing: 0.93),
+            h2: TextStyle(font: "DejaVu Sans Bold 10.5", color: RGB(0.10, 0.20, 0.40), spaceAfter: 1),
+            h3: TextStyle(font: "DejaVu Sans Bold 9.5", color: RGB(0.15, 0.15, 0.25), spaceAfter: 1),
+            headingSpace: (3, 2), rowPadding: 0.8, tablePadding: 1.1, afterTable: 3)
+    }
+
+    private(set) var styles = Styles.regular
+
     /// Lays out every block; returns the running texts the template declared.
     func compose(_ blocks: [Block]) -> [String: MarkedText] {
         var running: [String: MarkedText] = [:]
@@ -557,33 +591,37 @@ final class BlockRenderer {
             case .title(let m): composer.paragraph(m, style: Self.title)
             case .subtitle(let m): composer.paragraph(m, style: Self.subtitle)
             case .heading(let level, let m, let title, let anchor):
-                if level == 1 { composer.space(10) } else { composer.space(level == 2 ? 4 : 3) }
+                if level == 1 {
+                    composer.space(10)
+                } else {
+                    composer.space(level == 2 ? styles.headingSpace.0 : styles.headingSpace.1)
+                }
                 // A heading never ends a page: it keeps the start of what follows with it.
                 let next = blocks[safe: index + 1].map(Self.minimumHeight) ?? 0
                 composer.ensure(24 + next)
                 if let anchor { anchors[anchor] = composer.pageNumber }
                 if level < 3 { composer.outline(level: level, title: title) }
-                composer.paragraph(m, style: level == 1 ? Self.h1 : level == 2 ? Self.h2 : Self.h3)
+                composer.paragraph(m, style: level == 1 ? Self.h1 : level == 2 ? styles.h2 : styles.h3)
             case .labelled(let l, let v):
                 let widths = [118.0, PageGeometry.contentWidth - 118]
                 let cells = [
-                    PageComposer.TableCell(markup: l, style: Self.label),
-                    PageComposer.TableCell(markup: v, style: Self.bodySans),
+                    PageComposer.TableCell(markup: l, style: styles.label),
+                    PageComposer.TableCell(markup: v, style: styles.bodySans),
                 ]
-                if composer.rowHeight(cells, widths: widths, padding: 1.5) < 240 {
-                    composer.row(cells, widths: widths, ruled: false, padding: 1.5)
+                if composer.rowHeight(cells, widths: widths, padding: styles.rowPadding) < 240 {
+                    composer.row(cells, widths: widths, ruled: false, padding: styles.rowPadding)
                 } else {
                     // A long value flows over pages under its label.
-                    composer.paragraph(l, style: Self.label, keepWithNext: 30)
-                    composer.paragraph(v, style: Self.bodySans)
+                    composer.paragraph(l, style: styles.label, keepWithNext: 30)
+                    composer.paragraph(v, style: styles.bodySans)
                 }
             case .bullet(let m):
                 composer.paragraph(
-                    "•\u{2002}" + m, style: Self.body, x: PageGeometry.marginLeft + 8,
+                    "•\u{2002}" + m, style: styles.body, x: PageGeometry.marginLeft + 8,
                     width: PageGeometry.contentWidth - 8)
             case .note(let m):
                 composer.space(3)
-                composer.paragraph(m, style: Self.bodySans, background: RGB(0.98, 0.95, 0.82))
+                composer.paragraph(m, style: styles.bodySans, background: RGB(0.98, 0.95, 0.82))
                 composer.space(5)
             case .chart(let kind): chart(kind)
             case .table(let kind, let columns): table(kind, columns)
@@ -594,9 +632,12 @@ final class BlockRenderer {
                 if let image = proof?.image { composer.proofImage(image) }
             case .emailText:
                 if let text = proof?.emailText { emailText(text) }
-            case .pageBreak: if !composer.atTopOfPage { composer.newPage() }
+            case .pageBreak:
+                styles = .regular
+                if !composer.atTopOfPage { composer.newPage() }
             case .space: composer.space(10)
-            case .paragraph(let m): composer.paragraph(m, style: Self.body)
+            case .compact: styles = .compact
+            case .paragraph(let m): composer.paragraph(m, style: styles.body)
             }
         }
         return running
@@ -623,8 +664,8 @@ final class BlockRenderer {
 
     // MARK: tables
 
-    private func header(_ columns: [String], count: Int) -> [PageComposer.TableCell] {
-        (0..<count).map { PageComposer.TableCell(markup: columns[safe: $0] ?? "", style: Self.cellHeader) }
+    private func header(_ columns: [String], count: Int, style: TextStyle) -> [PageComposer.TableCell] {
+        (0..<count).map { PageComposer.TableCell(markup: columns[safe: $0] ?? "", style: style) }
     }
 
     private func table(_ kind: String, _ columns: [String]) {
@@ -649,10 +690,19 @@ final class BlockRenderer {
         text(wording.number(n), bold ? Self.cellBoldRight : Self.cellRight, whole: true)
     }
 
-    /// Column widths that hold each column's longest unbreakable piece (a date, a number, a code or a
-    /// header word is never cut), the room left shared out by `weights`.
-    private func fitted(_ rows: [[PageComposer.TableCell]], weights: [Double], padding: Double) -> [Double] {
+    /// Column widths that hold each column's longest unbreakable piece (a date, a number, a code is
+    /// never cut) and each column's title whole on one line, the room left shared out by `weights`; with
+    /// the title row. Titles too wide together for the page are set 1 pt smaller; only if even then they
+    /// do not fit do they break, between words, never inside one.
+    private func fitted(
+        header columns: [String], _ rows: [[PageComposer.TableCell]], weights: [Double], padding: Double
+    )
+        -> (header: [PageComposer.TableCell], widths: [Double])
+    {
         let count = weights.count
+        func width(_ markup: String, _ style: TextStyle) -> Double {
+            composer.shapedLayout(markup, style: style, width: 10_000).naturalWidth * 1.03 + 2 * padding + 1.5
+        }
         var needed = [Double](repeating: 0, count: count)
         for c in 0..<count {
             // Words of the same shape (digits alike) have the same width; measure the longest shapes
@@ -667,16 +717,27 @@ final class BlockRenderer {
             }
             for (_, candidate) in shapes.sorted(by: { $0.key.count > $1.key.count }).prefix(24) {
                 let w = candidate.word
-                let markup = Markup.isValid(w) ? w : Markup.escape(w.strippingMarkup)
-                let width = composer.shapedLayout(markup, style: candidate.style, width: 10_000).naturalWidth
-                needed[c] = max(needed[c], width * 1.03 + 2 * padding + 1.5)
+                needed[c] = max(
+                    needed[c], width(Markup.isValid(w) ? w : Markup.escape(w.strippingMarkup), candidate.style))
             }
         }
         let total = PageGeometry.contentWidth
-        let spare = total - needed.reduce(0, +)
-        guard spare > 0 else { return needed.map { $0 * total / needed.reduce(0, +) } }
-        let sum = max(weights.reduce(0, +), 0.0001)
-        return zip(needed, weights).map { $0 + spare * $1 / sum }
+        func share(_ needed: [Double]) -> [Double] {
+            let spare = total - needed.reduce(0, +)
+            guard spare > 0 else { return needed.map { $0 * total / needed.reduce(0, +) } }
+            let sum = max(weights.reduce(0, +), 0.0001)
+            return zip(needed, weights).map { $0 + spare * $1 / sum }
+        }
+        for style in [Self.cellHeader, Self.cellHeaderSmall] {
+            let head = header(columns, count: count, style: style)
+            let whole = zip(needed, head).map { max($0, width($1.markup, style)) }
+            if whole.reduce(0, +) <= total { return (head, share(whole)) }
+        }
+        let head = header(columns, count: count, style: Self.cellHeaderSmall)
+        let words = zip(needed, head).map { n, cell in
+            cell.markup.split(separator: " ").reduce(n) { max($0, width(String($1), cell.style)) }
+        }
+        return (head, share(words))
     }
 
     private func weeks(_ columns: [String]) {
@@ -691,11 +752,14 @@ final class BlockRenderer {
                 number(r.count(.inconclusive), bold: bold),
             ]
         }
-        let head = header(columns, count: 7)
-        let widths = fitted([head] + cells, weights: [1, 0.4, 0.4, 0.6, 0.6, 0.6, 0.6], padding: 1.6)
-        composer.beginTable(header: head, widths: widths, padding: 1.6)
-        for (i, row) in cells.enumerated() { composer.row(row, widths: widths, shaded: i % 2 == 1, padding: 1.6) }
-        composer.endTable()
+        let padding = styles.tablePadding
+        let (head, widths) = fitted(
+            header: columns, cells, weights: [1, 0.4, 0.4, 0.6, 0.6, 0.6, 0.6], padding: padding)
+        composer.beginTable(header: head, widths: widths, padding: padding, firstRow: cells.first)
+        for (i, row) in cells.enumerated() {
+            composer.row(row, widths: widths, shaded: i % 2 == 1, padding: padding)
+        }
+        composer.endTable(spaceAfter: styles.afterTable)
     }
 
     /// One line per day, a heading (and bookmark) per month, the title row on every page.
@@ -711,15 +775,14 @@ final class BlockRenderer {
                 PageComposer.TableCell(markup: times, style: Self.cell), text(Wording.ranges(d.seqs)),
             ]
         }
-        let head = header(columns, count: 4)
-        let widths = fitted([head] + cells, weights: [0, 0, 1, 0.25], padding: 2.5)
+        let (head, widths) = fitted(header: columns, cells, weights: [0, 0, 1, 0.25], padding: 2.5)
         var month: (Int, Int)?
         for (i, d) in days.enumerated() {
             if month == nil || month! != (d.year, d.month) {
                 if month != nil { composer.endTable() }
                 month = (d.year, d.month)
                 monthHeading(year: d.year, month: d.month)
-                composer.beginTable(header: head, widths: widths, padding: 2.5)
+                composer.beginTable(header: head, widths: widths, padding: 2.5, firstRow: cells[i])
             }
             composer.row(cells[i], widths: widths, shaded: i % 2 == 1, padding: 2.5)
         }
@@ -754,8 +817,7 @@ final class BlockRenderer {
                 text(a.page.map { Wording.grouped(String($0.digest.prefix(16))) } ?? "—", whole: true),
             ]
         }
-        let head = header(columns, count: 7)
-        let widths = fitted([head] + cells, weights: [0, 0, 0, 0, 1, 0, 0.3], padding: 2)
+        let (head, widths) = fitted(header: columns, cells, weights: [0, 0, 0, 0, 1, 0, 0.3], padding: 2)
         var month: (Int, Int)?
         for (i, a) in attempts.enumerated() {
             let p = wording.parts(a.observedAt)
@@ -763,7 +825,7 @@ final class BlockRenderer {
                 if month != nil { composer.endTable() }
                 month = (p.year, p.month)
                 monthHeading(year: p.year, month: p.month)
-                composer.beginTable(header: head, widths: widths, padding: 2)
+                composer.beginTable(header: head, widths: widths, padding: 2, firstRow: cells[i])
             }
             composer.row(cells[i], widths: widths, shaded: i % 2 == 1, padding: 2)
         }
@@ -778,9 +840,8 @@ final class BlockRenderer {
                 text(r.outcomes, r.mixed ? Self.cellBold : Self.cell),
             ]
         }
-        let head = header(columns, count: 4)
-        let widths = fitted([head] + cells, weights: [0, 1, 1.2, 0.5], padding: 3)
-        composer.beginTable(header: head, widths: widths)
+        let (head, widths) = fitted(header: columns, cells, weights: [0, 1, 1.2, 0.5], padding: 3)
+        composer.beginTable(header: head, widths: widths, firstRow: cells.first)
         for (i, row) in cells.enumerated() { composer.row(row, widths: widths, shaded: i % 2 == 1) }
         composer.endTable()
     }
