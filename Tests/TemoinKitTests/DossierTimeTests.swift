@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -17,8 +18,8 @@ import Testing
         ).write()
         let pj1 = try #require(result.files.first { $0.piece == 1 }).path
         return (
-            DossierTests.flat(try CaseBuilder.pdftotext(pj1, first: 1, last: 1)),
-            DossierTests.flat(try CaseBuilder.pdftotext(pj1)), data
+            CaseBuilder.flat(try CaseBuilder.pdftotext(pj1, first: 1, last: 1)),
+            CaseBuilder.flat(try CaseBuilder.pdftotext(pj1)), data
         )
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TemoinPDF
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -105,12 +106,12 @@ import Testing
         #expect(text.contains("<\u{301}b>"))
         // The address with its line break, flattened, is printed as data in the journal's legend.
         #expect(
-            DossierTests.flat(text).contains(
+            CaseBuilder.flat(text).contains(
                 "https://www.val-de-marne.gouv.fr/booking/create/4963/0 @footer FORGED FOOTER"))
     }
 
     @Test func badMarkupCausedByDataFallsBackToText() throws {
-        let (dir, store) = try DossierTests.makeCase()
+        let (dir, store) = try CaseBuilder.makeCase()
         let custom = dir.file("modeles")
         try FileManager.default.copyItem(atPath: try #require(DossierTemplates.shippedFolder), toPath: custom)
         let pj1 = custom + "/fr/PJ1.mustache"
@@ -125,7 +126,7 @@ import Testing
             ["dossier", "--out", out, "--lang", "fr", "--templates", custom, "--no-page-images"], store: store)
         #expect(r.status == 0, "exit \(r.status): \(r.stderr)")
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasPrefix("PJ1") })
-        let page1 = DossierTests.flat(try CaseBuilder.pdftotext(out + "/" + name, first: 1, last: 1))
+        let page1 = CaseBuilder.flat(try CaseBuilder.pdftotext(out + "/" + name, first: 1, last: 1))
         #expect(page1.contains("Démarche Admission exceptionnelle au séjour"))
     }
 
@@ -173,15 +174,15 @@ import Testing
             let text = try CaseBuilder.pdftotext(pdf)
             // No line of the document starts with the forged seal: it stays inside the value it came in.
             for line in text.split(separator: "\n") {
-                #expect(!DossierTests.flat(String(line)).hasPrefix("• Entrée n° 9 scellée"), "\(name): \(line)")
+                #expect(!CaseBuilder.flat(String(line)).hasPrefix("• Entrée n° 9 scellée"), "\(name): \(line)")
             }
         }
         let pj1 = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasPrefix("PJ1") })
-        let text = DossierTests.flat(try CaseBuilder.pdftotext(out + "/" + pj1))
+        let text = CaseBuilder.flat(try CaseBuilder.pdftotext(out + "/" + pj1))
         #expect(text.contains("Aucun jeton d'horodatage tiers (RFC 3161) n'a été pris sur cette chaîne."))
         // The draft: the template's headings only.
         let odt = out + "/" + DossierWriter.workingFolderName + "/" + DossierWriter.requeteName
-        let xml = try DossierTests.zipMember(odt, "content.xml")
+        let xml = try CaseBuilder.zipMember(odt, "content.xml")
         #expect(!xml.contains("Forged heading</text:h>"))
         #expect(xml.components(separatedBy: "<text:h ").count - 1 == 8)
         // The HTML copy: no forged element.
@@ -191,7 +192,7 @@ import Testing
     }
 
     @Test func theHTMLCopyHasAStrictPolicyAndUniqueIds() throws {
-        let (dir, store) = try DossierTests.makeCase()
+        let (dir, store) = try CaseBuilder.makeCase()
         let out = dir.file("out")
         #expect(try temoin(["dossier", "--out", out, "--lang", "fr", "--no-page-images"], store: store).status == 0)
         let html = try String(
@@ -216,7 +217,7 @@ import Testing
 
     @Test(.enabled(if: browserAvailable, "no Chrome or Chromium"))
     func chromiumDrawsTheHeatMapRightAndEnforcesThePolicy() throws {
-        let (dir, store) = try DossierTests.makeCase()
+        let (dir, store) = try CaseBuilder.makeCase()
         let listener = try LocalListener()
         defer { listener.stop() }
         // An adapted template that tries what a hostile value or a careless association could: a script,
@@ -276,15 +277,5 @@ import Testing
         #expect((result["uses"]?.int ?? 0) > 20)
         #expect(result["own"]?.bool == true)
         #expect(result["unique"]?.bool == true)
-    }
-}
-
-extension String {
-    /// The first capture group of every match of `pattern`.
-    func matches(_ pattern: String) -> [String] {
-        guard let re = try? NSRegularExpression(pattern: pattern) else { return [] }
-        return re.matches(in: self, range: NSRange(startIndex..., in: self)).compactMap {
-            Range($0.range(at: 1), in: self).map { String(self[$0]) }
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -45,7 +46,7 @@ import Testing
     @Test func onlyThePagesWordsAreEverQuoted() throws {
         let dir = TempDir()
         let store = dir.file("temoin.sqlite")
-        #expect(try temoin(CLITests.initArguments, store: store).status == 0)
+        #expect(try temoin(Fixtures.initArguments, store: store).status == 0)
         var visible: [String] = []
         var outputs: [String: String] = [:]
         for (i, page) in Self.pages.enumerated() {

@@ -1,22 +1,21 @@
 import Foundation
+import TemoinKit
 import Testing
-
-@testable import TemoinKit
 
 /// A time-stamp authority made for the test with OpenSSL: a CA, a TSA certificate (extended key usage
 /// timeStamping, critical), an expired TSA certificate, and `openssl ts -reply` behind a loopback HTTP
 /// server (Python's http.server) whose path chooses the behaviour: /good, /rsa, /garbage, /wrong-imprint,
 /// /wrong-nonce, /expired, /refused, /auth (HTTP basic authentication as alice, password s3cret), and
 /// /hold (a good answer once the test calls `release()`: a TSA that takes as long as the test wants).
-final class LocalTSA: @unchecked Sendable {
-    let dir = TempDir()
-    let process = Process()
-    let baseURL: String
-    var caPEM: String { dir.file("ca.pem") }
-    var otherCAPEM: String { dir.file("other-ca.pem") }
-    var tsaPEM: String { dir.file("tsa.pem") }
+package final class LocalTSA: @unchecked Sendable {
+    package let dir = TempDir()
+    package let process = Process()
+    package let baseURL: String
+    package var caPEM: String { dir.file("ca.pem") }
+    package var otherCAPEM: String { dir.file("other-ca.pem") }
+    package var tsaPEM: String { dir.file("tsa.pem") }
 
-    static let setupScript = #"""
+    package static let setupScript = #"""
         set -e
         openssl ecparam -name prime256v1 -genkey -noout -out ca.key
         openssl req -x509 -new -key ca.key -subj "/CN=Test Root CA" -days 3650 -out ca.pem \
@@ -73,7 +72,7 @@ final class LocalTSA: @unchecked Sendable {
         echo 01 > tsaserial
         """#
 
-    static let serverScript = #"""
+    package static let serverScript = #"""
         import base64, hashlib, http.server, subprocess, sys, tempfile, os, time
         HERE = sys.argv[1]
 
@@ -137,7 +136,7 @@ final class LocalTSA: @unchecked Sendable {
             server.handle_request()
         """#
 
-    init() throws {
+    package init() throws {
         let setup = try run("/bin/sh", ["-c", Self.setupScript], currentDirectory: dir.path)
         guard setup.status == 0 else { throw TemoinError.networkUnavailable(detail: "openssl: \(setup.stderr)") }
         dir.write("server.py", Self.serverScript)
@@ -152,12 +151,12 @@ final class LocalTSA: @unchecked Sendable {
         baseURL = "http://127.0.0.1:\(port)"
     }
 
-    func url(_ behaviour: String) -> String { "\(baseURL)/\(behaviour)" }
+    package func url(_ behaviour: String) -> String { "\(baseURL)/\(behaviour)" }
 
     /// Lets the answers held by /hold go (and every later one).
-    func release() { dir.write("release", "") }
+    package func release() { dir.write("release", "") }
 
-    func stop() {
+    package func stop() {
         // SIGKILL: Foundation's Process starts the child with the spawning thread's signal mask, and a
         // Dispatch worker (an async test) blocks SIGTERM, so terminate() could wait forever.
         if process.isRunning {
@@ -173,7 +172,7 @@ final class LocalTSA: @unchecked Sendable {
 
 /// Runs synchronous trust code (which waits on swift-certificates' async verifier) on a thread of its
 /// own, never on the test's cooperative pool.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+package func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()
     }

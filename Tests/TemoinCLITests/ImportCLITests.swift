@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -6,10 +7,10 @@ import Testing
 /// `temoin import` as a person runs it: what it says about folders, skipped files and addresses.
 @Suite(.serialized) struct ImportCLITests {
     @Test func aFolderIsImportedWithEverySkippedFileNamedInTheUsersLanguage() throws {
-        let dir = try ImportFolderTests.downloads()
+        let dir = try Fixtures.downloads()
         let work = TempDir()
         let store = work.file("temoin.sqlite")
-        #expect(try temoin(CLITests.initArguments, store: store).status == 0)
+        #expect(try temoin(Fixtures.initArguments, store: store).status == 0)
         let r = try temoin(["import", dir.path, "--lang", "fr"], store: store)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Laissé de côté : \(dir.file("2026-11/notes.txt")) (pas une page enregistrée"))
@@ -27,7 +28,7 @@ import Testing
     @Test func aMissingFolderAndAnEmptyOneAreToldApart() throws {
         let work = TempDir()
         let store = work.file("temoin.sqlite")
-        #expect(try temoin(CLITests.initArguments, store: store).status == 0)
+        #expect(try temoin(Fixtures.initArguments, store: store).status == 0)
         let missing = try temoin(["import", work.file("Téléchargements")], store: store)
         #expect(missing.status == 4)
         #expect(missing.stderr.contains("does not exist"))
@@ -41,14 +42,14 @@ import Testing
     @Test func aContradictingURLIsKeptBesideThePagesAndWarnedAbout() throws {
         let work = TempDir()
         let store = work.file("temoin.sqlite")
-        #expect(try temoin(CLITests.initArguments, store: store).status == 0)
+        #expect(try temoin(Fixtures.initArguments, store: store).status == 0)
         let given = "https://www.val-de-marne.gouv.fr/booking/create/4963/1"
         let r = try temoin(["import", Fixtures.page("rdv-creneau-aucun.html"), "--url", given], store: store)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("the page says it was saved from \(AnalysisTests.rdv)"))
+        #expect(r.stderr.contains("the page says it was saved from \(Fixtures.rdv)"))
         #expect(r.stderr.contains("--url gives \(given)"))
         let show = try temoin(["show", "2"], store: store)
-        #expect(show.stdout.contains(AnalysisTests.rdv))
+        #expect(show.stdout.contains(Fixtures.rdv))
         #expect(show.stdout.contains("the address the page gives"))
         #expect(show.stdout.contains("Not counted, the page belongs to another site"))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -14,7 +15,7 @@ import Testing
     @Test func guidedStepAddAsksWhatWasDoneTheFilesTheDateAndTheTrackingNumber() throws {
         let dir = TempDir()
         let store = dir.file("temoin.sqlite")
-        try #require(try temoin(CLITests.initArguments, store: store).status == 0)
+        try #require(try temoin(Fixtures.initArguments, store: store).status == 0)
         let notImage = dir.write("photo-lettre.jpg", Data("<html>pas une photo</html>".utf8))
         let term = try PseudoTerminal()
         let p = try term.launch(["step", "add", "--store", store])
@@ -61,7 +62,7 @@ import Testing
     @Test func guidedStepAddInFrenchTakesTheEmailsDateOnEnter() throws {
         let dir = TempDir()
         let store = dir.file("temoin.sqlite")
-        try #require(try temoin(CLITests.initArguments, store: store).status == 0)
+        try #require(try temoin(Fixtures.initArguments, store: store).status == 0)
         let term = try PseudoTerminal()
         let p = try term.launch(
             [

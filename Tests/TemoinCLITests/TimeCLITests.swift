@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -30,13 +31,15 @@ func cliTimeProblems(_ store: String) throws -> (temoin: [String], reference: [S
 
 /// Times a court can rely on, through the command line, with a clock the test controls.
 @Suite(.serialized) struct TimeCLITests {
+    static let tsa: LocalTSA? = try? LocalTSA()
+
     static let faketime = FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime")
 
     @Test(.enabled(if: faketime, "faketime (Debian package faketime) is installed by scripts/ensure-deps.sh"))
     func aComputerClockMonthsBehindIsSaidAtOnceInStatusAndInBothVerifiers() throws {
         let sim = try SimulatorProcess()
         defer { _ = sim.stop() }
-        let store = try LiveCLITests().store(sim)
+        let store = try sim.newStore()
         #expect(try temoin(["attempt"], store: store).status == 0)
         let wrong = try temoinWithClock("-61d", ["attempt"], store: store)
         #expect(wrong.status == 0, "the attempt is recorded: \(wrong.stderr)")
@@ -93,7 +96,7 @@ func cliTimeProblems(_ store: String) throws -> (temoin: [String], reference: [S
     {
         let sim = try SimulatorProcess()
         defer { _ = sim.stop() }
-        let store = try LiveCLITests().store(sim)
+        let store = try sim.newStore()
         let r = try temoinWithClock(offset, ["attempt"], store: store)
         #expect(r.status == 0)
         // The figure is measured against a Date header of whole seconds: within a second of 3 min.
@@ -116,7 +119,7 @@ func cliTimeProblems(_ store: String) throws -> (temoin: [String], reference: [S
     @Test(.enabled(if: faketime, "faketime is installed by scripts/ensure-deps.sh"))
     func anImportedPageAndAnUnreachableSiteAreUncorroboratedWithTheirReason() throws {
         let dir = TempDir()
-        let store = try CLITests().initStore(dir)
+        let store = try initStore(dir)
         var r = try temoin(
             ["import", Fixtures.page("rdv-creneau-aucun.html"), "--observed-at", "2026-11-12T09:01"], store: store)
         #expect(r.status == 0, "\(r.stderr)")
@@ -143,10 +146,10 @@ func cliTimeProblems(_ store: String) throws -> (temoin: [String], reference: [S
 
     @Test(.enabled(if: faketime, "faketime is installed by scripts/ensure-deps.sh"))
     func sealsAroundEachAttemptByDefaultAndAnEntryOutsideItsWindow() throws {
-        let tsa = try #require(TimeSealTests.tsa, "the test TSA did not start")
+        let tsa = try #require(Self.tsa, "the test TSA did not start")
         let sim = try SimulatorProcess()
         defer { _ = sim.stop() }
-        let store = try LiveCLITests().store(sim)
+        let store = try sim.newStore()
         #expect(try temoin(["seal", "tsa", "add", tsa.url("good")], store: store).status == 0)
         #expect(try temoin(["seal"], store: store).status == 0)  // seal 1, of the case
         var r = try temoin(["attempt"], store: store)
@@ -168,24 +171,24 @@ func cliTimeProblems(_ store: String) throws -> (temoin: [String], reference: [S
         let status = try temoin(["status"], store: store)
         #expect(status.stdout.contains("3 of 3 attempts lie between two seals"), "\(status.stdout)")
         #expect(!status.stdout.contains("without a window"))
-        #expect(try temoin(["attempt", "--seal", "on", "--store", CLITests().initStore(TempDir())]).status == 64)
+        #expect(try temoin(["attempt", "--seal", "on", "--store", initStore(TempDir())]).status == 64)
     }
 
     @Test func initConfiguresTimeStampAuthoritiesAndTakesAFirstSeal() throws {
-        let tsa = try #require(TimeSealTests.tsa, "the test TSA did not start")
+        let tsa = try #require(Self.tsa, "the test TSA did not start")
         let dir = TempDir()
         let store = dir.file("temoin.sqlite")
-        let r = try temoin(CLITests.initArguments + ["--tsa", tsa.url("good")], store: store)
+        let r = try temoin(Fixtures.initArguments + ["--tsa", tsa.url("good")], store: store)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Time-stamp authorities configured: \(tsa.url("good"))"))
         #expect(r.stdout.contains("seal 1: #1"))
         #expect(try Store.open(at: store, readOnly: true).tsas().map(\.url) == [tsa.url("good")])
         // An authority that does not answer stays configured, and init still succeeds.
         let other = TempDir().file("temoin.sqlite")
-        let offline = try temoin(CLITests.initArguments + ["--tsa", "http://127.0.0.1:9/tsr"], store: other)
+        let offline = try temoin(Fixtures.initArguments + ["--tsa", "http://127.0.0.1:9/tsr"], store: other)
         #expect(offline.status == 0)
         #expect(offline.stderr.contains("will try again around each attempt"))
         #expect(try Store.open(at: other, readOnly: true).tsas().count == 1)
-        #expect(try temoin(CLITests.initArguments + ["--tsa", "not a url"], store: TempDir().file("x")).status == 64)
+        #expect(try temoin(Fixtures.initArguments + ["--tsa", "not a url"], store: TempDir().file("x")).status == 64)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -6,7 +7,7 @@ import Testing
 /// `temoin note`: a dated note about an entry, in the chain (docs/FORMAT.md §4).
 @Suite struct NoteTests {
     @Test func aNoteIsAnEntryBothVerifiersAccept() throws {
-        let (dir, store) = try DossierTests.makeCase()
+        let (dir, store) = try CaseBuilder.makeCase()
         // Before: status reminds that a slot was seen and nothing was said about it.
         func rules() throws -> [String] {
             let json = try temoin(["status", "--json"], store: store)
@@ -57,7 +58,7 @@ import Testing
             try temoin(["dossier", "--out", dossier, "--lang", "fr", "--no-page-images"], store: store).status == 0)
         let pj1 = try #require(
             try FileManager.default.contentsOfDirectory(atPath: dossier).first { $0.hasPrefix("PJ1") })
-        let text = DossierTests.flat(try CaseBuilder.pdftotext(dossier + "/" + pj1))
+        let text = CaseBuilder.flat(try CaseBuilder.pdftotext(dossier + "/" + pj1))
         #expect(
             text.contains(
                 "« J'ai cliqué sur le créneau à 00:03 ; la page a répondu qu'il n'était plus libre. J'ai réessayé le lendemain. »"
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func badNotesAreRefusedAndNothingIsWritten() throws {
-        let (_, store) = try DossierTests.makeCase()
+        let (_, store) = try CaseBuilder.makeCase()
         for (args, message) in [
             (["note", "99", "texte"], "99"), (["note", "2", "   "], "empty"),
             (["note", "2", "deux\u{1B}[2Jlignes"], "U+001B"), (["note", "2", "x", "--at", "2099-01-01 10:00"], "2099"),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -283,7 +284,7 @@ import Testing
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == Temoin.version)
         let dir = TempDir()
         let store = dir.file("temoin.sqlite")
-        let made = try run("/usr/bin/temoin", CLITests.initArguments, environment: ["TEMOIN_STORE": store])
+        let made = try run("/usr/bin/temoin", Fixtures.initArguments, environment: ["TEMOIN_STORE": store])
         #expect(made.status == 0, "\(made.stderr)")
         #expect(try run("/usr/bin/temoin", ["verify"], environment: ["TEMOIN_STORE": store]).status == 0)
         let french = try run(

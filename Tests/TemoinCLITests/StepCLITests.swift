@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -9,7 +10,7 @@ import Testing
     func newStore() throws -> (TempDir, String) {
         let dir = TempDir()
         let store = dir.file("temoin.sqlite")
-        let r = try temoin(CLITests.initArguments, store: store)
+        let r = try temoin(Fixtures.initArguments, store: store)
         try #require(r.status == 0, "\(r.stderr)")
         return (dir, store)
     }

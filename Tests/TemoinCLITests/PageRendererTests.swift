@@ -1,5 +1,6 @@
 import Foundation
 import TemoinPDF
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -13,7 +14,7 @@ import Testing
         let sim = try SimulatorProcess()
         let dir = TempDir()
         let store = dir.file("temoin.sqlite")
-        var args = CLITests.initArguments
+        var args = Fixtures.initArguments
         args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + "/booking/create/4963/0"
         #expect(try temoin(args, store: store).status == 0)
         for scenario in ["no-slot", "overload-502", "slot-available", "no-slot"] {
@@ -38,7 +39,7 @@ import Testing
         let objects = Set(images.map { $0[10] })
         #expect(objects.count == 4, "\(images)")
         #expect(images.allSatisfy { $0[3] == "1024" })
-        let text = DossierTests.flat(try CaseBuilder.pdftotext(pj2.path))
+        let text = CaseBuilder.flat(try CaseBuilder.pdftotext(pj2.path))
         #expect(text.contains("rendues en image par temoin, dans un navigateur sans accès au réseau"))
         #expect(
             text.components(separatedBy: "Image rendue par temoin à partir des octets enregistrés, sans réseau").count
@@ -52,7 +53,7 @@ import Testing
         // The banner: address, date and time, number, digest.
         let entry = try Store.open(at: store, readOnly: true).entry(seq: 2)
         let digest = try #require(entry.body?.captures?.last { $0.role == "page" }?.digest)
-        #expect(DossierTests.compact(text).contains(digest))
+        #expect(CaseBuilder.compact(text).contains(digest))
         #expect(text.contains("\(sim.baseURL)/scenario/no-slot/booking/create/4963/2"))
         // The index lists every distinct page.
         #expect(text.contains("Index des pages distinctes"))
@@ -129,14 +130,14 @@ import Testing
     }
 
     @Test func withoutABrowserPJ2SaysSoAndKeepsTheText() throws {
-        let (dir, store) = try DossierTests.makeCase()
+        let (dir, store) = try CaseBuilder.makeCase()
         let out = dir.file("out")
         let r = try temoin(
             ["dossier", "--out", out, "--lang", "fr", "--browser-path", dir.file("no-such-browser")], store: store)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("reproduites en texte, pas en image"))
         let pj2 = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasPrefix("PJ2") })
-        let text = DossierTests.flat(try CaseBuilder.pdftotext(out + "/" + pj2))
+        let text = CaseBuilder.flat(try CaseBuilder.pdftotext(out + "/" + pj2))
         #expect(text.contains("Aucun navigateur n'a pu être utilisé pour rendre les pages en image"))
         #expect(text.contains("Image aucune"))
         #expect(text.contains("Il n'existe plus de plage horaire libre pour votre demande de rendez-vous."))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -9,19 +10,6 @@ import Testing
 
 /// End to end through the real binary, as a person or a script would use it.
 @Suite(.serialized) struct CLITests {
-    static let initArguments = [
-        "init", "--applicant", "Amina Diallo", "--prefecture", "Préfecture du Val-de-Marne", "--procedure",
-        "Admission exceptionnelle au séjour", "--booking-url", "https://www.val-de-marne.gouv.fr/booking/create/4963/0",
-        "--facts", "Récépissé expiré le 2026-10-01",
-    ]
-
-    func initStore(_ dir: TempDir) throws -> String {
-        let store = dir.file("temoin.sqlite")
-        let r = try temoin(Self.initArguments, store: store)
-        #expect(r.status == 0, "\(r.stderr)")
-        return store
-    }
-
     /// `temoin import FOLDER` running in the background, silent.
     func launchImport(folder: String, store: String) throws -> Process {
         let p = Process()
@@ -108,7 +96,7 @@ import Testing
         #expect(r.stderr.contains("--prefecture") && r.stderr.contains("--booking-url"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("t.sqlite")))
         let twice = try initStore(dir)
-        let again = try temoin(Self.initArguments, store: twice)
+        let again = try temoin(Fixtures.initArguments, store: twice)
         #expect(again.status == 3)
         #expect(again.stderr.contains("already exists"))
     }
@@ -178,7 +166,7 @@ import Testing
     @Test func aReadOnlyStoreRefusesWritesButStillReadsAndVerifies() throws {
         let disk = SmallDisk(sizeKB: 4096)
         let store = disk.path + "/temoin.sqlite"
-        #expect(try temoin(Self.initArguments, store: store).status == 0)
+        #expect(try temoin(Fixtures.initArguments, store: store).status == 0)
         #expect(try temoin(["import", Fixtures.page("rdv-creneau-aucun.html")], store: store).status == 0)
         if disk.mounted {
             try disk.remount(readOnly: true)
@@ -209,7 +197,7 @@ import Testing
         let disk = SmallDisk(sizeKB: 1024)
         try #require(disk.mounted)
         let store = disk.path + "/temoin.sqlite"
-        #expect(try temoin(Self.initArguments, store: store).status == 0)
+        #expect(try temoin(Fixtures.initArguments, store: store).status == 0)
         #expect(try temoin(["import", Fixtures.page("rdv-creneau-aucun.html")], store: store).status == 0)
         // Fill the disk, then try to record more.
         let filler = disk.path + "/filler"

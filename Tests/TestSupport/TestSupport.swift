@@ -1,17 +1,16 @@
 import Foundation
 import GRDB
 import Synchronization
+import TemoinKit
 import Testing
-
-@testable import TemoinKit
 
 /// A temporary folder, removed when the test process exits (not when the value goes away: a store
 /// opened in it may outlive the last use of the folder object).
-final class TempDir: Sendable {
-    let url: URL
-    var path: String { url.path }
+package final class TempDir: Sendable {
+    package let url: URL
+    package var path: String { url.path }
 
-    init() {
+    package init() {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("temoin-test-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         TempDir.registerCleanup(url.path)
@@ -31,10 +30,10 @@ final class TempDir: Sendable {
         }
     }
 
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
+    package func file(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     @discardableResult
-    func write(_ name: String, _ data: Data, modified: Date? = nil) -> String {
+    package func write(_ name: String, _ data: Data, modified: Date? = nil) -> String {
         let p = file(name)
         try? FileManager.default.createDirectory(
             at: URL(fileURLWithPath: p).deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -44,22 +43,33 @@ final class TempDir: Sendable {
     }
 
     @discardableResult
-    func write(_ name: String, _ text: String, modified: Date? = nil) -> String {
+    package func write(_ name: String, _ text: String, modified: Date? = nil) -> String {
         write(name, Data(text.utf8), modified: modified)
     }
 }
 
-enum Fixtures {
-    /// The folder of sample pages we wrote (Tests/TemoinKitTests/Fixtures/pages, see its README.md).
-    static var pages: URL {
-        Bundle.module.bundleURL.appendingPathComponent("Fixtures/pages")
-    }
+package enum Fixtures {
+    /// The files we wrote for the tests (Tests/TestSupport/Fixtures), from this target's resources.
+    package static var folder: URL { Bundle.module.bundleURL.appendingPathComponent("Fixtures") }
 
-    static func page(_ name: String) -> String { pages.appendingPathComponent(name).path }
+    /// The folder of sample pages we wrote (Tests/TestSupport/Fixtures/pages, see its README.md).
+    package static var pages: URL { folder.appendingPathComponent("pages") }
 
-    static func data(_ name: String) throws -> Data { try Data(contentsOf: pages.appendingPathComponent(name)) }
+    package static func page(_ name: String) -> String { pages.appendingPathComponent(name).path }
 
-    static let sampleCase = CaseFields(
+    package static func data(_ name: String) throws -> Data { try Data(contentsOf: pages.appendingPathComponent(name)) }
+
+    /// The sample case as `temoin init` arguments.
+    package static let initArguments = [
+        "init", "--applicant", "Amina Diallo", "--prefecture", "Préfecture du Val-de-Marne", "--procedure",
+        "Admission exceptionnelle au séjour", "--booking-url", "https://www.val-de-marne.gouv.fr/booking/create/4963/0",
+        "--facts", "Récépissé expiré le 2026-10-01",
+    ]
+
+    /// A slot page's address on the current booking system (rdv-prefecture).
+    package static let rdv = "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/creneau/"
+
+    package static let sampleCase = CaseFields(
         applicant: "Amina Diallo", prefecture: "Préfecture du Val-de-Marne",
         procedure: "Admission exceptionnelle au séjour",
         bookingURL: "https://www.val-de-marne.gouv.fr/booking/create/4963/0", profile: "auto",
@@ -67,19 +77,19 @@ enum Fixtures {
 }
 
 /// A fresh store with the sample case, in its own temporary folder.
-func makeStore(_ dir: TempDir = TempDir()) throws -> (TempDir, Store) {
+package func makeStore(_ dir: TempDir = TempDir()) throws -> (TempDir, Store) {
     let store = try Store.create(at: dir.file("temoin.sqlite"), case: Fixtures.sampleCase)
     return (dir, store)
 }
 
 /// Writes raw SQL into a store as an attacker with the sqlite3 library would.
-func tamper(_ path: String, _ sql: String, arguments: StatementArguments = []) throws {
+package func tamper(_ path: String, _ sql: String, arguments: StatementArguments = []) throws {
     let q = try DatabaseQueue(path: path)
     try q.writeWithoutTransaction { db in try db.execute(sql: sql, arguments: arguments) }
 }
 
 /// The repository root, found from this file's path.
-let repositoryRoot: URL = {
+package let repositoryRoot: URL = {
     var url = URL(fileURLWithPath: #filePath)
     while url.path != "/" {
         url.deleteLastPathComponent()
@@ -88,16 +98,16 @@ let repositoryRoot: URL = {
     return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 }()
 
-struct RunResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var stdoutData: Data
+package struct RunResult {
+    package var status: Int32
+    package var stdout: String
+    package var stderr: String
+    package var stdoutData: Data
 }
 
 /// Runs a program to completion, capturing its output.
 @discardableResult
-func run(
+package func run(
     _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
     currentDirectory: String? = nil
 ) throws -> RunResult {
@@ -133,12 +143,13 @@ func run(
         stderr: String(decoding: errBox.data, as: UTF8.self), stdoutData: outData)
 }
 
-final class DataBox: @unchecked Sendable {
-    var data = Data()
+package final class DataBox: @unchecked Sendable {
+    package var data = Data()
+    package init() {}
 }
 
 /// The temoin binary built next to the tests (`swift build --build-tests` builds both).
-let temoinBinary: String = {
+package let temoinBinary: String = {
     if let env = ProcessInfo.processInfo.environment["TEMOIN_BIN"] { return env }
     let candidates = [
         Bundle.main.bundleURL.appendingPathComponent("temoin"),
@@ -151,7 +162,9 @@ let temoinBinary: String = {
 
 /// Runs the real `temoin` binary.
 @discardableResult
-func temoin(_ arguments: [String], store: String? = nil, environment: [String: String] = [:], stdin: Data? = nil)
+package func temoin(
+    _ arguments: [String], store: String? = nil, environment: [String: String] = [:], stdin: Data? = nil
+)
     throws -> RunResult
 {
     var env = environment
@@ -159,8 +172,16 @@ func temoin(_ arguments: [String], store: String? = nil, environment: [String: S
     return try run(temoinBinary, arguments, environment: env, stdin: stdin)
 }
 
+/// A store made by `temoin init` with the sample case, in `dir`.
+package func initStore(_ dir: TempDir) throws -> String {
+    let store = dir.file("temoin.sqlite")
+    let r = try temoin(Fixtures.initArguments, store: store)
+    #expect(r.status == 0, "\(r.stderr)")
+    return store
+}
+
 /// Runs docs/verify_reference.py on a store and returns its exit status and JSON report.
-func referenceVerify(_ path: String) throws -> (Int32, [String: Any]) {
+package func referenceVerify(_ path: String) throws -> (Int32, [String: Any]) {
     let script = repositoryRoot.appendingPathComponent("docs/verify_reference.py").path
     let r = try run("/usr/bin/env", ["python3", script, path, "--json"])
     let json = (try? JSONSerialization.jsonObject(with: r.stdoutData)) as? [String: Any] ?? [:]
@@ -169,7 +190,7 @@ func referenceVerify(_ path: String) throws -> (Int32, [String: Any]) {
 
 /// Starts `process`, a local server a test runs on 127.0.0.1, and reads the port it prints as the first line
 /// of its standard output. Returns nil with what it printed instead when it ended or printed no number.
-func startServerReadingPort(_ process: Process) throws -> (port: Int?, printed: String) {
+package func startServerReadingPort(_ process: Process) throws -> (port: Int?, printed: String) {
     let out = Pipe()
     process.standardOutput = out
     try process.run()
@@ -181,4 +202,14 @@ func startServerReadingPort(_ process: Process) throws -> (port: Int?, printed: 
     }
     let printed = text.trimmingCharacters(in: .whitespacesAndNewlines)
     return (Int(printed), printed)
+}
+
+extension String {
+    /// The first capture group of every match of `pattern`.
+    package func matches(_ pattern: String) -> [String] {
+        guard let re = try? NSRegularExpression(pattern: pattern) else { return [] }
+        return re.matches(in: self, range: NSRange(startIndex..., in: self)).compactMap {
+            Range($0.range(at: 1), in: self).map { String(self[$0]) }
+        }
+    }
 }

@@ -1,30 +1,29 @@
 import Foundation
+import TemoinKit
 import Testing
-
-@testable import TemoinKit
 
 /// A mail server on 127.0.0.1 for the alert tests: aiosmtpd (PyPI, in `.venv-tools`, `make tools`)
 /// with STARTTLS required (a certificate made here with OpenSSL) and a login required after it
 /// (amina / s3cret). It keeps each message and what the session was (TLS, login) as files, and
 /// answers `451` to the first `failFirst` messages, as a busy server does.
-final class MailSink: @unchecked Sendable {
-    let dir = TempDir()
-    let process = Process()
-    let port: Int
-    var server: String { "smtp://127.0.0.1:\(port)" }
-    var certificate: String { dir.file("cert.pem") }
-    static let user = "amina"
-    static let password = "s3cret"
+package final class MailSink: @unchecked Sendable {
+    package let dir = TempDir()
+    package let process = Process()
+    package let port: Int
+    package var server: String { "smtp://127.0.0.1:\(port)" }
+    package var certificate: String { dir.file("cert.pem") }
+    package static let user = "amina"
+    package static let password = "s3cret"
 
-    static var python: String { repositoryRoot.appendingPathComponent(".venv-tools/bin/python3").path }
+    package static var python: String { repositoryRoot.appendingPathComponent(".venv-tools/bin/python3").path }
 
     /// Whether the tools venv has aiosmtpd (`make tools`; `make test` installs it).
-    static var available: Bool {
+    package static var available: Bool {
         FileManager.default.isExecutableFile(
             atPath: repositoryRoot.appendingPathComponent(".venv-tools/bin/aiosmtpd").path)
     }
 
-    static let script = #"""
+    package static let script = #"""
         import asyncio, json, os, socket, ssl, sys
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -70,7 +69,7 @@ final class MailSink: @unchecked Sendable {
         controller.stop()
         """#
 
-    init(failFirst: Int = 0) throws {
+    package init(failFirst: Int = 0) throws {
         let made = try run(
             "/usr/bin/openssl",
             [
@@ -93,7 +92,7 @@ final class MailSink: @unchecked Sendable {
     }
 
     /// The messages received so far: the text (base64 bodies decoded) and the session's facts.
-    func messages() -> [(text: String, session: [String: Any])] {
+    package func messages() -> [(text: String, session: [String: Any])] {
         let folder = dir.file("mail")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
             $0.hasSuffix(".eml")
@@ -110,7 +109,7 @@ final class MailSink: @unchecked Sendable {
     }
 
     /// Headers as sent, and the base64 body decoded.
-    static func decoded(_ raw: String) -> String {
+    package static func decoded(_ raw: String) -> String {
         let parts = raw.components(separatedBy: "\r\n\r\n")
         guard parts.count >= 2 else { return raw }
         let body = parts.dropFirst().joined(separator: "\r\n\r\n").replacingOccurrences(of: "\r\n", with: "")
@@ -118,7 +117,7 @@ final class MailSink: @unchecked Sendable {
         return parts[0] + "\n\n" + text
     }
 
-    func settings() -> SMTPSettings {
+    package func settings() -> SMTPSettings {
         SMTPSettings(
             server: server, user: Self.user, password: Self.password, from: "temoin@example.org", caFile: certificate)
     }

@@ -1,23 +1,22 @@
 import Foundation
+import TemoinKit
 import Testing
-
-@testable import TemoinKit
 
 /// dkimpy (an independent DKIM implementation) signs messages, dnslib serves their keys on 127.0.0.1:
 /// scripts/dkim_mail.py in the tools venv (`make tools`; `make test` runs it).
-enum DKIMTool {
-    static let python = repositoryRoot.appendingPathComponent(".venv-tools/bin/python").path
-    static let script = repositoryRoot.appendingPathComponent("scripts/dkim_mail.py").path
+package enum DKIMTool {
+    package static let python = repositoryRoot.appendingPathComponent(".venv-tools/bin/python").path
+    package static let script = repositoryRoot.appendingPathComponent("scripts/dkim_mail.py").path
 
-    static let available: Bool = {
+    package static let available: Bool = {
         guard FileManager.default.isExecutableFile(atPath: python) else { return false }
         return (try? run(python, ["-c", "import dkim, dnslib, nacl"]).status) == 0
     }()
 
-    static let missing: Comment = "dkimpy, dnslib or pynacl missing: run `make tools` (make test does)"
+    package static let missing: Comment = "dkimpy, dnslib or pynacl missing: run `make tools` (make test does)"
 
     /// A new key pair: the private key file and the TXT record to publish.
-    static func keygen(_ kind: String, in dir: TempDir, name: String) throws -> (key: String, record: String) {
+    package static func keygen(_ kind: String, in dir: TempDir, name: String) throws -> (key: String, record: String) {
         let key = dir.file(name + ".key")
         let r = try run(python, [script, "keygen", kind, key])
         try #require(r.status == 0, "\(r.stderr)")
@@ -25,7 +24,7 @@ enum DKIMTool {
     }
 
     /// Signs `input` into `output` with dkimpy.
-    static func sign(
+    package static func sign(
         _ input: String, to output: String, key: String, algorithm: String, domain: String = "val-de-marne.test",
         selector: String, canonicalization: String = "relaxed/relaxed", length: Bool = false, headers: [String]? = nil
     ) throws {
@@ -39,12 +38,12 @@ enum DKIMTool {
 
 /// A DNS server on 127.0.0.1 answering TXT queries from a zone (nil: NXDOMAIN; "SERVFAIL"), for as
 /// long as this object lives.
-final class LocalDNS {
-    let port: Int
+package final class LocalDNS {
+    package let port: Int
     private let process: Process
     private let input: Pipe
 
-    init(_ zone: [String: String?], dir: TempDir = TempDir()) throws {
+    package init(_ zone: [String: String?], dir: TempDir = TempDir()) throws {
         let file = dir.file("zone-\(UUID().uuidString).json")
         let object = zone.mapValues { $0 as Any? ?? NSNull() }
         _ = FileManager.default.createFile(atPath: file, contents: try JSONSerialization.data(withJSONObject: object))
@@ -60,9 +59,9 @@ final class LocalDNS {
     }
 
     /// `127.0.0.1:<port>`, for `--dns-server` and `TEMOIN_DNS_SERVER`.
-    var address: String { "127.0.0.1:\(port)" }
+    package var address: String { "127.0.0.1:\(port)" }
 
-    var resolver: DNSKeyResolver { DNSKeyResolver(server: ("127.0.0.1", port), timeout: 2, attempts: 1) }
+    package var resolver: DNSKeyResolver { DNSKeyResolver(server: ("127.0.0.1", port), timeout: 2, attempts: 1) }
 
     deinit {
         try? input.fileHandleForWriting.close()
@@ -72,7 +71,7 @@ final class LocalDNS {
 }
 
 /// A UDP port on 127.0.0.1 where nothing answers: a DNS server that is down.
-func deadDNSPort() -> Int {
+package func deadDNSPort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -89,7 +88,7 @@ func deadDNSPort() -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-enum StepFixtures {
-    static var folder: URL { Bundle.module.bundleURL.appendingPathComponent("Fixtures/steps") }
-    static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+package enum StepFixtures {
+    package static var folder: URL { Bundle.module.bundleURL.appendingPathComponent("Fixtures/steps") }
+    package static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 }

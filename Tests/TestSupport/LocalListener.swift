@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
-
-@testable import TemoinKit
+import TemoinKit
 
 #if canImport(Glibc)
     import Glibc
@@ -9,13 +8,13 @@ import Synchronization
 
 /// A TCP port on 127.0.0.1 that counts the connections made to it and answers none: a test points a
 /// hostile page's resources at it and checks that nothing ever connected.
-final class LocalListener: @unchecked Sendable {
-    let port: Int
+package final class LocalListener: @unchecked Sendable {
+    package let port: Int
     private let fd: Int32
     private let accepted = Mutex<Int>(0)
     private let stopped = Mutex<Bool>(false)
 
-    init() throws {
+    package init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TemoinError.networkUnavailable(detail: "socket") }
         var address = sockaddr_in()
@@ -45,10 +44,10 @@ final class LocalListener: @unchecked Sendable {
         thread.start()
     }
 
-    var connections: Int { accepted.withLock { $0 } }
-    var base: String { "http://127.0.0.1:\(port)" }
+    package var connections: Int { accepted.withLock { $0 } }
+    package var base: String { "http://127.0.0.1:\(port)" }
 
-    func stop() {
+    package func stop() {
         let first = stopped.withLock { was in
             defer { was = true }
             return !was

@@ -1,67 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// `temoin simulate` as a separate process, as `make demo` and a person use it.
-final class SimulatorProcess {
-    let process = Process()
-    let baseURL: String
-    let httpsURL: String?
-    /// What the simulator printed before it was ready.
-    let banner: String
-    private let output = Pipe()
-
-    init(arguments: [String] = []) throws {
-        process.executableURL = URL(fileURLWithPath: temoinBinary)
-        process.arguments = ["simulate", "--port", "0"] + arguments
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // The first line names the address; read until it comes.
-        var text = ""
-        let handle = output.fileHandleForReading
-        while !text.contains("Ctrl-C") {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
-            process.terminate()
-            throw TemoinError.networkUnavailable(detail: "simulator did not start: \(text)")
-        }
-        baseURL = String(text[range])
-        banner = text
-        httpsURL = text.range(of: #"https://127\.0\.0\.1:\d+"#, options: .regularExpression).map { String(text[$0]) }
-    }
-
-    /// Ctrl-C, as a person stops it.
-    func stop() -> Int32 {
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    deinit { if process.isRunning { process.terminate() } }
-}
-
 @Suite(.serialized) struct LiveCLITests {
-    func store(_ sim: SimulatorProcess, path: String = "/booking/create/4963/0") throws -> String {
-        let dir = TempDir()
-        let store = dir.file("temoin.sqlite")
-        var args = CLITests.initArguments
-        args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + path
-        #expect(try temoin(args, store: store).status == 0)
-        return store
-    }
-
     @Test func attemptsAgainstTheSimulatorThroughTheCLI() throws {
         let sim = try SimulatorProcess()
-        let store = try store(sim)
+        let store = try sim.newStore()
         let one = try temoin(["attempt"], store: store)
         #expect(one.status == 0, "\(one.stderr)")
         #expect(one.stdout.contains("#2") && one.stdout.contains("no slot"))
@@ -89,7 +35,7 @@ final class SimulatorProcess {
         let dir = TempDir()
         let pem = dir.file("simulator.pem")
         let sim = try SimulatorProcess(arguments: ["--https-port", "0", "--certificate-out", pem])
-        let store = try store(sim)
+        let store = try sim.newStore()
         let cases: [(String, [String], String, String?)] = [
             ("no-slot", [], "no_slot", nil), ("slot-available", [], "slot_available", nil),
             ("overload-502", [], "site_error", nil), ("maintenance", [], "site_error", nil),
@@ -137,7 +83,7 @@ final class SimulatorProcess {
 
     @Test func watchKeepsAHumanePace() throws {
         let sim = try SimulatorProcess()
-        let store = try store(sim)
+        let store = try sim.newStore()
         let tooFast = try temoin(["watch", "--every", "1m"], store: store)
         #expect(tooFast.status == 64)
         #expect(tooFast.stderr.contains("5 minutes"))
@@ -151,7 +97,7 @@ final class SimulatorProcess {
 
     @Test func ctrlCDuringAnAttemptRecordsNothing() throws {
         let sim = try SimulatorProcess(arguments: ["--scenario", "slow"])
-        let store = try store(sim)
+        let store = try sim.newStore()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: temoinBinary)
         p.arguments = ["attempt", "--store", store]
@@ -172,7 +118,7 @@ final class SimulatorProcess {
 
     @Test func aHostileServerCannotGrowMemoryBeyondTheCap() throws {
         let sim = try SimulatorProcess(arguments: ["--scenario", "huge"])
-        let store = try store(sim)
+        let store = try sim.newStore()
         let r = try run(
             "/usr/bin/time", ["-f", "maxrss_kb=%M", temoinBinary, "attempt", "--max-size", "8MB", "--store", store])
         #expect(r.status == 0, "\(r.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 import ZIPFoundation
 
@@ -284,7 +285,7 @@ func verifyJSON(_ zip: String, environment: [String: String] = [:]) throws -> (I
 
     @Test func readOnlyCommandsLeaveNoJournalFilesBehind() throws {
         let dir = TempDir()
-        let store = try CLITests().initStore(dir)
+        let store = try initStore(dir)
         #expect(try temoin(["import", Fixtures.page("rdv-creneau-aucun.html")], store: store).status == 0)
         func journals() -> [String] {
             ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter {
