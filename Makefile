@@ -15,9 +15,11 @@ all: build
 deps:
 	@scripts/ensure-deps.sh
 
-# Bundles (temoin export --out) carry these docs; the binary ships copies as resources.
+# Bundles (temoin export --out) carry these docs; the binary ships copies as resources. The reference
+# verifier is kept once, in the resources: docs/verify_reference.py is a link to it (SwiftPM copies a
+# linked resource as a dangling link, so the real file must be the resource).
 bundle-docs:
-	@cp docs/FORMAT.md docs/TRUST.md docs/verify_reference.py Sources/TemoinKit/Resources/bundle/
+	@cp docs/FORMAT.md docs/TRUST.md Sources/TemoinKit/Resources/bundle/
 
 # Tools the tests use to check our output with other people's code: warcio (PyPI) validates WARC files;
 # dkimpy signs e-mails and dnslib serves their keys on 127.0.0.1 (scripts/dkim_mail.py; pynacl for
@@ -49,7 +51,7 @@ test: deps lint bundle-docs tools dist deb
 	$(SWIFT) build --build-tests
 	TEMOIN_DIST=$(CURDIR)/dist $(SWIFT) test --skip-build
 
-# The `--help` snapshots (Tests/TemoinKitTests/Snapshots/help/{en,fr}/), rewritten from the built binary
+# The `--help` snapshots (Tests/TemoinCLITests/Snapshots/help/{en,fr}/), rewritten from the built binary
 # after a help text changed; review the diff before committing it.
 help-snapshots:
 	$(SWIFT) build --build-tests

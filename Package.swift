@@ -107,11 +107,30 @@ let package = Package(
             name: "temoin-bench",
             dependencies: ["TemoinKit"]
         ),
+        // What the test targets share: temporary folders, the fixtures we wrote (its resources), running
+        // the built binary, the simulator, local servers (TSA, DNS, mail). Plain target, so only
+        // `package` API of TemoinKit (release builds compile it too, without testing enabled).
+        .target(
+            name: "TestSupport",
+            dependencies: ["TemoinKit", "TemoinPDF", "TemoinSimulator"],
+            path: "Tests/TestSupport",
+            resources: [.copy("Fixtures")]
+        ),
+        // The library, through its API.
         .testTarget(
             name: "TemoinKitTests",
-            dependencies: ["TemoinKit", "TemoinPDF", "TemoinSimulator"],
-            exclude: ["Snapshots"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["TemoinKit", "TemoinPDF", "TemoinSimulator", "TestSupport"]
+        ),
+        // The built `temoin` binary, run as a person or a script would.
+        .testTarget(
+            name: "TemoinCLITests",
+            dependencies: ["TemoinKit", "TemoinPDF", "TemoinSimulator", "TestSupport"],
+            exclude: ["Snapshots"]
+        ),
+        // The simulated prefecture itself.
+        .testTarget(
+            name: "TemoinSimulatorTests",
+            dependencies: ["TemoinKit", "TemoinSimulator", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -31,7 +31,7 @@ PAGE_BYTES="${PAGE_BYTES:-60000}"
 APPEND_COUNT="${APPEND_COUNT:-200}"
 RUNS="${RUNS:-3}"
 OUT="${OUT:-$ROOT/docs/BENCHMARKS.md}"
-FIXTURE="$ROOT/Tests/TemoinKitTests/Fixtures/pages/rdv-creneau-aucun.html"
+FIXTURE="$ROOT/Tests/TestSupport/Fixtures/pages/rdv-creneau-aucun.html"
 
 for b in "$TEMOIN" "$BENCH"; do
     [ -x "$b" ] || { echo "bench: $b is missing; run: swift build -c release" >&2; exit 2; }

@@ -5,7 +5,7 @@ set -euo pipefail
 BIN=${1:-.build/debug/temoin}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PAGES="$ROOT/Tests/TemoinKitTests/Fixtures/pages"
+PAGES="$ROOT/Tests/TestSupport/Fixtures/pages"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/temoin-demo.XXXXXX")
 export TEMOIN_STORE="$WORK/temoin.sqlite"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -61,7 +61,7 @@ say "3. Earlier attempts, saved from the browser over several weeks, are importe
 "$BIN" import "$PAGES/complete/Prendre un rendez-vous.html" --observed-at 2026-11-20T21:40
 
 say "3b. The applicant's other steps: a registered letter to the préfet, its avis de réception, an e-mail (temoin step)"
-STEPS="$ROOT/Tests/TemoinKitTests/Fixtures/steps"
+STEPS="$ROOT/Tests/TestSupport/Fixtures/steps"
 "$BIN" step add --kind registered-letter --date 2026-11-03 --to "Monsieur le Préfet du Val-de-Marne" \
     --summary "Demande de rendez-vous pour déposer ma demande d'admission exceptionnelle au séjour" \
     --tracking 1A01234567890 --file "$STEPS/lettre-prefet.pdf" --receipt "$STEPS/preuve-de-depot.png"

@@ -14,7 +14,7 @@ seconds="${1:-300}"
 rss="${2:-2048}"
 out=.build/fuzz
 mkdir -p "$out/corpus" "$out/seeds" "$out/artifacts"
-for page in Tests/TemoinKitTests/Fixtures/pages/*; do
+for page in Tests/TestSupport/Fixtures/pages/*; do
     [ -f "$page" ] || continue
     for s in 0 1 2 3 4 9 14 19 24 29; do
         { printf "\\$(printf '%03o' "$s")"; cat "$page"; } > "$out/seeds/$s-$(basename "$page")"

@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
 
 @Suite struct AnalysisTests {
-    static let rdv = "https://www.rdv-prefecture.interieur.gouv.fr/rdvpref/reservation/demarche/4567/creneau/"
+    static let rdv = Fixtures.rdv
 
     func analyze(_ name: String, profile: String = "auto", url: String? = nil, status: Int? = nil) throws
         -> PageAnalysis

@@ -1,38 +1,10 @@
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
 @testable import TemoinSimulator
-
-/// A store whose case points at `bookingURL`.
-func attemptStore(_ bookingURL: String) throws -> Store {
-    let dir = TempDir()
-    var fields = Fixtures.sampleCase
-    fields.bookingURL = bookingURL
-    return try Store.create(at: dir.file("temoin.sqlite"), case: fields)
-}
-
-func withSimulator<T>(
-    _ scenario: Scenario = .noSlot, https: Bool = false, slowDelay: Double = 3,
-    _ body: (SimulatedPrefecture) async throws -> T
-) async throws -> T {
-    var config = SimulatorConfiguration()
-    config.httpPort = 0
-    config.httpsPort = https ? 0 : nil
-    config.defaultScenario = scenario
-    config.slowDelay = slowDelay
-    config.testHooks = true
-    let server = try await SimulatedPrefecture.start(config)
-    do {
-        let result = try await body(server)
-        try await server.shutdown()
-        return result
-    } catch {
-        try? await server.shutdown()
-        throw error
-    }
-}
 
 @Suite(.serialized) struct AttemptTests {
     func attempt(_ url: String, configure: (inout AttemptOptions) -> Void = { _ in }) throws -> (Store, AttemptReport) {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -32,7 +33,7 @@ import Testing
 
     @Test func statusShowsTheSamePageClassifiedTwoWaysAndEarlyFacts() throws {
         let t0 = try #require(TimeFormat.parse("2026-11-02 09:15"))
-        let (_, store, path) = try DossierTests.smallStore(
+        let (_, store, path) = try CaseBuilder.smallStore(
             [t0, t0.addingTimeInterval(86_400)], facts: "Titre de séjour expiré le 15 décembre 2026.", now: t0)
         let page = try Fixtures.data("legacy-aucune-plage.html")
         _ = try store.append(
@@ -46,7 +47,7 @@ import Testing
             body.outcome = .unexpected
         }
         let r = try temoin(["status", "--lang", "fr"], store: path)
-        let text = DossierTests.flat(r.stdout)
+        let text = CaseBuilder.flat(r.stdout)
         #expect(text.contains("La même page (octets identiques, sha256:"))
         #expect(text.contains("résultats différents : aucun créneau (#2–3), page inattendue (#4)"))
         #expect(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -111,7 +112,7 @@ import Testing
     @Test func theCommandPrintsJSONAndExitsOneOnAProblem() throws {
         let dir = TempDir()
         let store = dir.file("temoin.sqlite")
-        #expect(try temoin(CLITests.initArguments, store: store).status == 0)
+        #expect(try temoin(Fixtures.initArguments, store: store).status == 0)
         let r = try temoin(["doctor", "--json", "--url", "http://127.0.0.1:9/"], store: store)
         #expect(r.status == 1, "\(r.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])

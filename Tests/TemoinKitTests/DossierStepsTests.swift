@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -117,7 +118,7 @@ import Testing
     static let everyKindDossier: Result<Written, Error> = Result { try dossier(try everyKindCase.get()) }
 
     static func text(_ pdf: String, first: Int? = nil, last: Int? = nil) throws -> String {
-        DossierTests.flat(try CaseBuilder.pdftotext(pdf, first: first, last: last))
+        CaseBuilder.flat(try CaseBuilder.pdftotext(pdf, first: first, last: last))
     }
 
     /// `pdfimages -list`: one row per image (type, width, height, encoding).
@@ -200,7 +201,7 @@ import Testing
         #expect(ar.contains("le fichier JPEG est inclus tel quel dans cette page, sans nouvelle compression"))
         #expect(ar.contains("Avis de réception revenu le jeudi 5 novembre 2026, entrée n° 15"))
         #expect(
-            DossierTests.flat(try CaseBuilder.info(try w.file(5), "Title") ?? "")
+            CaseBuilder.flat(try CaseBuilder.info(try w.file(5), "Title") ?? "")
                 == "Pièce n° 5 : Avis de réception de la lettre recommandée du 3 novembre 2026")
         // WEBP and HEIC photos: decoded, converted to JPEG for the PDF, and the page says so.
         for piece in [7, 8] {
@@ -267,7 +268,7 @@ import Testing
         let body = String(decoding: try Self.fixture("courriel-envoye.eml"), as: UTF8.self)
         let firstLine = try #require(
             body.components(separatedBy: "\n\n").dropFirst().first?.split(separator: "\n").first)
-        #expect(text.contains(DossierTests.flat(String(firstLine))), "\(firstLine)")
+        #expect(text.contains(CaseBuilder.flat(String(firstLine))), "\(firstLine)")
     }
 
     @Test func theInventoryTheBordereauAndTheDraftNameEveryPiece() throws {
@@ -280,15 +281,15 @@ import Testing
             "SHA-256 du fichier .eml original : " + Wording.grouped(sha256Hex(try Self.fixture("courriel-envoye.eml"))),
             "Pièce n° 9 : Démarche du 30 octobre 2026 : Photo du panneau d'affichage",
         ] {
-            #expect(inventory.contains(DossierTests.flat(expected)), "inventory lacks: \(expected)")
+            #expect(inventory.contains(CaseBuilder.flat(expected)), "inventory lacks: \(expected)")
         }
         let bordereau = try String(
             contentsOfFile: w.working + "/" + DossierWriter.bordereauName, encoding: .utf8)
         let lines = bordereau.split(separator: "\n").map(String.init)
         #expect(lines.count == 9)
         #expect(lines[3].hasPrefix("Pièce n°\u{00A0}4 : Preuve de dépôt de la lettre recommandée du 3"))
-        let draft = try DossierTests.draftMarkdown(w.working + "/" + DossierWriter.requeteName)
-        let flat = DossierTests.flat(draft)
+        let draft = try CaseBuilder.draftMarkdown(w.working + "/" + DossierWriter.requeteName)
+        let flat = CaseBuilder.flat(draft)
         #expect(flat.contains("Amina Diallo a par ailleurs entrepris les démarches suivantes"))
         // (pandoc's Markdown escapes apostrophes: the phrases are checked around them.)
         #expect(flat.contains("reçue le jeudi 5 novembre 2026 selon"))
@@ -307,7 +308,7 @@ import Testing
         #expect(!page1.contains("Autres démarches"))
         let files = try #require(w.result["files"] as? [[String: Any]])
         #expect(files.compactMap { $0["piece"] as? Int }.sorted() == [1, 2])
-        let draft = DossierTests.flat(try DossierTests.draftMarkdown(w.working + "/" + DossierWriter.requeteName))
+        let draft = CaseBuilder.flat(try CaseBuilder.draftMarkdown(w.working + "/" + DossierWriter.requeteName))
         #expect(draft.contains("[À COMPLÉTER : lettre recommandée au préfet demandant un rendez-vous"))
         #expect(!draft.contains("a par ailleurs entrepris"))
     }
@@ -461,7 +462,7 @@ import Testing
         let zip = c.dir.file("paquet-\(UUID().uuidString.prefix(6)).zip")
         let r = try temoin(["export", "--out", zip], store: c.store)
         try #require(r.status == 0, "\(r.stderr)")
-        let members = try DossierTests.zipMembers(zip).compactMap { $0.split(separator: " ").first.map(String.init) }
+        let members = try CaseBuilder.zipMembers(zip).compactMap { $0.split(separator: " ").first.map(String.init) }
         let eml = try #require(members.first { $0.hasPrefix("emails/") }, "\(members)")
         #expect(eml == "emails/entry-16-courriel-envoye.eml")
         let out = c.dir.file("unzip-\(UUID().uuidString.prefix(6))")
@@ -473,6 +474,6 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let redacted = c.dir.file("paquet-redact-\(UUID().uuidString.prefix(6)).zip")
         try #require(try temoin(["export", "--out", redacted, "--redact"], store: c.store).status == 0)
-        #expect(!(try DossierTests.zipMembers(redacted)).contains { $0.hasPrefix("emails/") })
+        #expect(!(try CaseBuilder.zipMembers(redacted)).contains { $0.hasPrefix("emails/") })
     }
 }

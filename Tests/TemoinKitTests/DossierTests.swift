@@ -1,5 +1,6 @@
 import Foundation
 import TemoinPDF
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -7,16 +8,6 @@ import Testing
 /// The dossier, checked the way a clerk, a judge and a lawyer would: with poppler's own tools on the
 /// PDFs (pdftotext, pdfinfo, pdffonts, pdfimages) and a real converter on the draft.
 @Suite(.serialized) struct DossierTests {
-    /// Whitespace of every kind (no-break spaces included) as one space.
-    static func flat(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace || $0 == "\u{00A0}" || $0 == "\u{202F}" }).joined(
-            separator: " ")
-    }
-
-    static func compact(_ text: String) -> String {
-        String(text.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }.map(Character.init))
-    }
-
     /// The 300-attempt case of the review (three months), written once for the suite: the French
     /// dossier with the journal and the draft, three days after the last attempt. Pages are shown as
     /// text here (PageRendererTests draws them with the browser).
@@ -52,7 +43,7 @@ import Testing
 
     @Test func pageOneIsTheJudgesAnswerSheet() throws {
         let c = try Self.threeMonths.get()
-        let page1 = Self.flat(try CaseBuilder.pdftotext(c.pj1, first: 1, last: 1))
+        let page1 = CaseBuilder.flat(try CaseBuilder.pdftotext(c.pj1, first: 1, last: 1))
         // Who, against whom, which démarche and counter, at which address.
         for expected in [
             "Amina Diallo c/ le préfet du Val-de-Marne",
@@ -78,7 +69,7 @@ import Testing
         let w = Wording(language: .fr)
         #expect(
             page1.contains(
-                Self.flat(
+                CaseBuilder.flat(
                     "Dernière tentative \(w.shortDateTime(s.last!, seconds: false)), il y a 3 jours : Aucun créneau")))
         // Slots and what followed: two have the person's note, one has none, and that is said.
         #expect(page1.contains("3 tentatives ont affiché un créneau (détail p. "))
@@ -112,7 +103,7 @@ import Testing
     /// Whether PJ1's page 1 ends on its own page: page 2 starts with the day-by-day record, past its
     /// running header (nothing of page 1 ran onto it).
     static func pageOneIsWhole(_ pj1: String) throws -> Bool {
-        let page2 = try layout(pj1, page: 2).split(separator: "\n").map { flat(String($0)) }.filter { !$0.isEmpty }
+        let page2 = try layout(pj1, page: 2).split(separator: "\n").map { CaseBuilder.flat(String($0)) }.filter { !$0.isEmpty }
         let pages = try CaseBuilder.pages(pj1)
         return page2.count > 1 && page2[0].hasSuffix("page 2 / \(pages)") && page2[1] == "Relevé jour par jour"
     }
@@ -180,7 +171,7 @@ import Testing
             ]
         for table in tables {
             let lines = try Self.layout(table.pdf).split(separator: "\n").map {
-                Self.flat(String($0))
+                CaseBuilder.flat(String($0))
             }
             // Every row that starts with the first title is a title row (repeated on each page).
             let rows = lines.indices.filter { i in
@@ -244,7 +235,8 @@ import Testing
         // About fifty rows a page in the journal.
         #expect(try CaseBuilder.pages(journal.path) <= 5000 / 45 + 2, "journal: \(journal.pages ?? -1) pages")
         // Page 1 is still one page.
-        #expect(Self.flat(try CaseBuilder.pdftotext(pj1.path, first: 2, last: 2)).contains("Relevé jour par jour"))
+        #expect(
+            CaseBuilder.flat(try CaseBuilder.pdftotext(pj1.path, first: 2, last: 2)).contains("Relevé jour par jour"))
     }
 
     @Test func pageCountsMeetTheTargets() throws {
@@ -271,7 +263,7 @@ import Testing
         let starts = Set(
             journal.split(separator: "\n").compactMap { raw -> Int64? in
                 // Number, date and time whole on one line: nothing cut at a line's end.
-                let line = Self.flat(String(raw))
+                let line = CaseBuilder.flat(String(raw))
                 let pattern = #"^\d+ [a-z]{3}\. \d{2}/\d{2}/\d{4} à \d{2}:\d{2}:\d{2}( \*)? [CNI] U\d+ "#
                 guard line.range(of: pattern, options: .regularExpression) != nil else { return nil }
                 return Int64(line.prefix { $0.isNumber })
@@ -279,7 +271,7 @@ import Testing
         #expect(starts == Set(c.data.attempts.map(\.seq)))
         // Hashes: printed whole (no hyphen was inserted where a line broke inside one).
         let everything = try [c.pj1, c.pj2, c.journal].map { try CaseBuilder.pdftotext($0) }.joined(separator: "\n")
-        let compact = Self.compact(everything)
+        let compact = CaseBuilder.compact(everything)
         for g in c.data.captureGroups { #expect(compact.contains(g.page.digest), "digest cut: \(g.page.digest)") }
         for a in c.data.attempts where a.page != nil {
             #expect(compact.contains(String(a.page!.digest.prefix(16))))
@@ -307,7 +299,7 @@ import Testing
         let c = try Self.threeMonths.get()
         let pieces = c.result.files.filter { $0.piece != nil }
         #expect(pieces.map(\.piece) == [1, 2, 3])
-        let inventory = Self.flat(
+        let inventory = CaseBuilder.flat(
             try CaseBuilder.pdftotext(c.result.folder + "/" + TelerecoursName.inventory))
         let bordereau = try String(
             contentsOfFile: c.result.workingFolder + "/" + DossierWriter.bordereauName, encoding: .utf8)
@@ -319,18 +311,20 @@ import Testing
             #expect(TelerecoursName.isValid(f.name), "\(f.name)")
             #expect(f.name == "PJ\(f.piece!)_\(Wording.fileStem(label)).pdf")
             let line = "Pièce n° \(f.piece!) : \(label)"
-            #expect(Self.flat(try CaseBuilder.info(f.path, "Title") ?? "") == line)
+            #expect(CaseBuilder.flat(try CaseBuilder.info(f.path, "Title") ?? "") == line)
             #expect(inventory.contains(line), "inventory lacks \(line)")
-            #expect(Self.flat(bordereau).contains(line))
+            #expect(CaseBuilder.flat(bordereau).contains(line))
             // Headers name the pièce by the same number.
-            #expect(Self.flat(try CaseBuilder.pdftotext(f.path, first: 1, last: 1)).contains("Pièce n° \(f.piece!) —"))
+            #expect(
+                CaseBuilder.flat(try CaseBuilder.pdftotext(f.path, first: 1, last: 1)).contains(
+                    "Pièce n° \(f.piece!) —"))
         }
         // Captioned against the préfet, not « la préfecture ».
         #expect(inventory.contains("Amina Diallo c/ le préfet du Val-de-Marne"))
         // The inventory gives each file's pages and SHA-256.
         for f in pieces {
-            #expect(Self.compact(inventory).contains(f.name))
-            #expect(Self.compact(inventory).contains(f.sha256))
+            #expect(CaseBuilder.compact(inventory).contains(f.name))
+            #expect(CaseBuilder.compact(inventory).contains(f.sha256))
         }
     }
 
@@ -348,39 +342,19 @@ import Testing
         #expect(c.result.files.filter(\.filing).allSatisfy { $0.name.hasSuffix(".pdf") })
     }
 
-    /// Members of a zip file and their compression method (0 stored, 8 deflated), in order.
-    static func zipMembers(_ path: String) throws -> [String] {
-        let script =
-            "import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.filename, i.compress_type)"
-        return try run("/usr/bin/env", ["python3", "-c", script, path]).stdout.split(separator: "\n").map(String.init)
-    }
-
-    /// One member's text.
-    static func zipMember(_ path: String, _ name: String) throws -> String {
-        let script = "import sys,zipfile\nsys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())"
-        return try run("/usr/bin/env", ["python3", "-c", script, path, name]).stdout
-    }
-
-    /// The draft's text as pandoc (a real ODF reader) reads it, in Markdown: headings stay headings.
-    static func draftMarkdown(_ path: String) throws -> String {
-        let r = try run("/usr/bin/env", ["pandoc", "-f", "odt", "-t", "markdown", "--wrap=none", path])
-        #expect(r.status == 0, "pandoc: \(r.stderr)")
-        return r.stdout
-    }
-
     @Test(.enabled(if: CaseBuilder.has("pandoc"), "pandoc is not installed"))
     func theDraftRequeteOpensInARealConverter() throws {
         let c = try Self.threeMonths.get()
         let odt = c.result.workingFolder + "/" + DossierWriter.requeteName
         // An OpenDocument package: mimetype first and stored, then the XML parts (Python's zipfile reads it).
-        let members = try Self.zipMembers(odt)
+        let members = try CaseBuilder.zipMembers(odt)
         #expect(members.first == "mimetype 0")
         #expect(
             Set(members.dropFirst().map { String($0.split(separator: " ")[0]) }) == [
                 "META-INF/manifest.xml", "content.xml", "styles.xml", "meta.xml",
             ])
         // pandoc escapes apostrophes and brackets in Markdown (\', \[): read it without them.
-        let md = try Self.draftMarkdown(odt).replacingOccurrences(of: "\\", with: "")
+        let md = try CaseBuilder.draftMarkdown(odt).replacingOccurrences(of: "\\", with: "")
         // Every section of a référé mesures utiles, as headings.
         for heading in [
             "Faits", "Démarches entreprises", "Urgence", "Utilité",
@@ -392,7 +366,7 @@ import Testing
                     || md.range(of: "\n# \(heading.replacingOccurrences(of: "'", with: "’"))\n") != nil,
                 "no heading \(heading)")
         }
-        let text = Self.flat(md)
+        let text = CaseBuilder.flat(md)
         #expect(text.contains("[À COMPLÉTER"))
         #expect(
             text.contains("CONTRE : Le préfet du Val-de-Marne") || text.contains("CONTRE** Le préfet du Val-de-Marne"))
@@ -423,26 +397,6 @@ import Testing
         }
     }
 
-    /// A small store written through the library: `attempts` observed at the given times.
-    static func smallStore(_ times: [Date], imported: Bool = false, facts: String? = nil, now: Date? = nil) throws
-        -> (TempDir, Store, String)
-    {
-        let dir = TempDir()
-        let path = dir.file("temoin.sqlite")
-        var fields = Fixtures.sampleCase
-        if let facts { fields.facts = facts }
-        let store = try Store.create(at: path, case: fields, now: (now ?? times[0]).addingTimeInterval(-60))
-        let page = try Fixtures.data("legacy-aucune-plage.html")
-        for at in times {
-            if imported {
-                try CaseBuilder.imported(store, at: at, page: page, name: "page.html")
-            } else {
-                try CaseBuilder.captured(store, at: at, page: page)
-            }
-        }
-        return (dir, store, path)
-    }
-
     static func draft(_ store: Store, _ path: String, now: Date) throws -> (String, DossierResult) {
         let data = try DossierData.load(store: store, path: path, from: nil, to: nil, now: now)
         let result = try DossierWriter(
@@ -451,19 +405,19 @@ import Testing
         ).write()
         let odt = result.workingFolder + "/" + DossierWriter.requeteName
         // The document body, tags removed (pandoc, when present, is checked in the test above).
-        let xml = try zipMember(odt, "content.xml")
+        let xml = try CaseBuilder.zipMember(odt, "content.xml")
         let text = xml.replacingOccurrences(of: #"<[^>]+>"#, with: " ", options: .regularExpression)
             .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&amp;", with: "&")
-        return (flat(text), result)
+        return (CaseBuilder.flat(text), result)
     }
 
     @Test func theDraftClaimsNothingAOneWeekStoreDoesNotSupport() throws {
         // Six attempts within two seconds: one day, one week, one hour.
         let t0 = try #require(TimeFormat.parse("2026-11-18 14:05:01"))
         let times = (0..<6).map { t0.addingTimeInterval(Double($0) * 0.4) }
-        let (_, store, path) = try Self.smallStore(times)
+        let (_, store, path) = try CaseBuilder.smallStore(times)
         let (text, result) = try Self.draft(store, path, now: t0.addingTimeInterval(3600))
         #expect(!text.contains("semaines différentes"))
         #expect(!text.contains("heures variées"))
@@ -474,7 +428,7 @@ import Testing
         #expect(text.contains("Chaque tentative a été enregistrée au moment où elle a eu lieu"))
         #expect(text.contains("toutes les tentatives sont dans la même semaine (CE, 10 juin 2020, n° 435594)"))
         // Page 1 says it too.
-        let page1 = Self.flat(
+        let page1 = CaseBuilder.flat(
             try CaseBuilder.pdftotext(result.files.first { $0.piece == 1 }!.path, first: 1, last: 1))
         #expect(page1.contains("Toutes les tentatives se situent dans la même semaine"))
     }
@@ -482,7 +436,7 @@ import Testing
     @Test func theDraftOfAnImportedOnlyStoreSaysTheTimesAreDeclared() throws {
         let t0 = try #require(TimeFormat.parse("2026-11-02 09:15"))
         let times = (0..<4).map { t0.addingTimeInterval(Double($0) * 5 * 86_400 + Double($0) * 3 * 3600) }
-        let (_, store, path) = try Self.smallStore(times, imported: true)
+        let (_, store, path) = try CaseBuilder.smallStore(times, imported: true)
         let (text, result) = try Self.draft(store, path, now: times.last!.addingTimeInterval(86_400))
         #expect(!text.contains("au moment où elle a eu lieu"))
         #expect(!text.contains("au moment où elles ont eu lieu"))
@@ -490,7 +444,7 @@ import Testing
             text.contains(
                 "Les pages ont été enregistrées par Amina Diallo dans son navigateur puis versées au registre : leur heure est déclarée."
             ))
-        let page1 = Self.flat(
+        let page1 = CaseBuilder.flat(
             try CaseBuilder.pdftotext(result.files.first { $0.piece == 1 }!.path, first: 1, last: 1))
         #expect(page1.contains("Toutes les heures sont déclarées"))
         #expect(page1.contains("4 pages enregistrées par la personne"))
@@ -502,7 +456,7 @@ import Testing
         // the last attempt is a month old.
         let t0 = try #require(TimeFormat.parse("2026-11-02 09:15"))
         let times = (0..<3).map { t0.addingTimeInterval(Double($0) * 4 * 86_400) }
-        let (_, store, path) = try Self.smallStore(
+        let (_, store, path) = try CaseBuilder.smallStore(
             times, facts: "Récépissé expiré le 1er janvier 2027 ; CDI suspendu.", now: t0)
         let page = try Fixtures.data("legacy-aucune-plage.html")
         let at = times.last!.addingTimeInterval(3600)
@@ -522,7 +476,7 @@ import Testing
             options: DossierOptions(outputFolder: TempDir().path, language: .fr, pageImages: .off)
         ).write()
         #expect(result.staleDays == 30)
-        let page1 = Self.flat(
+        let page1 = CaseBuilder.flat(
             try CaseBuilder.pdftotext(result.files.first { $0.piece == 1 }!.path, first: 1, last: 1))
         #expect(page1.contains("Points d'attention"))
         #expect(
@@ -535,7 +489,7 @@ import Testing
             ))
         #expect(page1.contains("soit 30 jours avant ce document"))
         // The PJ2 index marks the page classified two ways.
-        let index = Self.flat(try CaseBuilder.pdftotext(result.files.first { $0.piece == 2 }!.path))
+        let index = CaseBuilder.flat(try CaseBuilder.pdftotext(result.files.first { $0.piece == 2 }!.path))
         #expect(index.contains("Aucun créneau / Page inattendue"))
     }
 
@@ -574,7 +528,7 @@ import Testing
             }
         }
         // The chart's legend is whole: every outcome present has its label.
-        let text = Self.flat(try CaseBuilder.pdftotext(c.pj1))
+        let text = CaseBuilder.flat(try CaseBuilder.pdftotext(c.pj1))
         for label in ["Aucun créneau", "Erreur du site", "Site injoignable", "Page inattendue", "Créneau affiché"] {
             #expect(text.contains(label))
         }
@@ -617,39 +571,8 @@ import Testing
 }
 
 extension DossierTests {
-    static let imports: [(page: String, at: String)] = [
-        ("legacy-aucune-plage.html", "2026-10-05 08:31"),
-        ("rdv-creneau-aucun.html", "2026-10-05 14:02"),
-        ("surcharge-502.html", "2026-10-07 19:45"),
-        ("legacy-aucune-plage-latin1.html", "2026-10-13 09:10"),
-        ("legacy-motifs-val-de-marne.html", "2026-10-21 07:55"),
-        ("rdv-creneau-semaine.html", "2026-10-26 02:30"),
-        ("legacy-aucune-plage.html", "2026-11-03 12:15"),
-        ("rdv-creneau-aucun.html", "2026-11-03 23:59"),
-        ("rdv-creneaux-disponibles.html", "2026-11-09 00:01"),
-        ("legacy-aucune-plage.html", "2026-11-15 18:00"),
-    ]
-
-    /// A store made through the real binary, as an applicant would.
-    static func makeCase() throws -> (TempDir, String) {
-        let dir = TempDir()
-        let store = dir.file("temoin.sqlite")
-        let f = Fixtures.sampleCase
-        let initRun = try temoin(
-            [
-                "init", "--applicant", f.applicant, "--prefecture", f.prefecture, "--procedure", f.procedure,
-                "--booking-url", f.bookingURL, "--facts", f.facts,
-            ], store: store)
-        try #require(initRun.status == 0, "\(initRun.stderr)")
-        for (page, at) in imports {
-            let r = try temoin(["import", Fixtures.page(page), "--observed-at", at], store: store)
-            try #require(r.status == 0, "\(page): \(r.stderr)")
-        }
-        return (dir, store)
-    }
-
     @Test func theCLIWritesTheFilesWithMetadataAndTheAttestation() throws {
-        let (dir, store) = try Self.makeCase()
+        let (dir, store) = try CaseBuilder.makeCase()
         let key = dir.file("benevole.key")
         let attestation = dir.file("attestation.json")
         #expect(try temoin(["key", "new", "--out", key]).status == 0)
@@ -676,7 +599,7 @@ extension DossierTests {
         let pj1 = try #require(result.files.first { $0.piece == 4 })
         #expect(try CaseBuilder.info(pj1.path, "Author") == "Amina Diallo")
         #expect(try CaseBuilder.info(pj1.path, "Page size")?.hasPrefix("595.276 x 841.89 pts (A4)") == true)
-        let text = Self.flat(try CaseBuilder.pdftotext(pj1.path))
+        let text = CaseBuilder.flat(try CaseBuilder.pdftotext(pj1.path))
         #expect(text.contains("Pièce n° 4"))
         #expect(text.contains("Marie Dupont (La Cimade)"))
         #expect(text.contains("chaîne intacte ; signature : signature valide"))
@@ -685,7 +608,7 @@ extension DossierTests {
         #expect(text.contains("« Choisissez votre créneau »") || text.contains("Constat de temoin"))
         #expect(text.contains("aucune note n'a été enregistrée sur ce créneau"))
         // Every attempt's day and time is in the day-by-day record.
-        for (_, at) in Self.imports {
+        for (_, at) in CaseBuilder.imports {
             let d = at.prefix(10).split(separator: "-")
             #expect(text.contains("\(d[2])/\(d[1])/\(d[0])"), "missing day \(at)")
             #expect(text.contains(String(at.suffix(5))), "missing time \(at)")
@@ -700,7 +623,7 @@ extension DossierTests {
     }
 
     @Test func englishDossierAndPeriodFilter() throws {
-        let (dir, store) = try Self.makeCase()
+        let (dir, store) = try CaseBuilder.makeCase()
         let out = dir.file("en")
         let r = try temoin(
             [
@@ -713,7 +636,7 @@ extension DossierTests {
         let pj1 = try #require(
             try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasPrefix("PJ1_") })
         #expect(pj1 == "PJ1_Timestamped_record_of_appointment_booking_attempts.pdf")
-        let text = Self.flat(try CaseBuilder.pdftotext(out + "/" + pj1))
+        let text = CaseBuilder.flat(try CaseBuilder.pdftotext(out + "/" + pj1))
         // 13 Oct to 3 Nov inclusive: five attempts (3 Nov 23:59 is in).
         #expect(text.contains("Tue 2026-11-03"))
         #expect(text.contains("23:59"))
@@ -775,7 +698,7 @@ extension DossierTests {
     }
 
     @Test func adaptedTemplatesAreUsedAndBadOnesNamed() throws {
-        let (dir, store) = try Self.makeCase()
+        let (dir, store) = try CaseBuilder.makeCase()
         let shipped = try #require(DossierTemplates.shippedFolder)
         let custom = dir.file("mes-modeles")
         try FileManager.default.copyItem(atPath: shipped, toPath: custom)
@@ -791,7 +714,7 @@ extension DossierTests {
         let written = try #require(
             try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasPrefix("PJ1") })
         #expect(
-            Self.flat(try CaseBuilder.pdftotext(out + "/" + written)).contains(
+            CaseBuilder.flat(try CaseBuilder.pdftotext(out + "/" + written)).contains(
                 "La démarche, avec la permanence juridique de l'association"))
         // Unclosed markup on a line of the template's own: the message names the template and the line.
         try (text + "\nUn <b>mot gras non fermé\n").write(toFile: pj1, atomically: true, encoding: .utf8)
@@ -821,7 +744,7 @@ extension DossierTests {
     }
 
     @Test func capturesAreSplitUnderTheSizeLimit() throws {
-        let (_, storePath) = try Self.makeCase()
+        let (_, storePath) = try CaseBuilder.makeCase()
         let store = try Store.open(at: storePath)
         // Four attempts witnessed in a browser, two slots and what followed, each with its screenshot.
         let page = try Fixtures.data("rdv-creneau-aucun.html")
@@ -865,7 +788,7 @@ extension DossierTests {
             #expect(part.part == n + 1 && part.parts == parts.count)
             #expect(part.name.hasPrefix("PJ2-\(n + 1)_") && TelerecoursName.isValid(part.name))
             #expect(part.bytes <= limit, "\(part.name): \(part.bytes) bytes")
-            let text = Self.flat(try CaseBuilder.pdftotext(part.path))
+            let text = CaseBuilder.flat(try CaseBuilder.pdftotext(part.path))
             #expect(text.contains("partie \(n + 1) sur \(parts.count)"))
             // The index of distinct pages, once, in the last part.
             #expect(text.contains("Index des pages distinctes") == (n == parts.count - 1))
@@ -880,12 +803,12 @@ extension DossierTests {
         // Every page shown once (eight: the most PJ2 shows), over the parts, and the four screenshots.
         #expect(shownSeqs.count == Set(shownSeqs).count && shownSeqs.count == 8, "\(shownSeqs)")
         #expect(images == 4)
-        let inventory = Self.compact(try CaseBuilder.pdftotext(out.path + "/" + TelerecoursName.inventory))
+        let inventory = CaseBuilder.compact(try CaseBuilder.pdftotext(out.path + "/" + TelerecoursName.inventory))
         for part in parts { #expect(inventory.contains(part.name)) }
     }
 
     @Test func aTamperedStoreStillGivesADossierThatSaysSo() throws {
-        let (dir, store) = try Self.makeCase()
+        let (dir, store) = try CaseBuilder.makeCase()
         try tamper(
             store,
             "UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), 'no_slot', 'site_error') AS BLOB) WHERE seq = 5"
@@ -895,7 +818,7 @@ extension DossierTests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("anomalies"))
         let pj1 = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasPrefix("PJ1") })
-        let page1 = Self.flat(try CaseBuilder.pdftotext(out + "/" + pj1, first: 1, last: 1))
+        let page1 = CaseBuilder.flat(try CaseBuilder.pdftotext(out + "/" + pj1, first: 1, last: 1))
         #expect(page1.contains("Registre non intact"))
         #expect(page1.contains("la première à l'entrée n° 5"))
     }
@@ -909,7 +832,7 @@ extension DossierTests {
     }
 
     @Test func witnessedScreenshotsAreTheImagesOfTheirPages() throws {
-        let (dir, storePath) = try Self.makeCase()
+        let (dir, storePath) = try CaseBuilder.makeCase()
         let store = try Store.open(at: storePath)
         let png = try Fixtures.data("binary.png")
         let page = try Fixtures.data("rdv-creneau-aucun.html")
@@ -939,7 +862,8 @@ extension DossierTests {
             .dropFirst(2)
         #expect(images.count == 1)
         #expect(
-            Self.flat(try CaseBuilder.pdftotext(out + "/" + pj2)).contains("capture d'écran prise par le navigateur"))
+            CaseBuilder.flat(try CaseBuilder.pdftotext(out + "/" + pj2)).contains(
+                "capture d'écran prise par le navigateur"))
         let html = try String(
             contentsOfFile: out + "/" + DossierWriter.workingFolderName + "/dossier.html", encoding: .utf8)
         #expect(html.contains("data:image/png;base64," + png.base64EncodedString()))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -27,8 +28,8 @@ import Testing
         // Whatever page 1 says of the times, it holds on page 1.
         #expect(try DossierTests.pageOneIsWhole(pj1), "page 1 runs onto page 2")
         return (
-            DossierTests.flat(try CaseBuilder.pdftotext(pj1, first: 1, last: 1)),
-            DossierTests.flat(try CaseBuilder.pdftotext(pj1)), data, pj1
+            CaseBuilder.flat(try CaseBuilder.pdftotext(pj1, first: 1, last: 1)),
+            CaseBuilder.flat(try CaseBuilder.pdftotext(pj1)), data, pj1
         )
     }
 
@@ -117,7 +118,7 @@ import Testing
         // The others named, with the page of « Les heures », which lists each with its figures.
         let more = try #require(
             page1.firstMatch(of: /et 3 autres : n° 6–8 \(p\. (\d+)\)\./), "\(page1)")
-        let heures = DossierTests.flat(try CaseBuilder.pdftotext(pj1, first: Int(more.1), last: Int(more.1)))
+        let heures = CaseBuilder.flat(try CaseBuilder.pdftotext(pj1, first: Int(more.1), last: Int(more.1)))
         #expect(heures.contains("Les heures, tentative par tentative"))
         for seq in 4...8 { #expect(all.contains("n° \(seq), datée du ")) }
     }

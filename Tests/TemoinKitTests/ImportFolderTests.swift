@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -6,27 +7,8 @@ import Testing
 /// `import FOLDER`: every page at any depth, a "complete" save as one page, every other file reported
 /// with why; a missing folder is not an empty one; the page's own address is kept beside `--url`.
 @Suite struct ImportFolderTests {
-    /// A folder as a person's Downloads might hold it.
-    static func downloads() throws -> TempDir {
-        let dir = TempDir()
-        let page = try Fixtures.data("rdv-creneau-aucun.html")
-        dir.write("2026-11/lundi/creneau.html", page, modified: Date(timeIntervalSince1970: 1_795_000_000))
-        dir.write("2026-11/mardi/semaine.htm", try Fixtures.data("rdv-creneau-semaine.html"))
-        // A complete save: the page and its folder, which holds a frame saved as .html.
-        dir.write("2026-11/complet/Prendre un rendez-vous.html", try Fixtures.data("legacy-aucune-plage.html"))
-        dir.write("2026-11/complet/Prendre un rendez-vous_files/style.css", "body{}")
-        dir.write("2026-11/complet/Prendre un rendez-vous_files/cadre.html", "<html><body><p>cadre</p></body></html>")
-        dir.write("2026-11/notes.txt", "tentative de lundi")
-        dir.write("2026-11/.DS_Store", Data([0, 0, 0, 1]))
-        dir.write("2026-11/orphelin_files/logo.png", Data([0x89, 0x50, 0x4E, 0x47]))
-        dir.write("2026-11/archive.mhtml", try Fixtures.data("single-file.mhtml"))
-        try FileManager.default.createSymbolicLink(
-            atPath: dir.file("2026-11/raccourci"), withDestinationPath: dir.file("2026-11/lundi"))
-        return dir
-    }
-
     @Test func aFolderIsWalkedToAnyDepthAndEverySkippedFileIsNamed() throws {
-        let dir = try Self.downloads()
+        let dir = try Fixtures.downloads()
         let plan = ImportPlan([dir.path])
         let names = plan.pages.map { String($0.dropFirst(dir.path.count + 1)) }
         #expect(
@@ -86,19 +68,19 @@ import Testing
         let body = try #require(r.entry?.body)
         #expect(body.url == given)
         #expect(body.source?.urlSource == "option")
-        #expect(body.source?.declaredURL == AnalysisTests.rdv)
+        #expect(body.source?.declaredURL == Fixtures.rdv)
         #expect(body.source?.declaredURLSource == "saved_from_comment")
         #expect(body.source?.profileBasis == .pageAddress)
         #expect(body.profile == "rdv-prefecture")
         #expect(r.warnings.map(\.kind) == [.originMismatch])
-        #expect(r.warnings.first?.text.contains(AnalysisTests.rdv) == true)
+        #expect(r.warnings.first?.text.contains(Fixtures.rdv) == true)
         #expect(r.warnings.first?.text.contains(given) == true)
         // The address is the person's, not the booking system's: its rules say so rather than count it.
         #expect(body.outcome == .unexpected)
         #expect(body.setAside?.first?.reason == .otherSite)
 
         // The same address given as the page's own: no warning, nothing declared twice.
-        options.url = AnalysisTests.rdv + "/"
+        options.url = Fixtures.rdv + "/"
         let same = try Importer(store: store).importFile(Fixtures.page("rdv-creneau-semaine.html"), options: options)
         #expect(same.warnings.isEmpty)
         #expect(same.analysis.outcome == .noSlot)

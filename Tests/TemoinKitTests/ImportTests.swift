@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -169,7 +170,7 @@ import Testing
             "bad.json",
             #"{"id":"x","name":"x","url_patterns":[],"rules":[{"id":"r","outcome":"no_slot","xpath":"//p["}]}"#)
         let store = dir.file("t.sqlite")
-        #expect(try temoin(CLITests.initArguments, store: store).status == 0)
+        #expect(try temoin(Fixtures.initArguments, store: store).status == 0)
         let r = try temoin(
             ["import", "--profile-file", rules, Fixtures.page("legacy-aucune-plage.html")], store: store)
         #expect(r.status == 4)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -46,7 +47,7 @@ import Testing
 
     @Test func importRefusesTheseDatesAndFilesThatLostTheirs() throws {
         let dir = TempDir()
-        let store = try CLITests().initStore(dir)
+        let store = try initStore(dir)
         let page = Fixtures.page("rdv-creneau-aucun.html")
         for (date, words) in [
             ("0001-01-01", "before 2000-01-01"), ("1900-01-01", "before 2000-01-01"),
@@ -132,12 +133,12 @@ import Testing
             #expect(throws: TemoinError.self) { try URLCheck.validate(bad) }
         }
         let dir = TempDir()
-        var arguments = CLITests.initArguments
+        var arguments = Fixtures.initArguments
         arguments[8] = "https://www.val-de-marne.gouv.fr/booking/create/4963/0 ?"
         #expect(try temoin(arguments, store: dir.file("a.sqlite")).status == 64)
         arguments[8] = "https://www.val-de-marne.gouv.fr/booking\n/create/4963/0"
         #expect(try temoin(arguments, store: dir.file("a.sqlite")).status == 64)
-        let store = try CLITests().initStore(dir)
+        let store = try initStore(dir)
         for command in [
             ["case", "set", "booking_url", "https://www.val-de-marne.gouv.fr/a b"],
             ["attempt", "--url", "http://127.0.0.1:9/a\tb"],
@@ -152,7 +153,7 @@ import Testing
 
     @Test func aMissingOrBadCAFileIsAnErrorNotAnUnreachableSite() throws {
         let dir = TempDir()
-        let store = try CLITests().initStore(dir)
+        let store = try initStore(dir)
         let notPEM = dir.write("not.pem", "bonjour")
         for ca in ["/nonexistent.pem", notPEM, dir.path] {
             // The address is one nobody listens on: were the check missed, nothing leaves the computer.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -182,7 +183,7 @@ import Testing
         let sim = try SimulatorProcess()
         let dir = TempDir()
         let store = dir.file("temoin.sqlite")
-        var args = CLITests.initArguments
+        var args = Fixtures.initArguments
         args[args.firstIndex(of: "--booking-url")! + 1] = sim.baseURL + "/scenario/slot-available/booking/create/4963/0"
         #expect(try temoin(args, store: store).status == 0)
         let watch = try temoin(

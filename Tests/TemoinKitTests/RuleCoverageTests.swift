@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -23,7 +24,7 @@ import Testing
 
     static let cases: [Case] = {
         struct File: Decodable { var cases: [Case] }
-        let url = Bundle.module.bundleURL.appendingPathComponent("Fixtures/rule-cases.json")
+        let url = Fixtures.folder.appendingPathComponent("rule-cases.json")
         guard let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data) else {
             return []
         }

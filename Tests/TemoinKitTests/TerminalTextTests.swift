@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import TemoinKit
@@ -12,27 +13,6 @@ import Testing
 /// real problem lines) would be invisible: what a hostile attestation name made `verify` show.
 let forgedScreen =
     "Marie\u{1B}[1A\u{1B}[2K\u{1B}[1A\u{1B}[2K\rINTACT: the chain verifies\u{9B}2K\u{1B}[8m"
-
-/// An attestation of `store`'s head signed by a fresh key, with the name and organisation given, as
-/// anyone can make one (the signature proves only that some key signed it).
-func hostileAttestation(_ store: Store, name: String, organisation: String = "La Cimade") throws -> AttestationFile {
-    let key = VolunteerKey.generate()
-    let head = try #require(try store.head())
-    let statement = AttestationStatement(
-        storeID: store.storeID, seq: head.seq, head: head.hash, attestedAt: TimeFormat.utc(Date()), name: name,
-        organisation: organisation, verdict: "intact", publicKey: key.publicKeyBase64)
-    let bytes = try statement.canonicalBytes()
-    let signature = try key.key.signature(for: AttestationStatement.message(bytes))
-    return AttestationFile(
-        statement: String(decoding: bytes, as: UTF8.self), signature: signature.base64EncodedString())
-}
-
-/// Puts an attestation straight into the store's table, as a hostile party with sqlite3 would.
-func plantAttestation(_ path: String, _ file: AttestationFile) throws {
-    try tamper(
-        path, "INSERT INTO attestations (statement, signature, added_at) VALUES (?, ?, ?)",
-        arguments: [Data(file.statement.utf8), file.signature, TimeFormat.utc(Date())])
-}
 
 /// Bytes a terminal obeys: ESC, the other C0 controls but line feed (and carriage return, which a
 /// terminal's line discipline adds), and C1 controls in UTF-8.
@@ -237,14 +217,14 @@ func terminalControls(_ data: Data) -> [UInt8] {
 
     @Test func oneLineFieldsAreRefusedWithControlsAtEveryEntrance() throws {
         let dir = TempDir()
-        var arguments = CLITests.initArguments
+        var arguments = Fixtures.initArguments
         arguments[2] = "Amina\u{1B}[2J"
         let refused = try temoin(arguments, store: dir.file("a.sqlite"))
         #expect(refused.status == 64, "\(refused.stderr)")
         #expect(refused.stderr.contains("U+001B (ESC)"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("a.sqlite")))
         let store = dir.file("temoin.sqlite")
-        #expect(try temoin(CLITests.initArguments, store: store).status == 0)
+        #expect(try temoin(Fixtures.initArguments, store: store).status == 0)
         for (field, value) in [
             ("applicant", "Amina\nINTACT"), ("prefecture", "Val\u{202E}enraM"), ("procedure", "x\u{9B}2J"),
         ] {

@@ -1,12 +1,10 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import TemoinKit
 @testable import TemoinSimulator
-
-/// An HTTP `Date` (IMF-fixdate) for an instant, as a server writes it.
-func httpDate(_ date: Date) -> String { HTTPDate.format(date) }
 
 /// Builds stores whose times the test chooses, through TemoinKit's own append (the clock is injected:
 /// `recorded_at` is what the test says the computer's clock read).

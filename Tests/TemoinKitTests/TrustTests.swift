@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 import X509
 import ZIPFoundation
@@ -292,7 +293,7 @@ import ZIPFoundation
         let tsa = try localTSA()
         let sim = try SimulatorProcess()
         defer { _ = sim.stop() }
-        let path = try LiveCLITests().store(sim)
+        let path = try sim.newStore()
         #expect(try temoin(["seal", "tsa", "add", tsa.url("garbage")], store: path).status == 0)
         var r = try temoin(["attempt", "--seal", "auto"], store: path)
         #expect(r.status == 0)
@@ -642,7 +643,7 @@ import ZIPFoundation
         let sim = try SimulatorProcess()
         defer { _ = sim.stop() }
         let dir = TempDir()
-        let path = try LiveCLITests().store(sim)
+        let path = try sim.newStore()
         #expect(try temoin(["attempt"], store: path).status == 0)
         #expect(
             try temoin(["attempt", "--url", sim.baseURL + "/scenario/gzip/booking/create/4963/0"], store: path).status

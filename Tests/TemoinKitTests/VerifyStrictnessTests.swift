@@ -1,57 +1,9 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import TemoinKit
-
-/// Both verifiers on one file: `Verification` (temoin verify) and docs/verify_reference.py, compared
-/// on everything docs/FORMAT.md §6 makes comparable.
-struct BothVerifiers {
-    let ours: VerificationReport
-    let theirs: [String: Any]
-    let referenceStatus: Int32
-
-    /// `seq:code` of each problem, in report order (null seqs as `-`).
-    var codes: [String] { ours.problems.map { "\($0.seq.map(String.init) ?? "-"):\($0.code)" } }
-
-    static func check(_ path: String, expectHead: String? = nil, sourceLocation: SourceLocation = #_sourceLocation)
-        throws -> BothVerifiers
-    {
-        let expected = try expectHead.map { try #require(ExpectedHead(parsing: $0)) }
-        let ours = try Verification(path: path, expectedHead: expected).run()
-        let script = repositoryRoot.appendingPathComponent("docs/verify_reference.py").path
-        let r = try run(
-            "/usr/bin/env", ["python3", script, path, "--json"] + (expectHead.map { ["--expect-head", $0] } ?? []))
-        let theirs = (try? JSONSerialization.jsonObject(with: r.stdoutData)) as? [String: Any] ?? [:]
-        let both = BothVerifiers(ours: ours, theirs: theirs, referenceStatus: r.status)
-        #expect(
-            r.status == (ours.verdict == .intact ? 0 : 1), "reference exit \(r.status): \(r.stderr)",
-            sourceLocation: sourceLocation)
-        #expect(theirs["verdict"] as? String == ours.verdict.rawValue, sourceLocation: sourceLocation)
-        let theirCodes = (theirs["problems"] as? [[String: Any]] ?? []).map {
-            "\(($0["seq"] as? NSNumber).map { String($0.int64Value) } ?? "-"):\($0["code"] as? String ?? "")"
-        }
-        #expect(theirCodes == both.codes, sourceLocation: sourceLocation)
-        #expect((theirs["first_bad_seq"] as? NSNumber)?.int64Value == ours.firstBadSeq, sourceLocation: sourceLocation)
-        #expect(
-            (theirs["head"] as? [String: Any])?["hash"] as? String == ours.head?.hash, sourceLocation: sourceLocation)
-        #expect(
-            (theirs["entries"] as? Int) == ours.entries && (theirs["attempts"] as? Int) == ours.attempts,
-            sourceLocation: sourceLocation)
-        let counts = theirs["captures"] as? [String: Any]
-        #expect(counts?["checked"] as? Int == ours.captures.checked, sourceLocation: sourceLocation)
-        #expect((counts?["bytes"] as? NSNumber)?.int64Value == ours.captures.bytes, sourceLocation: sourceLocation)
-        #expect(counts?["withheld"] as? Int == ours.captures.withheld, sourceLocation: sourceLocation)
-        let withheld = (theirs["withheld"] as? [[String: Any]] ?? []).map {
-            "\($0["digest"] as? String ?? ""):\(($0["seqs"] as? [Int]) ?? [])"
-        }
-        #expect(withheld == ours.withheld.map { "\($0.digest):\($0.seqs)" }, sourceLocation: sourceLocation)
-        let expectation = theirs["expected_head"] as? [String: Any]
-        #expect((expectation?["matches"] as? Bool) == ours.expectedHead?.matches, sourceLocation: sourceLocation)
-        #expect((expectation == nil) == (ours.expectedHead == nil), sourceLocation: sourceLocation)
-        return both
-    }
-}
 
 /// A store whose last entry (seq 6) is replaced by `body` (`@` the previous hash, `#` its seq), its
 /// hash recomputed: what anyone holding the file can do to the last entry.

@@ -1,24 +1,9 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import TemoinKit
-
-/// A store with the case and five imported attempts, two of which share a capture.
-func populatedStore() throws -> (TempDir, Store) {
-    let (dir, store) = try makeStore()
-    let importer = try Importer(store: store)
-    let pages = [
-        "rdv-creneau-aucun.html", "legacy-aucune-plage.html", "rdv-creneau-aucun.html",
-        "legacy-aucune-plage-latin1.html",
-        "rdv-cgu-captcha.html",
-    ]
-    for (i, page) in pages.enumerated() {
-        let at = try #require(TimeFormat.parse(String(format: "2026-11-%02dT%02d:30", 10 + i, 7 + i)))
-        _ = try importer.importFile(Fixtures.page(page), options: ImportOptions(observedAt: at))
-    }
-    return (dir, store)
-}
 
 @Suite struct VerifyTests {
     /// Verifies with both verifiers and checks they agree on the verdict, the first bad seq and the codes.

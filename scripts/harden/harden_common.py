@@ -15,7 +15,7 @@ import sys
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PAGES = os.path.join(ROOT, "Tests", "TemoinKitTests", "Fixtures", "pages")
+PAGES = os.path.join(ROOT, "Tests", "TestSupport", "Fixtures", "pages")
 REFERENCE = os.path.join(ROOT, "docs", "verify_reference.py")
 
 INIT = ["init", "--applicant", "Amina Diallo", "--prefecture", "Préfecture du Val-de-Marne",

@@ -1,3 +1,4 @@
+// Over 450 lines on purpose: one walk down the tree and the visibility state it inherits are one algorithm.
 import CLibXML2
 import Foundation
 

@@ -1,3 +1,4 @@
+// Over 450 lines on purpose: the analysis result and the one decision procedure that fills it read together.
 import Foundation
 
 /// What the analysis of one page found.

@@ -12,18 +12,18 @@ final class BrowserWitness {
     let analyzer: PageAnalyzer
     let options: BrowserAttemptOptions
 
-    private var session = ""
-    private var targetID = ""
-    private var mainFrame = ""
-    private var currentURL = ""
+    var session = ""
+    var targetID = ""
+    var mainFrame = ""
+    var currentURL = ""
     private var product = ""
     private var userAgent = ""
-    private var ended: String?
+    var ended: String?
     /// Set once the tab is attached and sent to the booking address: a failure before is the browser's.
     private(set) var started = false
 
     /// One request of interest, from `requestWillBeSent` to `loadingFinished` (or the next redirect).
-    private final class Pending {
+    final class Pending {
         var exchange: HTTPExchange
         let requestID: String
         let startMonotonic: Double
@@ -40,16 +40,16 @@ final class BrowserWitness {
         }
     }
 
-    private var pendings: [Pending] = []
-    private var current: [String: Pending] = [:]
-    private var extraRequestHeaders: [String: JSONValue] = [:]
-    private var extraResponses: [String: JSONValue] = [:]
-    private var captures: [PendingCapture] = []
+    var pendings: [Pending] = []
+    var current: [String: Pending] = [:]
+    var extraRequestHeaders: [String: JSONValue] = [:]
+    var extraResponses: [String: JSONValue] = [:]
+    var captures: [PendingCapture] = []
     /// Bodies taken while their response was held (`Fetch.requestPaused`), by network request id.
-    private let heldBodies = HeldBodies()
+    let heldBodies = HeldBodies()
     private var certificateChains: [String: [Data]] = [:]
-    private var mainFailure: NetworkFailure?
-    private var mainStatus: Int?
+    var mainFailure: NetworkFailure?
+    var mainStatus: Int?
 
     init(connection: DevToolsConnection, analyzer: PageAnalyzer, options: BrowserAttemptOptions) {
         self.connection = connection
@@ -179,188 +179,10 @@ final class BrowserWitness {
         throw TemoinError.browserFailed(detail: "no tab opened")
     }
 
-    // MARK: Events
-
-    private func handle(_ event: DevToolsEvent) throws {
-        let p = event.params
-        // The person closed the tab or the window: there is no page left to record.
-        if (event.method == "Target.detachedFromTarget" && p["sessionId"]?.string == session)
-            || (event.method == "Target.targetDestroyed" && p["targetId"]?.string == targetID)
-        {
-            throw TemoinError.browserClosed
-        }
-        guard event.sessionID == session else { return }
-        switch event.method {
-        case "Network.requestWillBeSent": requestWillBeSent(p)
-        case "Network.requestWillBeSentExtraInfo":
-            guard let id = p["requestId"]?.string else { return }
-            if let pending = current[id], !pending.responded {
-                pending.exchange.requestHeaders = Self.redactedHeaders(p["headers"])
-            } else {
-                extraRequestHeaders[id] = p["headers"]
-            }
-        case "Network.responseReceived":
-            guard let id = p["requestId"]?.string, let pending = current[id], let response = p["response"] else {
-                return
-            }
-            apply(response, to: pending)
-        case "Network.responseReceivedExtraInfo":
-            guard let id = p["requestId"]?.string else { return }
-            if let pending = current[id], pending.responded, pending.exchange.status == p["statusCode"]?.int {
-                applyRawHeaders(p, to: pending)
-            } else {
-                extraResponses[id] = p
-            }
-        case "Network.loadingFinished":
-            guard let id = p["requestId"]?.string, let pending = current[id] else { return }
-            finish(pending, timestamp: p["timestamp"]?.double)
-        case "Network.loadingFailed":
-            guard let id = p["requestId"]?.string, let pending = current[id] else { return }
-            let text = p["errorText"]?.string ?? "failed"
-            let canceled = p["canceled"]?.bool == true
-            pending.exchange.failure = NetworkFailure(
-                kind: canceled ? "other" : Self.failureKind(text), message: canceled ? "\(text) (canceled)" : text,
-                curlCode: nil)
-            pending.done = true
-            if pending.isMainDocument, !canceled {
-                mainFailure = pending.exchange.failure
-                ended = "outcome"
-            }
-        case "Page.frameNavigated":
-            if let frame = p["frame"], frame["parentId"] == nil, let url = frame["url"]?.string { currentURL = url }
-        case "Page.loadEventFired":
-            try analyseCurrentPage()
-        case "Page.navigatedWithinDocument":
-            if p["frameId"]?.string == mainFrame {
-                currentURL = p["url"]?.string ?? currentURL
-                try analyseCurrentPage()
-            }
-        default:
-            break
-        }
-    }
-
-    private func analyseCurrentPage() throws {
-        guard let (url, html) = try? dom() else { return }
-        currentURL = url
-        // Chromium's own error page (site unreachable) is not the site's answer: loadingFailed decides.
-        if url.hasPrefix("chrome-error:") { return }
-        let analysis = analyseShown(html: html, url: url, status: mainStatus)
-        options.pageSeen?(analysis.outcome, url)
-        if WitnessedAttemptRunner.finalOutcomes.contains(analysis.outcome) { ended = "outcome" }
-    }
-
-    private func requestWillBeSent(_ p: JSONValue) {
-        guard let id = p["requestId"]?.string, let request = p["request"] else { return }
-        if let redirect = p["redirectResponse"], let previous = current[id] {
-            apply(redirect, to: previous)
-            previous.exchange.redirectTo = request["url"]?.string
-            finish(previous, timestamp: p["timestamp"]?.double, fetchBody: false)
-        }
-        let type = p["type"]?.string ?? ""
-        let isMain = type == "Document" && p["frameId"]?.string == mainFrame
-        guard isMain || type == "XHR" || type == "Fetch" else { return }
-        let wall = p["wallTime"]?.double.map { Date(timeIntervalSince1970: $0) } ?? Date()
-        var exchange = HTTPExchange(
-            startedAt: TimeFormat.utc(wall), method: request["method"]?.string ?? "GET",
-            url: (request["url"]?.string ?? "") + (request["urlFragment"]?.string ?? ""),
-            requestHeaders: Self.redactedHeaders(extraRequestHeaders.removeValue(forKey: id) ?? request["headers"]))
-        exchange.resourceType = type.lowercased()
-        if let body = Self.postData(request) {
-            let c = PendingCapture(
-                bytes: body, role: "request_body",
-                mediaType: Self.header("Content-Type", in: exchange.requestHeaders),
-                name: "request-\(pendings.count + 1)")
-            captures.append(c)
-            exchange.requestBody = c.ref.digest
-        }
-        let pending = Pending(
-            exchange: exchange, requestID: id, startMonotonic: p["timestamp"]?.double ?? 0, isMainDocument: isMain)
-        pendings.append(pending)
-        current[id] = pending
-    }
-
-    private func apply(_ response: JSONValue, to pending: Pending) {
-        pending.responded = true
-        var e = pending.exchange
-        e.status = response["status"]?.int
-        e.responseHeaders = Self.redactedHeaders(response["headers"])
-        e.remoteIP = response["remoteIPAddress"]?.string.map {
-            $0.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        }
-        e.remotePort = response["remotePort"]?.int
-        e.httpVersion = Self.httpVersion(response["protocol"]?.string)
-        pending.mimeType = response["mimeType"]?.string
-        if let timing = response["timing"] {
-            func ms(_ key: String) -> Int? { timing[key]?.double.flatMap { $0 < 0 ? nil : Int($0.rounded()) } }
-            let firstByte = ms("receiveHeadersStart") ?? ms("receiveHeadersEnd")
-            e.timings = Timings(
-                dnsMs: ms("dnsEnd"), connectMs: ms("connectEnd"), tlsMs: ms("sslEnd"), firstByteMs: firstByte,
-                totalMs: ms("receiveHeadersEnd") ?? 0)
-        }
-        if let details = response["securityDetails"] {
-            e.tls = tlsFacts(details, securityState: response["securityState"]?.string, url: e.url)
-        }
-        pending.exchange = e
-        if let extra = extraResponses.removeValue(forKey: pending.requestID),
-            extra["statusCode"]?.int == e.status
-        {
-            applyRawHeaders(extra, to: pending)
-        }
-        if let date = Self.header("Date", in: pending.exchange.responseHeaders ?? []) {
-            pending.exchange.serverDate = date
-            if let server = AttemptRunner.httpDate(date), let started = TimeFormat.parseUTC(e.startedAt) {
-                let local = started.addingTimeInterval(Double(e.timings?.firstByteMs ?? 0) / 1000)
-                pending.exchange.clockOffsetMs = Int((server.timeIntervalSince(local) * 1000).rounded())
-            }
-        }
-        if pending.isMainDocument { mainStatus = e.status }
-    }
-
-    /// Raw header lines, in the order the server sent them, when the browser has them (HTTP/1.x).
-    private func applyRawHeaders(_ extra: JSONValue, to pending: Pending) {
-        if let text = extra["headersText"]?.string {
-            let lines = text.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
-            let fields = lines.compactMap(AttemptRunner.split)
-            if !fields.isEmpty {
-                pending.exchange.responseHeaders = AttemptRunner.redacted(fields)
-                return
-            }
-        }
-        if extra["headers"] != nil { pending.exchange.responseHeaders = Self.redactedHeaders(extra["headers"]) }
-    }
-
-    private func finish(_ pending: Pending, timestamp: Double?, fetchBody: Bool = true) {
-        guard !pending.done else { return }
-        pending.done = true
-        if let timestamp, pending.startMonotonic > 0 {
-            let total = Int(((timestamp - pending.startMonotonic) * 1000).rounded())
-            if var timings = pending.exchange.timings {
-                timings.totalMs = max(total, timings.totalMs)
-                pending.exchange.timings = timings
-            }
-        }
-        guard fetchBody, pending.responded else { return }
-        guard
-            var body = heldBodies.take(pending.requestID)
-                ?? (try? send("Network.getResponseBody", ["requestId": .string(pending.requestID)], timeout: 60))
-                .flatMap(Self.body)
-        else { return }
-        if body.count > options.maxBodyBytes {
-            body = body.prefix(options.maxBodyBytes)
-            pending.exchange.bodyTruncated = true
-        }
-        let c = PendingCapture(
-            bytes: body, role: "response", mediaType: pending.mimeType,
-            name: "response-\((pendings.firstIndex { $0 === pending } ?? 0) + 1)")
-        captures.append(c)
-        pending.exchange.responseBody = c.ref.digest
-    }
-
     // MARK: Page state
 
     /// The tab's address and its DOM as serialised now (doctype included).
-    private func dom() throws -> (String, String) {
+    func dom() throws -> (String, String) {
         let r = try send(
             "Runtime.evaluate",
             [
@@ -397,7 +219,7 @@ final class BrowserWitness {
 
     // MARK: TLS
 
-    private func tlsFacts(_ d: JSONValue, securityState: String?, url: String) -> TLSFacts {
+    func tlsFacts(_ d: JSONValue, securityState: String?, url: String) -> TLSFacts {
         let version = d["protocol"]?.string.map { $0.hasPrefix("TLS ") ? "TLSv" + $0.dropFirst(4) : $0 }
         var certificates: [CertificateFacts] = []
         let chain = certificateChain(for: url)
@@ -500,7 +322,7 @@ final class BrowserWitness {
 /// Bodies of held responses, written by the intercepting queue and read by the event loop.
 final class HeldBodies: @unchecked Sendable {
     private let lock = NSLock()
-    private var bodies: [String: Data] = [:]
+    var bodies: [String: Data] = [:]
 
     func put(_ body: Data, for requestID: String) { lock.withLock { bodies[requestID] = body } }
     func take(_ requestID: String) -> Data? { lock.withLock { bodies.removeValue(forKey: requestID) } }
