@@ -8,7 +8,7 @@ BIN := .build/debug/temoin
 # forbids one; the portable folder sets its own).
 RELEASE_FLAGS := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib --disable-local-rpath,)
 
-.PHONY: all deps build release test lint format demo bench harden fuzz install clean bundle-docs tools dist deb
+.PHONY: all deps build release test lint format help-snapshots demo bench harden fuzz install clean bundle-docs tools dist deb
 
 all: build
 
@@ -48,6 +48,12 @@ format:
 test: deps lint bundle-docs tools dist deb
 	$(SWIFT) build --build-tests
 	TEMOIN_DIST=$(CURDIR)/dist $(SWIFT) test --skip-build
+
+# The `--help` snapshots (Tests/TemoinKitTests/Snapshots/help/{en,fr}/), rewritten from the built binary
+# after a help text changed; review the diff before committing it.
+help-snapshots:
+	$(SWIFT) build --build-tests
+	TEMOIN_UPDATE_HELP_SNAPSHOTS=1 $(SWIFT) test --skip-build --filter HelpSnapshotTests
 
 demo: build tools
 	@scripts/demo.sh $(BIN)

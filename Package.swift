@@ -110,6 +110,7 @@ let package = Package(
         .testTarget(
             name: "TemoinKitTests",
             dependencies: ["TemoinKit", "TemoinPDF", "TemoinSimulator"],
+            exclude: ["Snapshots"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -7,6 +7,8 @@ prefix="$2"
 here="$(cd "$(dirname "$0")" && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# The manual and completions are in English whatever the installer's language (`--help` follows LANG).
+export LC_ALL=C.UTF-8
 
 install -d "$prefix/share/man/man1" "$prefix/share/bash-completion/completions" \
     "$prefix/share/zsh/site-functions" "$prefix/share/fish/vendor_completions.d"

@@ -101,7 +101,7 @@ def exit_codes(discussion):
         return []
     codes = []
     for line in match.group(1).split("\n"):
-        m = re.match(r"^\s+(\d+)\s+(.*)$", line)
+        m = re.match(r"^\s+(\d+)\s+(?:– )?(.*)$", line)
         if m:
             codes.append([m.group(1), m.group(2).strip()])
         elif line.strip() and codes:

@@ -64,6 +64,29 @@ import ZIPFoundation
         #expect(cli.status == 1, "\(cli.stderr)")
     }
 
+    /// A column renamed in the schema's text while a CHECK still names it: SQLite reads that schema on a
+    /// read-only connection (the reference verifier's) and refuses it on one that may write. temoin
+    /// reads it read-only too, so both say `schema_altered`, exit 1 (found by `make harden`: temoin
+    /// said unreadable, exit 2).
+    @Test func aCheckNamingARenamedColumnIsAlteredForBothVerifiers() throws {
+        let (_, store) = try populatedStore()
+        try tamper(
+            store.path,
+            """
+            PRAGMA writable_schema = ON;
+            UPDATE sqlite_master SET sql = replace(sql, '    seq INTEGER', '    seqx INTEGER') WHERE name = 'entries';
+            """)
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let sql = try DatabaseQueue(path: store.path, configuration: readOnly).read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'entries'")
+        }
+        try #require(sql?.contains("seqx INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1)") == true)
+        let r = try VerifyTests().verifyBoth(store.path)
+        #expect(r.problems.map(\.code) == ["schema_altered"] && r.firstBadSeq == nil)
+        #expect(try temoin(["verify", "--json"], store: store.path).status == 1)
+    }
+
     /// A schema SQLite cannot parse at all is unreadable (exit 2) for both verifiers: §6.1's test.
     @Test func aSchemaSQLiteCannotParseIsUnreadableForBothVerifiers() throws {
         let (_, store) = try populatedStore()

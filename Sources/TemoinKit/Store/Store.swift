@@ -268,8 +268,22 @@ public final class Store: Sendable {
             } else {
                 queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly))
             }
-            if readOnly { _ = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } }
+            if readOnly { _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") } }
             return queue
+        } catch let error as DatabaseError
+            where readOnly && error.resultCode.primaryResultCode == .SQLITE_CORRUPT && !walHasContent(path)
+        {
+            // SQLite parses a schema more strictly on a connection that may write: a CHECK naming a
+            // column renamed in the schema's text fails there and reads on a read-only one, as the
+            // reference verifier opens it. Read it read-only too, so both see the same schema (§6.1);
+            // immutable, as no `-wal` holds changes, so nothing is left beside the store.
+            do {
+                let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readOnly: true))
+                _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+                return queue
+            } catch {
+                throw Store.map(error, path: path, writing: false, opening: true)
+            }
         } catch let error as DatabaseError
             where readOnly
             && [.SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_READONLY].contains(error.resultCode.primaryResultCode)

@@ -58,25 +58,10 @@ public struct ExitStatus: RawRepresentable, Hashable, Comparable, Sendable, Cust
 
     public static func < (a: ExitStatus, b: ExitStatus) -> Bool { a.rawValue < b.rawValue }
 
-    /// The table of `temoin --help`: each status, then its meaning wrapped at `width` columns and
-    /// indented under the first line, so the parser never re-wraps it.
-    public static func helpTable(indent: String = "  ", width: Int = 76) -> String {
-        documented.map { status in
-            let code = String(status.rawValue)
-            var lines: [String] = []
-            var line = indent + code + String(repeating: " ", count: max(1, 4 - code.count))
-            var empty = true
-            for word in status.summary.split(separator: " ") {
-                if !empty, line.count + 1 + word.count > width {
-                    lines.append(line)
-                    line = indent + "    "
-                    empty = true
-                }
-                line += (empty ? "" : " ") + word
-                empty = false
-            }
-            lines.append(line)
-            return lines.joined(separator: "\n")
-        }.joined(separator: "\n")
+    /// The table of `temoin --help`: one line per status with its meaning, which the argument parser
+    /// wraps to the terminal's width (a line broken here would come out ragged once re-wrapped).
+    public static func helpTable(indent: String = "  ") -> String {
+        documented.map { indent + tr("help.exit_line", ["code": String($0.rawValue), "summary": $0.summary]) }
+            .joined(separator: "\n")
     }
 }

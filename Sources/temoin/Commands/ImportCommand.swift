@@ -3,41 +3,19 @@ import Foundation
 import TemoinKit
 
 struct ImportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import",
-        abstract: "Record pages saved from a browser as attempts.",
-        discussion: """
-            Accepts HTML pages ("Save page as"), "complete" saves (the page and its _files folder, kept
-            with it), single-file .mhtml archives, and folders of them, sub-folders included; every
-            other file met in a folder is listed as skipped, with why. The URL is read from the page
-            (the "saved from url" comment browsers write, or its canonical link). --url is for a page
-            that does not say; when it does and they disagree, both are kept and you are warned, and
-            the rules follow the page's own address.
-            The time is --observed-at if given (declared by you), else the file's modification time
-            (declared by the file system). Either way the entry says so: only attempts made through
-            temoin are witnessed.
-
-            A file that cannot be recorded is reported and skipped; the others are recorded.
-            """)
+    static let configuration = CommandConfiguration.text("import", key: "ImportCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("Saved pages or folders of saved pages.", valueName: "file"))
-    var files: [String]
+    @Argument(help: .text("ImportCommand.files", value: "file")) var files: [String]
 
-    @Option(help: "The page's URL, when the saved file does not record it.") var url: String?
-    @Option(
-        name: .customLong("observed-at"),
-        help: ArgumentHelp(
-            "When the attempt was made: 2026-11-20T09:15 (Paris time) or ISO 8601 with offset.", valueName: "date"))
+    @Option(help: .text("ImportCommand.url")) var url: String?
+    @Option(name: .customLong("observed-at"), help: .text("ImportCommand.observedAt", value: "date"))
     var observedAt: String?
-    @Option(name: .customLong("max-size"), help: "Largest file accepted (default 20MB).") var maxSize: String = "20MB"
-    @Option(help: "A note kept with the entry.") var note: String?
-    @Option(
-        name: .customLong("profile-file"),
-        help: ArgumentHelp(
-            "Outcome rules to use instead of the case's profile (docs/PROFILES.md).", valueName: "file.json"))
+    @Option(name: .customLong("max-size"), help: .text("ImportCommand.maxSize")) var maxSize: String = "20MB"
+    @Option(help: .text("ImportCommand.note")) var note: String?
+    @Option(name: .customLong("profile-file"), help: .text("ImportCommand.profileFile", value: "file.json"))
     var profileFile: String?
 
     func validate() throws {
@@ -79,7 +57,7 @@ struct ImportCommand: ParsableCommand {
             if output.json {
                 print(JSONOutput.string(report.files))
             } else {
-                printImportSummary(report)
+                if let summary = ImportText.summary(report) { print(summary) }
                 if let head = try store.head() { print(tr("common.head", ["head": head.display])) }
             }
             if report.exitStatus != .success { throw ExitCode(report.exitStatus) }

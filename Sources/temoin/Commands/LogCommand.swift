@@ -3,16 +3,13 @@ import Foundation
 import TemoinKit
 
 struct LogCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "log",
-        abstract: "List the entries: time (Paris), provenance, outcome, message.",
-        discussion: "Times are shown in Europe/Paris; --json adds UTC, URL, capture digests and entry hashes.")
+    static let configuration = CommandConfiguration.text("log", key: "LogCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Flag(help: "Only attempts (leave out case entries).") var attemptsOnly = false
-    @Flag(help: "One line per entry (leave out UTC time, URL, digests).") var short = false
+    @Flag(help: .text("LogCommand.attemptsOnly")) var attemptsOnly = false
+    @Flag(help: .text("LogCommand.short")) var short = false
 
     func run() throws {
         try guarded {
@@ -21,14 +18,9 @@ struct LogCommand: ParsableCommand {
             if attemptsOnly { views = views.filter { $0.type == EntryType.attempt.rawValue } }
             if output.json {
                 print(JSONOutput.string(views))
-                return
+            } else {
+                for line in LogText.lines(views, short: short, head: try store.head()) { print(line) }
             }
-            print(tr("log.header"))
-            for v in views {
-                print(v.logLine)
-                if !short, let detail = v.logDetailLine { print(detail) }
-            }
-            if let head = try store.head() { print(tr("common.head", ["head": head.display])) }
         }
     }
 }

@@ -3,15 +3,12 @@ import Foundation
 import TemoinKit
 
 struct ScheduleCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "schedule",
-        abstract: "Print a crontab line or a systemd user timer that runs `temoin attempt` at a humane pace.",
-        discussion: "Nothing is installed: copy what is printed where it says. The interval is at least 5 minutes.")
+    static let configuration = CommandConfiguration.text("schedule", key: "ScheduleCommand")
 
     @OptionGroup var storeOptions: StoreOptions
-    @Option(help: "Interval between attempts, e.g. 2h.") var every: String = "2h"
-    @Option(help: "Random delay added to each run (systemd only), e.g. 40m.") var jitter: String = "30m"
-    @Flag(help: "Print a systemd user service and timer instead of a crontab line.") var systemd = false
+    @Option(help: .text("ScheduleCommand.every")) var every: String = "2h"
+    @Option(help: .text("ScheduleCommand.jitter")) var jitter: String = "30m"
+    @Flag(help: .text("ScheduleCommand.systemd")) var systemd = false
 
     func validate() throws {
         guard let e = Pace.parseDuration(every) else {

@@ -5,18 +5,15 @@ import TemoinKit
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one entry in full: times, URL, provenance, outcome, message, captures, hash.",
+        abstract: tr("help.ShowCommand.abstract"),
         discussion:
-            "With --capture ROLE, writes that capture's raw bytes (e.g. the page as received) to standard output.")
+            tr("help.ShowCommand.discussion"))
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The entry's number (seq).") var seq: Int64
-    @Option(
-        help: ArgumentHelp(
-            "Write the raw bytes of this capture (page, saved_file...) to standard output.", valueName: "role"))
-    var capture: String?
+    @Argument(help: .text("ShowCommand.seq")) var seq: Int64
+    @Option(help: .text("ShowCommand.capture", value: "role")) var capture: String?
 
     func run() throws {
         try guarded {

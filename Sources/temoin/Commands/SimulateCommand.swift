@@ -4,39 +4,21 @@ import TemoinKit
 import TemoinSimulator
 
 struct SimulateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "simulate",
-        abstract: "Run the simulated prefecture on 127.0.0.1 (for trying temoin, tests and the demo).",
-        discussion: """
-            Serves pages written by us that mimic both booking systems (the prefectures' former module and \
-            RDV Préfecture), with their forms, cookies and messages, and their failure modes. It listens \
-            on the loopback interface only. Choose the behaviour with --scenario, or per request with a \
-            path prefix: /scenario/slot-available/booking/create/4963/0. Ctrl-C stops it.
-
-            The clock-skew scenario answers like no-slot with a Date header off by --clock-skew (e.g.
-            61d, -3m), or by the seconds in its path (/scenario/clock-skew/-180/booking/create/4963/0):
-            what a computer whose clock is wrong sees. The simulator's clock itself is never changed.
-            """)
+    static let configuration = CommandConfiguration.text("simulate", key: "SimulateCommand")
 
     @OptionGroup var language: LanguageOptions
-    @Option(help: "HTTP port on 127.0.0.1 (0: any free port).") var port: Int = 8080
-    @Option(name: .customLong("https-port"), help: "Also serve HTTPS with a self-signed certificate on this port.")
-    var httpsPort: Int?
+    @Option(help: .text("SimulateCommand.port")) var port: Int = 8080
+    @Option(name: .customLong("https-port"), help: .text("SimulateCommand.httpsPort")) var httpsPort: Int?
     @Option(
         help: ArgumentHelp(
-            "Default behaviour: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+            tr("help.SimulateCommand.scenario", ["names": Scenario.allCases.map(\.rawValue).joined(separator: ", ")]),
+            valueName: "name"))
     var scenario: String = Scenario.noSlot.rawValue
-    @Option(name: .customLong("certificate-out"), help: "Write the HTTPS certificate (PEM) here, to pass to --cacert.")
+    @Option(name: .customLong("certificate-out"), help: .text("SimulateCommand.certificateOut"))
     var certificateOut: String?
-    @Option(
-        name: .customLong("clock-skew"),
-        help: ArgumentHelp(
-            "For the clock-skew scenario: how far its Date header is off, e.g. 61d or -3m.", valueName: "duration"))
+    @Option(name: .customLong("clock-skew"), help: .text("SimulateCommand.clockSkew", value: "duration"))
     var clockSkew: String = "0"
-    @Flag(
-        name: .customLong("test-hooks"),
-        help: "Serve /_test/captcha-code (the session's CAPTCHA code). For temoin's tests and demo only.")
-    var testHooks = false
+    @Flag(name: .customLong("test-hooks"), help: .text("SimulateCommand.testHooks")) var testHooks = false
 
     func validate() throws {
         guard Scenario(rawValue: scenario) != nil else {
@@ -77,6 +59,18 @@ struct SimulateCommand: AsyncParsableCommand {
                 }
             }
         }
+        printBanner(server)
+        fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            // Told once, on the first Ctrl-C, or at once if it came before (InterruptHandler, installed
+            // by main before this command runs); a second one leaves at once.
+            InterruptHandler.onInterrupt { continuation.resume() }
+        }
+        try await server.shutdown()
+    }
+
+    /// Where the simulator listens, and loudly, when the test hooks are on.
+    private func printBanner(_ server: SimulatedPrefecture) {
         print(tr("simulate.running", ["base": server.baseURL]))
         print("  \(server.baseURL)/booking/create/4963/0")
         print("  \(server.baseURL)/rdvpref/reservation/demarche/4567/")
@@ -87,12 +81,5 @@ struct SimulateCommand: AsyncParsableCommand {
             printError(tr("simulate.test_hooks_on"))
         }
         print(tr("simulate.stop"))
-        fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            // Told once, on the first Ctrl-C, or at once if it came before (InterruptHandler, installed
-            // by main before this command runs); a second one leaves at once.
-            InterruptHandler.onInterrupt { continuation.resume() }
-        }
-        try await server.shutdown()
     }
 }

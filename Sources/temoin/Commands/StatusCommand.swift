@@ -3,16 +3,7 @@ import Foundation
 import TemoinKit
 
 struct StatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "status",
-        abstract: "Sum up the case in plain words, verify it, and say what to do next.",
-        discussion: """
-            Counts the attempts by outcome, the different days and ISO weeks they fall in (Paris time), \
-            the hours of the day covered, the first and last attempt, how they were obtained, the slots \
-            seen and what the prefecture published; verifies the chain; then gives advice drawn from \
-            the Conseil d'État's decisions (attempts in different weeks, enough of them, at different \
-            hours, urgency facts...). Exit 0, or 1 when the chain is not intact (as verify).
-            """)
+    static let configuration = CommandConfiguration.text("status", key: "StatusCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -3,22 +3,7 @@ import Foundation
 import TemoinKit
 
 struct WatchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "watch",
-        abstract: "Make attempts at a humane pace, spread over the hours of the day, until a date or a count.",
-        discussion: """
-            Waits --every ± --jitter between attempts (at least 5 minutes, always), prints a line per \
-            attempt, and rings loudly when a slot appears, with the address to book it yourself. It never \
-            books. Ctrl-C stops between or during an attempt; an unfinished attempt is not recorded. For \
-            a machine that stays on, `temoin schedule` prints a crontab line or a systemd timer instead. \
-            With --browser, it rings and asks you at each interval, then opens the browser for you to \
-            make the attempt (see `temoin attempt --help`).
-
-            Alerts: with --notify-email (and --smtp-server) or --notify-command, a slot is also sent to \
-            you by e-mail or through your command (an SMS gateway, a desktop notification), in the \
-            background: a failed alert is said and tried again (--notify-retry), never delaying the next \
-            attempt. Try the settings first with `temoin notify test`.
-            """)
+    static let configuration = CommandConfiguration.text("watch", key: "WatchCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -27,10 +12,10 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var browser: BrowserOptions
     @OptionGroup var notify: NotifyOptions
 
-    @Option(help: "Interval between attempts, e.g. 2h, 90m.") var every: String = "2h"
-    @Option(help: "Random variation of the interval, e.g. 40m.") var jitter: String = "30m"
-    @Option(help: ArgumentHelp("Stop after this date (Paris time or ISO 8601).", valueName: "date")) var until: String?
-    @Option(help: "Stop after this many attempts.") var count: Int?
+    @Option(help: .text("WatchCommand.every")) var every: String = "2h"
+    @Option(help: .text("WatchCommand.jitter")) var jitter: String = "30m"
+    @Option(help: .text("WatchCommand.until", value: "date")) var until: String?
+    @Option(help: .text("WatchCommand.count")) var count: Int?
 
     func validate() throws {
         guard let e = Pace.parseDuration(every) else {
@@ -55,41 +40,21 @@ struct WatchCommand: ParsableCommand {
                 deadline: try until.map { try parseDate($0) }, count: count)
             let store = try Store.open(at: storeOptions.path)
             let alerter = try notify.alerter()
-            let stop = StopFlag()
-            let handler = installStopHandler(stop)
-            let exitHandlers = browser.enabled ? installBrowserExitHandlers(stop) : []
-            defer {
-                handler.cancel()
-                for h in exitHandlers { h.cancel() }
+            try withStopHandling(browser: browser.enabled) { stop in
+                // Seals just before each attempt (once the person is ready) and just after it.
+                let sealing = try sealOptions.sealing(store, stop: stop)
+                let (attempt, prompt) = try browser.attempts(
+                    store: store, capture: capture, sealing: sealing, stop: stop, json: output.json)
+                let watch = Watch(
+                    plan: plan, prompt: prompt, alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
+                    afterAttempt: { _ in
+                        sealing?.after()
+                        printSealing(sealing, json: output.json)
+                    }, attempt: attempt)
+                let renderer = WatchRenderer(json: output.json, store: store)
+                let done = try watch.run(stop: stop, events: renderer.render)
+                renderer.finish(done: done, alertsPending: alerter?.isBusy ?? false)
             }
-            let attempt: () throws -> AttemptReport
-            var prompt: TerminalPrompt?
-            // Seals just before each attempt (once the person is ready) and just after it.
-            let sealing = try sealOptions.sealing(store, stop: stop)
-            if browser.enabled {
-                let lines = TerminalLines()
-                let options = try browser.options(capture: capture, stop: stop, recordNow: lines, json: output.json)
-                prompt = TerminalPrompt(lines: lines, json: output.json)
-                attempt = {
-                    sealing?.before()
-                    return try WitnessedAttemptRunner(store: store).run(options: options)
-                }
-            } else {
-                let options = try capture.options(stop: stop)
-                attempt = {
-                    sealing?.before()
-                    return try AttemptRunner(store: store).run(options: options)
-                }
-            }
-            let watch = Watch(
-                plan: plan, prompt: prompt, alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
-                afterAttempt: { _ in
-                    sealing?.after()
-                    printSealing(sealing, json: output.json)
-                }, attempt: attempt)
-            let renderer = WatchRenderer(json: output.json, store: store)
-            let done = try watch.run(stop: stop, events: renderer.render)
-            renderer.finish(done: done, alertsPending: alerter?.isBusy ?? false)
         }
     }
 }

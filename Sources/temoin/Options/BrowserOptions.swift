@@ -4,19 +4,9 @@ import TemoinKit
 
 /// `--browser` for `attempt` and `watch`: the person makes the attempt in a real browser, temoin watches.
 struct BrowserOptions: ParsableArguments {
-    @Flag(
-        name: .customLong("browser"),
-        help: """
-            Open the booking address in Chrome, Chromium or Edge (fresh temporary profile) and witness the \
-            attempt you make there, CAPTCHA included: every response, the final page, a full-page \
-            screenshot. Records when the page shows the outcome, or when you press Enter.
-            """)
-    var enabled = false
+    @Flag(name: .customLong("browser"), help: .text("BrowserOptions.enabled")) var enabled = false
 
-    @Option(
-        name: .customLong("browser-path"),
-        help: ArgumentHelp("The browser to start, instead of the first one found.", valueName: "path"))
-    var path: String?
+    @Option(name: .customLong("browser-path"), help: .text("BrowserOptions.path", value: "path")) var path: String?
 
     func validate() throws {
         if path != nil, !enabled { throw ValidationError(tr("browser.bad_path_without_browser")) }
@@ -41,5 +31,28 @@ struct BrowserOptions: ParsableArguments {
                 json: json)
         }
         return o
+    }
+
+    /// How `watch` makes each attempt: by temoin, or witnessed in the browser after asking the person
+    /// (the prompt); either way sealed just before.
+    func attempts(store: Store, capture: CaptureOptions, sealing: AttemptSealing?, stop: StopFlag, json: Bool) throws
+        -> (attempt: () throws -> AttemptReport, prompt: TerminalPrompt?)
+    {
+        guard enabled else {
+            let options = try capture.options(stop: stop)
+            return (
+                {
+                    sealing?.before()
+                    return try AttemptRunner(store: store).run(options: options)
+                }, nil
+            )
+        }
+        let lines = TerminalLines()
+        let options = try self.options(capture: capture, stop: stop, recordNow: lines, json: json)
+        let attempt = {
+            sealing?.before()
+            return try WitnessedAttemptRunner(store: store).run(options: options)
+        }
+        return (attempt, TerminalPrompt(lines: lines, json: json))
     }
 }

@@ -4,28 +4,18 @@ import TemoinKit
 
 /// Options of live attempts, shared by `attempt` and `watch`.
 struct CaptureOptions: ParsableArguments {
-    @Option(
-        name: .customLong("profile-file"),
-        help: ArgumentHelp(
-            "Profile (steps and rules) to use instead of the case's (docs/PROFILES.md).", valueName: "file.json"))
+    @Option(name: .customLong("profile-file"), help: .text("CaptureOptions.profileFile", value: "file.json"))
     var profileFile: String?
 
-    @Option(help: "A booking address to use instead of the case's, for these attempts only.") var url: String?
+    @Option(help: .text("CaptureOptions.url")) var url: String?
 
-    @Option(name: .customLong("user-agent"), help: "User-Agent to send (default: temoin/<version>, honest).")
-    var userAgent: String?
+    @Option(name: .customLong("user-agent"), help: .text("CaptureOptions.userAgent")) var userAgent: String?
 
-    @Option(help: "Seconds before an unanswered attempt is recorded as a timeout.") var timeout: Int = 60
+    @Option(help: .text("CaptureOptions.timeout")) var timeout: Int = 60
 
-    @Option(
-        name: .customLong("max-size"),
-        help: "Largest response body kept; beyond it the capture is truncated and flagged.")
-    var maxSize: String = "20MB"
+    @Option(name: .customLong("max-size"), help: .text("CaptureOptions.maxSize")) var maxSize: String = "20MB"
 
-    @Option(
-        help: ArgumentHelp("Extra authorities to trust (PEM), e.g. a test server's certificate.", valueName: "file.pem")
-    )
-    var cacert: String?
+    @Option(help: .text("CaptureOptions.cacert", value: "file.pem")) var cacert: String?
 
     func validate() throws {
         if ByteCount.parse(maxSize) == nil { throw ValidationError(tr("import.bad_max_size", ["value": maxSize])) }

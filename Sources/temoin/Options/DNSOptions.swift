@@ -4,15 +4,10 @@ import TemoinKit
 
 /// Where DKIM keys are fetched from: the system's resolvers, one server, or nowhere (`--offline`).
 struct DNSOptions: ParsableArguments {
-    @Option(
-        name: .customLong("dns-server"),
-        help: ArgumentHelp(
-            "Ask this DNS server for DKIM keys (IPv4 address, optional port) instead of the system's "
-                + "(default: $TEMOIN_DNS_SERVER, else /etc/resolv.conf).", valueName: "address[:port]"))
+    @Option(name: .customLong("dns-server"), help: .text("DNSOptions.dnsServer", value: "address[:port]"))
     var dnsServer: String?
 
-    @Flag(help: "Fetch no DKIM key: e-mail signatures are recorded as not checked (`temoin step check` later).")
-    var offline = false
+    @Flag(help: .text("DNSOptions.offline")) var offline = false
 
     func resolver() throws -> DKIMKeyResolver {
         if offline { return OfflineKeyResolver() }

@@ -5,44 +5,25 @@ import TemoinKit
 /// Slot alerts, shared by `watch` and `notify test`: e-mail through a mail server, and/or a command.
 /// The mail password is never an option: `TEMOIN_SMTP_PASSWORD`, or a file only its owner can read.
 struct NotifyOptions: ParsableArguments {
-    @Option(
-        name: .customLong("notify-email"),
-        help: ArgumentHelp("When a slot appears, e-mail this address (repeatable).", valueName: "address"))
+    @Option(name: .customLong("notify-email"), help: .text("NotifyOptions.emails", value: "address"))
     var emails: [String] = []
 
-    @Option(
-        name: .customLong("notify-command"),
-        help: ArgumentHelp(
-            "When a slot appears, run this command with /bin/sh (repeatable). It gets TEMOIN_SLOT_URL, TEMOIN_SLOT_TIME, TEMOIN_ALERT_TEXT... in its environment and the text on standard input.",
-            valueName: "command"))
+    @Option(name: .customLong("notify-command"), help: .text("NotifyOptions.commands", value: "command"))
     var commands: [String] = []
 
-    @Option(
-        name: .customLong("smtp-server"),
-        help: ArgumentHelp(
-            "Mail server: smtp://host[:587] (STARTTLS required) or smtps://host[:465].", valueName: "url"))
-    var server: String?
+    @Option(name: .customLong("smtp-server"), help: .text("NotifyOptions.server", value: "url")) var server: String?
 
-    @Option(name: .customLong("smtp-user"), help: ArgumentHelp("Login on the mail server.", valueName: "name"))
-    var user: String?
+    @Option(name: .customLong("smtp-user"), help: .text("NotifyOptions.user", value: "name")) var user: String?
 
-    @Option(
-        name: .customLong("smtp-password-file"),
-        help: ArgumentHelp(
-            "File holding the mail password, mode 0600 (else: the TEMOIN_SMTP_PASSWORD variable).", valueName: "file"))
+    @Option(name: .customLong("smtp-password-file"), help: .text("NotifyOptions.passwordFile", value: "file"))
     var passwordFile: String?
 
-    @Option(name: .customLong("smtp-from"), help: ArgumentHelp("Sender address of alerts.", valueName: "address"))
-    var from: String?
+    @Option(name: .customLong("smtp-from"), help: .text("NotifyOptions.from", value: "address")) var from: String?
 
-    @Option(
-        name: .customLong("smtp-cacert"),
-        help: ArgumentHelp("Extra authorities to trust for the mail server (PEM).", valueName: "file.pem"))
+    @Option(name: .customLong("smtp-cacert"), help: .text("NotifyOptions.cacert", value: "file.pem"))
     var cacert: String?
 
-    @Option(
-        name: .customLong("notify-retry"),
-        help: ArgumentHelp("Waits between the tries of a failed alert, e.g. 30s,2m,5m.", valueName: "list"))
+    @Option(name: .customLong("notify-retry"), help: .text("NotifyOptions.retry", value: "list"))
     var retry: AlertRetries = AlertRetries()
 
     var isEmpty: Bool { emails.isEmpty && commands.isEmpty }

@@ -4,6 +4,5 @@ import TemoinKit
 
 /// `--json` for every command that reports.
 struct OutputOptions: ParsableArguments {
-    @Flag(name: .long, help: "Print the result as JSON (stable keys, for scripts).")
-    var json = false
+    @Flag(name: .long, help: .text("OutputOptions.json")) var json = false
 }

@@ -12,11 +12,7 @@ struct SealOptions: ParsableArguments {
         case off
     }
 
-    @Option(
-        help: ArgumentHelp(
-            "auto (default): when the store has time-stamp authorities, seal the head just before and just after each attempt, so a third party bounds its time; on: the same, and refuse to start without a TSA; off: never. A seal never delays or changes an attempt.",
-            valueName: "auto|on|off"))
-    var seal: Mode = .auto
+    @Option(help: .text("SealOptions.seal", value: "auto|on|off")) var seal: Mode = .auto
 
     /// The sealing for this run, or nil when off or (auto) when the store has no TSA.
     func sealing(_ store: Store, stop: InterruptionFlag?) throws -> AttemptSealing? {
@@ -41,7 +37,7 @@ func printSealing(_ sealing: AttemptSealing?, json: Bool) {
         if let failure { printError(tr("trust.seal.auto_failed", ["reason": failure])) }
         for o in outcomes {
             if let s = o.seal {
-                if !json { print("  " + sealLine(s)) }
+                if !json { print("  " + TrustText.sealLine(s)) }
             } else if let e = o.error {
                 printError(tr("trust.seal.auto_failed", ["reason": e.description]))
             }

@@ -4,13 +4,9 @@ import TemoinKit
 
 /// Options every command that touches a store shares.
 struct StoreOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp("The store file (default: $TEMOIN_STORE, else ./temoin.sqlite).", valueName: "path"))
-    var store: String?
+    @Option(name: .long, help: .text("StoreOptions.store", value: "path")) var store: String?
 
-    @Option(name: .long, help: "Language of messages: fr or en (default: from LANG).")
-    var lang: Language?
+    @Option(name: .long, help: .text("StoreOptions.lang")) var lang: Language?
 
     var path: String { Store.resolvePath(option: store) }
 

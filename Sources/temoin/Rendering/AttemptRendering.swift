@@ -2,50 +2,6 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct AttemptJSON: Encodable {
-    let seq: Int64
-    let hash: String
-    let observed_at: String?
-    let outcome: String
-    let message: String?
-    let description: String?
-    let visibility: VisibilityRecord?
-    let url: String
-    let exchanges: Int
-    let failure: NetworkFailure?
-    /// The attempt's time as the evidence known at once shows it (docs/FORMAT.md §8).
-    let time: AttemptTime?
-}
-
-/// The attempt's line, then the page's words between « » and temoin's own words unquoted, each on
-/// lines of their own.
-func attemptLine(_ r: AttemptReport) -> String {
-    let when = r.entry.body?.observedAt.flatMap(TimeFormat.parseUTC).map(TimeFormat.parisWallTime) ?? ""
-    var lines = ["#\(r.entry.seq)  \(when)  \(tr("outcome.\(r.outcome.rawValue)"))"]
-    if let message = r.message {
-        if message.contains("\n") {
-            lines.append(VisibilityText.quoted(message, indent: "       "))
-        } else {
-            lines[0] += "  « \(TerminalText.line(message)) »"
-        }
-    }
-    if let description = r.description {
-        lines.append("       " + tr("analysis.description_line", ["text": TerminalText.line(description)]))
-    }
-    if let doubt = r.visibility?.uncertain {
-        lines.append("       " + VisibilityText.doubtLine(doubt, detail: r.visibility?.detail))
-    }
-    for marker in r.entry.body?.setAside ?? [] { lines.append("       " + VisibilityText.setAsideLine(marker)) }
-    return lines.joined(separator: "\n")
-}
-
-func attemptJSON(_ r: AttemptReport, time: AttemptTime? = nil) -> AttemptJSON {
-    AttemptJSON(
-        seq: r.entry.seq, hash: r.entry.hash, observed_at: r.entry.body?.observedAt, outcome: r.outcome.rawValue,
-        message: r.message, description: r.description, visibility: r.visibility, url: r.finalURL,
-        exchanges: r.exchanges, failure: r.failure, time: time)
-}
-
 /// The time of an attempt just recorded, checked at once; nil when it cannot be read back.
 func checkedTime(_ store: Store, _ r: AttemptReport) -> AttemptTime? {
     try? TimeCorroboration.check(store: store, appended: r.entry)
@@ -72,12 +28,15 @@ func announceSlot(url: String) {
 }
 
 func printBrowserRecorded(_ report: AttemptReport) {
-    guard let browser = report.entry.body?.browser else { return }
-    print(
-        tr(
-            "browser.screenshot_saved",
-            [
-                "width": String(browser.screenshotWidth ?? 0), "height": String(browser.screenshotHeight ?? 0),
-                "exchanges": String(report.exchanges),
-            ]))
+    if let line = AttemptText.browserRecordedLine(report) { print(line) }
+}
+
+/// An attempt just recorded: its line (or JSON), a doubt about its time, what the browser kept, and a
+/// slot loudly.
+func renderAttempt(_ report: AttemptReport, store: Store, json: Bool, witnessed: Bool) {
+    let time = checkedTime(store, report)
+    print(json ? JSONOutput.string(AttemptJSON(report, time: time)) : AttemptText.line(report))
+    warnAboutTime(time, json: json)
+    if !json, witnessed { printBrowserRecorded(report) }
+    if !json, report.outcome == .slotAvailable { announceSlot(url: report.finalURL) }
 }

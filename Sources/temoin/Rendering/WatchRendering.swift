@@ -19,9 +19,9 @@ final class WatchRenderer {
         case .recorded(let report, _):
             let time = store.flatMap { checkedTime($0, report) }
             if json {
-                print(JSONOutput.string(attemptJSON(report, time: time)).replacingOccurrences(of: "\n", with: ""))
+                print(JSONOutput.string(AttemptJSON(report, time: time)).replacingOccurrences(of: "\n", with: ""))
             } else {
-                print(attemptLine(report))
+                print(AttemptText.line(report))
             }
             warnAboutTime(time, json: json)
         case .slotSeen(let report):
@@ -40,7 +40,7 @@ final class WatchRenderer {
             waiting = nil
         case .alert(let outcome):
             waiting?.finish()
-            say(alertLine(outcome), json: json)
+            say(AttemptText.alertLine(outcome), json: json)
         case .alertNotRecorded(let reason):
             printError(tr("notify.note_not_recorded", ["reason": reason]))
         }
@@ -49,19 +49,5 @@ final class WatchRenderer {
     func finish(done: Int, alertsPending: Bool) {
         if alertsPending { printError(tr("notify.abandoned")) }
         if !json { print(tr("watch.stopped", ["count": String(done)])) }
-    }
-}
-
-/// One line on an alert's try: delivered, failed and retried, or failed for good.
-func alertLine(_ o: AlertOutcome) -> String {
-    let args = [
-        "recipient": o.recipient, "time": TimeFormat.parisWallTime(o.at), "attempt": String(o.attempt),
-        "tries": String(o.tries), "reason": o.reason ?? "",
-        "next": o.nextTry.map(TimeFormat.parisWallTime) ?? "",
-    ]
-    switch o.status {
-    case .delivered: return tr("notify.delivered", args)
-    case .retrying: return tr("notify.retrying", args)
-    case .failed: return tr("notify.failed", args)
     }
 }

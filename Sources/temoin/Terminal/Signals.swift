@@ -125,3 +125,16 @@ func installCleanupHandlers() -> [SignalRegistration] {
 struct SignalRegistration {
     let cancel: () -> Void
 }
+
+/// Runs `body` with Ctrl-C raising its stop flag, and with a browser, a closed terminal or SIGTERM too;
+/// the handlers go when it returns.
+func withStopHandling<T>(browser: Bool, _ body: (StopFlag) throws -> T) throws -> T {
+    let stop = StopFlag()
+    let handler = installStopHandler(stop)
+    let exitHandlers = browser ? installBrowserExitHandlers(stop) : []
+    defer {
+        handler.cancel()
+        for h in exitHandlers { h.cancel() }
+    }
+    return try body(stop)
+}

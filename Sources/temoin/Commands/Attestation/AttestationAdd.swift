@@ -3,12 +3,11 @@ import Foundation
 import TemoinKit
 
 struct AttestationAdd: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Attach attestation files to the store (each is checked first).")
+    static let configuration = CommandConfiguration.text("add", key: "AttestationAdd")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("Attestation files from `temoin attest`.", valueName: "file")) var files: [String]
+    @Argument(help: .text("AttestationAdd.files", value: "file")) var files: [String]
 
     func validate() throws {
         if files.isEmpty { throw ValidationError(tr("import.no_files")) }

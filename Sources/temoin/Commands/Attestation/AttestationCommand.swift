@@ -3,7 +3,7 @@ import Foundation
 import TemoinKit
 
 struct AttestationCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "attestation", abstract: "Attestations signed by volunteers: attach them, list them.",
-        subcommands: [AttestationAdd.self, AttestationList.self], defaultSubcommand: AttestationList.self)
+    static let configuration = CommandConfiguration.text(
+        "attestation", key: "AttestationCommand", subcommands: [AttestationAdd.self, AttestationList.self],
+        defaultSubcommand: AttestationList.self)
 }

@@ -3,8 +3,7 @@ import Foundation
 import TemoinKit
 
 struct AttestationList: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the attestations attached to the store, each checked.")
+    static let configuration = CommandConfiguration.text("list", key: "AttestationList")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -19,7 +18,7 @@ struct AttestationList: ParsableCommand {
             } else if list.isEmpty {
                 print(tr("trust.attestation.none"))
             } else {
-                for a in list { print(attestationLine(a)) }
+                for a in list { print(TrustText.attestationLine(a)) }
             }
         }
     }

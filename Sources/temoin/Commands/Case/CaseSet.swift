@@ -3,17 +3,14 @@ import Foundation
 import TemoinKit
 
 struct CaseSet: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "set",
-        abstract: "Amend one field of the case; the amendment is recorded in the chain.",
-        discussion: "Fields: applicant, prefecture, procedure, booking_url, profile, facts.")
+    static let configuration = CommandConfiguration.text("set", key: "CaseSet")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The field to amend.") var field: String
-    @Argument(help: "Its new value.") var value: String
-    @Option(help: "Why it changed (kept with the amendment).") var reason: String?
+    @Argument(help: .text("CaseSet.field")) var field: String
+    @Argument(help: .text("CaseSet.value")) var value: String
+    @Option(help: .text("CaseSet.reason")) var reason: String?
 
     func run() throws {
         try guarded {

@@ -3,7 +3,5 @@ import Foundation
 import TemoinKit
 
 struct KeyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "key", abstract: "A volunteer's signing key (Ed25519) for attestations.",
-        subcommands: [KeyNew.self])
+    static let configuration = CommandConfiguration.text("key", key: "KeyCommand", subcommands: [KeyNew.self])
 }

@@ -3,16 +3,10 @@ import Foundation
 import TemoinKit
 
 struct KeyNew: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "new",
-        abstract: "Make a new Ed25519 key: FILE (private, mode 0600) and FILE.pub (public, to publish).",
-        discussion: """
-            Keep the private key to yourself. Publish the fingerprint printed here (on your association's \
-            site, in your emails) so that others can recognise your attestations.
-            """)
+    static let configuration = CommandConfiguration.text("new", key: "KeyNew")
 
     @OptionGroup var output: OutputOptions
-    @Option(help: ArgumentHelp("Where to write the private key.", valueName: "file")) var out: String =
+    @Option(help: .text("KeyNew.out", value: "file")) var out: String =
         "temoin-volunteer.key"
 
     func run() throws {

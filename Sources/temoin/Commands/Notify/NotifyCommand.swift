@@ -1,8 +1,6 @@
 import ArgumentParser
+import TemoinKit
 
 struct NotifyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "notify",
-        abstract: "Slot alerts: try the e-mail or command `watch` will use when a slot appears.",
-        subcommands: [NotifyTest.self])
+    static let configuration = CommandConfiguration.text("notify", key: "NotifyCommand", subcommands: [NotifyTest.self])
 }

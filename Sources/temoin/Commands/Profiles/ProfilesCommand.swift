@@ -3,9 +3,7 @@ import Foundation
 import TemoinKit
 
 struct ProfilesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "profiles",
-        abstract: "List the booking systems temoin knows, or show one's steps and rules.",
-        subcommands: [ProfilesList.self, ProfilesShow.self],
+    static let configuration = CommandConfiguration.text(
+        "profiles", key: "ProfilesCommand", subcommands: [ProfilesList.self, ProfilesShow.self],
         defaultSubcommand: ProfilesList.self)
 }

@@ -3,7 +3,7 @@ import Foundation
 import TemoinKit
 
 struct ProfilesList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the built-in profiles.")
+    static let configuration = CommandConfiguration.text("list", key: "ProfilesList")
     @OptionGroup var language: LanguageOptions
     @OptionGroup var output: OutputOptions
 

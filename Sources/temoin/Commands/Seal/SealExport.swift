@@ -3,14 +3,11 @@ import Foundation
 import TemoinKit
 
 struct SealExport: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "export",
-        abstract: "Write one seal's response as received (.tsr) for `openssl ts -verify`.",
-        discussion: "Then: openssl ts -verify -in FILE.tsr -digest HEAD_HASH -CAfile TSA_CA.pem (docs/TRUST.md).")
+    static let configuration = CommandConfiguration.text("export", key: "SealExport")
 
     @OptionGroup var storeOptions: StoreOptions
-    @Argument(help: "The seal's number (temoin seal list).") var id: Int64
-    @Option(help: ArgumentHelp("Where to write the response.", valueName: "file.tsr")) var out: String
+    @Argument(help: .text("SealExport.id")) var id: Int64
+    @Option(help: .text("SealExport.out", value: "file.tsr")) var out: String
 
     func run() throws {
         try guarded {

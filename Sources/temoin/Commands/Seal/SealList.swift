@@ -3,8 +3,7 @@ import Foundation
 import TemoinKit
 
 struct SealList: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the store's seals, each checked.")
+    static let configuration = CommandConfiguration.text("list", key: "SealList")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -19,7 +18,7 @@ struct SealList: ParsableCommand {
             } else if seals.isEmpty {
                 print(tr("trust.seal.none"))
             } else {
-                for s in seals { print(sealLine(s)) }
+                for s in seals { print(TrustText.sealLine(s)) }
             }
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 import TemoinKit
 
 struct SealTSA: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "tsa", abstract: "The time-stamp authorities this store uses: list, add, remove.",
-        subcommands: [SealTSAList.self, SealTSAAdd.self, SealTSARemove.self], defaultSubcommand: SealTSAList.self)
+    static let configuration = CommandConfiguration.text(
+        "tsa", key: "SealTSA", subcommands: [SealTSAList.self, SealTSAAdd.self, SealTSARemove.self],
+        defaultSubcommand: SealTSAList.self)
 }

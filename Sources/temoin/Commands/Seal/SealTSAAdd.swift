@@ -3,10 +3,10 @@ import Foundation
 import TemoinKit
 
 struct SealTSAAdd: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a TSA (its RFC 3161 URL).")
+    static let configuration = CommandConfiguration.text("add", key: "SealTSAAdd")
     @OptionGroup var storeOptions: StoreOptions
-    @Argument(help: "The TSA's URL, e.g. https://freetsa.org/tsr.") var url: String
-    @Option(help: "A name to show for it.") var name: String?
+    @Argument(help: .text("SealTSAAdd.url")) var url: String
+    @Option(help: .text("SealTSAAdd.name")) var name: String?
 
     func validate() throws {
         if (try? URLCheck.validate(url)) == nil {

@@ -3,7 +3,7 @@ import Foundation
 import TemoinKit
 
 struct SealTSAList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the configured TSAs.")
+    static let configuration = CommandConfiguration.text("list", key: "SealTSAList")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 

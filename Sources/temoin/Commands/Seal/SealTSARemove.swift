@@ -3,10 +3,9 @@ import Foundation
 import TemoinKit
 
 struct SealTSARemove: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "remove", abstract: "Stop using a TSA (its seals stay).")
+    static let configuration = CommandConfiguration.text("remove", key: "SealTSARemove")
     @OptionGroup var storeOptions: StoreOptions
-    @Argument(help: "The TSA's URL.") var url: String
+    @Argument(help: .text("SealTSARemove.url")) var url: String
 
     func run() throws {
         try guarded {

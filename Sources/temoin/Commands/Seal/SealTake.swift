@@ -3,17 +3,15 @@ import Foundation
 import TemoinKit
 
 struct SealTake: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "take", abstract: "Seal the current head now (the default).")
+    static let configuration = CommandConfiguration.text("take", key: "SealTake")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var trustOptions: TrustOptions
 
-    @Option(help: ArgumentHelp("A TSA's URL; repeatable (default: the store's TSAs).", valueName: "url"))
-    var tsa: [String] = []
+    @Option(help: .text("SealTake.tsa", value: "url")) var tsa: [String] = []
 
-    @Option(help: "Extra authorities to trust for the TSA's HTTPS (PEM).") var cacert: String?
+    @Option(help: .text("SealTake.cacert")) var cacert: String?
 
     func validate() throws {
         for url in tsa where (try? URLCheck.validate(url)) == nil {

@@ -5,11 +5,11 @@ import TemoinKit
 struct SealTrust: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trust",
-        abstract: "Trust a TSA certificate for every check on this computer (copied to the trust folder).",
+        abstract: tr("help.SealTrust.abstract"),
         discussion:
-            "The folder: $TEMOIN_TRUST_DIR, else $XDG_CONFIG_HOME/temoin/tsa-certs, else ~/.config/temoin/tsa-certs.")
+            tr("help.SealTrust.discussion"))
 
-    @Option(help: ArgumentHelp("The TSA's certificate or its CA's, PEM.", valueName: "file.pem")) var add: String?
+    @Option(help: .text("SealTrust.add", value: "file.pem")) var add: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {

@@ -3,22 +3,14 @@ import Foundation
 import TemoinKit
 
 struct StepCheck: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
-        abstract: "Check again the DKIM signatures of a step's e-mails (after an offline import, or to re-verify).",
-        discussion: """
-            Keys already fetched and kept in the store are used without any network, so a verdict can be \
-            repeated offline at any time. Keys not fetched yet (the import was offline) are fetched now; \
-            the verdicts and keys are then recorded as a new entry (the step is never edited). With \
-            --refetch every key is asked again from DNS and the answers are recorded.
-            """)
+    static let configuration = CommandConfiguration.text("check", key: "StepCheck")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var dns: DNSOptions
 
-    @Argument(help: "The step's (or follow-up's) entry number.") var seq: Int64
-    @Flag(help: "Fetch every key from DNS again, even those the store keeps.") var refetch = false
+    @Argument(help: .text("StepCheck.seq")) var seq: Int64
+    @Flag(help: .text("StepCheck.refetch")) var refetch = false
 
     func run() throws {
         try guarded {

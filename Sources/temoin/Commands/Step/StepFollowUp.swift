@@ -3,30 +3,22 @@ import Foundation
 import TemoinKit
 
 struct StepFollowUp: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "followup",
-        abstract: "Record what followed a step: the avis de réception came back, an answer arrived...",
-        discussion: """
-            The step stays as it was recorded; this is a new entry pointing to it. The avis de réception's \
-            scan or photo is given with --file (its date is the one La Poste's agent wrote on it). An \
-            answer by e-mail: --file answer.eml (its DKIM signatures are checked; without --date, its Date \
-            field is the date).
-
-            Example: temoin step followup 12 --kind receipt-returned --date 06/11/2026 --file ar.jpg
-            """)
+    static let configuration = CommandConfiguration.text("followup", key: "StepFollowUp")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var dns: DNSOptions
 
-    @Argument(help: "The step's entry number (temoin step list).") var seq: Int64
-    @Option(help: "What followed: \(FollowUpKind.allValueStrings.joined(separator: ", ")).") var kind: FollowUpKind
-    @Option(help: "When (YYYY-MM-DD or DD/MM/YYYY, optionally HH:MM; Paris time).") var date: String?
-    @Option(help: "Who answered, when someone did.") var from: String?
-    @Option(help: "What it says, in a few words.") var summary: String?
-    @Option(name: .customLong("file"), help: "A file that proves it (scan, photo, PDF, .eml). Repeatable.")
-    var files: [String] = []
-    @Option(name: .customLong("max-size"), help: "Largest file accepted (default 20MB).") var maxSize: String = "20MB"
+    @Argument(help: .text("StepFollowUp.seq")) var seq: Int64
+    @Option(
+        help: ArgumentHelp(
+            tr("help.StepFollowUp.kind", ["kinds": FollowUpKind.allValueStrings.joined(separator: ", ")]))) var kind:
+        FollowUpKind
+    @Option(help: .text("StepFollowUp.date")) var date: String?
+    @Option(help: .text("StepFollowUp.from")) var from: String?
+    @Option(help: .text("StepFollowUp.summary")) var summary: String?
+    @Option(name: .customLong("file"), help: .text("StepFollowUp.files")) var files: [String] = []
+    @Option(name: .customLong("max-size"), help: .text("StepFollowUp.maxSize")) var maxSize: String = "20MB"
 
     func validate() throws {
         if ByteCount.parse(maxSize) == nil { throw ValidationError(tr("import.bad_max_size", ["value": maxSize])) }

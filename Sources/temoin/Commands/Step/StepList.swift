@@ -3,9 +3,7 @@ import Foundation
 import TemoinKit
 
 struct StepList: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list",
-        abstract: "List the steps, each with what followed it, its files and its e-mails' DKIM verdicts.")
+    static let configuration = CommandConfiguration.text("list", key: "StepList")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -1,0 +1,103 @@
+import Foundation
+
+/// The case `temoin init` records: what its options gave, and the questions left for a terminal.
+public struct CaseQuestions {
+    /// Each field's catalogue key, the value given on the command line, and whether it is required.
+    public let fields: [(key: String, given: String?, required: Bool)]
+
+    public init(applicant: String?, prefecture: String?, procedure: String?, bookingURL: String?, facts: String?) {
+        fields = [
+            ("applicant", applicant, true), ("prefecture", prefecture, true), ("procedure", procedure, true),
+            ("booking_url", bookingURL, true), ("facts", facts, false),
+        ]
+    }
+
+    private static func given(_ value: String?) -> String? {
+        value.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// How many fields a terminal will be asked for.
+    public var unanswered: Int { fields.filter { Self.given($0.given) == nil }.count }
+
+    /// The options a script must give (no terminal to ask): `--booking-url` for `booking_url`.
+    public var missingOptions: [String] {
+        fields.filter { $0.required && Self.given($0.given) == nil }.map {
+            "--" + $0.key.replacingOccurrences(of: "_", with: "-")
+        }
+    }
+
+    /// The case's fields, validated: those given, the others asked through `interview` (nil: no
+    /// terminal, an optional field left empty).
+    public func answers(profile: String, asking interview: CaseInterview?) throws -> CaseFields {
+        var answers = [String: String]()
+        for (key, given, required) in fields {
+            answers[key] = Self.given(given) ?? interview?.ask(key, required: required) ?? ""
+        }
+        return try CaseFields(
+            applicant: answers["applicant"] ?? "", prefecture: answers["prefecture"] ?? "",
+            procedure: answers["procedure"] ?? "", bookingURL: answers["booking_url"] ?? "", profile: profile,
+            facts: answers["facts"] ?? ""
+        ).validated()
+    }
+}
+
+extension CaseInterview {
+    /// Says how many questions come, then asks where to keep the store unless `--store` or
+    /// TEMOIN_STORE said it (`askPlace` false: says where it will be). Returns the store's path.
+    public func introduce(questions: Int, askPlace: Bool, path: String) -> String {
+        let absolute = { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        conversation.say(tr("init.intro", ["count": String(questions + (askPlace ? 1 : 0))]))
+        conversation.say("")
+        if askPlace { return askStorePlace(default: path, absolute: absolute) }
+        conversation.say(tr("init.place_given", ["path": absolute(path)]))
+        conversation.say("")
+        return path
+    }
+}
+
+/// What `temoin init` prints once the store exists.
+public enum InitText {
+    /// The TSAs added and each one's first seal, or why it failed (`isError`: for standard error), in
+    /// the order the TSAs answered.
+    public static func sealLines(_ urls: [String], _ outcomes: [Sealer.Outcome]) -> [(text: String, isError: Bool)] {
+        guard !urls.isEmpty else { return [] }
+        var lines = [(tr("init.tsa_added", ["urls": urls.joined(separator: ", ")]), false)]
+        for o in outcomes {
+            if let s = o.seal {
+                lines.append(("  " + TrustText.sealLine(s), false))
+            } else if let e = o.error {
+                lines.append((tr("init.tsa_failed", ["reason": e.description]), true))
+            }
+        }
+        return lines
+    }
+
+    /// Where the store is, and what next; `chosen` when the person chose a place other than where
+    /// temoin looks by default (to be given with --store from then on).
+    public static func doneLines(store: String, chosen: String?) -> [String] {
+        let absolute = { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        var lines = [tr("init.done", ["path": absolute(store)])]
+        // From the portable folder the store is already on the stick.
+        if Installation.current.portableRoot == nil { lines.append(tr("init.usb_hint")) }
+        if let chosen { lines.append(tr("init.remember_store", ["path": absolute(chosen)])) }
+        lines.append(tr("init.next"))
+        return lines
+    }
+}
+
+/// `temoin init --json`.
+public struct InitJSON: Encodable {
+    let store: String
+    let store_id: String
+    let head: ChainHead?
+    let tsas: [String]
+    let seals: [SealOutcomeJSON]
+
+    public init(store: Store, head: ChainHead?, tsas: [String], seals: [Sealer.Outcome]) {
+        self.store = store.path
+        store_id = store.storeID
+        self.head = head
+        self.tsas = tsas
+        self.seals = seals.map(SealOutcomeJSON.init)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// What `temoin attest` prints once the attestation is written: the verdict signed, the head, the file.
+public enum AttestText {
+    public static func lines(report: VerificationReport, file: String) -> [String] {
+        var lines = [report.verdict == .intact ? tr("verify.intact") : tr("verify.tampered")]
+        if let head = report.head { lines.append(tr("common.head", ["head": head.display])) }
+        lines.append(tr("trust.attest.written", ["path": file]))
+        return lines
+    }
+}
+
+/// `temoin attest --json`.
+public struct AttestJSON: Encodable {
+    let file: String
+    let store_id: String
+    let seq: Int64
+    let head: String
+    let verdict: String
+    let fingerprint: String
+
+    public init(file: String, statement: AttestationStatement, fingerprint: String) {
+        self.file = file
+        store_id = statement.storeID
+        seq = statement.seq
+        head = statement.head
+        verdict = statement.verdict
+        self.fingerprint = fingerprint
+    }
+}
+
+/// `temoin note --json`: the note's entry and the entry it is about.
+public struct NoteJSON: Encodable {
+    let seq: Int64
+    let hash: String
+    let about: Int64
+    let kind: String
+
+    public init(_ entry: StoredEntry, about: Int64) {
+        seq = entry.seq
+        hash = entry.hash
+        self.about = about
+        kind = entry.body?.kind?.rawValue ?? ""
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import Synchronization
+import TemoinKit
+
+/// Verifies the store and writes the dossier, with a progress bar for each on standard error when it is
+/// a terminal (nothing when piped or with --json).
+func writeDossier(store: Store, path: String, options: DossierOptions, json: Bool) throws -> DossierResult {
+    let verifying = ProgressReporter.standardError(label: tr("dossier.progress_verify"), unit: .bytes, json: json)
+    let data = try DossierData.load(store: store, path: path, from: options.from, to: options.to) { done, total in
+        verifying.update(done: done, total: total)
+    }
+    verifying.finish()
+    let writer = try DossierWriter(store: store, data: data, options: options)
+    let writing = ProgressReporter.standardError(label: tr("dossier.progress_write"), unit: .items, json: json)
+    let total = Int64(writer.progressSteps)
+    let done = Mutex<Int64>(0)
+    let result = try writer.write { _ in
+        writing.update(
+            done: done.withLock {
+                $0 += 1
+                return $0
+            }, total: total)
+    }
+    writing.finish()
+    return result
+}
