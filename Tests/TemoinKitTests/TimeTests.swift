@@ -382,7 +382,8 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
         #expect(TimeText.authority("http://127.0.0.1:8123/good") == "http://127.0.0.1:8123/good")
         #expect(TimeText.authority("https://ann:s3cret@tsa.example:8443/ts?x=1") == "https://tsa.example:8443/ts?x=1")
         let seal = SealClock(id: 3, seq: 2, genMs: 0, tokenSHA256: "", tsaURL: "https://ann:s3cret@tsa.example/ts")
-        let problem = TimeProblem(seq: 3, code: .afterSeal, at: 200_000, reference: 0, differenceMs: 200_000, seal: seal)
+        let problem = TimeProblem(
+            seq: 3, code: .afterSeal, at: 200_000, reference: 0, differenceMs: 200_000, seal: seal)
         #expect(problem.text(.en).contains("authority https://tsa.example/ts certified"), "\(problem.text(.en))")
         #expect(!problem.text(.fr).contains("s3cret"))
         #expect(TimeText.window(seal, seal, language: .en).hasSuffix("according to https://tsa.example/ts"))

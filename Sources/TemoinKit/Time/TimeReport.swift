@@ -105,7 +105,8 @@ public struct TimeProblem: Codable, Sendable, Equatable {
             "difference": TimeText.duration(abs(differenceMs ?? 0), language: language),
             "direction": Messages.shared.text(
                 (differenceMs ?? 0) >= 0 ? "time.ahead" : "time.behind", language: language),
-            "seal": sealID.map(String.init) ?? "-", "tsa": tsaURL.map(TimeText.authority) ?? "-", "exchange": exchange.map(String.init) ?? "-",
+            "seal": sealID.map(String.init) ?? "-", "tsa": tsaURL.map(TimeText.authority) ?? "-",
+            "exchange": exchange.map(String.init) ?? "-",
             "tolerance": TimeText.duration(TimeRules.toleranceMs, language: language),
         ]
     }
