@@ -219,6 +219,23 @@ import Testing
         #expect(all.contains("Dans ce registre : 0 heure confirmée, 2 non confirmées, 0 contredite."))
     }
 
+    /// An attempt holding no exchange at all (an older store's, the benchmark's) is not said to have
+    /// met an unreachable site: page 1 gives its own reason.
+    @Test func anAttemptWithNoExchangeRecordedIsNotSaidUnreachable() throws {
+        let opened = try #require(TimeFormat.parse("2026-11-02 08:00"))
+        let (_, store) = try Self.store(opened: opened)
+        try CaseBuilder.captured(
+            store, at: opened.addingTimeInterval(Self.day), page: nil,
+            failure: NetworkFailure(kind: "timeout", message: "Timeout", curlCode: 28))
+        try CaseBuilder.captured(store, at: opened.addingTimeInterval(2 * Self.day), page: nil)
+        let (page1, _, data) = try Self.dossier(store, now: opened.addingTimeInterval(3 * Self.day))
+        #expect(data.time.uncorroborated.unreachable == 1 && data.time.uncorroborated.noExchangeRecorded == 1)
+        #expect(
+            page1.contains(
+                "Heures : 2 non confirmées par un élément indépendant (site injoignable : 1 ; aucun échange HTTP enregistré avec la tentative : 1)."
+            ), "\(page1)")
+    }
+
     static let tsa: LocalTSA? = try? LocalTSA()
 
     /// Seals taken by the test TSA before and after attempts (as `TimeSealTests`): page 1 gives the
@@ -259,8 +276,12 @@ import Testing
             page1.range(of: "Jetons d'horodatage : ").map { String(page1[$0.lowerBound...].prefix(400)) })
         #expect(
             line.hasPrefix("Jetons d'horodatage : 3 tentatives sont encadrées par deux jetons (n° 2 entre "), "\(line)")
-        #expect(line.contains(" selon 127.0.0.1 ; n° 4 entre "), "\(line)")
-        #expect(line.contains("selon 127.0.0.1) ; sans fenêtre : n° 5 (p. "), "\(line)")
+        // The authority named by its URL, as in #4's problem above.
+        #expect(line.contains(" selon \(tsa.url("good")) ; n° 4 entre "), "\(line)")
+        #expect(line.contains("selon \(tsa.url("good"))) ; sans fenêtre : n° 5 (p. "), "\(line)")
+        // (The PDF's text may break the URL's line after "//".)
+        let fourJoined = four.replacingOccurrences(of: "// ", with: "//")
+        #expect(fourJoined.contains("l'autorité d'horodatage \(tsa.url("good")) a certifié"), "\(four)")
         // The time section lists every window, and the method's tally counts this store.
         #expect(all.contains("n° 3 : entre "))
         #expect(all.contains("Dans ce registre : 2 heures confirmées, 0 non confirmée, 2 contredites."))

@@ -284,7 +284,47 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
         let reference = try #require(json["time"] as? [String: Any])
         #expect(
             reference["uncorroborated"] as? [String: Int]
-                == ["declared": 1, "file_mtime": 0, "unreachable": 1, "no_server_date": 1, "unreadable": 0])
+                == [
+                    "declared": 1, "file_mtime": 0, "unreachable": 1, "no_server_date": 1, "no_exchange_recorded": 0,
+                    "unreadable": 0,
+                ])
+    }
+
+    /// An attempt on the tool's clock that holds no exchange at all (stores written without them, as
+    /// the benchmark's) says nothing of the site: never "unreachable", which needs exchanges recorded
+    /// and none answered.
+    @Test func anAttemptWithNoExchangeRecordedIsNotCalledUnreachable() throws {
+        let t = try TimedStore()
+        try t.captured(at: t.opened.addingTimeInterval(600), answered: false)
+        for (k, exchanges) in [(900.0, nil), (1200.0, [] as [HTTPExchange]?)] {
+            try t.store.append(type: .attempt, now: t.opened.addingTimeInterval(k + 1)) { body in
+                body.provenance = .captured
+                body.timeBasis = .witnessed
+                body.observedAt = TimeFormat.utc(t.opened.addingTimeInterval(k))
+                body.url = Fixtures.sampleCase.bookingURL
+                body.outcome = .noSlot
+                body.exchanges = exchanges
+            }
+        }
+        let (ours, theirs, report) = try timeProblems(t.path)
+        #expect(ours.isEmpty && theirs.isEmpty)
+        let time = try #require(report.time)
+        #expect(time.uncorroborated.unreachable == 1 && time.uncorroborated.noExchangeRecorded == 2)
+        #expect(
+            time.sentence
+                == "3 attempts: 3 uncorroborated (1 where the site did not answer, 2 with no HTTP exchange recorded)")
+        let (_, json) = try referenceVerify(t.path)
+        let reference = try #require(json["time"] as? [String: Any])
+        #expect(
+            reference["uncorroborated"] as? [String: Int]
+                == [
+                    "declared": 0, "file_mtime": 0, "unreachable": 1, "no_server_date": 0, "no_exchange_recorded": 2,
+                    "unreadable": 0,
+                ])
+        let (_, all) = try TimeCorroboration.attempts(store: t.store)
+        #expect([2, 3, 4].map { all[$0]?.reason } == [.unreachable, .noExchangeRecorded, .noExchangeRecorded])
+        let status = try CaseStatus.compute(path: t.path)
+        #expect(status.text.contains("1 where the site did not answer, 2 with no HTTP exchange recorded"))
     }
 
     @Test func aCacheAgeIsAddedToTheServersDate() throws {
@@ -331,6 +371,20 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
             added[0].hasSuffix(
                 "2 attempts: 1 corroborated by the prefecture's server clock, which agrees with the computer's within \(seconds) s; 1 uncorroborated (1 imported page with a time you declared)"
             ))
+    }
+
+    /// A time-stamp authority is named by its URL, the same in a seal window and in a problem, and a
+    /// user name or password in it is never printed.
+    @Test func anAuthorityIsNamedByItsURLWithoutCredentials() {
+        #expect(TimeText.authority("https://freetsa.org/tsr") == "https://freetsa.org/tsr")
+        #expect(TimeText.authority("http://127.0.0.1:8123/good") == "http://127.0.0.1:8123/good")
+        #expect(TimeText.authority("https://ann:s3cret@tsa.example:8443/ts?x=1") == "https://tsa.example:8443/ts?x=1")
+        let seal = SealClock(id: 3, seq: 2, genMs: 0, tokenSHA256: "", tsaURL: "https://ann:s3cret@tsa.example/ts")
+        let problem = TimeProblem(
+            seq: 3, code: .afterSeal, at: 200_000, reference: 0, differenceMs: 200_000, seal: seal)
+        #expect(problem.text(.en).contains("authority https://tsa.example/ts certified"), "\(problem.text(.en))")
+        #expect(!problem.text(.fr).contains("s3cret"))
+        #expect(TimeText.window(seal, seal, language: .en).hasSuffix("according to https://tsa.example/ts"))
     }
 
     @Test func theMessagesOfTheTimeRulesExistInBothLanguages() {
@@ -400,7 +454,10 @@ func timeProblems(_ path: String) throws -> (temoin: [String], reference: [Strin
         let window = try #require(three.window)
         #expect(window.lower.seq == 2 && window.upper.seq == 3 && window.upper.genMs - window.lower.genMs < 120_000)
         #expect(TimeText.window(window.lower, window.upper).hasPrefix("between "))
-        #expect(TimeText.window(window.lower, window.upper).hasSuffix("according to 127.0.0.1"))
+        // The authority named by its URL, as in the problems' text (a lawyer can look it up).
+        #expect(TimeText.window(window.lower, window.upper).hasSuffix("according to \(tsa.url("good"))"))
+        let afterSeal = try #require(time.problems.first { $0.code == .afterSeal })
+        #expect(afterSeal.text(.en).contains("time-stamp authority \(tsa.url("good")) certified"))
         let status = try CaseStatus.compute(path: t.path)
         #expect(status.text.contains("3 of 4 attempts lie between two seals; the last, #4, was recorded between "))
         #expect(status.text.contains("without a window: #5"))

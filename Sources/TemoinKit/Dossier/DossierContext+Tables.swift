@@ -83,7 +83,7 @@ extension DossierContext {
                     DayRow(year: p.year, month: p.month, label: wording.shortDate(a.observedAt), items: [], seqs: []))
             }
             let i = index[key]!
-            // In italics: a time nothing confirms (declared, unreachable site, no server date).
+            // In italics: a time nothing confirms (declared, unreachable site, no server date, no exchange).
             rows[i].items.append(
                 (
                     wording.time(a.observedAt), outcomeCode(a.outcome),

@@ -201,7 +201,10 @@ public struct Corroborator: Sendable {
         switch f.timeBasis {
         case TimeBasis.declared.rawValue: return .declared
         case TimeBasis.fileModificationTime.rawValue: return .fileMtime
-        case TimeBasis.witnessed.rawValue: return f.answered ? .noServerDate : .unreachable
+        // Unreachable only when exchanges were recorded and none answered: a store written without
+        // exchanges (older ones, the benchmark's) says nothing of the site.
+        case TimeBasis.witnessed.rawValue:
+            return f.answered ? .noServerDate : f.exchanges > 0 ? .unreachable : .noExchangeRecorded
         default: return .unreadable
         }
     }

@@ -32,6 +32,8 @@ public struct TimeFacts: Sendable, Equatable {
     /// `observed_at`, when it is a string in the form of §5.
     public var observedMs: Int64?
     public var timeBasis: String?
+    /// Exchanges recorded: the elements of `exchanges` that are objects.
+    public var exchanges = 0
     /// An exchange has an integral `status`: the site answered at least once.
     public var answered = false
     /// Exchanges with a readable `started_at` and `server_date`.
@@ -85,6 +87,7 @@ extension TimeFacts: Decodable {
             position += 1
             // ExchangeClock never throws, so each element is consumed whatever it holds.
             guard let e = try? list.decode(ExchangeClock.self) else { break }
+            if e.isObject { exchanges += 1 }
             if e.answered { answered = true }
             guard let offset = e.offsetMs else { continue }
             dated += 1
@@ -99,6 +102,7 @@ extension TimeFacts: Decodable {
 /// One exchange's clock figures (docs/FORMAT.md §8.1): the server's `Date` (plus `Age` when a cache
 /// answered) minus the computer's time when the first byte came (`started_at` + `first_byte_ms`).
 struct ExchangeClock: Decodable {
+    var isObject = false
     var answered = false
     var offsetMs: Int64?
 
@@ -128,6 +132,7 @@ struct ExchangeClock: Decodable {
 
     init(from decoder: Decoder) {
         guard let c = try? decoder.container(keyedBy: Keys.self) else { return }
+        isObject = true
         answered = ((try? c.decodeIfPresent(Int64.self, forKey: .status)) ?? nil) != nil
         guard
             let started = ((try? c.decodeIfPresent(String.self, forKey: .startedAt)) ?? nil).flatMap(

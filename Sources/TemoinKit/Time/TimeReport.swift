@@ -105,7 +105,8 @@ public struct TimeProblem: Codable, Sendable, Equatable {
             "difference": TimeText.duration(abs(differenceMs ?? 0), language: language),
             "direction": Messages.shared.text(
                 (differenceMs ?? 0) >= 0 ? "time.ahead" : "time.behind", language: language),
-            "seal": sealID.map(String.init) ?? "-", "tsa": tsaURL ?? "-", "exchange": exchange.map(String.init) ?? "-",
+            "seal": sealID.map(String.init) ?? "-", "tsa": tsaURL.map(TimeText.authority) ?? "-",
+            "exchange": exchange.map(String.init) ?? "-",
             "tolerance": TimeText.duration(TimeRules.toleranceMs, language: language),
         ]
     }
@@ -128,10 +129,14 @@ public enum UncorroboratedReason: String, Codable, Sendable, CaseIterable {
     case declared
     /// An imported page dated by the saved file's modification time.
     case fileMtime = "file_mtime"
-    /// The site never answered (a network failure): no server clock to compare with.
+    /// Exchanges were recorded and none was answered (a network failure): no server clock to compare
+    /// with.
     case unreachable
     /// The site answered without a readable `Date` header.
     case noServerDate = "no_server_date"
+    /// The attempt holds no HTTP exchange at all (stores written without them): nothing says whether
+    /// the site answered, so this is never called unreachable.
+    case noExchangeRecorded = "no_exchange_recorded"
     /// The entry's times are not in the format's form.
     case unreadable
 }
@@ -211,9 +216,10 @@ public struct TimeSummary: Codable, Sendable, Equatable {
         public var fileMtime = 0
         public var unreachable = 0
         public var noServerDate = 0
+        public var noExchangeRecorded = 0
         public var unreadable = 0
 
-        public var total: Int { declared + fileMtime + unreachable + noServerDate + unreadable }
+        public var total: Int { declared + fileMtime + unreachable + noServerDate + noExchangeRecorded + unreadable }
 
         subscript(_ reason: UncorroboratedReason) -> Int {
             get {
@@ -222,6 +228,7 @@ public struct TimeSummary: Codable, Sendable, Equatable {
                 case .fileMtime: return fileMtime
                 case .unreachable: return unreachable
                 case .noServerDate: return noServerDate
+                case .noExchangeRecorded: return noExchangeRecorded
                 case .unreadable: return unreadable
                 }
             }
@@ -231,6 +238,7 @@ public struct TimeSummary: Codable, Sendable, Equatable {
                 case .fileMtime: fileMtime = newValue
                 case .unreachable: unreachable = newValue
                 case .noServerDate: noServerDate = newValue
+                case .noExchangeRecorded: noExchangeRecorded = newValue
                 case .unreadable: unreadable = newValue
                 }
             }
@@ -240,6 +248,7 @@ public struct TimeSummary: Codable, Sendable, Equatable {
             case declared, unreachable, unreadable
             case fileMtime = "file_mtime"
             case noServerDate = "no_server_date"
+            case noExchangeRecorded = "no_exchange_recorded"
         }
     }
 

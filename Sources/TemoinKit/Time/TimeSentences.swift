@@ -59,11 +59,18 @@ extension TimeText {
         return shown.joined(separator: ", ") + (runs.count > limit ? " …" : "")
     }
 
-    /// A TSA for people: the host of its URL.
-    public static func authority(_ url: String) -> String { URLComponents(string: url)?.host ?? url }
+    /// A TSA for people, the same in every sentence (a seal window, a time problem): its URL as the
+    /// store records it, without credentials, so a lawyer can look it up; a user name or password
+    /// there is never printed.
+    public static func authority(_ url: String) -> String {
+        guard var c = URLComponents(string: url), c.user != nil || c.password != nil else { return url }
+        c.user = nil
+        c.password = nil
+        return c.string ?? url
+    }
 
     /// The window of an attempt between two seals, in Paris time: "between 09:00:02 and 09:00:07 CET
-    /// according to freetsa.org" (both authorities named when they differ).
+    /// according to https://freetsa.org/tsr" (both authorities named when they differ).
     public static func window(_ lower: SealClock, _ upper: SealClock, language: Language? = nil) -> String {
         let a = TimeFormat.parisWallTime(TimeRules.date(lower.genMs))
         let b = TimeFormat.parisWallTime(TimeRules.date(upper.genMs))

@@ -1639,7 +1639,7 @@ def time_facts(obj):
         "recorded": instant_ms(obj.get("recorded_at")),
         "observed": instant_ms(obj.get("observed_at")),
         "basis": obj.get("time_basis") if isinstance(obj.get("time_basis"), str) else None,
-        "answered": False, "dated": 0, "offset": None, "offset_exchange": None,
+        "exchanges": 0, "answered": False, "dated": 0, "offset": None, "offset_exchange": None,
         "after_seal_present": "after_seal" in obj, "after_seal": None,
     }
     ref = obj.get("after_seal")
@@ -1649,6 +1649,7 @@ def time_facts(obj):
     for position, e in enumerate(exchanges if isinstance(exchanges, list) else (), 1):
         if not isinstance(e, dict):
             continue
+        f["exchanges"] += 1
         if is_int(e.get("status")):
             f["answered"] = True
         started = instant_ms(e.get("started_at"))
@@ -1744,7 +1745,8 @@ def check_time(con, report, now):
     summary = {
         "tolerance_ms": T, "future_tolerance_ms": TIME_FUTURE_MS, "attempts": 0, "corroborated": 0,
         "by_server": 0, "by_seals_only": 0, "server_offset_max_ms": None,
-        "uncorroborated": {"declared": 0, "file_mtime": 0, "unreachable": 0, "no_server_date": 0, "unreadable": 0},
+        "uncorroborated": {"declared": 0, "file_mtime": 0, "unreachable": 0, "no_server_date": 0,
+                           "no_exchange_recorded": 0, "unreadable": 0},
         "contradicted": 0, "contradicted_seqs": [],
         "windows": {"both": 0, "lower_only": 0, "upper_only": 0, "none": 0}, "problems": [],
     }
@@ -1778,7 +1780,8 @@ def check_time(con, report, now):
             elif f["basis"] in ("declared", "file_mtime"):
                 why = f["basis"]
             elif f["basis"] == "witnessed":
-                why = "no_server_date" if f["answered"] else "unreachable"
+                # Unreachable only when exchanges were recorded and none answered.
+                why = "no_server_date" if f["answered"] else "unreachable" if f["exchanges"] else "no_exchange_recorded"
             else:
                 why = "unreadable"
             summary["uncorroborated"][why] += 1

@@ -18,8 +18,14 @@ final class CaptureFinder {
 
     init(_ db: Database) throws {
         self.db = db
+        // The digest as TEXT, then as BLOB (the index keeps them apart): two equality probes, the
+        // smallest rowid taken in `find`. Neither an `IN` list nor `ORDER BY`, for which SQLite would
+        // build a temporary table each time the statement runs (once per capture).
         byIndex = try db.makeStatement(
-            sql: "SELECT rowid FROM captures WHERE digest IN (?1, CAST(?1 AS BLOB)) ORDER BY rowid LIMIT 1")
+            sql: """
+                SELECT rowid FROM captures WHERE digest = ?1 \
+                UNION ALL SELECT rowid FROM captures WHERE digest = CAST(?1 AS BLOB)
+                """)
         // Neither reads a capture's bytes: digest and size come before them in the row.
         digestOf = try db.makeStatement(sql: "SELECT \(ColumnBytes.select("digest")) FROM captures WHERE rowid = ?")
         sizeOf = try db.makeStatement(sql: "SELECT size FROM captures WHERE rowid = ?")
@@ -38,7 +44,12 @@ final class CaptureFinder {
         let wanted = Data(digest.utf8)
         if scanned == nil, let byIndex {
             do {
-                if let rowid = try Int64.fetchOne(byIndex, arguments: [digest]),
+                var first: Int64?
+                let rowids = try Int64.fetchCursor(byIndex, arguments: [digest])
+                while let rowid = try rowids.next() {
+                    if first == nil || rowid < first! { first = rowid }
+                }
+                if let rowid = first,
                     let stored = try DatabaseValue.fetchOne(digestOf, arguments: [rowid]),
                     ColumnBytes.bytes(stored) == wanted
                 {

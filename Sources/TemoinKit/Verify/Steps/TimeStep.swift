@@ -70,13 +70,16 @@ extension TimeFacts {
         return AfterSeal(seq: s, tokenSHA256: t)
     }
 
-    /// §8.1: for every exchange, whether the site answered and the server's clock minus the computer's.
+    /// §8.1: for every exchange, that it was recorded, whether the site answered, and the server's clock
+    /// minus the computer's.
     private mutating func readExchanges(_ json: StrictJSON) throws {
         guard json.atArray else { return try json.skipValue() }
         var position = 0
         try json.array {
             position += 1
+            let isObject = json.atObject
             let e = try Self.exchangeClock(json)
+            if isObject { exchanges += 1 }
             if e.answered { answered = true }
             guard let offset = e.offsetMs else { return }
             dated += 1
