@@ -103,7 +103,9 @@ import Testing
     /// Whether PJ1's page 1 ends on its own page: page 2 starts with the day-by-day record, past its
     /// running header (nothing of page 1 ran onto it).
     static func pageOneIsWhole(_ pj1: String) throws -> Bool {
-        let page2 = try layout(pj1, page: 2).split(separator: "\n").map { CaseBuilder.flat(String($0)) }.filter { !$0.isEmpty }
+        let page2 = try layout(pj1, page: 2).split(separator: "\n").map { CaseBuilder.flat(String($0)) }.filter {
+            !$0.isEmpty
+        }
         let pages = try CaseBuilder.pages(pj1)
         return page2.count > 1 && page2[0].hasSuffix("page 2 / \(pages)") && page2[1] == "Relevé jour par jour"
     }
