@@ -290,8 +290,57 @@ package final class TextLayout {
         pango_layout_set_markup(layout, markup, -1)
         let list = pango_layout_get_attributes(layout).map { pango_attr_list_copy($0) } ?? pango_attr_list_new()
         pango_attr_list_insert(list, pango_attr_insert_hyphens_new(0))
+        if let text = pango_layout_get_text(layout) {
+            let bytes = UnsafeBufferPointer(
+                start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text))
+            for range in Self.unbreakableHyphens(bytes) {
+                let attribute = pango_attr_allow_breaks_new(0)!
+                attribute.pointee.start_index = guint(range.lowerBound)
+                attribute.pointee.end_index = guint(range.upperBound)
+                pango_attr_list_insert(list, attribute)
+            }
+        }
         pango_layout_set_attributes(layout, list)
         pango_attr_list_unref(list)
+    }
+
+    /// The byte ranges (UTF-8) of each `-` inside an address (a word holding `.` or `/` between two
+    /// characters, as a host or URL does) together with the character after it. Pango may break a line
+    /// after a hyphen; inside « val-de-marne.test » a reader (and pdftotext) would take that hyphen for
+    /// one added at the break and drop it, so no line breaks there; elsewhere in a long address it may.
+    package static func unbreakableHyphens(_ text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
+        while start < text.count {
+            var end = start
+            while end < text.count, !isSpace(text[end]) { end += 1 }
+            let word = start..<end
+            let isAddress = word.dropFirst().dropLast().contains {
+                text[$0] == UInt8(ascii: ".") || text[$0] == UInt8(ascii: "/")
+            }
+            if isAddress {
+                for i in word where text[i] == UInt8(ascii: "-") && i + 1 < end {
+                    var next = i + 2  // past the character after the hyphen, whole (UTF-8 continuation bytes)
+                    while next < end, text[next] & 0xC0 == 0x80 { next += 1 }
+                    ranges.append(i..<next)
+                }
+            }
+            start = end + 1
+        }
+        return ranges
+    }
+
+    /// The text of each line as Pango broke it (for tests of where lines break).
+    package var lines: [String] {
+        guard let text = pango_layout_get_text(layout) else { return [] }
+        let bytes = UnsafeBufferPointer(
+            start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text))
+        return (0..<pango_layout_get_line_count(layout)).compactMap { i in
+            guard let line = pango_layout_get_line_readonly(layout, i)?.pointee else { return nil }
+            let start = Int(line.start_index)
+            return String(decoding: bytes[start..<min(bytes.count, start + Int(line.length))], as: UTF8.self)
+        }
     }
 
     package var height: Double {
