@@ -109,7 +109,8 @@ extension DossierContext {
         v["time_tolerance"] = TimeText.duration(TimeRules.toleranceMs, language: language)
         v["time_reasons"] = UncorroboratedReason.allCases.compactMap { r -> String? in
             let n = t.uncorroborated[r]
-            return n > 0 ? "\(templates.label("time_reason.\(r.rawValue)")) : \(w.number(n))" : nil
+            return n > 0
+                ? "\(templates.label("time_reason.\(r.rawValue)"))\(language == .fr ? " :" : ":") \(w.number(n))" : nil
         }.joined(separator: language == .fr ? " ; " : "; ")
         func wall(_ utc: String?) -> String {
             utc.flatMap(TimeFormat.parseUTC).map { w.longDateTime($0, seconds: true) } ?? "—"

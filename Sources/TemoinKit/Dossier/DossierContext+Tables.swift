@@ -110,7 +110,9 @@ extension DossierContext {
             return IndexRow(
                 page: "P\(i + 1)", digest: g.page.digest,
                 seqs:
-                    "\(wording.count(g.attempts.count, language == .fr ? "fois" : "time", language == .fr ? "fois" : "times")) : n°\u{00A0}\(seqs)",
+                    language == .fr
+                    ? "\(wording.count(g.attempts.count, "fois", "fois")) : n°\u{00A0}\(seqs)"
+                    : "\(wording.count(g.attempts.count, "time", "times")): no.\u{00A0}\(seqs)",
                 outcomes: outcomes.map(outcomeLabel).joined(separator: " / "), mixed: outcomes.count > 1)
         }
     }
