@@ -36,8 +36,11 @@ $(TOOLS_VENV)/.installed: Makefile
 build: deps bundle-docs
 	$(SWIFT) build
 
+# The shipped products only: a plain `swift build -c release` would also compile Tests/TestSupport, a
+# plain target that imports Testing, which release builds do not have.
 release: deps bundle-docs
-	$(SWIFT) build -c release $(RELEASE_FLAGS)
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product temoin
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product temoin-bench
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz Package.swift

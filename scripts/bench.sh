@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh [PATH/TO/temoin]        (make bench: scripts/bench.sh .build/release/temoin)
 #
-# temoin-bench must sit next to temoin (both are built by `swift build -c release`); BIN_DIR overrides
+# temoin-bench must sit next to temoin (both are built by `make release`); BIN_DIR overrides
 # the folder of both. Everything happens in a temporary folder removed on exit; nothing touches the
 # network. A benchmark is a report, not a test: a goal missed is marked FAIL in the table and the
 # script still exits 0 (it exits non-zero only when it cannot measure at all).
@@ -34,7 +34,7 @@ OUT="${OUT:-$ROOT/docs/BENCHMARKS.md}"
 FIXTURE="$ROOT/Tests/TestSupport/Fixtures/pages/rdv-creneau-aucun.html"
 
 for b in "$TEMOIN" "$BENCH"; do
-    [ -x "$b" ] || { echo "bench: $b is missing; run: swift build -c release" >&2; exit 2; }
+    [ -x "$b" ] || { echo "bench: $b is missing; run: make release" >&2; exit 2; }
 done
 command -v openssl >/dev/null || { echo "bench: openssl is missing (make deps installs it)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "bench: python3 is missing (make deps installs it)" >&2; exit 2; }
