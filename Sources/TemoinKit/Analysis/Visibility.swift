@@ -223,13 +223,9 @@ enum StyleCascade {
             own.hidesSubtree = hides
             return own
         }
-        own.visibilityHidden = declared.visibilityHidden
-        own.fontSizeZero = declared.fontSizeZero
-        own.color = declared.color
-        own.colorDeclared = declared.colorDeclared
-        own.background = declared.background
-        own.backgroundUnknown = declared.backgroundUnknown
-        return own
+        var result = declared
+        result.doubt = own.doubt
+        return result
     }
 
     /// What an element's classes say, the same for every element with the same `class` attribute.
@@ -256,17 +252,8 @@ enum StyleCascade {
     }
 
     /// What an element's matched rules and inline declarations decide, the same for every element
-    /// with the same rules and `style` attribute.
-    struct DeclaredStyle {
-        var hidesSubtree: (HidingReason, String)?
-        var doubt: (VisibilityDoubt, String)?
-        var visibilityHidden: Bool?
-        var fontSizeZero: Bool?
-        var color: RGBA?
-        var colorDeclared = false
-        var background: RGBA?
-        var backgroundUnknown = false
-    }
+    /// with the same rules and `style` attribute: an `OwnStyle` before its tag, attributes and classes.
+    typealias DeclaredStyle = OwnStyle
 
     /// The cascade of `inline` and `matched` for the properties that can hide text.
     static func declared(inline: [StyleDeclaration], matched: [(StyleSheet.Rule, Tristate)]) -> DeclaredStyle {
