@@ -252,13 +252,7 @@ public final class Store: Sendable {
     /// closes, where a read-only connection would leave them behind, empty.
     static func openQueue(path: String, readOnly: Bool) throws -> DatabaseQueue {
         if readOnly, WorkFolder.contains(path) {
-            do {
-                let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readOnly: true))
-                _ = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
-                return queue
-            } catch {
-                throw Store.map(error, path: path, writing: false, opening: true)
-            }
+            return try openImmutable(path, check: "PRAGMA user_version")
         }
         do {
             let queue: DatabaseQueue
@@ -277,27 +271,27 @@ public final class Store: Sendable {
             // column renamed in the schema's text fails there and reads on a read-only one, as the
             // reference verifier opens it. Read it read-only too, so both see the same schema (§6.1);
             // immutable, as no `-wal` holds changes, so nothing is left beside the store.
-            do {
-                let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readOnly: true))
-                _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
-                return queue
-            } catch {
-                throw Store.map(error, path: path, writing: false, opening: true)
-            }
+            return try openImmutable(path, check: "SELECT count(*) FROM sqlite_master")
         } catch let error as DatabaseError
             where readOnly
             && [.SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_READONLY].contains(error.resultCode.primaryResultCode)
             && !FileManager.default.fileExists(atPath: path + "-wal")
         {
-            do {
-                let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readOnly: true))
-                _ = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
-                return queue
-            } catch {
-                throw Store.map(error, path: path, writing: false, opening: true)
-            }
+            return try openImmutable(path, check: "PRAGMA user_version")
         } catch {
             throw Store.map(error, path: path, writing: !readOnly, opening: true)
+        }
+    }
+
+    /// `path` opened read-only and immutable, `check` read once so that a file SQLite cannot open fails
+    /// here, as an unreadable store.
+    static func openImmutable(_ path: String, check: String) throws -> DatabaseQueue {
+        do {
+            let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration(readOnly: true))
+            _ = try queue.read { db in try Int.fetchOne(db, sql: check) }
+            return queue
+        } catch {
+            throw Store.map(error, path: path, writing: false, opening: true)
         }
     }
 
