@@ -275,7 +275,7 @@ public struct BundleReader: Sendable {
     }
 
     /// Problems of the bundle's own files: a file changed after export, or listed but absent.
-    public static func checkManifest(_ folder: URL) -> (BundleManifest?, [VerificationProblem]) {
+    package static func checkManifest(_ folder: URL) -> (BundleManifest?, [VerificationProblem]) {
         let found = check(folder)
         return (found.manifest, found.result.problems)
     }
@@ -284,7 +284,7 @@ public struct BundleReader: Sendable {
     /// verifier, FORMAT.md, TRUST.md, the README) against the copies inside this temoin when the
     /// manifest says this version made the bundle. The manifest is no signature: whoever changes a file
     /// can rewrite it too; the documents are therefore compared with temoin's own.
-    public static func check(_ folder: URL) -> (manifest: BundleManifest?, result: Check) {
+    package static func check(_ folder: URL) -> (manifest: BundleManifest?, result: Check) {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("MANIFEST.json")),
             UInt64(data.count) <= maxManifestBytes,
             let manifest = try? JSONDecoder().decode(BundleManifest.self, from: data)

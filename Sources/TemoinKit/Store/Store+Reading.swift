@@ -69,7 +69,7 @@ extension Store {
 
     /// Withholds a capture's bytes for privacy. Its digest stays, so the chain still verifies and
     /// `verify` reports it as withheld, not altered.
-    public func withhold(digest: String, reason: String?, now: Date = Date()) throws {
+    package func withhold(digest: String, reason: String?, now: Date = Date()) throws {
         do {
             try db.write { db in
                 guard try CaptureRow.fetchOne(db, key: digest) != nil else {

@@ -32,7 +32,9 @@ public final class Store: Sendable {
 
     /// The store path from `--store`, else `TEMOIN_STORE`, else `temoin.sqlite` beside the portable
     /// folder's launcher when temoin runs from one (`make dist`), else `./temoin.sqlite`.
-    public static func resolvePath(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func resolvePath(
+        option: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> String
     {
         if let o = option, !o.isEmpty { return o }
@@ -65,7 +67,7 @@ public final class Store: Sendable {
     /// Closes every store still open: the executable calls it when a command ends. SQLite removes a
     /// store's `-wal` and `-shm` files when its last connection closes, and a connection still held
     /// when the process exits never closes; using a store after this fails.
-    public static func closeAll() {
+    package static func closeAll() {
         for store in opened.withLock({ list in list.compactMap(\.store) }) { try? store.db.close() }
         opened.withLock { $0.removeAll() }
     }
@@ -140,7 +142,7 @@ public final class Store: Sendable {
     }
 
     /// Creates a new store at `path` (mode 0600) and records the case as entry 1.
-    public static func create(at path: String, case fields: CaseFields, now: Date? = nil, clock: WallClock = .system)
+    package static func create(at path: String, case fields: CaseFields, now: Date? = nil, clock: WallClock = .system)
         throws -> Store
     {
         let fm = FileManager.default

@@ -27,7 +27,7 @@ public struct TSATrust: Sendable {
 
     /// temoin's folder of settings: `config` in a portable folder, else `$XDG_CONFIG_HOME/temoin`, else
     /// `~/.config/temoin`.
-    public static func configurationFolder(environment env: [String: String]) -> String {
+    package static func configurationFolder(environment env: [String: String]) -> String {
         // A portable temoin keeps its settings in its own folder, never in the borrowed laptop's.
         if let portable = Installation.current.portableConfigFolder { return portable }
         let config =

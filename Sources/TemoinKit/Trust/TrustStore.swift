@@ -39,10 +39,10 @@ struct AttestationRow: Codable, FetchableRecord, MutablePersistableRecord, Senda
 }
 
 /// A time-stamp authority configured for a store.
-public struct TSAConfig: Codable, Sendable, Equatable {
-    public var url: String
-    public var name: String?
-    public var addedAt: String
+package struct TSAConfig: Codable, Sendable, Equatable {
+    package var url: String
+    package var name: String?
+    package var addedAt: String
 
     enum CodingKeys: String, CodingKey {
         case url, name
@@ -110,12 +110,12 @@ public struct SealSummary: Codable, Sendable, Equatable {
 }
 
 /// The store's seals and attestations, checked.
-public struct TrustSummary: Codable, Sendable, Equatable {
-    public var seals: [SealSummary]
-    public var attestations: [AttestationSummary]
+package struct TrustSummary: Codable, Sendable, Equatable {
+    package var seals: [SealSummary]
+    package var attestations: [AttestationSummary]
 
     /// The seal of the highest seq that verifies (trusted or not): the latest point anchored in time.
-    public var latestValidSeal: SealSummary? {
+    package var latestValidSeal: SealSummary? {
         seals.filter { $0.state != .invalid }.max { ($0.seq, $0.genTime ?? "") < ($1.seq, $1.genTime ?? "") }
     }
 }
@@ -151,7 +151,7 @@ extension Store {
 
     /// The TSAs configured for this store, in the order they were added, their URLs without any
     /// `user:password@` a store made before temoin refused them may still hold.
-    public func tsas() throws -> [TSAConfig] {
+    package func tsas() throws -> [TSAConfig] {
         try tsaRows().map { TSAConfig(url: TSACredentials.withoutUserinfo($0.url), name: $0.name, addedAt: $0.addedAt) }
     }
 
@@ -166,7 +166,7 @@ extension Store {
     /// Adds a TSA. Credentials in the URL are not kept (TSACredentials): the result says whether some
     /// were dropped, so the person can be told where to put them.
     @discardableResult
-    public func addTSA(url: String, name: String?, now: Date = Date()) throws -> Bool {
+    package func addTSA(url: String, name: String?, now: Date = Date()) throws -> Bool {
         try URLCheck.validate(url)
         if let name { try FieldText.checkLine(name, field: "name") }
         let bare = TSACredentials.withoutUserinfo(url)
@@ -178,7 +178,7 @@ extension Store {
 
     /// Removes a configured TSA; false when it was not configured. Seals already taken stay.
     @discardableResult
-    public func removeTSA(url: String) throws -> Bool {
+    package func removeTSA(url: String) throws -> Bool {
         let bare = TSACredentials.withoutUserinfo(url)
         let stored = try tsaRows().map(\.url).filter { $0 == url || TSACredentials.withoutUserinfo($0) == bare }
         return try trustWrite { db in try TSAConfigRow.deleteAll(db, keys: stored) > 0 }
@@ -232,7 +232,7 @@ extension Store {
     }
 
     /// The stored response of one seal, exactly as the TSA sent it (for `openssl ts -verify -in`).
-    public func sealResponse(id: Int64) throws -> (seq: Int64, head: String, response: Data) {
+    package func sealResponse(id: Int64) throws -> (seq: Int64, head: String, response: Data) {
         guard let row = try sealRows().first(where: { $0.id == id }) else {
             throw TemoinError.trust(.noSuchSeal(id: id))
         }
@@ -241,7 +241,7 @@ extension Store {
 
     /// Every seal of the store, each checked: the response's signature and certificate, its imprint
     /// against the hash of entry `seq` recomputed from its bytes, and its nonce.
-    public func seals(trust: TSATrust = TSATrust()) throws -> [SealSummary] {
+    package func seals(trust: TSATrust = TSATrust()) throws -> [SealSummary] {
         try readAnchors("seals") { db in try SealCheck.seals(db, trust: trust) }
     }
 
@@ -250,7 +250,7 @@ extension Store {
     /// Attaches a signed attestation after checking its signature and that it speaks of this store.
     /// Returns false when the same attestation was already attached.
     @discardableResult
-    public func addAttestation(_ file: AttestationFile, path: String, now: Date = Date()) throws -> Bool {
+    package func addAttestation(_ file: AttestationFile, path: String, now: Date = Date()) throws -> Bool {
         let statement = try file.verifiedStatement(path: path)
         // Signed by any key: a name holding a line break or an escape sequence would forge lines on
         // every screen and dossier that shows it.
@@ -280,12 +280,12 @@ extension Store {
     }
 
     /// Seals and attestations together, each checked: what the dossier's method section lists.
-    public func trustSummary(trust: TSATrust = TSATrust(), trustedKeys: [String] = []) throws -> TrustSummary {
+    package func trustSummary(trust: TSATrust = TSATrust(), trustedKeys: [String] = []) throws -> TrustSummary {
         TrustSummary(seals: try seals(trust: trust), attestations: try attestations(trustedKeys: trustedKeys))
     }
 
     /// Every attestation attached to the store, each checked (signature, store, head at its seq).
-    public func attestations(trustedKeys: [String] = []) throws -> [AttestationSummary] {
+    package func attestations(trustedKeys: [String] = []) throws -> [AttestationSummary] {
         try readAnchors("attestations") { db in
             try AttestationCheck.attestations(db, storeID: storeID, trustedKeys: trustedKeys)
         }

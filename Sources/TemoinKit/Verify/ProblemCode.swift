@@ -83,7 +83,7 @@ public struct ProblemCode: RawRepresentable, Hashable, Comparable, Codable, Send
     // Never in `problems` nor part of the verdict: the time rules (`Corroborator`) report them as
     // `TimeCode`, in the report's `time` member, each with its figures (`TimeProblem.text`).
 
-    public init(_ code: TimeCode) { rawValue = code.rawValue }
+    package init(_ code: TimeCode) { rawValue = code.rawValue }
 
     /// §8.1: the prefecture's server clock differs from the computer's beyond the tolerance.
     public static let timeServerOffset = ProblemCode(TimeCode.serverOffset)
@@ -105,7 +105,7 @@ public struct ProblemCode: RawRepresentable, Hashable, Comparable, Codable, Send
     public static let timeSealUnknown = ProblemCode(TimeCode.sealUnknown)
 
     /// The time rules' code, when this is one (§8): never part of the verdict.
-    public var time: TimeCode? { TimeCode(rawValue: rawValue) }
+    package var time: TimeCode? { TimeCode(rawValue: rawValue) }
 
     /// Every code this build reports.
     public static let allCases: [ProblemCode] = [

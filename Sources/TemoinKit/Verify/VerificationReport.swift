@@ -14,7 +14,7 @@ public struct VerificationProblem: Codable, Sendable, Equatable {
     /// report (docs/FORMAT.md §6 lists `seq`, `code`, `reason`).
     public var subject: String?
 
-    public init(seq: Int64?, code: ProblemCode, reason: String, subject: String? = nil) {
+    package init(seq: Int64?, code: ProblemCode, reason: String, subject: String? = nil) {
         self.seq = seq
         self.code = code
         self.reason = reason
@@ -69,7 +69,7 @@ public struct ExpectedHeadCheck: Codable, Sendable, Equatable {
     /// Entries recorded after the expected head (covered by the chain only, not by that head).
     public var entriesAfter: Int64
 
-    public init(seq: Int64, hashPrefix: String, matches: Bool?, entriesAfter: Int64) {
+    package init(seq: Int64, hashPrefix: String, matches: Bool?, entriesAfter: Int64) {
         self.seq = seq
         self.hashPrefix = hashPrefix
         self.matches = matches
@@ -153,7 +153,7 @@ public struct VerificationReport: Encodable, Sendable {
     public var bundle: BundleSummary?
     /// What the time rules found (docs/FORMAT.md §8): never part of the verdict. Nil when they could
     /// not be applied (§6 stopped: the schema was altered or SQLite could not read the store).
-    public private(set) var time: TimeSummary?
+    package private(set) var time: TimeSummary?
     /// §6 stopped early (`schema_altered`, `store_corrupt`): §7 and §8 are not read.
     public private(set) var stopped = false {
         didSet { if stopped { time = nil } }
@@ -167,7 +167,7 @@ public struct VerificationReport: Encodable, Sendable {
         let subject: String?
     }
 
-    public init(
+    package init(
         store: String, verifiedAt: String = TimeFormat.utc(Date()),
         verifier: String = "\(Temoin.name) \(Temoin.version)"
     ) {
@@ -178,7 +178,7 @@ public struct VerificationReport: Encodable, Sendable {
 
     /// Records a problem: once per seq, code and subject (docs/FORMAT.md §6), kept in report order.
     /// `stops`: the walk of §6 ends here (schema altered, store corrupt) and §7 is not read.
-    public mutating func record(
+    package mutating func record(
         _ code: ProblemCode, at seq: Int64?, subject: String? = nil, _ reason: String, stops: Bool = false
     ) {
         assert(code.time == nil, "time problems go to the report's time member (record(time:)), never to the verdict")
@@ -194,7 +194,7 @@ public struct VerificationReport: Encodable, Sendable {
     }
 
     /// Problems of another report (a bundle's manifest, say), recorded here.
-    public mutating func record(_ others: [VerificationProblem]) {
+    package mutating func record(_ others: [VerificationProblem]) {
         for p in others { record(p.code, at: p.seq, subject: p.subject ?? p.reason, p.reason) }
     }
 

@@ -17,13 +17,13 @@ public struct Verifier: Sendable {
     static let entryChunk = 256
 
     /// Receives each attempt's time verdict during the walk (docs/FORMAT.md §8), in chain order.
-    public var onAttemptTime: (@Sendable (AttemptTime) -> Void)?
+    package var onAttemptTime: (@Sendable (AttemptTime) -> Void)?
 
-    public init() {}
+    package init() {}
 
     /// Verifies the store at `path` (§6). Throws only when the file cannot be read as a temoin store at
     /// all (§6.1, exit 2).
-    public func verify(path: String, expectedHead: ExpectedHead? = nil, progress: Progress? = nil) throws
+    package func verify(path: String, expectedHead: ExpectedHead? = nil, progress: Progress? = nil) throws
         -> VerificationReport
     {
         let queue = try Self.openReadable(path)
