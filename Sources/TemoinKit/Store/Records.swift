@@ -35,7 +35,10 @@ struct MetaRow: Codable, FetchableRecord, PersistableRecord, Sendable {
 
 /// An entry read back from a store.
 public struct StoredEntry: Sendable {
+    /// The entry's place in the chain, from 1.
     public let seq: Int64
+    /// The hash stored beside the body, as read: recomputing it from ``bodyBytes`` with
+    /// ``ChainHash/entry(_:)`` is what verification does; reading it here checks nothing.
     public let hash: String
     /// The canonical bytes, as stored and hashed.
     public let bodyBytes: Data

@@ -14,17 +14,25 @@ import Synchronization
 /// Every append happens in one IMMEDIATE write transaction that reads the head and writes the entry,
 /// its captures and the head counter, so concurrent writers queue instead of forking the chain, and a
 /// process killed at any moment leaves either the whole entry or nothing.
+///
+/// Outside this package a store is only opened and read: creating and appending are `package`
+/// (docs/DESIGN.md, "The library's public API").
 public final class Store: Sendable {
     /// Schema version this build reads and writes (`PRAGMA user_version`).
     public static let schemaVersion = 1
     /// `PRAGMA application_id`: "TEMO".
     public static let applicationID: Int32 = 0x5445_4D4F
+    /// The `meta` value `format` of every temoin store.
     public static let formatName = "temoin-store"
+    /// The file name temoin gives a store when the person names none.
     public static let defaultFileName = "temoin.sqlite"
 
+    /// The store's file, as given to ``open(at:readOnly:clock:)``.
     public let path: String
+    /// True when opened read-only: no write can happen through this value.
     public let isReadOnly: Bool
     let db: DatabaseQueue
+    /// The store's identity, its `meta` value `store_id`, which the genesis value binds (docs/FORMAT.md §3).
     public let storeID: String
     /// Where `recorded_at` and the attempts' times are read: the system clock, except in TemoinKit's
     /// own tests (no command lets a person choose it).
@@ -370,6 +378,7 @@ public final class Store: Sendable {
 
 }
 
+/// What a store holds for a capture digest.
 public enum CaptureState: Sendable, Equatable {
     case stored(encoding: String)
     case withheld(at: String?, reason: String?)

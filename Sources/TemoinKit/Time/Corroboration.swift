@@ -57,10 +57,13 @@ package enum TimeCorroboration {
 /// Where temoin reads the time: the system clock, or, in TemoinKit's own tests, a clock the test
 /// controls (never a switch of the command line: a person cannot choose the time recorded).
 public struct WallClock: Sendable {
+    /// Reads the current time.
     public let now: @Sendable () -> Date
 
+    /// A clock that reads its time from `now`.
     public init(_ now: @escaping @Sendable () -> Date) { self.now = now }
 
+    /// The system clock: what every command uses.
     public static let system = WallClock { Date() }
 
     /// The system clock moved by `seconds` (a computer whose clock is ahead, or behind when negative).

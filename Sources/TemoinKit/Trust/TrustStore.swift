@@ -74,21 +74,29 @@ public enum TrustState: String, Codable, Sendable {
 
 /// One seal as the dossier and `verify` show it.
 public struct SealSummary: Codable, Sendable, Equatable {
+    /// The seal's row id in the store (`seals.id`), as `temoin seal` lists it.
     public var id: Int64
     /// The entry sealed: the head when the seal was taken.
     public var seq: Int64
+    /// The hash of entry `seq`, as the seal covers it.
     public var head: String
+    /// The TSA's address the seal was requested from (never with credentials).
     public var tsaURL: String
     /// The TSA certificate's subject (from the token).
     public var tsaName: String?
     /// The TSA's time (TSTInfo genTime), UTC in the store's format.
     public var genTime: String?
+    /// When the seal was requested, UTC, by the applicant's computer's clock.
     public var requestedAt: String
     /// The TSA's time minus the computer's when the seal was requested, in milliseconds (network delay
     /// included): how far the applicant's clock was off at that moment.
     public var clockOffsetMs: Int64?
+    /// The token's signature verifies (docs/FORMAT.md §7.1); whether `head` is the chain's is in `state`.
     public var signatureValid: Bool
+    /// The TSA is among those the verifier trusts (``TSATrust``); never true unless `signatureValid`.
     public var trusted: Bool
+    /// `trusted` or `valid_untrusted` only when the signature verifies and `head` is the hash of the
+    /// chain's entry `seq`; otherwise `invalid`, with `detail`.
     public var state: TrustState
     /// Why invalid, or why not trusted; nil when trusted.
     public var detail: String?
@@ -122,20 +130,31 @@ package struct TrustSummary: Codable, Sendable, Equatable {
 
 /// One attestation as the dossier and `verify` show it.
 public struct AttestationSummary: Codable, Sendable, Equatable {
+    /// The attestation's row id in the store (`attestations.id`).
     public var id: Int64
+    /// The entry attested: the head the volunteer verified.
     public var seq: Int64
+    /// The hash of entry `seq`, as the volunteer signed it.
     public var head: String
     /// When the volunteer signed, UTC (their clock).
     public var attestedAt: String
+    /// The volunteer's name, as they signed it (not checked against anything).
     public var name: String
+    /// The volunteer's association, as they signed it (not checked against anything).
     public var organisation: String
     /// The verdict the volunteer's verification reached: `intact` or `tampered`.
     public var verdict: String
     /// SHA-256 of the volunteer's Ed25519 public key, hex.
     public var keyFingerprint: String
+    /// The Ed25519 signature verifies over the statement (docs/FORMAT.md §7.3); whether the statement is
+    /// about this store and this chain is in `state`.
     public var signatureValid: Bool
+    /// The key is among those the verifier gave as trusted; never true unless `signatureValid`.
     public var trusted: Bool
+    /// `trusted` or `valid_untrusted` only when the signature verifies, the statement names this store and
+    /// `head` is the hash of the chain's entry `seq`; otherwise `invalid`, with `detail`.
     public var state: TrustState
+    /// Why invalid, or why not trusted; nil when trusted.
     public var detail: String?
 
     enum CodingKeys: String, CodingKey {

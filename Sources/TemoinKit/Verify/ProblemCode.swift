@@ -10,17 +10,24 @@ import Foundation
 public struct ProblemCode: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible,
     ExpressibleByStringLiteral
 {
+    /// The code as written in reports, e.g. `hash_mismatch`.
     public let rawValue: String
 
+    /// Any code, known to this build or not (an open set).
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// A code written as a literal, e.g. `"hash_mismatch"`.
     public init(stringLiteral value: String) { rawValue = value }
 
+    /// The raw code.
     public var description: String { rawValue }
 
+    /// Orders codes by their raw value, as reports list them.
     public static func < (a: ProblemCode, b: ProblemCode) -> Bool { a.rawValue < b.rawValue }
 
+    /// Decodes a bare JSON string; an unknown code still decodes.
     public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
 
+    /// Encodes the bare JSON string.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)

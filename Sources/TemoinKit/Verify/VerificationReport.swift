@@ -40,9 +40,12 @@ public struct VerificationProblem: Codable, Sendable, Equatable {
 
 /// A capture whose bytes were withheld on purpose: reported, and distinct from altered.
 public struct WithheldCapture: Codable, Sendable, Equatable {
+    /// The capture's SHA-256, lowercase hex.
     public var digest: String
     /// The referencing seqs, ascending, each once.
     public var seqs: [Int64]
+    /// When its bytes were withheld (UTC, the store's format); nil when undated
+    /// (`withholding_undated`).
     public var withheldAt: String?
 
     enum CodingKeys: String, CodingKey {
@@ -50,6 +53,7 @@ public struct WithheldCapture: Codable, Sendable, Equatable {
         case withheldAt = "withheld_at"
     }
 
+    /// Writes the members docs/FORMAT.md §6 lists for this object, `null` included.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(digest, forKey: .digest)
@@ -60,6 +64,7 @@ public struct WithheldCapture: Codable, Sendable, Equatable {
 
 /// docs/FORMAT.md §6.8: the head a person obtained independently, compared with the chain.
 public struct ExpectedHeadCheck: Codable, Sendable, Equatable {
+    /// The seq the expected head names.
     public var seq: Int64
     /// The hexadecimal prefix given (8 to 64 digits, lowercase).
     public var hashPrefix: String
@@ -82,6 +87,7 @@ public struct ExpectedHeadCheck: Codable, Sendable, Equatable {
         case entriesAfter = "entries_after"
     }
 
+    /// Writes the members docs/FORMAT.md §6 lists for this object, `null` included.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(seq, forKey: .seq)
@@ -103,6 +109,7 @@ public struct WALNotice: Codable, Sendable, Equatable {
         case entriesWithWAL = "entries_with_wal"
     }
 
+    /// Writes the members docs/FORMAT.md §6 lists for this object, `null` included.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(entriesInMainFile, forKey: .entriesInMainFile)
@@ -113,6 +120,7 @@ public struct WALNotice: Codable, Sendable, Equatable {
 /// What verification found. Problems are recorded in one place, `record`, which keeps them sorted and
 /// unique and sets the verdict and the first bad seq: no other code changes those.
 public struct VerificationReport: Encodable, Sendable {
+    /// `intact` when no problem was recorded, `tampered` otherwise; time problems never count.
     public enum Verdict: String, Codable, Sendable {
         case intact
         case tampered
@@ -128,22 +136,34 @@ public struct VerificationReport: Encodable, Sendable {
         public var bytes: Int64
     }
 
+    /// Set by recording problems only: `tampered` as soon as one is recorded.
     public private(set) var verdict: Verdict = .intact
+    /// The file verified, as given (a store or a bundle).
     public var store: String
+    /// The store's valid `store_id` (§6 step 3); nil when it is missing or malformed.
     public var storeID: String?
     /// Entries read and checked (before the first row SQLite could not read, if any).
     public var entries = 0
+    /// Attempt entries among `entries`.
     public var attempts = 0
     /// The last entry read and checked.
     public var head: ChainHead?
+    /// The distinct referenced captures, checked and withheld.
     public var captures = CaptureCounts(checked: 0, withheld: 0, bytes: 0)
+    /// The lowest seq with a problem; nil when none or only store-wide problems.
     public private(set) var firstBadSeq: Int64?
+    /// Every problem, sorted (by seq, store-wide ones last, then by code), each seq, code and subject
+    /// once.
     public private(set) var problems: [VerificationProblem] = []
+    /// Captures withheld on purpose, by digest: reported, not counted as tampering.
     public var withheld: [WithheldCapture] = []
+    /// When the verification ran, UTC, by the verifying computer's clock.
     public var verifiedAt: String
+    /// The tool that verified, `temoin VERSION`.
     public var verifier: String
     /// Seals and attestations found beside the chain, each checked (docs/FORMAT.md §7).
     public var seals: [SealSummary] = []
+    /// Attestations found beside the chain, each checked (docs/FORMAT.md §7.2).
     public var attestations: [AttestationSummary] = []
     /// Set when a head was given to compare with (`--expect-head`).
     public var expectedHead: ExpectedHeadCheck?
@@ -198,6 +218,7 @@ public struct VerificationReport: Encodable, Sendable {
         for p in others { record(p.code, at: p.seq, subject: p.subject ?? p.reason, p.reason) }
     }
 
+    /// True when a problem with `code` was recorded.
     public func has(_ code: ProblemCode) -> Bool { problems.contains { $0.code == code } }
 
     enum CodingKeys: String, CodingKey {
@@ -236,11 +257,16 @@ public struct VerificationReport: Encodable, Sendable {
 
 /// docs/FORMAT.md §6: what `--json` prints for a file that cannot be read as a store (exit 2).
 public struct UnreadableReport: Encodable, Sendable {
+    /// Always `unreadable`.
     public let verdict = "unreadable"
+    /// The file that could not be read, as given.
     public let store: String
+    /// Why, in the current language (the error's message).
     public let reason: String
+    /// The tool that tried, `temoin VERSION`.
     public let verifier: String
 
+    /// The report for `store`, unreadable for `reason`.
     public init(store: String, reason: String, verifier: String = "\(Temoin.name) \(Temoin.version)") {
         self.store = store
         self.reason = reason

@@ -11,6 +11,7 @@ import GRDB
 /// present and hashes to its digest (or is withheld, with a date), the metadata's head counter equals
 /// the last seq, and the expected head, when one is given, is the chain's.
 public struct Verifier: Sendable {
+    /// Called during the walk with entries done and the total, from any thread.
     public typealias Progress = @Sendable (_ done: Int64, _ total: Int64) -> Void
 
     /// Entries hashed and parsed together on the worker threads.
