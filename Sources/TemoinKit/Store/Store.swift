@@ -380,8 +380,12 @@ public final class Store: Sendable {
 
 /// What a store holds for a capture digest.
 public enum CaptureState: Sendable, Equatable {
+    /// The bytes are in the store, encoded as `encoding` names (`zlib` or `identity` in an intact store,
+    /// docs/FORMAT.md §2); whether they still hash to the digest is for verification to say.
     case stored(encoding: String)
+    /// The bytes were withheld on purpose (``Store`` keeps the digest): when, if recorded, and why, if given.
     case withheld(at: String?, reason: String?)
+    /// No row for this digest.
     case absent
 }
 

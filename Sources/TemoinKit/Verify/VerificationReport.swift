@@ -122,7 +122,9 @@ public struct WALNotice: Codable, Sendable, Equatable {
 public struct VerificationReport: Encodable, Sendable {
     /// `intact` when no problem was recorded, `tampered` otherwise; time problems never count.
     public enum Verdict: String, Codable, Sendable {
+        /// No problem recorded.
         case intact
+        /// At least one problem recorded (listed in ``problems``).
         case tampered
     }
 
