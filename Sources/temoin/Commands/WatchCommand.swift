@@ -39,7 +39,7 @@ struct WatchCommand: ParsableCommand {
                 pace: try Pace(every: Pace.parseDuration(every)!, jitter: Pace.parseDuration(jitter) ?? 0),
                 deadline: try until.map { try parseDate($0) }, count: count)
             let store = try Store.open(at: storeOptions.path)
-            let alerter = try notify.alerter()
+            let alerter = try notify.settings.alerter()
             try withStopHandling(browser: browser.enabled) { stop in
                 // Seals just before each attempt (once the person is ready) and just after it.
                 let sealing = try sealOptions.sealing(store, stop: stop)

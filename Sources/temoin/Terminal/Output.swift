@@ -15,17 +15,11 @@ func print(_ items: Any..., separator: String = " ", terminator: String = "\n") 
 /// A line for the person: on standard output, or on standard error when standard output carries JSON.
 func say(_ line: String, json: Bool) {
     if json {
-        writeStandardError(line + "\n")
+        StandardError.write(line + "\n")
     } else {
         print(line)
         fflush(nil)  // safe: nothing reads stdin through a FILE (see TerminalLines)
     }
-}
-
-/// Rings the terminal's bell (a slot was seen; a witnessed attempt is due): the one control character
-/// temoin writes on purpose, on standard error so that it never mixes with a result on standard output.
-func ringBell() {
-    writeRaw(STDERR_FILENO, [0x07])
 }
 
 /// Runs a command body, turning temoin's errors into a message on standard error and the documented
@@ -40,29 +34,14 @@ func guarded(_ body: () throws -> Void) throws {
     }
 }
 
-/// An error or warning on standard error, on one line: a line break in it can only come from a value.
+/// An error or warning on standard error, on one line (`StandardError.message`).
 func printError(_ message: String) {
-    writeStandardError("temoin: " + TerminalText.line(message) + "\n")
+    StandardError.message(message)
 }
 
 /// A message built into the program (no catalogue to translate it), on standard error as it is.
 func printBuiltInError(_ message: String) {
-    writeStandardError(message + "\n")
-}
-
-/// Standard error, neutralised like standard output; a closed or full standard error is ignored.
-private func writeStandardError(_ text: String) {
-    writeRaw(STDERR_FILENO, Array(TerminalText.text(text).utf8))
-}
-
-private func writeRaw(_ fd: Int32, _ bytes: [UInt8]) {
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes[offset...].withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
-        if n < 0, errno == EINTR { continue }
-        if n <= 0 { return }
-        offset += n
-    }
+    StandardError.write(message + "\n")
 }
 
 extension ExitCode {

@@ -11,7 +11,7 @@ struct NotifyTest: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let channels = try notify.channels()
+            let channels = try notify.settings.channels()
             if channels.isEmpty { throw TemoinError.notify(.noChannel) }
             let outcomes = SlotAlerter(channels: channels, retryDelays: []).sendNow(.test())
             if output.json {

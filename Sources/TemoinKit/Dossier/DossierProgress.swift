@@ -1,10 +1,9 @@
 import Foundation
 import Synchronization
-import TemoinKit
 
 /// Verifies the store and writes the dossier, with a progress bar for each on standard error when it is
-/// a terminal (nothing when piped or with --json).
-func writeDossier(store: Store, path: String, options: DossierOptions, json: Bool) throws -> DossierResult {
+/// a terminal (nothing when piped or with --json): what `temoin dossier` does, in one call.
+package func writeDossier(store: Store, path: String, options: DossierOptions, json: Bool) throws -> DossierResult {
     let verifying = ProgressReporter.standardError(label: tr("dossier.progress_verify"), unit: .bytes, json: json)
     let data = try DossierData.load(store: store, path: path, from: options.from, to: options.to) { done, total in
         verifying.update(done: done, total: total)
