@@ -23,3 +23,14 @@ package func writeDossier(store: Store, path: String, options: DossierOptions, j
     writing.finish()
     return result
 }
+
+extension DossierOptions {
+    /// `--from` and `--to` as a person types them (Paris time unless an offset is given); a `to` without a
+    /// time means the whole of that day. Throws the error that shows the accepted forms.
+    package static func period(from: String?, to: String?) throws -> (from: Date?, to: Date?) {
+        let start = try from.map { try TimeFormat.interpret($0) }
+        var end = try to.map { try TimeFormat.interpret($0) }
+        if let to, !to.contains(":"), let e = end { end = e.addingTimeInterval(86_400 - 0.001) }
+        return (start, end)
+    }
+}

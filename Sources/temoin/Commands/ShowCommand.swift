@@ -3,11 +3,7 @@ import Foundation
 import TemoinKit
 
 struct ShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "show",
-        abstract: tr("help.ShowCommand.abstract"),
-        discussion:
-            tr("help.ShowCommand.discussion"))
+    static let configuration = CommandConfiguration.text("show", key: "ShowCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
