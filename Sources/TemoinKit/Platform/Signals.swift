@@ -55,6 +55,13 @@ package enum InterruptHandler {
         if late { action() }
     }
 
+    /// Returns on the first Ctrl-C, or at once if it already came; a second one leaves at once.
+    package static func waitForInterrupt() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            onInterrupt { continuation.resume() }
+        }
+    }
+
     fileprivate static func unregister(_ flag: StopFlag) {
         _ = flags.withLock { $0.removeValue(forKey: ObjectIdentifier(flag)) }
     }

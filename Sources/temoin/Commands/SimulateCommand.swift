@@ -53,11 +53,7 @@ struct SimulateCommand: AsyncParsableCommand {
         for line in banner { print(line) }
         if testHooks { printError(SimulatorText.testHooksWarning) }
         fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            // Told once, on the first Ctrl-C, or at once if it came before (InterruptHandler, installed
-            // by main before this command runs); a second one leaves at once.
-            InterruptHandler.onInterrupt { continuation.resume() }
-        }
+        await InterruptHandler.waitForInterrupt()
         try await server.shutdown()
     }
 }
