@@ -4,19 +4,19 @@ import Testing
 
 @testable import TemoinKit
 
-/// `show --capture`: a capture found by role or name, missing, or withheld.
+/// `show --capture`: a capture found by its role, missing, or withheld.
 @Suite struct CaptureLookupTests {
-    @Test func aCaptureIsFoundByRoleOrNameAndAWithheldOneSaysItsDigest() throws {
-        let (dir, store) = try makeStore()
-        let page = dir.write("page.html", "<html><body>Aucun créneau disponible</body></html>")
-        let file = try Importer(store: store).importFiles([page], options: ImportOptions()).files[0]
-        let entry = try store.entry(seq: try #require(file.seq))
+    @Test func aCaptureIsFoundByRoleAndAWithheldOneSaysItsDigest() throws {
+        let (_, store) = try makeStore()
+        let entry = try #require(
+            try Importer(store: store).importFile(Fixtures.page("rdv-creneau-aucun.html"), options: ImportOptions())
+                .entry)
         let ref = try #require(entry.body?.captures?.first)
         #expect(
             try store.capture(of: entry, role: ref.role)
                 == .found(try #require(try store.captureBytes(digest: ref.digest))))
         #expect(try store.capture(of: entry, role: "no-such-role") == .noSuchCapture)
-        _ = try store.withhold(target: ref.digest, reason: "private")
+        try store.withhold(digest: ref.digest, reason: "private")
         #expect(try store.capture(of: entry, role: ref.role) == .withheld(digest: ref.digest))
     }
 }

@@ -110,12 +110,12 @@ package func installBrowserExitHandlers(_ flag: StopFlag) -> [DispatchSourceSign
 /// While temoin makes or opens a bundle (or writes a WARC file), Ctrl-C, a closed terminal or SIGTERM
 /// removes its work folders and partial files before it leaves (exit 128 + the signal): a snapshot of
 /// the whole store must not stay behind in a temporary folder. What a SIGKILL leaves, the next run
-/// sweeps (WorkFolder).
-package func installCleanupHandlers() -> [SignalRegistration] {
+/// sweeps (WorkFolder). On Ctrl-C, `interrupted` says so (the library never prints) before temoin leaves.
+package func installCleanupHandlers(interrupted: @escaping @Sendable () -> Void) -> [SignalRegistration] {
     // Ctrl-C goes through the process's one SIGINT source (InterruptHandler).
     InterruptHandler.onInterrupt {
         WorkFolder.removeAll()
-        StandardError.message(TemoinError.interrupted.description)  // as every other command stopped by Ctrl-C
+        interrupted()
         exit(ExitStatus.interrupted.rawValue)
     }
     return [SIGHUP, SIGTERM].map { number in

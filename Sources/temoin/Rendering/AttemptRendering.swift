@@ -15,7 +15,7 @@ func warnAboutTime(_ time: AttemptTime?, json: Bool) {
 
 /// A slot was seen: say it loudly, with the address to book by hand. temoin never books.
 func announceSlot(url: String) {
-    StandardError.bell()
+    ringBell()
     print(tr("watch.slot_seen", ["url": TerminalText.line(url)]))
     if let notify = ["/usr/bin/notify-send", "/usr/local/bin/notify-send"].first(
         where: FileManager.default.isExecutableFile)

@@ -15,11 +15,17 @@ func print(_ items: Any..., separator: String = " ", terminator: String = "\n") 
 /// A line for the person: on standard output, or on standard error when standard output carries JSON.
 func say(_ line: String, json: Bool) {
     if json {
-        StandardError.write(line + "\n")
+        writeStandardError(line + "\n")
     } else {
         print(line)
         fflush(nil)  // safe: nothing reads stdin through a FILE (see TerminalLines)
     }
+}
+
+/// Rings the terminal's bell (a slot was seen; a witnessed attempt is due): the one control character
+/// temoin writes on purpose, on standard error so that it never mixes with a result on standard output.
+func ringBell() {
+    writeRaw(STDERR_FILENO, [0x07])
 }
 
 /// Runs a command body, turning temoin's errors into a message on standard error and the documented
@@ -34,17 +40,38 @@ func guarded(_ body: () throws -> Void) throws {
     }
 }
 
-/// An error or warning on standard error, on one line (`StandardError.message`).
+/// An error or warning on standard error, on one line: a line break in it can only come from a value.
 func printError(_ message: String) {
-    StandardError.message(message)
+    writeStandardError("temoin: " + TerminalText.line(message) + "\n")
 }
 
 /// A message built into the program (no catalogue to translate it), on standard error as it is.
 func printBuiltInError(_ message: String) {
-    StandardError.write(message + "\n")
+    writeStandardError(message + "\n")
+}
+
+/// Standard error, neutralised like standard output; a closed or full standard error is ignored.
+private func writeStandardError(_ text: String) {
+    writeRaw(STDERR_FILENO, Array(TerminalText.text(text).utf8))
+}
+
+private func writeRaw(_ fd: Int32, _ bytes: [UInt8]) {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes[offset...].withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        if n <= 0 { return }
+        offset += n
+    }
 }
 
 extension ExitCode {
     /// The process ends with one of the documented statuses, never a bare number.
     init(_ status: ExitStatus) { self.init(status.rawValue) }
+}
+
+/// TemoinKit's cleanup on a signal while a bundle is made or opened, saying "interrupted" on Ctrl-C as
+/// every other command stopped by Ctrl-C.
+func installCleanupHandlers() -> [SignalRegistration] {
+    TemoinKit.installCleanupHandlers { printError(TemoinError.interrupted.description) }
 }

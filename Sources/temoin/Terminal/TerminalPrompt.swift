@@ -12,7 +12,7 @@ final class TerminalPrompt: WatchPrompt {
     }
 
     func waitForPerson(number: Int, stop: InterruptionFlag) {
-        StandardError.bell()
+        ringBell()
         say(tr("browser.watch_prompt", ["number": String(number)]), json: json)
         lines.waitForEnter(stop: stop)
         if !stop.isRaised { say(tr("browser.instructions"), json: json) }
