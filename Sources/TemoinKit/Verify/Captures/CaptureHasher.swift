@@ -22,7 +22,9 @@ final class CaptureHasher {
     typealias Progress = Verifier.Progress
 
     static let handOffBytes = 1 << 20
-    static let handOffCount = 256
+    /// Small enough that the batches in flight hold a few hundred small captures, not thousands; a
+    /// hand-off is one lock and one wake-up, rare at this size still.
+    static let handOffCount = 64
     /// Bytes of stored captures waiting for the hashing threads at most.
     static let queueBytes = 8 << 20
 
