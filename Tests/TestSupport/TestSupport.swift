@@ -62,13 +62,14 @@ package enum Fixtures {
     package static var pageSources: URL { folder.appendingPathComponent("pages") }
 
     private static let assembledPages: URL = {
+        // Named `pages`, as the sources' folder is, inside a folder of this process's own.
         let out = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "temoin-fixture-pages-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+            "temoin-fixtures-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)/pages")
         let script = folder.appendingPathComponent("assemble_pages.py").path
         guard let r = try? run("/usr/bin/env", ["python3", script, pageSources.path, out.path]), r.status == 0 else {
             preconditionFailure("cannot assemble the fixture pages with \(script) (is python3 installed? make deps)")
         }
-        atexit { try? FileManager.default.removeItem(at: Fixtures.assembledPages) }
+        atexit { try? FileManager.default.removeItem(at: Fixtures.assembledPages.deletingLastPathComponent()) }
         return out
     }()
 
