@@ -28,6 +28,9 @@ final class StrictJSON {
     private let bytes: UnsafeRawBufferPointer
     private var i = 0
     private var depth = 0
+    /// One reusable buffer per nesting level for member names: a body holds some sixty names, and
+    /// allocating an array for each was most of `verify`'s allocations on a store of 100,000 entries.
+    private var names: [[UInt8]] = []
 
     private init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -74,11 +77,14 @@ final class StrictJSON {
     /// Reads an object; `member` gets each name (unescaped, as UTF-8) and must consume its value.
     func object(_ member: (_ name: [UInt8]) throws -> Void) throws {
         try container(UInt8(ascii: "{"), UInt8(ascii: "}")) {
-            let name = try string()
+            while names.count < depth { names.append([]) }  // `depth` counts arrays too
+            let level = depth - 1
+            names[level].removeAll(keepingCapacity: true)
+            try scanString(into: &names[level])
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            try member(name)
+            try member(names[level])
         }
     }
 
@@ -116,20 +122,19 @@ final class StrictJSON {
     /// An object read for two members, each read by its reader where it first appears (a repeated name
     /// is skipped, as every other member): both values when both are there and not null, else nil. Any
     /// other value than an object is skipped and gives nil, kept by the caller as unknown.
-    func twoMembers<A, B>(_ a: String, _ readA: () throws -> A?, _ b: String, _ readB: () throws -> B?) throws
-        -> (A, B)?
-    {
+    func twoMembers<A, B>(
+        _ a: StaticString, _ readA: () throws -> A?, _ b: StaticString, _ readB: () throws -> B?
+    ) throws -> (A, B)? {
         guard atObject else {
             try skipValue()
             return nil
         }
-        let (nameA, nameB) = (Array(a.utf8), Array(b.utf8))
         var first: A??
         var second: B??
         try object { name in
-            if name == nameA, first == nil {
+            if a ~= name, first == nil {
                 first = .some(try readA())
-            } else if name == nameB, second == nil {
+            } else if b ~= name, second == nil {
                 second = .some(try readB())
             } else {
                 try skipValue()
@@ -382,4 +387,10 @@ final class StrictJSON {
         }
         return try text()
     }
+}
+
+/// Matches a member name (`StrictJSON.object`) against literal text, as in `case "seq":`, without
+/// building an array for each comparison (an `Array("seq".utf8)` pattern allocates every time).
+func ~= (pattern: StaticString, name: [UInt8]) -> Bool {
+    pattern.withUTF8Buffer { $0.elementsEqual(name) }
 }
