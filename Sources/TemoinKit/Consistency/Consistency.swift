@@ -34,24 +34,15 @@ public struct ConsistencyReport: Sendable, Equatable, Encodable {
         /// The entry that wrote the statement.
         public var seq: Int64
         /// When it was written (UTC, the computer's clock).
-        public var declaredAt: Date
+        @UTCText public var declaredAt: Date
         /// The date it mentions (a Paris day, or the note's declared time).
-        public var mentioned: Date
+        @UTCText public var mentioned: Date
         /// The sentence or line holding the date.
         public var excerpt: String
 
         enum CodingKeys: String, CodingKey {
             case source, seq, mentioned, excerpt
             case declaredAt = "declared_at"
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(source, forKey: .source)
-            try c.encode(seq, forKey: .seq)
-            try c.encode(TimeFormat.utc(declaredAt), forKey: .declaredAt)
-            try c.encode(TimeFormat.utc(mentioned), forKey: .mentioned)
-            try c.encode(excerpt, forKey: .excerpt)
         }
     }
 

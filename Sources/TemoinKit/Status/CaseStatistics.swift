@@ -48,7 +48,7 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     /// An attempt that found a slot: the person should have been told to book it at once.
     public struct SlotSighting: Sendable, Equatable, Encodable {
         public var seq: Int64
-        public var at: Date
+        @UTCText public var at: Date
         public var url: String?
         /// Slots the page listed, when it listed them.
         public var slotsListed: Int?
@@ -56,14 +56,6 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
         enum CodingKeys: String, CodingKey {
             case seq, at, url
             case slotsListed = "slots_listed"
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(seq, forKey: .seq)
-            try c.encode(TimeFormat.utc(at), forKey: .at)
-            try c.encodeIfPresent(url, forKey: .url)
-            try c.encodeIfPresent(slotsListed, forKey: .slotsListed)
         }
     }
 

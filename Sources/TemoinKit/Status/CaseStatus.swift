@@ -35,17 +35,18 @@ public struct CaseStatus: Sendable, Encodable {
     public var caseFields: CaseFields
     public var openedAt: String
     public var statistics: CaseStatistics
-    /// Seals (RFC 3161 time stamps) held by the store; nil when this store has no seals table.
-    public var seals: Int?
+    /// Seals (RFC 3161 time stamps) held by the store; nil (written `null`, as are `attestations` and
+    /// `time`) when this store has no seals table.
+    @NullWhenAbsent public var seals: Int?
     /// Volunteer attestations held by the store; nil when this store has no attestations table.
-    public var attestations: Int?
+    @NullWhenAbsent public var attestations: Int?
     public var verification: Verification
     /// What the time rules found (docs/FORMAT.md §8); nil when they could not be applied.
-    public var time: StatusTime?
+    @NullWhenAbsent public var time: StatusTime?
     /// Doubts the record raises by itself: the same page classified two ways, early statements.
     public var consistency: ConsistencyReport
     public var advice: [Advice]
-    public var generatedAt: Date
+    @UTCText public var generatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case store, statistics, seals, attestations, verification, advice, consistency, time
@@ -53,22 +54,6 @@ public struct CaseStatus: Sendable, Encodable {
         case caseFields = "case"
         case openedAt = "opened_at"
         case generatedAt = "generated_at"
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(store, forKey: .store)
-        try c.encode(storeID, forKey: .storeID)
-        try c.encode(caseFields, forKey: .caseFields)
-        try c.encode(openedAt, forKey: .openedAt)
-        try c.encode(statistics, forKey: .statistics)
-        try c.encode(seals, forKey: .seals)
-        try c.encode(attestations, forKey: .attestations)
-        try c.encode(verification, forKey: .verification)
-        try c.encode(time, forKey: .time)
-        try c.encode(consistency, forKey: .consistency)
-        try c.encode(advice, forKey: .advice)
-        try c.encode(TimeFormat.utc(generatedAt), forKey: .generatedAt)
     }
 
     /// Reads the store at `path`, verifies it (reporting progress over the capture bytes hashed) and

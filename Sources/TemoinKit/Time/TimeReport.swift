@@ -34,15 +34,17 @@ public struct TimeProblem: Codable, Sendable, Equatable {
     public var seq: Int64
     public var code: TimeCode
     /// The time in question (the entry's `recorded_at`, or `observed_at`), UTC in the store's form.
-    public var at: String?
+    /// This member and the next three are written even when null (FORMAT.md §8.5), as the reference
+    /// verifier writes them.
+    @NullWhenAbsent public var at: String?
     /// What it was compared with: the other entry's `recorded_at`, the server's clock, a seal's
     /// genTime, the verifier's clock.
-    public var reference: String?
+    @NullWhenAbsent public var reference: String?
     /// The other entry (predecessor, successor, entry 1) or the seal's sealed seq.
-    public var referenceSeq: Int64?
+    @NullWhenAbsent public var referenceSeq: Int64?
     /// `at` minus `reference`, in milliseconds (for `time_server_offset`: the server's clock minus the
     /// computer's).
-    public var differenceMs: Int64?
+    @NullWhenAbsent public var differenceMs: Int64?
     public var sealID: Int64?
     public var tsaURL: String?
     /// The position (from 1) of the exchange whose `Date` differs most, for `time_server_offset`.
@@ -56,21 +58,6 @@ public struct TimeProblem: Codable, Sendable, Equatable {
         case differenceMs = "difference_ms"
         case sealID = "seal_id"
         case tsaURL = "tsa_url"
-    }
-
-    /// The members of FORMAT.md §8.5 are written even when null, as the reference verifier writes them.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(seq, forKey: .seq)
-        try c.encode(code, forKey: .code)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(at, forKey: .at)
-        try c.encode(reference, forKey: .reference)
-        try c.encode(referenceSeq, forKey: .referenceSeq)
-        try c.encode(differenceMs, forKey: .differenceMs)
-        try c.encodeIfPresent(sealID, forKey: .sealID)
-        try c.encodeIfPresent(tsaURL, forKey: .tsaURL)
-        try c.encodeIfPresent(exchange, forKey: .exchange)
     }
 
     init(
@@ -276,7 +263,8 @@ public struct TimeSummary: Codable, Sendable, Equatable {
     public var bySealsOnly = 0
     /// The largest difference, in magnitude, between server and computer among the attempts
     /// corroborated by the server (nil when there is none).
-    public var serverOffsetMaxMs: Int64?
+    /// Written even when null, as the reference verifier writes it.
+    @NullWhenAbsent public var serverOffsetMaxMs: Int64? = nil
     public var uncorroborated = Uncorroborated()
     public var contradicted = 0
     /// Seqs of the contradicted attempts, in order.
@@ -296,23 +284,6 @@ public struct TimeSummary: Codable, Sendable, Equatable {
     }
 
     public init() {}
-
-    /// `server_offset_max_ms` is written even when null, as the reference verifier writes it.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(toleranceMs, forKey: .toleranceMs)
-        try c.encode(futureToleranceMs, forKey: .futureToleranceMs)
-        try c.encode(attempts, forKey: .attempts)
-        try c.encode(corroborated, forKey: .corroborated)
-        try c.encode(byServer, forKey: .byServer)
-        try c.encode(bySealsOnly, forKey: .bySealsOnly)
-        try c.encode(serverOffsetMaxMs, forKey: .serverOffsetMaxMs)
-        try c.encode(uncorroborated, forKey: .uncorroborated)
-        try c.encode(contradicted, forKey: .contradicted)
-        try c.encode(contradictedSeqs, forKey: .contradictedSeqs)
-        try c.encode(windows, forKey: .windows)
-        try c.encode(problems, forKey: .problems)
-    }
 
     /// `serverOffsetMaxMs` as whole seconds a sentence can state without overstating: the `Date`
     /// header counts whole seconds, so the true difference may be up to one second more.

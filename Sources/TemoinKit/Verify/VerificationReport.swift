@@ -112,6 +112,8 @@ public struct WALNotice: Codable, Sendable, Equatable {
 
 /// What verification found. Problems are recorded in one place, `record`, which keeps them sorted and
 /// unique and sets the verdict and the first bad seq: no other code changes those.
+/// Every member of docs/FORMAT.md §6 is written, null included (``NullWhenAbsent``); `bundle` only for
+/// a bundle.
 public struct VerificationReport: Encodable, Sendable {
     public enum Verdict: String, Codable, Sendable {
         case intact
@@ -130,14 +132,14 @@ public struct VerificationReport: Encodable, Sendable {
 
     public private(set) var verdict: Verdict = .intact
     public var store: String
-    public var storeID: String?
+    @NullWhenAbsent public var storeID: String? = nil
     /// Entries read and checked (before the first row SQLite could not read, if any).
     public var entries = 0
     public var attempts = 0
     /// The last entry read and checked.
-    public var head: ChainHead?
+    @NullWhenAbsent public var head: ChainHead? = nil
     public var captures = CaptureCounts(checked: 0, withheld: 0, bytes: 0)
-    public private(set) var firstBadSeq: Int64?
+    @NullWhenAbsent public private(set) var firstBadSeq: Int64? = nil
     public private(set) var problems: [VerificationProblem] = []
     public var withheld: [WithheldCapture] = []
     public var verifiedAt: String
@@ -146,14 +148,14 @@ public struct VerificationReport: Encodable, Sendable {
     public var seals: [SealSummary] = []
     public var attestations: [AttestationSummary] = []
     /// Set when a head was given to compare with (`--expect-head`).
-    public var expectedHead: ExpectedHeadCheck?
+    @NullWhenAbsent public var expectedHead: ExpectedHeadCheck? = nil
     /// Set when a `-wal` beside the store holds changes.
-    public var wal: WALNotice?
+    @NullWhenAbsent public var wal: WALNotice? = nil
     /// For a bundle: its manifest and documents (BundleReader.check); absent for a store.
     public var bundle: BundleSummary?
     /// What the time rules found (docs/FORMAT.md §8): never part of the verdict. Nil when they could
     /// not be applied (§6 stopped: the schema was altered or SQLite could not read the store).
-    public private(set) var time: TimeSummary?
+    @NullWhenAbsent public private(set) var time: TimeSummary? = nil
     /// §6 stopped early (`schema_altered`, `store_corrupt`): §7 and §8 are not read.
     public private(set) var stopped = false {
         didSet { if stopped { time = nil } }
@@ -208,29 +210,6 @@ public struct VerificationReport: Encodable, Sendable {
         case firstBadSeq = "first_bad_seq"
         case verifiedAt = "verified_at"
         case expectedHead = "expected_head"
-    }
-
-    /// Every member of docs/FORMAT.md §6 is written, null included.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(store, forKey: .store)
-        try c.encode(storeID, forKey: .storeID)
-        try c.encode(entries, forKey: .entries)
-        try c.encode(attempts, forKey: .attempts)
-        try c.encode(head, forKey: .head)
-        try c.encode(captures, forKey: .captures)
-        try c.encode(firstBadSeq, forKey: .firstBadSeq)
-        try c.encode(problems, forKey: .problems)
-        try c.encode(withheld, forKey: .withheld)
-        try c.encode(seals, forKey: .seals)
-        try c.encode(attestations, forKey: .attestations)
-        try c.encode(time, forKey: .time)
-        try c.encode(expectedHead, forKey: .expectedHead)
-        try c.encode(wal, forKey: .wal)
-        try c.encodeIfPresent(bundle, forKey: .bundle)
-        try c.encode(verifiedAt, forKey: .verifiedAt)
-        try c.encode(verifier, forKey: .verifier)
     }
 }
 
