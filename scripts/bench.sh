@@ -33,7 +33,6 @@ PAGE_BYTES="${PAGE_BYTES:-60000}"
 APPEND_COUNT="${APPEND_COUNT:-200}"
 RUNS="${RUNS:-3}"
 OUT="${OUT:-$ROOT/docs/BENCHMARKS.md}"
-FIXTURE="$ROOT/Tests/TestSupport/Fixtures/pages/rdv-creneau-aucun.html"
 
 for b in "$TEMOIN" "$BENCH"; do
     [ -x "$b" ] || { echo "bench: $b is missing; run: make release" >&2; exit 2; }
@@ -55,6 +54,9 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
+# The sample page, assembled from its source and its site's layout (see the fixtures' README.md).
+python3 "$ROOT/Tests/TestSupport/Fixtures/assemble_pages.py" "$ROOT/Tests/TestSupport/Fixtures/pages" "$TMP/pages"
+FIXTURE="$TMP/pages/rdv-creneau-aucun.html"
 
 BENCH_START=$(date +%s)
 say() { printf '[bench %4ss] %s\n' "$(($(date +%s) - BENCH_START))" "$*"; }

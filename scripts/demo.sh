@@ -5,8 +5,10 @@ set -euo pipefail
 BIN=${1:-.build/debug/temoin}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PAGES="$ROOT/Tests/TestSupport/Fixtures/pages"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/temoin-demo.XXXXXX")
+# The sample pages, assembled from their sources and their site's layout (see their README.md).
+PAGES="$WORK/pages"
+python3 "$ROOT/Tests/TestSupport/Fixtures/assemble_pages.py" "$ROOT/Tests/TestSupport/Fixtures/pages" "$PAGES"
 export TEMOIN_STORE="$WORK/temoin.sqlite"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 

@@ -6,7 +6,7 @@
 #
 # TEMOIN_FUZZ=1 makes Package.swift instrument TemoinKit (-sanitize=fuzzer) and add the driver
 # Fuzz/AnalysisFuzz; the next plain `swift build` compiles TemoinKit again without it. The seed corpus
-# is every fixture page, each behind a few selector bytes (the driver's first byte picks the rule set
+# is every fixture page (assembled, see its README.md), each behind a few selector bytes (the driver's first byte picks the rule set
 # and the Content-Type). Crashes, timeouts and out-of-memory inputs are written to .build/fuzz/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,9 @@ seconds="${1:-300}"
 rss="${2:-2048}"
 out=.build/fuzz
 mkdir -p "$out/corpus" "$out/seeds" "$out/artifacts"
-for page in Tests/TestSupport/Fixtures/pages/*; do
+rm -rf "$out/pages"
+python3 Tests/TestSupport/Fixtures/assemble_pages.py Tests/TestSupport/Fixtures/pages "$out/pages"
+for page in "$out"/pages/*; do
     [ -f "$page" ] || continue
     for s in 0 1 2 3 4 9 14 19 24 29; do
         { printf "\\$(printf '%03o' "$s")"; cat "$page"; } > "$out/seeds/$s-$(basename "$page")"

@@ -23,7 +23,9 @@ struct SeededRandom {
     mutating func range(_ r: ClosedRange<Int>) -> Int { r.lowerBound + below(r.count) }
 }
 
-/// Realistic saved pages of the RDV Préfecture site: the same markup skeleton as the real pages, a
+/// Realistic saved pages of the RDV Préfecture site: the same markup skeleton as the real pages (in
+/// a chrome of its own, not the test fixtures' layout: the DSFR stylesheet linked, the skip link in the
+/// header, the logo on one line, one menu), a
 /// body of French text drawn from a word list with a Zipf-like frequency (a few words very common,
 /// most rare, as in real prose), numbers, dates, links and opaque tokens. Pages are distinct from
 /// each other and compress with zlib about as real HTML does (4-5 times), since each capture is
@@ -64,31 +66,15 @@ struct PageGenerator {
         <link rel="icon" href="/rdvpref/static/favicon.ico" type="image/x-icon">
         <link rel="stylesheet" href="/rdvpref/static/dsfr/dsfr.min.css?v=1.10.2">
         <style>
-          :root { --bleu-france: #000091; --rouge-marianne: #e1000f; --gris: #666; }
-          body { margin: 0; font-family: "Marianne", arial, sans-serif; color: #161616; }
-          .fr-header { border-bottom: 1px solid #ddd; padding: 1rem 2rem; display: flex; gap: 2rem; }
-          .fr-logo { font-weight: 700; text-transform: uppercase; line-height: 1.1; }
-          .fr-logo .devise { display: block; font-weight: 400; font-style: italic; font-size: .75rem; }
-          .fr-nav ul { list-style: none; display: flex; gap: 1.5rem; margin: 0; padding: .5rem 2rem; }
-          .fr-container { max-width: 62rem; margin: 0 auto; padding: 1.5rem 2rem; }
-          .fr-alert--info { border-left: 4px solid var(--bleu-france); padding: .75rem 1rem; background: #f5f5fe; }
-          .fr-alert--warning { border-left: 4px solid #b34000; padding: .75rem 1rem; background: #fff4f3; }
-          .radio-card { border: 1px solid #ddd; margin: .5rem 0; padding: .75rem 1rem; list-style: none; }
-          .fr-footer { border-top: 2px solid var(--bleu-france); padding: 2rem; font-size: .875rem; }
-          .fr-footer__bottom-list { list-style: none; display: flex; flex-wrap: wrap; gap: 1rem; padding: 0; }
-          .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+          /* The DSFR stylesheet above styles the page; these rules are this chrome's own. */
+          .fr-skiplink { position: absolute; left: -999px; }
+          .fr-skiplink:focus { left: 1rem; top: 1rem; }
+          .fr-callout { margin-bottom: 1.5rem; }
         </style>
         </head>
         <body>
-        <div class="fr-skiplinks">
-          <nav role="navigation" aria-label="Accès rapide">
-            <ul>
-              <li><a class="fr-link" href="#contenu">Contenu</a></li>
-              <li><a class="fr-link" href="#footer">Pied de page</a></li>
-            </ul>
-          </nav>
-        </div>
         <header role="banner" class="fr-header">
+          <a class="fr-link fr-skiplink" href="#contenu">Aller au contenu</a>
           <div class="fr-header__brand">
             <p class="fr-logo">RÉPUBLIQUE<br>FRANÇAISE<span class="devise">Liberté<br>Égalité<br>Fraternité</span></p>
           </div>
@@ -101,8 +87,8 @@ struct PageGenerator {
           <ul>
             <li><a href="/rdvpref/">Accueil</a></li>
             <li><a href="/rdvpref/reservation/">Prendre un rendez-vous</a></li>
-            <li><a href="/rdvpref/mes-rendez-vous/">Mes rendez-vous</a></li>
-            <li><a href="/rdvpref/faq/">Questions fréquentes</a></li>
+            <li><a href="/rdvpref/annulation/">Annuler un rendez-vous</a></li>
+            <li><a href="/rdvpref/aide/">Aide</a></li>
           </ul>
         </nav>
 

@@ -52,8 +52,26 @@ package enum Fixtures {
     /// The files we wrote for the tests (Tests/TestSupport/Fixtures), from this target's resources.
     package static var folder: URL { Bundle.module.bundleURL.appendingPathComponent("Fixtures") }
 
-    /// The folder of sample pages we wrote (Tests/TestSupport/Fixtures/pages, see its README.md).
-    package static var pages: URL { folder.appendingPathComponent("pages") }
+    /// The folder of sample pages we wrote (Tests/TestSupport/Fixtures/pages, see its README.md), assembled:
+    /// there a page of a family holds include lines for its site's layout (Fixtures/page-layouts), and
+    /// assemble_pages.py, the one assembler the tests, the demo, the bench, fuzz and harden share, puts the
+    /// layout's bytes back, once a test process, in a temporary folder removed when the process ends.
+    package static var pages: URL { assembledPages }
+
+    /// The page sources as written, include lines and all.
+    package static var pageSources: URL { folder.appendingPathComponent("pages") }
+
+    private static let assembledPages: URL = {
+        // Named `pages`, as the sources' folder is, inside a folder of this process's own.
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "temoin-fixtures-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)/pages")
+        let script = folder.appendingPathComponent("assemble_pages.py").path
+        guard let r = try? run("/usr/bin/env", ["python3", script, pageSources.path, out.path]), r.status == 0 else {
+            preconditionFailure("cannot assemble the fixture pages with \(script) (is python3 installed? make deps)")
+        }
+        atexit { try? FileManager.default.removeItem(at: Fixtures.assembledPages.deletingLastPathComponent()) }
+        return out
+    }()
 
     package static func page(_ name: String) -> String { pages.appendingPathComponent(name).path }
 

@@ -4,6 +4,7 @@ realistic stores with it, and running both verifiers on a file.
 Python 3 standard library only, like docs/verify_reference.py.
 """
 
+import atexit
 import importlib.util
 import json
 import os
@@ -12,10 +13,21 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PAGES = os.path.join(ROOT, "Tests", "TestSupport", "Fixtures", "pages")
+FIXTURES = os.path.join(ROOT, "Tests", "TestSupport", "Fixtures")
+sys.path.insert(0, FIXTURES)
+sys.dont_write_bytecode = True  # no __pycache__ among the fixtures, which SwiftPM copies whole
+import assemble_pages  # noqa: E402  (the one assembler of the sample pages, beside them)
+sys.dont_write_bytecode = False
+
+# The sample pages, assembled from their sources and their site's layout (see their README.md), in a
+# temporary folder the process that made it removes when it ends (not a forked worker).
+PAGES = tempfile.mkdtemp(prefix="temoin-harden-pages-")
+assemble_pages.assemble(os.path.join(FIXTURES, "pages"), PAGES)
+atexit.register(lambda maker=os.getpid(): os.getpid() == maker and shutil.rmtree(PAGES, True))
 REFERENCE = os.path.join(ROOT, "docs", "verify_reference.py")
 
 INIT = ["init", "--applicant", "Amina Diallo", "--prefecture", "Préfecture du Val-de-Marne",

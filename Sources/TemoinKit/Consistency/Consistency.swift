@@ -34,24 +34,15 @@ package struct ConsistencyReport: Sendable, Equatable, Encodable {
         /// The entry that wrote the statement.
         package var seq: Int64
         /// When it was written (UTC, the computer's clock).
-        package var declaredAt: Date
+        @UTCText package var declaredAt: Date
         /// The date it mentions (a Paris day, or the note's declared time).
-        package var mentioned: Date
+        @UTCText package var mentioned: Date
         /// The sentence or line holding the date.
         package var excerpt: String
 
         enum CodingKeys: String, CodingKey {
             case source, seq, mentioned, excerpt
             case declaredAt = "declared_at"
-        }
-
-        package func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(source, forKey: .source)
-            try c.encode(seq, forKey: .seq)
-            try c.encode(TimeFormat.utc(declaredAt), forKey: .declaredAt)
-            try c.encode(TimeFormat.utc(mentioned), forKey: .mentioned)
-            try c.encode(excerpt, forKey: .excerpt)
         }
     }
 

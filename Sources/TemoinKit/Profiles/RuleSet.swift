@@ -26,34 +26,20 @@ package struct OutcomeRule: Codable, Sendable, Equatable {
     package var countsSlots: Bool?
     /// Where the wording or the structure comes from (docs/PROFILES.md lists it).
     package var source: String?
-    /// `text` as `TextNormalizer.forMatching` gives it: computed once, when the rule is made or read.
+    /// `text` as `TextNormalizer.forMatching` gives it: computed once, when the rule is read.
     package private(set) var markers: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case id, outcome, text, within, xpath, status, quote, description, message, source
+        case id, outcome, text, within, xpath, status, quote, description, source
         case urlContains = "url_contains"
         case countsSlots = "counts_slots"
     }
 
-    package init(
-        id: String, outcome: Outcome, text: [String]? = nil, within: String? = nil, xpath: String? = nil,
-        status: [Int]? = nil, urlContains: String? = nil, quote: String? = nil, description: String? = nil,
-        countsSlots: Bool? = nil, source: String? = nil
-    ) {
-        self.id = id
-        self.outcome = outcome
-        self.text = text
-        self.within = within
-        self.xpath = xpath
-        self.status = status
-        self.urlContains = urlContains
-        self.quote = quote
-        self.description = description
-        self.countsSlots = countsSlots
-        self.source = source
-        markers = (text ?? []).map(TextNormalizer.forMatching)
-    }
+    /// What rule files written before `description` was named call it.
+    private enum FormerKeys: String, CodingKey { case message }
 
+    /// Reads a rule as rule files write it (`message` for `description` in older ones) and computes its
+    /// markers; written back, a rule has the members of `CodingKeys` (synthesized `encode`).
     package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
@@ -66,25 +52,10 @@ package struct OutcomeRule: Codable, Sendable, Equatable {
         quote = try c.decodeIfPresent(String.self, forKey: .quote)
         description =
             try c.decodeIfPresent(String.self, forKey: .description)
-            ?? c.decodeIfPresent(String.self, forKey: .message)
+            ?? decoder.container(keyedBy: FormerKeys.self).decodeIfPresent(String.self, forKey: .message)
         countsSlots = try c.decodeIfPresent(Bool.self, forKey: .countsSlots)
         source = try c.decodeIfPresent(String.self, forKey: .source)
         markers = (text ?? []).map(TextNormalizer.forMatching)
-    }
-
-    package func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(outcome, forKey: .outcome)
-        try c.encodeIfPresent(text, forKey: .text)
-        try c.encodeIfPresent(within, forKey: .within)
-        try c.encodeIfPresent(xpath, forKey: .xpath)
-        try c.encodeIfPresent(status, forKey: .status)
-        try c.encodeIfPresent(urlContains, forKey: .urlContains)
-        try c.encodeIfPresent(quote, forKey: .quote)
-        try c.encodeIfPresent(description, forKey: .description)
-        try c.encodeIfPresent(countsSlots, forKey: .countsSlots)
-        try c.encodeIfPresent(source, forKey: .source)
     }
 }
 

@@ -48,7 +48,7 @@ package struct CaseStatistics: Sendable, Equatable, Encodable {
     /// An attempt that found a slot: the person should have been told to book it at once.
     package struct SlotSighting: Sendable, Equatable, Encodable {
         package var seq: Int64
-        package var at: Date
+        @UTCText package var at: Date
         package var url: String?
         /// Slots the page listed, when it listed them.
         package var slotsListed: Int?
@@ -56,14 +56,6 @@ package struct CaseStatistics: Sendable, Equatable, Encodable {
         enum CodingKeys: String, CodingKey {
             case seq, at, url
             case slotsListed = "slots_listed"
-        }
-
-        package func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(seq, forKey: .seq)
-            try c.encode(TimeFormat.utc(at), forKey: .at)
-            try c.encodeIfPresent(url, forKey: .url)
-            try c.encodeIfPresent(slotsListed, forKey: .slotsListed)
         }
     }
 

@@ -35,17 +35,18 @@ package struct CaseStatus: Sendable, Encodable {
     package var caseFields: CaseFields
     package var openedAt: String
     package var statistics: CaseStatistics
-    /// Seals (RFC 3161 time stamps) held by the store; nil when this store has no seals table.
-    package var seals: Int?
+    /// Seals (RFC 3161 time stamps) held by the store; nil (written `null`, as are `attestations` and
+    /// `time`) when this store has no seals table.
+    @NullWhenAbsent package var seals: Int?
     /// Volunteer attestations held by the store; nil when this store has no attestations table.
-    package var attestations: Int?
+    @NullWhenAbsent package var attestations: Int?
     package var verification: Verification
     /// What the time rules found (docs/FORMAT.md §8); nil when they could not be applied.
-    package var time: StatusTime?
+    @NullWhenAbsent package var time: StatusTime?
     /// Doubts the record raises by itself: the same page classified two ways, early statements.
     package var consistency: ConsistencyReport
     package var advice: [Advice]
-    package var generatedAt: Date
+    @UTCText package var generatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case store, statistics, seals, attestations, verification, advice, consistency, time
@@ -53,22 +54,6 @@ package struct CaseStatus: Sendable, Encodable {
         case caseFields = "case"
         case openedAt = "opened_at"
         case generatedAt = "generated_at"
-    }
-
-    package func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(store, forKey: .store)
-        try c.encode(storeID, forKey: .storeID)
-        try c.encode(caseFields, forKey: .caseFields)
-        try c.encode(openedAt, forKey: .openedAt)
-        try c.encode(statistics, forKey: .statistics)
-        try c.encode(seals, forKey: .seals)
-        try c.encode(attestations, forKey: .attestations)
-        try c.encode(verification, forKey: .verification)
-        try c.encode(time, forKey: .time)
-        try c.encode(consistency, forKey: .consistency)
-        try c.encode(advice, forKey: .advice)
-        try c.encode(TimeFormat.utc(generatedAt), forKey: .generatedAt)
     }
 
     /// Reads the store at `path`, verifies it (reporting progress over the capture bytes hashed) and

@@ -161,7 +161,9 @@ package struct EmailFacts: Codable, Sendable, Equatable {
 /// The `step` member of a `step` entry.
 package struct StepFacts: Codable, Sendable, Equatable {
     package var kind: StepKind
-    package var date: StepDate
+    /// The day and the time, written flat in the step object as `date` and `time` (docs/FORMAT.md §4).
+    var dateDay: String
+    var dateTime: String?
     package var dateBasis: StepDateBasis
     /// To whom (« le préfet du Val-de-Marne », « bureau des étrangers »...), as the applicant wrote it.
     package var to: String?
@@ -172,49 +174,17 @@ package struct StepFacts: Codable, Sendable, Equatable {
     /// The e-mails among the captures, read.
     package var emails: [EmailFacts]?
 
+    package var date: StepDate {
+        get { StepDate(day: dateDay, time: dateTime) }
+        set { (dateDay, dateTime) = (newValue.day, newValue.time) }
+    }
+
     enum CodingKeys: String, CodingKey {
         case kind, to, summary, emails
-        case date = "date"
-        case time = "time"
+        case dateDay = "date"
+        case dateTime = "time"
         case dateBasis = "date_basis"
         case trackingNumber = "tracking_number"
-    }
-
-    package init(
-        kind: StepKind, date: StepDate, dateBasis: StepDateBasis, to: String?, summary: String,
-        trackingNumber: String? = nil, emails: [EmailFacts]? = nil
-    ) {
-        self.kind = kind
-        self.date = date
-        self.dateBasis = dateBasis
-        self.to = to
-        self.summary = summary
-        self.trackingNumber = trackingNumber
-        self.emails = emails
-    }
-
-    package init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        kind = try c.decode(StepKind.self, forKey: .kind)
-        date = StepDate(
-            day: try c.decode(String.self, forKey: .date), time: try c.decodeIfPresent(String.self, forKey: .time))
-        dateBasis = try c.decode(StepDateBasis.self, forKey: .dateBasis)
-        to = try c.decodeIfPresent(String.self, forKey: .to)
-        summary = try c.decode(String.self, forKey: .summary)
-        trackingNumber = try c.decodeIfPresent(String.self, forKey: .trackingNumber)
-        emails = try c.decodeIfPresent([EmailFacts].self, forKey: .emails)
-    }
-
-    package func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(date.day, forKey: .date)
-        try c.encodeIfPresent(date.time, forKey: .time)
-        try c.encode(dateBasis, forKey: .dateBasis)
-        try c.encodeIfPresent(to, forKey: .to)
-        try c.encode(summary, forKey: .summary)
-        try c.encodeIfPresent(trackingNumber, forKey: .trackingNumber)
-        try c.encodeIfPresent(emails, forKey: .emails)
     }
 }
 
@@ -222,53 +192,25 @@ package struct StepFacts: Codable, Sendable, Equatable {
 package struct FollowUpFacts: Codable, Sendable, Equatable {
     package var of: Int64
     package var kind: FollowUpKind
-    package var date: StepDate
+    /// The day and the time, written flat as in a step (`date`, `time`).
+    var dateDay: String
+    var dateTime: String?
     package var dateBasis: StepDateBasis
     /// Who answered, when someone did.
     package var from: String?
     package var summary: String?
     package var emails: [EmailFacts]?
 
+    package var date: StepDate {
+        get { StepDate(day: dateDay, time: dateTime) }
+        set { (dateDay, dateTime) = (newValue.day, newValue.time) }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case of, kind, from, summary, emails, date, time
+        case of, kind, from, summary, emails
+        case dateDay = "date"
+        case dateTime = "time"
         case dateBasis = "date_basis"
-    }
-
-    package init(
-        of: Int64, kind: FollowUpKind, date: StepDate, dateBasis: StepDateBasis, from: String?, summary: String?,
-        emails: [EmailFacts]? = nil
-    ) {
-        self.of = of
-        self.kind = kind
-        self.date = date
-        self.dateBasis = dateBasis
-        self.from = from
-        self.summary = summary
-        self.emails = emails
-    }
-
-    package init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        of = try c.decode(Int64.self, forKey: .of)
-        kind = try c.decode(FollowUpKind.self, forKey: .kind)
-        date = StepDate(
-            day: try c.decode(String.self, forKey: .date), time: try c.decodeIfPresent(String.self, forKey: .time))
-        dateBasis = try c.decode(StepDateBasis.self, forKey: .dateBasis)
-        from = try c.decodeIfPresent(String.self, forKey: .from)
-        summary = try c.decodeIfPresent(String.self, forKey: .summary)
-        emails = try c.decodeIfPresent([EmailFacts].self, forKey: .emails)
-    }
-
-    package func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(of, forKey: .of)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(date.day, forKey: .date)
-        try c.encodeIfPresent(date.time, forKey: .time)
-        try c.encode(dateBasis, forKey: .dateBasis)
-        try c.encodeIfPresent(from, forKey: .from)
-        try c.encodeIfPresent(summary, forKey: .summary)
-        try c.encodeIfPresent(emails, forKey: .emails)
     }
 }
 

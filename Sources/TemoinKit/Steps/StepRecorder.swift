@@ -92,8 +92,9 @@ package struct StepRecorder: Sendable {
             proofs.map { $0.capture(role: .document) } + receipts.map { $0.capture(role: .postalReceipt) }
         return try store.append(type: .step, captures: captures, now: now) { body in
             body.step = StepFacts(
-                kind: request.kind, date: date, dateBasis: basis, to: Self.clean(request.to), summary: summary,
-                trackingNumber: tracking, emails: emails.isEmpty ? nil : emails)
+                kind: request.kind, dateDay: date.day, dateTime: date.time, dateBasis: basis,
+                to: Self.clean(request.to), summary: summary, trackingNumber: tracking,
+                emails: emails.isEmpty ? nil : emails)
             body.note = Self.clean(request.note)
         }
     }
@@ -109,7 +110,8 @@ package struct StepRecorder: Sendable {
         return try store.append(type: .stepFollowUp, captures: proofs.map { $0.capture(role: role) }, now: now) {
             body in
             body.followUp = FollowUpFacts(
-                of: request.of, kind: request.kind, date: date, dateBasis: basis, from: Self.clean(request.from),
+                of: request.of, kind: request.kind, dateDay: date.day, dateTime: date.time, dateBasis: basis,
+                from: Self.clean(request.from),
                 summary: Self.clean(request.summary), emails: emails.isEmpty ? nil : emails)
         }
     }

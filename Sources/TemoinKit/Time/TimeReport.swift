@@ -34,15 +34,17 @@ package struct TimeProblem: Codable, Sendable, Equatable {
     package var seq: Int64
     package var code: TimeCode
     /// The time in question (the entry's `recorded_at`, or `observed_at`), UTC in the store's form.
-    package var at: String?
+    /// This member and the next three are written even when null (FORMAT.md §8.5), as the reference
+    /// verifier writes them.
+    @NullWhenAbsent package var at: String?
     /// What it was compared with: the other entry's `recorded_at`, the server's clock, a seal's
     /// genTime, the verifier's clock.
-    package var reference: String?
+    @NullWhenAbsent package var reference: String?
     /// The other entry (predecessor, successor, entry 1) or the seal's sealed seq.
-    package var referenceSeq: Int64?
+    @NullWhenAbsent package var referenceSeq: Int64?
     /// `at` minus `reference`, in milliseconds (for `time_server_offset`: the server's clock minus the
     /// computer's).
-    package var differenceMs: Int64?
+    @NullWhenAbsent package var differenceMs: Int64?
     package var sealID: Int64?
     package var tsaURL: String?
     /// The position (from 1) of the exchange whose `Date` differs most, for `time_server_offset`.
@@ -56,21 +58,6 @@ package struct TimeProblem: Codable, Sendable, Equatable {
         case differenceMs = "difference_ms"
         case sealID = "seal_id"
         case tsaURL = "tsa_url"
-    }
-
-    /// The members of FORMAT.md §8.5 are written even when null, as the reference verifier writes them.
-    package func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(seq, forKey: .seq)
-        try c.encode(code, forKey: .code)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(at, forKey: .at)
-        try c.encode(reference, forKey: .reference)
-        try c.encode(referenceSeq, forKey: .referenceSeq)
-        try c.encode(differenceMs, forKey: .differenceMs)
-        try c.encodeIfPresent(sealID, forKey: .sealID)
-        try c.encodeIfPresent(tsaURL, forKey: .tsaURL)
-        try c.encodeIfPresent(exchange, forKey: .exchange)
     }
 
     init(
@@ -276,7 +263,8 @@ package struct TimeSummary: Codable, Sendable, Equatable {
     package var bySealsOnly = 0
     /// The largest difference, in magnitude, between server and computer among the attempts
     /// corroborated by the server (nil when there is none).
-    package var serverOffsetMaxMs: Int64?
+    /// Written even when null, as the reference verifier writes it.
+    @NullWhenAbsent package var serverOffsetMaxMs: Int64? = nil
     package var uncorroborated = Uncorroborated()
     package var contradicted = 0
     /// Seqs of the contradicted attempts, in order.
@@ -296,23 +284,6 @@ package struct TimeSummary: Codable, Sendable, Equatable {
     }
 
     package init() {}
-
-    /// `server_offset_max_ms` is written even when null, as the reference verifier writes it.
-    package func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(toleranceMs, forKey: .toleranceMs)
-        try c.encode(futureToleranceMs, forKey: .futureToleranceMs)
-        try c.encode(attempts, forKey: .attempts)
-        try c.encode(corroborated, forKey: .corroborated)
-        try c.encode(byServer, forKey: .byServer)
-        try c.encode(bySealsOnly, forKey: .bySealsOnly)
-        try c.encode(serverOffsetMaxMs, forKey: .serverOffsetMaxMs)
-        try c.encode(uncorroborated, forKey: .uncorroborated)
-        try c.encode(contradicted, forKey: .contradicted)
-        try c.encode(contradictedSeqs, forKey: .contradictedSeqs)
-        try c.encode(windows, forKey: .windows)
-        try c.encode(problems, forKey: .problems)
-    }
 
     /// `serverOffsetMaxMs` as whole seconds a sentence can state without overstating: the `Date`
     /// header counts whole seconds, so the true difference may be up to one second more.

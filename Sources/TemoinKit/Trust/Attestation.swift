@@ -89,21 +89,9 @@ package struct AttestationStatement: Codable, Sendable, Equatable {
 
     /// `tool` as `{"name","version"}` strings when it is that; any other value is kept as unknown.
     private static func tool(_ json: StrictJSON) throws -> ToolInfo? {
-        guard json.atObject else {
-            try json.skipValue()
-            return nil
+        try json.twoMembers("name", json.optionalText, "version", json.optionalText).map {
+            ToolInfo(name: $0, version: $1)
         }
-        var name: String??
-        var version: String??
-        try json.object { raw in
-            switch raw {
-            case "name" where name == nil: name = .some(try json.optionalText())
-            case "version" where version == nil: version = .some(try json.optionalText())
-            default: try json.skipValue()
-            }
-        }
-        guard case .some(.some(let n)) = name, case .some(.some(let v)) = version else { return nil }
-        return ToolInfo(name: n, version: v)
     }
 
     /// SHA-256 of the raw public key, hex: what a volunteer reads out to be recognised.

@@ -76,59 +76,72 @@ final class StrictJSON {
 
     /// Reads an object; `member` gets each name (unescaped, as UTF-8) and must consume its value.
     func object(_ member: (_ name: [UInt8]) throws -> Void) throws {
-        try expect(UInt8(ascii: "{"))
-        depth += 1
-        guard depth <= Self.maxDepth else { throw Invalid() }
-        skipWhitespace()
-        if peek == UInt8(ascii: "}") {
-            i += 1
-            depth -= 1
-            return
-        }
-        while names.count < depth { names.append([]) }  // `depth` counts arrays too
-        let level = depth - 1
-        while true {
-            skipWhitespace()
+        try container(UInt8(ascii: "{"), UInt8(ascii: "}")) {
+            while names.count < depth { names.append([]) }  // `depth` counts arrays too
+            let level = depth - 1
             names[level].removeAll(keepingCapacity: true)
             try scanString(into: &names[level])
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
             try member(names[level])
-            skipWhitespace()
-            if peek == UInt8(ascii: ",") {
-                i += 1
-                continue
-            }
-            try expect(UInt8(ascii: "}"))
-            depth -= 1
-            return
         }
     }
 
     /// Reads an array; `element` must consume each value.
     func array(_ element: () throws -> Void) throws {
-        try expect(UInt8(ascii: "["))
+        try container(UInt8(ascii: "["), UInt8(ascii: "]"), element)
+    }
+
+    /// The walk objects and arrays share: `open`, items separated by commas (`item` consumes one: an
+    /// array's value, an object's name, colon and value), `close`; at most `maxDepth` deep.
+    private func container(_ open: UInt8, _ close: UInt8, _ item: () throws -> Void) throws {
+        try expect(open)
         depth += 1
         guard depth <= Self.maxDepth else { throw Invalid() }
         skipWhitespace()
-        if peek == UInt8(ascii: "]") {
+        if peek == close {
             i += 1
             depth -= 1
             return
         }
         while true {
             skipWhitespace()
-            try element()
+            try item()
             skipWhitespace()
             if peek == UInt8(ascii: ",") {
                 i += 1
                 continue
             }
-            try expect(UInt8(ascii: "]"))
+            try expect(close)
             depth -= 1
             return
         }
+    }
+
+    /// An object read for two members, each read by its reader where it first appears (a repeated name
+    /// is skipped, as every other member): both values when both are there and not null, else nil. Any
+    /// other value than an object is skipped and gives nil, kept by the caller as unknown.
+    func twoMembers<A, B>(
+        _ a: StaticString, _ readA: () throws -> A?, _ b: StaticString, _ readB: () throws -> B?
+    ) throws -> (A, B)? {
+        guard atObject else {
+            try skipValue()
+            return nil
+        }
+        var first: A??
+        var second: B??
+        try object { name in
+            if a ~= name, first == nil {
+                first = .some(try readA())
+            } else if b ~= name, second == nil {
+                second = .some(try readB())
+            } else {
+                try skipValue()
+            }
+        }
+        guard case .some(.some(let x)) = first, case .some(.some(let y)) = second else { return nil }
+        return (x, y)
     }
 
     /// Reads and checks any value, keeping nothing.

@@ -119,6 +119,8 @@ public struct WALNotice: Codable, Sendable, Equatable {
 
 /// What verification found. Problems are recorded in one place, `record`, which keeps them sorted and
 /// unique and sets the verdict and the first bad seq: no other code changes those.
+/// Every member of docs/FORMAT.md §6 is written, null included (``NullWhenAbsent``); `bundle` only for
+/// a bundle.
 public struct VerificationReport: Encodable, Sendable {
     /// `intact` when no problem was recorded, `tampered` otherwise; time problems never count.
     public enum Verdict: String, Codable, Sendable {
@@ -143,17 +145,17 @@ public struct VerificationReport: Encodable, Sendable {
     /// The file verified, as given (a store or a bundle).
     public var store: String
     /// The store's valid `store_id` (§6 step 3); nil when it is missing or malformed.
-    public var storeID: String?
+    @NullWhenAbsent public var storeID: String? = nil
     /// Entries read and checked (before the first row SQLite could not read, if any).
     public var entries = 0
     /// Attempt entries among `entries`.
     public var attempts = 0
     /// The last entry read and checked.
-    public var head: ChainHead?
+    @NullWhenAbsent public var head: ChainHead? = nil
     /// The distinct referenced captures, checked and withheld.
     public var captures = CaptureCounts(checked: 0, withheld: 0, bytes: 0)
     /// The lowest seq with a problem; nil when none or only store-wide problems.
-    public private(set) var firstBadSeq: Int64?
+    @NullWhenAbsent public private(set) var firstBadSeq: Int64? = nil
     /// Every problem, sorted (by seq, store-wide ones last, then by code), each seq, code and subject
     /// once.
     public private(set) var problems: [VerificationProblem] = []
@@ -168,14 +170,14 @@ public struct VerificationReport: Encodable, Sendable {
     /// Attestations found beside the chain, each checked (docs/FORMAT.md §7.2).
     public var attestations: [AttestationSummary] = []
     /// Set when a head was given to compare with (`--expect-head`).
-    public var expectedHead: ExpectedHeadCheck?
+    @NullWhenAbsent public var expectedHead: ExpectedHeadCheck? = nil
     /// Set when a `-wal` beside the store holds changes.
-    public var wal: WALNotice?
+    @NullWhenAbsent public var wal: WALNotice? = nil
     /// For a bundle: its manifest and documents (BundleReader.check); absent for a store.
     public var bundle: BundleSummary?
     /// What the time rules found (docs/FORMAT.md §8): never part of the verdict. Nil when they could
     /// not be applied (§6 stopped: the schema was altered or SQLite could not read the store).
-    package private(set) var time: TimeSummary?
+    @NullWhenAbsent package private(set) var time: TimeSummary? = nil
     /// §6 stopped early (`schema_altered`, `store_corrupt`): §7 and §8 are not read.
     public private(set) var stopped = false {
         didSet { if stopped { time = nil } }
@@ -231,29 +233,6 @@ public struct VerificationReport: Encodable, Sendable {
         case firstBadSeq = "first_bad_seq"
         case verifiedAt = "verified_at"
         case expectedHead = "expected_head"
-    }
-
-    /// Every member of docs/FORMAT.md §6 is written, null included.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(store, forKey: .store)
-        try c.encode(storeID, forKey: .storeID)
-        try c.encode(entries, forKey: .entries)
-        try c.encode(attempts, forKey: .attempts)
-        try c.encode(head, forKey: .head)
-        try c.encode(captures, forKey: .captures)
-        try c.encode(firstBadSeq, forKey: .firstBadSeq)
-        try c.encode(problems, forKey: .problems)
-        try c.encode(withheld, forKey: .withheld)
-        try c.encode(seals, forKey: .seals)
-        try c.encode(attestations, forKey: .attestations)
-        try c.encode(time, forKey: .time)
-        try c.encode(expectedHead, forKey: .expectedHead)
-        try c.encode(wal, forKey: .wal)
-        try c.encodeIfPresent(bundle, forKey: .bundle)
-        try c.encode(verifiedAt, forKey: .verifiedAt)
-        try c.encode(verifier, forKey: .verifier)
     }
 }
 

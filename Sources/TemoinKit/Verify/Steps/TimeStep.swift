@@ -53,21 +53,9 @@ extension TimeFacts {
     }
 
     private static func afterSeal(_ json: StrictJSON) throws -> AfterSeal? {
-        guard json.atObject else {
-            try json.skipValue()
-            return nil
+        try json.twoMembers("seq", json.integral, "token_sha256", json.optionalText).map {
+            AfterSeal(seq: $0, tokenSHA256: $1)
         }
-        var seq: Int64??
-        var token: String??
-        try json.object { name in
-            switch name {
-            case "seq" where seq == nil: seq = .some(try json.integral())
-            case "token_sha256" where token == nil: token = .some(try json.optionalText())
-            default: try json.skipValue()
-            }
-        }
-        guard case .some(.some(let s)) = seq, case .some(.some(let t)) = token else { return nil }
-        return AfterSeal(seq: s, tokenSHA256: t)
     }
 
     /// §8.1: for every exchange, that it was recorded, whether the site answered, and the server's clock
