@@ -77,8 +77,13 @@ public enum TextNormalizer {
                             n += 1
                             pending = false
                         }
-                        out[n] = byte
-                        n += 1
+                        // The rest of a run of printable ASCII (most of a word), without the checks above.
+                        repeat {
+                            out[n] = b[i]
+                            n += 1
+                            i += 1
+                        } while i < b.count && b[i] > 0x20 && b[i] < 0x80
+                        continue
                     }
                     i += 1
                     continue
@@ -137,12 +142,20 @@ public enum TextNormalizer {
     /// ’ ‘ ʼ ´ ` ′ as ', “ ” « » as " (without the spaces French typography puts inside guillemets),
     /// – — as -, … as ...
     public static func forMatching(_ text: String) -> String {
+        var out: [UInt8] = []
+        appendForMatching(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `forMatching(text)`'s bytes appended to `out`: a page's blocks are normalised one after the
+    /// other into one buffer, without a string per block.
+    static func appendForMatching(_ text: String, to out: inout [UInt8]) {
         // Below U+0300 (UTF-8 lead bytes under 0xCC) every scalar is already in NFC: Foundation's
         // normalisation is needed only above.
         var nfc = text.utf8.contains(where: { $0 >= 0xCC }) ? text.precomposedStringWithCanonicalMapping : text
-        return nfc.withUTF8 { b -> String in
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count)
+        let start = out.count
+        out.reserveCapacity(start + nfc.utf8.count)
+        nfc.withUTF8 { b in
             var pendingSpace = false
             var lastWasQuote = false
             var i = 0
@@ -152,7 +165,7 @@ public enum TextNormalizer {
                 if byte < 0x80 {
                     i += 1
                     if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                        pendingSpace = !out.isEmpty
+                        pendingSpace = out.count > start
                         continue
                     }
                     let isQuote = byte == 0x22
@@ -162,13 +175,26 @@ public enum TextNormalizer {
                     }
                     out.append(byte == 0x60 ? UInt8(ascii: "'") : (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte))
                     lastWasQuote = isQuote
+                    // The rest of a run of printable ASCII other than quotes (most of a word): appended
+                    // at once, then lowercased in place, rather than byte by byte.
+                    var end = i
+                    while end < b.count, b[end] > 0x20, b[end] < 0x80, b[end] != 0x22, b[end] != 0x60 { end += 1 }
+                    if end > i {
+                        let from = out.count
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<end]))
+                        out.withUnsafeMutableBufferPointer { o in
+                            for k in from..<o.count where o[k] >= 0x41 && o[k] <= 0x5A { o[k] += 0x20 }
+                        }
+                        lastWasQuote = false
+                        i = end
+                    }
                     continue
                 }
                 let (scalar, length) = Self.scalar(b, at: i)
                 i += length
                 let v = scalar.value
                 if isSpace(scalar) {
-                    pendingSpace = !out.isEmpty
+                    pendingSpace = out.count > start
                     continue
                 }
                 if v == 0xAD || v == 0x200B { continue }
@@ -200,7 +226,6 @@ public enum TextNormalizer {
                 }
                 lastWasQuote = isQuote
             }
-            return String(decoding: out, as: UTF8.self)
         }
     }
 
@@ -215,8 +240,15 @@ public enum TextNormalizer {
     /// the whole needle there. Anchoring on a frequent first byte ("a" of "aucun") would stop at most
     /// positions of a page.
     static func containsBytes(_ hb: UnsafeBufferPointer<UInt8>, _ nb: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard nb.count > 0 else { return true }
-        guard hb.count >= nb.count, let hBase = hb.baseAddress, let nBase = nb.baseAddress else { return false }
+        firstOffset(of: nb, in: hb) != nil
+    }
+
+    /// Where `nb` first occurs in `hb` at or after `from` (the same search as `containsBytes`).
+    static func firstOffset(
+        of nb: UnsafeBufferPointer<UInt8>, in hb: UnsafeBufferPointer<UInt8>, from: Int = 0
+    ) -> Int? {
+        guard nb.count > 0 else { return from <= hb.count ? from : nil }
+        guard hb.count - from >= nb.count, let hBase = hb.baseAddress, let nBase = nb.baseAddress else { return nil }
         var k = 0
         var best = commonness(nb[0])
         for j in 1..<nb.count where commonness(nb[j]) < best {
@@ -225,14 +257,14 @@ public enum TextNormalizer {
         }
         let anchor = Int32(nb[k])
         let lastAnchor = hb.count - nb.count + k
-        var i = k
+        var i = from + k
         while i <= lastAnchor {
-            guard let hit = memchr(hBase + i, anchor, lastAnchor - i + 1) else { return false }
+            guard let hit = memchr(hBase + i, anchor, lastAnchor - i + 1) else { return nil }
             i = UnsafeRawPointer(hit) - UnsafeRawPointer(hBase)
-            if memcmp(hBase + i - k, nBase, nb.count) == 0 { return true }
+            if memcmp(hBase + i - k, nBase, nb.count) == 0 { return i - k }
             i += 1
         }
-        return false
+        return nil
     }
 
     /// How often a byte occurs in French text, roughly (higher: more often).
