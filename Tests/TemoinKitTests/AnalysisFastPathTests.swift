@@ -72,6 +72,41 @@ import Testing
         #expect(TextNormalizer.forMatching("RENDEZ-VOUS `Préfecture` DU RHÔNE") == "rendez-vous 'préfecture' du rhône")
     }
 
+    @Test func nfcIsSkippedOnlyWhereItChangesNothing() {
+        let plain = ["Aujourd’hui « aucun » créneau… – 12 €", "\u{2002}\u{202F}\u{2030}\u{20AC}\u{2070}", "ÀÉÎÕÜ"]
+        for text in plain {
+            #expect(!TextNormalizer.mayNeedNFC(text), "\(text)")
+            #expect(text.precomposedStringWithCanonicalMapping == text)
+        }
+        for text in ["cre\u{0301}neau", "\u{2000}", "\u{2001}a", "Ω\u{2126}", "\u{0958}", "한"] {
+            #expect(TextNormalizer.mayNeedNFC(text), "\(text)")
+        }
+        #expect(TextNormalizer.forMatching("A\u{2000}B") == "a b")
+    }
+
+    @Test func searchFindsEveryOccurrenceWhereverItsRareBytesFall() {
+        let page = "blob bl bob blob; bab b\nb bb oubli blob"
+        for needle in ["b", "bb", "blob", "ob;", "oubli blob", "x", "b\nb", "bab b"] {
+            var expected: [Int] = []
+            let h = Array(page.utf8)
+            let n = Array(needle.utf8)
+            if n.count <= h.count {
+                for i in 0...(h.count - n.count) where Array(h[i..<(i + n.count)]) == n { expected.append(i) }
+            }
+            var found: [Int] = []
+            h.withUnsafeBufferPointer { hb in
+                n.withUnsafeBufferPointer { nb in
+                    var from = 0
+                    while let at = TextNormalizer.firstOffset(of: nb, in: hb, from: from) {
+                        found.append(at)
+                        from = at + 1
+                    }
+                }
+            }
+            #expect(found == expected, "\(needle)")
+        }
+    }
+
     @Test func colourReaderAndTrimmingMatchTheirFoundationForms() {
         #expect(RGBA.parse("#f5f5fe") == RGBA(r: 245.0 / 255, g: 245.0 / 255, b: 254.0 / 255, a: 1))
         #expect(RGBA.parse("#FFF8") == RGBA(r: 1, g: 1, b: 1, a: 136.0 / 255))

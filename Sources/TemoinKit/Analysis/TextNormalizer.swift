@@ -150,9 +150,7 @@ public enum TextNormalizer {
     /// `forMatching(text)`'s bytes appended to `out`: a page's blocks are normalised one after the
     /// other into one buffer, without a string per block.
     static func appendForMatching(_ text: String, to out: inout [UInt8]) {
-        // Below U+0300 (UTF-8 lead bytes under 0xCC) every scalar is already in NFC: Foundation's
-        // normalisation is needed only above.
-        var nfc = text.utf8.contains(where: { $0 >= 0xCC }) ? text.precomposedStringWithCanonicalMapping : text
+        var nfc = mayNeedNFC(text) ? text.precomposedStringWithCanonicalMapping : text
         let start = out.count
         out.reserveCapacity(start + nfc.utf8.count)
         nfc.withUTF8 { b in
@@ -229,6 +227,29 @@ public enum TextNormalizer {
         }
     }
 
+    /// Whether Foundation's NFC could change `text`. Every scalar below U+0300 (UTF-8 lead bytes
+    /// under 0xCC) is in NFC and composes with nothing before it; so is U+2002...U+20BF (spaces,
+    /// dashes, typographic quotes, the ellipsis, currency signs: E2 80 82 ... E2 82 BF), which French
+    /// pages use in nearly every block. U+2000 and U+2001 (E2 80 80, E2 80 81) are not: NFC maps them.
+    static func mayNeedNFC(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                if byte < 0xCC {
+                    i += 1
+                    continue
+                }
+                guard byte == 0xE2, i + 2 < b.count else { return true }
+                let second = b[i + 1]
+                guard second == 0x81 || second == 0x82 || (second == 0x80 && b[i + 2] >= 0x82) else { return true }
+                i += 3
+            }
+            return false
+        }
+    }
+
     /// `haystack` contains `needle`, compared as UTF-8 bytes (both normalised the same way first).
     public static func contains(_ haystack: String, _ needle: String) -> Bool {
         var h = haystack
@@ -255,13 +276,18 @@ public enum TextNormalizer {
             best = commonness(nb[j])
             k = j
         }
+        // A second byte, the next least common, is compared before the whole needle: most places
+        // where the anchor occurs are not the needle, and one byte tells.
+        var k2 = k == 0 ? nb.count - 1 : 0
+        for j in 0..<nb.count where j != k && commonness(nb[j]) < commonness(nb[k2]) { k2 = j }
+        let second = nb[k2]
         let anchor = Int32(nb[k])
         let lastAnchor = hb.count - nb.count + k
         var i = from + k
         while i <= lastAnchor {
             guard let hit = memchr(hBase + i, anchor, lastAnchor - i + 1) else { return nil }
             i = UnsafeRawPointer(hit) - UnsafeRawPointer(hBase)
-            if memcmp(hBase + i - k, nBase, nb.count) == 0 { return i - k }
+            if hBase[i - k + k2] == second, memcmp(hBase + i - k, nBase, nb.count) == 0 { return i - k }
             i += 1
         }
         return nil
