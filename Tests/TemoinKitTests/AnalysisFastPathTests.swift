@@ -56,7 +56,9 @@ import Testing
         for (i, block) in blocks.enumerated() {
             #expect(normalized.string(i) == TextNormalizer.forMatching(block))
         }
-        for marker in ["aucun créneau", "disponible", "créneau", "rendez-vous", "absent", "disponible aucun", "\"aucun", ""] {
+        for marker in [
+            "aucun créneau", "disponible", "créneau", "rendez-vous", "absent", "disponible aucun", "\"aucun", "",
+        ] {
             let expected = blocks.indices.filter {
                 TextNormalizer.contains(TextNormalizer.forMatching(blocks[$0]), marker)
             }
@@ -68,7 +70,8 @@ import Testing
     @Test func normalisingIntoABufferIgnoresWhatItHolds() {
         var buffer = Array("x".utf8)
         TextNormalizer.appendForMatching("  Le  « Guichet »\u{00A0}", to: &buffer)
-        #expect(String(decoding: buffer, as: UTF8.self) == "x" + TextNormalizer.forMatching("  Le  « Guichet »\u{00A0}"))
+        #expect(
+            String(decoding: buffer, as: UTF8.self) == "x" + TextNormalizer.forMatching("  Le  « Guichet »\u{00A0}"))
         #expect(TextNormalizer.forMatching("RENDEZ-VOUS `Préfecture` DU RHÔNE") == "rendez-vous 'préfecture' du rhône")
     }
 

@@ -245,7 +245,11 @@ extension HTMLDocument {
                         e.index = siblingCounts[depth]
                         siblingCounts[depth] += 1
                     } else {
-                        if siblingCounts.count == depth + 1 { siblingCounts[depth] = 1 } else { siblingCounts.append(1) }
+                        if siblingCounts.count == depth + 1 {
+                            siblingCounts[depth] = 1
+                        } else {
+                            siblingCounts.append(1)
+                        }
                     }
                 }
                 path.append(e)
