@@ -8,7 +8,7 @@ BIN := .build/debug/temoin
 # forbids one; the portable folder sets its own).
 RELEASE_FLAGS := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib --disable-local-rpath,)
 
-.PHONY: all deps build release test lint format help-snapshots demo bench harden fuzz install clean bundle-docs tools dist deb
+.PHONY: all deps build release test lint format help-snapshots demo bench bench-baseline harden fuzz install clean bundle-docs tools dist deb
 
 all: build
 
@@ -64,7 +64,14 @@ demo: build tools
 	@scripts/demo.sh $(BIN)
 
 bench: release
-	@scripts/bench.sh .build/release/temoin
+	@BASELINE_DIR="$(BASELINE_DIR)" BASELINE_NAME="$(BASELINE_NAME)" scripts/bench.sh .build/release/temoin
+
+# An earlier build to compare with in the same run (goals 7 and 8):
+#   make bench BASELINE_DIR=$(scripts/bench-baseline.sh 76822b7) BASELINE_NAME=76822b7
+# 76822b7 is the reference of issues 13, 14 and 19; `make bench-baseline BASELINE_REF=…` builds another.
+BASELINE_REF ?= 76822b7
+bench-baseline:
+	@scripts/bench-baseline.sh $(BASELINE_REF)
 
 # Fault injection, tamper fuzzing, concurrency, full and read-only disks, hostile inputs (about an hour
 # on 2 cores; needs root for the tmpfs mounts). Figures: docs/HARDENING.md; logs: .build/harden/.

@@ -11,7 +11,9 @@
 # Knobs (environment): ENTRIES (10000), SMALL_ENTRIES (1000), MANY_ENTRIES (100000, 0 to skip the store
 # of many small pages), BYTES_PER_ENTRY (50000), SEED (20261122), PAGE_BYTES (60000), APPEND_COUNT (200),
 # RUNS (3), OUT (docs/BENCHMARKS.md), TMPDIR, BENCH_NO_GNU_TIME=1 (measure with temoin-bench run even where
-# GNU time is installed).
+# GNU time is installed), BASELINE_DIR (the release folder of an earlier build, its temoin and temoin-bench:
+# compared in the same run, see "against an earlier build" below; `make bench-baseline` builds 76822b7's),
+# BASELINE_NAME (how the report names it, e.g. 76822b7), BASE_RUNS (7).
 set -euo pipefail
 export LC_ALL=C
 
@@ -258,6 +260,86 @@ fi
 eval "$(jvars "$TMP/codec.json" C)"
 LOAD_END=$(loadavg)
 
+# ---------------------------------------------------------------- against an earlier build (optional)
+# BASELINE_DIR: an earlier release build (its temoin and temoin-bench), e.g. 76822b7's, the reference of
+# the speed and memory goals of issues 13, 14 and 19 ("within 5 % of today's", "under its current time").
+# Its verify and its import profile run on the same stores and pages as ours, in turn (ours, then its),
+# BASE_RUNS times; medians are compared, by CPU time (user+sys) rather than wall time, which on a shared
+# machine measures the neighbours. A ratio above 1 is slower or larger than the earlier build.
+HAVE_BASE=0
+if [ -n "${BASELINE_DIR:-}" ]; then
+    BASE_TEMOIN="$BASELINE_DIR/temoin"
+    BASE_BENCH="$BASELINE_DIR/temoin-bench"
+    if [ -x "$BASE_TEMOIN" ] && [ -x "$BASE_BENCH" ] && [ -n "$GNU_TIME" ]; then
+        HAVE_BASE=1
+    else
+        say "BASELINE_DIR: needs temoin and temoin-bench in $BASELINE_DIR and GNU time; the comparison is skipped"
+    fi
+fi
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+if [ "$HAVE_BASE" = 1 ]; then
+    BASE_RUNS=${BASE_RUNS:-7}
+    # Both builds may print the same version: the comparison is named by BASELINE_NAME (a commit).
+    BASE_VERSION="${BASELINE_NAME:-the build in $BASELINE_DIR}"
+    BASE_STORES="small big"
+    if [ "$MANY_ENTRIES" -gt 0 ]; then BASE_STORES="$BASE_STORES many"; fi
+    G7=1
+    BV_MAX=0
+    for name in $BASE_STORES; do
+        say "against $BASE_VERSION: verify of the $name store, ours and its in turn, $BASE_RUNS times each"
+        : >"$TMP/bv-ours"
+        : >"$TMP/bv-base"
+        for _ in $(seq "$BASE_RUNS"); do
+            measure "$TEMOIN" verify "$TMP/$name.sqlite"
+            echo "$CPU_S $RSS_KB" >>"$TMP/bv-ours"
+            measure "$BASE_TEMOIN" verify "$TMP/$name.sqlite"
+            echo "$CPU_S $RSS_KB" >>"$TMP/bv-base"
+        done
+        for side in ours base; do
+            printf -v "BV_${side}_${name}_cpu" '%s' "$(cut -d' ' -f1 "$TMP/bv-$side" | median)"
+            printf -v "BV_${side}_${name}_rss" '%s' "$(cut -d' ' -f2 "$TMP/bv-$side" | median)"
+        done
+        cpu_o="BV_ours_${name}_cpu" cpu_b="BV_base_${name}_cpu" rss_o="BV_ours_${name}_rss" rss_b="BV_base_${name}_rss"
+        printf -v "BV_${name}_cpu_ratio" '%s' "$(calc "${!cpu_o} / ${!cpu_b}")"
+        printf -v "BV_${name}_rss_ratio" '%s' "$(calc "${!rss_o} / ${!rss_b}")"
+        r_cpu="BV_${name}_cpu_ratio" r_rss="BV_${name}_rss_ratio"
+        if awk "BEGIN { exit !(${!r_cpu} > 1.05 || ${!r_rss} > 1.05) }"; then G7=0; fi
+        BV_MAX=$(printf '%s\n' "$BV_MAX" "${!r_cpu}" "${!r_rss}" | sort -g | tail -n1)
+        say "    CPU $(r3 "${!cpu_o}") s vs $(r3 "${!cpu_b}") s ($(r2 "${!r_cpu}")), peak RSS $(rssmb "${!rss_o}") vs $(rssmb "${!rss_b}") MB ($(r2 "${!r_rss}"))"
+    done
+    # The import profile times each piece in the process (thread CPU is not available to it): its p50s,
+    # over BASE_RUNS processes in turn, compared by their median.
+    G8=1
+    for page in page fixture; do
+        file=$PAGE
+        if [ "$page" = fixture ]; then
+            [ "$HAVE_FIXTURE" = 1 ] || continue
+            file=$FIXTURE
+        fi
+        say "against $BASE_VERSION: the import profile of the $page, ours and its in turn, $BASE_RUNS times each"
+        for key in page_analyze importer_import_file; do : >"$TMP/bp-ours-$key" && : >"$TMP/bp-base-$key"; done
+        for _ in $(seq "$BASE_RUNS"); do
+            for side in ours base; do
+                bin=$BENCH
+                if [ "$side" = base ]; then bin=$BASE_BENCH; fi
+                "$bin" profile-import --page "$file" --count 20 >"$TMP/bp.json"
+                eval "$(jvars "$TMP/bp.json" BP)"
+                echo "$BP_page_analyze_p50_ms" >>"$TMP/bp-$side-page_analyze"
+                echo "$BP_importer_import_file_p50_ms" >>"$TMP/bp-$side-importer_import_file"
+            done
+        done
+        for key in page_analyze importer_import_file; do
+            o=$(median <"$TMP/bp-ours-$key")
+            b=$(median <"$TMP/bp-base-$key")
+            printf -v "BP_${page}_${key}_ours" '%s' "$o"
+            printf -v "BP_${page}_${key}_base" '%s' "$b"
+            printf -v "BP_${page}_${key}_ratio" '%s' "$(calc "$o / $b")"
+            if [ "$key" = page_analyze ] && awk "BEGIN { exit !($o > $b) }"; then G8=0; fi
+            say "    $key p50 $(r2 "$o") ms vs $(r2 "$b") ms ($(r2 "$(calc "$o / $b")"))"
+        done
+    done
+fi
+
 # ---------------------------------------------------------------- goals 4 and 5: a live attempt vs wget
 # The same simulated page, fetched by `temoin attempt` (one GET: the generic profile) and by
 # `wget --warc-file` (Debian's wget), each as a whole command, ATTEMPTS times, one after the other.
@@ -365,6 +447,25 @@ profrow() {
 ONE_CORE=$C_inflate_and_sha256_mb_s
 IDEAL=$(calc "$ONE_CORE * $NPROC")
 
+# Goals 7 and 8, against an earlier build (BASELINE_DIR), when one was given.
+baserows() {
+    [ "$HAVE_BASE" = 1 ] || return 0
+    local name cells="" c r m
+    for name in $BASE_STORES; do
+        c="BV_${name}_cpu_ratio" r="BV_${name}_rss_ratio"
+        cells="$cells${cells:+; }$name store: CPU $(r2 "${!c}")×, peak RSS $(r2 "${!r}")×"
+    done
+    echo "| 7. \`temoin verify\` CPU time and peak memory within 5 % of $BASE_VERSION's on every store (medians of $BASE_RUNS runs each, in turn) | $cells | $BASE_VERSION | $(r2 "$BV_MAX") (largest) | $(verdict "$G7") |"
+    cells=""
+    for m in page fixture; do
+        c="BP_${m}_page_analyze_ratio"
+        [ -n "${!c:-}" ] || continue
+        local o="BP_${m}_page_analyze_ours" b="BP_${m}_page_analyze_base" io="BP_${m}_importer_import_file_ours" ib="BP_${m}_importer_import_file_base"
+        cells="$cells${cells:+; }$([ "$m" = page ] && echo "$(r0 "$(calc "$P_page_bytes / 1000")") KB page" || echo "test fixture"): $(r2 "${!o}") ms vs $(r2 "${!b}") ms ($(r2 "${!c}")×; whole import $(r2 "${!io}") vs $(r2 "${!ib}") ms)"
+    done
+    echo "| 8. \`PageAnalyzer.analyze\` p50 no slower than $BASE_VERSION's (medians of $BASE_RUNS profiles each, in turn) | $cells | $BASE_VERSION | $(r2 "$BP_page_page_analyze_ratio") | $(verdict "$G8") |"
+}
+
 mkdir -p "$(dirname "$OUT")"
 {
     cat <<EOF
@@ -405,6 +506,7 @@ The numbers move with whatever else runs on the machine: the load average is not
 | 3. peak memory of \`temoin verify\` < 100 MB whatever the store size | $(rssmb "$VRSS_big") MB ($ENTRIES entries), $(rssmb "$VRSS_small") MB ($SMALL_ENTRIES)$([ "$MANY_ENTRIES" -gt 0 ] && echo ", $(rssmb "$VRSS_many") MB ($MANY_ENTRIES)"); slope $(r2 "$RSS_SLOPE_KB") KB per entry from $LO_N to $FAR_N entries: $(r0 "$RSS_AT_100K") MB at 100,000 entries | openssl $(rssmb "$SRSS_big") MB | $(r2 "$(calc "$MAX_RSS_ALL / 102400")") of budget (largest measured) | $(verdict "$G3") |
 | 4. wall time of one live attempt (\`temoin attempt\`, one GET of the simulated page, recorded with every exchange, fsync) ≤ 1.0× \`wget --warc-file\` fetching the same page | median $(r2 "$LIVE_temoin_MS") ms | median $(r2 "$LIVE_wget_MS") ms | $(r2 "$LIVE_RATIO") | $(verdict "$G4") |
 | 5. store bytes per live attempt ≤ wget's \`.warc.gz\` bytes per capture | $(r0 "$LIVE_STORE_PER") B ($LIVE_ENTRIES attempts, $LIVE_STORE_BYTES B store incl. the case) | $(r0 "$LIVE_WARC_PER") B ($ATTEMPTS files, $LIVE_WARC_BYTES B) | $(r2 "$SIZE_RATIO") | $(verdict "$G5") |
+$(baserows)
 
 Goal 3 counts as met only if every measured peak is under 100 MB and the peak, extrapolated linearly
 through the two largest entry counts measured ($LO_N and $FAR_N: both stores fill the batches of captures

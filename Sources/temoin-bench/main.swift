@@ -146,8 +146,10 @@ func makeStore(_ args: Arguments) throws {
     var encodeTime = 0.0
     var appendTime = 0.0
     var rawBytes: Int64 = 0
-    // Observations five minutes apart, ending well in the past.
-    let firstObservation = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+    // Observations five minutes apart, the last one a day before the store is built: a store with
+    // consistent times, as a real one is (verify then reports no time problem; a fixed first date
+    // put the last of 100,000 observations in the future).
+    let firstObservation = Date().addingTimeInterval(-Double(entries) * 300 - 86_400)
     var lastReport = start
     for i in 0..<entries {
         let t0 = now()

@@ -97,8 +97,8 @@ public struct AttestationStatement: Codable, Sendable, Equatable {
         var version: String??
         try json.object { raw in
             switch raw {
-            case Array("name".utf8) where name == nil: name = .some(try json.optionalText())
-            case Array("version".utf8) where version == nil: version = .some(try json.optionalText())
+            case "name" where name == nil: name = .some(try json.optionalText())
+            case "version" where version == nil: version = .some(try json.optionalText())
             default: try json.skipValue()
             }
         }

@@ -28,6 +28,9 @@ final class StrictJSON {
     private let bytes: UnsafeRawBufferPointer
     private var i = 0
     private var depth = 0
+    /// One reusable buffer per nesting level for member names: a body holds some sixty names, and
+    /// allocating an array for each was most of `verify`'s allocations on a store of 100,000 entries.
+    private var names: [[UInt8]] = []
 
     private init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -82,13 +85,16 @@ final class StrictJSON {
             depth -= 1
             return
         }
+        while names.count < depth { names.append([]) }  // `depth` counts arrays too
+        let level = depth - 1
         while true {
             skipWhitespace()
-            let name = try string()
+            names[level].removeAll(keepingCapacity: true)
+            try scanString(into: &names[level])
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            try member(name)
+            try member(names[level])
             skipWhitespace()
             if peek == UInt8(ascii: ",") {
                 i += 1
@@ -368,4 +374,10 @@ final class StrictJSON {
         }
         return try text()
     }
+}
+
+/// Matches a member name (`StrictJSON.object`) against literal text, as in `case "seq":`, without
+/// building an array for each comparison (an `Array("seq".utf8)` pattern allocates every time).
+func ~= (pattern: StaticString, name: [UInt8]) -> Bool {
+    pattern.withUTF8Buffer { $0.elementsEqual(name) }
 }

@@ -31,10 +31,10 @@ struct BodyView: Sendable {
             var timeRead = 0  // a bit per time member, by position
             try json.object { name in
                 switch name {
-                case Array("seq".utf8) where seq == nil: seq = .some(try json.integral())
-                case Array("prev".utf8) where prev == nil: prev = .some(try json.optionalText())
-                case Array("type".utf8) where type == nil: type = .some(try json.optionalText())
-                case Array("captures".utf8) where captures == nil: captures = .some(try Self.captures(json))
+                case "seq" where seq == nil: seq = .some(try json.integral())
+                case "prev" where prev == nil: prev = .some(try json.optionalText())
+                case "type" where type == nil: type = .some(try json.optionalText())
+                case "captures" where captures == nil: captures = .some(try Self.captures(json))
                 default:
                     // The first occurrence of each time member, as for the others.
                     if let m = TimeFacts.member(name), timeRead & (1 << m) == 0 {
@@ -74,8 +74,8 @@ struct BodyView: Sendable {
             var size: Int64??
             try json.object { name in
                 switch name {
-                case Array("digest".utf8) where digest == nil: digest = .some(try json.optionalText())
-                case Array("size".utf8) where size == nil: size = .some(try json.integral())
+                case "digest" where digest == nil: digest = .some(try json.optionalText())
+                case "size" where size == nil: size = .some(try json.integral())
                 default: try json.skipValue()
                 }
             }

@@ -29,11 +29,11 @@ extension TimeFacts {
     /// The time members of a body (docs/FORMAT.md §8), by position: what `read(member:)` takes.
     static func member(_ name: [UInt8]) -> Int? {
         switch name {
-        case Array("recorded_at".utf8): return 0
-        case Array("observed_at".utf8): return 1
-        case Array("time_basis".utf8): return 2
-        case Array("after_seal".utf8): return 3
-        case Array("exchanges".utf8): return 4
+        case "recorded_at": return 0
+        case "observed_at": return 1
+        case "time_basis": return 2
+        case "after_seal": return 3
+        case "exchanges": return 4
         default: return nil
         }
     }
@@ -61,8 +61,8 @@ extension TimeFacts {
         var token: String??
         try json.object { name in
             switch name {
-            case Array("seq".utf8) where seq == nil: seq = .some(try json.integral())
-            case Array("token_sha256".utf8) where token == nil: token = .some(try json.optionalText())
+            case "seq" where seq == nil: seq = .some(try json.integral())
+            case "token_sha256" where token == nil: token = .some(try json.optionalText())
             default: try json.skipValue()
             }
         }
@@ -103,11 +103,11 @@ extension TimeFacts {
         var age: Int64??
         try json.object { name in
             switch name {
-            case Array("status".utf8) where status == nil: status = .some(try json.integral())
-            case Array("started_at".utf8) where started == nil: started = .some(try json.optionalText())
-            case Array("server_date".utf8) where server == nil: server = .some(try json.optionalText())
-            case Array("timings".utf8) where firstByte == nil: firstByte = .some(try Self.firstByte(json))
-            case Array("response_headers".utf8) where age == nil: age = .some(try Self.age(json))
+            case "status" where status == nil: status = .some(try json.integral())
+            case "started_at" where started == nil: started = .some(try json.optionalText())
+            case "server_date" where server == nil: server = .some(try json.optionalText())
+            case "timings" where firstByte == nil: firstByte = .some(try Self.firstByte(json))
+            case "response_headers" where age == nil: age = .some(try Self.age(json))
             default: try json.skipValue()
             }
         }
@@ -126,7 +126,7 @@ extension TimeFacts {
         }
         var value: Int64??
         try json.object { name in
-            if name == Array("first_byte_ms".utf8) && value == nil {
+            if "first_byte_ms" ~= name && value == nil {
                 value = .some(try json.integral())
             } else {
                 try json.skipValue()
@@ -148,8 +148,8 @@ extension TimeFacts {
             var value: String??
             try json.object { member in
                 switch member {
-                case Array("name".utf8) where name == nil: name = .some(try json.optionalText())
-                case Array("value".utf8) where value == nil: value = .some(try json.optionalText())
+                case "name" where name == nil: name = .some(try json.optionalText())
+                case "value" where value == nil: value = .some(try json.optionalText())
                 default: try json.skipValue()
                 }
             }
