@@ -65,6 +65,10 @@ import Testing
             #expect(normalized.blocks(containing: marker) == expected, "\(marker)")
         }
         #expect(NormalizedBlocks([]).blocks(containing: "a").isEmpty)
+        #expect(normalized.blocks(containing: "zéro").isEmpty)  // no "z" on the page: not searched
+        for lines in [blocks, [], [""], ["a"], ["é", "", "b"]] {
+            #expect(PageAnalyzer.lines(lines) == lines.joined(separator: "\n"))
+        }
     }
 
     @Test func normalisingIntoABufferIgnoresWhatItHolds() {

@@ -113,7 +113,8 @@ public enum Charset {
         switch charset.label {
         case "UTF-8":
             if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-            return String(decoding: body, as: UTF8.self)
+            // Over the bytes in place: `String(decoding:)` on `Data` itself reads them one by one.
+            return body.withUnsafeBytes { String(decoding: $0.bindMemory(to: UInt8.self), as: UTF8.self) }
         case "UTF-16LE", "UTF-16BE":
             if body.starts(with: [0xFF, 0xFE]) || body.starts(with: [0xFE, 0xFF]) { body = body.dropFirst(2) }
             if body.count % 2 == 1 { body = body.dropLast() }

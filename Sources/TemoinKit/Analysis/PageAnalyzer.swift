@@ -55,6 +55,10 @@ struct NormalizedBlocks {
     /// `starts[i]` is where block `i` begins; the last entry is the end of the buffer.
     private(set) var starts: [Int] = [0]
 
+    /// How often each byte occurs in `bytes`: a marker is searched from its rarest byte on this page,
+    /// and a marker with a byte the page lacks is not searched at all.
+    private(set) var counts = [Int](repeating: 0, count: 256)
+
     init(_ blocks: [String]) {
         bytes.reserveCapacity(blocks.reduce(0) { $0 + $1.utf8.count + 1 })
         for block in blocks {
@@ -62,6 +66,9 @@ struct NormalizedBlocks {
             bytes.append(0x0A)
             starts.append(bytes.count)
         }
+        var counts = [Int](repeating: 0, count: 256)
+        counts.withUnsafeMutableBufferPointer { c in for b in bytes { c[Int(b)] += 1 } }
+        self.counts = counts
     }
 
     var count: Int { starts.count - 1 }
@@ -76,10 +83,11 @@ struct NormalizedBlocks {
         if marker.isEmpty { return Array(0..<count) }
         var out: [Int] = []
         var m = marker
+        if m.utf8.contains(where: { counts[Int($0)] == 0 }) { return [] }
         m.withUTF8 { nb in
             bytes.withUnsafeBufferPointer { hb in
                 var from = 0
-                while let at = TextNormalizer.firstOffset(of: nb, in: hb, from: from) {
+                while let at = TextNormalizer.firstOffset(of: nb, in: hb, from: from, counts: counts) {
                     // The block whose range holds `at`: the last start at or before it.
                     var low = 0
                     var high = count - 1
@@ -146,7 +154,7 @@ public struct PageAnalyzer: Sendable {
             otherSite: otherSite, ruleSet: ruleSet, hidden: HiddenText(page.hidden))
 
         var result = PageAnalysis(
-            charset: charset, title: title, visibleText: blocks.joined(separator: "\n"), outcome: .unexpected,
+            charset: charset, title: title, visibleText: Self.lines(blocks), outcome: .unexpected,
             rule: nil, message: nil, description: nil, visibility: nil, setAside: [], facts: facts, deciding: nil)
         var listing = false
         search: for set in [ruleSet, RuleSet.common] {
@@ -202,6 +210,19 @@ public struct PageAnalyzer: Sendable {
         // Markers set aside explain an `unexpected` page; beside a decided outcome they are noise.
         result.setAside = result.rule == nil ? Array(Self.unique(result.setAside).prefix(10)) : []
         return result
+    }
+
+    /// `blocks.joined(separator: "\n")`, built as bytes and made a string once: one append per block
+    /// costs more than the copy itself on a page of hundreds of blocks.
+    static func lines(_ blocks: [String]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(blocks.reduce(0) { $0 + $1.utf8.count + 1 })
+        for (i, block) in blocks.enumerated() {
+            if i > 0 { bytes.append(0x0A) }
+            var block = block
+            block.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     struct MatchContext {

@@ -265,21 +265,24 @@ public enum TextNormalizer {
     }
 
     /// Where `nb` first occurs in `hb` at or after `from` (the same search as `containsBytes`).
+    /// `counts`, when given, is how often each byte occurs in `hb`: the anchors are then the needle's
+    /// rarest bytes in this very text (the choice changes the speed, never the answer).
     static func firstOffset(
-        of nb: UnsafeBufferPointer<UInt8>, in hb: UnsafeBufferPointer<UInt8>, from: Int = 0
+        of nb: UnsafeBufferPointer<UInt8>, in hb: UnsafeBufferPointer<UInt8>, from: Int = 0, counts: [Int]? = nil
     ) -> Int? {
         guard nb.count > 0 else { return from <= hb.count ? from : nil }
         guard hb.count - from >= nb.count, let hBase = hb.baseAddress, let nBase = nb.baseAddress else { return nil }
+        func rarity(_ b: UInt8) -> Int { counts?[Int(b)] ?? commonness(b) }
         var k = 0
-        var best = commonness(nb[0])
-        for j in 1..<nb.count where commonness(nb[j]) < best {
-            best = commonness(nb[j])
+        var best = rarity(nb[0])
+        for j in 1..<nb.count where rarity(nb[j]) < best {
+            best = rarity(nb[j])
             k = j
         }
         // A second byte, the next least common, is compared before the whole needle: most places
         // where the anchor occurs are not the needle, and one byte tells.
         var k2 = k == 0 ? nb.count - 1 : 0
-        for j in 0..<nb.count where j != k && commonness(nb[j]) < commonness(nb[k2]) { k2 = j }
+        for j in 0..<nb.count where j != k && rarity(nb[j]) < rarity(nb[k2]) { k2 = j }
         let second = nb[k2]
         let anchor = Int32(nb[k])
         let lastAnchor = hb.count - nb.count + k
