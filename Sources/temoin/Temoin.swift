@@ -30,7 +30,7 @@ struct TemoinCLI: AsyncParsableCommand {
             Foundation.exit(Installation.incompleteExitStatus.rawValue)
         }
         installation.prepareEnvironment()
-        if let lang = LanguageOptions.scan(Array(CommandLine.arguments.dropFirst())) {
+        if let lang = Language.scan(Array(CommandLine.arguments.dropFirst())) {
             Messages.shared.language = lang
         }
         InterruptHandler.install()

@@ -23,6 +23,15 @@ public struct Pace: Sendable, Equatable {
         return max(Self.minimumInterval, every + offset)
     }
 
+    /// `61d`, `-3m`, `+90s`, `0`: seconds, negative for a clock behind (`simulate --clock-skew`); nil when
+    /// the text is no duration.
+    package static func parseSignedDuration(_ text: String) -> TimeInterval? {
+        if text == "0" { return 0 }
+        let negative = text.hasPrefix("-")
+        let body = negative || text.hasPrefix("+") ? String(text.dropFirst()) : text
+        return parseDuration(body).map { negative ? -$0 : $0 }
+    }
+
     /// Parses "2h", "40m", "90s", "1h30m", "1d".
     public static func parseDuration(_ text: String) -> TimeInterval? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()

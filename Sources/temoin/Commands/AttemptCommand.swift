@@ -15,19 +15,16 @@ struct AttemptCommand: ParsableCommand {
         try guarded {
             let store = try Store.open(at: storeOptions.path)
             try withStopHandling(browser: browser.enabled) { stop in
-                let sealing = try sealOptions.sealing(store, stop: stop)
-                let report: AttemptReport
+                let sealing = try sealOptions.seal.sealing(store, stop: stop)
+                let settings = capture.settings(browser)
+                let attempt = try settings.attempts(
+                    store: store, sealing: sealing, stop: stop, recordNow: browser.enabled ? TerminalLines() : nil,
+                    pageSeen: BrowserOptions.pageSeen(json: output.json))
                 if browser.enabled {
-                    let options = try browser.options(
-                        capture: capture, stop: stop, recordNow: TerminalLines(), json: output.json)
-                    let url = try capture.url ?? store.caseRecord().fields.bookingURL
+                    let url = try settings.openedURL(store: store)
                     say(tr("browser.opening", ["url": url]) + "\n" + tr("browser.instructions"), json: output.json)
-                    sealing?.before()
-                    report = try WitnessedAttemptRunner(store: store).run(options: options)
-                } else {
-                    sealing?.before()
-                    report = try AttemptRunner(store: store).run(options: try capture.options(stop: stop))
                 }
+                let report = try attempt()
                 sealing?.after()
                 renderAttempt(report, store: store, json: output.json, witnessed: browser.enabled)
                 printSealing(sealing, json: output.json)

@@ -25,11 +25,7 @@ struct DoctorCommand: ParsableCommand {
         doctor.browserPath = browserPath
         doctor.caFile = cacert
         let report = doctor.run()
-        if output.json {
-            print(JSONOutput.string(report))
-        } else {
-            for line in DoctorText.lines(report) { print(line) }
-        }
+        output.render(report) { DoctorText.lines(report) }
         if report.hasProblem { throw ExitCode(.needsFixing) }
     }
 }

@@ -37,12 +37,10 @@ struct DossierCommand: ParsableCommand {
         guard (1...999).contains(firstPiece) else { throw ValidationError(tr("dossier.bad_first_piece")) }
     }
 
-    /// `--to 2026-11-20` means the whole of that day.
+    /// The period asked for (`DossierOptions.period`); a start after the end is a bad argument.
     private func period() throws -> (Date?, Date?) {
-        let start = try from.map { try parseDate($0) }
-        var end = try to.map { try parseDate($0) }
-        if let to, !to.contains(":"), let e = end { end = e.addingTimeInterval(86_400 - 0.001) }
-        if let s = start, let e = end, s > e {
+        let (start, end) = try DossierOptions.period(from: from, to: to)
+        if let start, let end, start > end {
             throw ValidationError(tr("dossier.from_after_to", ["from": from ?? "", "to": to ?? ""]))
         }
         return (start, end)

@@ -25,7 +25,9 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError(TemoinError.invalidURL(value: url).description)
         }
         if let observedAt {
-            do { _ = try parseDate(observedAt, earliest: TimeFormat.earliestAttempt) } catch let error as TemoinError {
+            do { _ = try TimeFormat.interpret(observedAt, earliest: TimeFormat.earliestAttempt) } catch let error
+                as TemoinError
+            {
                 throw ValidationError(error.description)
             }
         }
@@ -37,23 +39,18 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let store = try Store.open(at: storeOptions.path)
-            var options = ImportOptions(
-                url: url, observedAt: try observedAt.map { try parseDate($0, earliest: TimeFormat.earliestAttempt) },
-                maxSize: ByteCount.parse(maxSize)!, note: note)
-            if let profileFile { options.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
+            let options = try ImportOptions(
+                url: url, observedAt: observedAt, maxSize: maxSize, note: note, profileFile: profileFile)
+            let importer = try Importer(store: store)
             var warned = false
-            let report = try Importer(store: store).importFiles(
-                files, options: options,
-                report: { file in
-                    if !output.json { printImportLine(file) }
-                    // A computer's clock that contradicts the chain is said once per run.
-                    if !warned, file.status == .recorded, let seq = file.seq, let entry = try? store.entry(seq: seq),
-                        let time = try? TimeCorroboration.check(store: store, appended: entry), !time.warnings.isEmpty
-                    {
-                        warnAboutTime(time, json: output.json)
-                        warned = true
-                    }
-                })
+            let report = try importer.importFiles(files, options: options) { file in
+                if !output.json { printImportLine(file) }
+                // A computer's clock that contradicts the chain is said once per run.
+                if !warned, let time = importer.clockDoubt(file) {
+                    warnAboutTime(time, json: output.json)
+                    warned = true
+                }
+            }
             if output.json {
                 print(JSONOutput.string(report.files))
             } else {

@@ -32,23 +32,19 @@ struct InitCommand: ParsableCommand {
                 let missing = questions.missingOptions.joined(separator: ", ")
                 throw ValidationError(tr("init.missing_options", ["options": missing]))
             }
-            // The store's place first: a person on a borrowed laptop may want it on a USB stick.
             let askPlace = storeOptions.store == nil && ProcessInfo.processInfo.environment["TEMOIN_STORE"] == nil
-            let path =
-                interview?.introduce(
-                    questions: questions.unanswered + (tsa.isEmpty ? 1 : 0), askPlace: askPlace,
-                    path: storeOptions.path) ?? storeOptions.path
-            let fields = try questions.answers(profile: profile, asking: interview)
-            let tsas = tsa.isEmpty ? interview?.askTSAs() ?? [] : tsa
-            let store = try Store.create(at: path, case: fields)
-            let sealed = try Sealer.addAndSeal(tsas, store: store)
+            let setup = try CaseSetup(
+                questions: questions, profile: profile, tsas: tsa, path: storeOptions.path, askPlace: askPlace,
+                interview: interview)
             if output.json {
-                print(JSONOutput.string(InitJSON(store: store, head: try store.head(), tsas: tsas, seals: sealed)))
+                let head = try setup.store.head()
+                print(JSONOutput.string(InitJSON(store: setup.store, head: head, tsas: setup.tsas, seals: setup.seals)))
                 return
             }
-            for line in InitText.sealLines(tsas, sealed) { line.isError ? printError(line.text) : print(line.text) }
-            let chosen = path != storeOptions.path ? path : nil
-            for line in InitText.doneLines(store: store.path, chosen: chosen) { print(line) }
+            for line in InitText.sealLines(setup.tsas, setup.seals) {
+                line.isError ? printError(line.text) : print(line.text)
+            }
+            for line in InitText.doneLines(store: setup.store.path, chosen: setup.chosenPath) { print(line) }
         }
     }
 }

@@ -16,11 +16,7 @@ struct LogCommand: ParsableCommand {
             let store = try Store.open(at: storeOptions.path, readOnly: true)
             var views = try store.entries().map { EntryView($0) }
             if attemptsOnly { views = views.filter { $0.type == EntryType.attempt.rawValue } }
-            if output.json {
-                print(JSONOutput.string(views))
-            } else {
-                for line in LogText.lines(views, short: short, head: try store.head()) { print(line) }
-            }
+            try output.render(views) { LogText.lines(views, short: short, head: try store.head()) }
         }
     }
 }

@@ -26,7 +26,7 @@ struct NoteCommand: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let occurred = try at.map(parseDate)
+            let occurred = try at.map { try TimeFormat.interpret($0) }
             let store = try Store.open(at: storeOptions.path)
             let entry = try store.addNote(about: seq, text: text, kind: kind, occurredAt: occurred)
             if output.json {

@@ -3,11 +3,7 @@ import Foundation
 import TemoinKit
 
 struct ShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "show",
-        abstract: tr("help.ShowCommand.abstract"),
-        discussion:
-            tr("help.ShowCommand.discussion"))
+    static let configuration = CommandConfiguration.text("show", key: "ShowCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -20,25 +16,28 @@ struct ShowCommand: ParsableCommand {
             let store = try Store.open(at: storeOptions.path, readOnly: true)
             let entry = try store.entry(seq: seq)
             if let role = capture {
-                guard let ref = entry.body?.captures?.first(where: { $0.role == role || $0.name == role }) else {
-                    throw ValidationError(tr("show.no_capture", ["role": role, "seq": String(seq)]))
-                }
-                guard let bytes = try store.captureBytes(digest: ref.digest) else {
-                    throw ValidationError(tr("show.capture_withheld", ["digest": ref.digest]))
-                }
-                // Raw bytes as received, for a file: on a terminal, a hostile page's escape sequences
-                // would be obeyed.
-                if isatty(STDOUT_FILENO) == 1 {
-                    throw ValidationError(tr("security.show.capture_terminal", ["seq": String(seq), "role": role]))
-                }
-                // A full disk behind `> page.html` is exit 7, never a crash.
-                do { try FileHandle.standardOutput.write(contentsOf: bytes) } catch {
-                    throw TemoinError.outputUnwritable(path: "-", detail: error.localizedDescription)
-                }
+                try write(try store.capture(of: entry, role: role), role: role)
                 return
             }
             let view = EntryView(entry, includeBody: output.json)
             print(output.json ? JSONOutput.string(view) : view.detail)
+        }
+    }
+
+    /// The capture's raw bytes, for a file: on a terminal, a hostile page's escape sequences would be
+    /// obeyed.
+    private func write(_ lookup: CaptureLookup, role: String) throws {
+        switch lookup {
+        case .noSuchCapture: throw ValidationError(tr("show.no_capture", ["role": role, "seq": String(seq)]))
+        case .withheld(let digest): throw ValidationError(tr("show.capture_withheld", ["digest": digest]))
+        case .found(let bytes):
+            if isatty(STDOUT_FILENO) == 1 {
+                throw ValidationError(tr("security.show.capture_terminal", ["seq": String(seq), "role": role]))
+            }
+            // A full disk behind `> page.html` is exit 7, never a crash.
+            do { try FileHandle.standardOutput.write(contentsOf: bytes) } catch {
+                throw TemoinError.outputUnwritable(path: "-", detail: error.localizedDescription)
+            }
         }
     }
 }

@@ -3,11 +3,7 @@ import Foundation
 import TemoinKit
 
 struct VerifyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify",
-        abstract:
-            tr("help.VerifyCommand.abstract"),
-        discussion: tr("help.VerifyCommand.discussion"))
+    static let configuration = CommandConfiguration.text("verify", key: "VerifyCommand")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions

@@ -18,33 +18,27 @@ struct WatchCommand: ParsableCommand {
     @Option(help: .text("WatchCommand.count")) var count: Int?
 
     func validate() throws {
-        guard let e = Pace.parseDuration(every) else {
-            throw ValidationError(TemoinError.invalidDuration(value: every).description)
-        }
-        guard let j = Pace.parseDuration(jitter) ?? (jitter == "0" ? 0 : nil) else {
-            throw ValidationError(TemoinError.invalidDuration(value: jitter).description)
-        }
-        do { _ = try Pace(every: e, jitter: j) } catch let error as TemoinError {
-            throw ValidationError(error.description)
-        }
-        if let until {
-            do { _ = try parseDate(until) } catch let error as TemoinError { throw ValidationError(error.description) }
-        }
+        do { _ = try plan() } catch let error as TemoinError { throw ValidationError(error.description) }
         if let count, count < 1 { throw ValidationError(tr("watch.bad_count")) }
+    }
+
+    private func plan() throws -> WatchPlan {
+        try WatchPlan(every: every, jitter: jitter, until: until, count: count)
     }
 
     func run() throws {
         try guarded {
-            let plan = WatchPlan(
-                pace: try Pace(every: Pace.parseDuration(every)!, jitter: Pace.parseDuration(jitter) ?? 0),
-                deadline: try until.map { try parseDate($0) }, count: count)
+            let plan = try self.plan()
             let store = try Store.open(at: storeOptions.path)
-            let alerter = try notify.alerter()
+            let alerter = try notify.settings.alerter()
             try withStopHandling(browser: browser.enabled) { stop in
                 // Seals just before each attempt (once the person is ready) and just after it.
-                let sealing = try sealOptions.sealing(store, stop: stop)
-                let (attempt, prompt) = try browser.attempts(
-                    store: store, capture: capture, sealing: sealing, stop: stop, json: output.json)
+                let sealing = try sealOptions.seal.sealing(store, stop: stop)
+                let lines = browser.enabled ? TerminalLines() : nil
+                let attempt = try capture.settings(browser).attempts(
+                    store: store, sealing: sealing, stop: stop, recordNow: lines,
+                    pageSeen: BrowserOptions.pageSeen(json: output.json))
+                let prompt = lines.map { TerminalPrompt(lines: $0, json: output.json) }
                 let watch = Watch(
                     plan: plan, prompt: prompt, alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
                     afterAttempt: { _ in

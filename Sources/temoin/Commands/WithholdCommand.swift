@@ -15,11 +15,7 @@ struct WithholdCommand: ParsableCommand {
         try guarded {
             let store = try Store.open(at: storeOptions.path)
             let digests = try store.withhold(target: target, reason: reason)
-            if output.json {
-                print(JSONOutput.string(["withheld": digests]))
-            } else {
-                for d in digests { print(tr("withhold.done", ["digest": d])) }
-            }
+            output.render(["withheld": digests]) { digests.map { tr("withhold.done", ["digest": $0]) } }
         }
     }
 }

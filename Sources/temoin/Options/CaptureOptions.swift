@@ -25,15 +25,11 @@ struct CaptureOptions: ParsableArguments {
         }
     }
 
-    func options(stop: StopFlag) throws -> AttemptOptions {
-        var o = AttemptOptions()
-        if let profileFile { o.ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
-        if let userAgent { o.transfer.userAgent = userAgent }
-        o.transfer.timeout = timeout
-        o.transfer.maxBodyBytes = Int(ByteCount.parse(maxSize)!)
-        o.transfer.caFile = cacert
-        o.interruption = stop
-        o.bookingURL = url
-        return o
+    /// The attempt as TemoinKit makes it, by temoin or (`browser`) in the browser.
+    func settings(_ browser: BrowserOptions) -> LiveAttemptSettings {
+        LiveAttemptSettings(
+            profileFile: profileFile, bookingURL: url, userAgent: userAgent, timeout: timeout,
+            maxBodyBytes: Int(ByteCount.parse(maxSize) ?? 0), caFile: cacert, browser: browser.enabled,
+            browserPath: browser.path)
     }
 }

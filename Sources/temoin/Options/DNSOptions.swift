@@ -9,16 +9,7 @@ struct DNSOptions: ParsableArguments {
 
     @Flag(help: .text("DNSOptions.offline")) var offline = false
 
-    func resolver() throws -> DKIMKeyResolver {
-        if offline { return OfflineKeyResolver() }
-        guard let text = dnsServer ?? ProcessInfo.processInfo.environment[DNSKeyResolver.environmentVariable],
-            !text.isEmpty
-        else { return DNSKeyResolver() }
-        guard let server = DNSKeyResolver.parseServer(text) else {
-            throw TemoinError.step(.invalidDNSServer(value: text))
-        }
-        return DNSKeyResolver(server: server)
-    }
+    func resolver() throws -> DKIMKeyResolver { try DNSKeyResolver.chosen(server: dnsServer, offline: offline) }
 }
 
 extension StepKind: ExpressibleByArgument {

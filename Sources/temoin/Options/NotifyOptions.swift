@@ -26,51 +26,27 @@ struct NotifyOptions: ParsableArguments {
     @Option(name: .customLong("notify-retry"), help: .text("NotifyOptions.retry", value: "list"))
     var retry: AlertRetries = AlertRetries()
 
-    var isEmpty: Bool { emails.isEmpty && commands.isEmpty }
+    /// What was asked for, as TemoinKit takes it.
+    var settings: AlertSettings {
+        AlertSettings(
+            emails: emails, commands: commands, server: server, user: user, passwordFile: passwordFile, from: from,
+            caFile: cacert, retryDelays: retry.delays)
+    }
 
     func validate() throws {
-        do {
-            for address in emails { _ = try SMTPSettings.validatedAddress(address) }
-            if let from { _ = try SMTPSettings.validatedAddress(from) }
-            if let server { _ = try SMTPSettings.validatedServer(server) }
-            if !emails.isEmpty, server == nil { throw TemoinError.notify(.noServer) }
-        } catch let error as TemoinError {
-            throw ValidationError(error.description)
-        }
-        for command in commands where command.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError(TemoinError.emptyValue(field: "--notify-command").description)
-        }
-    }
-
-    /// The channels asked for (reads the password now: a wrong file is said before the watch starts).
-    func channels() throws -> [any AlertChannel] {
-        var channels: [any AlertChannel] = []
-        if !emails.isEmpty, let server {
-            let settings = SMTPSettings(
-                server: try SMTPSettings.validatedServer(server), user: user,
-                password: try SMTPSettings.password(file: passwordFile), from: from, caFile: cacert)
-            channels += try emails.map { MailAlert(to: try SMTPSettings.validatedAddress($0), settings: settings) }
-        }
-        channels += commands.map { CommandAlert(command: $0) }
-        return channels
-    }
-
-    func alerter() throws -> SlotAlerter? {
-        let channels = try channels()
-        return channels.isEmpty ? nil : SlotAlerter(channels: channels, retryDelays: retry.delays)
+        do { try settings.validate() } catch let error as TemoinError { throw ValidationError(error.description) }
     }
 }
 
-/// `--notify-retry 30s,2m,5m`: at least 10 seconds each, at most 10 tries.
+/// `--notify-retry 30s,2m,5m` (`AlertSettings.parseRetries`).
 struct AlertRetries: ExpressibleByArgument {
-    var delays: [TimeInterval] = [30, 120, 300]
+    var delays = AlertSettings.defaultRetryDelays
 
     init() {}
 
     init?(argument: String) {
-        let parts = argument.split(separator: ",").map { Pace.parseDuration(String($0)) }
-        guard !parts.isEmpty, parts.count <= 9, parts.allSatisfy({ ($0 ?? 0) >= 10 }) else { return nil }
-        delays = parts.compactMap { $0 }
+        guard let delays = AlertSettings.parseRetries(argument) else { return nil }
+        self.delays = delays
     }
 
     var defaultValueDescription: String { "30s,2m,5m" }

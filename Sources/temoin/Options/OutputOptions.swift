@@ -6,3 +6,14 @@ import TemoinKit
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: .text("OutputOptions.json")) var json = false
 }
+
+extension OutputOptions {
+    /// Prints `value` as JSON with `--json`, else `lines` (built only then), one per line.
+    func render<T: Encodable>(_ value: T, lines: () throws -> [String]) rethrows {
+        if json {
+            print(JSONOutput.string(value))
+        } else {
+            for line in try lines() { print(line) }
+        }
+    }
+}

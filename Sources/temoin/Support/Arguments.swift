@@ -8,17 +8,6 @@ func absolute(_ path: String) -> String {
 
 extension Language: ExpressibleByArgument {}
 
-/// Reads a date typed by a person; the message shows the accepted forms, or why the time cannot be
-/// used (skipped or repeated in Paris when clocks change; before 2000 for an attempt).
-func parseDate(_ text: String) throws -> Date {
-    try TimeFormat.interpret(text)
-}
-
-/// As ``parseDate(_:)``, refusing dates before `earliest` (an attempt's: ``TimeFormat/earliestAttempt``).
-func parseDate(_ text: String, earliest: Date) throws -> Date {
-    try TimeFormat.interpret(text, earliest: earliest)
-}
-
 extension ArgumentHelp {
     /// The catalogue's help text `help.<key>` (help.json), in the language of the messages, which is set
     /// before the parser reads any help; `value` names the option's value in the usage line.

@@ -69,3 +69,9 @@ extension ExitCode {
     /// The process ends with one of the documented statuses, never a bare number.
     init(_ status: ExitStatus) { self.init(status.rawValue) }
 }
+
+/// TemoinKit's cleanup on a signal while a bundle is made or opened, saying "interrupted" on Ctrl-C as
+/// every other command stopped by Ctrl-C.
+func installCleanupHandlers() -> [SignalRegistration] {
+    TemoinKit.installCleanupHandlers { printError(TemoinError.interrupted.description) }
+}

@@ -12,7 +12,8 @@ struct StoredCapture: Sendable {
 /// Decodes and hashes captures on worker threads while the reading thread reads on.
 ///
 /// The reading thread hands captures over in batches through a queue bounded in bytes (`queueLimit`
-/// bytes of stored data), which bounds memory whatever the store size. When the queue is full the
+/// bytes of stored data) and in batches (two per worker), which bounds memory whatever the store size
+/// and the size of its captures. When the queue is full the
 /// reading thread hashes a queued batch itself instead of waiting: hashing is the larger half of the
 /// work, and on a 2-core machine a reader that only waited left the second core half idle. Batches (up
 /// to `handOffBytes` or `handOffCount` captures) keep the locking and the thread wake-ups rare when
@@ -40,10 +41,11 @@ final class CaptureHasher {
     init(progress: Progress?, total: Int64, queueLimit: Int = CaptureHasher.queueBytes) {
         self.progress = progress
         self.total = total
-        work = WorkQueue(limit: queueLimit)
         handOffBytes = min(Self.handOffBytes, max(1, queueLimit / 4))
         // One core is the reading thread's: it reads, and hashes whenever it is ahead.
         workers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        // Two batches waiting per worker keep every worker fed; more only hold memory.
+        work = WorkQueue(limit: queueLimit, batchLimit: max(4, 2 * workers))
         for _ in 0..<workers {
             let thread = Thread { [work, exited] in
                 work.serve(CaptureChecker())

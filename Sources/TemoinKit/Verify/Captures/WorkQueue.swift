@@ -12,6 +12,7 @@ final class WorkQueue: @unchecked Sendable {
 
     private let condition = NSCondition()
     private let limit: Int
+    private let batchLimit: Int
     private var queue: [(captures: [StoredCapture], bytes: Int)] = []
     private var head = 0
     private var queuedBytes = 0
@@ -19,7 +20,15 @@ final class WorkQueue: @unchecked Sendable {
     private var results: [Result] = []
     private var closed = false
 
-    init(limit: Int) { self.limit = limit }
+    /// - Parameters:
+    ///   - limit: bytes of stored captures queued at most;
+    ///   - batchLimit: batches queued at most. Small captures fill a batch by count long before the
+    ///     bytes limit: without it, thousands of them (each with its row, its key and its seqs) waited
+    ///     whenever the reader ran ahead, and the peak memory moved with the machine's load.
+    init(limit: Int, batchLimit: Int) {
+        self.limit = limit
+        self.batchLimit = batchLimit
+    }
 
     /// Takes the oldest queued batch; the lock is held.
     private func take() -> [StoredCapture] {
@@ -70,7 +79,9 @@ final class WorkQueue: @unchecked Sendable {
         queue.append((captures, bytes))
         queuedBytes += bytes
         condition.signal()
-        while queuedBytes > limit && head < queue.count { check(take(), checker) }
+        while (queuedBytes > limit || queue.count - head > batchLimit) && head < queue.count {
+            check(take(), checker)
+        }
     }
 
     /// Hashes what is left with the workers, then waits for the batches they are still on.

@@ -13,13 +13,7 @@ struct AttestationList: ParsableCommand {
         try guarded {
             let list = try Store.open(at: storeOptions.path, readOnly: true).attestations(
                 trustedKeys: try attesterOptions.trustedKeys())
-            if output.json {
-                print(JSONOutput.string(list))
-            } else if list.isEmpty {
-                print(tr("trust.attestation.none"))
-            } else {
-                for a in list { print(TrustText.attestationLine(a)) }
-            }
+            output.render(list) { TrustText.attestationLines(list) }
         }
     }
 }

@@ -16,18 +16,8 @@ struct CaseSet: ParsableCommand {
         try guarded {
             let store = try Store.open(at: storeOptions.path)
             let entry = try store.amendCase(field: field, value: value, reason: reason)
-            if output.json {
-                struct Out: Encodable {
-                    let changed: Bool
-                    let seq: Int64?
-                    let hash: String?
-                }
-                print(JSONOutput.string(Out(changed: entry != nil, seq: entry?.seq, hash: entry?.hash)))
-            } else if let entry {
-                print(tr("case.amended", ["field": field, "seq": String(entry.seq)]))
-            } else {
-                print(tr("case.unchanged", ["field": field]))
-            }
+            let report = CaseAmendedReport(field: field, entry: entry)
+            output.render(report) { report.lines }
         }
     }
 }

@@ -12,11 +12,7 @@ struct CaseShow: ParsableCommand {
         try guarded {
             let store = try Store.open(at: storeOptions.path, readOnly: true)
             let record = try store.caseRecord()
-            if output.json {
-                print(JSONOutput.string(CaseJSON(record)))
-            } else {
-                for line in CaseText.lines(record) { print(line) }
-            }
+            output.render(CaseJSON(record)) { CaseText.lines(record) }
         }
     }
 }

@@ -13,17 +13,8 @@ struct KeyNew: ParsableCommand {
         try guarded {
             let key = VolunteerKey.generate()
             try key.write(to: out)
-            if output.json {
-                struct Out: Encodable {
-                    let private_key: String
-                    let public_key: String
-                    let fingerprint: String
-                }
-                print(JSONOutput.string(Out(private_key: out, public_key: out + ".pub", fingerprint: key.fingerprint)))
-            } else {
-                print(tr("trust.key.created", ["path": out, "pub": out + ".pub"]))
-                print(tr("trust.key.fingerprint", ["fingerprint": key.fingerprint]))
-            }
+            let report = KeyCreatedReport(path: out, fingerprint: key.fingerprint)
+            output.render(report) { report.lines }
         }
     }
 }

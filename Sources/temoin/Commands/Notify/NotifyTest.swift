@@ -11,30 +11,12 @@ struct NotifyTest: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let channels = try notify.channels()
+            let channels = try notify.settings.channels()
             if channels.isEmpty { throw TemoinError.notify(.noChannel) }
             let outcomes = SlotAlerter(channels: channels, retryDelays: []).sendNow(.test())
-            if output.json {
-                print(JSONOutput.string(outcomes.map(AlertJSON.init)))
-            } else {
-                for o in outcomes { print(AttemptText.alertLine(o)) }
-            }
+            output.render(outcomes.map(AlertJSON.init)) { outcomes.map(AttemptText.alertLine) }
             let failed = outcomes.filter { $0.status != .delivered }.count
             if failed > 0 { throw TemoinError.notify(.notDelivered(failed: failed, total: outcomes.count)) }
         }
-    }
-}
-
-struct AlertJSON: Encodable {
-    let recipient: String
-    let status: AlertOutcome.Status
-    let at: String
-    let reason: String?
-
-    init(_ o: AlertOutcome) {
-        recipient = o.recipient
-        status = o.status
-        at = TimeFormat.utc(o.at)
-        reason = o.reason
     }
 }

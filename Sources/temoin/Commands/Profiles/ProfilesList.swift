@@ -10,13 +10,7 @@ struct ProfilesList: ParsableCommand {
     func run() throws {
         try guarded {
             let sets = try RuleSet.builtInNames.map(RuleSet.loadBuiltIn)
-            if output.json {
-                print(JSONOutput.string(sets))
-                return
-            }
-            for s in sets {
-                print("\(s.id.padding(toLength: 20, withPad: " ", startingAt: 0)) \(s.name)")
-            }
+            output.render(sets) { ProfileText.listLines(sets) }
         }
     }
 }

@@ -13,11 +13,7 @@ struct ProfilesShow: ParsableCommand {
             let set =
                 FileManager.default.fileExists(atPath: profile)
                 ? try RuleSet.load(url: URL(fileURLWithPath: profile)) : try RuleSet.loadBuiltIn(profile)
-            if output.json {
-                print(JSONOutput.string(set))
-            } else {
-                for line in ProfileText.lines(set) { print(line) }
-            }
+            output.render(set) { ProfileText.lines(set) }
         }
     }
 }

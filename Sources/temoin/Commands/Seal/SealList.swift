@@ -13,13 +13,7 @@ struct SealList: ParsableCommand {
         try guarded {
             let store = try Store.open(at: storeOptions.path, readOnly: true)
             let seals = try store.seals(trust: try trustOptions.trust())
-            if output.json {
-                print(JSONOutput.string(seals))
-            } else if seals.isEmpty {
-                print(tr("trust.seal.none"))
-            } else {
-                for s in seals { print(TrustText.sealLine(s)) }
-            }
+            output.render(seals) { TrustText.sealLines(seals) }
         }
     }
 }

@@ -10,15 +10,7 @@ struct SealTSAList: ParsableCommand {
     func run() throws {
         try guarded {
             let tsas = try Store.open(at: storeOptions.path, readOnly: true).tsas()
-            if output.json {
-                print(JSONOutput.string(tsas))
-            } else if tsas.isEmpty {
-                print(tr("trust.tsa.none"))
-            } else {
-                for t in tsas {
-                    print("\(TerminalText.line(t.url))\(t.name.map { "  (\(TerminalText.line($0)))" } ?? "")")
-                }
-            }
+            output.render(tsas) { TrustText.tsaLines(tsas) }
         }
     }
 }

@@ -46,7 +46,7 @@ struct StepAdd: ParsableCommand {
             }
             let store = try Store.open(at: storeOptions.path)
             let entry = try StepRecorder(store: store, resolver: resolver, maxSize: limit).add(request)
-            renderRecorded(entry, store: store, json: output.json)
+            output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
         }
     }
 }

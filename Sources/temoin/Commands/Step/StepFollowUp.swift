@@ -31,7 +31,7 @@ struct StepFollowUp: ParsableCommand {
             let recorder = StepRecorder(store: store, resolver: try dns.resolver(), maxSize: ByteCount.parse(maxSize)!)
             let entry = try recorder.followUp(
                 FollowUpRequest(of: seq, kind: kind, date: when, from: from, summary: summary, files: files))
-            renderRecorded(entry, store: store, json: output.json)
+            output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
         }
     }
 }

@@ -1,10 +1,9 @@
 import Foundation
 import Synchronization
-import TemoinKit
 
 /// Verifies the store and writes the dossier, with a progress bar for each on standard error when it is
-/// a terminal (nothing when piped or with --json).
-func writeDossier(store: Store, path: String, options: DossierOptions, json: Bool) throws -> DossierResult {
+/// a terminal (nothing when piped or with --json): what `temoin dossier` does, in one call.
+package func writeDossier(store: Store, path: String, options: DossierOptions, json: Bool) throws -> DossierResult {
     let verifying = ProgressReporter.standardError(label: tr("dossier.progress_verify"), unit: .bytes, json: json)
     let data = try DossierData.load(store: store, path: path, from: options.from, to: options.to) { done, total in
         verifying.update(done: done, total: total)
@@ -23,4 +22,15 @@ func writeDossier(store: Store, path: String, options: DossierOptions, json: Boo
     }
     writing.finish()
     return result
+}
+
+extension DossierOptions {
+    /// `--from` and `--to` as a person types them (Paris time unless an offset is given); a `to` without a
+    /// time means the whole of that day. Throws the error that shows the accepted forms.
+    package static func period(from: String?, to: String?) throws -> (from: Date?, to: Date?) {
+        let start = try from.map { try TimeFormat.interpret($0) }
+        var end = try to.map { try TimeFormat.interpret($0) }
+        if let to, !to.contains(":"), let e = end { end = e.addingTimeInterval(86_400 - 0.001) }
+        return (start, end)
+    }
 }

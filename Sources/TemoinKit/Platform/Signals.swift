@@ -1,14 +1,12 @@
-import ArgumentParser
 import Foundation
 import Synchronization
-import TemoinKit
 
-/// The process's one SIGINT handler, installed by `main` for every command. The first Ctrl-C asks
+/// The process's one SIGINT handler, installed by the executable's `main` for every command. The first Ctrl-C asks
 /// everything to stop: SQLite work under way ends at once (`Interruption`: an endless query in a hostile
 /// store, a long verification), the flags of `attempt` and `watch` are raised (the transfer stops,
 /// nothing is recorded for the unfinished attempt) and the registered actions run. A second Ctrl-C
 /// leaves at once.
-enum InterruptHandler {
+package enum InterruptHandler {
     private struct Actions {
         var fired = false
         var list: [@Sendable () -> Void] = []
@@ -17,10 +15,11 @@ enum InterruptHandler {
     private static let actions = Mutex<Actions>(Actions())
     private static let source = Mutex<DispatchSourceSignal?>(nil)
 
-    static func install() {
+    /// Installs the handler (once; later calls do nothing) and returns when the signal is being listened to.
+    package static func install() {
         source.withLock { current in
             guard current == nil else { return }
-            current = handle(SIGINT) {
+            current = handleSignal(SIGINT) {
                 if Interruption.isRequested {
                     BrowserCleanup.now()  // no browser or temporary profile may outlive temoin
                     exit(ExitStatus.interrupted.rawValue)
@@ -37,7 +36,7 @@ enum InterruptHandler {
     }
 
     /// Raises `flag` on the first Ctrl-C, until the registration is cancelled.
-    static func register(_ flag: StopFlag) -> StopRegistration {
+    package static func register(_ flag: StopFlag) -> StopRegistration {
         install()
         flags.withLock { $0[ObjectIdentifier(flag)] = flag }
         if Interruption.isRequested { flag.raise() }
@@ -46,7 +45,7 @@ enum InterruptHandler {
 
     /// Runs `action` once on the first Ctrl-C, or now if it already came (one process, one SIGINT source:
     /// a second source for the same signal is not reliably told on Linux).
-    static func onInterrupt(_ action: @escaping @Sendable () -> Void) {
+    package static func onInterrupt(_ action: @escaping @Sendable () -> Void) {
         install()
         let late = actions.withLock { state -> Bool in
             if state.fired { return true }
@@ -56,22 +55,29 @@ enum InterruptHandler {
         if late { action() }
     }
 
+    /// Returns on the first Ctrl-C, or at once if it already came; a second one leaves at once.
+    package static func waitForInterrupt() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            onInterrupt { continuation.resume() }
+        }
+    }
+
     fileprivate static func unregister(_ flag: StopFlag) {
         _ = flags.withLock { $0.removeValue(forKey: ObjectIdentifier(flag)) }
     }
 }
 
 /// A flag raised by Ctrl-C while registered.
-struct StopRegistration {
-    let flag: StopFlag
-    func cancel() { InterruptHandler.unregister(flag) }
+package struct StopRegistration {
+    package let flag: StopFlag
+    package func cancel() { InterruptHandler.unregister(flag) }
 }
 
 /// Handles `number` with `handler`, on a queue, from the moment this returns. The default action is
 /// switched off first (SIG_IGN), then the dispatch source is registered; registration is waited for,
 /// since libdispatch installs its handler asynchronously and a signal arriving in between would be lost
 /// (a SIGINT sent as soon as an export had begun went unheard).
-private func handle(_ number: Int32, _ handler: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
+package func handleSignal(_ number: Int32, _ handler: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
     signal(number, SIG_IGN)
     let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
     let registered = DispatchSemaphore(value: 0)
@@ -84,14 +90,14 @@ private func handle(_ number: Int32, _ handler: @escaping @Sendable () -> Void) 
 
 /// Ctrl-C raises the flag: the transfer stops, nothing is recorded for the unfinished attempt.
 /// A second Ctrl-C leaves at once.
-func installStopHandler(_ flag: StopFlag) -> StopRegistration { InterruptHandler.register(flag) }
+package func installStopHandler(_ flag: StopFlag) -> StopRegistration { InterruptHandler.register(flag) }
 
 /// With a browser open, a closed terminal (SIGHUP) or a SIGTERM stops like Ctrl-C: the browser is closed
 /// and its temporary profile deleted before temoin leaves. A second signal leaves at once, after killing
 /// the browser and deleting the profile.
-func installBrowserExitHandlers(_ flag: StopFlag) -> [DispatchSourceSignal] {
+package func installBrowserExitHandlers(_ flag: StopFlag) -> [DispatchSourceSignal] {
     [SIGHUP, SIGTERM].map { number in
-        handle(number) {
+        handleSignal(number) {
             if flag.isRaised {
                 BrowserCleanup.now()
                 exit(ExitStatus.signal(number).rawValue)
@@ -104,16 +110,16 @@ func installBrowserExitHandlers(_ flag: StopFlag) -> [DispatchSourceSignal] {
 /// While temoin makes or opens a bundle (or writes a WARC file), Ctrl-C, a closed terminal or SIGTERM
 /// removes its work folders and partial files before it leaves (exit 128 + the signal): a snapshot of
 /// the whole store must not stay behind in a temporary folder. What a SIGKILL leaves, the next run
-/// sweeps (WorkFolder).
-func installCleanupHandlers() -> [SignalRegistration] {
+/// sweeps (WorkFolder). On Ctrl-C, `interrupted` says so (the library never prints) before temoin leaves.
+package func installCleanupHandlers(interrupted: @escaping @Sendable () -> Void) -> [SignalRegistration] {
     // Ctrl-C goes through the process's one SIGINT source (InterruptHandler).
     InterruptHandler.onInterrupt {
         WorkFolder.removeAll()
-        printError(TemoinError.interrupted.description)  // as every other command stopped by Ctrl-C
+        interrupted()
         exit(ExitStatus.interrupted.rawValue)
     }
     return [SIGHUP, SIGTERM].map { number in
-        let source = handle(number) {
+        let source = handleSignal(number) {
             WorkFolder.removeAll()
             exit(ExitStatus.signal(number).rawValue)
         }
@@ -122,13 +128,13 @@ func installCleanupHandlers() -> [SignalRegistration] {
 }
 
 /// A handler that stops when cancelled.
-struct SignalRegistration {
-    let cancel: () -> Void
+package struct SignalRegistration {
+    package let cancel: () -> Void
 }
 
 /// Runs `body` with Ctrl-C raising its stop flag, and with a browser, a closed terminal or SIGTERM too;
 /// the handlers go when it returns.
-func withStopHandling<T>(browser: Bool, _ body: (StopFlag) throws -> T) throws -> T {
+package func withStopHandling<T>(browser: Bool, _ body: (StopFlag) throws -> T) throws -> T {
     let stop = StopFlag()
     let handler = installStopHandler(stop)
     let exitHandlers = browser ? installBrowserExitHandlers(stop) : []

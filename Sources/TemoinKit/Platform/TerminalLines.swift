@@ -1,22 +1,21 @@
-import ArgumentParser
 import Foundation
-import TemoinKit
 
 /// Lines typed in the terminal, read on a thread of their own: Enter records a witnessed attempt now
 /// (or, for `watch --browser`, starts the next one).
-final class TerminalLines: InterruptionFlag, @unchecked Sendable {
+package final class TerminalLines: InterruptionFlag, @unchecked Sendable {
     private let lock = NSLock()
     private var lines = 0
     private var taken = 0
-    private(set) var atEnd = false
+    package private(set) var atEnd = false
 
-    init() {
+    /// Starts reading `fd` (standard input unless a test gives a pipe) on a thread of its own.
+    package init(fd: Int32 = 0) {
         // Raw read(2), not readLine: a FILE-level read blocked on stdin holds a lock that fflush(NULL)
         // elsewhere would wait on forever, and a line is only counted, never kept.
         let thread = Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress!, $0.count) }
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 { break }
                 let newlines = buffer[0..<n].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
@@ -28,13 +27,13 @@ final class TerminalLines: InterruptionFlag, @unchecked Sendable {
     }
 
     /// True once Enter was pressed since the last ``forget()``.
-    var isRaised: Bool { lock.withLock { lines > taken } }
+    package var isRaised: Bool { lock.withLock { lines > taken } }
 
     /// Forgets the lines typed so far (before a new attempt starts).
-    func forget() { lock.withLock { taken = lines } }
+    package func forget() { lock.withLock { taken = lines } }
 
     /// Waits for Enter, Ctrl-C, or the end of input (nothing to wait for then).
-    func waitForEnter(stop: InterruptionFlag) {
+    package func waitForEnter(stop: InterruptionFlag) {
         while !stop.isRaised {
             if lock.withLock({ lines > taken || atEnd }) { break }
             usleep(100_000)

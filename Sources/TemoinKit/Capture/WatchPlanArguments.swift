@@ -1,0 +1,15 @@
+import Foundation
+
+extension WatchPlan {
+    /// The plan of `temoin watch` as typed: `every` and `jitter` as durations (`2h`, `30m`; a jitter
+    /// may be `0`), `until` as a date a person writes (Paris time unless an offset is given). Throws the
+    /// error that names the wrong value, or says why the pace is refused (attempts too close).
+    package init(every: String, jitter: String, until: String?, count: Int?) throws {
+        guard let e = Pace.parseDuration(every) else { throw TemoinError.invalidDuration(value: every) }
+        guard let j = Pace.parseDuration(jitter) ?? (jitter == "0" ? 0 : nil) else {
+            throw TemoinError.invalidDuration(value: jitter)
+        }
+        let pace = try Pace(every: e, jitter: j)
+        self.init(pace: pace, deadline: try until.map { try TimeFormat.interpret($0) }, count: count)
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+extension ImportOptions {
+    /// The options of `temoin import` as typed: the observation time as a person writes it (Paris time
+    /// unless an offset is given; not before 2000), the size limit as `20MB`, rules from a profile file.
+    /// Throws the error that says which value is wrong.
+    package init(url: String?, observedAt: String?, maxSize: String, note: String?, profileFile: String?) throws {
+        self.init(
+            url: url,
+            observedAt: try observedAt.map { try TimeFormat.interpret($0, earliest: TimeFormat.earliestAttempt) },
+            maxSize: ByteCount.parse(maxSize) ?? ImportOptions.defaultMaxSize, note: note)
+        if let profileFile { ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
+    }
+}
+
+extension Importer {
+    /// What the evidence says against the time of a page just recorded (docs/FORMAT.md §8): nil when
+    /// the file was not recorded, raises no doubt, or cannot be read back.
+    package func clockDoubt(_ file: ImportFileReport) -> AttemptTime? {
+        guard file.status == .recorded, let seq = file.seq, let entry = try? store.entry(seq: seq),
+            let time = try? TimeCorroboration.check(store: store, appended: entry), !time.warnings.isEmpty
+        else { return nil }
+        return time
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// What `temoin simulate` prints once the simulated prefecture listens.
+package enum SimulatorText {
+    /// Where it listens and how to stop it, for standard output; with the test hooks on, the warning is
+    /// among them (and `testHooksWarning` goes to standard error too: a hook that reveals CAPTCHA codes
+    /// must never go unnoticed).
+    package static func banner(baseURL: String, httpsBaseURL: String?, testHooks: Bool) -> [String] {
+        var lines = [
+            tr("simulate.running", ["base": baseURL]),
+            "  \(baseURL)/booking/create/4963/0",
+            "  \(baseURL)/rdvpref/reservation/demarche/4567/",
+        ]
+        if let httpsBaseURL { lines.append("  \(httpsBaseURL)/booking/create/4963/0") }
+        if testHooks { lines.append(testHooksWarning) }
+        lines.append(tr("simulate.stop"))
+        return lines
+    }
+
+    /// The test hooks are on.
+    package static var testHooksWarning: String { tr("simulate.test_hooks_on") }
+}
