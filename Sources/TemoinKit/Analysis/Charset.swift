@@ -45,23 +45,51 @@ package enum Charset {
         return nil
     }
 
-    static let metaPattern = try! NSRegularExpression(
-        pattern: #"<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"#, options: [.caseInsensitive])
-
-    /// The label of `<meta charset>` or `<meta http-equiv="Content-Type" content="...; charset=...">`.
+    /// The label of `<meta charset>` or `<meta http-equiv="Content-Type" content="...; charset=...">`:
+    /// what the regular expression `<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)` (ignoring case)
+    /// captures, read byte by byte (the expression cost more than the rest of detection). As with the
+    /// expression's greedy `[^>]+`, the last `charset` of the first `<meta` tag that has one wins.
     static func metaCharset(_ head: Data) -> String? {
-        // Most pages say it; those that do not skip the regular expression altogether.
-        var ascii = [UInt8](head)
-        for i in ascii.indices where ascii[i] >= 0x80 { ascii[i] = 0x20 }
-        let found = ascii.withUnsafeBufferPointer {
-            TextNormalizer.containsBytesIgnoringASCIICase($0, Array("charset".utf8))
+        let b = [UInt8](head)
+        @inline(__always) func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+        func matches(_ word: String, at i: Int) -> Bool {
+            let w = Array(word.utf8)
+            guard i + w.count <= b.count else { return false }
+            for k in w.indices where lower(b[i + k]) != w[k] { return false }
+            return true
         }
-        guard found else { return nil }
-        let text = String(decoding: ascii, as: UTF8.self)
-        guard let m = metaPattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-            let r = Range(m.range(at: 1), in: text)
-        else { return nil }
-        return String(text[r])
+        // `\s` of the expression (ICU: White_Space) on ASCII; bytes from 0x80 read as spaces, as before.
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) || c >= 0x80 }
+        func isLabel(_ c: UInt8) -> Bool {
+            (c >= 0x30 && c <= 0x3A) || (lower(c) >= 0x61 && lower(c) <= 0x7A) || c == 0x5F || c == 0x2E || c == 0x2D
+        }
+        /// The label after `charset` ending at `i`, if the rest of the expression holds there.
+        func label(after i: Int) -> String? {
+            var j = i
+            while j < b.count, isSpace(b[j]) { j += 1 }
+            guard j < b.count, b[j] == UInt8(ascii: "=") else { return nil }
+            j += 1
+            while j < b.count, isSpace(b[j]) { j += 1 }
+            if j < b.count, b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "'") { j += 1 }
+            while j < b.count, isSpace(b[j]) { j += 1 }
+            let start = j
+            while j < b.count, isLabel(b[j]) { j += 1 }
+            return j > start ? String(decoding: b[start..<j], as: UTF8.self) : nil
+        }
+        var p = 0
+        while p + 5 <= b.count {
+            defer { p += 1 }
+            guard b[p] == UInt8(ascii: "<"), matches("<meta", at: p) else { continue }
+            // `[^>]+`: at least one character, none of them `>`, before `charset`.
+            var tagEnd = p + 5
+            while tagEnd < b.count, b[tagEnd] != UInt8(ascii: ">") { tagEnd += 1 }
+            var s = tagEnd - 1
+            while s >= p + 6 {
+                if matches("charset", at: s), let found = label(after: s + 7) { return found }
+                s -= 1
+            }
+        }
+        return nil
     }
 
     /// Maps WHATWG labels to the few encodings we decode; nil for unknown labels (detection goes on).
@@ -85,7 +113,8 @@ package enum Charset {
         switch charset.label {
         case "UTF-8":
             if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-            return String(decoding: body, as: UTF8.self)
+            // Over the bytes in place: `String(decoding:)` on `Data` itself reads them one by one.
+            return body.withUnsafeBytes { String(decoding: $0.bindMemory(to: UInt8.self), as: UTF8.self) }
         case "UTF-16LE", "UTF-16BE":
             if body.starts(with: [0xFF, 0xFE]) || body.starts(with: [0xFE, 0xFF]) { body = body.dropFirst(2) }
             if body.count % 2 == 1 { body = body.dropLast() }

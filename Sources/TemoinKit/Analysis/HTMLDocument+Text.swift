@@ -140,6 +140,7 @@ extension HTMLDocument {
         // Selector context, kept only when the page has rules to match.
         var path: [StyledElement] = []
         var siblings: [[StyledElement]] = []
+        var siblingCounts: [Int] = []
 
         // Iterative walk: deep nesting in a hostile page cannot overflow the stack. An element is
         // visited on the way in; block-level ones are visited again on the way out (`entering` false).
@@ -229,11 +230,27 @@ extension HTMLDocument {
                 var e = StyledElement(
                     tag: name, id: attributes.id, classes: classes, attributes: attributes.others, index: 0,
                     siblingCount: nil)
-                if siblings.count == depth + 1, !Self.isFirstElementChild(node) {
-                    e.index = siblings[depth].count
-                    siblings[depth].append(e)
+                if sheet.matchesSiblings {
+                    if siblings.count == depth + 1, !Self.isFirstElementChild(node) {
+                        e.index = siblings[depth].count
+                        siblings[depth].append(e)
+                    } else {
+                        if siblings.count == depth + 1 { siblings[depth] = [e] } else { siblings.append([e]) }
+                    }
                 } else {
-                    if siblings.count == depth + 1 { siblings[depth] = [e] } else { siblings.append([e]) }
+                    // No `+` or `~` in the sheet: only the position counts (`:first-child`), so a count per
+                    // depth stands for the list of siblings, the same positions without copying elements.
+                    if siblingCounts.count > depth + 1 { siblingCounts.removeSubrange((depth + 1)...) }
+                    if siblingCounts.count == depth + 1, !Self.isFirstElementChild(node) {
+                        e.index = siblingCounts[depth]
+                        siblingCounts[depth] += 1
+                    } else {
+                        if siblingCounts.count == depth + 1 {
+                            siblingCounts[depth] = 1
+                        } else {
+                            siblingCounts.append(1)
+                        }
+                    }
                 }
                 path.append(e)
                 for i in sheet.candidates(for: e) {

@@ -37,6 +37,9 @@ final class HTMLDocument {
         let options =
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | HTML_PARSE_NOBLANKS.rawValue
+            // Short text stored inside its node (fewer allocations); nodes are only ever unlinked and
+            // freed afterwards, never given new content, which is what this option forbids.
+            | HTML_PARSE_COMPACT.rawValue
         let parsed = utf8.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
                 htmlReadMemory(chars, Int32(clamping: buffer.count), url, "UTF-8", Int32(bitPattern: options))

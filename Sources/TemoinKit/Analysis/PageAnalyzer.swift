@@ -46,6 +46,64 @@ package struct DecidingPart: Sendable, Equatable {
     package var xpath: String?
 }
 
+/// Every visible block in the form `TextNormalizer.forMatching` gives, one after another in one
+/// buffer, each followed by a line feed. One buffer rather than a string per block, for speed: a page
+/// has hundreds of blocks, and a marker is searched once over all of them, then looked at only in the
+/// blocks where it occurs. A normalised marker holds no line feed, so no occurrence spans two blocks.
+struct NormalizedBlocks {
+    private(set) var bytes: [UInt8] = []
+    /// `starts[i]` is where block `i` begins; the last entry is the end of the buffer.
+    private(set) var starts: [Int] = [0]
+
+    /// How often each byte occurs in `bytes`: a marker is searched from its rarest byte on this page,
+    /// and a marker with a byte the page lacks is not searched at all.
+    private(set) var counts = [Int](repeating: 0, count: 256)
+
+    init(_ blocks: [String]) {
+        bytes.reserveCapacity(blocks.reduce(0) { $0 + $1.utf8.count + 1 })
+        for block in blocks {
+            TextNormalizer.appendForMatching(block, to: &bytes)
+            bytes.append(0x0A)
+            starts.append(bytes.count)
+        }
+        var counts = [Int](repeating: 0, count: 256)
+        counts.withUnsafeMutableBufferPointer { c in for b in bytes { c[Int(b)] += 1 } }
+        self.counts = counts
+    }
+
+    var count: Int { starts.count - 1 }
+
+    /// Block `i`, normalised.
+    func string(_ i: Int) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: $0[starts[i]..<starts[i + 1] - 1], as: UTF8.self) }
+    }
+
+    /// The blocks that hold `marker` (normalised), in page order, each once.
+    func blocks(containing marker: String) -> [Int] {
+        if marker.isEmpty { return Array(0..<count) }
+        var out: [Int] = []
+        var m = marker
+        if m.utf8.contains(where: { counts[Int($0)] == 0 }) { return [] }
+        m.withUTF8 { nb in
+            bytes.withUnsafeBufferPointer { hb in
+                var from = 0
+                while let at = TextNormalizer.firstOffset(of: nb, in: hb, from: from, counts: counts) {
+                    // The block whose range holds `at`: the last start at or before it.
+                    var low = 0
+                    var high = count - 1
+                    while low < high {
+                        let mid = (low + high + 1) / 2
+                        if starts[mid] <= at { low = mid } else { high = mid - 1 }
+                    }
+                    out.append(low)
+                    from = starts[low + 1]
+                }
+            }
+        }
+        return out
+    }
+}
+
 /// Decides the outcome of a page with a profile's rules, then the common ones.
 ///
 /// A rule states what the booking system shows, and its markers count only as the site's own notice:
@@ -82,7 +140,7 @@ package struct PageAnalyzer: Sendable {
         let document = parsed ?? HTMLDocument(text: text, url: url)
         let page = document?.read() ?? PageText()
         let blocks = page.blocks.map(\.text)
-        let normalized = blocks.map(TextNormalizer.forMatching)
+        let normalized = NormalizedBlocks(blocks)
         let title = page.title.map(TextNormalizer.collapseWhitespace).flatMap { $0.isEmpty ? nil : $0 }
         let otherSite = SiteCheck.otherSite(page: page, title: title, url: url, hosts: ruleSet.hosts)
         // The prefecture's publication dates, as the prefecture's page states them: not quoted by
@@ -92,12 +150,11 @@ package struct PageAnalyzer: Sendable {
             ? PublicationFacts.extract(blocks: blocks, normalized: normalized, quoted: page.blocks.map(\.quoted))
             : PageFacts()
         let context = MatchContext(
-            document: document, page: page, normalized: normalized,
-            whole: Self.joinedForSearch(normalized), status: status, url: url, notShown: notShown,
+            document: document, page: page, normalized: normalized, status: status, url: url, notShown: notShown,
             otherSite: otherSite, ruleSet: ruleSet, hidden: HiddenText(page.hidden))
 
         var result = PageAnalysis(
-            charset: charset, title: title, visibleText: blocks.joined(separator: "\n"), outcome: .unexpected,
+            charset: charset, title: title, visibleText: Self.lines(blocks), outcome: .unexpected,
             rule: nil, message: nil, description: nil, visibility: nil, setAside: [], facts: facts, deciding: nil)
         var listing = false
         search: for set in [ruleSet, RuleSet.common] {
@@ -155,13 +212,23 @@ package struct PageAnalyzer: Sendable {
         return result
     }
 
+    /// `blocks.joined(separator: "\n")`, built as bytes and made a string once: one append per block
+    /// costs more than the copy itself on a page of hundreds of blocks.
+    static func lines(_ blocks: [String]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(blocks.reduce(0) { $0 + $1.utf8.count + 1 })
+        for (i, block) in blocks.enumerated() {
+            if i > 0 { bytes.append(0x0A) }
+            var block = block
+            block.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     struct MatchContext {
         var document: HTMLDocument?
         var page: PageText
-        var normalized: [String]
-        /// Every normalised block, one per line: a marker absent from it is in no block, and one
-        /// search here spares a search in each block.
-        var whole: [UInt8]
+        var normalized: NormalizedBlocks
         var status: Int?
         var url: String?
         var notShown: NotShown
@@ -169,20 +236,22 @@ package struct PageAnalyzer: Sendable {
         var ruleSet: RuleSet
         var hidden: HiddenText
 
-        /// What `mentions` found, per marker: every text rule and the contradiction check ask again.
-        var mentioned = MentionCache()
+        /// The blocks each marker occurs in: every text rule and the contradiction check ask again.
+        var found = MarkerCache()
 
-        func mentions(_ marker: String) -> Bool {
-            if let known = mentioned.known[marker] { return known }
-            var m = marker
-            let found = m.withUTF8 { nb in whole.withUnsafeBufferPointer { TextNormalizer.containsBytes($0, nb) } }
-            mentioned.known[marker] = found
-            return found
+        /// The blocks holding `marker`, in page order.
+        func blocks(containing marker: String) -> [Int] {
+            if let known = found.blocks[marker] { return known }
+            let blocks = normalized.blocks(containing: marker)
+            found.blocks[marker] = blocks
+            return blocks
         }
+
+        func mentions(_ marker: String) -> Bool { !blocks(containing: marker).isEmpty }
     }
 
-    final class MentionCache {
-        var known: [String: Bool] = [:]
+    final class MarkerCache {
+        var blocks: [String: [Int]] = [:]
     }
 
     /// The page's hidden text, normalised only when a rule looks there.
@@ -198,16 +267,6 @@ package struct PageAnalyzer: Sendable {
             cache = n
             return n
         }
-    }
-
-    static func joinedForSearch(_ normalized: [String]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(normalized.reduce(0) { $0 + $1.utf8.count + 1 })
-        for block in normalized {
-            out.append(contentsOf: block.utf8)
-            out.append(0x0A)
-        }
-        return out
     }
 
     struct Match {
@@ -226,7 +285,7 @@ package struct PageAnalyzer: Sendable {
             guard let status = c.status, statuses.contains(status) else { return nil }
         }
         if let fragment = rule.urlContains {
-            guard let url = c.url, url.contains(fragment) else { return nil }
+            guard let url = c.url, TextNormalizer.contains(url, fragment) else { return nil }
         }
         if let xpath = rule.xpath {
             guard let document = c.document, !c.notShown.xpaths.contains(xpath) else { return nil }
@@ -262,9 +321,11 @@ package struct PageAnalyzer: Sendable {
         var doubtful: TextHit?
         var mentioned = false
         let present = markers.filter(c.mentions)
-        for (i, norm) in (present.isEmpty ? [] : c.normalized).enumerated() {
-            let markers = present
-            guard let marker = markers.first(where: { TextNormalizer.contains(norm, $0) }) else { continue }
+        // Only the blocks that hold a marker, in page order.
+        let holding = present.count == 1 ? c.blocks(containing: present[0]) : Set(present.flatMap(c.blocks)).sorted()
+        for i in holding {
+            let norm = c.normalized.string(i)
+            guard let marker = present.first(where: { TextNormalizer.contains(norm, $0) }) else { continue }
             mentioned = true
             let block = c.page.blocks[i]
             if c.notShown.texts.contains(marker) {
@@ -481,11 +542,12 @@ package enum PublicationFacts {
             #"prochaine mise en ligne de (?:nouveaux )?rendez-vous ?: ?le (\d{1,2})/(\d{1,2})/(\d{4})(?: [àa] (\d{1,2}) ?[h:] ?(\d{2}))?(?: pour des cr[ée]neaux de la semaine du (\d{1,2})/(\d{1,2})/(\d{4}))?"#
     )
 
-    static func extract(blocks: [String], normalized: [String], quoted: [Bool] = []) -> PageFacts {
+    static func extract(blocks: [String], normalized: NormalizedBlocks, quoted: [Bool] = []) -> PageFacts {
         var facts = PageFacts()
         // The regular expressions are costly; only blocks that speak of publication are tried.
-        for (i, text) in normalized.enumerated() where TextNormalizer.contains(text, "mise en ligne") {
+        for i in normalized.blocks(containing: "mise en ligne") {
             if i < quoted.count, quoted[i] { continue }
+            let text = normalized.string(i)
             if facts.lastPublication == nil, let f = fact(last, in: text, original: blocks[i]) {
                 facts.lastPublication = f
             }

@@ -459,6 +459,9 @@ struct StyleSheet: Sendable {
     private var universal: [Int] = []
     /// Whether a rule tests an attribute other than class and id (the walk then reads them all).
     private(set) var testsAttributes = false
+    /// Whether a rule has a sibling combinator (`+`, `~`): the walk then keeps each element's
+    /// preceding siblings, not only their count.
+    private(set) var matchesSiblings = false
 
     var isEmpty: Bool { rules.isEmpty }
 
@@ -566,15 +569,31 @@ struct StyleSheet: Sendable {
                 }
         }
         if readsAttributes { testsAttributes = true }
+        if rule.selector.parts.contains(where: { $0.combinator == .adjacent || $0.combinator == .sibling }) {
+            matchesSiblings = true
+        }
     }
 
     /// The rules whose subject could be this element, in sheet order.
     func candidates(for e: StyledElement) -> [Int] {
         var out = universal
-        if let id = e.id, let r = byID[id] { out += r }
-        for cls in e.classes { if let r = byClass[cls] { out += r } }
-        if let r = byTag[e.tag] { out += r }
-        if out.count > 1 { out.sort() }
+        var sources = out.isEmpty ? 0 : 1
+        if let id = e.id, let r = byID[id] {
+            out += r
+            sources += 1
+        }
+        for cls in e.classes {
+            if let r = byClass[cls] {
+                out += r
+                sources += 1
+            }
+        }
+        if let r = byTag[e.tag] {
+            out += r
+            sources += 1
+        }
+        // Each list is in sheet order already: only a merge of two or more needs sorting.
+        if sources > 1 { out.sort() }
         return out
     }
 }

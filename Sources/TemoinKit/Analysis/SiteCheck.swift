@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Whether a page says it belongs to another site than the one whose answer it would be: a blog or a
 /// forum quoting the prefecture, an alert service's mock-up, a page imported with the wrong address.
@@ -22,6 +23,8 @@ enum SiteCheck {
             if let domain = domains(in: lower).first(where: { !sameSite($0, host) }) {
                 return "its \(label) names \(domain) (\(PageAnalyzer.clip(value, to: 120)))"
             }
+            // The words are split only when one of them is in the text at all.
+            guard TextNormalizer.contains(lower, "forum") || TextNormalizer.contains(lower, "blog") else { continue }
             let words = Set(lower.split(whereSeparator: { !$0.isLetter }).map(String.init))
             if let word = ["forum", "blog"].first(where: words.contains) {
                 return "its \(label) says \(word) (\(PageAnalyzer.clip(value, to: 120)))"
@@ -30,9 +33,22 @@ enum SiteCheck {
         return nil
     }
 
-    /// The lowercase host of an absolute http(s) URL.
+    /// The lowercase host of an absolute http(s) URL. Foundation's URL parser costs more than the rest
+    /// of this check, and the same few addresses come back page after page: the last ones are kept.
     static func host(of url: String) -> String? {
-        guard let components = URLComponents(string: url.trimmingCharacters(in: .whitespaces)),
+        if let known = recentHosts.withLock({ $0[url] }) { return known }
+        let host = parseHost(url)
+        recentHosts.withLock { cache in
+            if cache.count >= 64 { cache.removeAll() }
+            cache[url] = host
+        }
+        return host
+    }
+
+    private static let recentHosts = Mutex<[String: String?]>([:])
+
+    private static func parseHost(_ url: String) -> String? {
+        guard let components = URLComponents(string: CSSText.trimmed(url)),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = components.host, !host.isEmpty
         else { return nil }

@@ -77,8 +77,13 @@ package enum TextNormalizer {
                             n += 1
                             pending = false
                         }
-                        out[n] = byte
-                        n += 1
+                        // The rest of a run of printable ASCII (most of a word), without the checks above.
+                        repeat {
+                            out[n] = b[i]
+                            n += 1
+                            i += 1
+                        } while i < b.count && b[i] > 0x20 && b[i] < 0x80
+                        continue
                     }
                     i += 1
                     continue
@@ -137,12 +142,18 @@ package enum TextNormalizer {
     /// ’ ‘ ʼ ´ ` ′ as ', “ ” « » as " (without the spaces French typography puts inside guillemets),
     /// – — as -, … as ...
     package static func forMatching(_ text: String) -> String {
-        // Below U+0300 (UTF-8 lead bytes under 0xCC) every scalar is already in NFC: Foundation's
-        // normalisation is needed only above.
-        var nfc = text.utf8.contains(where: { $0 >= 0xCC }) ? text.precomposedStringWithCanonicalMapping : text
-        return nfc.withUTF8 { b -> String in
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count)
+        var out: [UInt8] = []
+        appendForMatching(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `forMatching(text)`'s bytes appended to `out`: a page's blocks are normalised one after the
+    /// other into one buffer, without a string per block.
+    static func appendForMatching(_ text: String, to out: inout [UInt8]) {
+        var nfc = mayNeedNFC(text) ? text.precomposedStringWithCanonicalMapping : text
+        let start = out.count
+        out.reserveCapacity(start + nfc.utf8.count)
+        nfc.withUTF8 { b in
             var pendingSpace = false
             var lastWasQuote = false
             var i = 0
@@ -152,7 +163,7 @@ package enum TextNormalizer {
                 if byte < 0x80 {
                     i += 1
                     if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                        pendingSpace = !out.isEmpty
+                        pendingSpace = out.count > start
                         continue
                     }
                     let isQuote = byte == 0x22
@@ -162,13 +173,26 @@ package enum TextNormalizer {
                     }
                     out.append(byte == 0x60 ? UInt8(ascii: "'") : (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte))
                     lastWasQuote = isQuote
+                    // The rest of a run of printable ASCII other than quotes (most of a word): appended
+                    // at once, then lowercased in place, rather than byte by byte.
+                    var end = i
+                    while end < b.count, b[end] > 0x20, b[end] < 0x80, b[end] != 0x22, b[end] != 0x60 { end += 1 }
+                    if end > i {
+                        let from = out.count
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<end]))
+                        out.withUnsafeMutableBufferPointer { o in
+                            for k in from..<o.count where o[k] >= 0x41 && o[k] <= 0x5A { o[k] += 0x20 }
+                        }
+                        lastWasQuote = false
+                        i = end
+                    }
                     continue
                 }
                 let (scalar, length) = Self.scalar(b, at: i)
                 i += length
                 let v = scalar.value
                 if isSpace(scalar) {
-                    pendingSpace = !out.isEmpty
+                    pendingSpace = out.count > start
                     continue
                 }
                 if v == 0xAD || v == 0x200B { continue }
@@ -200,7 +224,29 @@ package enum TextNormalizer {
                 }
                 lastWasQuote = isQuote
             }
-            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Whether Foundation's NFC could change `text`. Every scalar below U+0300 (UTF-8 lead bytes
+    /// under 0xCC) is in NFC and composes with nothing before it; so is U+2002...U+20BF (spaces,
+    /// dashes, typographic quotes, the ellipsis, currency signs: E2 80 82 ... E2 82 BF), which French
+    /// pages use in nearly every block. U+2000 and U+2001 (E2 80 80, E2 80 81) are not: NFC maps them.
+    static func mayNeedNFC(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                if byte < 0xCC {
+                    i += 1
+                    continue
+                }
+                guard byte == 0xE2, i + 2 < b.count else { return true }
+                let second = b[i + 1]
+                guard second == 0x81 || second == 0x82 || (second == 0x80 && b[i + 2] >= 0x82) else { return true }
+                i += 3
+            }
+            return false
         }
     }
 
@@ -215,24 +261,39 @@ package enum TextNormalizer {
     /// the whole needle there. Anchoring on a frequent first byte ("a" of "aucun") would stop at most
     /// positions of a page.
     static func containsBytes(_ hb: UnsafeBufferPointer<UInt8>, _ nb: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard nb.count > 0 else { return true }
-        guard hb.count >= nb.count, let hBase = hb.baseAddress, let nBase = nb.baseAddress else { return false }
+        firstOffset(of: nb, in: hb) != nil
+    }
+
+    /// Where `nb` first occurs in `hb` at or after `from` (the same search as `containsBytes`).
+    /// `counts`, when given, is how often each byte occurs in `hb`: the anchors are then the needle's
+    /// rarest bytes in this very text (the choice changes the speed, never the answer).
+    static func firstOffset(
+        of nb: UnsafeBufferPointer<UInt8>, in hb: UnsafeBufferPointer<UInt8>, from: Int = 0, counts: [Int]? = nil
+    ) -> Int? {
+        guard nb.count > 0 else { return from <= hb.count ? from : nil }
+        guard hb.count - from >= nb.count, let hBase = hb.baseAddress, let nBase = nb.baseAddress else { return nil }
+        func rarity(_ b: UInt8) -> Int { counts?[Int(b)] ?? commonness(b) }
         var k = 0
-        var best = commonness(nb[0])
-        for j in 1..<nb.count where commonness(nb[j]) < best {
-            best = commonness(nb[j])
+        var best = rarity(nb[0])
+        for j in 1..<nb.count where rarity(nb[j]) < best {
+            best = rarity(nb[j])
             k = j
         }
+        // A second byte, the next least common, is compared before the whole needle: most places
+        // where the anchor occurs are not the needle, and one byte tells.
+        var k2 = k == 0 ? nb.count - 1 : 0
+        for j in 0..<nb.count where j != k && rarity(nb[j]) < rarity(nb[k2]) { k2 = j }
+        let second = nb[k2]
         let anchor = Int32(nb[k])
         let lastAnchor = hb.count - nb.count + k
-        var i = k
+        var i = from + k
         while i <= lastAnchor {
-            guard let hit = memchr(hBase + i, anchor, lastAnchor - i + 1) else { return false }
+            guard let hit = memchr(hBase + i, anchor, lastAnchor - i + 1) else { return nil }
             i = UnsafeRawPointer(hit) - UnsafeRawPointer(hBase)
-            if memcmp(hBase + i - k, nBase, nb.count) == 0 { return true }
+            if hBase[i - k + k2] == second, memcmp(hBase + i - k, nBase, nb.count) == 0 { return i - k }
             i += 1
         }
-        return false
+        return nil
     }
 
     /// How often a byte occurs in French text, roughly (higher: more often).

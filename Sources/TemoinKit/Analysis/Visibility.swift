@@ -31,6 +31,27 @@ enum HidingReason: String, Sendable {
     case closedElement = "inside a closed <details> or <dialog>"
 }
 
+/// Trimming of CSS values without Foundation's bridging (the values of every matched rule pass here).
+enum CSSText {
+    /// Tab and the Unicode space separators (what `CharacterSet.whitespaces` holds).
+    @inline(__always) static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// `text` without spaces at either end, as `trimmingCharacters(in: .whitespaces)` gives it.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else { return text }
+        guard let start = scalars.firstIndex(where: { !isSpace($0) }),
+            let end = scalars.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(scalars[start...end])
+    }
+}
+
 /// An sRGB colour with alpha, from the CSS forms pages use for text and backgrounds.
 struct RGBA: Sendable, Equatable {
     var r: Double
@@ -53,30 +74,12 @@ struct RGBA: Sendable, Equatable {
     /// Parses `#fff`, `#ffffff`, `#ffffffff`, `rgb(255,255,255)`, `rgba(0 0 0 / 0)` and common names;
     /// nil for anything else (`var(--x)`, `hsl()`, `currentcolor`): that colour is then not compared.
     static func parse(_ text: String) -> RGBA? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = CSSText.trimmed(text)
         if let c = named[t] { return c }
-        if t.hasPrefix("#") {
-            let hex = Array(t.dropFirst())
-            func h(_ s: ArraySlice<Character>) -> Double? { UInt8(String(s), radix: 16).map { Double($0) / 255 } }
-            switch hex.count {
-            case 3, 4:
-                let d = hex.map { String([$0, $0]) }
-                guard let r = UInt8(d[0], radix: 16), let g = UInt8(d[1], radix: 16), let b = UInt8(d[2], radix: 16)
-                else { return nil }
-                let a = hex.count == 4 ? UInt8(d[3], radix: 16).map { Double($0) / 255 } : 1
-                guard let a else { return nil }
-                return RGBA(r: Double(r) / 255, g: Double(g) / 255, b: Double(b) / 255, a: a)
-            case 6, 8:
-                guard let r = h(hex[0..<2]), let g = h(hex[2..<4]), let b = h(hex[4..<6]) else { return nil }
-                let a = hex.count == 8 ? h(hex[6..<8]) : 1
-                guard let a else { return nil }
-                return RGBA(r: r, g: g, b: b, a: a)
-            default: return nil
-            }
-        }
+        if t.utf8.first == UInt8(ascii: "#") { return hex(Array(t.utf8.dropFirst())) }
         if t.hasPrefix("rgb"), let open = t.firstIndex(of: "("), let close = t.lastIndex(of: ")") {
-            let inner = t[t.index(after: open)..<close].replacingOccurrences(of: "/", with: " ")
-            let parts = inner.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            let parts = t[t.index(after: open)..<close].split(whereSeparator: { $0 == "," || $0 == " " || $0 == "/" })
+                .map(String.init)
             guard parts.count == 3 || parts.count == 4 else { return nil }
             func channel(_ s: String) -> Double? {
                 s.hasSuffix("%") ? Double(s.dropLast()).map { $0 / 100 } : Double(s).map { $0 / 255 }
@@ -91,6 +94,36 @@ struct RGBA: Sendable, Equatable {
             return RGBA(r: r, g: g, b: b, a: a)
         }
         return nil
+    }
+
+    /// `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa` (the digits after `#`), read byte by byte: a page's
+    /// rules repeat colours on hundreds of elements.
+    private static func hex(_ digits: [UInt8]) -> RGBA? {
+        var values: [Double] = []
+        values.reserveCapacity(4)
+        func digit(_ b: UInt8) -> Int? {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(b - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(b - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
+        }
+        switch digits.count {
+        case 3, 4:
+            for b in digits {
+                guard let d = digit(b) else { return nil }
+                values.append(Double(d * 17) / 255)  // `f` is `ff`
+            }
+        case 6, 8:
+            for i in stride(from: 0, to: digits.count, by: 2) {
+                guard let high = digit(digits[i]), let low = digit(digits[i + 1]) else { return nil }
+                values.append(Double(high * 16 + low) / 255)
+            }
+        default:
+            return nil
+        }
+        return RGBA(r: values[0], g: values[1], b: values[2], a: values.count == 4 ? values[3] : 1)
     }
 
     /// WCAG relative luminance.
@@ -341,7 +374,7 @@ enum StyleCascade {
 
     /// nil: the size is relative (em, %), so a zero inherited stays zero; true: zero.
     static func fontSizeIsZero(_ value: String) -> Bool? {
-        let v = value.trimmingCharacters(in: .whitespaces)
+        let v = CSSText.trimmed(value)
         if let n = Double(v.prefix { $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }), n <= 0 { return true }
         if v.hasSuffix("%") || (v.hasSuffix("em") && !v.hasSuffix("rem"))
             || ["inherit", "smaller", "larger"].contains(v)
@@ -353,7 +386,7 @@ enum StyleCascade {
 
     /// A length in CSS pixels (px, pt; rem and em counted as 16 px; vw and vh as 10 px); nil otherwise.
     static func length(_ value: String) -> Double? {
-        let v = value.trimmingCharacters(in: .whitespaces)
+        let v = CSSText.trimmed(value)
         if v == "0" { return 0 }
         let units: [(String, Double)] = [("rem", 16), ("px", 1), ("pt", 4.0 / 3), ("em", 16), ("vw", 10), ("vh", 10)]
         for (unit, factor) in units where v.hasSuffix(unit) {

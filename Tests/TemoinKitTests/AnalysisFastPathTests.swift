@@ -1,0 +1,141 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import TemoinKit
+
+/// The structures that exist for speed give the same answers as the plain code they replaced.
+@Suite struct AnalysisFastPathTests {
+    /// The expression `Charset.metaCharset` used to run; its byte reader must capture the same label.
+    static let metaPattern = try! NSRegularExpression(
+        pattern: #"<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"#, options: [.caseInsensitive])
+
+    static func byExpression(_ head: String) -> String? {
+        var ascii = [UInt8](head.utf8)
+        for i in ascii.indices where ascii[i] >= 0x80 { ascii[i] = 0x20 }
+        let text = String(decoding: ascii, as: UTF8.self)
+        guard let m = metaPattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            let r = Range(m.range(at: 1), in: text)
+        else { return nil }
+        return String(text[r])
+    }
+
+    @Test func metaCharsetReadsWhatTheExpressionCaptured() {
+        let heads = [
+            #"<html><head><meta charset="utf-8"><title>x</title>"#,
+            #"<META HTTP-EQUIV="Content-Type" CONTENT="text/html; CHARSET=iso-8859-15">"#,
+            "<meta charset\n =\t' windows-1252' >",
+            "<meta charset\u{0B}=latin1>",
+            #"<meta name="description" content="charset=a" charset = 'utf-8' >"#,
+            #"<meta name="a"><meta http-equiv="content-type" content="text/html;charset=UTF-8">"#,
+            "<meta charset=><meta charset=utf8>",
+            "<meta <meta charset=x.y:z_1-2>",
+            "<metacharset=utf-8>",
+            "<meta>charset=utf-8",
+            "<meta charset=\"\">",
+            "<p>charset=utf-8</p>",
+            "<meta charset=é-utf8>",
+            "<meta charset=utf-8 charset=latin1>",
+            "<meta content=\"charset=ko\u{00A0}charset=utf-16\">",
+            "",
+            "<meta",
+            "<meta charset",
+        ]
+        for head in heads {
+            #expect(Charset.metaCharset(Data(head.utf8)) == Self.byExpression(head), "\(head)")
+        }
+    }
+
+    @Test func blocksHoldingAMarkerAreTheBlocksThatContainIt() {
+        let blocks = [
+            "Aucun créneau disponible", "  AUCUN  CRÉNEAU ", "Rendez-vous", "aucun créneau disponible, aucun créneau",
+            "créneau", "Disponible", "«\u{00A0}Aucun créneau\u{00A0}»", "",
+        ]
+        let normalized = NormalizedBlocks(blocks)
+        #expect(normalized.count == blocks.count)
+        for (i, block) in blocks.enumerated() {
+            #expect(normalized.string(i) == TextNormalizer.forMatching(block))
+        }
+        for marker in [
+            "aucun créneau", "disponible", "créneau", "rendez-vous", "absent", "disponible aucun", "\"aucun", "",
+        ] {
+            let expected = blocks.indices.filter {
+                TextNormalizer.contains(TextNormalizer.forMatching(blocks[$0]), marker)
+            }
+            #expect(normalized.blocks(containing: marker) == expected, "\(marker)")
+        }
+        #expect(NormalizedBlocks([]).blocks(containing: "a").isEmpty)
+        #expect(normalized.blocks(containing: "zéro").isEmpty)  // no "z" on the page: not searched
+        for lines in [blocks, [], [""], ["a"], ["é", "", "b"]] {
+            #expect(PageAnalyzer.lines(lines) == lines.joined(separator: "\n"))
+        }
+    }
+
+    @Test func normalisingIntoABufferIgnoresWhatItHolds() {
+        var buffer = Array("x".utf8)
+        TextNormalizer.appendForMatching("  Le  « Guichet »\u{00A0}", to: &buffer)
+        #expect(
+            String(decoding: buffer, as: UTF8.self) == "x" + TextNormalizer.forMatching("  Le  « Guichet »\u{00A0}"))
+        #expect(TextNormalizer.forMatching("RENDEZ-VOUS `Préfecture` DU RHÔNE") == "rendez-vous 'préfecture' du rhône")
+    }
+
+    @Test func nfcIsSkippedOnlyWhereItChangesNothing() {
+        let plain = ["Aujourd’hui « aucun » créneau… – 12 €", "\u{2002}\u{202F}\u{2030}\u{20AC}\u{2070}", "ÀÉÎÕÜ"]
+        for text in plain {
+            #expect(!TextNormalizer.mayNeedNFC(text), "\(text)")
+            #expect(text.precomposedStringWithCanonicalMapping == text)
+        }
+        for text in ["cre\u{0301}neau", "\u{2000}", "\u{2001}a", "Ω\u{2126}", "\u{0958}", "한"] {
+            #expect(TextNormalizer.mayNeedNFC(text), "\(text)")
+        }
+        #expect(TextNormalizer.forMatching("A\u{2000}B") == "a b")
+    }
+
+    @Test func searchFindsEveryOccurrenceWhereverItsRareBytesFall() {
+        let page = "blob bl bob blob; bab b\nb bb oubli blob"
+        for needle in ["b", "bb", "blob", "ob;", "oubli blob", "x", "b\nb", "bab b"] {
+            var expected: [Int] = []
+            let h = Array(page.utf8)
+            let n = Array(needle.utf8)
+            if n.count <= h.count {
+                for i in 0...(h.count - n.count) where Array(h[i..<(i + n.count)]) == n { expected.append(i) }
+            }
+            var found: [Int] = []
+            h.withUnsafeBufferPointer { hb in
+                n.withUnsafeBufferPointer { nb in
+                    var from = 0
+                    while let at = TextNormalizer.firstOffset(of: nb, in: hb, from: from) {
+                        found.append(at)
+                        from = at + 1
+                    }
+                }
+            }
+            #expect(found == expected, "\(needle)")
+        }
+    }
+
+    @Test func colourReaderAndTrimmingMatchTheirFoundationForms() {
+        #expect(RGBA.parse("#f5f5fe") == RGBA(r: 245.0 / 255, g: 245.0 / 255, b: 254.0 / 255, a: 1))
+        #expect(RGBA.parse("#FFF8") == RGBA(r: 1, g: 1, b: 1, a: 136.0 / 255))
+        #expect(RGBA.parse("#00000080")?.a == 128.0 / 255)
+        #expect(RGBA.parse(" #fff\u{00A0}") == .white)
+        #expect(RGBA.parse("rgb(100%, 100%, 100%)") == .white)
+        for bad in ["#ggg", "#12345", "#1234567", "#", "#ff ff ff", "rgb(1,2)"] {
+            #expect(RGBA.parse(bad) == nil, "\(bad)")
+        }
+        for text in ["", " ", " a ", "\ta\u{00A0}", "\u{3000}b c\u{2009}", "\nx\n", "é\u{0301} "] {
+            #expect(CSSText.trimmed(text) == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func firstChildWithoutSiblingCombinatorsCountsPositions() throws {
+        let html = """
+            <html><head><style>li:first-child { display: none }</style></head><body>
+            <ul><li>Premier</li><li>Aucun créneau disponible</li></ul></body></html>
+            """
+        let blocks = try #require(HTMLDocument(text: html)).visibleBlocks()
+        #expect(blocks == ["Aucun créneau disponible"])
+        let adjacent = html.replacingOccurrences(of: "li:first-child", with: "li + li")
+        #expect(try #require(HTMLDocument(text: adjacent)).visibleBlocks() == ["Premier"])
+    }
+}
