@@ -27,7 +27,7 @@ import NIOSSL
 
 /// What the simulated prefecture answers. Select one for the whole server with
 /// ``SimulatorConfiguration/defaultScenario`` or for one request with a `/scenario/<name>/...` path prefix.
-public enum Scenario: String, CaseIterable, Sendable {
+package enum Scenario: String, CaseIterable, Sendable {
     /// Both systems say there is no slot (the usual case).
     case noSlot = "no-slot"
     /// Both systems offer three slots.
@@ -60,23 +60,23 @@ public enum Scenario: String, CaseIterable, Sendable {
     case clockSkew = "clock-skew"
 }
 
-public struct SimulatorConfiguration: Sendable {
+package struct SimulatorConfiguration: Sendable {
     /// The only accepted value is "127.0.0.1": the simulator never listens beyond loopback.
-    public var bindAddress: String
+    package var bindAddress: String
     /// HTTP port; 0 picks a free (ephemeral) port.
-    public var httpPort: Int
+    package var httpPort: Int
     /// HTTPS port; nil means no TLS listener, 0 picks a free port.
-    public var httpsPort: Int?
+    package var httpsPort: Int?
     /// The scenario of requests without a `/scenario/<name>` prefix.
-    public var defaultScenario: Scenario
+    package var defaultScenario: Scenario
     /// Seconds the `slow` scenario waits before sending the response headers.
-    public var slowDelay: Double
+    package var slowDelay: Double
     /// Enables `GET /_test/captcha-code` (the session's CAPTCHA code as text/plain). Tests only.
-    public var testHooks: Bool
+    package var testHooks: Bool
     /// Seconds the `clock-skew` scenario adds to the `Date` header when its path gives none.
-    public var clockSkew: Double
+    package var clockSkew: Double
 
-    public init(
+    package init(
         bindAddress: String = "127.0.0.1",
         httpPort: Int = 0,
         httpsPort: Int? = nil,
@@ -95,7 +95,7 @@ public struct SimulatorConfiguration: Sendable {
     }
 }
 
-public enum SimulatorError: Error, Equatable, CustomStringConvertible {
+package enum SimulatorError: Error, Equatable, CustomStringConvertible {
     /// The bind address is not 127.0.0.1.
     case nonLoopbackAddress(String)
     /// A port is outside 0...65535.
@@ -103,7 +103,7 @@ public enum SimulatorError: Error, Equatable, CustomStringConvertible {
     /// The listening socket is not on the loopback address (should never happen).
     case unexpectedLocalAddress(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .nonLoopbackAddress(let address):
             return "the simulator listens on 127.0.0.1 only; refusing to bind to \(address)"
@@ -116,26 +116,26 @@ public enum SimulatorError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A running simulated prefecture (HTTP, and HTTPS when configured), on 127.0.0.1 only.
-public final class SimulatedPrefecture: Sendable {
-    public let configuration: SimulatorConfiguration
-    public let httpPort: Int
-    public let httpsPort: Int?
+package final class SimulatedPrefecture: Sendable {
+    package let configuration: SimulatorConfiguration
+    package let httpPort: Int
+    package let httpsPort: Int?
     /// The self-signed certificate generated at start (served by the HTTPS listener when there is one),
     /// DER-encoded.
-    public let certificateDER: [UInt8]
+    package let certificateDER: [UInt8]
     /// The same certificate, PEM-encoded.
-    public let certificatePEM: String
+    package let certificatePEM: String
 
     private let group: MultiThreadedEventLoopGroup
     private let channels: [Channel]
     private let stopped = OnceFlag()
 
     /// "http://127.0.0.1:PORT"
-    public var baseURL: String { "http://127.0.0.1:\(httpPort)" }
+    package var baseURL: String { "http://127.0.0.1:\(httpPort)" }
     /// "https://127.0.0.1:PORT", or nil without HTTPS.
-    public var httpsBaseURL: String? { httpsPort.map { "https://127.0.0.1:\($0)" } }
+    package var httpsBaseURL: String? { httpsPort.map { "https://127.0.0.1:\($0)" } }
     /// Lower-case hexadecimal SHA-256 of ``certificateDER`` (the certificate's fingerprint).
-    public var certificateSHA256: String {
+    package var certificateSHA256: String {
         SelfSignedCertificate(der: certificateDER, pem: certificatePEM, privateKeyPEM: "").sha256Fingerprint
     }
 
@@ -157,7 +157,7 @@ public final class SimulatedPrefecture: Sendable {
     }
 
     /// Starts the listeners. Throws ``SimulatorError/nonLoopbackAddress(_:)`` for any address but 127.0.0.1.
-    public static func start(_ configuration: SimulatorConfiguration) async throws -> SimulatedPrefecture {
+    package static func start(_ configuration: SimulatorConfiguration) async throws -> SimulatedPrefecture {
         let (state, certificate, tls) = try prepare(configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         var channels: [Channel] = []
@@ -177,7 +177,7 @@ public final class SimulatedPrefecture: Sendable {
     }
 
     /// Synchronous variant of ``start(_:)``, for code that is not async. Do not call it on an event loop.
-    public static func startAndWait(_ configuration: SimulatorConfiguration) throws -> SimulatedPrefecture {
+    package static func startAndWait(_ configuration: SimulatorConfiguration) throws -> SimulatedPrefecture {
         let (state, certificate, tls) = try prepare(configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         var channels: [Channel] = []
@@ -197,7 +197,7 @@ public final class SimulatedPrefecture: Sendable {
     }
 
     /// Closes the listeners and every open connection, then stops the event loops. Idempotent.
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         guard stopped.markOnce() else { return }
         for channel in channels {
             try? await channel.close()
@@ -206,7 +206,7 @@ public final class SimulatedPrefecture: Sendable {
     }
 
     /// Synchronous variant of ``shutdown()``. Do not call it on an event loop.
-    public func shutdownAndWait() throws {
+    package func shutdownAndWait() throws {
         guard stopped.markOnce() else { return }
         for channel in channels {
             try? channel.close().wait()

@@ -7,7 +7,7 @@ import TemoinKit
     import Darwin
 #endif
 
-/// Where the time of one import goes, with TemoinKit's public pieces timed one by one on the same page.
+/// Where the time of one import goes, with TemoinKit's pieces timed one by one on the same page.
 func profileImport(_ args: Arguments) throws {
     guard let pagePath = args.options["page"] else { fail("profile-import --page FILE [--count N]") }
     let count = max(1, args.int("count", default: 50))
@@ -87,7 +87,7 @@ func profileImport(_ args: Arguments) throws {
                 + parts.map { ($0.0 + "_p50_ms", $0.1) }))
 }
 
-/// Single-thread speed of what `verify` does to each capture, through TemoinKit's public API: inflate
+/// Single-thread speed of what `verify` does to each capture, through TemoinKit's API: inflate
 /// (`CaptureCodec.decode`, libdeflate) and SHA-256 (`sha256Hex`, swift-crypto), on generated pages.
 func codecSpeed(_ args: Arguments) throws {
     let pages = max(1, args.int("pages", default: 1000))

@@ -125,7 +125,7 @@ let noSlotMessage = "Aucun créneau disponible à partir de cette date. Veuillez
 
 // MARK: make-store
 
-/// Builds a store of `--entries` attempts, each with one distinct page capture, through the public
+/// Builds a store of `--entries` attempts, each with one distinct page capture, through TemoinKit's
 /// API only (Store.create, then one Store.append per attempt, each its own durable transaction).
 func makeStore(_ args: Arguments) throws {
     guard let path = args.positional.first else { fail("make-store PATH --entries N --bytes-per-entry B --seed S") }

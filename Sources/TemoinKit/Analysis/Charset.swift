@@ -1,8 +1,8 @@
 import Foundation
 
 /// The character set of a page and where it was learnt.
-public struct DetectedCharset: Sendable, Equatable {
-    public enum Source: String, Sendable {
+package struct DetectedCharset: Sendable, Equatable {
+    package enum Source: String, Sendable {
         case httpHeader = "http_header"
         case byteOrderMark = "bom"
         case meta
@@ -11,14 +11,14 @@ public struct DetectedCharset: Sendable, Equatable {
     }
 
     /// A canonical label: `UTF-8`, `windows-1252`, `ISO-8859-15`, `UTF-16LE`, `UTF-16BE`.
-    public let label: String
-    public let source: Source
+    package let label: String
+    package let source: Source
 }
 
 /// Finds the charset the way browsers do, in order: HTTP header, byte order mark, `<meta>` in the first
 /// 4 KB, then UTF-8 if the bytes are valid UTF-8, else windows-1252 (what "Latin-1" means on the web).
-public enum Charset {
-    public static func detect(_ bytes: Data, contentType: String? = nil) -> DetectedCharset {
+package enum Charset {
+    package static func detect(_ bytes: Data, contentType: String? = nil) -> DetectedCharset {
         if let ct = contentType, let label = parameter("charset", in: ct), let canonical = canonicalLabel(label) {
             return DetectedCharset(label: canonical, source: .httpHeader)
         }
@@ -108,7 +108,7 @@ public enum Charset {
     }
 
     /// The bytes as a Swift string in the detected charset. Never fails: undecodable bytes become U+FFFD.
-    public static func decode(_ bytes: Data, as charset: DetectedCharset) -> String {
+    package static func decode(_ bytes: Data, as charset: DetectedCharset) -> String {
         var body = bytes
         switch charset.label {
         case "UTF-8":

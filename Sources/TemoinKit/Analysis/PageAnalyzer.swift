@@ -2,48 +2,48 @@
 import Foundation
 
 /// What the analysis of one page found.
-public struct PageAnalysis: Sendable, Equatable {
-    public var charset: DetectedCharset
-    public var title: String?
+package struct PageAnalysis: Sendable, Equatable {
+    package var charset: DetectedCharset
+    package var title: String?
     /// Visible text, one block per line.
-    public var visibleText: String
-    public var outcome: Outcome
+    package var visibleText: String
+    package var outcome: Outcome
     /// `profile/rule-id` of the rule that decided, nil when none did.
-    public var rule: String?
+    package var rule: String?
     /// The page's own sentence(s) that carry the outcome, verbatim; blocks (a heading and its body)
     /// are separated by a line feed.
-    public var message: String?
+    package var message: String?
     /// temoin's own description of what the deciding rule recognises (never the page's words).
-    public var description: String?
+    package var description: String?
     /// How the visibility of the deciding text was established; nil when no rule decided.
-    public var visibility: VisibilityRecord?
+    package var visibility: VisibilityRecord?
     /// Markers found but not counted (quoted, prose, hidden, another site).
-    public var setAside: [SetAsideMarker]
-    public var facts: PageFacts
+    package var setAside: [SetAsideMarker]
+    package var facts: PageFacts
     /// What a browser is asked about when it showed the page (witnessed attempts): the deciding text,
     /// or the XPath of a structural rule.
-    public var deciding: DecidingPart?
+    package var deciding: DecidingPart?
 }
 
 /// What a browser that displayed the page reported as not displayed (witnessed attempts).
-public struct NotShown: Sendable, Equatable {
+package struct NotShown: Sendable, Equatable {
     /// Markers of text rules (in the form `TextNormalizer.forMatching` gives) of which no occurrence
     /// was displayed.
-    public var texts: Set<String> = []
+    package var texts: Set<String> = []
     /// XPath expressions of structural rules none of whose nodes was displayed.
-    public var xpaths: Set<String> = []
+    package var xpaths: Set<String> = []
 
-    public init() {}
+    package init() {}
 
     var isEmpty: Bool { texts.isEmpty && xpaths.isEmpty }
 }
 
 /// The part of a page an outcome rests on, as a browser can find it again.
-public struct DecidingPart: Sendable, Equatable {
+package struct DecidingPart: Sendable, Equatable {
     /// The marker that matched (text rules), as `TextNormalizer.forMatching` gives it.
-    public var marker: String?
+    package var marker: String?
     /// The rule's XPath (structural rules).
-    public var xpath: String?
+    package var xpath: String?
 }
 
 /// Every visible block in the form `TextNormalizer.forMatching` gives, one after another in one
@@ -111,17 +111,17 @@ struct NormalizedBlocks {
 /// shown to a person, not between quotation marks, on a page that does not say it belongs to another
 /// site. A marker found otherwise is set aside with its reason, so a page that only quotes or
 /// discusses "Aucun créneau disponible" is `unexpected`, never `no_slot`.
-public struct PageAnalyzer: Sendable {
-    public let ruleSet: RuleSet
+package struct PageAnalyzer: Sendable {
+    package let ruleSet: RuleSet
 
-    public init(ruleSet: RuleSet) {
+    package init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
     }
 
     /// Analyses page bytes. `contentType` is the HTTP header when there was one; `status` likewise.
     /// `notShown` is what a browser that displayed the page reported as not displayed: it decides
     /// nothing.
-    public func analyze(
+    package func analyze(
         _ bytes: Data, contentType: String? = nil, status: Int? = nil, url: String? = nil,
         notShown: NotShown = NotShown()
     ) -> PageAnalysis {
@@ -532,7 +532,7 @@ enum NoticeShape {
 }
 
 /// The prefecture's own statements about when it publishes slots (RDV Préfecture shows them).
-public enum PublicationFacts {
+package enum PublicationFacts {
     static let last = try! NSRegularExpression(
         pattern:
             #"derni[eè]re mise en ligne de (?:nouveaux )?rendez-vous ?: ?le (\d{1,2})/(\d{1,2})/(\d{4})(?: [àa] (\d{1,2}) ?[h:] ?(\d{2}))?(?: pour des cr[ée]neaux de la semaine du (\d{1,2})/(\d{1,2})/(\d{4}))?"#

@@ -11,7 +11,7 @@ import Foundation
 ///
 /// One pass over Unicode scalars into UTF-8 bytes: pages have hundreds of blocks and this runs on
 /// each, so Foundation's per-call bridging (measured at 45 ms for a 60 KB page) is avoided.
-public enum TextNormalizer {
+package enum TextNormalizer {
     /// Unicode's White_Space property (a stable list), without the property lookup per scalar.
     @inline(__always) static func isSpace(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
@@ -51,7 +51,7 @@ public enum TextNormalizer {
 
     /// Collapses every run of whitespace to one space, trims the ends, drops soft hyphens and
     /// zero-width spaces. Walks the UTF-8 bytes: ASCII (most of a French page) needs no decoding.
-    public static func collapseWhitespace(_ text: String) -> String {
+    package static func collapseWhitespace(_ text: String) -> String {
         var text = text
         return text.withUTF8 { collapseWhitespace(utf8: $0) }
     }
@@ -141,7 +141,7 @@ public enum TextNormalizer {
     /// The form markers and page text are compared in: NFC, lowercase, whitespace collapsed,
     /// ’ ‘ ʼ ´ ` ′ as ', “ ” « » as " (without the spaces French typography puts inside guillemets),
     /// – — as -, … as ...
-    public static func forMatching(_ text: String) -> String {
+    package static func forMatching(_ text: String) -> String {
         var out: [UInt8] = []
         appendForMatching(text, to: &out)
         return String(decoding: out, as: UTF8.self)
@@ -251,7 +251,7 @@ public enum TextNormalizer {
     }
 
     /// `haystack` contains `needle`, compared as UTF-8 bytes (both normalised the same way first).
-    public static func contains(_ haystack: String, _ needle: String) -> Bool {
+    package static func contains(_ haystack: String, _ needle: String) -> Bool {
         var h = haystack
         var n = needle
         return h.withUTF8 { hb in n.withUTF8 { nb in containsBytes(hb, nb) } }

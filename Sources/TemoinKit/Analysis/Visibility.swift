@@ -2,19 +2,19 @@ import Foundation
 
 /// Why temoin cannot tell whether the text an outcome rests on was shown (entry member
 /// `visibility.uncertain`, docs/FORMAT.md). A typed set: renderers and the dossier name each one.
-public struct VisibilityDoubt: RawRepresentable, Codable, Hashable, Sendable, CaseIterable {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
+package struct VisibilityDoubt: RawRepresentable, Codable, Hashable, Sendable, CaseIterable {
+    package let rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
 
     /// A class sites toggle by script or by screen width (`collapse`, `modal`, `d-md-none`...).
-    public static let classToggled = VisibilityDoubt(rawValue: "class_toggled")
+    package static let classToggled = VisibilityDoubt(rawValue: "class_toggled")
     /// A rule of the page's `<style>` that could hide or show it and that temoin cannot evaluate
     /// without a browser: an `@media` condition, `:hover`/`:checked`..., a value such as `var(--x)`.
-    public static let styleRule = VisibilityDoubt(rawValue: "style_rule")
+    package static let styleRule = VisibilityDoubt(rawValue: "style_rule")
     /// Witnessed attempt: the browser was asked and did not find the text in the page it showed.
-    public static let notFoundInBrowser = VisibilityDoubt(rawValue: "not_found_in_browser")
+    package static let notFoundInBrowser = VisibilityDoubt(rawValue: "not_found_in_browser")
 
-    public static let allCases: [VisibilityDoubt] = [.classToggled, .styleRule, .notFoundInBrowser]
+    package static let allCases: [VisibilityDoubt] = [.classToggled, .styleRule, .notFoundInBrowser]
 }
 
 /// How text was hidden, for the record of a marker found but not counted.

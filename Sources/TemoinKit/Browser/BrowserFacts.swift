@@ -1,34 +1,34 @@
 import Foundation
 
 /// One step of the browser's navigation history (`Page.getNavigationHistory`), oldest first.
-public struct NavigationStep: Codable, Sendable, Equatable {
-    public var url: String
-    public var title: String?
+package struct NavigationStep: Codable, Sendable, Equatable {
+    package var url: String
+    package var title: String?
     /// How the person got there, as the browser says: `typed`, `link`, `form_submit`, `reload`...
-    public var transition: String?
+    package var transition: String?
 }
 
 /// How a witnessed attempt was made and how it ended (entry member `browser`).
-public struct BrowserFacts: Codable, Sendable, Equatable {
+package struct BrowserFacts: Codable, Sendable, Equatable {
     /// The browser's product and version, e.g. `Chrome/156.0.8078.79`.
-    public var product: String
+    package var product: String
     /// The path of the executable started (no user name: a path under the home folder is written `~/…`).
-    public var executable: String
+    package var executable: String
     /// Always `true`: a new, empty temporary profile, deleted afterwards (no cookies, cache or history).
-    public var freshProfile: Bool
+    package var freshProfile: Bool
     /// `true` only in temoin's own tests (no window); a person's attempt always has a window.
-    public var headless: Bool?
+    package var headless: Bool?
     /// UTC time the browser was opened on the booking address.
-    public var openedAt: String
+    package var openedAt: String
     /// `outcome`: the page reached an outcome the profile recognises; `person`: the person pressed Enter.
-    public var endedBy: String
+    package var endedBy: String
     /// The navigation history of the tab when the attempt was recorded, oldest first.
-    public var navigation: [NavigationStep]
+    package var navigation: [NavigationStep]
     /// Index in `navigation` of the page shown when the attempt was recorded.
-    public var navigationIndex: Int?
+    package var navigationIndex: Int?
     /// Size in CSS pixels of the full-page screenshot.
-    public var screenshotWidth: Int?
-    public var screenshotHeight: Int?
+    package var screenshotWidth: Int?
+    package var screenshotHeight: Int?
 
     enum CodingKeys: String, CodingKey {
         case product, executable, headless, navigation

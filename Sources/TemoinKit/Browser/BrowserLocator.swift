@@ -1,7 +1,7 @@
 import Foundation
 
 /// Finds a Chromium-based browser (Chrome, Chromium, Edge) the person already has.
-public enum BrowserLocator {
+package enum BrowserLocator {
     /// Names looked up in `PATH`, in order of preference.
     static let commandNames = [
         "google-chrome", "google-chrome-stable", "chromium", "chromium-browser", "microsoft-edge",
@@ -23,7 +23,7 @@ public enum BrowserLocator {
 
     /// The browser to use: `explicitPath` when given (it must be an executable file), else the first of
     /// ``commandNames`` found in `PATH`, else the first usual location that exists.
-    public static func locate(
+    package static func locate(
         explicitPath: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
         extraLocations: [String]? = nil
     ) throws -> String {

@@ -35,8 +35,8 @@ final class LiveBrowsers: @unchecked Sendable {
 
 /// Emergency exit: kills every browser temoin started and deletes their temporary profiles. For the
 /// second Ctrl-C, which must not wait for an orderly close.
-public enum BrowserCleanup {
-    public static func now() { LiveBrowsers.shared.killAll() }
+package enum BrowserCleanup {
+    package static func now() { LiveBrowsers.shared.killAll() }
 }
 
 /// A browser temoin started: its process (in a process group of its own, so the terminal's Ctrl-C

@@ -1,14 +1,14 @@
 import Foundation
 
 /// A recorded page to draw: its address, its bytes as stored, and the files a "complete" save kept.
-public struct PageRenderRequest: Sendable {
-    public var url: String
-    public var html: Data
-    public var mediaType: String?
+package struct PageRenderRequest: Sendable {
+    package var url: String
+    package var html: Data
+    package var mediaType: String?
     /// Resource files (`name` as recorded, e.g. `Page_files/style.css`) and their bytes.
-    public var resources: [(name: String, bytes: Data)]
+    package var resources: [(name: String, bytes: Data)]
 
-    public init(url: String, html: Data, mediaType: String?, resources: [(name: String, bytes: Data)] = []) {
+    package init(url: String, html: Data, mediaType: String?, resources: [(name: String, bytes: Data)] = []) {
         self.url = url
         self.html = html
         self.mediaType = mediaType
@@ -17,19 +17,19 @@ public struct PageRenderRequest: Sendable {
 }
 
 /// A recorded page drawn by the browser.
-public struct RenderedPage: Sendable {
-    public var png: Data
-    public var width: Int
-    public var height: Int
+package struct RenderedPage: Sendable {
+    package var png: Data
+    package var width: Int
+    package var height: Int
     /// Requests the page made for files the store does not hold (images, styles...): refused, so the
     /// image lacks them.
-    public var missingResources: Int
+    package var missingResources: Int
     /// Requests answered from the resource files kept with the page.
-    public var servedResources: Int
+    package var servedResources: Int
     /// The document's title as the browser read it from the stored bytes.
-    public var title: String?
+    package var title: String?
     /// Every URL the page asked for, in order (the test suite checks that none reached the network).
-    public var requested: [String]
+    package var requested: [String]
 }
 
 /// Draws recorded pages as images with the browser temoin already drives (Browser/), from the stored
@@ -40,14 +40,14 @@ public struct RenderedPage: Sendable {
 /// or refused; any connection that would escape the interception goes to a proxy on a closed
 /// loopback port, and host names resolve to nothing. Scripts do not run (`Emulation`), so the image
 /// shows the markup as received, and a page cannot navigate away (other navigations get a 204).
-public final class PageRenderer {
+package final class PageRenderer {
     let browser: BrowserProcess
     private var session = ""
-    public private(set) var product = ""
+    package private(set) var product = ""
 
     /// CSS pixels: the width pages are laid out at, and the tallest image taken.
-    public static let viewportWidth = 1024
-    public static let maximumHeight = 6000
+    package static let viewportWidth = 1024
+    package static let maximumHeight = 6000
 
     /// Switches that keep the browser off the network whatever a page asks for.
     static let offlineArguments = [
@@ -70,7 +70,7 @@ public final class PageRenderer {
     deinit { browser.close() }
 
     /// Starts a headless browser (no window: nobody interacts with it) on a fresh temporary profile.
-    public static func start(browserPath: String? = nil) throws -> PageRenderer {
+    package static func start(browserPath: String? = nil) throws -> PageRenderer {
         try start(browserPath: browserPath, forTests: false)
     }
 
@@ -179,7 +179,7 @@ public final class PageRenderer {
     }
 
     /// Draws one page; throws when the browser fails or the page does not finish loading in time.
-    public func render(_ request: PageRenderRequest, timeout: TimeInterval = 20) throws -> RenderedPage {
+    package func render(_ request: PageRenderRequest, timeout: TimeInterval = 20) throws -> RenderedPage {
         let answers = Answers(request, passThrough: passThrough)
         let (connection, session) = (self.connection, self.session)
         connection.intercept { event in
@@ -278,7 +278,7 @@ public final class PageRenderer {
     }
 
     /// Closes the browser and deletes its profile.
-    public func close() { browser.close() }
+    package func close() { browser.close() }
 
     static func mediaType(forName name: String) -> String {
         switch (name as NSString).pathExtension.lowercased() {

@@ -4,32 +4,32 @@ import SwiftASN1
 import X509
 
 /// Options of an attempt made by a person in a browser that temoin watches.
-public struct BrowserAttemptOptions: Sendable {
+package struct BrowserAttemptOptions: Sendable {
     /// The browser to start instead of the first one found (`--browser-path`).
-    public var browserPath: String?
+    package var browserPath: String?
     /// No window: for temoin's own tests only (`TEMOIN_BROWSER_HEADLESS=1`). A person needs the window.
-    public var headless = false
+    package var headless = false
     /// Rules to use instead of the case's profile (`--profile-file`).
-    public var ruleSet: RuleSet?
+    package var ruleSet: RuleSet?
     /// A booking address to use instead of the case's, for this attempt only.
-    public var bookingURL: String?
+    package var bookingURL: String?
     /// Extra authorities (PEM) whose keys the browser is told to accept, e.g. a test server's certificate.
-    public var caFile: String?
+    package var caFile: String?
     /// Largest response body kept; beyond it the capture is truncated and flagged.
-    public var maxBodyBytes = 20_000_000
+    package var maxBodyBytes = 20_000_000
     /// Ctrl-C: the browser is closed, its profile deleted, nothing recorded.
-    public var interruption: InterruptionFlag?
+    package var interruption: InterruptionFlag?
     /// The person asks to record now (Enter in the terminal), whatever the page shows.
-    public var recordNow: InterruptionFlag?
+    package var recordNow: InterruptionFlag?
     /// Called on each page the tab finishes loading, with what the rules make of it (for a progress line).
-    public var pageSeen: (@Sendable (_ outcome: Outcome, _ url: String) -> Void)?
+    package var pageSeen: (@Sendable (_ outcome: Outcome, _ url: String) -> Void)?
     /// Tests only: called once, on another thread, with the tab, so that a test can play the person.
     var personForTests: (@Sendable (BrowserTab) -> Void)?
 
-    public init() {}
+    package init() {}
 
     /// Whether `TEMOIN_BROWSER_HEADLESS=1` asks for a browser without a window (temoin's tests only).
-    public static func headlessFromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    package static func headlessFromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         env["TEMOIN_BROWSER_HEADLESS"] == "1"
     }
 }
@@ -70,10 +70,10 @@ final class BrowserTab: Sendable {
 ///
 /// The browser runs on a fresh temporary profile that is deleted in every case (recorded, error, Ctrl-C).
 /// temoin never types into the page, never touches the CAPTCHA and never books.
-public struct WitnessedAttemptRunner {
-    public let store: Store
+package struct WitnessedAttemptRunner {
+    package let store: Store
 
-    public init(store: Store) {
+    package init(store: Store) {
         self.store = store
     }
 
@@ -81,7 +81,7 @@ public struct WitnessedAttemptRunner {
     /// person's work begins, not an end.
     static let finalOutcomes: Set<Outcome> = [.noSlot, .slotAvailable, .siteError]
 
-    public func run(options: BrowserAttemptOptions = BrowserAttemptOptions()) throws -> AttemptReport {
+    package func run(options: BrowserAttemptOptions = BrowserAttemptOptions()) throws -> AttemptReport {
         var fields = try store.caseRecord().fields
         if let url = options.bookingURL { fields.bookingURL = url }
         guard !fields.bookingURL.isEmpty else { throw TemoinError.emptyValue(field: "booking_url") }

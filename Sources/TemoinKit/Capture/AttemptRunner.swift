@@ -1,41 +1,41 @@
 import Foundation
 
-public struct AttemptOptions: Sendable {
-    public var transfer = TransferSettings()
-    public var maxRedirects = 10
+package struct AttemptOptions: Sendable {
+    package var transfer = TransferSettings()
+    package var maxRedirects = 10
     /// Rules to use instead of the case's profile (`--profile-file`).
-    public var ruleSet: RuleSet?
-    public var interruption: InterruptionFlag?
+    package var ruleSet: RuleSet?
+    package var interruption: InterruptionFlag?
     /// A booking address to use instead of the case's, for this attempt only.
-    public var bookingURL: String?
+    package var bookingURL: String?
     /// Addresses an attempt that reached a public server may not go on to (tests use loopback for both).
     var isPrivateAddress: @Sendable (String) -> Bool = NetworkAddress.isPrivate
 
-    public init() {}
+    package init() {}
 }
 
 /// What one live attempt found, once recorded.
-public struct AttemptReport: Sendable {
-    public let entry: StoredEntry
-    public let outcome: Outcome
+package struct AttemptReport: Sendable {
+    package let entry: StoredEntry
+    package let outcome: Outcome
     /// The page's own words that carry the outcome.
-    public let message: String?
+    package let message: String?
     /// temoin's own description (a network failure, a list of slots): never quoted.
-    public let description: String?
-    public let visibility: VisibilityRecord?
-    public let finalURL: String
-    public let failure: NetworkFailure?
-    public let exchanges: Int
+    package let description: String?
+    package let visibility: VisibilityRecord?
+    package let finalURL: String
+    package let failure: NetworkFailure?
+    package let exchanges: Int
 }
 
 /// Makes one attempt the way the case's profile says, records every exchange, and appends one entry.
 ///
 /// Nothing is written until the attempt is over: an attempt interrupted by the person (Ctrl-C) leaves
 /// no entry at all, and a failure of the network or the site is itself recorded as the outcome.
-public struct AttemptRunner {
-    public let store: Store
+package struct AttemptRunner {
+    package let store: Store
 
-    public init(store: Store) {
+    package init(store: Store) {
         self.store = store
     }
 
@@ -57,7 +57,7 @@ public struct AttemptRunner {
         }
     }
 
-    public func run(options: AttemptOptions = AttemptOptions()) throws -> AttemptReport {
+    package func run(options: AttemptOptions = AttemptOptions()) throws -> AttemptReport {
         var fields = try store.caseRecord().fields
         if let url = options.bookingURL { fields.bookingURL = url }
         guard !fields.bookingURL.isEmpty else { throw TemoinError.emptyValue(field: "booking_url") }

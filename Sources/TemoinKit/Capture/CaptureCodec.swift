@@ -4,18 +4,18 @@ import Foundation
 import Synchronization
 
 /// How capture bytes are kept in `captures.data` (docs/FORMAT.md, "Captures").
-public enum CaptureEncoding: String, Sendable, Codable {
+package enum CaptureEncoding: String, Sendable, Codable {
     /// RFC 1950 zlib stream, readable by any zlib (Python's `zlib.decompress`).
     case zlib
     /// The raw bytes, when compression would not save anything (images).
     case identity
 }
 
-public enum CaptureCodecError: Error, CustomStringConvertible, Sendable {
+package enum CaptureCodecError: Error, CustomStringConvertible, Sendable {
     case unknownEncoding(String)
     case corrupt
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownEncoding(let e): return "unknown capture encoding \(e)"
         case .corrupt: return "capture bytes cannot be decompressed"
@@ -90,7 +90,7 @@ final class DeflateDecompressor: @unchecked Sendable {
 }
 
 /// Encodes and decodes stored captures.
-public enum CaptureCodec {
+package enum CaptureCodec {
     /// Idle (de)compressors. A level-6 compressor holds about 1 MB of tables: allocating one per capture
     /// cost more than compressing a 60 KB page (page faults on fresh memory).
     private static let idleCompressors = Mutex<[DeflateCompressor]>([])
@@ -110,7 +110,7 @@ public enum CaptureCodec {
     }
 
     /// The stored form of `bytes`: zlib when it saves space, else identity.
-    public static func encode(_ bytes: Data) -> (CaptureEncoding, Data) {
+    package static func encode(_ bytes: Data) -> (CaptureEncoding, Data) {
         if bytes.count >= 64, let z = withCompressor({ $0.zlib(bytes) }), z.count < bytes.count - bytes.count / 32 {
             return (.zlib, z)
         }
@@ -118,7 +118,7 @@ public enum CaptureCodec {
     }
 
     /// The raw bytes back; nil when the stored bytes do not decode to `size` bytes.
-    public static func decode(_ stored: Data, encoding: String, size: Int64) -> Data? {
+    package static func decode(_ stored: Data, encoding: String, size: Int64) -> Data? {
         switch encoding {
         case CaptureEncoding.identity.rawValue:
             return stored.count == size ? stored : nil
@@ -175,7 +175,7 @@ final class CaptureChecker: @unchecked Sendable {
 extension CaptureCodec {
     /// Decodes a `Content-Encoding: gzip` or `deflate` body for analysis (the capture keeps the bytes as
     /// received). Nil when the stream is damaged or inflates beyond `limit`.
-    public static func contentDecode(_ body: Data, encoding: String, limit: Int) -> Data? {
+    package static func contentDecode(_ body: Data, encoding: String, limit: Int) -> Data? {
         guard let d = DeflateDecompressor() else { return nil }
         var capacity = max(4096, body.count * 4)
         while capacity <= limit * 2 {

@@ -34,24 +34,24 @@ struct TransferResult {
 }
 
 /// Settings shared by every request of an attempt.
-public struct TransferSettings: Sendable {
-    public var userAgent: String = Temoin.userAgent
-    public var connectTimeout: Int = 15
-    public var timeout: Int = 60
-    public var maxBodyBytes: Int = 20_000_000
+package struct TransferSettings: Sendable {
+    package var userAgent: String = Temoin.userAgent
+    package var connectTimeout: Int = 15
+    package var timeout: Int = 60
+    package var maxBodyBytes: Int = 20_000_000
     /// A PEM file of authorities to trust in addition to none (replaces the system's), e.g. a test server's.
-    public var caFile: String?
+    package var caFile: String?
     /// A user name and password for HTTP authentication (a TSA's subscription), handed to libcurl
     /// directly: never in a URL, a command line or a record.
-    public var credentials: TSACredentials?
+    package var credentials: TSACredentials?
     /// A `.netrc` file libcurl reads credentials from, by host (``TSACredentials``).
-    public var netrcFile: String?
+    package var netrcFile: String?
 
-    public init() {}
+    package init() {}
 }
 
 /// Answers whether the person asked to stop (Ctrl-C): checked while bytes flow.
-public protocol InterruptionFlag: Sendable {
+package protocol InterruptionFlag: Sendable {
     var isRaised: Bool { get }
 }
 

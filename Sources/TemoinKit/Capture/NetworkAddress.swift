@@ -9,10 +9,10 @@ import Foundation
 /// Which IP addresses are not on the public internet: the computer itself, the local network, and the
 /// ranges no public server uses. A prefecture's site that redirects there (or a page whose form points
 /// there) would make temoin reach into the person's own network, a router's admin page for instance.
-public enum NetworkAddress {
+package enum NetworkAddress {
     /// True for loopback, private (RFC 1918, RFC 4193), link-local, shared (RFC 6598), unspecified,
     /// multicast and reserved addresses, IPv4-mapped IPv6 included; also for text that is no address.
-    public static func isPrivate(_ text: String) -> Bool {
+    package static func isPrivate(_ text: String) -> Bool {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             return isPrivateIPv4(withUnsafeBytes(of: v4) { Array($0) })

@@ -2,14 +2,14 @@ import Foundation
 import Synchronization
 
 /// The humane pace of automated attempts: minutes apart, never bursts (docs/DESIGN.md).
-public struct Pace: Sendable, Equatable {
+package struct Pace: Sendable, Equatable {
     /// The shortest interval temoin accepts between automated attempts.
-    public static let minimumInterval: TimeInterval = 5 * 60
+    package static let minimumInterval: TimeInterval = 5 * 60
 
-    public let every: TimeInterval
-    public let jitter: TimeInterval
+    package let every: TimeInterval
+    package let jitter: TimeInterval
 
-    public init(every: TimeInterval, jitter: TimeInterval = 0) throws {
+    package init(every: TimeInterval, jitter: TimeInterval = 0) throws {
         guard every >= Self.minimumInterval else { throw TemoinError.intervalTooShort(seconds: Int(every)) }
         guard jitter >= 0, jitter < every else { throw TemoinError.invalidJitter(seconds: Int(jitter)) }
         self.every = every
@@ -18,7 +18,7 @@ public struct Pace: Sendable, Equatable {
 
     /// The wait before the next attempt: `every` ± `jitter`, never under the minimum, so attempts drift
     /// across the hours of the day.
-    public func nextDelay<G: RandomNumberGenerator>(using generator: inout G) -> TimeInterval {
+    package func nextDelay<G: RandomNumberGenerator>(using generator: inout G) -> TimeInterval {
         let offset = jitter > 0 ? Double.random(in: -jitter...jitter, using: &generator) : 0
         return max(Self.minimumInterval, every + offset)
     }
@@ -33,7 +33,7 @@ public struct Pace: Sendable, Equatable {
     }
 
     /// Parses "2h", "40m", "90s", "1h30m", "1d".
-    public static func parseDuration(_ text: String) -> TimeInterval? {
+    package static func parseDuration(_ text: String) -> TimeInterval? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !t.isEmpty else { return nil }
         var total: TimeInterval = 0
@@ -64,12 +64,12 @@ public struct Pace: Sendable, Equatable {
 }
 
 /// Set by Ctrl-C; read by the transfer and the watch loop.
-public final class StopFlag: InterruptionFlag, @unchecked Sendable {
+package final class StopFlag: InterruptionFlag, @unchecked Sendable {
     private let raised = Atomic<Bool>(false)
 
-    public init() {}
+    package init() {}
 
-    public var isRaised: Bool { raised.load(ordering: .relaxed) }
+    package var isRaised: Bool { raised.load(ordering: .relaxed) }
 
-    public func raise() { raised.store(true, ordering: .relaxed) }
+    package func raise() { raised.store(true, ordering: .relaxed) }
 }

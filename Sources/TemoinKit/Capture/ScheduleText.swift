@@ -6,7 +6,7 @@ import Foundation
 /// turning every unescaped `%` into a line break (crontab(5)), so `%` is written `\%`; systemd reads
 /// `%` as a specifier and `$` as a variable, so they are written `%%` and `$$`, inside double quotes.
 /// Paths with line breaks or other controls are refused before (`temoin schedule`).
-public enum ScheduleText {
+package enum ScheduleText {
     /// A POSIX shell word in single quotes, for a crontab line.
     static func quote(_ s: String) -> String {
         ("'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'").replacingOccurrences(of: "%", with: "\\%")
@@ -21,7 +21,7 @@ public enum ScheduleText {
 
     /// A crontab line: every N minutes (or hours), starting at a minute chosen from the store path so
     /// that many users of the tool do not all hit the site at :00.
-    public static func cron(binary: String, store: String, everyMinutes: Int) -> String {
+    package static func cron(binary: String, store: String, everyMinutes: Int) -> String {
         let offset = Int(sha256Hex(Data(store.utf8)).prefix(4), radix: 16)! % 60
         let spec: String
         if everyMinutes % 60 == 0 {
@@ -37,7 +37,7 @@ public enum ScheduleText {
     }
 
     /// A systemd user service and timer (`~/.config/systemd/user/`), with a randomized delay.
-    public static func systemd(binary: String, store: String, everyMinutes: Int, jitterSeconds: Int) -> String {
+    package static func systemd(binary: String, store: String, everyMinutes: Int, jitterSeconds: Int) -> String {
         """
         # ~/.config/systemd/user/temoin-attempt.service
         [Unit]

@@ -2,7 +2,7 @@ import Foundation
 
 /// Time as `watch` sees it: the present, and a wait that Ctrl-C cuts short. Injected, so the loop is
 /// tested without waiting.
-public protocol WatchClock: Sendable {
+package protocol WatchClock: Sendable {
     func now() -> Date
     /// Returns at `date`, or as soon as `stop` is raised; calls `tick` about every quarter second with
     /// the seconds elapsed since the wait began.
@@ -10,12 +10,12 @@ public protocol WatchClock: Sendable {
 }
 
 /// The computer's clock.
-public struct SystemWatchClock: WatchClock {
-    public init() {}
+package struct SystemWatchClock: WatchClock {
+    package init() {}
 
-    public func now() -> Date { Date() }
+    package func now() -> Date { Date() }
 
-    public func wait(until date: Date, stop: InterruptionFlag, tick: (TimeInterval) -> Void) {
+    package func wait(until date: Date, stop: InterruptionFlag, tick: (TimeInterval) -> Void) {
         let started = Date()
         while !stop.isRaised, Date() < date {
             tick(Date().timeIntervalSince(started))
@@ -25,7 +25,7 @@ public struct SystemWatchClock: WatchClock {
 }
 
 /// The person, for `watch --browser`: each witnessed attempt waits for them.
-public protocol WatchPrompt: AnyObject {
+package protocol WatchPrompt: AnyObject {
     /// Rings and asks for attempt `number`; returns when the person is ready (Enter, or nothing more to
     /// read) or `stop` is raised.
     func waitForPerson(number: Int, stop: InterruptionFlag)
@@ -34,12 +34,12 @@ public protocol WatchPrompt: AnyObject {
 }
 
 /// When `watch` stops: a date, a number of attempts, or neither (Ctrl-C only).
-public struct WatchPlan: Sendable {
-    public var pace: Pace
-    public var deadline: Date?
-    public var count: Int?
+package struct WatchPlan: Sendable {
+    package var pace: Pace
+    package var deadline: Date?
+    package var count: Int?
 
-    public init(pace: Pace, deadline: Date? = nil, count: Int? = nil) {
+    package init(pace: Pace, deadline: Date? = nil, count: Int? = nil) {
         self.pace = pace
         self.deadline = deadline
         self.count = count
@@ -47,7 +47,7 @@ public struct WatchPlan: Sendable {
 }
 
 /// What happens during a watch, in order, for the command to render.
-public enum WatchEvent: Sendable {
+package enum WatchEvent: Sendable {
     /// Attempt `number` of this watch was recorded.
     case recorded(AttemptReport, number: Int)
     /// The attempt saw a slot: the person must book it themselves, now.
@@ -70,7 +70,7 @@ public enum WatchEvent: Sendable {
 /// Invariants: two attempts are never closer than ``Pace/minimumInterval`` (the pace says so, the loop
 /// waits it out); an attempt interrupted by Ctrl-C is not recorded and ends the watch; a slot alert is
 /// sent in the background and never delays the next attempt.
-public final class Watch {
+package final class Watch {
     let plan: WatchPlan
     let clock: WatchClock
     let attempt: () throws -> AttemptReport
@@ -87,7 +87,7 @@ public final class Watch {
     ///   - recordAlert: writes each alert's outcome to the store (``AlertNote/record(_:in:)``), on the
     ///     watch's own thread.
     ///   - nextDelay: the wait after an attempt (default: the plan's pace with the system's randomness).
-    public init(
+    package init(
         plan: WatchPlan, clock: WatchClock = SystemWatchClock(), prompt: WatchPrompt? = nil,
         alerter: SlotAlerter? = nil, recordAlert: ((AlertOutcome) throws -> Void)? = nil,
         nextDelay: (() -> TimeInterval)? = nil,
@@ -112,7 +112,7 @@ public final class Watch {
 
     /// Runs until the plan or `stop` ends it; returns the number of attempts recorded. Errors other than
     /// an interruption or a closed browser end the watch (what was recorded stays recorded).
-    public func run(stop: InterruptionFlag, events: (WatchEvent) -> Void) throws -> Int {
+    package func run(stop: InterruptionFlag, events: (WatchEvent) -> Void) throws -> Int {
         var done = 0
         defer { finishAlerts(stop: stop, events: events) }
         while !stop.isRaised {

@@ -1,14 +1,14 @@
 import Foundation
 
 /// The questions `temoin init` asks in a terminal, each with an example, until an answer is usable.
-public struct CaseInterview {
-    public let conversation: Conversation
+package struct CaseInterview {
+    package let conversation: Conversation
 
-    public init(_ conversation: Conversation) { self.conversation = conversation }
+    package init(_ conversation: Conversation) { self.conversation = conversation }
 
     /// Asks one question of the case until a valid answer (or an empty one, if optional) is given; ""
     /// when input ends.
-    public func ask(_ key: String, required: Bool) -> String {
+    package func ask(_ key: String, required: Bool) -> String {
         let c = conversation
         c.say(tr("init.ask.\(key)"))
         while true {
@@ -33,7 +33,7 @@ public struct CaseInterview {
     }
 
     /// Offers the suggested public time-stamp authorities, other addresses, or none.
-    public func askTSAs() -> [String] {
+    package func askTSAs() -> [String] {
         let c = conversation
         let suggested = PublicTSA.suggested.map(\.url)
         c.say(tr("init.ask.tsa", ["suggested": suggested.joined(separator: " ")]))
@@ -60,7 +60,7 @@ public struct CaseInterview {
     /// Explains where the store will be, names the USB sticks plugged in, and asks until the answer
     /// is a place where a new store can be created (`absolute` shows a path as the person typed it
     /// resolved against the working folder).
-    public func askStorePlace(default defaultPath: String, absolute: (String) -> String) -> String {
+    package func askStorePlace(default defaultPath: String, absolute: (String) -> String) -> String {
         let c = conversation
         c.say(tr("init.ask.store", ["default": absolute(defaultPath)]))
         let media = StoreLocation.removableMedia()

@@ -1,11 +1,11 @@
 import Foundation
 
 /// The case `temoin init` records: what its options gave, and the questions left for a terminal.
-public struct CaseQuestions {
+package struct CaseQuestions {
     /// Each field's catalogue key, the value given on the command line, and whether it is required.
-    public let fields: [(key: String, given: String?, required: Bool)]
+    package let fields: [(key: String, given: String?, required: Bool)]
 
-    public init(applicant: String?, prefecture: String?, procedure: String?, bookingURL: String?, facts: String?) {
+    package init(applicant: String?, prefecture: String?, procedure: String?, bookingURL: String?, facts: String?) {
         fields = [
             ("applicant", applicant, true), ("prefecture", prefecture, true), ("procedure", procedure, true),
             ("booking_url", bookingURL, true), ("facts", facts, false),
@@ -17,10 +17,10 @@ public struct CaseQuestions {
     }
 
     /// How many fields a terminal will be asked for.
-    public var unanswered: Int { fields.filter { Self.given($0.given) == nil }.count }
+    package var unanswered: Int { fields.filter { Self.given($0.given) == nil }.count }
 
     /// The options a script must give (no terminal to ask): `--booking-url` for `booking_url`.
-    public var missingOptions: [String] {
+    package var missingOptions: [String] {
         fields.filter { $0.required && Self.given($0.given) == nil }.map {
             "--" + $0.key.replacingOccurrences(of: "_", with: "-")
         }
@@ -28,7 +28,7 @@ public struct CaseQuestions {
 
     /// The case's fields, validated: those given, the others asked through `interview` (nil: no
     /// terminal, an optional field left empty).
-    public func answers(profile: String, asking interview: CaseInterview?) throws -> CaseFields {
+    package func answers(profile: String, asking interview: CaseInterview?) throws -> CaseFields {
         var answers = [String: String]()
         for (key, given, required) in fields {
             answers[key] = Self.given(given) ?? interview?.ask(key, required: required) ?? ""
@@ -44,7 +44,7 @@ public struct CaseQuestions {
 extension CaseInterview {
     /// Says how many questions come, then asks where to keep the store unless `--store` or
     /// TEMOIN_STORE said it (`askPlace` false: says where it will be). Returns the store's path.
-    public func introduce(questions: Int, askPlace: Bool, path: String) -> String {
+    package func introduce(questions: Int, askPlace: Bool, path: String) -> String {
         let absolute = { URL(fileURLWithPath: $0).standardizedFileURL.path }
         conversation.say(tr("init.intro", ["count": String(questions + (askPlace ? 1 : 0))]))
         conversation.say("")
@@ -56,10 +56,10 @@ extension CaseInterview {
 }
 
 /// What `temoin init` prints once the store exists.
-public enum InitText {
+package enum InitText {
     /// The TSAs added and each one's first seal, or why it failed (`isError`: for standard error), in
     /// the order the TSAs answered.
-    public static func sealLines(_ urls: [String], _ outcomes: [Sealer.Outcome]) -> [(text: String, isError: Bool)] {
+    package static func sealLines(_ urls: [String], _ outcomes: [Sealer.Outcome]) -> [(text: String, isError: Bool)] {
         guard !urls.isEmpty else { return [] }
         var lines = [(tr("init.tsa_added", ["urls": urls.joined(separator: ", ")]), false)]
         for o in outcomes {
@@ -74,7 +74,7 @@ public enum InitText {
 
     /// Where the store is, and what next; `chosen` when the person chose a place other than where
     /// temoin looks by default (to be given with --store from then on).
-    public static func doneLines(store: String, chosen: String?) -> [String] {
+    package static func doneLines(store: String, chosen: String?) -> [String] {
         let absolute = { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var lines = [tr("init.done", ["path": absolute(store)])]
         // From the portable folder the store is already on the stick.
@@ -86,14 +86,14 @@ public enum InitText {
 }
 
 /// `temoin init --json`.
-public struct InitJSON: Encodable {
+package struct InitJSON: Encodable {
     let store: String
     let store_id: String
     let head: ChainHead?
     let tsas: [String]
     let seals: [SealOutcomeJSON]
 
-    public init(store: Store, head: ChainHead?, tsas: [String], seals: [Sealer.Outcome]) {
+    package init(store: Store, head: ChainHead?, tsas: [String], seals: [Sealer.Outcome]) {
         self.store = store.path
         store_id = store.storeID
         self.head = head

@@ -1,12 +1,12 @@
 import Foundation
 
 /// The case as recorded in the chain: the fields given at `init`, then every amendment in order.
-public struct CaseRecord: Sendable {
-    public var fields: CaseFields
-    public var openedAt: String
-    public var amendments: [(seq: Int64, recordedAt: String, amendment: Amendment)]
+package struct CaseRecord: Sendable {
+    package var fields: CaseFields
+    package var openedAt: String
+    package var amendments: [(seq: Int64, recordedAt: String, amendment: Amendment)]
 
-    public init(
+    package init(
         fields: CaseFields, openedAt: String, amendments: [(seq: Int64, recordedAt: String, amendment: Amendment)]
     ) {
         self.fields = fields
@@ -16,7 +16,7 @@ public struct CaseRecord: Sendable {
 }
 
 extension CaseFields {
-    public func value(of field: CaseField) -> String {
+    package func value(of field: CaseField) -> String {
         switch field {
         case .applicant: return applicant
         case .prefecture: return prefecture
@@ -41,7 +41,7 @@ extension CaseFields {
     /// Checks values a person typed: a booking URL must be http(s), a profile must exist, and no value
     /// holds an invisible control character; only the urgency facts may hold line breaks (FieldText).
     /// `checking`: the fields to check (an amendment checks the one it changes).
-    public func validated(checking: Set<CaseField> = Set(CaseField.allCases)) throws -> CaseFields {
+    package func validated(checking: Set<CaseField> = Set(CaseField.allCases)) throws -> CaseFields {
         for field in CaseField.allCases where checking.contains(field) && field != .facts && field != .bookingURL {
             try FieldText.checkLine(value(of: field), field: field.rawValue)
         }
@@ -57,12 +57,12 @@ extension CaseFields {
     }
 }
 
-public enum URLCheck {
+package enum URLCheck {
     /// Accepts absolute http and https URLs with a host; everything else is refused with the value shown.
     /// A space, a line break or any other invisible character is refused too: browsers would drop or
     /// encode it, so the address recorded would not be the one the site saw (RFC 3986 has no such
     /// character in a URL).
-    public static func validate(_ value: String) throws {
+    package static func validate(_ value: String) throws {
         if value.unicodeScalars.contains(where: {
             $0.properties.isWhitespace || TerminalText.isControl($0) || TerminalText.isBidiControl($0)
                 || $0.properties.generalCategory == .format
@@ -77,7 +77,7 @@ public enum URLCheck {
 
 extension Store {
     /// The case as it stands after every amendment.
-    public func caseRecord() throws -> CaseRecord {
+    package func caseRecord() throws -> CaseRecord {
         var record: CaseRecord?
         for entry in try entries(containing: "\"type\":\"case_") {
             guard let body = entry.body else { continue }
@@ -98,7 +98,8 @@ extension Store {
 
     /// Amends one field of the case. The amendment is itself an entry of the chain: never silent.
     @discardableResult
-    public func amendCase(field name: String, value: String, reason: String?, now: Date? = nil) throws -> StoredEntry? {
+    package func amendCase(field name: String, value: String, reason: String?, now: Date? = nil) throws -> StoredEntry?
+    {
         guard let field = CaseField(rawValue: name) ?? (name == "url" ? .bookingURL : nil) else {
             throw TemoinError.unknownCaseField(name: name)
         }

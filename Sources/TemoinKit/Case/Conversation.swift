@@ -2,13 +2,13 @@ import Foundation
 
 /// The person at the terminal, for the questions `init` and `step add` ask one at a time: the
 /// executable gives its own output and input (a prompt, then a typed line), tests give scripted answers.
-public struct Conversation {
+package struct Conversation {
     /// Shows one line to the person.
-    public var say: (String) -> Void
+    package var say: (String) -> Void
     /// Shows the prompt and reads one typed line; nil when input has ended.
-    public var read: () -> String?
+    package var read: () -> String?
 
-    public init(say: @escaping (String) -> Void, read: @escaping () -> String?) {
+    package init(say: @escaping (String) -> Void, read: @escaping () -> String?) {
         self.say = say
         self.read = read
     }

@@ -8,7 +8,10 @@ import Foundation
 /// entry hashes from every other SHA-256 in the store (capture digests, the genesis value), so no byte
 /// string can stand for two things.
 public enum ChainHash: Sendable {
+    /// The domain prefix of entry hashes, `temoin.entry.v1` (docs/FORMAT.md §3); never changes for this
+    /// format version.
     public static let entryDomain = "temoin.entry.v1"
+    /// The domain prefix of the genesis value, `temoin.genesis.v1` (docs/FORMAT.md §3).
     public static let genesisDomain = "temoin.genesis.v1"
 
     /// Hash of an entry body, lowercase hex.
@@ -33,9 +36,13 @@ public enum ChainHash: Sendable {
 
 /// The head of a chain: the last entry's seq and hash, in a form people can read to each other.
 public struct ChainHead: Sendable, Equatable, Codable {
+    /// The last entry's seq (entries are numbered from 1).
     public let seq: Int64
+    /// The last entry's hash as read: ``ChainHash/entry(_:)`` of its body, 64 lowercase hexadecimal digits,
+    /// when the chain is intact (``Verification`` checks it; reading a head does not).
     public let hash: String
 
+    /// A head as read from a store or a report; nothing is checked here (``Verification`` does).
     public init(seq: Int64, hash: String) {
         self.seq = seq
         self.hash = hash

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What an attempt found (docs/FORMAT.md, "Outcomes").
-public enum Outcome: String, Codable, Sendable, CaseIterable {
+package enum Outcome: String, Codable, Sendable, CaseIterable {
     case noSlot = "no_slot"
     case slotAvailable = "slot_available"
     case captcha
@@ -11,7 +11,7 @@ public enum Outcome: String, Codable, Sendable, CaseIterable {
 }
 
 /// How an entry was obtained; the dossier shows it beside every attempt.
-public enum Provenance: String, Codable, Sendable, CaseIterable {
+package enum Provenance: String, Codable, Sendable, CaseIterable {
     /// temoin itself fetched the page.
     case captured
     /// A person made the attempt in a browser that temoin watched.
@@ -21,7 +21,7 @@ public enum Provenance: String, Codable, Sendable, CaseIterable {
 }
 
 /// Where `observed_at` comes from: only `witnessed` was read off the tool's clock at the time.
-public enum TimeBasis: String, Codable, Sendable {
+package enum TimeBasis: String, Codable, Sendable {
     case witnessed
     /// Given by the person (`--observed-at`).
     case declared
@@ -29,7 +29,7 @@ public enum TimeBasis: String, Codable, Sendable {
     case fileModificationTime = "file_mtime"
 }
 
-public enum EntryType: String, Codable, Sendable {
+package enum EntryType: String, Codable, Sendable {
     case caseOpened = "case_opened"
     case caseAmended = "case_amended"
     case attempt
@@ -46,34 +46,34 @@ public enum EntryType: String, Codable, Sendable {
 
 /// What a note is about (docs/FORMAT.md §4, `note`). An open set, like GRDB's `ResultCode`: a reader
 /// keeps a kind it does not know and treats the note as a plain one.
-public struct NoteKind: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
-    public var rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
+package struct NoteKind: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    package var rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
 
     /// What the person did after an attempt showed a slot (tried to book it, what the site said).
-    public static let followUp = NoteKind(rawValue: "follow_up")
+    package static let followUp = NoteKind(rawValue: "follow_up")
     /// Any other remark about an entry.
-    public static let comment = NoteKind(rawValue: "comment")
+    package static let comment = NoteKind(rawValue: "comment")
     /// The kinds `temoin note --kind` accepts today.
-    public static let known: [NoteKind] = [.followUp, .comment]
+    package static let known: [NoteKind] = [.followUp, .comment]
 
-    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: Encoder) throws {
+    package init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)
     }
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 /// A capture referenced by an entry: the digest is of the raw bytes, before compression.
-public struct CaptureRef: Codable, Sendable, Equatable {
-    public var digest: String
-    public var size: Int64
-    public var role: String
-    public var mediaType: String?
-    public var name: String?
+package struct CaptureRef: Codable, Sendable, Equatable {
+    package var digest: String
+    package var size: Int64
+    package var role: String
+    package var mediaType: String?
+    package var name: String?
 
-    public init(digest: String, size: Int64, role: String, mediaType: String? = nil, name: String? = nil) {
+    package init(digest: String, size: Int64, role: String, mediaType: String? = nil, name: String? = nil) {
         self.digest = digest
         self.size = size
         self.role = role
@@ -88,15 +88,15 @@ public struct CaptureRef: Codable, Sendable, Equatable {
 }
 
 /// A date the prefecture published about its own slots ("Dernière mise en ligne de rendez-vous : le ...").
-public struct PublicationFact: Codable, Sendable, Equatable {
+package struct PublicationFact: Codable, Sendable, Equatable {
     /// The sentence as the page showed it.
-    public var text: String
+    package var text: String
     /// Paris wall time `YYYY-MM-DDTHH:MM` when the sentence gives one.
-    public var at: String?
+    package var at: String?
     /// First day of the week of slots it announces, `YYYY-MM-DD`.
-    public var weekOf: String?
+    package var weekOf: String?
 
-    public init(text: String, at: String? = nil, weekOf: String? = nil) {
+    package init(text: String, at: String? = nil, weekOf: String? = nil) {
         self.text = text
         self.at = at
         self.weekOf = weekOf
@@ -108,13 +108,13 @@ public struct PublicationFact: Codable, Sendable, Equatable {
     }
 }
 
-public struct PageFacts: Codable, Sendable, Equatable {
-    public var lastPublication: PublicationFact?
-    public var nextPublication: PublicationFact?
+package struct PageFacts: Codable, Sendable, Equatable {
+    package var lastPublication: PublicationFact?
+    package var nextPublication: PublicationFact?
     /// Number of bookable slots listed on the page, when it lists them.
-    public var slotsListed: Int?
+    package var slotsListed: Int?
 
-    public init(
+    package init(
         lastPublication: PublicationFact? = nil, nextPublication: PublicationFact? = nil, slotsListed: Int? = nil
     ) {
         self.lastPublication = lastPublication
@@ -122,7 +122,7 @@ public struct PageFacts: Codable, Sendable, Equatable {
         self.slotsListed = slotsListed
     }
 
-    public var isEmpty: Bool { lastPublication == nil && nextPublication == nil && slotsListed == nil }
+    package var isEmpty: Bool { lastPublication == nil && nextPublication == nil && slotsListed == nil }
 
     enum CodingKeys: String, CodingKey {
         case lastPublication = "last_publication"
@@ -132,21 +132,21 @@ public struct PageFacts: Codable, Sendable, Equatable {
 }
 
 /// The file an imported entry came from.
-public struct ImportSource: Codable, Sendable, Equatable {
-    public var fileName: String
-    public var fileModifiedAt: String?
+package struct ImportSource: Codable, Sendable, Equatable {
+    package var fileName: String
+    package var fileModifiedAt: String?
     /// Where the URL was read: `option`, `saved_from_comment`, `canonical_link`, `og_url`, `mhtml_header`.
-    public var urlSource: String
-    public var charset: String?
-    public var charsetSource: String?
+    package var urlSource: String
+    package var charset: String?
+    package var charsetSource: String?
     /// With `--url`: the address the page itself gives, and where it gives it (same values as
     /// `urlSource`), kept whether or not it agrees.
-    public var declaredURL: String?
-    public var declaredURLSource: String?
+    package var declaredURL: String?
+    package var declaredURLSource: String?
     /// What chose the profile whose rules were applied (`ProfileBasis`).
-    public var profileBasis: ProfileBasis?
+    package var profileBasis: ProfileBasis?
 
-    public init(
+    package init(
         fileName: String, fileModifiedAt: String?, urlSource: String, charset: String?, charsetSource: String?,
         declaredURL: String? = nil, declaredURLSource: String? = nil, profileBasis: ProfileBasis? = nil
     ) {
@@ -172,22 +172,22 @@ public struct ImportSource: Codable, Sendable, Equatable {
     }
 }
 
-public struct ToolInfo: Codable, Sendable, Equatable {
-    public var name: String
-    public var version: String
-    public static let current = ToolInfo(name: Temoin.name, version: Temoin.version)
+package struct ToolInfo: Codable, Sendable, Equatable {
+    package var name: String
+    package var version: String
+    package static let current = ToolInfo(name: Temoin.name, version: Temoin.version)
 }
 
 /// The case as it stands: who, where, what, and the facts that bear on urgency.
-public struct CaseFields: Codable, Sendable, Equatable {
-    public var applicant: String
-    public var prefecture: String
-    public var procedure: String
-    public var bookingURL: String
-    public var profile: String
-    public var facts: String
+package struct CaseFields: Codable, Sendable, Equatable {
+    package var applicant: String
+    package var prefecture: String
+    package var procedure: String
+    package var bookingURL: String
+    package var profile: String
+    package var facts: String
 
-    public init(
+    package init(
         applicant: String, prefecture: String, procedure: String, bookingURL: String, profile: String, facts: String
     ) {
         self.applicant = applicant
@@ -205,79 +205,79 @@ public struct CaseFields: Codable, Sendable, Equatable {
 }
 
 /// The names `temoin case set` accepts.
-public enum CaseField: String, CaseIterable, Sendable {
+package enum CaseField: String, CaseIterable, Sendable {
     case applicant, prefecture, procedure, profile, facts
     case bookingURL = "booking_url"
 }
 
-public struct Amendment: Codable, Sendable, Equatable {
-    public var field: String
-    public var old: String
-    public var new: String
-    public var reason: String?
+package struct Amendment: Codable, Sendable, Equatable {
+    package var field: String
+    package var old: String
+    package var new: String
+    package var reason: String?
 }
 
 /// One entry of the chain as written. Encoded once, with sorted keys and no spaces; the resulting bytes
 /// are stored verbatim and hashed (docs/FORMAT.md). Members absent from an entry are omitted, never null.
-public struct EntryBody: Codable, Sendable, Equatable {
-    public var v: Int = 1
-    public var seq: Int64
-    public var prev: String
-    public var type: EntryType
-    public var recordedAt: String
-    public var tool: ToolInfo = .current
+package struct EntryBody: Codable, Sendable, Equatable {
+    package var v: Int = 1
+    package var seq: Int64
+    package var prev: String
+    package var type: EntryType
+    package var recordedAt: String
+    package var tool: ToolInfo = .current
 
     // Attempts.
-    public var provenance: Provenance?
-    public var observedAt: String?
-    public var timeBasis: TimeBasis?
-    public var url: String?
-    public var outcome: Outcome?
-    public var rule: String?
+    package var provenance: Provenance?
+    package var observedAt: String?
+    package var timeBasis: TimeBasis?
+    package var url: String?
+    package var outcome: Outcome?
+    package var rule: String?
     /// The page's own sentence(s) that carry the outcome, verbatim (never temoin's words).
-    public var message: String?
+    package var message: String?
     /// temoin's own description of what it saw (a list of slots, a CAPTCHA form, a network
     /// failure): never shown between quotation marks.
-    public var description: String?
+    package var description: String?
     /// How the visibility of the deciding text was established, and any doubt about it.
-    public var visibility: VisibilityRecord?
+    package var visibility: VisibilityRecord?
     /// Markers found in the page but not counted, and why.
-    public var setAside: [SetAsideMarker]?
-    public var title: String?
-    public var profile: String?
-    public var facts: PageFacts?
-    public var captures: [CaptureRef]?
-    public var source: ImportSource?
-    public var note: String?
+    package var setAside: [SetAsideMarker]?
+    package var title: String?
+    package var profile: String?
+    package var facts: PageFacts?
+    package var captures: [CaptureRef]?
+    package var source: ImportSource?
+    package var note: String?
     /// Live attempts: every HTTP exchange, in order, and the circumstances.
-    public var exchanges: [HTTPExchange]?
-    public var environment: EnvironmentFacts?
+    package var exchanges: [HTTPExchange]?
+    package var environment: EnvironmentFacts?
     /// The steps of the profile that were walked (`get`, `submit`...), for the method section.
-    public var steps: [String]?
+    package var steps: [String]?
     /// Witnessed attempts: the browser, how the attempt ended, and the navigation history.
-    public var browser: BrowserFacts?
+    package var browser: BrowserFacts?
     /// Attempts appended after a seal: that seal's token digest, a lower bound on the entry's time.
-    public var afterSeal: AfterSeal?
+    package var afterSeal: AfterSeal?
 
     // Case entries.
-    public var caseFields: CaseFields?
-    public var amendment: Amendment?
+    package var caseFields: CaseFields?
+    package var amendment: Amendment?
 
     // Notes.
     /// The seq of the entry a note is about (an earlier entry of the same chain).
-    public var about: Int64?
-    public var kind: NoteKind?
+    package var about: Int64?
+    package var kind: NoteKind?
     /// The note, as the person wrote it.
-    public var text: String?
+    package var text: String?
     /// When what the note tells happened, as the person declared it (UTC); absent when not given.
-    public var occurredAt: String?
+    package var occurredAt: String?
 
     // Steps (docs/FORMAT.md §4).
-    public var step: StepFacts?
-    public var followUp: FollowUpFacts?
-    public var check: StepCheckFacts?
+    package var step: StepFacts?
+    package var followUp: FollowUpFacts?
+    package var check: StepCheckFacts?
 
-    public init(seq: Int64, prev: String, type: EntryType, recordedAt: String) {
+    package init(seq: Int64, prev: String, type: EntryType, recordedAt: String) {
         self.seq = seq
         self.prev = prev
         self.type = type
@@ -300,20 +300,20 @@ public struct EntryBody: Codable, Sendable, Equatable {
     }
 
     /// The canonical bytes: UTF-8 JSON, keys sorted, no insignificant whitespace, `/` unescaped.
-    public func canonicalBytes() throws -> Data {
+    package func canonicalBytes() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 
-    public static func decode(_ data: Data) throws -> EntryBody {
+    package static func decode(_ data: Data) throws -> EntryBody {
         try JSONDecoder().decode(EntryBody.self, from: data)
     }
 
     /// Whether `message` holds the page's own words. Entries written before `visibility` existed
     /// recorded temoin's fixed description of a structural rule, or of a network failure, in
     /// `message`: those are not the page's words and are never quoted.
-    public var messageIsPageText: Bool {
+    package var messageIsPageText: Bool {
         guard message != nil, let rule else { return false }
         return visibility != nil || !Self.describedRulesBefore.contains(rule)
     }
@@ -328,15 +328,15 @@ public struct EntryBody: Codable, Sendable, Equatable {
 
     /// The full-page PNG screenshot of a witnessed attempt (capture role `screenshot`), nil for other
     /// entries. Its bytes: `Store.captureBytes(digest: screenshot.digest)`.
-    public var screenshot: CaptureRef? { captures?.first { $0.role == CaptureRef.screenshotRole } }
+    package var screenshot: CaptureRef? { captures?.first { $0.role == CaptureRef.screenshotRole } }
 }
 
 extension CaptureRef {
     /// Role of a witnessed attempt's full-page PNG screenshot.
-    public static let screenshotRole = "screenshot"
+    package static let screenshotRole = "screenshot"
 }
 
 extension StoredEntry {
     /// The attempt's full-page PNG screenshot, when it is a witnessed attempt (see ``EntryBody/screenshot``).
-    public var screenshot: CaptureRef? { body?.screenshot }
+    package var screenshot: CaptureRef? { body?.screenshot }
 }

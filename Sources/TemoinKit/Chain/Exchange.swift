@@ -2,26 +2,26 @@ import Foundation
 
 /// One header line as sent or received. Secrets (cookies, credentials) are replaced by
 /// `sha256:<hex>` of their value, so the entry proves what was sent without holding it.
-public struct HeaderField: Codable, Sendable, Equatable {
-    public var name: String
-    public var value: String
+package struct HeaderField: Codable, Sendable, Equatable {
+    package var name: String
+    package var value: String
 
-    public init(name: String, value: String) {
+    package init(name: String, value: String) {
         self.name = name
         self.value = value
     }
 }
 
 /// A certificate the server presented, as a bailiff would describe it.
-public struct CertificateFacts: Codable, Sendable, Equatable {
-    public var subject: String
-    public var issuer: String
-    public var notBefore: String?
-    public var notAfter: String?
+package struct CertificateFacts: Codable, Sendable, Equatable {
+    package var subject: String
+    package var issuer: String
+    package var notBefore: String?
+    package var notAfter: String?
     /// SHA-256 of the DER certificate, lowercase hex.
-    public var sha256: String?
+    package var sha256: String?
     /// Names the certificate is valid for (witnessed attempts: as the browser reported them).
-    public var san: [String]?
+    package var san: [String]?
 
     enum CodingKeys: String, CodingKey {
         case subject, issuer, sha256, san
@@ -30,16 +30,16 @@ public struct CertificateFacts: Codable, Sendable, Equatable {
     }
 }
 
-public struct TLSFacts: Codable, Sendable, Equatable {
-    public var version: String?
-    public var cipher: String?
+package struct TLSFacts: Codable, Sendable, Equatable {
+    package var version: String?
+    package var cipher: String?
     /// Whether the chain was verified against the trusted authorities.
-    public var verified: Bool
-    public var certificates: [CertificateFacts]
+    package var verified: Bool
+    package var certificates: [CertificateFacts]
     /// Witnessed attempts: the browser's certificate transparency verdict (`compliant`, `not-compliant`,
     /// `unknown`) and the signed certificate timestamps it saw.
-    public var certificateTransparency: String?
-    public var scts: [SignedCertificateTimestampFacts]?
+    package var certificateTransparency: String?
+    package var scts: [SignedCertificateTimestampFacts]?
 
     enum CodingKeys: String, CodingKey {
         case version, cipher, verified, certificates, scts
@@ -48,15 +48,15 @@ public struct TLSFacts: Codable, Sendable, Equatable {
 }
 
 /// A signed certificate timestamp (RFC 6962) as the browser reported it.
-public struct SignedCertificateTimestampFacts: Codable, Sendable, Equatable {
+package struct SignedCertificateTimestampFacts: Codable, Sendable, Equatable {
     /// `Verified`, `Invalid`, `Unknown log`...
-    public var status: String
+    package var status: String
     /// `Embedded in certificate`, `TLS extension`, `OCSP response`.
-    public var origin: String
-    public var log: String
-    public var logID: String
+    package var origin: String
+    package var log: String
+    package var logID: String
     /// UTC time the log signed the timestamp.
-    public var timestamp: String
+    package var timestamp: String
 
     enum CodingKeys: String, CodingKey {
         case status, origin, log, timestamp
@@ -65,12 +65,12 @@ public struct SignedCertificateTimestampFacts: Codable, Sendable, Equatable {
 }
 
 /// Durations of the phases of one exchange, in milliseconds from its start.
-public struct Timings: Codable, Sendable, Equatable {
-    public var dnsMs: Int?
-    public var connectMs: Int?
-    public var tlsMs: Int?
-    public var firstByteMs: Int?
-    public var totalMs: Int
+package struct Timings: Codable, Sendable, Equatable {
+    package var dnsMs: Int?
+    package var connectMs: Int?
+    package var tlsMs: Int?
+    package var firstByteMs: Int?
+    package var totalMs: Int
 
     enum CodingKeys: String, CodingKey {
         case dnsMs = "dns_ms"
@@ -82,11 +82,11 @@ public struct Timings: Codable, Sendable, Equatable {
 }
 
 /// Why an exchange got no complete answer. A failure is evidence too.
-public struct NetworkFailure: Codable, Sendable, Equatable {
+package struct NetworkFailure: Codable, Sendable, Equatable {
     /// `dns`, `refused`, `timeout`, `tls`, `reset`, `too_many_redirects`, `other`.
-    public var kind: String
-    public var message: String
-    public var curlCode: Int?
+    package var kind: String
+    package var message: String
+    package var curlCode: Int?
 
     enum CodingKeys: String, CodingKey {
         case kind, message
@@ -95,31 +95,31 @@ public struct NetworkFailure: Codable, Sendable, Equatable {
 }
 
 /// One HTTP request and what came back, with everything a court or a bailiff would ask about it.
-public struct HTTPExchange: Codable, Sendable, Equatable {
-    public var startedAt: String
-    public var method: String
-    public var url: String
-    public var requestHeaders: [HeaderField]
+package struct HTTPExchange: Codable, Sendable, Equatable {
+    package var startedAt: String
+    package var method: String
+    package var url: String
+    package var requestHeaders: [HeaderField]
     /// Digest of the request body (a submitted form), also listed in the entry's captures.
-    public var requestBody: String?
-    public var status: Int?
-    public var responseHeaders: [HeaderField]?
+    package var requestBody: String?
+    package var status: Int?
+    package var responseHeaders: [HeaderField]?
     /// Digest of the response body exactly as received (before any content decoding).
-    public var responseBody: String?
-    public var bodyTruncated: Bool?
-    public var redirectTo: String?
-    public var remoteIP: String?
-    public var remotePort: Int?
-    public var httpVersion: String?
-    public var tls: TLSFacts?
-    public var timings: Timings?
+    package var responseBody: String?
+    package var bodyTruncated: Bool?
+    package var redirectTo: String?
+    package var remoteIP: String?
+    package var remotePort: Int?
+    package var httpVersion: String?
+    package var tls: TLSFacts?
+    package var timings: Timings?
     /// The server's `Date` header, as sent.
-    public var serverDate: String?
+    package var serverDate: String?
     /// Server clock minus local clock, in milliseconds (from the `Date` header; ±1 s resolution).
-    public var clockOffsetMs: Int?
-    public var failure: NetworkFailure?
+    package var clockOffsetMs: Int?
+    package var failure: NetworkFailure?
     /// Witnessed attempts: what the browser fetched it for, `document` (the main frame), `xhr` or `fetch`.
-    public var resourceType: String?
+    package var resourceType: String?
 
     enum CodingKeys: String, CodingKey {
         case method, url, status, tls, timings, failure
@@ -141,15 +141,15 @@ public struct HTTPExchange: Codable, Sendable, Equatable {
 
 /// The circumstances of a captured attempt, in the spirit of NF Z67-147: which tool, which system,
 /// which proxy, how far the clock was from the server's. Nothing that identifies the owner.
-public struct EnvironmentFacts: Codable, Sendable, Equatable {
-    public var tool: String
-    public var os: String
-    public var userAgent: String
+package struct EnvironmentFacts: Codable, Sendable, Equatable {
+    package var tool: String
+    package var os: String
+    package var userAgent: String
     /// Proxy settings in effect (`none`, or the proxy's scheme://host:port without credentials).
-    public var proxy: String
+    package var proxy: String
     /// Cookies and cache: always a fresh, empty cookie jar and no cache for each attempt.
-    public var freshSession: Bool
-    public var clockOffsetMs: Int?
+    package var freshSession: Bool
+    package var clockOffsetMs: Int?
 
     enum CodingKeys: String, CodingKey {
         case tool, os, proxy

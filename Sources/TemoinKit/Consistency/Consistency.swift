@@ -3,19 +3,19 @@ import Foundation
 /// Doubts the record itself raises, found before anything is written about it (issue 15, point 4):
 /// the same page bytes classified two ways, a fact declared before the date it mentions. `status` and
 /// the dossier's first page show them; they are never smoothed over.
-public struct ConsistencyReport: Sendable, Equatable, Encodable {
+package struct ConsistencyReport: Sendable, Equatable, Encodable {
     /// Identical page bytes (one digest) recorded with different outcomes.
-    public struct SamePageOutcomes: Sendable, Equatable, Encodable {
-        public var digest: String
+    package struct SamePageOutcomes: Sendable, Equatable, Encodable {
+        package var digest: String
         /// Each attempt that received the page, with its outcome, in chain order.
-        public var attempts: [Sighting]
+        package var attempts: [Sighting]
 
-        public struct Sighting: Sendable, Equatable, Encodable {
-            public var seq: Int64
-            public var outcome: Outcome
+        package struct Sighting: Sendable, Equatable, Encodable {
+            package var seq: Int64
+            package var outcome: Outcome
         }
 
-        public var outcomes: [Outcome] {
+        package var outcomes: [Outcome] {
             var seen: [Outcome] = []
             for a in attempts where !seen.contains(a.outcome) { seen.append(a.outcome) }
             return seen
@@ -23,22 +23,22 @@ public struct ConsistencyReport: Sendable, Equatable, Encodable {
     }
 
     /// A statement (the case's facts, a note) written before a date it mentions.
-    public struct EarlyStatement: Sendable, Equatable, Encodable {
-        public enum Source: String, Sendable, Encodable {
+    package struct EarlyStatement: Sendable, Equatable, Encodable {
+        package enum Source: String, Sendable, Encodable {
             /// The case's facts, as set at `init` or by `case set facts`.
             case facts
             /// A note (`temoin note`).
             case note
         }
-        public var source: Source
+        package var source: Source
         /// The entry that wrote the statement.
-        public var seq: Int64
+        package var seq: Int64
         /// When it was written (UTC, the computer's clock).
-        @UTCText public var declaredAt: Date
+        @UTCText package var declaredAt: Date
         /// The date it mentions (a Paris day, or the note's declared time).
-        @UTCText public var mentioned: Date
+        @UTCText package var mentioned: Date
         /// The sentence or line holding the date.
-        public var excerpt: String
+        package var excerpt: String
 
         enum CodingKeys: String, CodingKey {
             case source, seq, mentioned, excerpt
@@ -46,15 +46,15 @@ public struct ConsistencyReport: Sendable, Equatable, Encodable {
         }
     }
 
-    public var samePage: [SamePageOutcomes] = []
-    public var earlyStatements: [EarlyStatement] = []
+    package var samePage: [SamePageOutcomes] = []
+    package var earlyStatements: [EarlyStatement] = []
 
-    public init(samePage: [SamePageOutcomes] = [], earlyStatements: [EarlyStatement] = []) {
+    package init(samePage: [SamePageOutcomes] = [], earlyStatements: [EarlyStatement] = []) {
         self.samePage = samePage
         self.earlyStatements = earlyStatements
     }
 
-    public var isEmpty: Bool { samePage.isEmpty && earlyStatements.isEmpty }
+    package var isEmpty: Bool { samePage.isEmpty && earlyStatements.isEmpty }
 
     enum CodingKeys: String, CodingKey {
         case samePage = "same_page_two_outcomes"
@@ -62,14 +62,14 @@ public struct ConsistencyReport: Sendable, Equatable, Encodable {
     }
 }
 
-public enum ConsistencyCheck {
+package enum ConsistencyCheck {
     /// A record whose last attempt is older than this (days) no longer shows the situation today: the
     /// dossier's first page says so.
-    public static let staleAfterDays = 14
+    package static let staleAfterDays = 14
 
     /// Pages received identically by attempts that were given different outcomes. Only the `page`
     /// capture (what the rules read) counts; attempts outside `from`...`to` are ignored.
-    public static func samePageOutcomes(_ attempts: [(seq: Int64, digest: String?, outcome: Outcome)])
+    package static func samePageOutcomes(_ attempts: [(seq: Int64, digest: String?, outcome: Outcome)])
         -> [ConsistencyReport.SamePageOutcomes]
     {
         var order: [String] = []
@@ -88,7 +88,7 @@ public enum ConsistencyCheck {
 
     /// Statements written before a date they mention: the case's current facts (each line, dated by
     /// the entry that set them) and every note (its text, and its declared time).
-    public static func earlyStatements(_ record: CaseRecord, notes: [NoteRecord])
+    package static func earlyStatements(_ record: CaseRecord, notes: [NoteRecord])
         -> [ConsistencyReport.EarlyStatement]
     {
         var out: [ConsistencyReport.EarlyStatement] = []
@@ -127,7 +127,7 @@ public enum ConsistencyCheck {
     }
 
     /// Whole days between the last attempt and `now` when more than ``staleAfterDays``, else nil.
-    public static func staleDays(last: Date?, now: Date) -> Int? {
+    package static func staleDays(last: Date?, now: Date) -> Int? {
         guard let last else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeFormat.paris
@@ -136,7 +136,7 @@ public enum ConsistencyCheck {
     }
 
     /// The whole check for a store: its attempts (in `from`...`to`), its case and notes.
-    public static func run(store: Store, entries: [StoredEntry]? = nil, from: Date? = nil, to: Date? = nil) throws
+    package static func run(store: Store, entries: [StoredEntry]? = nil, from: Date? = nil, to: Date? = nil) throws
         -> ConsistencyReport
     {
         let attempts = try entries ?? store.entries(containing: "\"type\":\"attempt\"")

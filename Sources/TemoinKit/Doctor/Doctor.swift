@@ -7,8 +7,8 @@ import Foundation
 #endif
 
 /// One thing `temoin doctor` looked at, said in plain words, with what to do when it is wrong.
-public struct DoctorCheck: Sendable, Encodable {
-    public enum Status: String, Sendable, Encodable {
+package struct DoctorCheck: Sendable, Encodable {
+    package enum Status: String, Sendable, Encodable {
         case ok
         /// Works, but something may bite (little free space, no browser for a site without CAPTCHA).
         case warning
@@ -18,28 +18,28 @@ public struct DoctorCheck: Sendable, Encodable {
         case skipped
     }
 
-    public enum Kind: String, Sendable, Encodable, CaseIterable {
+    package enum Kind: String, Sendable, Encodable, CaseIterable {
         case installation, store
         case freeSpace = "free_space"
         case authorities, network, clock, browser, tsa
     }
 
-    public var kind: Kind
-    public var status: Status
+    package var kind: Kind
+    package var status: Status
     /// What was found.
-    public var finding: String
+    package var finding: String
     /// What to do about it (nil when nothing needs doing).
-    public var fix: String?
+    package var fix: String?
 }
 
 /// What `temoin doctor` found: each check, in a fixed order.
-public struct DoctorReport: Sendable, Encodable {
-    public var checks: [DoctorCheck]
-    public var hasProblem: Bool { checks.contains { $0.status == .problem } }
+package struct DoctorReport: Sendable, Encodable {
+    package var checks: [DoctorCheck]
+    package var hasProblem: Bool { checks.contains { $0.status == .problem } }
 
     enum CodingKeys: String, CodingKey { case checks, ok }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(checks, forKey: .checks)
         try c.encode(!hasProblem, forKey: .ok)
@@ -51,30 +51,30 @@ public struct DoctorReport: Sendable, Encodable {
 /// CAPTCHA, the time-stamp authorities answer. Writes nothing: one request to the booking site (as
 /// an attempt's first step, honestly identified) and one time-stamp request per TSA over a random
 /// digest, neither recorded.
-public struct Doctor: Sendable {
-    public var storePath: String
+package struct Doctor: Sendable {
+    package var storePath: String
     /// The address to try, instead of the case's.
-    public var bookingURL: String?
-    public var browserPath: String?
+    package var bookingURL: String?
+    package var browserPath: String?
     /// Extra authorities to trust (the simulator's certificate in tests).
-    public var caFile: String?
-    public var timeout = 15
+    package var caFile: String?
+    package var timeout = 15
     /// The computer's clock (injected in tests).
-    public var now: @Sendable () -> Date = { Date() }
+    package var now: @Sendable () -> Date = { Date() }
 
     /// Beyond this the clock is said to disagree; beyond ``clockProblem`` it is a problem: the time of
     /// every attempt is the computer's.
-    public static let clockWarning: TimeInterval = 10
-    public static let clockProblem: TimeInterval = 60
+    package static let clockWarning: TimeInterval = 10
+    package static let clockProblem: TimeInterval = 60
     /// Free space under which an attempt may fail to be recorded, and under which to worry.
-    public static let spaceProblem: Int64 = 20_000_000
-    public static let spaceWarning: Int64 = 200_000_000
+    package static let spaceProblem: Int64 = 20_000_000
+    package static let spaceWarning: Int64 = 200_000_000
 
-    public init(storePath: String) {
+    package init(storePath: String) {
         self.storePath = storePath
     }
 
-    public func run() -> DoctorReport {
+    package func run() -> DoctorReport {
         var checks = [installation()]
         let (storeCheck, store) = checkStore()
         checks.append(storeCheck)

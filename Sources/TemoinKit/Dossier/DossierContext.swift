@@ -4,26 +4,26 @@ import TemoinPDF
 
 /// A pièce the dossier writes: its number in the inventory and its label, used identically in the
 /// file name, the inventory, the bordereau and the PDF's title.
-public struct DossierPiece: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+package struct DossierPiece: Sendable, Equatable {
+    package enum Kind: String, Sendable {
         case releve
         case captures
         case journal
         /// A proof file of one of the applicant's steps (``ProofPiece``).
         case proof
     }
-    public var kind: Kind
-    public var number: Int
-    public var label: String
+    package var kind: Kind
+    package var number: Int
+    package var label: String
 
     /// `Pièce n° 3 : Relevé horodaté des tentatives de prise de rendez-vous`.
-    public func title(_ language: Language) -> String {
+    package func title(_ language: Language) -> String {
         language == .fr ? "Pièce n°\u{00A0}\(number) : \(label)" : "Exhibit no. \(number): \(label)"
     }
 
     /// `PJ3_Releve_horodate_des_tentatives_de_prise_de_rendez-vous.pdf`, `PJ4-2_...` for a part; at most
     /// 80 characters (Télérecours), the label cut at a word if needed.
-    public func fileName(part: Int? = nil) -> String {
+    package func fileName(part: Int? = nil) -> String {
         let prefix = "PJ\(number)" + (part.map { "-\($0)" } ?? "") + "_"
         var stem = Wording.fileStem(label)
         let room = 80 - prefix.count - 4

@@ -1,65 +1,65 @@
 import Foundation
 
 /// One attempt as the dossier shows it.
-public struct DossierAttempt: Sendable, Equatable {
-    public var seq: Int64
-    public var hash: String
-    public var observedAt: Date
-    public var recordedAt: String
-    public var url: String
-    public var provenance: Provenance
-    public var timeBasis: TimeBasis
-    public var outcome: Outcome
+package struct DossierAttempt: Sendable, Equatable {
+    package var seq: Int64
+    package var hash: String
+    package var observedAt: Date
+    package var recordedAt: String
+    package var url: String
+    package var provenance: Provenance
+    package var timeBasis: TimeBasis
+    package var outcome: Outcome
     /// The page's own words, or, for an entry that holds none, temoin's description of the page (the
     /// dossier quotes it only when the page's visible text holds it: `isPageWords`).
-    public var message: String?
+    package var message: String?
     /// Why the visibility of the deciding text is uncertain, when it is.
-    public var uncertain: VisibilityDoubt?
+    package var uncertain: VisibilityDoubt?
     /// How visibility was established (`markup`, `browser`, `status`); nil when no rule decided.
-    public var visibilityBasis: String?
+    package var visibilityBasis: String?
     /// A rule decided the outcome before temoin recorded how visibility was established: that analysis
     /// took only the `hidden` attribute and inline `display:none`/`visibility:hidden` as hiding text.
-    public var earlierAnalysis = false
-    public var title: String?
-    public var rule: String?
-    public var profile: String?
-    public var facts: PageFacts?
+    package var earlierAnalysis = false
+    package var title: String?
+    package var rule: String?
+    package var profile: String?
+    package var facts: PageFacts?
     /// The page the outcome was read from (the last `page` capture), when there is one.
-    public var page: CaptureRef?
+    package var page: CaptureRef?
     /// A full-page screenshot (witnessed attempts), when there is one.
-    public var screenshot: CaptureRef?
+    package var screenshot: CaptureRef?
     /// Files of a "complete" saved page (images, styles), kept with an imported page.
-    public var resources: [CaptureRef] = []
+    package var resources: [CaptureRef] = []
     /// What the network said when the site could not be reached.
-    public var failure: String?
-    public var remoteIP: String?
-    public var tlsVersion: String?
-    public var clockOffsetMs: Int?
+    package var failure: String?
+    package var remoteIP: String?
+    package var tlsVersion: String?
+    package var clockOffsetMs: Int?
     /// The saved file an imported page came from.
-    public var sourceFile: String?
+    package var sourceFile: String?
     /// What the evidence says of its time (TimeCorroboration; nil for an entry the time rules skip).
-    public var time: AttemptTime?
+    package var time: AttemptTime?
 
     /// Whether the evidence contradicts its time: then it counts in no day, week or hour.
-    public var timeContradicted: Bool { time?.verdict == .contradicted }
+    package var timeContradicted: Bool { time?.verdict == .contradicted }
     /// Whether nothing confirms its time (imported page, unreachable site, no server date).
-    public var timeUncorroborated: Bool { time?.verdict == .uncorroborated }
+    package var timeUncorroborated: Bool { time?.verdict == .uncorroborated }
 
     /// The outcome's family: what the attempt shows about slots.
-    public var category: OutcomeCategory { OutcomeCategory(outcome) }
+    package var category: OutcomeCategory { OutcomeCategory(outcome) }
 }
 
 /// What an outcome shows about slots, as the dossier counts it (issue 15, point 3): the site said
 /// there was none, or could not serve the booking (a refusal either way); a slot was shown; or the
 /// attempt shows nothing about slots (CAPTCHA to be done by a person, site unreachable, unexpected
 /// page), counted apart, never among the refusals.
-public enum OutcomeCategory: String, Sendable, CaseIterable, Codable {
+package enum OutcomeCategory: String, Sendable, CaseIterable, Codable {
     case noSlot = "no_slot"
     case siteError = "site_error"
     case slot
     case inconclusive
 
-    public init(_ outcome: Outcome) {
+    package init(_ outcome: Outcome) {
         switch outcome {
         case .noSlot: self = .noSlot
         case .siteError: self = .siteError
@@ -70,41 +70,41 @@ public enum OutcomeCategory: String, Sendable, CaseIterable, Codable {
 }
 
 /// Identical captures: one page returned by several attempts, indexed once in PJ2.
-public struct CaptureGroup: Sendable {
-    public var page: CaptureRef
-    public var attempts: [DossierAttempt]
+package struct CaptureGroup: Sendable {
+    package var page: CaptureRef
+    package var attempts: [DossierAttempt]
 }
 
 /// What the chain holds about how the attempts were made, for the technical box (in the manner of
 /// AFNOR NF Z67-147: machine and software, proxy, fresh session, path followed, server, clock).
-public struct TechnicalFacts: Sendable, Equatable {
+package struct TechnicalFacts: Sendable, Equatable {
     /// Distinct values, in order of first appearance.
-    public var systems: [String] = []
-    public var tools: [String] = []
-    public var userAgents: [String] = []
-    public var proxies: [String] = []
-    public var browsers: [String] = []
+    package var systems: [String] = []
+    package var tools: [String] = []
+    package var userAgents: [String] = []
+    package var proxies: [String] = []
+    package var browsers: [String] = []
     /// Captured and witnessed attempts that started from an empty cookie jar and no cache.
-    public var freshSessions = 0
+    package var freshSessions = 0
     /// Captured and witnessed attempts (those that carry an environment).
-    public var liveAttempts = 0
+    package var liveAttempts = 0
     /// Server addresses connected to (`ip:port`), distinct.
-    public var servers: [String] = []
+    package var servers: [String] = []
     /// Leaf certificates presented, distinct by digest.
-    public var certificates: [CertificateFacts] = []
+    package var certificates: [CertificateFacts] = []
     /// Exchanges whose TLS chain verified, and those whose did not.
-    public var tlsVerified = 0
-    public var tlsUnverified = 0
+    package var tlsVerified = 0
+    package var tlsUnverified = 0
     /// Server clock minus ours (ms), smallest and largest, over the attempts that recorded one.
-    public var clockOffsets: [Int] = []
+    package var clockOffsets: [Int] = []
     /// The path of the latest captured attempt: one line per exchange (`GET url → 200`), and the
     /// profile's steps in words.
-    public var path: [String] = []
-    public var pathSeq: Int64?
-    public var stepDescriptions: [String] = []
+    package var path: [String] = []
+    package var pathSeq: Int64?
+    package var stepDescriptions: [String] = []
     /// The counter chosen on the way (legacy module: the label of the `planning` radio), when known.
-    public var counter: String?
-    public var counterSeq: Int64?
+    package var counter: String?
+    package var counterSeq: Int64?
 }
 
 extension CaseStatistics {
@@ -133,33 +133,33 @@ extension CaseStatistics {
 }
 
 /// Everything the dossier is made from, read once from the store.
-public struct DossierData: Sendable {
-    public var caseRecord: CaseRecord
-    public var storeID: String
-    public var head: ChainHead
-    public var attempts: [DossierAttempt]
+package struct DossierData: Sendable {
+    package var caseRecord: CaseRecord
+    package var storeID: String
+    package var head: ChainHead
+    package var attempts: [DossierAttempt]
     /// Notes of the store (all of them: a note may be about an attempt of the period).
-    public var notes: [NoteRecord] = []
+    package var notes: [NoteRecord] = []
     /// The figures of the synthesis (the same as `temoin status` shows).
-    public var statistics: CaseStatistics
-    public var verification: VerificationReport
+    package var statistics: CaseStatistics
+    package var verification: VerificationReport
     /// Doubts raised by the record itself (same page classified two ways, early statements).
-    public var consistency = ConsistencyReport()
-    public var technical = TechnicalFacts()
+    package var consistency = ConsistencyReport()
+    package var technical = TechnicalFacts()
     /// The applicant's other steps (letters, e-mails, visits...), with what followed each and its proof
     /// files: all of them, whatever the period (a letter sent before the first attempt still counts).
-    public var steps: [StepRecord] = []
+    package var steps: [StepRecord] = []
     /// RFC 3161 seals over the chain and volunteers' attestations, each checked (Trust/).
-    public var seals: [SealSummary] = []
-    public var attestations: [AttestationSummary] = []
-    public var from: Date?
-    public var to: Date?
-    public var generatedAt: Date
+    package var seals: [SealSummary] = []
+    package var attestations: [AttestationSummary] = []
+    package var from: Date?
+    package var to: Date?
+    package var generatedAt: Date
     /// The time rules over the period's attempts (docs/FORMAT.md §8), from `TimeCorroboration`.
-    public var time = TimeSummary()
+    package var time = TimeSummary()
 
     /// Reads the store, verifies it, and keeps the attempts observed in [from, to].
-    public static func load(
+    package static func load(
         store: Store, path: String, from: Date?, to: Date?, now: Date = Date(),
         progress: Verifier.Progress? = nil
     ) throws -> DossierData {
@@ -229,7 +229,7 @@ public struct DossierData: Sendable {
 
     /// Attempts grouped by identical page capture, in order of first appearance; attempts without a page
     /// (unreachable site) are left out: PJ2 shows pages.
-    public var captureGroups: [CaptureGroup] {
+    package var captureGroups: [CaptureGroup] {
         var order: [String] = []
         var groups: [String: CaptureGroup] = [:]
         for a in attempts {
@@ -244,7 +244,7 @@ public struct DossierData: Sendable {
     }
 
     /// Notes about an entry, in chain order.
-    public func notes(about seq: Int64) -> [NoteRecord] { notes.filter { $0.about == seq } }
+    package func notes(about seq: Int64) -> [NoteRecord] { notes.filter { $0.about == seq } }
 }
 
 extension TechnicalFacts {

@@ -5,11 +5,11 @@ import TemoinPDF
 /// File names as Télérecours requires them (CJA R.414-3): `PJn_` prefix for pièces, at most 80
 /// characters, ASCII letters, digits, `-` and `_`, no dot but the extension's. Pièce names come from
 /// their label (``DossierPiece/fileName(part:)``).
-public enum TelerecoursName {
-    public static let inventory = "Inventaire_detaille_des_pieces.pdf"
+package enum TelerecoursName {
+    package static let inventory = "Inventaire_detaille_des_pieces.pdf"
 
     /// Whether `name` follows the rules (the test suite checks every file the dossier writes).
-    public static func isValid(_ name: String) -> Bool {
+    package static func isValid(_ name: String) -> Bool {
         guard name.count <= 80, name.hasSuffix(".pdf") else { return false }
         let stem = name.dropLast(4)
         return !stem.isEmpty
@@ -20,31 +20,31 @@ public enum TelerecoursName {
 }
 
 /// Options of one dossier.
-public struct DossierOptions: Sendable {
+package struct DossierOptions: Sendable {
     /// Whether PJ2 shows pages as images drawn by a browser (when one is found) or as text only.
-    public enum PageImages: String, Sendable {
+    package enum PageImages: String, Sendable {
         case auto
         case off
     }
 
-    public var outputFolder: String
-    public var language: Language
-    public var templatesFolder: String?
-    public var from: Date?
-    public var to: Date?
+    package var outputFolder: String
+    package var language: Language
+    package var templatesFolder: String?
+    package var from: Date?
+    package var to: Date?
     /// Also write the draft requête (OpenDocument text, in the working folder).
-    public var requete: Bool
+    package var requete: Bool
     /// Largest pièce file (Télérecours citoyens: 32 MB); PJ2 is split above it.
-    public var maxFileBytes: Int
+    package var maxFileBytes: Int
     /// The number of the first pièce (the lawyer's own pièces may come first).
-    public var firstPiece: Int
+    package var firstPiece: Int
     /// Also write the journal of every attempt, as a pièce of its own.
-    public var journal: Bool
-    public var pageImages: PageImages
+    package var journal: Bool
+    package var pageImages: PageImages
     /// The browser that draws the pages (else the first one found, as for `attempt --browser`).
-    public var browserPath: String?
+    package var browserPath: String?
 
-    public init(
+    package init(
         outputFolder: String, language: Language, templatesFolder: String? = nil, from: Date? = nil, to: Date? = nil,
         requete: Bool = false, maxFileBytes: Int = 32 * 1024 * 1024, firstPiece: Int = 1, journal: Bool = false,
         pageImages: PageImages = .auto, browserPath: String? = nil
@@ -64,39 +64,39 @@ public struct DossierOptions: Sendable {
 }
 
 /// A file the dossier wrote.
-public struct DossierFile: Codable, Sendable, Equatable {
-    public var name: String
-    public var path: String
+package struct DossierFile: Codable, Sendable, Equatable {
+    package var name: String
+    package var path: String
     /// Pièce number in the inventory (nil for the inventory and the working files).
-    public var piece: Int?
+    package var piece: Int?
     /// Part number and count when a pièce is split to stay under the size limit.
-    public var part: Int?
-    public var parts: Int?
-    public var pages: Int?
-    public var bytes: Int
-    public var sha256: String
+    package var part: Int?
+    package var parts: Int?
+    package var pages: Int?
+    package var bytes: Int
+    package var sha256: String
     /// A file to file with the court (the pièces and the inventory), not a working file.
-    public var filing: Bool
+    package var filing: Bool
 }
 
-public struct DossierResult: Codable, Sendable {
-    public var folder: String
+package struct DossierResult: Codable, Sendable {
+    package var folder: String
     /// Where the working files (HTML copy, draft, bordereau) are: never to be uploaded.
-    public var workingFolder: String
-    public var files: [DossierFile]
-    public var attempts: Int
-    public var head: ChainHead
-    public var verdict: VerificationReport.Verdict
+    package var workingFolder: String
+    package var files: [DossierFile]
+    package var attempts: Int
+    package var head: ChainHead
+    package var verdict: VerificationReport.Verdict
     /// The browser that drew the pages of PJ2, or nil.
-    public var pageRenderer: String?
+    package var pageRenderer: String?
     /// Why no page could be drawn, when a browser was needed and none could be used.
-    public var pageImagesUnavailable: String?
+    package var pageImagesUnavailable: String?
     /// Days between the last attempt of the period and today, when more than
     /// ``ConsistencyCheck/staleAfterDays`` (the dossier's first page says so too).
-    public var staleDays: Int?
+    package var staleDays: Int?
     /// Proof files of steps whose pièce could not show them (a photo format with no decoder here, a
     /// damaged file, bytes withheld): the pièce says why; the original is with the working files.
-    public var proofsNotShown: [ProofNotShown] = []
+    package var proofsNotShown: [ProofNotShown] = []
 
     enum CodingKeys: String, CodingKey {
         case folder, files, attempts, head, verdict
@@ -109,12 +109,12 @@ public struct DossierResult: Codable, Sendable {
 }
 
 /// A step's proof file that its pièce could not reproduce, and why.
-public struct ProofNotShown: Codable, Sendable, Equatable {
-    public var piece: Int
+package struct ProofNotShown: Codable, Sendable, Equatable {
+    package var piece: Int
     /// The file's name as recorded.
-    public var file: String
+    package var file: String
     /// Why, in the dossier's language (the pièce says the same).
-    public var reason: String
+    package var reason: String
     /// The original's copy in the working folder, when its bytes are in the store.
-    public var original: String?
+    package var original: String?
 }

@@ -5,8 +5,8 @@ import TemoinPDF
 /// The dossier's wording: Mustache templates per language (Templates/fr, Templates/en), shipped with
 /// the tool or taken from `--templates DIR` so an association can adapt them without touching code.
 /// Templates/README.md documents the variables and the block lines below.
-public struct DossierTemplates: Sendable {
-    public static let names = ["PJ1", "PJ2", "journal", "inventaire", "labels", "dossier.html", "requete", "piece"]
+package struct DossierTemplates: Sendable {
+    package static let names = ["PJ1", "PJ2", "journal", "inventaire", "labels", "dossier.html", "requete", "piece"]
 
     let folder: String
     let templates: [String: MustacheTemplate]
@@ -14,12 +14,12 @@ public struct DossierTemplates: Sendable {
     let labels: [String: String]
 
     /// The shipped templates' folder (`Templates/` in the repository, bundled as a resource).
-    public static var shippedFolder: String? {
+    package static var shippedFolder: String? {
         Installation.current.resource("Templates")?.path
     }
 
     /// Loads `<root>/<lang>/*.mustache`; every name in `names` must be there and parse.
-    public static func load(root: String?, language: Language) throws -> DossierTemplates {
+    package static func load(root: String?, language: Language) throws -> DossierTemplates {
         guard let base = root ?? shippedFolder else {
             throw TemoinError.invalidTemplate(path: "Templates", detail: tr("dossier.templates_missing"))
         }

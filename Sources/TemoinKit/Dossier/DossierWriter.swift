@@ -5,19 +5,19 @@ import TemoinPDF
 /// Writes the court dossier: the pièces (PJ1 relevé, PJ2 pages received, optionally the journal) and
 /// the detailed inventory in the output folder; the working files (HTML copy, draft requête, bordereau
 /// lines) in a sub-folder that is not to be filed.
-public struct DossierWriter: Sendable {
-    public let data: DossierData
-    public let options: DossierOptions
+package struct DossierWriter: Sendable {
+    package let data: DossierData
+    package let options: DossierOptions
     let templates: DossierTemplates
     let store: Store
 
     /// The sub-folder of working files: its name says it is not to be filed.
-    public static let workingFolderName = "Documents_de_travail_a_ne_pas_deposer"
-    public static let htmlName = "dossier.html"
-    public static let bordereauName = "Bordereau_des_pieces.txt"
-    public static let requeteName = "Requete_refere_mesures_utiles_PROJET.odt"
+    package static let workingFolderName = "Documents_de_travail_a_ne_pas_deposer"
+    package static let htmlName = "dossier.html"
+    package static let bordereauName = "Bordereau_des_pieces.txt"
+    package static let requeteName = "Requete_refere_mesures_utiles_PROJET.odt"
 
-    public init(store: Store, data: DossierData, options: DossierOptions) throws {
+    package init(store: Store, data: DossierData, options: DossierOptions) throws {
         self.store = store
         self.data = data
         self.options = options
@@ -28,7 +28,7 @@ public struct DossierWriter: Sendable {
 
     /// Writes every file; `progress` is called with each file's name once it is written (from several
     /// threads while the pièces are drawn).
-    public func write(progress: (@Sendable (String) -> Void)? = nil) throws -> DossierResult {
+    package func write(progress: (@Sendable (String) -> Void)? = nil) throws -> DossierResult {
         let fm = FileManager.default
         for folder in [options.outputFolder, workingFolder] {
             do {
@@ -132,12 +132,12 @@ public struct DossierWriter: Sendable {
     }
 
     /// Expected calls of `write`'s progress: the pièces, the inventory, the HTML copy and the draft.
-    public var progressSteps: Int {
+    package var progressSteps: Int {
         4 + (options.requete ? 1 : 0) + (options.journal ? 1 : 0) + proofCount
     }
 
     /// How many proof pièces the steps give (files whose bytes were not withheld).
-    public var proofCount: Int {
+    package var proofCount: Int {
         let withheld = Set(data.verification.withheld.map(\.digest))
         return data.steps.flatMap { $0.proofs + $0.followUps.flatMap(\.proofs) }.filter {
             !withheld.contains($0.digest)

@@ -5,17 +5,17 @@ import ZIPFoundation
 /// A verifiable bundle: one zip holding a consistent snapshot of the store, its seals as `.tsr` files,
 /// its attestations, docs/FORMAT.md, docs/TRUST.md, the reference verifier, a README for whoever
 /// receives it, and a manifest of every file's SHA-256.
-public struct BundleExporter: Sendable {
-    public let store: Store
+package struct BundleExporter: Sendable {
+    package let store: Store
 
-    public init(store: Store) { self.store = store }
+    package init(store: Store) { self.store = store }
 
-    public struct Result: Sendable, Codable {
-        public var path: String
-        public var head: ChainHead?
-        public var redacted: Bool
-        public var files: [String]
-        public var withheldCaptures: Int
+    package struct Result: Sendable, Codable {
+        package var path: String
+        package var head: ChainHead?
+        package var redacted: Bool
+        package var files: [String]
+        package var withheldCaptures: Int
     }
 
     /// Writes the bundle to `zipPath` (refused if anything is there, a link included). `redact`: capture
@@ -26,7 +26,7 @@ public struct BundleExporter: Sendable {
     /// medium: a USB stick keeps the unredacted copy off the laptop's disk), removed when the export
     /// ends, on a signal (``WorkFolder/removeAll()``) or by the next export if temoin was killed; the zip
     /// then takes its name in one step, never through a link. Every failure to write is exit 7.
-    public func export(to zipPath: String, redact: Bool, now: Date = Date()) throws -> Result {
+    package func export(to zipPath: String, redact: Bool, now: Date = Date()) throws -> Result {
         if OutputFile.exists(zipPath) { throw TemoinError.trust(.outputExists(path: zipPath)) }
         let parent = (zipPath as NSString).deletingLastPathComponent
         let workFolder = try WorkFolder.create(in: parent.isEmpty ? "." : parent, prefix: ".temoin-export")
@@ -161,15 +161,15 @@ public struct BundleExporter: Sendable {
 }
 
 /// MANIFEST.json of a bundle.
-public struct BundleManifest: Codable, Sendable {
-    public var format: String
-    public var storeID: String
-    public var head: ChainHead?
-    public var exportedAt: String
-    public var redacted: Bool
-    public var tool: ToolInfo
+package struct BundleManifest: Codable, Sendable {
+    package var format: String
+    package var storeID: String
+    package var head: ChainHead?
+    package var exportedAt: String
+    package var redacted: Bool
+    package var tool: ToolInfo
     /// SHA-256 (hex) of every other file of the bundle, by path.
-    public var files: [String: String]
+    package var files: [String: String]
 
     enum CodingKeys: String, CodingKey {
         case format, head, redacted, tool, files

@@ -11,8 +11,11 @@ import ZIPFoundation
 /// exactly the members checked, and the store in it is read immutable (`Store.openQueue`); or it throws
 /// and leaves nothing behind. A refused bundle is exit 4; a temporary folder that cannot hold it, exit 7.
 public struct BundleReader: Sendable {
+    /// The largest member a bundle may hold once inflated, by default (4 GiB).
     public static let maxMemberBytes: UInt64 = 4 << 30
+    /// The most a whole bundle may inflate to, by default (8 GiB).
     public static let maxTotalBytes: UInt64 = 8 << 30
+    /// The most members a bundle may hold.
     public static let maxMembers = 100_000
     /// Above 1 MB, a member may not inflate more than this many times its compressed size.
     public static let maxRatio: UInt64 = 200
@@ -22,13 +25,16 @@ public struct BundleReader: Sendable {
     /// MANIFEST.json is read into memory before anything is extracted: it must be small.
     static let maxManifestBytes: UInt64 = 4 << 20
 
+    /// This reader's limit on one member, inflated (``maxMemberBytes`` by default).
     public var maxMemberBytes = BundleReader.maxMemberBytes
+    /// This reader's limit on the whole bundle, inflated (``maxTotalBytes`` by default).
     public var maxTotalBytes = BundleReader.maxTotalBytes
     /// Where bundles are extracted (the system's temporary folder, `TMPDIR`).
     public var temporaryFolder = FileManager.default.temporaryDirectory.path
     /// Room left free in the temporary folder after extraction.
     var spareBytes: UInt64 = 16 << 20
 
+    /// A reader with the given size limits; every other check of ``extract(_:)`` always applies.
     public init(
         maxMemberBytes: UInt64 = BundleReader.maxMemberBytes, maxTotalBytes: UInt64 = BundleReader.maxTotalBytes
     ) {
@@ -268,6 +274,7 @@ public struct BundleReader: Sendable {
 
     /// What checking a bundle's own files found, beside the store's verification.
     public struct Check: Sendable {
+        /// What the manifest and the documents came to.
         public var summary: BundleSummary
         /// `bundle_altered` problems: a file changed after export, listed but absent, or a document that
         /// is not the one this temoin ships although the manifest says this version made the bundle.
@@ -275,7 +282,7 @@ public struct BundleReader: Sendable {
     }
 
     /// Problems of the bundle's own files: a file changed after export, or listed but absent.
-    public static func checkManifest(_ folder: URL) -> (BundleManifest?, [VerificationProblem]) {
+    package static func checkManifest(_ folder: URL) -> (BundleManifest?, [VerificationProblem]) {
         let found = check(folder)
         return (found.manifest, found.result.problems)
     }
@@ -284,7 +291,7 @@ public struct BundleReader: Sendable {
     /// verifier, FORMAT.md, TRUST.md, the README) against the copies inside this temoin when the
     /// manifest says this version made the bundle. The manifest is no signature: whoever changes a file
     /// can rewrite it too; the documents are therefore compared with temoin's own.
-    public static func check(_ folder: URL) -> (manifest: BundleManifest?, result: Check) {
+    package static func check(_ folder: URL) -> (manifest: BundleManifest?, result: Check) {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("MANIFEST.json")),
             UInt64(data.count) <= maxManifestBytes,
             let manifest = try? JSONDecoder().decode(BundleManifest.self, from: data)
@@ -335,6 +342,7 @@ public struct BundleReader: Sendable {
 
 /// What `verify` says of a bundle's own files (docs/FORMAT.md is about the store; this is about the zip).
 public struct BundleSummary: Codable, Sendable, Equatable {
+    /// Whether the bundle's files match MANIFEST.json (an unsigned list of SHA-256 digests).
     public enum Manifest: String, Codable, Sendable {
         /// Every file the manifest lists is there with its digest.
         case matches
@@ -344,6 +352,7 @@ public struct BundleSummary: Codable, Sendable, Equatable {
         case missing
     }
 
+    /// Whether the documents shipped in the bundle are this temoin's own.
     public enum Documents: String, Codable, Sendable {
         /// The bundle's reference verifier, FORMAT.md, TRUST.md and README are those of this temoin.
         case identical
@@ -353,7 +362,9 @@ public struct BundleSummary: Codable, Sendable, Equatable {
         case notCompared = "not_compared"
     }
 
+    /// The bundle's files against its manifest.
     public var manifest: Manifest
+    /// The bundle's documents against this temoin's copies.
     public var documents: Documents
     /// The tool the manifest names (unsigned: what the manifest says).
     public var exportedBy: String?

@@ -39,23 +39,23 @@ final class GzipCompressor {
 /// the HTTP bytes are rebuilt from what was recorded: the status line, the headers as recorded
 /// (secrets already replaced by their digest), and the body exactly as received. Imported pages become
 /// `resource` records. Digests are SHA-256 in base32, the labelled form of the WARC 1.1 specification.
-public struct WARCExporter: Sendable {
-    public let store: Store
+package struct WARCExporter: Sendable {
+    package let store: Store
 
-    public init(store: Store) { self.store = store }
+    package init(store: Store) { self.store = store }
 
-    public struct Result: Sendable, Codable {
-        public var path: String
-        public var records: Int
-        public var responses: Int
-        public var resources: Int
+    package struct Result: Sendable, Codable {
+        package var path: String
+        package var records: Int
+        package var responses: Int
+        package var resources: Int
         /// Bodies that could not be written because their capture is withheld.
-        public var withheld: Int
+        package var withheld: Int
     }
 
     /// Writes the WARC file at `path` (refused if anything is there). A failure to write (a full disk) or
     /// a signal removes the partial file; write failures are exit 7.
-    public func export(to path: String, now: Date = Date()) throws -> Result {
+    package func export(to path: String, now: Date = Date()) throws -> Result {
         guard let gzip = GzipCompressor() else { throw TemoinError.outputUnwritable(path: path, detail: "libdeflate") }
         let out = try OutputFile.Writer(creating: path)
         WorkFolder.register(path)

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What happened to one file of an import.
-public struct ImportFileReport: Sendable, Encodable {
-    public enum Status: String, Sendable, Encodable {
+package struct ImportFileReport: Sendable, Encodable {
+    package enum Status: String, Sendable, Encodable {
         /// A new entry.
         case recorded
         /// The same page at the same time was already recorded: not counted twice.
@@ -13,24 +13,24 @@ public struct ImportFileReport: Sendable, Encodable {
         case skipped
     }
 
-    public var file: String
-    public var status: Status
-    public var seq: Int64?
-    public var duplicateOf: Int64?
-    public var outcome: Outcome?
+    package var file: String
+    package var status: Status
+    package var seq: Int64?
+    package var duplicateOf: Int64?
+    package var outcome: Outcome?
     /// The page's own words (quoted when shown).
-    public var message: String?
+    package var message: String?
     /// temoin's own description (never quoted).
-    public var description: String?
-    public var visibility: VisibilityRecord?
-    public var setAside: [SetAsideMarker]?
-    public var profile: String?
-    public var profileBasis: ProfileBasis?
-    public var warnings: [ImportWarning]?
+    package var description: String?
+    package var visibility: VisibilityRecord?
+    package var setAside: [SetAsideMarker]?
+    package var profile: String?
+    package var profileBasis: ProfileBasis?
+    package var warnings: [ImportWarning]?
     /// Why the file was skipped (`SkipReason`) or refused (the error's text).
-    public var skipReason: SkipReason?
-    public var error: String?
-    public var exitCode: Int32?
+    package var skipReason: SkipReason?
+    package var error: String?
+    package var exitCode: Int32?
 
     enum CodingKeys: String, CodingKey {
         case file, status, seq, outcome, message, description, visibility, profile, warnings, error
@@ -43,12 +43,12 @@ public struct ImportFileReport: Sendable, Encodable {
 }
 
 /// The whole import: every file in order, and the exit status the batch ends with.
-public struct ImportReport: Sendable {
-    public var files: [ImportFileReport] = []
+package struct ImportReport: Sendable {
+    package var files: [ImportFileReport] = []
     /// Success, or the highest status of a refused file (4): the other files were recorded.
-    public var exitStatus = ExitStatus.success
+    package var exitStatus = ExitStatus.success
 
-    public var recorded: Int { files.filter { $0.status == .recorded }.count }
+    package var recorded: Int { files.filter { $0.status == .recorded }.count }
 }
 
 extension Importer {
@@ -56,7 +56,7 @@ extension Importer {
     /// that cannot be recorded is reported and the next one tried; a store that cannot be read or
     /// written stops the batch (its error is thrown: nothing after it is recorded, nothing before
     /// lost). `report` is called for each file as soon as it is done, skipped files first.
-    public func importFiles(
+    package func importFiles(
         _ arguments: [String], options: ImportOptions, report: (ImportFileReport) -> Void = { _ in },
         now: () -> Date = Date.init
     ) throws -> ImportReport {

@@ -1,43 +1,43 @@
 import Foundation
 
 /// Why a file met while walking a folder is not imported (the import reports each one).
-public struct SkipReason: RawRepresentable, Codable, Hashable, Sendable, CaseIterable {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
+package struct SkipReason: RawRepresentable, Codable, Hashable, Sendable, CaseIterable {
+    package let rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
 
     /// Not a saved page by its name (`.png`, `.txt`, `.pdf`...).
-    public static let notAPage = SkipReason(rawValue: "not_a_page")
+    package static let notAPage = SkipReason(rawValue: "not_a_page")
     /// A hidden file (`.DS_Store`, `~$…` lock files and the like).
-    public static let hiddenFile = SkipReason(rawValue: "hidden_file")
+    package static let hiddenFile = SkipReason(rawValue: "hidden_file")
     /// A "complete" save's `_files` folder whose page is not beside it.
-    public static let orphanResources = SkipReason(rawValue: "orphan_resources")
+    package static let orphanResources = SkipReason(rawValue: "orphan_resources")
     /// A symbolic link: not followed, so that a folder cannot lead outside itself or in a loop.
-    public static let symbolicLink = SkipReason(rawValue: "symbolic_link")
+    package static let symbolicLink = SkipReason(rawValue: "symbolic_link")
     /// Not a regular file (a socket, a device) or not readable as a folder.
-    public static let unreadable = SkipReason(rawValue: "unreadable")
+    package static let unreadable = SkipReason(rawValue: "unreadable")
 
-    public static let allCases: [SkipReason] = [.notAPage, .hiddenFile, .orphanResources, .symbolicLink, .unreadable]
+    package static let allCases: [SkipReason] = [.notAPage, .hiddenFile, .orphanResources, .symbolicLink, .unreadable]
 }
 
 /// The files an import will read, from the paths given: a folder stands for every saved page under
 /// it, at any depth. A "complete" save is one page: its `<name>_files` folder goes with the page
 /// (as its resources), never as pages of its own.
-public struct ImportPlan: Sendable {
-    public struct Skipped: Sendable, Equatable, Encodable {
-        public var path: String
-        public var reason: SkipReason
+package struct ImportPlan: Sendable {
+    package struct Skipped: Sendable, Equatable, Encodable {
+        package var path: String
+        package var reason: SkipReason
     }
 
     /// Pages to import, in the order given (a folder's in path order).
-    public var pages: [String] = []
+    package var pages: [String] = []
     /// Files met under the folders given and left out, with why.
-    public var skipped: [Skipped] = []
+    package var skipped: [Skipped] = []
     /// Folders given that hold no page at all.
-    public var emptyFolders: [String] = []
+    package var emptyFolders: [String] = []
 
     static let pageExtensions: Set<String> = ["html", "htm", "xhtml", "shtml", "mhtml", "mht"]
 
-    public init(_ paths: [String]) {
+    package init(_ paths: [String]) {
         let fm = FileManager.default
         for path in paths {
             var isDir: ObjCBool = false

@@ -1,16 +1,16 @@
 import Foundation
 
-public struct ImportOptions: Sendable {
-    public var url: String?
-    public var observedAt: Date?
-    public var maxSize: Int64
-    public var note: String?
+package struct ImportOptions: Sendable {
+    package var url: String?
+    package var observedAt: Date?
+    package var maxSize: Int64
+    package var note: String?
     /// Rules to use instead of the case's profile (`--profile-file`).
-    public var ruleSet: RuleSet?
+    package var ruleSet: RuleSet?
 
-    public static let defaultMaxSize: Int64 = 20_000_000
+    package static let defaultMaxSize: Int64 = 20_000_000
 
-    public init(
+    package init(
         url: String? = nil, observedAt: Date? = nil, maxSize: Int64 = ImportOptions.defaultMaxSize, note: String? = nil
     ) {
         self.url = url
@@ -21,43 +21,43 @@ public struct ImportOptions: Sendable {
 }
 
 /// Something the person should know about one imported page, recorded or not.
-public struct ImportWarning: Sendable, Equatable, Encodable {
-    public enum Kind: String, Sendable, Encodable {
+package struct ImportWarning: Sendable, Equatable, Encodable {
+    package enum Kind: String, Sendable, Encodable {
         /// `--url` and the page's own address disagree: both are recorded.
         case originMismatch = "origin_mismatch"
     }
-    public var kind: Kind
+    package var kind: Kind
     /// In the user's language.
-    public var text: String
+    package var text: String
 }
 
 /// The result of importing one file.
-public struct ImportResult: Sendable {
-    public let path: String
+package struct ImportResult: Sendable {
+    package let path: String
     /// The new entry; nil when the same page at the same time was already recorded.
-    public let entry: StoredEntry?
-    public let duplicateOf: Int64?
-    public let analysis: PageAnalysis
+    package let entry: StoredEntry?
+    package let duplicateOf: Int64?
+    package let analysis: PageAnalysis
     /// The profile whose rules were applied, and what chose it.
-    public let profile: String
-    public let profileBasis: ProfileBasis
-    public let warnings: [ImportWarning]
+    package let profile: String
+    package let profileBasis: ProfileBasis
+    package let warnings: [ImportWarning]
 }
 
 /// Records pages saved from a browser as attempts with provenance `imported`.
-public struct Importer {
-    public let store: Store
+package struct Importer {
+    package let store: Store
     let caseRecord: CaseRecord
 
-    public init(store: Store) throws {
+    package init(store: Store) throws {
         self.store = store
         self.caseRecord = try store.caseRecord()
     }
 
     /// Files to import from the arguments: a folder stands for the pages saved anywhere under it.
-    public static func expand(_ paths: [String]) -> [String] { ImportPlan(paths).pages }
+    package static func expand(_ paths: [String]) -> [String] { ImportPlan(paths).pages }
 
-    public func importFile(_ path: String, options: ImportOptions, now given: Date? = nil) throws -> ImportResult {
+    package func importFile(_ path: String, options: ImportOptions, now given: Date? = nil) throws -> ImportResult {
         let now = given ?? store.clock.now()
         if let observed = options.observedAt, observed > now.addingTimeInterval(300) {
             throw TemoinError.dateInFuture(value: TimeFormat.parisWallTime(observed))

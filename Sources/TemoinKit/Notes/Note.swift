@@ -1,17 +1,17 @@
 import Foundation
 
 /// A note read back from the chain: a dated remark about an earlier entry (docs/FORMAT.md §4, `note`).
-public struct NoteRecord: Sendable, Equatable, Encodable {
+package struct NoteRecord: Sendable, Equatable, Encodable {
     /// The note's own entry.
-    public var seq: Int64
+    package var seq: Int64
     /// The entry it is about.
-    public var about: Int64
-    public var kind: NoteKind
-    public var text: String
+    package var about: Int64
+    package var kind: NoteKind
+    package var text: String
     /// When temoin wrote the note (the computer's clock).
-    public var recordedAt: Date
+    package var recordedAt: Date
     /// When what it tells happened, as the person declared it.
-    public var occurredAt: Date?
+    package var occurredAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case seq, about, kind, text
@@ -19,7 +19,7 @@ public struct NoteRecord: Sendable, Equatable, Encodable {
         case occurredAt = "occurred_at"
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(seq, forKey: .seq)
         try c.encode(about, forKey: .about)
@@ -44,13 +44,13 @@ public struct NoteRecord: Sendable, Equatable, Encodable {
 
 /// Checks a note before it is written: a note is the person's own words, kept whole, but never
 /// terminal controls, and never about an entry that does not exist yet.
-public enum NoteText {
+package enum NoteText {
     /// Longest note accepted, in characters: a paragraph or two, not a document.
-    public static let maximumLength = 4000
+    package static let maximumLength = 4000
 
     /// The text trimmed; refused when empty, too long, or holding control characters other than line
     /// breaks and tabs (C0, DEL, C1), which would reach a terminal or a document as they are.
-    public static func validated(_ text: String) throws -> String {
+    package static func validated(_ text: String) throws -> String {
         let trimmed = text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw TemoinError.invalidNote(detail: tr("note.error.empty")) }
         guard trimmed.count <= maximumLength else {
@@ -71,7 +71,7 @@ extension Store {
     /// Writes a note about entry `about` as a new entry of the chain (never an edit of that entry).
     /// `occurredAt`, when given, is when what the note tells happened; it cannot be in the future.
     @discardableResult
-    public func addNote(
+    package func addNote(
         about: Int64, text: String, kind: NoteKind? = nil, occurredAt: Date? = nil, now: Date = Date()
     ) throws -> StoredEntry {
         let clean = try NoteText.validated(text)
@@ -90,7 +90,7 @@ extension Store {
     }
 
     /// Every note of the store, in chain order.
-    public func notes() throws -> [NoteRecord] {
+    package func notes() throws -> [NoteRecord] {
         try entries(containing: "\"type\":\"note\"").compactMap(NoteRecord.init)
     }
 }

@@ -13,18 +13,18 @@ import Foundation
 /// inside the command line: an address chosen by a web server is never read by the shell.
 /// `TEMOIN_SLOT_URL`, `TEMOIN_SLOT_TIME` (Paris), `TEMOIN_SLOT_TIME_UTC`, `TEMOIN_SLOT_SEQ`,
 /// `TEMOIN_ALERT_SUBJECT`, `TEMOIN_ALERT_TEXT`. Exit status 0 means delivered.
-public struct CommandAlert: AlertChannel {
-    public let command: String
+package struct CommandAlert: AlertChannel {
+    package let command: String
     /// Seconds before the command is stopped and the try counts as failed.
-    public var timeout: Double = 60
+    package var timeout: Double = 60
 
-    public init(command: String) {
+    package init(command: String) {
         self.command = command
     }
 
-    public var recipient: String { tr("notify.recipient.command", ["command": command]) }
+    package var recipient: String { tr("notify.recipient.command", ["command": command]) }
 
-    public func environment(for alert: SlotAlert, base: [String: String] = ProcessInfo.processInfo.environment)
+    package func environment(for alert: SlotAlert, base: [String: String] = ProcessInfo.processInfo.environment)
         -> [String: String]
     {
         var env = base
@@ -37,7 +37,7 @@ public struct CommandAlert: AlertChannel {
         return env
     }
 
-    public func deliver(_ alert: SlotAlert) throws {
+    package func deliver(_ alert: SlotAlert) throws {
         let toChild: (Int32, Int32)
         let fromChild: (Int32, Int32)
         do {

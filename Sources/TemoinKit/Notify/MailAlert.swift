@@ -5,18 +5,18 @@ import Foundation
 ///
 /// The password never comes from the command line (where `ps` and the shell's history show it): it is
 /// read from `TEMOIN_SMTP_PASSWORD` or from a file only its owner can read (mode 0600 or 0400).
-public struct SMTPSettings: Sendable {
+package struct SMTPSettings: Sendable {
     /// `smtp://host[:port]` (STARTTLS, port 587 by default) or `smtps://host[:port]` (TLS, port 465).
-    public var server: String
-    public var user: String?
-    public var password: String?
+    package var server: String
+    package var user: String?
+    package var password: String?
     /// The sender's address (default: the user name when it is an address, else the first recipient).
-    public var from: String?
+    package var from: String?
     /// Extra authorities to trust for the server's certificate (PEM), e.g. a test server's.
-    public var caFile: String?
-    public var timeout: Int = 60
+    package var caFile: String?
+    package var timeout: Int = 60
 
-    public init(
+    package init(
         server: String, user: String? = nil, password: String? = nil, from: String? = nil, caFile: String? = nil
     ) {
         self.server = server
@@ -27,11 +27,11 @@ public struct SMTPSettings: Sendable {
     }
 
     /// The environment variable the password may come from.
-    public static let passwordVariable = "TEMOIN_SMTP_PASSWORD"
+    package static let passwordVariable = "TEMOIN_SMTP_PASSWORD"
 
     /// Checks `server` and returns it with its default port: refuses other schemes, paths and embedded
     /// credentials.
-    public static func validatedServer(_ text: String) throws -> String {
+    package static func validatedServer(_ text: String) throws -> String {
         guard var c = URLComponents(string: text), let scheme = c.scheme?.lowercased(),
             scheme == "smtp" || scheme == "smtps", let host = c.host, !host.isEmpty
         else { throw TemoinError.notify(.badServer(value: text)) }
@@ -44,7 +44,7 @@ public struct SMTPSettings: Sendable {
 
     /// The password: `TEMOIN_SMTP_PASSWORD`, else the file given, which must belong to the person running
     /// temoin and be unreadable by anyone else. Trailing newlines are not part of it.
-    public static func password(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func password(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> String?
     {
         if let file {
@@ -67,7 +67,7 @@ public struct SMTPSettings: Sendable {
 
     /// Checks an e-mail address given for alerts: one `local@domain`, nothing that could start another
     /// header or recipient.
-    public static func validatedAddress(_ text: String) throws -> String {
+    package static func validatedAddress(_ text: String) throws -> String {
         let t = text.trimmingCharacters(in: .whitespaces)
         let parts = t.split(separator: "@", omittingEmptySubsequences: false)
         let forbidden = CharacterSet(charactersIn: "<>,;\"()[]\\").union(.whitespacesAndNewlines).union(
@@ -89,16 +89,16 @@ public struct SMTPSettings: Sendable {
 ///
 /// TLS is required (STARTTLS on `smtp://`, TLS from the start on `smtps://`), except with a server on
 /// loopback, where STARTTLS is used when offered: a login never crosses a network in clear.
-public struct MailAlert: AlertChannel {
-    public let settings: SMTPSettings
-    public let to: String
+package struct MailAlert: AlertChannel {
+    package let settings: SMTPSettings
+    package let to: String
 
-    public init(to: String, settings: SMTPSettings) {
+    package init(to: String, settings: SMTPSettings) {
         self.to = to
         self.settings = settings
     }
 
-    public var recipient: String { tr("notify.recipient.email", ["address": to]) }
+    package var recipient: String { tr("notify.recipient.email", ["address": to]) }
 
     /// The sender: `from`, else the login when it is an address, else the recipient.
     var from: String {
@@ -107,7 +107,7 @@ public struct MailAlert: AlertChannel {
         return to
     }
 
-    public func deliver(_ alert: SlotAlert) throws {
+    package func deliver(_ alert: SlotAlert) throws {
         let message = MailMessage(
             from: from, to: to, subject: alert.subject, text: alert.text, date: Date(),
             host: URLComponents(string: settings.server)?.host ?? "localhost")

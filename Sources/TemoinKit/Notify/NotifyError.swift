@@ -1,7 +1,7 @@
 import Foundation
 
 /// Slot alerts (`watch --notify-email/--notify-command`, `temoin notify test`).
-public enum NotifyError: Error, Sendable, Equatable {
+package enum NotifyError: Error, Sendable, Equatable {
     /// Not `smtp://host[:port]` or `smtps://host[:port]`.
     case badServer(value: String)
     /// A login inside the server's address: it would show in `ps` and the shell's history.
@@ -17,7 +17,7 @@ public enum NotifyError: Error, Sendable, Equatable {
     /// `notify test`: at least one channel failed (each failure was printed).
     case notDelivered(failed: Int, total: Int)
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .badServer, .credentialsInServer, .badAddress, .noServer, .noChannel: return .usage
         case .passwordFileOpen, .passwordFileNotOwned: return .inputRefused
@@ -25,9 +25,9 @@ public enum NotifyError: Error, Sendable, Equatable {
         }
     }
 
-    public var exitCode: Int32 { exitStatus.rawValue }
+    package var exitCode: Int32 { exitStatus.rawValue }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badServer(let value): return tr("notify.error.bad_server", ["value": value])
         case .credentialsInServer: return tr("notify.error.credentials_in_server")

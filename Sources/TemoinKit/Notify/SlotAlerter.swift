@@ -2,45 +2,45 @@ import Foundation
 import Synchronization
 
 /// A slot seen by an attempt: what an alert tells the person.
-public struct SlotAlert: Sendable {
+package struct SlotAlert: Sendable {
     /// The attempt's entry.
-    public var seq: Int64
+    package var seq: Int64
     /// Where to book (the page that showed the slot).
-    public var url: String
+    package var url: String
     /// When the attempt saw it.
-    public var seenAt: Date
+    package var seenAt: Date
     /// `temoin notify test`: says it is a test, names no slot.
-    public var isTest = false
+    package var isTest = false
 
-    public init(seq: Int64, url: String, seenAt: Date) {
+    package init(seq: Int64, url: String, seenAt: Date) {
         self.seq = seq
         self.url = url
         self.seenAt = seenAt
     }
 
     /// The alert `temoin notify test` sends.
-    public static func test(at date: Date = Date()) -> SlotAlert {
+    package static func test(at date: Date = Date()) -> SlotAlert {
         var alert = SlotAlert(seq: 0, url: "", seenAt: date)
         alert.isTest = true
         return alert
     }
 
-    public init(report: AttemptReport) {
+    package init(report: AttemptReport) {
         let observed = report.entry.body?.observedAt.flatMap(TimeFormat.parseUTC)
         self.init(seq: report.entry.seq, url: report.finalURL, seenAt: observed ?? Date())
     }
 
     /// The subject and text of the alert, in the language of the messages.
-    public var subject: String { tr(isTest ? "notify.test_subject" : "notify.subject") }
+    package var subject: String { tr(isTest ? "notify.test_subject" : "notify.subject") }
 
-    public var text: String {
+    package var text: String {
         if isTest { return tr("notify.test_text", ["time": TimeFormat.parisWallTime(seenAt)]) }
         return tr("notify.text", ["url": url, "time": TimeFormat.parisWallTime(seenAt), "seq": String(seq)])
     }
 }
 
 /// One way to reach the person: an e-mail, a command.
-public protocol AlertChannel: Sendable {
+package protocol AlertChannel: Sendable {
     /// Who or what the alert goes to, as said to the person and recorded ("e-mail to amina@example.org").
     var recipient: String { get }
     /// Delivers the alert or throws ``AlertFailure`` with the reason.
@@ -48,15 +48,15 @@ public protocol AlertChannel: Sendable {
 }
 
 /// Why an alert did not go out, in words the person can act on.
-public struct AlertFailure: Error, Sendable, CustomStringConvertible {
-    public var reason: String
-    public init(_ reason: String) { self.reason = reason }
-    public var description: String { reason }
+package struct AlertFailure: Error, Sendable, CustomStringConvertible {
+    package var reason: String
+    package init(_ reason: String) { self.reason = reason }
+    package var description: String { reason }
 }
 
 /// What became of one try of one alert.
-public struct AlertOutcome: Sendable {
-    public enum Status: String, Sendable, Encodable {
+package struct AlertOutcome: Sendable {
+    package enum Status: String, Sendable, Encodable {
         /// The channel accepted it (the mail server took the message; the command exited 0).
         case delivered
         /// This try failed; another follows.
@@ -65,16 +65,16 @@ public struct AlertOutcome: Sendable {
         case failed
     }
 
-    public var alert: SlotAlert
-    public var recipient: String
-    public var status: Status
+    package var alert: SlotAlert
+    package var recipient: String
+    package var status: Status
     /// 1 for the first try.
-    public var attempt: Int
-    public var tries: Int
-    public var at: Date
-    public var reason: String?
+    package var attempt: Int
+    package var tries: Int
+    package var at: Date
+    package var reason: String?
     /// When the next try is due (``Status/retrying`` only).
-    public var nextTry: Date?
+    package var nextTry: Date?
 }
 
 /// Sends slot alerts through every channel, each on a thread of its own, retrying a failed one after
@@ -82,15 +82,15 @@ public struct AlertOutcome: Sendable {
 ///
 /// Invariant: every try ends in exactly one ``AlertOutcome``, collected for the watch's own thread
 /// (``takeOutcomes()``), which reports it and records it.
-public final class SlotAlerter: Sendable {
-    public let channels: [any AlertChannel]
+package final class SlotAlerter: Sendable {
+    package let channels: [any AlertChannel]
     /// Waits between tries (the number of tries is one more).
-    public let retryDelays: [TimeInterval]
+    package let retryDelays: [TimeInterval]
     /// How long the end of a watch waits for alerts still being sent.
-    public let finishTimeout: TimeInterval
+    package let finishTimeout: TimeInterval
     private let state = Mutex<(outcomes: [AlertOutcome], pending: Int)>(([], 0))
 
-    public init(
+    package init(
         channels: [any AlertChannel], retryDelays: [TimeInterval] = [30, 120, 300], finishTimeout: TimeInterval = 60
     ) {
         self.channels = channels
@@ -99,7 +99,7 @@ public final class SlotAlerter: Sendable {
     }
 
     /// Starts sending `alert` through every channel and returns at once.
-    public func send(_ alert: SlotAlert) {
+    package func send(_ alert: SlotAlert) {
         for channel in channels {
             state.withLock { $0.pending += 1 }
             let thread = Thread { [self] in
@@ -111,7 +111,7 @@ public final class SlotAlerter: Sendable {
     }
 
     /// Sends through every channel and waits for the result (the last try of each): `notify test`.
-    public func sendNow(_ alert: SlotAlert) -> [AlertOutcome] {
+    package func sendNow(_ alert: SlotAlert) -> [AlertOutcome] {
         channels.map { deliver(alert, through: $0, collect: false) }
     }
 
@@ -148,7 +148,7 @@ public final class SlotAlerter: Sendable {
     }
 
     /// The outcomes since the last call, in the order they happened.
-    public func takeOutcomes() -> [AlertOutcome] {
+    package func takeOutcomes() -> [AlertOutcome] {
         state.withLock { s in
             defer { s.outcomes = [] }
             return s.outcomes
@@ -156,10 +156,10 @@ public final class SlotAlerter: Sendable {
     }
 
     /// True while an alert is still being sent or retried.
-    public var isBusy: Bool { state.withLock { $0.pending > 0 } }
+    package var isBusy: Bool { state.withLock { $0.pending > 0 } }
 
     /// Waits until every alert is settled, `timeout` passes or `stop` is raised.
-    public func waitUntilIdle(stop: InterruptionFlag, timeout: TimeInterval) {
+    package func waitUntilIdle(stop: InterruptionFlag, timeout: TimeInterval) {
         let end = Date().addingTimeInterval(timeout)
         while isBusy, !stop.isRaised, Date() < end { usleep(100_000) }
     }

@@ -7,9 +7,9 @@ import Foundation
 /// openSUSE, Arch..., where that file may not exist: temoin then names the bundle itself, found where
 /// each family of systems keeps it. Without one, every HTTPS site fails its certificate check and the
 /// attempt is recorded as unreachable, which `temoin doctor` explains.
-public enum CertificateAuthorities {
+package enum CertificateAuthorities {
     /// Where systems keep one PEM file of every trusted authority, most common first.
-    public static let bundleLocations = [
+    package static let bundleLocations = [
         "/etc/ssl/certs/ca-certificates.crt",  // Debian, Ubuntu, Arch, Alpine, Gentoo
         "/etc/pki/tls/certs/ca-bundle.crt",  // Fedora, RHEL, CentOS
         "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  // Fedora, RHEL (the source of the above)
@@ -22,7 +22,7 @@ public enum CertificateAuthorities {
     /// The bundle to hand libcurl: `SSL_CERT_FILE` or `CURL_CA_BUNDLE` when the person set one (OpenSSL's
     /// and curl's own variables), else the first of ``bundleLocations`` that is a readable file.
     /// Nil: none found (libcurl then uses its built-in default, which may be missing too).
-    public static func bundle(
+    package static func bundle(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         locations: [String] = CertificateAuthorities.bundleLocations
     ) -> String? {
@@ -38,5 +38,5 @@ public enum CertificateAuthorities {
     }
 
     /// Found once per process: the answer cannot change while temoin runs.
-    public static let system: String? = bundle()
+    package static let system: String? = bundle()
 }

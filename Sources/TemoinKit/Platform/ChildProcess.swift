@@ -12,13 +12,13 @@ import Foundation
 /// The one place temoin spawns processes (POSIX `posix_spawn`; a Windows port replaces this file:
 /// docs/PORTABILITY.md). Foundation's `Process` cannot place descriptors (the browser's DevTools pipe
 /// is its fds 3 and 4) nor give the child its own group.
-public final class ChildProcess: @unchecked Sendable {
-    public let pid: pid_t
+package final class ChildProcess: @unchecked Sendable {
+    package let pid: pid_t
     private let lock = NSLock()
     private var exitStatus: Int32?
 
     /// What the child's descriptors are.
-    public enum Descriptor {
+    package enum Descriptor {
         /// `/dev/null`, read or write.
         case null
         /// This descriptor of ours (dup2'ed into the child).
@@ -29,7 +29,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `executable` with `arguments` (argv[1...]), the environment `environment` (nil: ours), and
     /// `descriptors` mapped onto the child's numbers (0, 1, 2, and any others).
-    public static func spawn(
+    package static func spawn(
         _ executable: String, arguments: [String], environment: [String: String]? = nil,
         descriptors: [Int32: Descriptor] = [0: .null, 1: .null, 2: .null]
     ) throws -> ChildProcess {
@@ -95,7 +95,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// A pipe whose two ends are close-on-exec and numbered 10 or above, so that mapping one onto a
     /// child's 0-4 is never a no-op that would keep the flag. Returns (read end, write end).
-    public static func pipe() throws -> (Int32, Int32) {
+    package static func pipe() throws -> (Int32, Int32) {
         try spawnLock.withLock {
             var fds: [Int32] = [-1, -1]
             #if canImport(Glibc)
@@ -113,7 +113,7 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// The exit status once the child has ended (128 + signal when killed), else nil. Never blocks.
-    public func poll() -> Int32? {
+    package func poll() -> Int32? {
         lock.withLock {
             if let exitStatus { return exitStatus }
             var status: Int32 = 0
@@ -128,7 +128,7 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits until the child ends or `seconds` pass; true if it ended.
-    public func wait(seconds: Double) -> Bool {
+    package func wait(seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if poll() != nil { return true }
@@ -138,13 +138,13 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` to the child's whole group (itself and what it started).
-    public func signalGroup(_ signal: Int32) {
+    package func signalGroup(_ signal: Int32) {
         kill(-pid, signal)
         kill(pid, signal)
     }
 
     /// SIGTERM to the group, then SIGKILL after `grace` seconds; reaps the child.
-    public func terminate(grace: Double = 2) {
+    package func terminate(grace: Double = 2) {
         guard poll() == nil else {
             signalGroup(SIGKILL)  // helpers may outlive a leader that exited
             return
@@ -164,8 +164,8 @@ public final class ChildProcess: @unchecked Sendable {
 }
 
 /// A program that could not be started.
-public struct ChildProcessError: Error, CustomStringConvertible {
-    public var executable: String
-    public var code: Int32
-    public var description: String { "\(executable): \(String(cString: strerror(code)))" }
+package struct ChildProcessError: Error, CustomStringConvertible {
+    package var executable: String
+    package var code: Int32
+    package var description: String { "\(executable): \(String(cString: strerror(code)))" }
 }

@@ -15,9 +15,9 @@ import Foundation
 /// without execute bits), in the three layouts temoin is shipped in, and a release build never falls
 /// back to the folder it was built in: a program copied elsewhere without its files says so
 /// (``missingResourcesMessage``) instead of quietly reading a repository's `.build`.
-public struct Installation: Sendable {
+package struct Installation: Sendable {
     /// How temoin was installed.
-    public enum Kind: String, Sendable, Encodable, CaseIterable {
+    package enum Kind: String, Sendable, Encodable, CaseIterable {
         /// The folder of `make dist` (a USB stick, any folder): the store lives beside it.
         case portable
         /// `make install`, the Debian package, Homebrew.
@@ -27,24 +27,24 @@ public struct Installation: Sendable {
     }
 
     /// The running program, symbolic links resolved (nil if it could not be found).
-    public let executable: String?
+    package let executable: String?
     /// The folder holding `messages/`, `Templates/`, `profiles/` and `bundle/` (nil: not found).
-    public let resources: URL?
-    public let kind: Kind
+    package let resources: URL?
+    package let kind: Kind
     /// The portable folder (the one holding `temoin.sh`), when ``kind`` is `.portable`.
-    public let portableRoot: String?
+    package let portableRoot: String?
 
     /// File marking a folder as a portable temoin (written by `make dist`).
-    public static let portableMarker = ".temoin-portable"
+    package static let portableMarker = ".temoin-portable"
     /// Set by the stick's launcher to the portable folder when it runs a copy of the program from a
     /// temporary folder (a stick mounted `noexec`).
-    public static let portableRootVariable = "TEMOIN_HOME"
+    package static let portableRootVariable = "TEMOIN_HOME"
 
     /// The installation of this process, found once.
-    public static let current = Installation.locate()
+    package static let current = Installation.locate()
 
     /// Finds the installation from the executable's path (see the type's invariant).
-    public static func locate(
+    package static func locate(
         executable: String? = Installation.executablePath(),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> Installation {
@@ -107,7 +107,7 @@ public struct Installation: Sendable {
     }
 
     /// A file or folder among the resources (`"messages"`, `"Templates"`, `"bundle/FORMAT.md"`...).
-    public func resource(_ relativePath: String) -> URL? {
+    package func resource(_ relativePath: String) -> URL? {
         guard let resources else { return nil }
         let url = resources.appendingPathComponent(relativePath)
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
@@ -115,19 +115,19 @@ public struct Installation: Sendable {
 
     /// The store used when neither `--store` nor `TEMOIN_STORE` names one: beside the portable folder's
     /// launcher, else `temoin.sqlite` in the current folder.
-    public var defaultStorePath: String {
+    package var defaultStorePath: String {
         if let portableRoot { return (portableRoot as NSString).appendingPathComponent(Store.defaultFileName) }
         return Store.defaultFileName
     }
 
     /// Settings folder of the portable folder (`config/` beside the launcher): a portable temoin writes
     /// nothing outside its folder, the store, temporary files and the output folders it is given.
-    public var portableConfigFolder: String? {
+    package var portableConfigFolder: String? {
         portableRoot.map { ($0 as NSString).appendingPathComponent("config") }
     }
 
     /// The fontconfig file of the portable folder, pointing at the fonts the dossier embeds.
-    public var portableFontConfig: String? {
+    package var portableFontConfig: String? {
         guard let portableRoot else { return nil }
         let path = (portableRoot as NSString).appendingPathComponent("share/fonts/fonts.conf")
         return FileManager.default.fileExists(atPath: path) ? path : nil
@@ -135,18 +135,18 @@ public struct Installation: Sendable {
 
     /// Sets what the libraries read from the environment before anything starts them: the portable
     /// folder's fonts for fontconfig (unless the person set their own). Call once, first thing in `main`.
-    public func prepareEnvironment() {
+    package func prepareEnvironment() {
         if let fonts = portableFontConfig, ProcessInfo.processInfo.environment["FONTCONFIG_FILE"] == nil {
             setenv("FONTCONFIG_FILE", fonts, 1)
         }
     }
 
     /// Exit status when the resources are missing (README, `temoin --help`): EX_SOFTWARE.
-    public static let incompleteExitStatus: ExitStatus = .installationIncomplete
+    package static let incompleteExitStatus: ExitStatus = .installationIncomplete
 
     /// Said when the resources are missing: the catalogue itself is among them, so this one message is
     /// written here, in both languages.
-    public var missingResourcesMessage: String {
+    package var missingResourcesMessage: String {
         let place = executable.map { ($0 as NSString).deletingLastPathComponent } ?? "?"
         return """
             temoin : ses fichiers (messages, modèles du dossier, profils) sont introuvables à côté du programme \
@@ -159,7 +159,7 @@ public struct Installation: Sendable {
     /// The running program's path. Linux: `/proc/self/exe`, unless that is the dynamic loader (the
     /// launcher of a stick without execute bits runs `ld-linux… temoin`): the loader then hands the
     /// program its own path as `argv[0]`.
-    public static func executablePath(arguments: [String] = CommandLine.arguments) -> String? {
+    package static func executablePath(arguments: [String] = CommandLine.arguments) -> String? {
         #if os(Linux)
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             if let exe, !isDynamicLoader(exe) { return exe }

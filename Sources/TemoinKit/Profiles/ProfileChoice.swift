@@ -1,26 +1,26 @@
 import Foundation
 
 /// What chose the profile whose rules judged an imported page (`source.profile_basis`).
-public struct ProfileBasis: RawRepresentable, Codable, Hashable, Sendable, CaseIterable {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
+package struct ProfileBasis: RawRepresentable, Codable, Hashable, Sendable, CaseIterable {
+    package let rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
 
     /// `temoin import --profile-file`.
-    public static let profileFile = ProfileBasis(rawValue: "profile_file")
+    package static let profileFile = ProfileBasis(rawValue: "profile_file")
     /// The case names a profile (`temoin init --profile`, `temoin case set profile`).
-    public static let caseProfile = ProfileBasis(rawValue: "case_profile")
+    package static let caseProfile = ProfileBasis(rawValue: "case_profile")
     /// The address the page itself gives (saved-from comment, canonical link, MHTML header).
-    public static let pageAddress = ProfileBasis(rawValue: "page_address")
+    package static let pageAddress = ProfileBasis(rawValue: "page_address")
     /// The page's structure (`signature` of a profile: the legacy module's booking form...).
-    public static let pageStructure = ProfileBasis(rawValue: "page_structure")
+    package static let pageStructure = ProfileBasis(rawValue: "page_structure")
     /// The case's booking address.
-    public static let caseBookingURL = ProfileBasis(rawValue: "case_booking_url")
+    package static let caseBookingURL = ProfileBasis(rawValue: "case_booking_url")
     /// Only the address given with `--url`.
-    public static let givenURL = ProfileBasis(rawValue: "given_url")
+    package static let givenURL = ProfileBasis(rawValue: "given_url")
     /// Nothing named a known booking system: the generic rules.
-    public static let fallback = ProfileBasis(rawValue: "fallback")
+    package static let fallback = ProfileBasis(rawValue: "fallback")
 
-    public static let allCases: [ProfileBasis] = [
+    package static let allCases: [ProfileBasis] = [
         .profileFile, .caseProfile, .pageAddress, .pageStructure, .caseBookingURL, .givenURL, .fallback,
     ]
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// One step of a profile's walk through a booking site, as a person would click it.
-public struct ProfileStep: Codable, Sendable, Equatable {
-    public enum Action: String, Codable, Sendable {
+package struct ProfileStep: Codable, Sendable, Equatable {
+    package enum Action: String, Codable, Sendable {
         /// Load a URL (`{booking_url}` is the case's booking address).
         case get
         /// Submit a form found on the current page, with the fields the page gives it.
@@ -11,22 +11,22 @@ public struct ProfileStep: Codable, Sendable, Equatable {
         case follow
     }
 
-    public var action: Action
-    public var url: String?
+    package var action: Action
+    package var url: String?
     /// XPath of the form (`submit`).
-    public var form: String?
+    package var form: String?
     /// Names of checkboxes to tick, e.g. the conditions (`submit`).
-    public var check: [String]?
+    package var check: [String]?
     /// Radio groups to choose in: `"first"` or a value (`submit`).
-    public var choose: [String: String]?
+    package var choose: [String: String]?
     /// Name of the submit button to press (`submit`).
-    public var button: String?
+    package var button: String?
     /// XPath of the link (`follow`).
-    public var link: String?
+    package var link: String?
     /// What the step does, in words, for the dossier's method section.
-    public var description: String?
+    package var description: String?
 
-    public init(
+    package init(
         action: Action, url: String? = nil, form: String? = nil, check: [String]? = nil,
         choose: [String: String]? = nil,
         button: String? = nil, link: String? = nil, description: String? = nil
@@ -41,7 +41,7 @@ public struct ProfileStep: Codable, Sendable, Equatable {
         self.description = description
     }
 
-    public var summary: String {
+    package var summary: String {
         switch action {
         case .get: return "get \(url ?? "")"
         case .submit: return "submit \(form ?? "form")" + (button.map { " via \($0)" } ?? "")

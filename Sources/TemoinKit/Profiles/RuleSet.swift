@@ -2,32 +2,32 @@ import Foundation
 import Synchronization
 
 /// One rule: when every condition it states holds, the page has this outcome.
-public struct OutcomeRule: Codable, Sendable, Equatable {
-    public var id: String
-    public var outcome: Outcome
+package struct OutcomeRule: Codable, Sendable, Equatable {
+    package var id: String
+    package var outcome: Outcome
     /// Any of these texts appears in one visible block (tolerant comparison, see `TextNormalizer`), as
     /// the site's notice: (nearly) the whole of a short block, or inside `within`; never quoted.
-    public var text: [String]?
+    package var text: [String]?
     /// The structure of the booking system where the text counts even in a longer block (XPath).
-    public var within: String?
+    package var within: String?
     /// This XPath selects at least one shown node.
-    public var xpath: String?
+    package var xpath: String?
     /// The HTTP status is one of these (never true for imported pages, which have none).
-    public var status: [Int]?
+    package var status: [Int]?
     /// The page URL contains this.
-    public var urlContains: String?
+    package var urlContains: String?
     /// Where a structural rule (xpath, status) finds the page's own words to record as the message
     /// (XPath; a heading brings the text that follows it).
-    public var quote: String?
+    package var quote: String?
     /// temoin's own description of what the rule recognises, recorded apart from the page's words.
     /// Rule files written before it was named so call it `message`; it is read the same way.
-    public var description: String?
+    package var description: String?
     /// Record the number of nodes the xpath selected as the number of slots listed.
-    public var countsSlots: Bool?
+    package var countsSlots: Bool?
     /// Where the wording or the structure comes from (docs/PROFILES.md lists it).
-    public var source: String?
+    package var source: String?
     /// `text` as `TextNormalizer.forMatching` gives it: computed once, when the rule is read.
-    public private(set) var markers: [String] = []
+    package private(set) var markers: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case id, outcome, text, within, xpath, status, quote, description, source
@@ -40,7 +40,7 @@ public struct OutcomeRule: Codable, Sendable, Equatable {
 
     /// Reads a rule as rule files write it (`message` for `description` in older ones) and computes its
     /// markers; written back, a rule has the members of `CodingKeys` (synthesized `encode`).
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         outcome = try c.decode(Outcome.self, forKey: .outcome)
@@ -60,21 +60,21 @@ public struct OutcomeRule: Codable, Sendable, Equatable {
 }
 
 /// The outcome rules of one booking system, read from a JSON file (docs/PROFILES.md).
-public struct RuleSet: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var description: String?
+package struct RuleSet: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var description: String?
     /// A URL containing one of these belongs to this booking system.
-    public var urlPatterns: [String]
+    package var urlPatterns: [String]
     /// The hosts the booking system is served from (`.gouv.fr` for any host under it): a page from
     /// elsewhere is another site and decides nothing. Absent: any host (`generic`).
-    public var hosts: [String]?
+    package var hosts: [String]?
     /// What only this system's pages hold (XPath): with the page's declared origin, it chooses the
     /// profile before any address given on the command line.
-    public var signature: String?
-    public var rules: [OutcomeRule]
+    package var signature: String?
+    package var rules: [OutcomeRule]
     /// How `temoin attempt` walks the site; absent: one GET of the booking URL.
-    public var steps: [ProfileStep]?
+    package var steps: [ProfileStep]?
 
     enum CodingKeys: String, CodingKey {
         case id, name, description, rules, steps, hosts, signature
@@ -82,13 +82,13 @@ public struct RuleSet: Codable, Sendable, Equatable {
     }
 
     /// Profiles shipped with temoin, in the order URL detection tries them.
-    public static let builtInNames = ["prefecture-legacy", "rdv-prefecture", "paris-rdvtitres", "generic"]
+    package static let builtInNames = ["prefecture-legacy", "rdv-prefecture", "paris-rdvtitres", "generic"]
 
     /// Rules that apply to every profile after its own: overload, maintenance, server errors.
-    public static let common: RuleSet =
+    package static let common: RuleSet =
         (try? loadBuiltIn("common")) ?? RuleSet(id: "common", name: "common", urlPatterns: [], rules: [])
 
-    public init(id: String, name: String, description: String? = nil, urlPatterns: [String], rules: [OutcomeRule]) {
+    package init(id: String, name: String, description: String? = nil, urlPatterns: [String], rules: [OutcomeRule]) {
         self.id = id
         self.name = name
         self.description = description
@@ -100,7 +100,7 @@ public struct RuleSet: Codable, Sendable, Equatable {
     /// asked for (an attempt needs its own profile and `common`, not all of them).
     private static let shipped = Mutex<[String: RuleSet]>([:])
 
-    public static func loadBuiltIn(_ name: String) throws -> RuleSet {
+    package static func loadBuiltIn(_ name: String) throws -> RuleSet {
         if let set = shipped.withLock({ $0[name] }) { return set }
         guard builtInNames.contains(name) || name == "common",
             let url = Installation.current.resource("profiles/\(name).json"),
@@ -111,7 +111,7 @@ public struct RuleSet: Codable, Sendable, Equatable {
     }
 
     /// Reads and validates a rule file: every rule has a condition and every XPath compiles.
-    public static func load(url: URL) throws -> RuleSet {
+    package static func load(url: URL) throws -> RuleSet {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw TemoinError.invalidRuleFile(path: url.path, detail: error.localizedDescription)
@@ -145,7 +145,7 @@ public struct RuleSet: Codable, Sendable, Equatable {
     }
 
     /// The built-in profile whose URL patterns match `url`, else `generic`.
-    public static func detect(url: String) -> String {
+    package static func detect(url: String) -> String {
         for name in builtInNames {
             if let set = try? loadBuiltIn(name), set.urlPatterns.contains(where: { url.contains($0) }) {
                 return name
@@ -155,7 +155,7 @@ public struct RuleSet: Codable, Sendable, Equatable {
     }
 
     /// A profile by name; `auto` chooses by URL.
-    public static func named(_ name: String, url: String?) throws -> RuleSet {
+    package static func named(_ name: String, url: String?) throws -> RuleSet {
         if name == "auto" { return try loadBuiltIn(detect(url: url ?? "")) }
         guard builtInNames.contains(name) else { throw TemoinError.unknownProfile(name: name) }
         return try loadBuiltIn(name)

@@ -2,8 +2,8 @@ import Foundation
 
 /// An attempt as `attempt`, `watch` and `import` print it: the attempt's line, then the page's words
 /// between « » and temoin's own words unquoted, each on lines of their own.
-public enum AttemptText {
-    public static func line(_ r: AttemptReport) -> String {
+package enum AttemptText {
+    package static func line(_ r: AttemptReport) -> String {
         let when = r.entry.body?.observedAt.flatMap(TimeFormat.parseUTC).map(TimeFormat.parisWallTime) ?? ""
         var lines = ["#\(r.entry.seq)  \(when)  \(tr("outcome.\(r.outcome.rawValue)"))"]
         if let message = r.message {
@@ -24,7 +24,7 @@ public enum AttemptText {
     }
 
     /// The lines under an attempt: « the page's words », temoin's description, a doubt, markers set aside.
-    public static func analysisLines(
+    package static func analysisLines(
         message: String?, description: String?, visibility: VisibilityRecord?, setAside: [SetAsideMarker],
         indent: String
     ) -> [String] {
@@ -41,7 +41,7 @@ public enum AttemptText {
     }
 
     /// The line saying what the browser kept, after a witnessed attempt; nil for an attempt by temoin.
-    public static func browserRecordedLine(_ report: AttemptReport) -> String? {
+    package static func browserRecordedLine(_ report: AttemptReport) -> String? {
         guard let browser = report.entry.body?.browser else { return nil }
         return tr(
             "browser.screenshot_saved",
@@ -52,7 +52,7 @@ public enum AttemptText {
     }
 
     /// One line on an alert's try: delivered, failed and retried, or failed for good.
-    public static func alertLine(_ o: AlertOutcome) -> String {
+    package static func alertLine(_ o: AlertOutcome) -> String {
         let args = [
             "recipient": o.recipient, "time": TimeFormat.parisWallTime(o.at), "attempt": String(o.attempt),
             "tries": String(o.tries), "reason": o.reason ?? "",
@@ -67,21 +67,21 @@ public enum AttemptText {
 }
 
 /// An attempt just recorded, as `attempt --json` and `watch --json` print it.
-public struct AttemptJSON: Encodable {
-    public let seq: Int64
-    public let hash: String
-    public let observed_at: String?
-    public let outcome: String
-    public let message: String?
-    public let description: String?
-    public let visibility: VisibilityRecord?
-    public let url: String
-    public let exchanges: Int
-    public let failure: NetworkFailure?
+package struct AttemptJSON: Encodable {
+    package let seq: Int64
+    package let hash: String
+    package let observed_at: String?
+    package let outcome: String
+    package let message: String?
+    package let description: String?
+    package let visibility: VisibilityRecord?
+    package let url: String
+    package let exchanges: Int
+    package let failure: NetworkFailure?
     /// The attempt's time as the evidence known at once shows it (docs/FORMAT.md §8).
-    public let time: AttemptTime?
+    package let time: AttemptTime?
 
-    public init(_ r: AttemptReport, time: AttemptTime? = nil) {
+    package init(_ r: AttemptReport, time: AttemptTime? = nil) {
         seq = r.entry.seq
         hash = r.entry.hash
         observed_at = r.entry.body?.observedAt
@@ -98,8 +98,8 @@ public struct AttemptJSON: Encodable {
 
 /// One file of `temoin import`, as it is done: lines for standard output and, apart, the warnings and
 /// refusals for standard error.
-public enum ImportText {
-    public static func lines(_ file: ImportFileReport) -> (out: [String], errors: [String]) {
+package enum ImportText {
+    package static func lines(_ file: ImportFileReport) -> (out: [String], errors: [String]) {
         switch file.status {
         case .recorded:
             let outcome = tr("outcome.\(file.outcome?.rawValue ?? "?")")
@@ -125,7 +125,7 @@ public enum ImportText {
     }
 
     /// How many files were skipped, when any was.
-    public static func summary(_ report: ImportReport) -> String? {
+    package static func summary(_ report: ImportReport) -> String? {
         let skipped = report.files.filter { $0.status == .skipped }.count
         guard skipped > 0 else { return nil }
         return tr(skipped == 1 ? "import.skipped_total.one" : "import.skipped_total", ["count": String(skipped)])

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What `temoin attest` prints once the attestation is written: the verdict signed, the head, the file.
-public enum AttestText {
-    public static func lines(report: VerificationReport, file: String) -> [String] {
+package enum AttestText {
+    package static func lines(report: VerificationReport, file: String) -> [String] {
         var lines = [report.verdict == .intact ? tr("verify.intact") : tr("verify.tampered")]
         if let head = report.head { lines.append(tr("common.head", ["head": head.display])) }
         lines.append(tr("trust.attest.written", ["path": file]))
@@ -11,7 +11,7 @@ public enum AttestText {
 }
 
 /// `temoin attest --json`.
-public struct AttestJSON: Encodable {
+package struct AttestJSON: Encodable {
     let file: String
     let store_id: String
     let seq: Int64
@@ -19,7 +19,7 @@ public struct AttestJSON: Encodable {
     let verdict: String
     let fingerprint: String
 
-    public init(file: String, statement: AttestationStatement, fingerprint: String) {
+    package init(file: String, statement: AttestationStatement, fingerprint: String) {
         self.file = file
         store_id = statement.storeID
         seq = statement.seq
@@ -30,13 +30,13 @@ public struct AttestJSON: Encodable {
 }
 
 /// `temoin note --json`: the note's entry and the entry it is about.
-public struct NoteJSON: Encodable {
+package struct NoteJSON: Encodable {
     let seq: Int64
     let hash: String
     let about: Int64
     let kind: String
 
-    public init(_ entry: StoredEntry, about: Int64) {
+    package init(_ entry: StoredEntry, about: Int64) {
         seq = entry.seq
         hash = entry.hash
         self.about = about

@@ -2,8 +2,8 @@ import Foundation
 
 /// `temoin case show`: the case's fields, then the history of its amendments, each value one safe line
 /// (only the urgency facts may span lines).
-public enum CaseText {
-    public static func lines(_ record: CaseRecord) -> [String] {
+package enum CaseText {
+    package static func lines(_ record: CaseRecord) -> [String] {
         let f = record.fields
         var lines: [String] = []
         for (key, value) in [
@@ -33,8 +33,8 @@ public enum CaseText {
 }
 
 /// `temoin case show --json`.
-public struct CaseJSON: Encodable {
-    public struct Amendment: Encodable {
+package struct CaseJSON: Encodable {
+    package struct Amendment: Encodable {
         let seq: Int64
         let recorded_at: String
         let field: String
@@ -47,7 +47,7 @@ public struct CaseJSON: Encodable {
     let opened_at: String
     let amendments: [Amendment]
 
-    public init(_ record: CaseRecord) {
+    package init(_ record: CaseRecord) {
         self.case = record.fields
         opened_at = record.openedAt
         amendments = record.amendments.map {
@@ -59,8 +59,8 @@ public struct CaseJSON: Encodable {
 }
 
 /// `temoin profiles show`: a profile's steps and rules, the common rules after its own.
-public enum ProfileText {
-    public static func lines(_ set: RuleSet) -> [String] {
+package enum ProfileText {
+    package static func lines(_ set: RuleSet) -> [String] {
         var lines = ["\(TerminalText.line(set.id)): \(TerminalText.line(set.name))"]
         if let d = set.description { lines.append(TerminalText.block(d, continuation: "")) }
         if !set.urlPatterns.isEmpty {

@@ -3,8 +3,8 @@ import Foundation
 /// What `temoin dossier` prints once written: the pièces to file, then the working files, on standard
 /// output; what could not be shown, a stale period and a store that is not intact, apart, for standard
 /// error (the order the command has always printed them in).
-public enum DossierText {
-    public static func lines(_ result: DossierResult) -> (out: [String], errors: [String]) {
+package enum DossierText {
+    package static func lines(_ result: DossierResult) -> (out: [String], errors: [String]) {
         var out = [
             tr(
                 "dossier.written",
@@ -32,14 +32,14 @@ public enum DossierText {
     }
 
     /// After the files, with --json too: a period that ended long ago, a store that is not intact.
-    public static func warnings(_ result: DossierResult) -> [String] {
+    package static func warnings(_ result: DossierResult) -> [String] {
         var lines: [String] = []
         if let days = result.staleDays { lines.append(tr("dossier.stale", ["days": String(days)])) }
         if result.verdict != .intact { lines.append(tr("dossier.not_intact")) }
         return lines
     }
 
-    public static func fileLine(_ f: DossierFile) -> String {
+    package static func fileLine(_ f: DossierFile) -> String {
         let size = ByteCount.format(Int64(f.bytes))
         if f.pages == 1 { return tr("dossier.file_one_page", ["name": f.name, "size": size]) }
         if let pages = f.pages { return tr("dossier.file", ["name": f.name, "pages": String(pages), "size": size]) }

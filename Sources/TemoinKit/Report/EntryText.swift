@@ -1,8 +1,8 @@
 import Foundation
 
 /// `temoin log`: a header, a line per entry (and its detail line unless `short`), then the head.
-public enum LogText {
-    public static func lines(_ views: [EntryView], short: Bool, head: ChainHead?) -> [String] {
+package enum LogText {
+    package static func lines(_ views: [EntryView], short: Bool, head: ChainHead?) -> [String] {
         var lines = [tr("log.header")]
         for v in views {
             lines.append(v.logLine)
@@ -14,13 +14,13 @@ public enum LogText {
 }
 
 /// `temoin doctor`: each check with its mark, what was found and what to do, then the summary.
-public enum DoctorText {
-    public static func lines(_ report: DoctorReport) -> [String] {
+package enum DoctorText {
+    package static func lines(_ report: DoctorReport) -> [String] {
         report.checks.map(checkLines) + ["", tr(report.hasProblem ? "doctor.summary.problem" : "doctor.summary.ok")]
     }
 
     /// A check as a person reads it: a mark, what was found, and on the next line what to do.
-    public static func checkLines(_ c: DoctorCheck) -> String {
+    package static func checkLines(_ c: DoctorCheck) -> String {
         let mark = tr("doctor.mark.\(c.status.rawValue)")
         let kind = tr("doctor.kind.\(c.kind.rawValue)")
         var text = "\(mark) \(kind): \(c.finding)"
@@ -32,7 +32,7 @@ public enum DoctorText {
 extension Store {
     /// Withholds the captures `target` names: an entry's seq (all its captures) or one digest
     /// (`sha256:` prefix allowed). Returns the digests withheld.
-    public func withhold(target: String, reason: String?) throws -> [String] {
+    package func withhold(target: String, reason: String?) throws -> [String] {
         let digests =
             try Int64(target).map { try entry(seq: $0).body?.captures?.map(\.digest) ?? [] }
             ?? [target.lowercased().replacingOccurrences(of: "sha256:", with: "")]

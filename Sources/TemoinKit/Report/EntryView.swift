@@ -1,48 +1,48 @@
 import Foundation
 
 /// An entry as `log` and `show` present it, in text and JSON.
-public struct EntryView: Codable, Sendable {
-    public var seq: Int64
-    public var type: String
-    public var hash: String
-    public var recordedAt: String?
-    public var observedAt: String?
-    public var observedAtParis: String?
-    public var timeBasis: String?
-    public var provenance: String?
-    public var url: String?
-    public var outcome: String?
+package struct EntryView: Codable, Sendable {
+    package var seq: Int64
+    package var type: String
+    package var hash: String
+    package var recordedAt: String?
+    package var observedAt: String?
+    package var observedAtParis: String?
+    package var timeBasis: String?
+    package var provenance: String?
+    package var url: String?
+    package var outcome: String?
     /// The page's own words (shown between « »).
-    public var message: String?
+    package var message: String?
     /// temoin's own description (never quoted); for entries written before it had a member of its
     /// own, the `message` that was temoin's (see `EntryBody.messageIsPageText`).
-    public var description: String?
-    public var visibility: VisibilityRecord?
-    public var setAside: [SetAsideMarker]?
-    public var rule: String?
-    public var title: String?
-    public var captures: [CaptureRef]
-    public var facts: PageFacts?
-    public var source: ImportSource?
-    public var caseFields: CaseFields?
-    public var amendment: Amendment?
-    public var note: String?
+    package var description: String?
+    package var visibility: VisibilityRecord?
+    package var setAside: [SetAsideMarker]?
+    package var rule: String?
+    package var title: String?
+    package var captures: [CaptureRef]
+    package var facts: PageFacts?
+    package var source: ImportSource?
+    package var caseFields: CaseFields?
+    package var amendment: Amendment?
+    package var note: String?
     /// Note entries: the entry it is about, its kind, its text, when what it tells happened.
-    public var about: Int64?
-    public var kind: String?
-    public var text: String?
-    public var occurredAt: String?
-    public var exchanges: [HTTPExchange]?
-    public var environment: EnvironmentFacts?
-    public var steps: [String]?
+    package var about: Int64?
+    package var kind: String?
+    package var text: String?
+    package var occurredAt: String?
+    package var exchanges: [HTTPExchange]?
+    package var environment: EnvironmentFacts?
+    package var steps: [String]?
     /// Witnessed attempts: the browser, how the attempt ended, the navigation history.
-    public var browser: BrowserFacts?
+    package var browser: BrowserFacts?
     /// Steps: the step, what followed it, or a later check of its e-mails' signatures.
-    public var step: StepFacts?
-    public var followUp: FollowUpFacts?
-    public var check: StepCheckFacts?
+    package var step: StepFacts?
+    package var followUp: FollowUpFacts?
+    package var check: StepCheckFacts?
     /// The entry's exact stored bytes, only in `show --json`.
-    public var body: String?
+    package var body: String?
 
     enum CodingKeys: String, CodingKey {
         case seq, type, hash, provenance, url, outcome, message, rule, title, captures, facts, source, amendment, note,
@@ -58,7 +58,7 @@ public struct EntryView: Codable, Sendable {
         case followUp = "followup"
     }
 
-    public init(_ entry: StoredEntry, includeBody: Bool = false) {
+    package init(_ entry: StoredEntry, includeBody: Bool = false) {
         seq = entry.seq
         hash = entry.hash
         let b = entry.body
@@ -103,7 +103,7 @@ public struct EntryView: Codable, Sendable {
 
     /// The second line of `temoin log` for an attempt: UTC time, URL, page digest and entry hash,
     /// shortened to 16 hex digits (`show` and `--json` give them whole).
-    public var logDetailLine: String? {
+    package var logDetailLine: String? {
         guard type == EntryType.attempt.rawValue else { return nil }
         let page = captures.first.map { "sha256:\($0.digest.prefix(16))" } ?? "-"
         return
@@ -111,7 +111,7 @@ public struct EntryView: Codable, Sendable {
     }
 
     /// One line of `temoin log`.
-    public var logLine: String {
+    package var logLine: String {
         let seqText = String(seq).leftPadded(to: 5)
         switch type {
         case EntryType.attempt.rawValue:
@@ -174,7 +174,7 @@ public struct EntryView: Codable, Sendable {
     }
 
     /// The full text of `temoin show`.
-    public var detail: String {
+    package var detail: String {
         var lines: [String] = []
         // Every value comes from the store: one line each, shown and never obeyed (TerminalText).
         func add(_ key: String, _ value: String?) {
@@ -337,8 +337,8 @@ extension String {
 /// JSON as the CLI prints it: sorted keys, indented, slashes unescaped. Characters a terminal may obey
 /// (DEL, C1 controls, line separators, bidi controls: ``TerminalText``) are written as `\u` escapes,
 /// which JSON readers decode to the same text.
-public enum JSONOutput {
-    public static func string<T: Encodable>(_ value: T) -> String {
+package enum JSONOutput {
+    package static func string<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}" }

@@ -1,14 +1,14 @@
 import Foundation
 
 /// What `temoin export` prints: each file written, as soon as it is, and `--json`'s shape.
-public enum ExportText {
-    public static func bundleLines(_ r: BundleExporter.Result, path: String, redact: Bool) -> [String] {
+package enum ExportText {
+    package static func bundleLines(_ r: BundleExporter.Result, path: String, redact: Bool) -> [String] {
         var lines = [tr("trust.export.bundle", ["path": path, "files": String(r.files.count)])]
         if redact { lines.append(tr("trust.export.redacted", ["count": String(r.withheldCaptures)])) }
         return lines
     }
 
-    public static func warcLines(_ r: WARCExporter.Result, path: String) -> [String] {
+    package static func warcLines(_ r: WARCExporter.Result, path: String) -> [String] {
         var lines = [
             tr(
                 "trust.export.warc",
@@ -23,9 +23,9 @@ public enum ExportText {
 }
 
 /// `temoin export --json`: what each file holds, for the files asked for.
-public struct ExportJSON: Encodable {
-    public var bundle: BundleExporter.Result?
-    public var warc: WARCExporter.Result?
+package struct ExportJSON: Encodable {
+    package var bundle: BundleExporter.Result?
+    package var warc: WARCExporter.Result?
 
-    public init() {}
+    package init() {}
 }

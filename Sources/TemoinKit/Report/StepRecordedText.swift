@@ -3,7 +3,7 @@ import Foundation
 extension StepText {
     /// After `step add` or `step followup`: the entry as `step list` shows it, what was kept, and the
     /// head (`head` nil when it cannot be read).
-    public static func recorded(_ entry: StoredEntry, head: ChainHead?) -> [String] {
+    package static func recorded(_ entry: StoredEntry, head: ChainHead?) -> [String] {
         guard let body = entry.body else { return [] }
         var lines: [String] = []
         if let s = body.step {

@@ -2,8 +2,8 @@ import Foundation
 
 /// One seal or attestation as `seal list`, `attestation list`, `verify` and `init` print it, with its
 /// state in the person's language; what came from the store or a TSA is made one safe line.
-public enum TrustText {
-    public static func sealLine(_ s: SealSummary) -> String {
+package enum TrustText {
+    package static func sealLine(_ s: SealSummary) -> String {
         let when = s.genTime.flatMap(TimeFormat.parseUTC).map(TimeFormat.parisWallTime) ?? "-"
         let state = tr("trust.state.\(s.state.rawValue)")
         return tr(
@@ -18,7 +18,7 @@ public enum TrustText {
             } ?? "")
     }
 
-    public static func attestationLine(_ a: AttestationSummary) -> String {
+    package static func attestationLine(_ a: AttestationSummary) -> String {
         tr(
             "trust.attestation.line",
             [
@@ -32,12 +32,12 @@ public enum TrustText {
 }
 
 /// A TSA's answer to one sealing, as `seal`, `init --json` print it.
-public struct SealOutcomeJSON: Encodable {
-    public let url: String
-    public let seal: SealSummary?
-    public let error: String?
+package struct SealOutcomeJSON: Encodable {
+    package let url: String
+    package let seal: SealSummary?
+    package let error: String?
 
-    public init(_ outcome: Sealer.Outcome) {
+    package init(_ outcome: Sealer.Outcome) {
         url = outcome.url
         seal = outcome.seal
         error = outcome.error?.description

@@ -2,10 +2,10 @@ import Foundation
 
 /// What `temoin verify` prints for a person, line by line, in the language of the messages. Every value
 /// from the store or a bundle is made one safe line (`TerminalText.line`) before it is placed.
-public enum VerifyText {
-    public static func text(_ r: VerificationReport) -> String { lines(r).joined(separator: "\n") }
+package enum VerifyText {
+    package static func text(_ r: VerificationReport) -> String { lines(r).joined(separator: "\n") }
 
-    public static func lines(_ r: VerificationReport) -> [String] {
+    package static func lines(_ r: VerificationReport) -> [String] {
         var lines: [String] = []
         lines.append(r.verdict == .intact ? tr("verify.intact") : tr("verify.tampered"))
         lines.append(
@@ -53,7 +53,7 @@ public enum VerifyText {
     /// The verifier words its reasons in English, as the reference verifier does (they go to --json
     /// unchanged); in another language, every code is explained in that language, with what it is
     /// about.
-    public static func problemText(_ p: VerificationProblem) -> String {
+    package static func problemText(_ p: VerificationProblem) -> String {
         guard Messages.shared.language != .en else { return p.reason }
         return p.code.explanation + (p.subject.map { " (\(shortSubject($0)))" } ?? "")
     }
@@ -62,7 +62,7 @@ public enum VerifyText {
         s.count == 64 && s.allSatisfy(\.isHexDigit) ? "sha256:\(s.prefix(12))…" : s
     }
 
-    public static func expectedLine(_ e: ExpectedHeadCheck) -> String {
+    package static func expectedLine(_ e: ExpectedHeadCheck) -> String {
         let expected = "\(e.seq):\(e.hashPrefix)"
         switch e.matches {
         case nil: return tr("verify.expected.unchecked", ["expected": expected])
@@ -74,7 +74,7 @@ public enum VerifyText {
         }
     }
 
-    public static func walLine(_ w: WALNotice, store: String) -> String {
+    package static func walLine(_ w: WALNotice, store: String) -> String {
         if let alone = w.entriesInMainFile {
             return tr(
                 "verify.wal.entries",
@@ -85,7 +85,7 @@ public enum VerifyText {
 
     /// What `verify` prints about times (docs/FORMAT.md §8): the summary, then every time problem with
     /// its seq, code and figures, in the person's language.
-    public static func timeLines(_ time: TimeSummary?) -> [String] {
+    package static func timeLines(_ time: TimeSummary?) -> [String] {
         guard let time else { return [] }
         var lines = [tr("verify.time", ["summary": time.sentence])]
         for p in time.problems {

@@ -3,9 +3,9 @@ import Foundation
 /// How temoin words, in the user's language, what it knows of an outcome besides the page's words:
 /// its own description, a doubt about visibility, markers set aside. None of it is ever printed
 /// between quotation marks: only `quoted` quotes, and only the page's words.
-public enum VisibilityText {
+package enum VisibilityText {
     /// The page's words between « », one line per block of the page, continuation lines aligned.
-    public static func quoted(_ message: String, indent: String) -> String {
+    package static func quoted(_ message: String, indent: String) -> String {
         let lines = message.split(separator: "\n", omittingEmptySubsequences: true)
         return lines.enumerated().map { i, line in
             (i == 0 ? "\(indent)« " : "\(indent)  ") + TerminalText.line(String(line))
@@ -14,14 +14,14 @@ public enum VisibilityText {
     }
 
     /// "Visibility uncertain: …" with temoin's detail.
-    public static func doubtLine(_ doubt: VisibilityDoubt, detail: String?) -> String {
+    package static func doubtLine(_ doubt: VisibilityDoubt, detail: String?) -> String {
         tr(
             "visibility.uncertain_line",
             ["reason": tr("visibility.doubt.\(doubt.rawValue)"), "detail": detail.map(TerminalText.line) ?? "-"])
     }
 
     /// "Not counted: … (rule …)" for a marker set aside, the page's text after a colon, unquoted.
-    public static func setAsideLine(_ m: SetAsideMarker) -> String {
+    package static func setAsideLine(_ m: SetAsideMarker) -> String {
         var line = tr(
             "set_aside.line",
             ["reason": tr("set_aside.reason.\(m.reason.rawValue)"), "rule": m.rule, "detail": m.detail ?? ""])
@@ -31,7 +31,7 @@ public enum VisibilityText {
     }
 
     /// One line on how visibility was established, for `show`.
-    public static func basisLine(_ v: VisibilityRecord) -> String {
+    package static func basisLine(_ v: VisibilityRecord) -> String {
         var line = tr("visibility.basis.\(v.basis)")
         if let doubt = v.uncertain { line += " " + doubtLine(doubt, detail: v.detail) }
         return line

@@ -1,9 +1,9 @@
 import Foundation
 
 /// One piece of advice `temoin status` gives, drawn from what the courts ask (docs/DOMAIN.md).
-public struct Advice: Sendable, Equatable, Encodable {
+package struct Advice: Sendable, Equatable, Encodable {
     /// Each rule, named by its message key `status.advice.<rule>`.
-    public enum Rule: String, Sendable, CaseIterable, Codable {
+    package enum Rule: String, Sendable, CaseIterable, Codable {
         /// `verify` found the store altered or damaged.
         case notIntact = "not_intact"
         /// A slot was seen in the last `CaseAdvice.slotRecentDays` days: book it now.
@@ -40,30 +40,30 @@ public struct Advice: Sendable, Equatable, Encodable {
         case keepGoing = "keep_going"
     }
 
-    public enum Level: String, Sendable, Codable, Comparable {
+    package enum Level: String, Sendable, Codable, Comparable {
         case urgent, warning, info
 
         private var rank: Int { self == .urgent ? 0 : self == .warning ? 1 : 2 }
-        public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+        package static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
     }
 
-    public var rule: Rule
-    public var level: Level
+    package var rule: Rule
+    package var level: Level
     /// Values for the message's placeholders.
-    public var arguments: [String: String]
+    package var arguments: [String: String]
 
-    public init(_ rule: Rule, _ level: Level, _ arguments: [String: String] = [:]) {
+    package init(_ rule: Rule, _ level: Level, _ arguments: [String: String] = [:]) {
         self.rule = rule
         self.level = level
         self.arguments = arguments
     }
 
     /// The advice in the current language.
-    public var text: String { tr("status.advice.\(rule.rawValue)", arguments) }
+    package var text: String { tr("status.advice.\(rule.rawValue)", arguments) }
 
     enum CodingKeys: String, CodingKey { case rule, level, arguments, text }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(rule, forKey: .rule)
         try c.encode(level, forKey: .level)
@@ -74,15 +74,15 @@ public struct Advice: Sendable, Equatable, Encodable {
 
 /// The rules behind `temoin status`'s advice. Thresholds are public so the dossier and the
 /// documentation quote the same numbers.
-public enum CaseAdvice {
+package enum CaseAdvice {
     /// Below this, the record is thin: the Conseil d'État found four screenshots insufficient.
-    public static let minimumAttempts = 10
+    package static let minimumAttempts = 10
     /// Below this many distinct days, attempts are not "every day if possible".
-    public static let minimumDays = 5
+    package static let minimumDays = 5
     /// A record with no attempt for this many days looks abandoned; urgency is judged at the hearing.
-    public static let staleAfterDays = 7
+    package static let staleAfterDays = 7
     /// A slot seen this recently may still be there.
-    public static let slotRecentDays = 3
+    package static let slotRecentDays = 3
 
     /// The advice for a case, most pressing first.
     /// - Parameters:
@@ -90,7 +90,7 @@ public enum CaseAdvice {
     ///   - verdict: the verification verdict, when the store was verified.
     ///   - seals: the number of seals, or nil when the store cannot hold seals.
     ///   - lettersToPrefect: registered letters to the préfet among the steps; nil: not counted.
-    public static func evaluate(
+    package static func evaluate(
         _ s: CaseStatistics, facts: String, verdict: VerificationReport.Verdict?, seals: Int?, time: StatusTime? = nil,
         lettersToPrefect: Int? = nil, now: Date = Date(), consistency: ConsistencyReport = ConsistencyReport(),
         notedEntries: Set<Int64> = []

@@ -8,9 +8,9 @@ import Foundation
 ///
 /// Every calendar figure is in Europe/Paris, the time zone of the prefectures and of the court. An
 /// attempt's moment is its `observed_at` (when the page was seen), else its `recorded_at`.
-public struct CaseStatistics: Sendable, Equatable, Encodable {
+package struct CaseStatistics: Sendable, Equatable, Encodable {
     /// A part of the day, for the "only one hour band" advice and for summaries.
-    public enum HourBand: String, Sendable, CaseIterable, Codable {
+    package enum HourBand: String, Sendable, CaseIterable, Codable {
         /// 00:00 to 05:59.
         case night
         /// 06:00 to 11:59.
@@ -20,7 +20,7 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
         /// 18:00 to 23:59.
         case evening
 
-        public init(hour: Int) {
+        package init(hour: Int) {
             switch hour {
             case 0..<6: self = .night
             case 6..<12: self = .morning
@@ -31,13 +31,13 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     }
 
     /// Attempts of one Paris day, by outcome (the dossier's bar chart).
-    public struct DayTally: Sendable, Equatable, Encodable {
+    package struct DayTally: Sendable, Equatable, Encodable {
         /// `YYYY-MM-DD`, Paris.
-        public var day: String
-        public var byOutcome: [Outcome: Int]
-        public var total: Int { byOutcome.values.reduce(0, +) }
+        package var day: String
+        package var byOutcome: [Outcome: Int]
+        package var total: Int { byOutcome.values.reduce(0, +) }
 
-        public func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: DynamicKey.self)
             try c.encode(day, forKey: DynamicKey("day"))
             try c.encode(total, forKey: DynamicKey("total"))
@@ -46,12 +46,12 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     }
 
     /// An attempt that found a slot: the person should have been told to book it at once.
-    public struct SlotSighting: Sendable, Equatable, Encodable {
-        public var seq: Int64
-        @UTCText public var at: Date
-        public var url: String?
+    package struct SlotSighting: Sendable, Equatable, Encodable {
+        package var seq: Int64
+        @UTCText package var at: Date
+        package var url: String?
         /// Slots the page listed, when it listed them.
-        public var slotsListed: Int?
+        package var slotsListed: Int?
 
         enum CodingKeys: String, CodingKey {
             case seq, at, url
@@ -60,18 +60,18 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     }
 
     /// A sentence the prefecture published about its own slots, with where it was first and last seen.
-    public struct PublicationSighting: Sendable, Equatable, Encodable {
-        public enum Kind: String, Sendable, Codable {
+    package struct PublicationSighting: Sendable, Equatable, Encodable {
+        package enum Kind: String, Sendable, Codable {
             /// "Dernière mise en ligne de rendez-vous : le ..."
             case last
             /// "Prochaine mise en ligne de nouveaux rendez-vous : le ..."
             case next
         }
-        public var kind: Kind
-        public var fact: PublicationFact
-        public var firstSeq: Int64
-        public var lastSeq: Int64
-        public var timesSeen: Int
+        package var kind: Kind
+        package var fact: PublicationFact
+        package var firstSeq: Int64
+        package var lastSeq: Int64
+        package var timesSeen: Int
 
         enum CodingKeys: String, CodingKey {
             case kind, fact
@@ -82,57 +82,57 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     }
 
     /// Attempts counted (within `from`...`to` when given).
-    public var attempts: Int = 0
-    public var byOutcome: [Outcome: Int] = [:]
-    public var byProvenance: [Provenance: Int] = [:]
+    package var attempts: Int = 0
+    package var byOutcome: [Outcome: Int] = [:]
+    package var byProvenance: [Provenance: Int] = [:]
     /// Where each attempt's time comes from; only `witnessed` was read off temoin's clock.
-    public var byTimeBasis: [TimeBasis: Int] = [:]
+    package var byTimeBasis: [TimeBasis: Int] = [:]
     /// Distinct Paris days with at least one attempt, `YYYY-MM-DD`, in order.
-    public var days: [String] = []
+    package var days: [String] = []
     /// Distinct ISO 8601 weeks (Paris) with at least one attempt, `YYYY-Www`, in order.
-    public var weeks: [String] = []
+    package var weeks: [String] = []
     /// Attempts per Paris hour of the day (24 values, index = hour).
-    public var hourCounts: [Int] = Array(repeating: 0, count: 24)
+    package var hourCounts: [Int] = Array(repeating: 0, count: 24)
     /// Attempts per weekday (0 = Monday ... 6 = Sunday) and Paris hour: the dossier's heat map.
-    public var weekdayHour: [[Int]] = Array(repeating: Array(repeating: 0, count: 24), count: 7)
-    public var perDay: [DayTally] = []
-    public var first: Date?
-    public var last: Date?
-    public var firstSeq: Int64?
-    public var lastSeq: Int64?
+    package var weekdayHour: [[Int]] = Array(repeating: Array(repeating: 0, count: 24), count: 7)
+    package var perDay: [DayTally] = []
+    package var first: Date?
+    package var last: Date?
+    package var firstSeq: Int64?
+    package var lastSeq: Int64?
     /// Outcome of the most recent attempt.
-    public var lastOutcome: Outcome?
-    public var slotsSeen: [SlotSighting] = []
-    public var publications: [PublicationSighting] = []
+    package var lastOutcome: Outcome?
+    package var slotsSeen: [SlotSighting] = []
+    package var publications: [PublicationSighting] = []
     /// Attempts whose time the evidence contradicts (docs/FORMAT.md §8), in chain order: counted among
     /// the attempts and their outcomes, but in no day, week, hour, per-day tally or heat map, since
     /// their date cannot be relied on.
-    public var setAside: [Int64] = []
+    package var setAside: [Int64] = []
     /// Attempts whose outcome rests on text whose visibility temoin could not establish
     /// (`visibility.uncertain`), in chain order.
-    public var uncertainSeqs: [Int64] = []
+    package var uncertainSeqs: [Int64] = []
     /// The period asked for, if any (inclusive bounds).
-    public var from: Date?
-    public var to: Date?
+    package var from: Date?
+    package var to: Date?
 
     /// Paris hours (0-23) with at least one attempt.
-    public var hoursCovered: [Int] { hourCounts.indices.filter { hourCounts[$0] > 0 } }
+    package var hoursCovered: [Int] { hourCounts.indices.filter { hourCounts[$0] > 0 } }
 
     /// Parts of the day with at least one attempt, in the order of the day.
-    public var bandsCovered: [HourBand] {
+    package var bandsCovered: [HourBand] {
         HourBand.allCases.filter { band in hoursCovered.contains { HourBand(hour: $0) == band } }
     }
 
-    public func count(_ outcome: Outcome) -> Int { byOutcome[outcome] ?? 0 }
-    public func count(_ provenance: Provenance) -> Int { byProvenance[provenance] ?? 0 }
-    public func count(_ basis: TimeBasis) -> Int { byTimeBasis[basis] ?? 0 }
+    package func count(_ outcome: Outcome) -> Int { byOutcome[outcome] ?? 0 }
+    package func count(_ provenance: Provenance) -> Int { byProvenance[provenance] ?? 0 }
+    package func count(_ basis: TimeBasis) -> Int { byTimeBasis[basis] ?? 0 }
 
-    public init() {}
+    package init() {}
 
     /// Computes the figures from entries (any order; entries other than attempts are ignored, and so
     /// are attempts outside `from`...`to`). The attempts in `contradicted` are left out of every
     /// calendar figure (days, weeks, hours) and listed in `setAside`.
-    public init(entries: [StoredEntry], from: Date? = nil, to: Date? = nil, contradicted: Set<Int64> = []) {
+    package init(entries: [StoredEntry], from: Date? = nil, to: Date? = nil, contradicted: Set<Int64> = []) {
         self.from = from
         self.to = to
         var daySet: [String: [Outcome: Int]] = [:]
@@ -202,7 +202,7 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
     }
 
     /// Reads the attempts of `store` (only their entries are decoded) and computes the figures.
-    public static func compute(store: Store, from: Date? = nil, to: Date? = nil, contradicted: Set<Int64> = []) throws
+    package static func compute(store: Store, from: Date? = nil, to: Date? = nil, contradicted: Set<Int64> = []) throws
         -> CaseStatistics
     {
         CaseStatistics(
@@ -216,7 +216,7 @@ public struct CaseStatistics: Sendable, Equatable, Encodable {
         Dictionary(uniqueKeysWithValues: d.map { ($0.key.rawValue, $0.value) })
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: DynamicKey.self)
         func put<T: Encodable>(_ key: String, _ value: T) throws { try c.encode(value, forKey: DynamicKey(key)) }
         try put("attempts", attempts)

@@ -2,18 +2,18 @@ import Foundation
 import GRDB
 
 /// Everything `temoin status` tells: the case, the figures, the seals, the verification and the advice.
-public struct CaseStatus: Sendable, Encodable {
+package struct CaseStatus: Sendable, Encodable {
     /// What verification found, in short (`temoin verify` gives the details).
-    public struct Verification: Sendable, Encodable {
-        public var verdict: VerificationReport.Verdict
-        public var entries: Int
-        public var capturesChecked: Int
-        public var withheld: Int
-        public var problems: Int
-        public var firstBadSeq: Int64?
-        public var head: ChainHead?
+    package struct Verification: Sendable, Encodable {
+        package var verdict: VerificationReport.Verdict
+        package var entries: Int
+        package var capturesChecked: Int
+        package var withheld: Int
+        package var problems: Int
+        package var firstBadSeq: Int64?
+        package var head: ChainHead?
 
-        public init(_ r: VerificationReport) {
+        package init(_ r: VerificationReport) {
             verdict = r.verdict
             entries = r.entries
             capturesChecked = r.captures.checked
@@ -30,23 +30,23 @@ public struct CaseStatus: Sendable, Encodable {
         }
     }
 
-    public var store: String
-    public var storeID: String
-    public var caseFields: CaseFields
-    public var openedAt: String
-    public var statistics: CaseStatistics
+    package var store: String
+    package var storeID: String
+    package var caseFields: CaseFields
+    package var openedAt: String
+    package var statistics: CaseStatistics
     /// Seals (RFC 3161 time stamps) held by the store; nil (written `null`, as are `attestations` and
     /// `time`) when this store has no seals table.
-    @NullWhenAbsent public var seals: Int?
+    @NullWhenAbsent package var seals: Int?
     /// Volunteer attestations held by the store; nil when this store has no attestations table.
-    @NullWhenAbsent public var attestations: Int?
-    public var verification: Verification
+    @NullWhenAbsent package var attestations: Int?
+    package var verification: Verification
     /// What the time rules found (docs/FORMAT.md §8); nil when they could not be applied.
-    @NullWhenAbsent public var time: StatusTime?
+    @NullWhenAbsent package var time: StatusTime?
     /// Doubts the record raises by itself: the same page classified two ways, early statements.
-    public var consistency: ConsistencyReport
-    public var advice: [Advice]
-    @UTCText public var generatedAt: Date
+    package var consistency: ConsistencyReport
+    package var advice: [Advice]
+    @UTCText package var generatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case store, statistics, seals, attestations, verification, advice, consistency, time
@@ -58,7 +58,7 @@ public struct CaseStatus: Sendable, Encodable {
 
     /// Reads the store at `path`, verifies it (reporting progress over the capture bytes hashed) and
     /// draws the advice. Throws only when the file cannot be read as a temoin store.
-    public static func compute(path: String, now: Date = Date(), progress: Verifier.Progress? = nil) throws
+    package static func compute(path: String, now: Date = Date(), progress: Verifier.Progress? = nil) throws
         -> CaseStatus
     {
         let store = try Store.open(at: path, readOnly: true)

@@ -2,7 +2,7 @@ import Foundation
 
 extension CaseStatus {
     /// The plain-language summary `temoin status` prints, in the current language.
-    public var text: String {
+    package var text: String {
         let s = statistics
         var rows: [(String, String)] = []
         func counts<K: RawRepresentable & Hashable>(_ d: [K: Int], _ order: [K], _ family: String) -> String

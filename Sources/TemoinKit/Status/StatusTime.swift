@@ -3,23 +3,23 @@ import Synchronization
 
 /// What `temoin status` says about times (docs/FORMAT.md §8), from the verification's own walk: the
 /// summary, every contradicted attempt with its figures, and each attempt's seal window.
-public struct StatusTime: Sendable, Encodable {
+package struct StatusTime: Sendable, Encodable {
     /// An attempt between two seals.
-    public struct Window: Sendable, Encodable, Equatable {
-        public var seq: Int64
-        public var lower: SealClock
-        public var upper: SealClock
+    package struct Window: Sendable, Encodable, Equatable {
+        package var seq: Int64
+        package var lower: SealClock
+        package var upper: SealClock
     }
 
-    public var summary: TimeSummary
+    package var summary: TimeSummary
     /// The contradicted attempts, in chain order, with their problems.
-    public var contradicted: [AttemptTime]
+    package var contradicted: [AttemptTime]
     /// Every attempt with both bounds, in chain order.
-    public var windows: [Window]
+    package var windows: [Window]
     /// The attempts without a seal on both sides, in chain order.
-    public var withoutWindow: [Int64]
+    package var withoutWindow: [Int64]
     /// The last attempt of the chain (the latest recorded, whatever its time says).
-    public var lastAttemptSeq: Int64?
+    package var lastAttemptSeq: Int64?
 
     enum CodingKeys: String, CodingKey {
         case summary, contradicted, windows

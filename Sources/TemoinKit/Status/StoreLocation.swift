@@ -8,10 +8,10 @@ import Foundation
 
 /// Where a store can go: what `temoin init` explains and checks before creating one, so that a
 /// person on a borrowed laptop can keep the evidence on a USB stick.
-public enum StoreLocation {
+package enum StoreLocation {
     /// Removable media mounted where desktops mount them (`/media/USER/NAME`, `/run/media/USER/NAME`,
     /// `/media/NAME`; on macOS `/Volumes/NAME`): writable folders that are mount points.
-    public static func removableMedia(roots: [String] = ["/media", "/run/media", "/Volumes"]) -> [String] {
+    package static func removableMedia(roots: [String] = ["/media", "/run/media", "/Volumes"]) -> [String] {
         let fm = FileManager.default
         var found: [String] = []
         func isMountPoint(_ path: String) -> Bool {
@@ -41,7 +41,7 @@ public enum StoreLocation {
 
     /// What a person typed as the store's place: empty means `defaultPath`, a folder means
     /// `folder/temoin.sqlite`, `~` is the home folder.
-    public static func resolve(answer: String, defaultPath: String) -> String {
+    package static func resolve(answer: String, defaultPath: String) -> String {
         var text = answer.trimmingCharacters(in: .whitespaces)
         if text.isEmpty { return defaultPath }
         if text == "~" || text.hasPrefix("~/") {
@@ -56,7 +56,7 @@ public enum StoreLocation {
 
     /// Why a store cannot be created at `path`, or nil if it can: it exists already, or its folder
     /// is missing or not writable.
-    public static func problem(creating path: String) -> String? {
+    package static func problem(creating path: String) -> String? {
         let fm = FileManager.default
         if fm.fileExists(atPath: path) { return tr("init.place_exists", ["path": path]) }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path

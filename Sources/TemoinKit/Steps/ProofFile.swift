@@ -1,11 +1,11 @@
 import Foundation
 
 /// What a proof file's bytes are, read from their first bytes ("magic numbers"), never from the name.
-public enum ProofFormat: String, Sendable, CaseIterable {
+package enum ProofFormat: String, Sendable, CaseIterable {
     case pdf, png, jpeg, gif, webp, tiff, heic, avif, email
 
     /// The media type recorded in the capture.
-    public var mediaType: String {
+    package var mediaType: String {
         switch self {
         case .pdf: return "application/pdf"
         case .png: return "image/png"
@@ -19,10 +19,10 @@ public enum ProofFormat: String, Sendable, CaseIterable {
         }
     }
 
-    public var isImage: Bool { ![.pdf, .email].contains(self) }
+    package var isImage: Bool { ![.pdf, .email].contains(self) }
 
     /// The format the first bytes announce; nil for anything else (e-mails are recognised by parsing).
-    public static func sniff(_ data: Data) -> ProofFormat? {
+    package static func sniff(_ data: Data) -> ProofFormat? {
         let b = [UInt8](data.prefix(1024))
         func at(_ offset: Int, _ bytes: [UInt8]) -> Bool {
             b.count >= offset + bytes.count && Array(b[offset..<offset + bytes.count]) == bytes
@@ -55,15 +55,15 @@ public enum ProofFormat: String, Sendable, CaseIterable {
 }
 
 /// A proof file read and checked, ready to be stored as a capture.
-public struct ProofFile: Sendable {
-    public let path: String
-    public let bytes: Data
-    public let format: ProofFormat
+package struct ProofFile: Sendable {
+    package let path: String
+    package let bytes: Data
+    package let format: ProofFormat
     /// Parsed when the file is an e-mail.
-    public let email: EmailMessage?
+    package let email: EmailMessage?
 
     /// Largest proof file: Télérecours citoyens takes files up to 32 MB; a scan or an e-mail is far below.
-    public static let defaultMaxSize: Int64 = 20_000_000
+    package static let defaultMaxSize: Int64 = 20_000_000
 
     static let imageExtensions: Set<String> = [
         "png", "jpg", "jpeg", "jpe", "gif", "webp", "tif", "tiff", "heic", "heif", "avif",
@@ -72,7 +72,7 @@ public struct ProofFile: Sendable {
     /// Reads `path` and refuses, with the reason, what cannot be a proof: no file, an empty or too large
     /// one, an image that is not an image, a PDF that is not a PDF, an `.eml` that is not an e-mail, or
     /// bytes that are none of these.
-    public static func read(path: String, maxSize: Int64 = defaultMaxSize) throws -> ProofFile {
+    package static func read(path: String, maxSize: Int64 = defaultMaxSize) throws -> ProofFile {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDir) else { throw TemoinError.fileMissing(path: path) }

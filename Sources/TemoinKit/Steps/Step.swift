@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the applicant did, besides trying the booking site (docs/FORMAT.md §4, `step`).
-public enum StepKind: String, Codable, Sendable, CaseIterable {
+package enum StepKind: String, Codable, Sendable, CaseIterable {
     /// A registered letter (lettre recommandée avec avis de réception), usually to the préfet.
     case registeredLetter = "registered_letter"
     case letter
@@ -15,7 +15,7 @@ public enum StepKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// What followed a step (docs/FORMAT.md §4, `step_followup`). The step itself is never edited.
-public enum FollowUpKind: String, Codable, Sendable, CaseIterable {
+package enum FollowUpKind: String, Codable, Sendable, CaseIterable {
     /// The avis de réception of a registered letter came back, signed.
     case receiptReturned = "receipt_returned"
     /// An answer arrived (a letter, an e-mail, an automatic reply).
@@ -27,14 +27,14 @@ public enum FollowUpKind: String, Codable, Sendable, CaseIterable {
 
 /// Where a step's date comes from. Nothing temoin witnessed: the applicant declared it, or it is the
 /// `Date` field of the e-mail given with the step.
-public enum StepDateBasis: String, Codable, Sendable {
+package enum StepDateBasis: String, Codable, Sendable {
     case declared
     /// The `Date` field of the step's e-mail (its DKIM verdict says whether the sender's server signed it).
     case emailDate = "email_date"
 }
 
 /// The role of a proof file among an entry's captures.
-public enum ProofRole: String, Codable, Sendable, CaseIterable {
+package enum ProofRole: String, Codable, Sendable, CaseIterable {
     /// A scan, photo or PDF of what was sent or received, or a screenshot of a form's confirmation.
     case document
     /// La Poste's deposit receipt (preuve de dépôt) of a registered letter, with its tracking number.
@@ -46,27 +46,27 @@ public enum ProofRole: String, Codable, Sendable, CaseIterable {
 }
 
 /// A day (and optionally a time) in Paris, as a person gives it: the date of a step.
-public struct StepDate: Sendable, Equatable, Codable {
+package struct StepDate: Sendable, Equatable, Codable {
     /// `YYYY-MM-DD`, a Paris calendar day.
-    public var day: String
+    package var day: String
     /// `HH:MM`, Paris wall time, when the person gave one.
-    public var time: String?
+    package var time: String?
 
-    public init(day: String, time: String? = nil) {
+    package init(day: String, time: String? = nil) {
         self.day = day
         self.time = time
     }
 
     /// The instant this names (midnight Paris when there is no time).
-    public var instant: Date? { TimeFormat.parse(time.map { "\(day)T\($0)" } ?? day) }
+    package var instant: Date? { TimeFormat.parse(time.map { "\(day)T\($0)" } ?? day) }
 
     /// "2026-11-03" or "2026-11-03 14:20".
-    public var display: String { time.map { "\(day) \($0)" } ?? day }
+    package var display: String { time.map { "\(day) \($0)" } ?? day }
 
     /// Reads `YYYY-MM-DD`, `DD/MM/YYYY`, either followed by ` HH:MM` (or `T`), as Paris time; refuses
     /// an impossible date, one before 1990, and one in the future (a day after today, or a time more
     /// than 5 minutes ahead of `now`).
-    public static func parse(_ text: String, now: Date = Date()) throws -> StepDate {
+    package static func parse(_ text: String, now: Date = Date()) throws -> StepDate {
         let t = text.trimmingCharacters(in: .whitespaces)
         let pattern = #"^(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}))(?:[T ](\d{1,2}):(\d{2}))?$"#
         guard let regex = try? NSRegularExpression(pattern: pattern),
@@ -97,7 +97,7 @@ public struct StepDate: Sendable, Equatable, Codable {
     }
 
     /// The Paris day and time of an instant (an e-mail's `Date`).
-    public init(instant: Date) {
+    package init(instant: Date) {
         let wall = TimeFormat.parisWallTime(instant)  // "YYYY-MM-DD HH:MM:SS ..."
         day = String(wall.prefix(10))
         time = String(wall.dropFirst(11).prefix(5))
@@ -105,27 +105,27 @@ public struct StepDate: Sendable, Equatable, Codable {
 }
 
 /// An e-mail kept with a step: its main header fields as a person reads them, and what DKIM says.
-public struct EmailFacts: Codable, Sendable, Equatable {
+package struct EmailFacts: Codable, Sendable, Equatable {
     /// SHA-256 of the `.eml` file (a capture of the same entry, role `email`).
-    public var digest: String
-    public var from: String?
-    public var to: String?
-    public var cc: String?
-    public var subject: String?
+    package var digest: String
+    package var from: String?
+    package var to: String?
+    package var cc: String?
+    package var subject: String?
     /// The `Date` field as written.
-    public var date: String?
+    package var date: String?
     /// The `Date` field as a UTC time (§5), when it parses.
-    public var dateUTC: String?
-    public var messageID: String?
+    package var dateUTC: String?
+    package var messageID: String?
     /// The domain of the `From` address.
-    public var fromDomain: String?
+    package var fromDomain: String?
     /// Every signature's verdict at the time of this entry; empty: the message is not signed.
-    public var dkim: [DKIMSignatureCheck]
+    package var dkim: [DKIMSignatureCheck]
     /// UTC time the signatures were checked, tool clock.
-    public var checkedAt: String
+    package var checkedAt: String
     /// Fields that appear more than once (`From`, `Date`...); those shown are the last ones, which a
     /// signature covers.
-    public var repeatedFields: [String]?
+    package var repeatedFields: [String]?
 
     enum CodingKeys: String, CodingKey {
         case digest, from, to, cc, subject, date, dkim
@@ -138,18 +138,18 @@ public struct EmailFacts: Codable, Sendable, Equatable {
 
     /// The verdict on the message as a whole: `pass` when one signature passes, else the most telling
     /// of the others (`fail` before `permerror` before `not_checked`); `none` when unsigned.
-    public var verdict: DKIMResult {
+    package var verdict: DKIMResult {
         let results = dkim.map(\.result)
         for r in [DKIMResult.pass, .fail, .permerror, .notChecked] where results.contains(r) { return r }
         return .none
     }
 
     /// The first passing signature, if any.
-    public var passing: DKIMSignatureCheck? { dkim.first { $0.result == .pass } }
+    package var passing: DKIMSignatureCheck? { dkim.first { $0.result == .pass } }
 
     /// A passing signature made by the `From` address's domain (or a parent of it): the sender's own
     /// domain vouches for the message, not only a relay.
-    public var passingAligned: DKIMSignatureCheck? {
+    package var passingAligned: DKIMSignatureCheck? {
         guard let from = fromDomain else { return nil }
         return dkim.first { s in
             guard s.result == .pass, let d = s.domain else { return false }
@@ -159,22 +159,22 @@ public struct EmailFacts: Codable, Sendable, Equatable {
 }
 
 /// The `step` member of a `step` entry.
-public struct StepFacts: Codable, Sendable, Equatable {
-    public var kind: StepKind
+package struct StepFacts: Codable, Sendable, Equatable {
+    package var kind: StepKind
     /// The day and the time, written flat in the step object as `date` and `time` (docs/FORMAT.md §4).
     var dateDay: String
     var dateTime: String?
-    public var dateBasis: StepDateBasis
+    package var dateBasis: StepDateBasis
     /// To whom (« le préfet du Val-de-Marne », « bureau des étrangers »...), as the applicant wrote it.
-    public var to: String?
+    package var to: String?
     /// What was asked or said, in the applicant's words.
-    public var summary: String
+    package var summary: String
     /// Registered letters: La Poste's number (normalised: capitals, no spaces).
-    public var trackingNumber: String?
+    package var trackingNumber: String?
     /// The e-mails among the captures, read.
-    public var emails: [EmailFacts]?
+    package var emails: [EmailFacts]?
 
-    public var date: StepDate {
+    package var date: StepDate {
         get { StepDate(day: dateDay, time: dateTime) }
         set { (dateDay, dateTime) = (newValue.day, newValue.time) }
     }
@@ -189,19 +189,19 @@ public struct StepFacts: Codable, Sendable, Equatable {
 }
 
 /// The `followup` member of a `step_followup` entry: what followed the step at seq `of`.
-public struct FollowUpFacts: Codable, Sendable, Equatable {
-    public var of: Int64
-    public var kind: FollowUpKind
+package struct FollowUpFacts: Codable, Sendable, Equatable {
+    package var of: Int64
+    package var kind: FollowUpKind
     /// The day and the time, written flat as in a step (`date`, `time`).
     var dateDay: String
     var dateTime: String?
-    public var dateBasis: StepDateBasis
+    package var dateBasis: StepDateBasis
     /// Who answered, when someone did.
-    public var from: String?
-    public var summary: String?
-    public var emails: [EmailFacts]?
+    package var from: String?
+    package var summary: String?
+    package var emails: [EmailFacts]?
 
-    public var date: StepDate {
+    package var date: StepDate {
         get { StepDate(day: dateDay, time: dateTime) }
         set { (dateDay, dateTime) = (newValue.day, newValue.time) }
     }
@@ -216,22 +216,22 @@ public struct FollowUpFacts: Codable, Sendable, Equatable {
 
 /// The `check` member of a `step_check` entry: the DKIM signatures of the e-mails of entry `of`,
 /// checked again later (`temoin step check`), with the keys then fetched.
-public struct StepCheckFacts: Codable, Sendable, Equatable {
-    public var of: Int64
-    public var emails: [EmailFacts]
+package struct StepCheckFacts: Codable, Sendable, Equatable {
+    package var of: Int64
+    package var emails: [EmailFacts]
 
-    public init(of: Int64, emails: [EmailFacts]) {
+    package init(of: Int64, emails: [EmailFacts]) {
         self.of = of
         self.emails = emails
     }
 }
 
 /// La Poste tracking numbers, normalised and checked where the format has a check digit.
-public enum TrackingNumber {
+package enum TrackingNumber {
     /// Capitals, spaces and dashes removed. 11 to 15 letters and digits (La Poste's `1A…` numbers have 13,
     /// international ones, UPU S10, `RR123456785FR`). An S10 number must pass its check digit: a mistyped
     /// digit is caught now rather than in court.
-    public static func normalise(_ text: String) throws -> String {
+    package static func normalise(_ text: String) throws -> String {
         let n = text.uppercased().filter { !" -.".contains($0) }
         guard (11...15).contains(n.count), n.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw TemoinError.step(.invalidTrackingNumber(value: text))

@@ -2,7 +2,7 @@ import Foundation
 
 /// Refusals of `temoin step`: proof files that are not what they claim, and arguments that cannot
 /// make a step. Nothing is recorded when one is thrown.
-public enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A proof file of 0 bytes: a save or an export that did not finish.
     case fileEmpty(path: String)
     case fileTooLarge(path: String, size: Int64, limit: Int64)
@@ -34,7 +34,7 @@ public enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
     case emailWithheld(digest: String)
     case invalidDNSServer(value: String)
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .fileEmpty, .fileTooLarge, .notAnImage, .notAPDF, .notAnEmail, .outlookMessage, .unsupportedFile:
             return .inputRefused
@@ -45,9 +45,9 @@ public enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
-    public var exitCode: Int32 { exitStatus.rawValue }
+    package var exitCode: Int32 { exitStatus.rawValue }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .fileEmpty(let path): return tr("step.error.file_empty", ["path": path])
         case .fileTooLarge(let path, let size, let limit):

@@ -2,19 +2,19 @@ import Foundation
 
 /// The questions `temoin step add` asks in a terminal for what the options left out, one at a time and
 /// with an example; every file is checked as it is typed.
-public struct StepInterview {
-    public let conversation: Conversation
+package struct StepInterview {
+    package let conversation: Conversation
     /// Largest proof file accepted.
-    public let limit: Int64
+    package let limit: Int64
 
-    public init(_ conversation: Conversation, limit: Int64) {
+    package init(_ conversation: Conversation, limit: Int64) {
         self.conversation = conversation
         self.limit = limit
     }
 
     /// `given` completed by the person: the kind unless `kindGiven`, the summary unless `summaryGiven`,
     /// and the files, date, recipient, tracking number and receipts it does not hold.
-    public func complete(_ given: StepRequest, kindGiven: Bool, summaryGiven: Bool) -> StepRequest {
+    package func complete(_ given: StepRequest, kindGiven: Bool, summaryGiven: Bool) -> StepRequest {
         let c = conversation
         var r = given
         let (filesGiven, dateGiven, toGiven) = (!given.files.isEmpty, given.date != nil, given.to != nil)
@@ -116,7 +116,7 @@ public struct StepInterview {
     }
 
     /// A path as terminals paste a dragged file: quoted, with backslash-escaped spaces, or a file:// URL.
-    public static func cleanPath(_ text: String) -> String {
+    package static func cleanPath(_ text: String) -> String {
         var t = text.trimmingCharacters(in: .whitespaces)
         if t.count >= 2, let first = t.first, first == "'" || first == "\"", t.last == first {
             t = String(t.dropFirst().dropLast())

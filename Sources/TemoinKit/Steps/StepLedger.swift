@@ -1,15 +1,15 @@
 import Foundation
 
 /// A proof file of a step or follow-up: one capture, to become one pièce of the dossier.
-public struct StepProof: Sendable, Encodable, Equatable {
+package struct StepProof: Sendable, Encodable, Equatable {
     /// The entry that holds it.
-    public var seq: Int64
-    public var role: ProofRole
-    public var digest: String
-    public var size: Int64
-    public var mediaType: String?
+    package var seq: Int64
+    package var role: ProofRole
+    package var digest: String
+    package var size: Int64
+    package var mediaType: String?
     /// The file's name when it was added.
-    public var name: String?
+    package var name: String?
 
     enum CodingKeys: String, CodingKey {
         case seq, role, digest, size, name
@@ -18,8 +18,8 @@ public struct StepProof: Sendable, Encodable, Equatable {
 }
 
 /// Something in a step's record that does not add up, shown beside it, never smoothed over.
-public struct StepDoubt: Sendable, Encodable, Equatable {
-    public enum Code: String, Sendable, Encodable {
+package struct StepDoubt: Sendable, Encodable, Equatable {
+    package enum Code: String, Sendable, Encodable {
         /// A follow-up is dated before the step it follows.
         case followUpBeforeStep = "followup_before_step"
         /// The declared date is not the day of the e-mail's `Date` field (Paris).
@@ -32,30 +32,30 @@ public struct StepDoubt: Sendable, Encodable, Equatable {
         case emailFieldRepeated = "email_field_repeated"
     }
 
-    public var code: Code
+    package var code: Code
     /// The entry where it shows.
-    public var seq: Int64
+    package var seq: Int64
     /// Values for the message `step.doubt.<code>`.
-    public var arguments: [String: String]
+    package var arguments: [String: String]
 
     /// The doubt in the current language.
-    public var text: String { tr("step.doubt.\(code.rawValue)", arguments) }
+    package var text: String { tr("step.doubt.\(code.rawValue)", arguments) }
 }
 
 /// A follow-up as read back.
-public struct StepFollowUpRecord: Sendable, Encodable {
-    public var seq: Int64
-    public var hash: String
-    public var recordedAt: String
-    public var kind: FollowUpKind
-    public var date: StepDate
-    public var dateBasis: StepDateBasis
-    public var from: String?
-    public var summary: String?
-    public var proofs: [StepProof]
+package struct StepFollowUpRecord: Sendable, Encodable {
+    package var seq: Int64
+    package var hash: String
+    package var recordedAt: String
+    package var kind: FollowUpKind
+    package var date: StepDate
+    package var dateBasis: StepDateBasis
+    package var from: String?
+    package var summary: String?
+    package var proofs: [StepProof]
     /// The e-mails with their latest DKIM verdict (a later `step check` replaces the first one here;
     /// both stay in the chain).
-    public var emails: [EmailFacts]
+    package var emails: [EmailFacts]
 
     enum CodingKeys: String, CodingKey {
         case seq, hash, kind, date, from, summary, proofs, emails
@@ -65,25 +65,25 @@ public struct StepFollowUpRecord: Sendable, Encodable {
 }
 
 /// A step with everything that followed it: what `step list` prints and the dossier lists.
-public struct StepRecord: Sendable, Encodable {
-    public var seq: Int64
-    public var hash: String
+package struct StepRecord: Sendable, Encodable {
+    package var seq: Int64
+    package var hash: String
     /// UTC time temoin recorded it (tool clock), distinct from `date`, which the person declared.
-    public var recordedAt: String
-    public var kind: StepKind
-    public var date: StepDate
-    public var dateBasis: StepDateBasis
-    public var to: String?
-    public var summary: String
-    public var trackingNumber: String?
-    public var note: String?
-    public var proofs: [StepProof]
+    package var recordedAt: String
+    package var kind: StepKind
+    package var date: StepDate
+    package var dateBasis: StepDateBasis
+    package var to: String?
+    package var summary: String
+    package var trackingNumber: String?
+    package var note: String?
+    package var proofs: [StepProof]
     /// The e-mails with their latest DKIM verdict.
-    public var emails: [EmailFacts]
-    public var followUps: [StepFollowUpRecord]
+    package var emails: [EmailFacts]
+    package var followUps: [StepFollowUpRecord]
     /// Seqs of the `step_check` entries about this step or its follow-ups.
-    public var checks: [Int64]
-    public var doubts: [StepDoubt]
+    package var checks: [Int64]
+    package var doubts: [StepDoubt]
 
     enum CodingKeys: String, CodingKey {
         case seq, hash, kind, date, to, summary, note, proofs, emails, checks, doubts
@@ -94,23 +94,23 @@ public struct StepRecord: Sendable, Encodable {
     }
 
     /// When the avis de réception says the letter was received: the first `receipt_returned` follow-up.
-    public var receivedOn: StepDate? { followUps.first { $0.kind == .receiptReturned }?.date }
+    package var receivedOn: StepDate? { followUps.first { $0.kind == .receiptReturned }?.date }
 }
 
 /// The applicant's steps, read from a store: each with its follow-ups, proof files and DKIM verdicts.
 /// The dossier, `status` and `step list` read them from here.
-public struct StepLedger: Sendable {
+package struct StepLedger: Sendable {
     /// In chain order.
-    public let records: [StepRecord]
+    package let records: [StepRecord]
     /// Keys found by any lookup, by e-mail digest then query name: the first found wins (the key
     /// fetched closest to the e-mail's arrival).
     private let keys: [String: [String: DKIMKeyLookup]]
 
-    public init(store: Store) throws {
+    package init(store: Store) throws {
         try self.init(entries: store.entries())
     }
 
-    public init(entries: [StoredEntry]) {
+    package init(entries: [StoredEntry]) {
         var records: [StepRecord] = []
         var index: [Int64: Int] = [:]
         var followUpOwner: [Int64: Int] = [:]
@@ -180,16 +180,16 @@ public struct StepLedger: Sendable {
     }
 
     /// The step that is, or is followed by, entry `seq`.
-    public func record(containing seq: Int64) -> StepRecord? {
+    package func record(containing seq: Int64) -> StepRecord? {
         records.first { $0.seq == seq || $0.followUps.contains { $0.seq == seq } }
     }
 
     /// Keys already fetched for the e-mail `digest`, by query name.
-    public func knownKeys(for digest: String) -> [String: DKIMKeyLookup] { keys[digest] ?? [:] }
+    package func knownKeys(for digest: String) -> [String: DKIMKeyLookup] { keys[digest] ?? [:] }
 
     /// Registered letters whose recipient names the préfet (« préfet », « prefet », "prefect", any case
     /// or accent): the defendant of a référé is the préfet, not « la préfecture ».
-    public var lettersToPrefect: [StepRecord] {
+    package var lettersToPrefect: [StepRecord] {
         steps(.registeredLetter).filter { r in
             guard let to = r.to?.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) else {
                 return false
@@ -200,7 +200,7 @@ public struct StepLedger: Sendable {
     }
 
     /// Steps of one kind.
-    public func steps(_ kind: StepKind) -> [StepRecord] { records.filter { $0.kind == kind } }
+    package func steps(_ kind: StepKind) -> [StepRecord] { records.filter { $0.kind == kind } }
 
     static func doubts(_ r: StepRecord) -> [StepDoubt] {
         var out: [StepDoubt] = []

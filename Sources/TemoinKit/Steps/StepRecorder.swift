@@ -1,20 +1,20 @@
 import Foundation
 
 /// A step to record (`temoin step add`).
-public struct StepRequest: Sendable {
-    public var kind: StepKind
+package struct StepRequest: Sendable {
+    package var kind: StepKind
     /// The date it happened; nil for an e-mail step: the `Date` of its e-mail.
-    public var date: StepDate?
-    public var to: String?
-    public var summary: String
-    public var trackingNumber: String?
+    package var date: StepDate?
+    package var to: String?
+    package var summary: String
+    package var trackingNumber: String?
     /// Proof files: scans, photos, PDFs, `.eml` files.
-    public var files: [String]
+    package var files: [String]
     /// La Poste's deposit receipts (preuve de dépôt).
-    public var postalReceipts: [String]
-    public var note: String?
+    package var postalReceipts: [String]
+    package var note: String?
 
-    public init(
+    package init(
         kind: StepKind, date: StepDate?, to: String?, summary: String, trackingNumber: String? = nil,
         files: [String] = [], postalReceipts: [String] = [], note: String? = nil
     ) {
@@ -30,17 +30,17 @@ public struct StepRequest: Sendable {
 }
 
 /// What followed a step (`temoin step followup SEQ`).
-public struct FollowUpRequest: Sendable {
-    public var of: Int64
-    public var kind: FollowUpKind
+package struct FollowUpRequest: Sendable {
+    package var of: Int64
+    package var kind: FollowUpKind
     /// nil: the `Date` of the e-mail given (an answer by e-mail).
-    public var date: StepDate?
-    public var from: String?
-    public var summary: String?
+    package var date: StepDate?
+    package var from: String?
+    package var summary: String?
     /// The avis de réception scan, the answer (letter scan, `.eml`)...
-    public var files: [String]
+    package var files: [String]
 
-    public init(
+    package init(
         of: Int64, kind: FollowUpKind, date: StepDate?, from: String? = nil, summary: String? = nil,
         files: [String] = []
     ) {
@@ -54,29 +54,29 @@ public struct FollowUpRequest: Sendable {
 }
 
 /// What `temoin step check` found.
-public struct StepCheckOutcome: Sendable {
+package struct StepCheckOutcome: Sendable {
     /// The e-mails with their signatures checked now.
-    public let emails: [EmailFacts]
+    package let emails: [EmailFacts]
     /// The `step_check` entry recorded; nil when DNS gave no answer for any key that was asked, or
     /// every key came from the store (nothing new learnt, nothing recorded).
-    public let entry: StoredEntry?
+    package let entry: StoredEntry?
 }
 
 /// Records steps, their follow-ups and later DKIM checks. Every file is read and checked, and every
 /// DKIM key fetched, before the one append: a refused file or a failure leaves the store untouched.
-public struct StepRecorder: Sendable {
-    public let store: Store
-    public let resolver: DKIMKeyResolver
-    public var maxSize: Int64
+package struct StepRecorder: Sendable {
+    package let store: Store
+    package let resolver: DKIMKeyResolver
+    package var maxSize: Int64
 
-    public init(store: Store, resolver: DKIMKeyResolver, maxSize: Int64 = ProofFile.defaultMaxSize) {
+    package init(store: Store, resolver: DKIMKeyResolver, maxSize: Int64 = ProofFile.defaultMaxSize) {
         self.store = store
         self.resolver = resolver
         self.maxSize = maxSize
     }
 
     @discardableResult
-    public func add(_ request: StepRequest, now: Date = Date()) throws -> StoredEntry {
+    package func add(_ request: StepRequest, now: Date = Date()) throws -> StoredEntry {
         let summary = request.summary.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !summary.isEmpty else { throw TemoinError.step(.emptySummary) }
         var tracking: String?
@@ -100,7 +100,7 @@ public struct StepRecorder: Sendable {
     }
 
     @discardableResult
-    public func followUp(_ request: FollowUpRequest, now: Date = Date()) throws -> StoredEntry {
+    package func followUp(_ request: FollowUpRequest, now: Date = Date()) throws -> StoredEntry {
         let original = try store.entry(seq: request.of)
         guard original.body?.type == .step else { throw TemoinError.step(.notAStep(seq: request.of)) }
         let proofs = try request.files.map { try ProofFile.read(path: $0, maxSize: maxSize) }
@@ -119,7 +119,7 @@ public struct StepRecorder: Sendable {
     /// Checks again the DKIM signatures of the e-mails of entry `seq` (a step or a follow-up). Keys
     /// already fetched and kept in the store are reused without any network, unless `refetch`; the others
     /// are fetched now. A `step_check` entry is recorded only when something was fetched.
-    public func check(seq: Int64, refetch: Bool = false, now: Date = Date()) throws -> StepCheckOutcome {
+    package func check(seq: Int64, refetch: Bool = false, now: Date = Date()) throws -> StepCheckOutcome {
         let ledger = try StepLedger(store: store)
         guard let target = ledger.record(containing: seq) else { throw TemoinError.step(.notAStep(seq: seq)) }
         let originals =

@@ -2,19 +2,19 @@ import Foundation
 
 /// The words `step list`, `step add` and `show` print about steps and e-mails. Every sentence says
 /// only what the entry holds: a declared date is called declared, an unchecked signature unchecked.
-public enum StepText {
+package enum StepText {
     /// "Registered letter", "E-mail"...
-    public static func kind(_ k: StepKind) -> String { tr("step.kind.\(k.rawValue)") }
+    package static func kind(_ k: StepKind) -> String { tr("step.kind.\(k.rawValue)") }
 
-    public static func followUpKind(_ k: FollowUpKind) -> String { tr("step.followup.\(k.rawValue)") }
+    package static func followUpKind(_ k: FollowUpKind) -> String { tr("step.followup.\(k.rawValue)") }
 
     /// "2026-11-03 (declared)" or "2026-11-10 09:12 (the e-mail's Date field)".
-    public static func date(_ d: StepDate, _ basis: StepDateBasis) -> String {
+    package static func date(_ d: StepDate, _ basis: StepDateBasis) -> String {
         "\(d.display) (\(tr("step.date_basis.\(basis.rawValue)")))"
     }
 
     /// The lines of `temoin step list`: each step, then what followed it, indented.
-    public static func list(_ ledger: StepLedger) -> [String] {
+    package static func list(_ ledger: StepLedger) -> [String] {
         guard !ledger.records.isEmpty else { return [tr("step.list.none")] }
         var lines: [String] = []
         for r in ledger.records {
@@ -25,7 +25,7 @@ public enum StepText {
     }
 
     /// One step and its follow-ups, as in `step list`.
-    public static func record(_ r: StepRecord) -> [String] {
+    package static func record(_ r: StepRecord) -> [String] {
         var lines: [String] = []
         let to = r.to.map { "  → \($0)" } ?? ""
         lines.append("#\(r.seq)  \(date(r.date, r.dateBasis))  \(kind(r.kind))\(to)")
@@ -59,14 +59,14 @@ public enum StepText {
     }
 
     /// "document  lettre.pdf  application/pdf  120.3 KB  sha256:5d41…"
-    public static func proof(_ p: StepProof) -> String {
+    package static func proof(_ p: StepProof) -> String {
         let name = p.name ?? "-"
         let value = "\(name)  \(p.mediaType ?? "")  \(ByteCount.format(p.size))  sha256:\(p.digest.prefix(16))"
         return tr("step.labelled", ["label": tr("step.role.\(p.role.rawValue)"), "value": value])
     }
 
     /// An e-mail's header fields and what its DKIM signatures prove. `short`: one line for the verdict.
-    public static func email(_ e: EmailFacts, seq: Int64, short: Bool = false) -> [String] {
+    package static func email(_ e: EmailFacts, seq: Int64, short: Bool = false) -> [String] {
         var lines: [String] = []
         func add(_ key: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
@@ -91,7 +91,7 @@ public enum StepText {
     }
 
     /// "DKIM: valid — signed by val-de-marne.gouv.fr" and the like.
-    public static func verdictLine(_ e: EmailFacts, seq: Int64) -> String {
+    package static func verdictLine(_ e: EmailFacts, seq: Int64) -> String {
         switch e.verdict {
         case .pass:
             let domains = Set(e.dkim.filter { $0.result == .pass }.compactMap(\.domain)).sorted()
@@ -105,7 +105,7 @@ public enum StepText {
 
     /// One signature: domain, selector, algorithm, verdict and reason, where the key came from; in
     /// `language` (the dossier's), else the current one.
-    public static func signatureLine(_ s: DKIMSignatureCheck, language: Language? = nil) -> String {
+    package static func signatureLine(_ s: DKIMSignatureCheck, language: Language? = nil) -> String {
         let tr = { (key: String, args: [String: String]) in Messages.shared.text(key, args, language: language) }
         var parts = ["d=\(s.domain ?? "?")", "s=\(s.selector ?? "?")", s.algorithm ?? "?"]
         if let c = s.canonicalization { parts.append(c) }
@@ -122,7 +122,7 @@ public enum StepText {
 
     /// What a valid signature proves and does not prove, for this message's signature exactly (the
     /// words of docs/FORMAT.md §4); in `language` (the dossier's), else the current one.
-    public static func proves(_ e: EmailFacts, seq: Int64, language: Language? = nil) -> [String] {
+    package static func proves(_ e: EmailFacts, seq: Int64, language: Language? = nil) -> [String] {
         let tr = { (key: String, args: [String: String]) in Messages.shared.text(key, args, language: language) }
         guard let s = e.passingAligned ?? e.passing, let domain = s.domain else {
             if e.verdict == .none { return [tr("dkim.proves.unsigned", [:])] }

@@ -35,22 +35,25 @@ struct MetaRow: Codable, FetchableRecord, PersistableRecord, Sendable {
 
 /// An entry read back from a store.
 public struct StoredEntry: Sendable {
+    /// The entry's place in the chain, from 1.
     public let seq: Int64
+    /// The hash stored beside the body, as read: recomputing it from ``bodyBytes`` with
+    /// ``ChainHash/entry(_:)`` is what verification does; reading it here checks nothing.
     public let hash: String
     /// The canonical bytes, as stored and hashed.
     public let bodyBytes: Data
     /// The decoded body; nil if the bytes no longer decode (verify says why).
-    public let body: EntryBody?
+    package let body: EntryBody?
 }
 
 /// Bytes to store with an entry, already hashed. They are compressed by `Store.append` only when the
 /// store does not hold them yet (an unchanged page fetched again costs no compression), and before its
 /// write transaction opens, so the transaction stays short.
-public struct PendingCapture: Sendable {
-    public let ref: CaptureRef
+package struct PendingCapture: Sendable {
+    package let ref: CaptureRef
     let bytes: Data
 
-    public init(bytes: Data, role: String, mediaType: String? = nil, name: String? = nil) {
+    package init(bytes: Data, role: String, mediaType: String? = nil, name: String? = nil) {
         ref = CaptureRef(
             digest: sha256Hex(bytes), size: Int64(bytes.count), role: role, mediaType: mediaType, name: name)
         self.bytes = bytes

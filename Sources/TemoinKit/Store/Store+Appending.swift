@@ -14,7 +14,7 @@ extension Store {
     /// (docs/FORMAT.md §8). An attempt names the latest seal in `after_seal`, read in the same
     /// transaction, so it provably was written after that seal's genTime.
     @discardableResult
-    public func append(
+    package func append(
         type: EntryType, captures: [PendingCapture] = [], now: Date? = nil, fill: (inout EntryBody) throws -> Void
     ) throws -> StoredEntry {
         do {
@@ -75,7 +75,7 @@ extension Store {
     /// of a hundred pages would pay a second disk sync per page. PASSIVE never waits for readers; a
     /// reader holding an older snapshot only delays it to the next call. What was committed stays
     /// committed either way, so a failure here is no failure of a write.
-    public func checkpoint() {
+    package func checkpoint() {
         guard !isReadOnly else { return }
         _ = try? db.writeWithoutTransaction { db in
             // After `closeAll` (a seal's thread may release the last reference when the command ended),

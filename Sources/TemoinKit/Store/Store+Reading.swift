@@ -32,6 +32,7 @@ extension Store {
         }
     }
 
+    /// The entry `seq`; throws when the store holds none with that seq.
     public func entry(seq: Int64) throws -> StoredEntry {
         guard let e = try entries(from: seq, through: seq).first else { throw TemoinError.noSuchEntry(seq: seq) }
         return e
@@ -69,7 +70,7 @@ extension Store {
 
     /// Withholds a capture's bytes for privacy. Its digest stays, so the chain still verifies and
     /// `verify` reports it as withheld, not altered.
-    public func withhold(digest: String, reason: String?, now: Date = Date()) throws {
+    package func withhold(digest: String, reason: String?, now: Date = Date()) throws {
         do {
             try db.write { db in
                 guard try CaptureRow.fetchOne(db, key: digest) != nil else {
@@ -90,6 +91,8 @@ extension Store {
         }
     }
 
+    /// A value of the `meta` table (docs/FORMAT.md §2: `format`, `store_id`, `head_seq`...), as stored;
+    /// nil when the key is absent.
     public func meta(_ key: String) throws -> String? {
         // A few rows: scanned, never looked up through an index that may be damaged (as the verifiers).
         try read { db in

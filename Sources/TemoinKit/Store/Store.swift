@@ -14,17 +14,25 @@ import Synchronization
 /// Every append happens in one IMMEDIATE write transaction that reads the head and writes the entry,
 /// its captures and the head counter, so concurrent writers queue instead of forking the chain, and a
 /// process killed at any moment leaves either the whole entry or nothing.
+///
+/// Outside this package a store is only opened and read: creating and appending are `package`
+/// (docs/DESIGN.md, "The library's public API").
 public final class Store: Sendable {
     /// Schema version this build reads and writes (`PRAGMA user_version`).
     public static let schemaVersion = 1
     /// `PRAGMA application_id`: "TEMO".
     public static let applicationID: Int32 = 0x5445_4D4F
+    /// The `meta` value `format` of every temoin store.
     public static let formatName = "temoin-store"
+    /// The file name temoin gives a store when the person names none.
     public static let defaultFileName = "temoin.sqlite"
 
+    /// The store's file, as given to ``open(at:readOnly:clock:)``.
     public let path: String
+    /// True when opened read-only: no write can happen through this value.
     public let isReadOnly: Bool
     let db: DatabaseQueue
+    /// The store's identity, its `meta` value `store_id`, which the genesis value binds (docs/FORMAT.md §3).
     public let storeID: String
     /// Where `recorded_at` and the attempts' times are read: the system clock, except in TemoinKit's
     /// own tests (no command lets a person choose it).
@@ -32,7 +40,9 @@ public final class Store: Sendable {
 
     /// The store path from `--store`, else `TEMOIN_STORE`, else `temoin.sqlite` beside the portable
     /// folder's launcher when temoin runs from one (`make dist`), else `./temoin.sqlite`.
-    public static func resolvePath(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func resolvePath(
+        option: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> String
     {
         if let o = option, !o.isEmpty { return o }
@@ -65,7 +75,7 @@ public final class Store: Sendable {
     /// Closes every store still open: the executable calls it when a command ends. SQLite removes a
     /// store's `-wal` and `-shm` files when its last connection closes, and a connection still held
     /// when the process exits never closes; using a store after this fails.
-    public static func closeAll() {
+    package static func closeAll() {
         for store in opened.withLock({ list in list.compactMap(\.store) }) { try? store.db.close() }
         opened.withLock { $0.removeAll() }
     }
@@ -140,7 +150,7 @@ public final class Store: Sendable {
     }
 
     /// Creates a new store at `path` (mode 0600) and records the case as entry 1.
-    public static func create(at path: String, case fields: CaseFields, now: Date? = nil, clock: WallClock = .system)
+    package static func create(at path: String, case fields: CaseFields, now: Date? = nil, clock: WallClock = .system)
         throws -> Store
     {
         let fm = FileManager.default
@@ -368,9 +378,14 @@ public final class Store: Sendable {
 
 }
 
+/// What a store holds for a capture digest.
 public enum CaptureState: Sendable, Equatable {
+    /// The bytes are in the store, encoded as `encoding` names (`zlib` or `identity` in an intact store,
+    /// docs/FORMAT.md §2); whether they still hash to the digest is for verification to say.
     case stored(encoding: String)
+    /// The bytes were withheld on purpose (``Store`` keeps the digest): when, if recorded, and why, if given.
     case withheld(at: String?, reason: String?)
+    /// No row for this digest.
     case absent
 }
 

@@ -9,20 +9,20 @@ import GRDB
 /// byte; automatic indexes with NULL SQL) holds no view, trigger, table or index that could run SQL or
 /// keep data outside the format. SQLite keeps a table's `CREATE` statement as written, so the text is
 /// part of the format: never reformat it.
-public enum StoreSchema {
+package enum StoreSchema {
     /// One table and the automatic indexes SQLite creates for its PRIMARY KEY or UNIQUE columns.
-    public struct Table: Sendable, Equatable {
-        public let name: String
+    package struct Table: Sendable, Equatable {
+        package let name: String
         /// The `CREATE TABLE` statement, exactly as `sqlite_master.sql` holds it.
-        public let sql: String
-        public let autoindexes: [String]
+        package let sql: String
+        package let autoindexes: [String]
         /// A store lacks it only if it is not a temoin store (optional tables: older stores, or anchors removed).
-        public let required: Bool
+        package let required: Bool
         /// Column names in order (what `pragma_table_info` lists).
-        public let columns: [String]
+        package let columns: [String]
     }
 
-    public static let meta = Table(
+    package static let meta = Table(
         name: "meta",
         sql: """
             CREATE TABLE meta (
@@ -31,7 +31,7 @@ public enum StoreSchema {
             )
             """, autoindexes: ["sqlite_autoindex_meta_1"], required: true, columns: ["key", "value"])
 
-    public static let entries = Table(
+    package static let entries = Table(
         name: "entries",
         sql: """
             CREATE TABLE entries (
@@ -41,7 +41,7 @@ public enum StoreSchema {
             )
             """, autoindexes: [], required: true, columns: ["seq", "hash", "body"])
 
-    public static let captures = Table(
+    package static let captures = Table(
         name: "captures",
         sql: """
             CREATE TABLE captures (
@@ -55,7 +55,7 @@ public enum StoreSchema {
             """, autoindexes: ["sqlite_autoindex_captures_1"], required: true,
         columns: ["digest", "size", "encoding", "data", "withheld_at", "withheld_reason"])
 
-    public static let seals = Table(
+    package static let seals = Table(
         name: "seals",
         sql: """
             CREATE TABLE seals (
@@ -70,7 +70,7 @@ public enum StoreSchema {
             """, autoindexes: [], required: false,
         columns: ["id", "seq", "head", "tsa_url", "nonce", "requested_at", "response"])
 
-    public static let attestations = Table(
+    package static let attestations = Table(
         name: "attestations",
         sql: """
             CREATE TABLE attestations (
@@ -82,7 +82,7 @@ public enum StoreSchema {
             """, autoindexes: ["sqlite_autoindex_attestations_1"], required: false,
         columns: ["id", "statement", "signature", "added_at"])
 
-    public static let tsaConfig = Table(
+    package static let tsaConfig = Table(
         name: "tsa_config",
         sql: """
             CREATE TABLE tsa_config (
@@ -93,12 +93,12 @@ public enum StoreSchema {
             """, autoindexes: ["sqlite_autoindex_tsa_config_1"], required: false, columns: ["url", "name", "added_at"])
 
     /// GRDB's migration log (rows `v1`, `v2-trust`), created by GRDB with this exact statement.
-    public static let grdbMigrations = Table(
+    package static let grdbMigrations = Table(
         name: "grdb_migrations", sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)",
         autoindexes: ["sqlite_autoindex_grdb_migrations_1"], required: false, columns: ["identifier"])
 
     /// In the order of docs/FORMAT.md.
-    public static let tables: [Table] = [meta, entries, captures, seals, attestations, tsaConfig, grdbMigrations]
+    package static let tables: [Table] = [meta, entries, captures, seals, attestations, tsaConfig, grdbMigrations]
 
     /// The tables of the anchors (§7), created together by the migration `v2-trust`.
     static let anchorTables: [Table] = [seals, attestations, tsaConfig]
@@ -108,8 +108,8 @@ public enum StoreSchema {
     }
 
     /// One object of `sqlite_master` that is not as declared, or a declared one that is missing.
-    public struct Deviation: Sendable, Equatable {
-        public enum Kind: String, Sendable {
+    package struct Deviation: Sendable, Equatable {
+        package enum Kind: String, Sendable {
             /// A name the format does not know: another table, a view, a trigger, an index.
             case foreign
             /// A known name whose type, table or SQL differs (a view named `entries`, an added column…).
@@ -118,15 +118,15 @@ public enum StoreSchema {
             case missing
         }
 
-        public let name: String
-        public let type: String?
-        public let kind: Kind
+        package let name: String
+        package let type: String?
+        package let kind: Kind
     }
 
     /// The deviations of the schema from the format, one per name, sorted by name (§6 step 2). Names,
     /// types and SQL are compared as bytes: SQLite keeps the text, and a name that is not UTF-8 is
     /// foreign like any other.
-    public static func deviations(_ db: Database) throws -> [Deviation] {
+    package static func deviations(_ db: Database) throws -> [Deviation] {
         let rows = try Row.fetchAll(
             db,
             sql: """

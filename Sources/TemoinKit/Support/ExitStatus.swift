@@ -6,61 +6,61 @@ import Foundation
 ///
 /// Invariant: every status a command can end with is one of ``documented``, except the statuses of a
 /// signal other than Ctrl-C (128 + its number, as shells report it), listed under ``interrupted``.
-public struct ExitStatus: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let rawValue: Int32
+package struct ExitStatus: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    package let rawValue: Int32
 
-    public init(rawValue: Int32) { self.rawValue = rawValue }
+    package init(rawValue: Int32) { self.rawValue = rawValue }
 
     /// Done; for `verify`, the chain is intact.
-    public static let success = ExitStatus(rawValue: 0)
+    package static let success = ExitStatus(rawValue: 0)
     /// `verify`, `status`: tampering or corruption found; `dossier`: written, but the store is not intact.
-    public static let tampered = ExitStatus(rawValue: 1)
+    package static let tampered = ExitStatus(rawValue: 1)
     /// `doctor`: something an attempt needs must be fixed (the number of ``tampered``: a problem was found).
-    public static let needsFixing = ExitStatus(rawValue: 1)
+    package static let needsFixing = ExitStatus(rawValue: 1)
     /// `verify --strict-time`: an attempt's time has a problem (docs/FORMAT.md §8), the chain being
     /// intact (the number of ``tampered``; without the flag such problems are listed and the status is 0).
-    public static let timeProblems = ExitStatus(rawValue: 1)
+    package static let timeProblems = ExitStatus(rawValue: 1)
     /// The store cannot be read (missing, not a temoin store, newer format, damaged).
-    public static let storeUnreadable = ExitStatus(rawValue: 2)
+    package static let storeUnreadable = ExitStatus(rawValue: 2)
     /// The store cannot be written (read-only medium, disk full, busy); nothing was recorded.
-    public static let storeNotWritable = ExitStatus(rawValue: 3)
+    package static let storeNotWritable = ExitStatus(rawValue: 3)
     /// An input file was refused (missing, empty, too large, unsafe, invalid).
-    public static let inputRefused = ExitStatus(rawValue: 4)
+    package static let inputRefused = ExitStatus(rawValue: 4)
     /// The network layer or the browser could not start; an unreachable site is recorded, not this.
-    public static let networkUnavailable = ExitStatus(rawValue: 5)
+    package static let networkUnavailable = ExitStatus(rawValue: 5)
     /// `seal`: no time-stamp authority gave a seal that verifies.
-    public static let sealFailed = ExitStatus(rawValue: 6)
+    package static let sealFailed = ExitStatus(rawValue: 6)
     /// An output or working file cannot be written (folder read-only or full); the store is untouched.
-    public static let outputUnwritable = ExitStatus(rawValue: 7)
+    package static let outputUnwritable = ExitStatus(rawValue: 7)
     /// `notify test`: an alert could not be delivered.
-    public static let alertNotDelivered = ExitStatus(rawValue: 8)
+    package static let alertNotDelivered = ExitStatus(rawValue: 8)
     /// Invalid arguments (sysexits.h's `EX_USAGE`).
-    public static let usage = ExitStatus(rawValue: 64)
+    package static let usage = ExitStatus(rawValue: 64)
     /// temoin's own files (messages, templates, profiles) are missing beside the program
     /// (sysexits.h's `EX_SOFTWARE`); said by a message built into the program, the catalogue being missing.
-    public static let installationIncomplete = ExitStatus(rawValue: 70)
+    package static let installationIncomplete = ExitStatus(rawValue: 70)
     /// Stopped by Ctrl-C (128 + SIGINT); other signals end with 128 + their number.
-    public static let interrupted = ExitStatus(rawValue: 130)
+    package static let interrupted = ExitStatus(rawValue: 130)
 
     /// The statuses `temoin --help` and the README list, in order.
-    public static let documented: [ExitStatus] = [
+    package static let documented: [ExitStatus] = [
         .success, .tampered, .storeUnreadable, .storeNotWritable, .inputRefused, .networkUnavailable, .sealFailed,
         .outputUnwritable, .alertNotDelivered, .usage, .installationIncomplete, .interrupted,
     ]
 
     /// The status of a process ended by `signal` after cleaning up (SIGTERM: 143, SIGHUP: 129).
-    public static func signal(_ number: Int32) -> ExitStatus { ExitStatus(rawValue: 128 + number) }
+    package static func signal(_ number: Int32) -> ExitStatus { ExitStatus(rawValue: 128 + number) }
 
     /// What the status means, in the language of the messages (the `--help` table).
-    public var summary: String { tr("exit.\(rawValue)") }
+    package var summary: String { tr("exit.\(rawValue)") }
 
-    public var description: String { String(rawValue) }
+    package var description: String { String(rawValue) }
 
-    public static func < (a: ExitStatus, b: ExitStatus) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: ExitStatus, b: ExitStatus) -> Bool { a.rawValue < b.rawValue }
 
     /// The table of `temoin --help`: one line per status with its meaning, which the argument parser
     /// wraps to the terminal's width (a line broken here would come out ragged once re-wrapped).
-    public static func helpTable(indent: String = "  ") -> String {
+    package static func helpTable(indent: String = "  ") -> String {
         documented.map { indent + tr("help.exit_line", ["code": String($0.rawValue), "summary": $0.summary]) }
             .joined(separator: "\n")
     }

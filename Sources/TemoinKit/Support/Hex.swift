@@ -3,7 +3,7 @@ import Foundation
 
 extension Sequence where Element == UInt8 {
     /// Lowercase hexadecimal, two digits per byte: the only textual form of digests in a store.
-    public var lowercaseHex: String {
+    package var lowercaseHex: String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
@@ -23,6 +23,6 @@ enum Hex {
 }
 
 /// SHA-256 of raw bytes in store form (lowercase hex).
-public func sha256Hex(_ data: Data) -> String {
+package func sha256Hex(_ data: Data) -> String {
     SHA256.hash(data: data).lowercaseHex
 }

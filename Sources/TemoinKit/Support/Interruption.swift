@@ -5,13 +5,13 @@ import Synchronization
 /// that SQLite's progress handler reads on every connection (`Store`), so any SQLite work (a slow query,
 /// an endless view in a hostile store) stops with `TemoinError.interrupted` within a few thousand
 /// virtual-machine steps. A write interrupted this way rolls back: nothing half-written stays.
-public enum Interruption {
+package enum Interruption {
     private static let flag = Atomic<Bool>(false)
 
     /// Called from a signal handler's event (never from the handler itself).
-    public static func request() { flag.store(true, ordering: .relaxed) }
+    package static func request() { flag.store(true, ordering: .relaxed) }
 
-    public static var isRequested: Bool { flag.load(ordering: .relaxed) }
+    package static var isRequested: Bool { flag.load(ordering: .relaxed) }
 
     /// For tests: a later interruption starts from a clear flag.
     static func reset() { flag.store(false, ordering: .relaxed) }

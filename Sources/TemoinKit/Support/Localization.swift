@@ -2,12 +2,12 @@ import Foundation
 import Synchronization
 
 /// The two languages every message exists in.
-public enum Language: String, Sendable, CaseIterable, Codable {
+package enum Language: String, Sendable, CaseIterable, Codable {
     case en
     case fr
 
     /// The language of the environment: `LC_ALL`, then `LC_MESSAGES`, then `LANG` (French when it starts with "fr").
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Language {
+    package static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Language {
         for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let value = env[key], !value.isEmpty {
                 return value.lowercased().hasPrefix("fr") ? .fr : .en
@@ -20,13 +20,13 @@ public enum Language: String, Sendable, CaseIterable, Codable {
 /// Message catalogue: every sentence the tool prints, in English and French, read from the JSON files in
 /// `Resources/messages/` (one per concern, merged; a key defined twice is a build mistake the tests catch)
 /// so translators never touch code.
-public final class Messages: Sendable {
-    public static let shared = Messages()
+package final class Messages: Sendable {
+    package static let shared = Messages()
 
     private let table: [String: [String: String]]
     private let current = Mutex<Language>(Language.fromEnvironment())
     /// Keys found in more than one catalogue file (must stay empty; see LocalizationTests).
-    public let duplicateKeys: [String]
+    package let duplicateKeys: [String]
 
     init() {
         var merged: [String: [String: String]] = [:]
@@ -48,17 +48,17 @@ public final class Messages: Sendable {
     }
 
     /// The language used by `text(_:_:)` when none is given.
-    public var language: Language {
+    package var language: Language {
         get { current.withLock { $0 } }
         set { current.withLock { $0 = newValue } }
     }
 
     /// All keys of the catalogue with the languages each is translated into (for completeness tests).
-    public var catalogue: [String: [String: String]] { table }
+    package var catalogue: [String: [String: String]] { table }
 
     /// The message `key` in `language`, with `{name}` placeholders replaced from `args`.
     /// A missing key prints as the key itself, so nothing is ever silently dropped.
-    public func text(_ key: String, _ args: [String: String] = [:], language: Language? = nil) -> String {
+    package func text(_ key: String, _ args: [String: String] = [:], language: Language? = nil) -> String {
         let lang = language ?? self.language
         guard let entry = table[key], let template = entry[lang.rawValue] ?? entry["en"] else { return key }
         var out = template
@@ -70,6 +70,6 @@ public final class Messages: Sendable {
 }
 
 /// Shorthand for `Messages.shared.text`.
-public func tr(_ key: String, _ args: [String: String] = [:]) -> String {
+package func tr(_ key: String, _ args: [String: String] = [:]) -> String {
     Messages.shared.text(key, args)
 }

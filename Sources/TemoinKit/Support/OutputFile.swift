@@ -13,22 +13,22 @@ import Foundation
 /// under a temporary name in the same folder and renamed over the old one (a link at that name is
 /// replaced, not followed); a write that fails half-way (a full disk) removes what it wrote; every
 /// failure to write is ``TemoinError/outputUnwritable(path:detail:)`` (exit 7), never a store error.
-public enum OutputFile {
+package enum OutputFile {
     /// Whether anything is at `path`: a file, a folder, a link (even one pointing nowhere).
-    public static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
     }
 
     /// Removes a symbolic link standing at `path`, so the file written next is a new one and not the
     /// link's target (cairo and Foundation open paths through links).
-    public static func removeLink(_ path: String) {
+    package static func removeLink(_ path: String) {
         var info = stat()
         if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK { unlink(path) }
     }
 
     /// Writes `data` to a new file at `path` (refused with exit 64 if anything is there).
-    public static func create(_ path: String, data: Data, mode: mode_t = 0o666) throws {
+    package static func create(_ path: String, data: Data, mode: mode_t = 0o666) throws {
         let writer = try Writer(creating: path, mode: mode)
         do {
             try writer.write(data)
@@ -41,7 +41,7 @@ public enum OutputFile {
 
     /// Writes the file at `path` through `body`, which gets a temporary path in the same folder; the
     /// result then replaces `path` in one rename. The temporary file is removed on any failure.
-    public static func replace(_ path: String, mode: mode_t = 0o666, body: (String) throws -> Void) throws {
+    package static func replace(_ path: String, mode: mode_t = 0o666, body: (String) throws -> Void) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(
             ".\((path as NSString).lastPathComponent).\(UUID().uuidString.prefix(8)).partial")
@@ -60,7 +60,7 @@ public enum OutputFile {
     /// Gives the finished file `temporary` (in the same folder, or one beside it) its name `path`: synced,
     /// then linked there, which fails if anything (a link included) holds the name; on media without
     /// hard links (FAT) renamed after a last check. `temporary` is gone afterwards.
-    public static func publish(_ temporary: String, as path: String) throws {
+    package static func publish(_ temporary: String, as path: String) throws {
         let fd = posixOpen(temporary, O_RDONLY | O_CLOEXEC, 0)
         if fd >= 0 {
             // Bytes a library wrote through its own buffers reach the medium here, or the error shows.
@@ -92,12 +92,12 @@ public enum OutputFile {
     }
 
     /// A new file being written; ``abandon()`` removes it (a failure, an interruption).
-    public final class Writer {
-        public let path: String
+    package final class Writer {
+        package let path: String
         private var fd: Int32
 
         /// Creates `path` exclusively, without following a link. `mode` goes through the umask.
-        public init(creating path: String, mode: mode_t = 0o666) throws {
+        package init(creating path: String, mode: mode_t = 0o666) throws {
             self.path = path
             fd = posixOpen(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             if fd < 0 {
@@ -109,7 +109,7 @@ public enum OutputFile {
         deinit { if fd >= 0 { close(fd) } }
 
         /// Appends `data`; a short write (a full disk) is an error, never silent.
-        public func write(_ data: Data) throws {
+        package func write(_ data: Data) throws {
             try data.withUnsafeBytes { raw in
                 var offset = 0
                 while offset < raw.count {
@@ -124,7 +124,7 @@ public enum OutputFile {
         }
 
         /// Flushes to the medium and closes: a full disk can show only here (delayed allocation).
-        public func finish() throws {
+        package func finish() throws {
             guard fd >= 0 else { return }
             let synced = fsync(fd) == 0 ? 0 : errno
             let closed = close(fd) == 0 ? 0 : errno
@@ -134,7 +134,7 @@ public enum OutputFile {
         }
 
         /// Closes and removes the file: nothing half-written stays behind.
-        public func abandon() {
+        package func abandon() {
             if fd >= 0 {
                 close(fd)
                 fd = -1

@@ -13,9 +13,9 @@ import Synchronization
 /// `Progress`, so that it never shadows `Foundation.Progress` in files importing both.
 ///
 /// Thread-safe: `update` may be called from any thread (the verifier calls it from its reading thread).
-public final class ProgressReporter: Sendable {
+package final class ProgressReporter: Sendable {
     /// How `done` and `total` are shown after the bar.
-    public enum Unit: Sendable, Equatable {
+    package enum Unit: Sendable, Equatable {
         /// "12.3 MB / 27.0 MB"
         case bytes
         /// "1 204 / 5 000"
@@ -24,10 +24,10 @@ public final class ProgressReporter: Sendable {
         case countdown
     }
 
-    public let label: String
-    public let unit: Unit
+    package let label: String
+    package let unit: Unit
     /// False when standard error is not a terminal or the output is JSON: every call is then a no-op.
-    public let isEnabled: Bool
+    package let isEnabled: Bool
     private let write: @Sendable (String) -> Void
     private let columns: Int
 
@@ -42,7 +42,7 @@ public final class ProgressReporter: Sendable {
     ///   - enabled: whether to draw at all; see `shouldShow(json:)`.
     ///   - columns: the terminal's width (default: asked of standard error, else 80).
     ///   - write: where the text goes (default: standard error, unbuffered).
-    public init(
+    package init(
         label: String, unit: Unit = .items, enabled: Bool, columns: Int? = nil,
         write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     ) {
@@ -54,13 +54,13 @@ public final class ProgressReporter: Sendable {
     }
 
     /// A reporter that draws on standard error when `shouldShow(json:)` says so.
-    public static func standardError(label: String, unit: Unit = .items, json: Bool) -> ProgressReporter {
+    package static func standardError(label: String, unit: Unit = .items, json: Bool) -> ProgressReporter {
         ProgressReporter(label: label, unit: unit, enabled: shouldShow(json: json))
     }
 
     /// Bars are for people: only when standard error is a terminal (not piped, not a file), the
     /// terminal is not "dumb", and the command is not printing JSON.
-    public static func shouldShow(
+    package static func shouldShow(
         json: Bool, stderrIsTerminal: Bool = isatty(STDERR_FILENO) == 1,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> Bool {
@@ -68,7 +68,7 @@ public final class ProgressReporter: Sendable {
     }
 
     /// Reports `done` out of `total`. Redraws at most ten times a second, and only when the line changes.
-    public func update(done: Int64, total: Int64) {
+    package func update(done: Int64, total: Int64) {
         guard isEnabled else { return }
         let line = Self.render(label: label, done: done, total: total, unit: unit, columns: columns)
         let now = ContinuousClock.now
@@ -84,7 +84,7 @@ public final class ProgressReporter: Sendable {
     }
 
     /// Erases the bar, leaving the terminal as it was for what the command prints next.
-    public func finish() {
+    package func finish() {
         guard isEnabled else { return }
         let erase = state.withLock { s in
             defer { s = State() }
@@ -95,7 +95,7 @@ public final class ProgressReporter: Sendable {
 
     /// The bar as drawn, without control characters: `label  [█████░░░░░]  45 %  12.3 MB / 27.0 MB`.
     /// The bar takes what is left of `columns` (between 10 and 40 cells).
-    public static func render(label: String, done: Int64, total: Int64, unit: Unit, columns: Int) -> String {
+    package static func render(label: String, done: Int64, total: Int64, unit: Unit, columns: Int) -> String {
         let fraction = total > 0 ? min(1, max(0, Double(done) / Double(total))) : 0
         let percent = "\(Int((fraction * 100).rounded(.down))) %"
         let detail: String
@@ -112,7 +112,7 @@ public final class ProgressReporter: Sendable {
     }
 
     /// "1 h 05 min", "4 min 30 s", "12 s".
-    public static func duration(_ seconds: Int64) -> String {
+    package static func duration(_ seconds: Int64) -> String {
         let h = seconds / 3600
         let m = (seconds % 3600) / 60
         let s = seconds % 60

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Every failure a person can meet, with a message that says what to do and a documented exit code.
-public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case storeMissing(path: String)
     case storeExists(path: String)
     case notAStore(path: String, detail: String)
@@ -65,7 +65,7 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case notify(NotifyError)
 
     /// The exit status documented for this failure (``ExitStatus``: `temoin --help`, the README).
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .storeMissing, .notAStore, .storeFromNewerVersion, .storeUnreadable: return .storeUnreadable
         case .storeExists, .storeNotWritable, .storeBusy: return .storeNotWritable
@@ -90,9 +90,9 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     /// ``exitStatus`` as the number the process exits with.
-    public var exitCode: Int32 { exitStatus.rawValue }
+    package var exitCode: Int32 { exitStatus.rawValue }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .storeMissing(let path): return tr("error.store_missing", ["path": path])
         case .storeExists(let path): return tr("error.store_exists", ["path": path])
@@ -168,8 +168,8 @@ public enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// Human-readable byte counts ("20 MB").
-public enum ByteCount {
-    public static func format(_ bytes: Int64) -> String {
+package enum ByteCount {
+    package static func format(_ bytes: Int64) -> String {
         let units = ["B", "KB", "MB", "GB"]
         var value = Double(bytes)
         var unit = 0
@@ -181,7 +181,7 @@ public enum ByteCount {
     }
 
     /// Parses "20MB", "500k", "1048576" into bytes.
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         let multipliers: [(String, Int64)] = [
             ("gb", 1_000_000_000), ("mb", 1_000_000), ("kb", 1000), ("g", 1_000_000_000), ("m", 1_000_000),

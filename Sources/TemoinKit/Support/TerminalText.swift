@@ -11,14 +11,14 @@ import Foundation
 /// docs/verify_reference.py uses too. Explicit bidirectional embeddings, overrides and isolates
 /// cannot reach past the value or line they came in: unclosed ones are closed, unmatched closers
 /// are shown as escapes, and text holding any of them is wrapped in an isolate (U+2068 … U+2069).
-public enum TerminalText {
+package enum TerminalText {
     /// One value on one line: a line feed in it is shown as `\x0a`, so it cannot forge a line.
-    public static func line(_ value: String) -> String {
+    package static func line(_ value: String) -> String {
         isolateBidi(escapeControls(value, keepingLineFeeds: false))
     }
 
     /// A whole text of temoin's own (its line feeds are kept); each line is made safe as ``line(_:)``.
-    public static func text(_ value: String) -> String {
+    package static func text(_ value: String) -> String {
         guard needsWork(value) else { return value }
         return escapeControls(value, keepingLineFeeds: true).split(separator: "\n", omittingEmptySubsequences: false)
             .map { isolateBidi(String($0)) }.joined(separator: "\n")
@@ -26,19 +26,19 @@ public enum TerminalText {
 
     /// A free-text value shown over several lines (the case's urgency facts): each of its lines made
     /// safe, the lines after the first indented by `continuation`.
-    public static func block(_ value: String, continuation: String) -> String {
+    package static func block(_ value: String, continuation: String) -> String {
         value.split(separator: "\n", omittingEmptySubsequences: false).map { line(String($0)) }
             .joined(separator: "\n" + continuation)
     }
 
     /// Whether `scalar` is shown as an escape: C0, DEL, C1, line and paragraph separators.
-    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029
     }
 
     /// The bidirectional formatting characters that open or close an embedding, override or isolate.
-    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
         (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
@@ -109,32 +109,32 @@ public enum TerminalText {
 /// One-line values a person types (a name, an organisation, a prefecture...) hold no line break and
 /// no invisible control: they are shown on terminals, signed in attestations and written into the
 /// court dossier, where a hidden character could forge a line or reorder what a reader sees.
-public enum FieldText {
+package enum FieldText {
     /// The first character that may not stand in a one-line value, or nil.
-    public static func forbiddenInLine(_ value: String) -> Unicode.Scalar? {
+    package static func forbiddenInLine(_ value: String) -> Unicode.Scalar? {
         value.unicodeScalars.first { TerminalText.isControl($0) || TerminalText.isBidiControl($0) }
     }
 
     /// The first character that may not stand in free text: as in one line, but line feeds and tabs
     /// are allowed (a paragraph break, an indent).
-    public static func forbiddenInText(_ value: String) -> Unicode.Scalar? {
+    package static func forbiddenInText(_ value: String) -> Unicode.Scalar? {
         value.unicodeScalars.first {
             $0 != "\n" && $0 != "\t" && (TerminalText.isControl($0) || TerminalText.isBidiControl($0))
         }
     }
 
     /// Throws ``TemoinError/controlCharacter(field:character:)`` when `value` is not a clean one-line value.
-    public static func checkLine(_ value: String, field: String) throws {
+    package static func checkLine(_ value: String, field: String) throws {
         if let c = forbiddenInLine(value) { throw TemoinError.controlCharacter(field: field, character: describe(c)) }
     }
 
     /// Throws when `value` holds a control character other than a line feed or a tab.
-    public static func checkText(_ value: String, field: String) throws {
+    package static func checkText(_ value: String, field: String) throws {
         if let c = forbiddenInText(value) { throw TemoinError.controlCharacter(field: field, character: describe(c)) }
     }
 
     /// `U+001B` and, for the ones people meet, what it is.
-    public static func describe(_ scalar: Unicode.Scalar) -> String {
+    package static func describe(_ scalar: Unicode.Scalar) -> String {
         let code = "U+" + String(format: "%04X", scalar.value)
         switch scalar.value {
         case 0x0A, 0x0D, 0x2028, 0x2029: return code + " (" + tr("field.char.line_break") + ")"

@@ -10,8 +10,8 @@ import Foundation
 ///
 /// Entries hold UTC instants as `YYYY-MM-DDTHH:MM:SS.mmmZ`; people read Europe/Paris wall time,
 /// the time zone of the prefectures and of the court.
-public enum TimeFormat {
-    public static let paris = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600)!
+package enum TimeFormat {
+    package static let paris = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600)!
 
     private static func calendar(_ zone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
@@ -27,7 +27,7 @@ public enum TimeFormat {
     ///
     /// gmtime_r on the whole seconds and the milliseconds truncated from the fraction, as Calendar
     /// would give them, without Calendar's cost (it runs several times per attempt and import).
-    public static func utc(_ date: Date) -> String {
+    package static func utc(_ date: Date) -> String {
         let interval = date.timeIntervalSinceReferenceDate
         let whole = interval.rounded(.down)
         guard whole.isFinite, abs(whole) < 1e15 else { return "0000-00-00T00:00:00.000Z" }
@@ -68,7 +68,7 @@ public enum TimeFormat {
 
     /// `2026-11-22 22:30:00 CET`: the wall time in Paris with its offset name. The time zone gives the
     /// offset in effect at that instant; the wall time is then plain arithmetic (no Calendar).
-    public static func parisWallTime(_ date: Date) -> String {
+    package static func parisWallTime(_ date: Date) -> String {
         let abbreviation = paris.isDaylightSavingTime(for: date) ? "CEST" : "CET"
         let whole = date.timeIntervalSince1970.rounded(.down)
         guard whole.isFinite, abs(whole) < 1e15 else { return "?" }
@@ -81,7 +81,7 @@ public enum TimeFormat {
     }
 
     /// Parses the UTC form written in entries (with or without milliseconds).
-    public static func parseUTC(_ text: String) -> Date? {
+    package static func parseUTC(_ text: String) -> Date? {
         fixedWidthUTC(text) ?? parse(text, defaultZone: nil)
     }
 
@@ -121,7 +121,7 @@ public enum TimeFormat {
 
     /// An HTTP `Date` header in the IMF-fixdate form (RFC 9110: `Sun, 06 Nov 1994 08:49:37 GMT`);
     /// nil for anything else.
-    public static func httpDate(_ text: String) -> Date? {
+    package static func httpDate(_ text: String) -> Date? {
         let fields = text.split(separator: " ", omittingEmptySubsequences: true)
         guard fields.count == 6, fields[0].count == 4, fields[0].hasSuffix(","), fields[5] == "GMT",
             let day = Int(fields[1]), (1...31).contains(day), fields[1].count == 2,
@@ -145,7 +145,7 @@ public enum TimeFormat {
 
     /// Parses a date typed by a person: ISO 8601 with `Z` or an offset, or a wall time
     /// (`YYYY-MM-DD HH:MM[:SS]` or with `T`) read in `defaultZone` (Europe/Paris).
-    public static func parse(_ text: String, defaultZone: TimeZone? = paris) -> Date? {
+    package static func parse(_ text: String, defaultZone: TimeZone? = paris) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let pattern =
             #"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$"#

@@ -5,13 +5,13 @@ extension TimeFormat {
     /// the 2000s (the prefectures' booking module dates from the 2010s): an earlier date is a typing
     /// mistake (`0001-01-01`, `1900-01-01`, a year missing a digit), and it would be counted as a day and
     /// an ISO week of the record.
-    public static let earliestAttempt = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01T00:00:00Z
+    package static let earliestAttempt = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01T00:00:00Z
 
     /// A date or time typed by a person, as ``parse(_:defaultZone:)`` reads it, but with a reason when it
     /// cannot be used: a wall time (no offset) that does not exist in Paris (the hour skipped when clocks
     /// go forward) or exists twice (the hour repeated when they go back) is refused with the explicit
     /// forms to type instead, never resolved silently; `earliest` refuses dates before it.
-    public static func interpret(_ text: String, earliest: Date? = nil) throws -> Date {
+    package static func interpret(_ text: String, earliest: Date? = nil) throws -> Date {
         guard let lenient = parse(text) else { throw TemoinError.invalidDate(value: text) }
         var date = lenient
         // Without an offset, the text is a Paris wall time: find every instant that shows it.

@@ -11,9 +11,9 @@ import Synchronization
 /// `<prefix>-<pid>-<random>`, removed when the work ends, by ``WorkFolder/removeAll()`` when a signal
 /// stops temoin (the executable calls it from its handlers), and by the next run's ``sweep(in:prefix:)``
 /// when temoin was killed outright. It can hold a whole unredacted store: it must not outlive the work.
-public final class WorkFolder: Sendable {
-    public let url: URL
-    public var path: String { url.path }
+package final class WorkFolder: Sendable {
+    package let url: URL
+    package var path: String { url.path }
 
     /// Paths to remove if a signal stops temoin: work folders and partial output files.
     private static let live = Mutex<[String: Bool]>([:])
@@ -24,7 +24,7 @@ public final class WorkFolder: Sendable {
     private init(url: URL) { self.url = url }
 
     /// Creates a new folder in `parent`, first removing what killed runs left there.
-    public static func create(in parent: String, prefix: String) throws -> WorkFolder {
+    package static func create(in parent: String, prefix: String) throws -> WorkFolder {
         sweep(in: parent, prefix: prefix)
         let url = URL(fileURLWithPath: parent).appendingPathComponent(
             "\(prefix)-\(getpid())-\(UUID().uuidString.prefix(12).lowercased())"
@@ -41,7 +41,7 @@ public final class WorkFolder: Sendable {
 
     /// Runs `body`, which creates files or folders in a work folder, never at the same time as
     /// ``removeAll()``; after it, waits for the exit that follows (creating would undo the removal).
-    public static func creatingEntry<T>(_ body: () throws -> T) rethrows -> T {
+    package static func creatingEntry<T>(_ body: () throws -> T) rethrows -> T {
         try creating.withLock { stopping in
             while stopping { pause() }
             return try body()
@@ -49,19 +49,19 @@ public final class WorkFolder: Sendable {
     }
 
     /// Removes the folder and everything in it.
-    public func remove() {
+    package func remove() {
         Self.removeTree(path)
         Self.unregister(path)
     }
 
     /// A partial output file, removed too if a signal stops temoin before ``unregister(_:)``.
-    public static func register(_ path: String) { live.withLock { $0[path] = true } }
+    package static func register(_ path: String) { live.withLock { $0[path] = true } }
 
-    public static func unregister(_ path: String) { _ = live.withLock { $0.removeValue(forKey: path) } }
+    package static func unregister(_ path: String) { _ = live.withLock { $0.removeValue(forKey: path) } }
 
     /// Removes every live work folder and partial file: for signal handlers, just before exiting.
     /// Nothing can be created in them afterwards (``creatingEntry(_:)``).
-    public static func removeAll() {
+    package static func removeAll() {
         creating.withLock { stopping in
             stopping = true
             for path in live.withLock({ $0.keys.sorted() }) {
@@ -73,14 +73,14 @@ public final class WorkFolder: Sendable {
 
     /// Whether `path` lies in a work folder of this process (an extracted bundle's store is opened
     /// immutable: nothing beside it may change what is read).
-    public static func contains(_ path: String) -> Bool {
+    package static func contains(_ path: String) -> Bool {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         return live.withLock { $0.keys.contains { absolute.hasPrefix($0 + "/") } }
     }
 
     /// Removes folders `<prefix>-<pid>-…` in `parent` that belong to this user and to a process that
     /// no longer runs, or that are over a day old: what a SIGKILL or a power cut left behind.
-    public static func sweep(in parent: String, prefix: String) {
+    package static func sweep(in parent: String, prefix: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         let now = time(nil)
         for name in names where name.hasPrefix(prefix + "-") {

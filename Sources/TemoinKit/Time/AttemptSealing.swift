@@ -13,8 +13,8 @@ import Synchronization
 /// Invariant: nothing here touches the attempt: a seal that fails, hangs until its timeout, or
 /// answers garbage is reported and stores nothing (Sealer), and the attempt is appended exactly as it
 /// would be without sealing.
-public final class AttemptSealing: Sendable {
-    public let urls: [String]
+package final class AttemptSealing: Sendable {
+    package let urls: [String]
     private let sealer: Sealer
     private let trust: TSATrust
     private let running = Mutex<[Task]>([])
@@ -27,7 +27,7 @@ public final class AttemptSealing: Sendable {
 
     /// Sealing with `urls` (the store's TSAs, or those given); `interruption` cuts a seal in flight
     /// short when the person presses Ctrl-C.
-    public init(store: Store, urls: [String], trust: TSATrust, interruption: InterruptionFlag? = nil) {
+    package init(store: Store, urls: [String], trust: TSATrust, interruption: InterruptionFlag? = nil) {
         var sealer = Sealer(store: store)
         sealer.interruption = interruption
         self.sealer = sealer
@@ -37,10 +37,10 @@ public final class AttemptSealing: Sendable {
 
     /// Starts sealing the current head: before an attempt, a lower bound for it. The head is read
     /// here, before the attempt can move it.
-    public func before() { start() }
+    package func before() { start() }
 
     /// Starts sealing the current head: after an attempt was recorded, its upper bound.
-    public func after() { start() }
+    package func after() { start() }
 
     private func start() {
         let head = try? sealer.store.head()
@@ -64,7 +64,7 @@ public final class AttemptSealing: Sendable {
 
     /// Waits for the seals started so far and returns what each did, in the order started: the
     /// outcomes per TSA, or why the head could not be sealed at all.
-    public func wait() -> [(outcomes: [Sealer.Outcome], failure: String?)] {
+    package func wait() -> [(outcomes: [Sealer.Outcome], failure: String?)] {
         let tasks = running.withLock { list in
             defer { list = [] }
             return list
@@ -78,8 +78,8 @@ public final class AttemptSealing: Sendable {
 
 /// Public time-stamp authorities `temoin init` suggests: free, no account, RFC 3161 over HTTP(S).
 /// docs/TRUST.md says what was checked about them, how, and what was not (their eIDAS status).
-public enum PublicTSA {
-    public static let suggested: [(url: String, name: String)] = [
+package enum PublicTSA {
+    package static let suggested: [(url: String, name: String)] = [
         ("https://freetsa.org/tsr", "FreeTSA"),
         ("http://timestamp.digicert.com", "DigiCert"),
     ]

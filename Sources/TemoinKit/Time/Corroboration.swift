@@ -5,10 +5,10 @@ import Synchronization
 /// The time rules applied to a store: the whole of it (the dossier, `status`), or the entry just
 /// appended (what `attempt` and `watch` say at once). `temoin verify` feeds the same `Corroborator`
 /// from its own walk (Verifier), so every command reaches the same verdicts.
-public enum TimeCorroboration {
+package enum TimeCorroboration {
     /// Every attempt's time, in chain order, through `each`; returns the summary. Reads the seals
     /// first, then the entries with a cursor: memory does not grow with the store.
-    public static func evaluate(store: Store, now: Date? = nil, each: (AttemptTime) -> Void = { _ in }) throws
+    package static func evaluate(store: Store, now: Date? = nil, each: (AttemptTime) -> Void = { _ in }) throws
         -> TimeSummary
     {
         try store.read { db in
@@ -30,7 +30,7 @@ public enum TimeCorroboration {
     }
 
     /// Every attempt's time by seq (for a report over a period: the dossier).
-    public static func attempts(store: Store, now: Date? = nil) throws -> (TimeSummary, [Int64: AttemptTime]) {
+    package static func attempts(store: Store, now: Date? = nil) throws -> (TimeSummary, [Int64: AttemptTime]) {
         var all: [Int64: AttemptTime] = [:]
         let summary = try evaluate(store: store, now: now) { all[$0.seq] = $0 }
         return (summary, all)
@@ -39,7 +39,7 @@ public enum TimeCorroboration {
     /// The time of an attempt just appended, judged against what can be known at once: the server's
     /// clock in its exchanges, the entry before it, the case's opening, and the seal it names. Later
     /// entries and seals may add to this (`verify` has the last word).
-    public static func check(store: Store, appended entry: StoredEntry) throws -> AttemptTime? {
+    package static func check(store: Store, appended entry: StoredEntry) throws -> AttemptTime? {
         func facts(_ e: StoredEntry) -> TimeFacts? { BodyView.read(e.bodyBytes)?.time }
         guard let own = facts(entry) else { return nil }
         var before: [StoredEntry] = try store.entries(from: 1, through: 1)
@@ -57,14 +57,17 @@ public enum TimeCorroboration {
 /// Where temoin reads the time: the system clock, or, in TemoinKit's own tests, a clock the test
 /// controls (never a switch of the command line: a person cannot choose the time recorded).
 public struct WallClock: Sendable {
+    /// Reads the current time.
     public let now: @Sendable () -> Date
 
+    /// A clock that reads its time from `now`.
     public init(_ now: @escaping @Sendable () -> Date) { self.now = now }
 
+    /// The system clock: what every command uses.
     public static let system = WallClock { Date() }
 
     /// The system clock moved by `seconds` (a computer whose clock is ahead, or behind when negative).
-    public static func offset(by seconds: TimeInterval) -> WallClock {
+    package static func offset(by seconds: TimeInterval) -> WallClock {
         WallClock { Date().addingTimeInterval(seconds) }
     }
 }

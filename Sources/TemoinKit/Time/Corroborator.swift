@@ -10,7 +10,7 @@ import Foundation
 ///
 /// Invariant: for the same seals and the same entries, temoin and docs/verify_reference.py report the
 /// same codes at the same seqs (the rules are integer arithmetic on milliseconds, TimeRules).
-public struct Corroborator: Sendable {
+package struct Corroborator: Sendable {
     /// The seals that bind, ascending by sealed seq; `suffixMin[i]` is the seal of earliest genTime
     /// among `bySeq[i...]`: the upper bound of every entry at or before `bySeq[i].seq`.
     private let bySeq: [SealClock]
@@ -26,7 +26,7 @@ public struct Corroborator: Sendable {
     private var caseOpenedMs: Int64?
     /// The latest lower bound met so far: it holds for every later entry (each is written after it).
     private var lower: SealClock?
-    public private(set) var summary = TimeSummary()
+    package private(set) var summary = TimeSummary()
 
     struct Pending {
         var seq: Int64
@@ -47,7 +47,7 @@ public struct Corroborator: Sendable {
     /// - Parameters:
     ///   - seals: the store's seals that bind (`SealClock.readAll`), in any order.
     ///   - now: the verifier's clock, for `time_in_future`.
-    public init(seals: [SealClock], now: Date = Date()) {
+    package init(seals: [SealClock], now: Date = Date()) {
         let sorted = seals.sorted { ($0.seq, $0.id) < ($1.seq, $1.id) }
         var mins = Array(repeating: 0, count: sorted.count)
         var best = -1
@@ -64,7 +64,7 @@ public struct Corroborator: Sendable {
     }
 
     /// Feeds entry `seq` (in ascending order); returns the attempt before it once its verdict is final.
-    public mutating func feed(seq: Int64, _ facts: TimeFacts) -> AttemptTime? {
+    package mutating func feed(seq: Int64, _ facts: TimeFacts) -> AttemptTime? {
         let tolerance = TimeRules.toleranceMs
         var entry = Pending(
             seq: seq, facts: facts, confirmedByServer: false, confirmedBySeals: false, lower: nil, upper: nil,
@@ -161,7 +161,7 @@ public struct Corroborator: Sendable {
     }
 
     /// Ends the fold: the last attempt's verdict, if the last entry is one.
-    public mutating func finish() -> AttemptTime? {
+    package mutating func finish() -> AttemptTime? {
         guard let last = pending else { return nil }
         pending = nil
         return finalize(last)

@@ -9,17 +9,17 @@ import GRDB
 /// granted, stamps the SHA-256 of `head` with the stored nonce, and `head` is the entry hash of the
 /// entry at `seq` recomputed from its bytes. Its signature is §7's business (`seal_invalid`); the time
 /// rules use what both verifiers can check.
-public struct SealClock: Sendable, Equatable, Codable {
-    public var id: Int64
-    public var seq: Int64
+package struct SealClock: Sendable, Equatable, Codable {
+    package var id: Int64
+    package var seq: Int64
     /// The TSTInfo's genTime, milliseconds since the epoch (a fraction truncated to milliseconds).
-    public var genMs: Int64
+    package var genMs: Int64
     /// SHA-256 (lowercase hex) of the TimeStampToken's DER, tag and length included.
-    public var tokenSHA256: String
-    public var tsaURL: String
+    package var tokenSHA256: String
+    package var tsaURL: String
 
     /// genTime in the store's UTC form.
-    public var genTime: String { TimeRules.utc(genMs) }
+    package var genTime: String { TimeRules.utc(genMs) }
 
     enum CodingKeys: String, CodingKey {
         case id, seq
@@ -27,7 +27,7 @@ public struct SealClock: Sendable, Equatable, Codable {
         case tsaURL = "tsa_url"
     }
 
-    public init(id: Int64, seq: Int64, genMs: Int64, tokenSHA256: String, tsaURL: String) {
+    package init(id: Int64, seq: Int64, genMs: Int64, tokenSHA256: String, tsaURL: String) {
         self.id = id
         self.seq = seq
         self.genMs = genMs
@@ -36,7 +36,7 @@ public struct SealClock: Sendable, Equatable, Codable {
     }
 
     /// Only what a reader of a report needs: which seal, of which entry, when, by whom.
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
         try c.encode(seq, forKey: .seq)
@@ -44,7 +44,7 @@ public struct SealClock: Sendable, Equatable, Codable {
         try c.encode(tsaURL, forKey: .tsaURL)
     }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int64.self, forKey: .id)
         seq = try c.decode(Int64.self, forKey: .seq)

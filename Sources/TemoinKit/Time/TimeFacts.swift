@@ -3,14 +3,14 @@ import Foundation
 /// The body member `after_seal` (docs/FORMAT.md §4 and §8): the latest seal's token when the entry was
 /// appended. The token's digest cannot be known before the time-stamp authority signed it, so the entry
 /// provably was written after that seal's genTime: a lower bound, as a later seal is an upper bound.
-public struct AfterSeal: Codable, Sendable, Equatable {
+package struct AfterSeal: Codable, Sendable, Equatable {
     /// The seq of the head that seal sealed (always before this entry's).
-    public var seq: Int64
+    package var seq: Int64
     /// SHA-256 (lowercase hex) of the seal's TimeStampToken: the DER `ContentInfo` inside the stored
     /// `TimeStampResp`, tag and length included (`openssl ts -reply -in S.tsr -token_out` writes it).
-    public var tokenSHA256: String
+    package var tokenSHA256: String
 
-    public init(seq: Int64, tokenSHA256: String) {
+    package init(seq: Int64, tokenSHA256: String) {
         self.seq = seq
         self.tokenSHA256 = tokenSHA256
     }
@@ -25,31 +25,31 @@ public struct AfterSeal: Codable, Sendable, Equatable {
 /// body: a member of another type than docs/FORMAT.md gives counts as absent, and reading never fails
 /// (the body's validity is §6's business, not this one's). Nothing of the exchanges is kept but the
 /// figures §8 needs, so a verifier can feed a whole store through it with flat memory.
-public struct TimeFacts: Sendable, Equatable {
-    public var type: String?
+package struct TimeFacts: Sendable, Equatable {
+    package var type: String?
     /// `recorded_at`, when it is a string in the form of §5.
-    public var recordedMs: Int64?
+    package var recordedMs: Int64?
     /// `observed_at`, when it is a string in the form of §5.
-    public var observedMs: Int64?
-    public var timeBasis: String?
+    package var observedMs: Int64?
+    package var timeBasis: String?
     /// Exchanges recorded: the elements of `exchanges` that are objects.
-    public var exchanges = 0
+    package var exchanges = 0
     /// An exchange has an integral `status`: the site answered at least once.
-    public var answered = false
+    package var answered = false
     /// Exchanges with a readable `started_at` and `server_date`.
-    public var dated = 0
+    package var dated = 0
     /// The server's clock minus ours, of the dated exchange where it is largest in magnitude (the first
     /// such on a tie), and that exchange's position from 1.
-    public var offsetMs: Int64?
-    public var offsetExchange: Int?
+    package var offsetMs: Int64?
+    package var offsetExchange: Int?
     /// `after_seal` exists (whatever its value), and its members when they have their types.
-    public var afterSealPresent = false
-    public var afterSeal: AfterSeal?
+    package var afterSealPresent = false
+    package var afterSeal: AfterSeal?
 
-    public init() {}
+    package init() {}
 
     /// The local time a server offset refers to, plus the offset: the server's clock at that moment.
-    public var isAttempt: Bool { type == "attempt" }
+    package var isAttempt: Bool { type == "attempt" }
 }
 
 /// The members of a body that verify and the time rules read, as one set of keys: the verifier reads
@@ -63,7 +63,7 @@ enum BodyKeys: String, CodingKey {
 }
 
 extension TimeFacts: Decodable {
-    public init(from decoder: Decoder) {
+    package init(from decoder: Decoder) {
         self.init()
         guard let c = try? decoder.container(keyedBy: BodyKeys.self) else { return }
         self.init(c, type: (try? c.decodeIfPresent(String.self, forKey: .type)) ?? nil)

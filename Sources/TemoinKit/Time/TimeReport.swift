@@ -2,7 +2,7 @@ import Foundation
 
 /// The problems the time rules report (docs/FORMAT.md §8.4), shared with docs/verify_reference.py.
 /// None of them makes a chain "tampered": they say that a time cannot be relied on.
-public enum TimeCode: String, Codable, Sendable, CaseIterable, Comparable {
+package enum TimeCode: String, Codable, Sendable, CaseIterable, Comparable {
     /// The prefecture's server clock (`Date` header) differs from the computer's beyond the tolerance.
     case serverOffset = "time_server_offset"
     /// Recorded before the entry just before it in the chain.
@@ -24,33 +24,33 @@ public enum TimeCode: String, Codable, Sendable, CaseIterable, Comparable {
 
     /// Whether the problem shows the time wrong (every code but `time_seal_unknown`, which only says
     /// that a bound is missing).
-    public var contradicts: Bool { self != .sealUnknown }
+    package var contradicts: Bool { self != .sealUnknown }
 
-    public static func < (a: TimeCode, b: TimeCode) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: TimeCode, b: TimeCode) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// One time problem, with the figures that show it.
-public struct TimeProblem: Codable, Sendable, Equatable {
-    public var seq: Int64
-    public var code: TimeCode
+package struct TimeProblem: Codable, Sendable, Equatable {
+    package var seq: Int64
+    package var code: TimeCode
     /// The time in question (the entry's `recorded_at`, or `observed_at`), UTC in the store's form.
     /// This member and the next three are written even when null (FORMAT.md §8.5), as the reference
     /// verifier writes them.
-    @NullWhenAbsent public var at: String?
+    @NullWhenAbsent package var at: String?
     /// What it was compared with: the other entry's `recorded_at`, the server's clock, a seal's
     /// genTime, the verifier's clock.
-    @NullWhenAbsent public var reference: String?
+    @NullWhenAbsent package var reference: String?
     /// The other entry (predecessor, successor, entry 1) or the seal's sealed seq.
-    @NullWhenAbsent public var referenceSeq: Int64?
+    @NullWhenAbsent package var referenceSeq: Int64?
     /// `at` minus `reference`, in milliseconds (for `time_server_offset`: the server's clock minus the
     /// computer's).
-    @NullWhenAbsent public var differenceMs: Int64?
-    public var sealID: Int64?
-    public var tsaURL: String?
+    @NullWhenAbsent package var differenceMs: Int64?
+    package var sealID: Int64?
+    package var tsaURL: String?
     /// The position (from 1) of the exchange whose `Date` differs most, for `time_server_offset`.
-    public var exchange: Int?
+    package var exchange: Int?
     /// In English, as in the reference verifier.
-    public var reason: String
+    package var reason: String
 
     enum CodingKeys: String, CodingKey {
         case seq, code, at, reference, exchange, reason
@@ -78,7 +78,7 @@ public struct TimeProblem: Codable, Sendable, Equatable {
     }
 
     /// The problem in words a person acts on, in `language` (the current one by default).
-    public func text(_ language: Language? = nil) -> String {
+    package func text(_ language: Language? = nil) -> String {
         Messages.shared.text("time.problem.\(code.rawValue)", arguments(language), language: language)
     }
 
@@ -100,7 +100,7 @@ public struct TimeProblem: Codable, Sendable, Equatable {
 }
 
 /// What the evidence says of one attempt's time.
-public enum TimeVerdict: String, Codable, Sendable {
+package enum TimeVerdict: String, Codable, Sendable {
     /// The prefecture's server clock agrees within the tolerance, or seals bracket it closely, and
     /// nothing contradicts it.
     case corroborated
@@ -111,7 +111,7 @@ public enum TimeVerdict: String, Codable, Sendable {
 }
 
 /// Why an attempt's time is not corroborated.
-public enum UncorroboratedReason: String, Codable, Sendable, CaseIterable {
+package enum UncorroboratedReason: String, Codable, Sendable, CaseIterable {
     /// An imported page whose time the person gave (`--observed-at`).
     case declared
     /// An imported page dated by the saved file's modification time.
@@ -129,30 +129,30 @@ public enum UncorroboratedReason: String, Codable, Sendable, CaseIterable {
 }
 
 /// One attempt's time, as the evidence of the store shows it: what `status` and the dossier print.
-public struct AttemptTime: Encodable, Sendable, Equatable {
-    public var seq: Int64
+package struct AttemptTime: Encodable, Sendable, Equatable {
+    package var seq: Int64
     /// `observed_at` and `recorded_at`, milliseconds since the epoch (the texts are formatted only when
     /// read: verify judges every attempt and prints few).
-    public var observedMs: Int64?
-    public var recordedMs: Int64?
-    public var timeBasis: String?
-    public var verdict: TimeVerdict
+    package var observedMs: Int64?
+    package var recordedMs: Int64?
+    package var timeBasis: String?
+    package var verdict: TimeVerdict
     /// Why not corroborated (`uncorroborated` only).
-    public var reason: UncorroboratedReason?
+    package var reason: UncorroboratedReason?
     /// Corroborated by the server's clock (within the tolerance), by a close seal window, or both.
-    public var byServer: Bool
-    public var bySeals: Bool
+    package var byServer: Bool
+    package var bySeals: Bool
     /// The server's clock minus the computer's, where the attempt's exchanges differ most; nil without
     /// a readable `Date` header.
-    public var serverOffsetMs: Int64?
+    package var serverOffsetMs: Int64?
     /// Exchanges with a readable `Date` header.
-    public var datedExchanges: Int
+    package var datedExchanges: Int
     /// The seal whose genTime bounds the entry from below (named by `after_seal`, here or earlier), and
     /// the first seal that bounds it from above (the earliest genTime among seals of this seq or later).
-    public var lower: SealClock?
-    public var upper: SealClock?
+    package var lower: SealClock?
+    package var upper: SealClock?
     /// Every time problem at this seq (`time_seal_unknown` included).
-    public var problems: [TimeProblem]
+    package var problems: [TimeProblem]
 
     enum CodingKeys: String, CodingKey {
         case seq, verdict, reason, lower, upper, problems
@@ -166,12 +166,12 @@ public struct AttemptTime: Encodable, Sendable, Equatable {
         case datedExchanges = "dated_exchanges"
     }
 
-    public var observedAt: String? { observedMs.map(TimeRules.utc) }
-    public var recordedAt: String? { recordedMs.map(TimeRules.utc) }
+    package var observedAt: String? { observedMs.map(TimeRules.utc) }
+    package var recordedAt: String? { recordedMs.map(TimeRules.utc) }
     /// The attempt's time by the server's clock (`observed_at` plus the offset).
-    public var serverTime: String? { serverOffsetMs.flatMap { o in observedMs.map { TimeRules.utc($0 + o) } } }
+    package var serverTime: String? { serverOffsetMs.flatMap { o in observedMs.map { TimeRules.utc($0 + o) } } }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(seq, forKey: .seq)
         try c.encode(observedAt, forKey: .observedAt)
@@ -190,23 +190,23 @@ public struct AttemptTime: Encodable, Sendable, Equatable {
     }
 
     /// Both bounds, when the entry lies between two seals.
-    public var window: (lower: SealClock, upper: SealClock)? {
+    package var window: (lower: SealClock, upper: SealClock)? {
         guard let lower, let upper else { return nil }
         return (lower, upper)
     }
 }
 
 /// What the time rules found over a whole store (the `time` member of a verification report).
-public struct TimeSummary: Codable, Sendable, Equatable {
-    public struct Uncorroborated: Codable, Sendable, Equatable {
-        public var declared = 0
-        public var fileMtime = 0
-        public var unreachable = 0
-        public var noServerDate = 0
-        public var noExchangeRecorded = 0
-        public var unreadable = 0
+package struct TimeSummary: Codable, Sendable, Equatable {
+    package struct Uncorroborated: Codable, Sendable, Equatable {
+        package var declared = 0
+        package var fileMtime = 0
+        package var unreachable = 0
+        package var noServerDate = 0
+        package var noExchangeRecorded = 0
+        package var unreadable = 0
 
-        public var total: Int { declared + fileMtime + unreachable + noServerDate + noExchangeRecorded + unreadable }
+        package var total: Int { declared + fileMtime + unreachable + noServerDate + noExchangeRecorded + unreadable }
 
         subscript(_ reason: UncorroboratedReason) -> Int {
             get {
@@ -239,12 +239,12 @@ public struct TimeSummary: Codable, Sendable, Equatable {
         }
     }
 
-    public struct Windows: Codable, Sendable, Equatable {
+    package struct Windows: Codable, Sendable, Equatable {
         /// Attempts between two seals.
-        public var both = 0
-        public var lowerOnly = 0
-        public var upperOnly = 0
-        public var none = 0
+        package var both = 0
+        package var lowerOnly = 0
+        package var upperOnly = 0
+        package var none = 0
 
         enum CodingKeys: String, CodingKey {
             case both, none
@@ -253,25 +253,25 @@ public struct TimeSummary: Codable, Sendable, Equatable {
         }
     }
 
-    public var toleranceMs = TimeRules.toleranceMs
-    public var futureToleranceMs = TimeRules.futureToleranceMs
-    public var attempts = 0
-    public var corroborated = 0
+    package var toleranceMs = TimeRules.toleranceMs
+    package var futureToleranceMs = TimeRules.futureToleranceMs
+    package var attempts = 0
+    package var corroborated = 0
     /// Corroborated by the server's clock (some also by seals).
-    public var byServer = 0
+    package var byServer = 0
     /// Corroborated by seals alone (no server clock).
-    public var bySealsOnly = 0
+    package var bySealsOnly = 0
     /// The largest difference, in magnitude, between server and computer among the attempts
     /// corroborated by the server (nil when there is none).
     /// Written even when null, as the reference verifier writes it.
-    @NullWhenAbsent public var serverOffsetMaxMs: Int64? = nil
-    public var uncorroborated = Uncorroborated()
-    public var contradicted = 0
+    @NullWhenAbsent package var serverOffsetMaxMs: Int64? = nil
+    package var uncorroborated = Uncorroborated()
+    package var contradicted = 0
     /// Seqs of the contradicted attempts, in order.
-    public var contradictedSeqs: [Int64] = []
-    public var windows = Windows()
+    package var contradictedSeqs: [Int64] = []
+    package var windows = Windows()
     /// Every time problem, sorted by seq then code.
-    public var problems: [TimeProblem] = []
+    package var problems: [TimeProblem] = []
 
     enum CodingKeys: String, CodingKey {
         case attempts, corroborated, uncorroborated, contradicted, windows, problems
@@ -283,11 +283,11 @@ public struct TimeSummary: Codable, Sendable, Equatable {
         case contradictedSeqs = "contradicted_seqs"
     }
 
-    public init() {}
+    package init() {}
 
     /// `serverOffsetMaxMs` as whole seconds a sentence can state without overstating: the `Date`
     /// header counts whole seconds, so the true difference may be up to one second more.
-    public var serverAgreementSeconds: Int64? {
+    package var serverAgreementSeconds: Int64? {
         serverOffsetMaxMs.map { ($0 + 1000 + 999) / 1000 }
     }
 
@@ -318,10 +318,10 @@ public struct TimeSummary: Codable, Sendable, Equatable {
 }
 
 /// Durations in words, for the time sentences.
-public enum TimeText {
+package enum TimeText {
     /// `61 days 2 h`, `3 min 5 s`, `800 ms`: the two largest units, the smaller rounded to the nearest
     /// (the exact figure is in the reports' milliseconds), in `language`.
-    public static func duration(_ ms: Int64, language: Language? = nil) -> String {
+    package static func duration(_ ms: Int64, language: Language? = nil) -> String {
         let m = Messages.shared
         func unit(_ value: Int64, _ name: String) -> String {
             m.text("time.unit.\(name).\(value == 1 ? "one" : "other")", ["n": String(value)], language: language)

@@ -6,24 +6,24 @@ import Foundation
 /// Invariant: every instant is an integer number of milliseconds since 1970-01-01T00:00:00Z, read with
 /// integer arithmetic only, so temoin and the reference verifier compare the same numbers and reach the
 /// same problems; nothing here depends on the time zone or on floating point.
-public enum TimeRules {
+package enum TimeRules {
     /// How far a time may be from what the evidence shows before it counts as contradicted: the
     /// prefecture's server clock, the order of the chain, the case's opening, the seals. Two minutes:
     /// well under what a court counts (days, ISO weeks, hours of the day), well over network delays,
     /// the `Date` header's one-second resolution, and a time-stamp authority's stated accuracy.
-    public static let toleranceMs: Int64 = 120_000
+    package static let toleranceMs: Int64 = 120_000
     /// How far past the verifier's own clock a time may be before it counts as in the future (the
     /// verifier's clock may be off too; docs/FORMAT.md §7.1 allows the same for genTime).
-    public static let futureToleranceMs: Int64 = 300_000
+    package static let futureToleranceMs: Int64 = 300_000
     /// A seal window at most this wide (and consistent with the attempt's times) corroborates an
     /// attempt that has no server clock (an unreachable site).
-    public static let sealWindowMs: Int64 = toleranceMs
+    package static let sealWindowMs: Int64 = toleranceMs
 
     // MARK: Grammars
 
     /// Milliseconds since the epoch of an instant in the exact form of docs/FORMAT.md §5,
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (years 0001 to 9999); nil for anything else.
-    public static func instantMs(_ text: String) -> Int64? {
+    package static func instantMs(_ text: String) -> Int64? {
         guard text.utf8.count == 24 else { return nil }
         // Read in place (every entry's times go through here when a store is verified).
         if let parsed = text.utf8.withContiguousStorageIfAvailable(instantMs) { return parsed }
@@ -46,7 +46,7 @@ public enum TimeRules {
     /// Milliseconds since the epoch of an HTTP `Date` in the IMF-fixdate form of RFC 9110 §5.6.7,
     /// exactly `Sun, 06 Nov 1994 08:49:37 GMT` (the weekday is not checked against the date); nil
     /// for anything else, including the obsolete RFC 850 and asctime forms.
-    public static func httpDateMs(_ text: String) -> Int64? {
+    package static func httpDateMs(_ text: String) -> Int64? {
         let b = Array(text.utf8)
         guard b.count == 29, b[3] == 0x2C, b[4] == 0x20, b[7] == 0x20, b[11] == 0x20, b[16] == 0x20,
             b[19] == 0x3A, b[22] == 0x3A, b[25] == 0x20,
@@ -61,7 +61,7 @@ public enum TimeRules {
 
     /// Milliseconds since the epoch of a DER GeneralizedTime's text, `YYYYMMDDHHMMSS[.f…]Z` (a
     /// TSTInfo's genTime); a fraction is truncated to milliseconds. nil for anything else.
-    public static func generalizedTimeMs(_ bytes: [UInt8]) -> Int64? {
+    package static func generalizedTimeMs(_ bytes: [UInt8]) -> Int64? {
         guard bytes.count >= 15, bytes.last == 0x5A, let year = digits(bytes, 0, 4), let month = digits(bytes, 4, 2),
             let day = digits(bytes, 6, 2), let hour = digits(bytes, 8, 2), let minute = digits(bytes, 10, 2),
             let second = digits(bytes, 12, 2)
@@ -78,7 +78,7 @@ public enum TimeRules {
     }
 
     /// The store's UTC form of an instant in milliseconds (docs/FORMAT.md §5).
-    public static func utc(_ ms: Int64) -> String {
+    package static func utc(_ ms: Int64) -> String {
         let days = floorDivide(ms, 86_400_000)
         let rest = ms - days * 86_400_000
         let (y, m, d) = civil(days)
@@ -94,10 +94,10 @@ public enum TimeRules {
     }
 
     /// The `Date` of an instant in milliseconds, for display.
-    public static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
+    package static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
 
     /// Milliseconds since the epoch of a `Date`, truncated as `TimeFormat.utc` truncates.
-    public static func milliseconds(_ date: Date) -> Int64 {
+    package static func milliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 

@@ -5,7 +5,7 @@ import Foundation
 extension TimeSummary {
     /// "12 attempts: 9 corroborated by the prefecture's server clock within 2 s; 2 uncorroborated (1
     /// where the site did not answer, 1 with a time you declared); 1 contradicted (#4)".
-    public var sentence: String {
+    package var sentence: String {
         var parts: [String] = []
         if byServer > 0 {
             parts.append(
@@ -32,21 +32,21 @@ extension TimeSummary {
 
 extension TimeText {
     /// The message `key.one` or `key.other`, by `count` (placed in `{count}`).
-    public static func plural(_ key: String, _ count: Int, _ args: [String: String] = [:]) -> String {
+    package static func plural(_ key: String, _ count: Int, _ args: [String: String] = [:]) -> String {
         var all = args
         all["count"] = String(count)
         return tr("\(key).\(count == 1 ? "one" : "other")", all)
     }
 
     /// "#4, #9" ("n° 4, n° 9"), the first `limit` and how many more.
-    public static func seqs(_ list: [Int64], limit: Int = 10) -> String {
+    package static func seqs(_ list: [Int64], limit: Int = 10) -> String {
         var out = list.prefix(limit).map { tr("time.seq", ["seq": String($0)]) }.joined(separator: ", ")
         if list.count > limit { out += " " + tr("time.more", ["count": String(list.count - limit)]) }
         return out
     }
 
     /// Runs of seqs: [1, 2, 3, 7] is "#1–#3, #7".
-    public static func runs(_ seqs: [Int64], limit: Int = 12) -> String {
+    package static func runs(_ seqs: [Int64], limit: Int = 12) -> String {
         var runs: [(Int64, Int64)] = []
         for s in seqs {
             if let last = runs.last, last.1 == s - 1 { runs[runs.count - 1].1 = s } else { runs.append((s, s)) }
@@ -62,7 +62,7 @@ extension TimeText {
     /// A TSA for people, the same in every sentence (a seal window, a time problem): its URL as the
     /// store records it, without credentials, so a lawyer can look it up; a user name or password
     /// there is never printed.
-    public static func authority(_ url: String) -> String {
+    package static func authority(_ url: String) -> String {
         guard var c = URLComponents(string: url), c.user != nil || c.password != nil else { return url }
         c.user = nil
         c.password = nil
@@ -71,7 +71,7 @@ extension TimeText {
 
     /// The window of an attempt between two seals, in Paris time: "between 09:00:02 and 09:00:07 CET
     /// according to https://freetsa.org/tsr" (both authorities named when they differ).
-    public static func window(_ lower: SealClock, _ upper: SealClock, language: Language? = nil) -> String {
+    package static func window(_ lower: SealClock, _ upper: SealClock, language: Language? = nil) -> String {
         let a = TimeFormat.parisWallTime(TimeRules.date(lower.genMs))
         let b = TimeFormat.parisWallTime(TimeRules.date(upper.genMs))
         let sameDay = a.prefix(10) == b.prefix(10)
@@ -89,13 +89,13 @@ extension TimeText {
 extension AttemptTime {
     /// The problem that tells most about a contradicted time: the server's clock when it disagrees
     /// (it names how far the computer is off), else the first.
-    public var mainProblem: TimeProblem? {
+    package var mainProblem: TimeProblem? {
         problems.first { $0.code == .serverOffset } ?? problems.first { $0.code.contradicts }
     }
 
     /// What to tell the person right after an attempt whose time the evidence contradicts: each
     /// problem, then how to set the clock right. Empty when nothing contradicts it.
-    public var warnings: [String] {
+    package var warnings: [String] {
         // The server's clock, when it disagrees, says it all (how far the computer is off, which way).
         let server = problems.filter { $0.code == .serverOffset }
         let contradicting = server.isEmpty ? problems.filter { $0.code.contradicts } : server

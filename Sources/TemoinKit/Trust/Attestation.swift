@@ -14,21 +14,21 @@ import X509
 /// Invariant: the signed bytes are the canonical JSON of this statement (keys sorted, no insignificant
 /// whitespace, `/` unescaped, UTF-8), prefixed by `temoin.attestation.v1` and one zero byte. Verifiers
 /// keep the statement's bytes as received and never re-serialise them.
-public struct AttestationStatement: Codable, Sendable, Equatable {
-    public var type = "temoin-attestation"
-    public var v = 1
-    public var storeID: String
-    public var seq: Int64
-    public var head: String
-    public var attestedAt: String
-    public var name: String
-    public var organisation: String
-    public var verdict: String
+package struct AttestationStatement: Codable, Sendable, Equatable {
+    package var type = "temoin-attestation"
+    package var v = 1
+    package var storeID: String
+    package var seq: Int64
+    package var head: String
+    package var attestedAt: String
+    package var name: String
+    package var organisation: String
+    package var verdict: String
     /// The volunteer's Ed25519 public key, base64 of its 32 bytes.
-    public var publicKey: String
-    public var tool: ToolInfo = .current
+    package var publicKey: String
+    package var tool: ToolInfo = .current
 
-    public static let domain = "temoin.attestation.v1"
+    package static let domain = "temoin.attestation.v1"
 
     enum CodingKeys: String, CodingKey {
         case type, v, seq, head, name, organisation, verdict, tool
@@ -37,7 +37,7 @@ public struct AttestationStatement: Codable, Sendable, Equatable {
         case publicKey = "public_key"
     }
 
-    public func canonicalBytes() throws -> Data {
+    package func canonicalBytes() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
@@ -95,7 +95,7 @@ public struct AttestationStatement: Codable, Sendable, Equatable {
     }
 
     /// SHA-256 of the raw public key, hex: what a volunteer reads out to be recognised.
-    public var keyFingerprint: String {
+    package var keyFingerprint: String {
         guard let raw = Base64Strict.decode(publicKey) else { return "" }
         return sha256Hex(raw)
     }
@@ -110,17 +110,17 @@ public struct AttestationStatement: Codable, Sendable, Equatable {
 
 /// An attestation as exchanged between people: `{"format":"temoin-attestation-v1","signature":…,"statement":…}`,
 /// the statement being its canonical JSON as a string, the signature base64 of the 64 Ed25519 bytes.
-public struct AttestationFile: Codable, Sendable {
-    public var format = "temoin-attestation-v1"
-    public var statement: String
-    public var signature: String
+package struct AttestationFile: Codable, Sendable {
+    package var format = "temoin-attestation-v1"
+    package var statement: String
+    package var signature: String
 
     init(statement: String, signature: String) {
         self.statement = statement
         self.signature = signature
     }
 
-    public static func read(path: String) throws -> AttestationFile {
+    package static func read(path: String) throws -> AttestationFile {
         guard FileManager.default.fileExists(atPath: path) else { throw TemoinError.fileMissing(path: path) }
         guard let data = FileManager.default.contents(atPath: path), data.count < 1_000_000,
             let file = try? JSONDecoder().decode(AttestationFile.self, from: data),
@@ -131,7 +131,7 @@ public struct AttestationFile: Codable, Sendable {
         return file
     }
 
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         return try encoder.encode(self)
@@ -169,18 +169,18 @@ enum Base64Strict {
 }
 
 /// A volunteer's Ed25519 key (swift-crypto), kept as PKCS #8 PEM so `openssl pkey` reads it too.
-public struct VolunteerKey: Sendable {
+package struct VolunteerKey: Sendable {
     let key: Curve25519.Signing.PrivateKey
 
-    public var publicKeyBase64: String { key.publicKey.rawRepresentation.base64EncodedString() }
-    public var fingerprint: String { sha256Hex(key.publicKey.rawRepresentation) }
+    package var publicKeyBase64: String { key.publicKey.rawRepresentation.base64EncodedString() }
+    package var fingerprint: String { sha256Hex(key.publicKey.rawRepresentation) }
 
-    public static func generate() -> VolunteerKey { VolunteerKey(key: Curve25519.Signing.PrivateKey()) }
+    package static func generate() -> VolunteerKey { VolunteerKey(key: Curve25519.Signing.PrivateKey()) }
 
     /// Writes the private key (mode 0600, refused if anything is at the name, a link included) and
     /// `<path>.pub` (SPKI PEM). Both or neither: a failure (a full disk) removes what was written, so
     /// no empty key file is left to be mistaken for a key; exit 7.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         for p in [path, path + ".pub"] where OutputFile.exists(p) {
             throw TemoinError.trust(.outputExists(path: p))
         }
@@ -194,7 +194,7 @@ public struct VolunteerKey: Sendable {
         }
     }
 
-    public static func read(path: String) throws -> VolunteerKey {
+    package static func read(path: String) throws -> VolunteerKey {
         guard FileManager.default.fileExists(atPath: path) else { throw TemoinError.fileMissing(path: path) }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw TemoinError.trust(.keyUnreadable(path: path, detail: tr("trust.detail.not_pem")))
@@ -224,7 +224,7 @@ public struct VolunteerKey: Sendable {
     }
 
     /// Reads a public key file (SPKI PEM written by `temoin key new`) and returns its fingerprint.
-    public static func fingerprint(publicKeyFile path: String) throws -> String {
+    package static func fingerprint(publicKeyFile path: String) throws -> String {
         guard FileManager.default.fileExists(atPath: path) else { throw TemoinError.fileMissing(path: path) }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
             let key = try? Certificate.PublicKey(pemEncoded: text),
@@ -234,7 +234,7 @@ public struct VolunteerKey: Sendable {
     }
 
     /// Verifies the store or bundle at `storePath` (as `temoin verify` does) and signs what was found.
-    public func attest(
+    package func attest(
         storePath: String, name: String, organisation: String, trust: TSATrust = TSATrust(), now: Date = Date()
     ) throws
         -> (AttestationFile, AttestationStatement, VerificationReport)

@@ -6,30 +6,30 @@ import Foundation
 /// is the one sent, and its signature verifies with the TSA certificate it carries (valid at genTime,
 /// `timeStamping` usage). Whether that TSA is *trusted* is the verifier's business and is reported, not
 /// required: trust anchors belong to whoever checks. A failure stores nothing and never touches the chain.
-public struct Sealer: Sendable {
-    public let store: Store
-    public var transfer = TransferSettings()
+package struct Sealer: Sendable {
+    package let store: Store
+    package var transfer = TransferSettings()
     /// Raised by Ctrl-C: a seal in flight stops (and stores nothing).
-    public var interruption: InterruptionFlag?
+    package var interruption: InterruptionFlag?
     /// Where TSA credentials are looked up (TSACredentials); the process's environment by default.
-    public var environment = ProcessInfo.processInfo.environment
+    package var environment = ProcessInfo.processInfo.environment
 
-    public init(store: Store) {
+    package init(store: Store) {
         self.store = store
         transfer.timeout = 30
         transfer.maxBodyBytes = 1 << 20
     }
 
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// The TSA's URL, without credentials.
-        public var url: String
+        package var url: String
         /// The stored seal; nil when the seal failed (see `error`).
-        public var seal: SealSummary?
-        public var error: TrustError?
+        package var seal: SealSummary?
+        package var error: TrustError?
     }
 
     /// The TSAs to use: those given, else those configured for the store.
-    public func urls(given: [String]) throws -> [String] {
+    package func urls(given: [String]) throws -> [String] {
         let urls = given.isEmpty ? try store.tsaRows().map(\.url) : given
         if urls.isEmpty { throw TemoinError.trust(.noTSA) }
         return urls
@@ -37,7 +37,7 @@ public struct Sealer: Sendable {
 
     /// Seals the current head (or `head`, read earlier) with each TSA. Never throws for a TSA's
     /// failure: each outcome says.
-    public func seal(
+    package func seal(
         urls: [String], trust: TSATrust = TSATrust(), head given: ChainHead? = nil,
         now: @Sendable () -> Date = { Date() }
     ) throws -> [Outcome] {

@@ -17,17 +17,17 @@ import GRDB
 /// answers each host with its own line), `$TEMOIN_TSA_NETRC` or `~/.config/temoin/tsa.netrc`, which must
 /// be readable by its owner only (mode 0600) or it is refused. A URL typed with `user:password@` works
 /// for that one command, but temoin keeps and shows the URL without them.
-public struct TSACredentials: Sendable, Equatable {
-    public var user: String
-    public var password: String
+package struct TSACredentials: Sendable, Equatable {
+    package var user: String
+    package var password: String
 
-    public init(user: String, password: String) {
+    package init(user: String, password: String) {
         self.user = user
         self.password = password
     }
 
     /// `https://user:pass@tsa.example/tsr` → `https://tsa.example/tsr`; any other text unchanged.
-    public static func withoutUserinfo(_ url: String) -> String {
+    package static func withoutUserinfo(_ url: String) -> String {
         guard let scheme = url.range(of: "://") else { return url }
         let rest = url[scheme.upperBound...]
         let authorityEnd = rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex
@@ -36,7 +36,7 @@ public struct TSACredentials: Sendable, Equatable {
     }
 
     /// The `user:password@` of `url`, percent-decoded; nil when there is none.
-    public static func userinfo(in url: String) -> TSACredentials? {
+    package static func userinfo(in url: String) -> TSACredentials? {
         guard let components = URLComponents(string: url), let user = components.user, !user.isEmpty else {
             return nil
         }
@@ -44,14 +44,14 @@ public struct TSACredentials: Sendable, Equatable {
     }
 
     /// The credentials file's path: `$TEMOIN_TSA_NETRC`, else `tsa.netrc` in temoin's configuration folder.
-    public static func netrcPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func netrcPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let path = environment["TEMOIN_TSA_NETRC"], !path.isEmpty { return path }
         return (TSATrust.configurationFolder(environment: environment) as NSString).appendingPathComponent(
             "tsa.netrc")
     }
 
     /// The environment's credentials, if both variables are set.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
         -> TSACredentials?
     {
         guard let user = environment["TEMOIN_TSA_USER"], !user.isEmpty else { return nil }
@@ -60,7 +60,7 @@ public struct TSACredentials: Sendable, Equatable {
 
     /// The credentials file to hand to libcurl, when there is one: refused unless it is a regular file
     /// that only its owner can read or write, so a password never sits where other users can read it.
-    public static func netrcFile(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    package static func netrcFile(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> String?
     {
         let path = netrcPath(environment: environment)

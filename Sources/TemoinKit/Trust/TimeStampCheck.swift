@@ -10,15 +10,19 @@ import X509
 /// (`$TEMOIN_TRUST_DIR`, else `config/tsa-certs` in a portable folder, else
 /// `$XDG_CONFIG_HOME/temoin/tsa-certs`, else `~/.config/temoin/tsa-certs`).
 public struct TSATrust: Sendable {
+    /// The trusted certificates (the TSAs' own, or the CAs that issue them).
     public var certificates: [Certificate]
     /// Where each came from (file paths), for messages.
     public var sources: [String]
 
+    /// Trust in exactly `certificates` (none by default: every seal is then valid at best, never trusted).
     public init(certificates: [Certificate] = [], sources: [String] = []) {
         self.certificates = certificates
         self.sources = sources
     }
 
+    /// The folder of trusted TSA certificates: `$TEMOIN_TRUST_DIR`, else `tsa-certs` in temoin's
+    /// configuration folder.
     public static var defaultFolder: String {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["TEMOIN_TRUST_DIR"], !dir.isEmpty { return dir }
@@ -27,7 +31,7 @@ public struct TSATrust: Sendable {
 
     /// temoin's folder of settings: `config` in a portable folder, else `$XDG_CONFIG_HOME/temoin`, else
     /// `~/.config/temoin`.
-    public static func configurationFolder(environment env: [String: String]) -> String {
+    package static func configurationFolder(environment env: [String: String]) -> String {
         // A portable temoin keeps its settings in its own folder, never in the borrowed laptop's.
         if let portable = Installation.current.portableConfigFolder { return portable }
         let config =

@@ -2,7 +2,7 @@ import Foundation
 
 /// Failures of seals, attestations, keys and bundles, each with an actionable message and an exit code
 /// from the documented table (README, `temoin help`).
-public enum TrustError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum TrustError: Error, CustomStringConvertible, Sendable, Equatable {
     /// No TSA given and none configured for the store.
     case noTSA
     /// The TSA could not be reached, or its answer was rejected: nothing was stored.
@@ -17,7 +17,7 @@ public enum TrustError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The TSA credentials file is not a private regular file (TSACredentials).
     case credentialsUnsafe(path: String, detail: String)
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .noTSA, .outputExists, .noSuchSeal: return .usage
         case .sealFailed: return .sealFailed
@@ -27,9 +27,9 @@ public enum TrustError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
-    public var exitCode: Int32 { exitStatus.rawValue }
+    package var exitCode: Int32 { exitStatus.rawValue }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noTSA: return tr("trust.error.no_tsa")
         case .sealFailed(let url, let reason): return tr("trust.error.seal_failed", ["url": url, "reason": reason])

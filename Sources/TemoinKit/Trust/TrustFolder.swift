@@ -3,27 +3,27 @@ import Foundation
 /// The folder of time-stamp authority certificates this computer's user trusts for every check
 /// (`temoin seal trust`): `$TEMOIN_TRUST_DIR`, else `tsa-certs` in temoin's configuration folder.
 /// Trust belongs to whoever verifies, so it lives in their configuration, never in a store.
-public struct TrustFolder: Sendable {
-    public let path: String
+package struct TrustFolder: Sendable {
+    package let path: String
 
-    public init(path: String = TSATrust.defaultFolder) { self.path = path }
+    package init(path: String = TSATrust.defaultFolder) { self.path = path }
 
     /// What ``add(_:)`` did: the copy made, and the subjects of the certificates it holds.
-    public struct Added: Sendable {
-        public var file: String
-        public var subjects: [String]
+    package struct Added: Sendable {
+        package var file: String
+        package var subjects: [String]
     }
 
     /// The certificates trusted, each with the file it came from.
-    public struct Listing: Sendable, Encodable {
-        public var folder: String
-        public var certificates: [String]
-        public var sources: [String]
+    package struct Listing: Sendable, Encodable {
+        package var folder: String
+        package var certificates: [String]
+        package var sources: [String]
     }
 
     /// Copies a PEM file holding at least one certificate into the folder (created, mode 0700, when
     /// missing). A file of that name already there is never replaced: exit 64.
-    public func add(_ file: String) throws -> Added {
+    package func add(_ file: String) throws -> Added {
         let certificates = try TSATrust.readCertificates(file)
         let bytes: Data
         do { bytes = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
@@ -41,7 +41,7 @@ public struct TrustFolder: Sendable {
     }
 
     /// Every certificate of the folder (none when it does not exist).
-    public func list() throws -> Listing {
+    package func list() throws -> Listing {
         let trust = try TSATrust.load(files: [], folder: path)
         return Listing(
             folder: path, certificates: trust.certificates.map(\.subject.description), sources: trust.sources)

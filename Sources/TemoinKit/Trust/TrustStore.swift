@@ -39,10 +39,10 @@ struct AttestationRow: Codable, FetchableRecord, MutablePersistableRecord, Senda
 }
 
 /// A time-stamp authority configured for a store.
-public struct TSAConfig: Codable, Sendable, Equatable {
-    public var url: String
-    public var name: String?
-    public var addedAt: String
+package struct TSAConfig: Codable, Sendable, Equatable {
+    package var url: String
+    package var name: String?
+    package var addedAt: String
 
     enum CodingKeys: String, CodingKey {
         case url, name
@@ -74,21 +74,29 @@ public enum TrustState: String, Codable, Sendable {
 
 /// One seal as the dossier and `verify` show it.
 public struct SealSummary: Codable, Sendable, Equatable {
+    /// The seal's row id in the store (`seals.id`), as `temoin seal` lists it.
     public var id: Int64
     /// The entry sealed: the head when the seal was taken.
     public var seq: Int64
+    /// The hash of entry `seq`, as the seal covers it.
     public var head: String
+    /// The TSA's address the seal was requested from (never with credentials).
     public var tsaURL: String
     /// The TSA certificate's subject (from the token).
     public var tsaName: String?
     /// The TSA's time (TSTInfo genTime), UTC in the store's format.
     public var genTime: String?
+    /// When the seal was requested, UTC, by the applicant's computer's clock.
     public var requestedAt: String
     /// The TSA's time minus the computer's when the seal was requested, in milliseconds (network delay
     /// included): how far the applicant's clock was off at that moment.
     public var clockOffsetMs: Int64?
+    /// The token's signature verifies (docs/FORMAT.md §7.1); whether `head` is the chain's is in `state`.
     public var signatureValid: Bool
+    /// The TSA is among those the verifier trusts (``TSATrust``); never true unless `signatureValid`.
     public var trusted: Bool
+    /// `trusted` or `valid_untrusted` only when the signature verifies and `head` is the hash of the
+    /// chain's entry `seq`; otherwise `invalid`, with `detail`.
     public var state: TrustState
     /// Why invalid, or why not trusted; nil when trusted.
     public var detail: String?
@@ -110,32 +118,43 @@ public struct SealSummary: Codable, Sendable, Equatable {
 }
 
 /// The store's seals and attestations, checked.
-public struct TrustSummary: Codable, Sendable, Equatable {
-    public var seals: [SealSummary]
-    public var attestations: [AttestationSummary]
+package struct TrustSummary: Codable, Sendable, Equatable {
+    package var seals: [SealSummary]
+    package var attestations: [AttestationSummary]
 
     /// The seal of the highest seq that verifies (trusted or not): the latest point anchored in time.
-    public var latestValidSeal: SealSummary? {
+    package var latestValidSeal: SealSummary? {
         seals.filter { $0.state != .invalid }.max { ($0.seq, $0.genTime ?? "") < ($1.seq, $1.genTime ?? "") }
     }
 }
 
 /// One attestation as the dossier and `verify` show it.
 public struct AttestationSummary: Codable, Sendable, Equatable {
+    /// The attestation's row id in the store (`attestations.id`).
     public var id: Int64
+    /// The entry attested: the head the volunteer verified.
     public var seq: Int64
+    /// The hash of entry `seq`, as the volunteer signed it.
     public var head: String
     /// When the volunteer signed, UTC (their clock).
     public var attestedAt: String
+    /// The volunteer's name, as they signed it (not checked against anything).
     public var name: String
+    /// The volunteer's association, as they signed it (not checked against anything).
     public var organisation: String
     /// The verdict the volunteer's verification reached: `intact` or `tampered`.
     public var verdict: String
     /// SHA-256 of the volunteer's Ed25519 public key, hex.
     public var keyFingerprint: String
+    /// The Ed25519 signature verifies over the statement (docs/FORMAT.md §7.3); whether the statement is
+    /// about this store and this chain is in `state`.
     public var signatureValid: Bool
+    /// The key is among those the verifier gave as trusted; never true unless `signatureValid`.
     public var trusted: Bool
+    /// `trusted` or `valid_untrusted` only when the signature verifies, the statement names this store and
+    /// `head` is the hash of the chain's entry `seq`; otherwise `invalid`, with `detail`.
     public var state: TrustState
+    /// Why invalid, or why not trusted; nil when trusted.
     public var detail: String?
 
     enum CodingKeys: String, CodingKey {
@@ -151,7 +170,7 @@ extension Store {
 
     /// The TSAs configured for this store, in the order they were added, their URLs without any
     /// `user:password@` a store made before temoin refused them may still hold.
-    public func tsas() throws -> [TSAConfig] {
+    package func tsas() throws -> [TSAConfig] {
         try tsaRows().map { TSAConfig(url: TSACredentials.withoutUserinfo($0.url), name: $0.name, addedAt: $0.addedAt) }
     }
 
@@ -166,7 +185,7 @@ extension Store {
     /// Adds a TSA. Credentials in the URL are not kept (TSACredentials): the result says whether some
     /// were dropped, so the person can be told where to put them.
     @discardableResult
-    public func addTSA(url: String, name: String?, now: Date = Date()) throws -> Bool {
+    package func addTSA(url: String, name: String?, now: Date = Date()) throws -> Bool {
         try URLCheck.validate(url)
         if let name { try FieldText.checkLine(name, field: "name") }
         let bare = TSACredentials.withoutUserinfo(url)
@@ -178,7 +197,7 @@ extension Store {
 
     /// Removes a configured TSA; false when it was not configured. Seals already taken stay.
     @discardableResult
-    public func removeTSA(url: String) throws -> Bool {
+    package func removeTSA(url: String) throws -> Bool {
         let bare = TSACredentials.withoutUserinfo(url)
         let stored = try tsaRows().map(\.url).filter { $0 == url || TSACredentials.withoutUserinfo($0) == bare }
         return try trustWrite { db in try TSAConfigRow.deleteAll(db, keys: stored) > 0 }
@@ -232,7 +251,7 @@ extension Store {
     }
 
     /// The stored response of one seal, exactly as the TSA sent it (for `openssl ts -verify -in`).
-    public func sealResponse(id: Int64) throws -> (seq: Int64, head: String, response: Data) {
+    package func sealResponse(id: Int64) throws -> (seq: Int64, head: String, response: Data) {
         guard let row = try sealRows().first(where: { $0.id == id }) else {
             throw TemoinError.trust(.noSuchSeal(id: id))
         }
@@ -241,7 +260,7 @@ extension Store {
 
     /// Every seal of the store, each checked: the response's signature and certificate, its imprint
     /// against the hash of entry `seq` recomputed from its bytes, and its nonce.
-    public func seals(trust: TSATrust = TSATrust()) throws -> [SealSummary] {
+    package func seals(trust: TSATrust = TSATrust()) throws -> [SealSummary] {
         try readAnchors("seals") { db in try SealCheck.seals(db, trust: trust) }
     }
 
@@ -250,7 +269,7 @@ extension Store {
     /// Attaches a signed attestation after checking its signature and that it speaks of this store.
     /// Returns false when the same attestation was already attached.
     @discardableResult
-    public func addAttestation(_ file: AttestationFile, path: String, now: Date = Date()) throws -> Bool {
+    package func addAttestation(_ file: AttestationFile, path: String, now: Date = Date()) throws -> Bool {
         let statement = try file.verifiedStatement(path: path)
         // Signed by any key: a name holding a line break or an escape sequence would forge lines on
         // every screen and dossier that shows it.
@@ -280,12 +299,12 @@ extension Store {
     }
 
     /// Seals and attestations together, each checked: what the dossier's method section lists.
-    public func trustSummary(trust: TSATrust = TSATrust(), trustedKeys: [String] = []) throws -> TrustSummary {
+    package func trustSummary(trust: TSATrust = TSATrust(), trustedKeys: [String] = []) throws -> TrustSummary {
         TrustSummary(seals: try seals(trust: trust), attestations: try attestations(trustedKeys: trustedKeys))
     }
 
     /// Every attestation attached to the store, each checked (signature, store, head at its seq).
-    public func attestations(trustedKeys: [String] = []) throws -> [AttestationSummary] {
+    package func attestations(trustedKeys: [String] = []) throws -> [AttestationSummary] {
         try readAnchors("attestations") { db in
             try AttestationCheck.attestations(db, storeID: storeID, trustedKeys: trustedKeys)
         }

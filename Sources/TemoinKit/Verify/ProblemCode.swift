@@ -10,17 +10,24 @@ import Foundation
 public struct ProblemCode: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible,
     ExpressibleByStringLiteral
 {
+    /// The code as written in reports, e.g. `hash_mismatch`.
     public let rawValue: String
 
+    /// Any code, known to this build or not (an open set).
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// A code written as a literal, e.g. `"hash_mismatch"`.
     public init(stringLiteral value: String) { rawValue = value }
 
+    /// The raw code.
     public var description: String { rawValue }
 
+    /// Orders codes by their raw value, as reports list them.
     public static func < (a: ProblemCode, b: ProblemCode) -> Bool { a.rawValue < b.rawValue }
 
+    /// Decodes a bare JSON string; an unknown code still decodes.
     public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
 
+    /// Encodes the bare JSON string.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)
@@ -83,7 +90,7 @@ public struct ProblemCode: RawRepresentable, Hashable, Comparable, Codable, Send
     // Never in `problems` nor part of the verdict: the time rules (`Corroborator`) report them as
     // `TimeCode`, in the report's `time` member, each with its figures (`TimeProblem.text`).
 
-    public init(_ code: TimeCode) { rawValue = code.rawValue }
+    package init(_ code: TimeCode) { rawValue = code.rawValue }
 
     /// §8.1: the prefecture's server clock differs from the computer's beyond the tolerance.
     public static let timeServerOffset = ProblemCode(TimeCode.serverOffset)
@@ -105,7 +112,7 @@ public struct ProblemCode: RawRepresentable, Hashable, Comparable, Codable, Send
     public static let timeSealUnknown = ProblemCode(TimeCode.sealUnknown)
 
     /// The time rules' code, when this is one (§8): never part of the verdict.
-    public var time: TimeCode? { TimeCode(rawValue: rawValue) }
+    package var time: TimeCode? { TimeCode(rawValue: rawValue) }
 
     /// Every code this build reports.
     public static let allCases: [ProblemCode] = [

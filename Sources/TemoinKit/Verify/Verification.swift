@@ -7,12 +7,14 @@ import Foundation
 public struct Verification: Sendable {
     /// A store, or a bundle (`temoin export --out FILE.zip`).
     public var path: String
+    /// A head obtained independently (`--expect-head`), compared with the chain (§6.8); nil: none.
     public var expectedHead: ExpectedHead?
     /// The time-stamp authorities the person trusts (`--tsa-cert`, the trust folder).
     public var trust: TSATrust
     /// Fingerprints of the volunteers' keys the person recognises (`--attester-key`).
     public var trustedKeys: [String]
 
+    /// A verification of `path`; nothing is read until ``run(progress:)``.
     public init(
         path: String, expectedHead: ExpectedHead? = nil, trust: TSATrust = TSATrust(), trustedKeys: [String] = []
     ) {

@@ -14,7 +14,7 @@ public struct VerificationProblem: Codable, Sendable, Equatable {
     /// report (docs/FORMAT.md §6 lists `seq`, `code`, `reason`).
     public var subject: String?
 
-    public init(seq: Int64?, code: ProblemCode, reason: String, subject: String? = nil) {
+    package init(seq: Int64?, code: ProblemCode, reason: String, subject: String? = nil) {
         self.seq = seq
         self.code = code
         self.reason = reason
@@ -40,9 +40,12 @@ public struct VerificationProblem: Codable, Sendable, Equatable {
 
 /// A capture whose bytes were withheld on purpose: reported, and distinct from altered.
 public struct WithheldCapture: Codable, Sendable, Equatable {
+    /// The capture's SHA-256, lowercase hex.
     public var digest: String
     /// The referencing seqs, ascending, each once.
     public var seqs: [Int64]
+    /// When its bytes were withheld (UTC, the store's format); nil when undated
+    /// (`withholding_undated`).
     public var withheldAt: String?
 
     enum CodingKeys: String, CodingKey {
@@ -50,6 +53,7 @@ public struct WithheldCapture: Codable, Sendable, Equatable {
         case withheldAt = "withheld_at"
     }
 
+    /// Writes the members docs/FORMAT.md §6 lists for this object, `null` included.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(digest, forKey: .digest)
@@ -60,6 +64,7 @@ public struct WithheldCapture: Codable, Sendable, Equatable {
 
 /// docs/FORMAT.md §6.8: the head a person obtained independently, compared with the chain.
 public struct ExpectedHeadCheck: Codable, Sendable, Equatable {
+    /// The seq the expected head names.
     public var seq: Int64
     /// The hexadecimal prefix given (8 to 64 digits, lowercase).
     public var hashPrefix: String
@@ -69,7 +74,7 @@ public struct ExpectedHeadCheck: Codable, Sendable, Equatable {
     /// Entries recorded after the expected head (covered by the chain only, not by that head).
     public var entriesAfter: Int64
 
-    public init(seq: Int64, hashPrefix: String, matches: Bool?, entriesAfter: Int64) {
+    package init(seq: Int64, hashPrefix: String, matches: Bool?, entriesAfter: Int64) {
         self.seq = seq
         self.hashPrefix = hashPrefix
         self.matches = matches
@@ -82,6 +87,7 @@ public struct ExpectedHeadCheck: Codable, Sendable, Equatable {
         case entriesAfter = "entries_after"
     }
 
+    /// Writes the members docs/FORMAT.md §6 lists for this object, `null` included.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(seq, forKey: .seq)
@@ -103,6 +109,7 @@ public struct WALNotice: Codable, Sendable, Equatable {
         case entriesWithWAL = "entries_with_wal"
     }
 
+    /// Writes the members docs/FORMAT.md §6 lists for this object, `null` included.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(entriesInMainFile, forKey: .entriesInMainFile)
@@ -115,8 +122,11 @@ public struct WALNotice: Codable, Sendable, Equatable {
 /// Every member of docs/FORMAT.md §6 is written, null included (``NullWhenAbsent``); `bundle` only for
 /// a bundle.
 public struct VerificationReport: Encodable, Sendable {
+    /// `intact` when no problem was recorded, `tampered` otherwise; time problems never count.
     public enum Verdict: String, Codable, Sendable {
+        /// No problem recorded.
         case intact
+        /// At least one problem recorded (listed in ``problems``).
         case tampered
     }
 
@@ -130,22 +140,34 @@ public struct VerificationReport: Encodable, Sendable {
         public var bytes: Int64
     }
 
+    /// Set by recording problems only: `tampered` as soon as one is recorded.
     public private(set) var verdict: Verdict = .intact
+    /// The file verified, as given (a store or a bundle).
     public var store: String
+    /// The store's valid `store_id` (§6 step 3); nil when it is missing or malformed.
     @NullWhenAbsent public var storeID: String? = nil
     /// Entries read and checked (before the first row SQLite could not read, if any).
     public var entries = 0
+    /// Attempt entries among `entries`.
     public var attempts = 0
     /// The last entry read and checked.
     @NullWhenAbsent public var head: ChainHead? = nil
+    /// The distinct referenced captures, checked and withheld.
     public var captures = CaptureCounts(checked: 0, withheld: 0, bytes: 0)
+    /// The lowest seq with a problem; nil when none or only store-wide problems.
     @NullWhenAbsent public private(set) var firstBadSeq: Int64? = nil
+    /// Every problem, sorted (by seq, store-wide ones last, then by code), each seq, code and subject
+    /// once.
     public private(set) var problems: [VerificationProblem] = []
+    /// Captures withheld on purpose, by digest: reported, not counted as tampering.
     public var withheld: [WithheldCapture] = []
+    /// When the verification ran, UTC, by the verifying computer's clock.
     public var verifiedAt: String
+    /// The tool that verified, `temoin VERSION`.
     public var verifier: String
     /// Seals and attestations found beside the chain, each checked (docs/FORMAT.md §7).
     public var seals: [SealSummary] = []
+    /// Attestations found beside the chain, each checked (docs/FORMAT.md §7.2).
     public var attestations: [AttestationSummary] = []
     /// Set when a head was given to compare with (`--expect-head`).
     @NullWhenAbsent public var expectedHead: ExpectedHeadCheck? = nil
@@ -155,7 +177,7 @@ public struct VerificationReport: Encodable, Sendable {
     public var bundle: BundleSummary?
     /// What the time rules found (docs/FORMAT.md §8): never part of the verdict. Nil when they could
     /// not be applied (§6 stopped: the schema was altered or SQLite could not read the store).
-    @NullWhenAbsent public private(set) var time: TimeSummary? = nil
+    @NullWhenAbsent package private(set) var time: TimeSummary? = nil
     /// §6 stopped early (`schema_altered`, `store_corrupt`): §7 and §8 are not read.
     public private(set) var stopped = false {
         didSet { if stopped { time = nil } }
@@ -169,7 +191,7 @@ public struct VerificationReport: Encodable, Sendable {
         let subject: String?
     }
 
-    public init(
+    package init(
         store: String, verifiedAt: String = TimeFormat.utc(Date()),
         verifier: String = "\(Temoin.name) \(Temoin.version)"
     ) {
@@ -180,7 +202,7 @@ public struct VerificationReport: Encodable, Sendable {
 
     /// Records a problem: once per seq, code and subject (docs/FORMAT.md §6), kept in report order.
     /// `stops`: the walk of §6 ends here (schema altered, store corrupt) and §7 is not read.
-    public mutating func record(
+    package mutating func record(
         _ code: ProblemCode, at seq: Int64?, subject: String? = nil, _ reason: String, stops: Bool = false
     ) {
         assert(code.time == nil, "time problems go to the report's time member (record(time:)), never to the verdict")
@@ -196,10 +218,11 @@ public struct VerificationReport: Encodable, Sendable {
     }
 
     /// Problems of another report (a bundle's manifest, say), recorded here.
-    public mutating func record(_ others: [VerificationProblem]) {
+    package mutating func record(_ others: [VerificationProblem]) {
         for p in others { record(p.code, at: p.seq, subject: p.subject ?? p.reason, p.reason) }
     }
 
+    /// True when a problem with `code` was recorded.
     public func has(_ code: ProblemCode) -> Bool { problems.contains { $0.code == code } }
 
     enum CodingKeys: String, CodingKey {
@@ -215,11 +238,16 @@ public struct VerificationReport: Encodable, Sendable {
 
 /// docs/FORMAT.md §6: what `--json` prints for a file that cannot be read as a store (exit 2).
 public struct UnreadableReport: Encodable, Sendable {
+    /// Always `unreadable`.
     public let verdict = "unreadable"
+    /// The file that could not be read, as given.
     public let store: String
+    /// Why, in the current language (the error's message).
     public let reason: String
+    /// The tool that tried, `temoin VERSION`.
     public let verifier: String
 
+    /// The report for `store`, unreadable for `reason`.
     public init(store: String, reason: String, verifier: String = "\(Temoin.name) \(Temoin.version)") {
         self.store = store
         self.reason = reason

@@ -11,19 +11,20 @@ import GRDB
 /// present and hashes to its digest (or is withheld, with a date), the metadata's head counter equals
 /// the last seq, and the expected head, when one is given, is the chain's.
 public struct Verifier: Sendable {
+    /// Called during the walk with entries done and the total, from any thread.
     public typealias Progress = @Sendable (_ done: Int64, _ total: Int64) -> Void
 
     /// Entries hashed and parsed together on the worker threads.
     static let entryChunk = 256
 
     /// Receives each attempt's time verdict during the walk (docs/FORMAT.md §8), in chain order.
-    public var onAttemptTime: (@Sendable (AttemptTime) -> Void)?
+    package var onAttemptTime: (@Sendable (AttemptTime) -> Void)?
 
-    public init() {}
+    package init() {}
 
     /// Verifies the store at `path` (§6). Throws only when the file cannot be read as a temoin store at
     /// all (§6.1, exit 2).
-    public func verify(path: String, expectedHead: ExpectedHead? = nil, progress: Progress? = nil) throws
+    package func verify(path: String, expectedHead: ExpectedHead? = nil, progress: Progress? = nil) throws
         -> VerificationReport
     {
         let queue = try Self.openReadable(path)

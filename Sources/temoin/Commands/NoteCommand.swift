@@ -4,13 +4,13 @@ import TemoinKit
 
 extension NoteKind: ExpressibleByArgument {
     /// `follow-up` or `follow_up`, `comment`.
-    public init?(argument: String) {
+    package init?(argument: String) {
         let value = argument.replacingOccurrences(of: "-", with: "_").lowercased()
         guard let kind = NoteKind.known.first(where: { $0.rawValue == value }) else { return nil }
         self = kind
     }
 
-    public static var allValueStrings: [String] { known.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") } }
+    package static var allValueStrings: [String] { known.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") } }
 }
 
 struct NoteCommand: ParsableCommand {

@@ -14,21 +14,21 @@ struct DNSOptions: ParsableArguments {
 
 extension StepKind: ExpressibleByArgument {
     /// `registered-letter` (the recorded value is `registered_letter`; both are accepted).
-    public init?(argument: String) {
+    package init?(argument: String) {
         self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))
     }
 
-    public static var allValueStrings: [String] {
+    package static var allValueStrings: [String] {
         allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
     }
 }
 
 extension FollowUpKind: ExpressibleByArgument {
-    public init?(argument: String) {
+    package init?(argument: String) {
         self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))
     }
 
-    public static var allValueStrings: [String] {
+    package static var allValueStrings: [String] {
         allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
     }
 }

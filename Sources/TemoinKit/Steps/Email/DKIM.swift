@@ -4,7 +4,7 @@ import _CryptoExtras
 
 /// The verdict on one DKIM signature (RFC 6376 §6.1; names as in RFC 8601, `temperror` shown to
 /// people as "not checked").
-public enum DKIMResult: String, Codable, Sendable, CaseIterable {
+package enum DKIMResult: String, Codable, Sendable, CaseIterable {
     /// The signature verifies with the key published by the signing domain.
     case pass
     /// The signature or the body hash does not match: the message changed after it was signed, or the
@@ -21,7 +21,7 @@ public enum DKIMResult: String, Codable, Sendable, CaseIterable {
 }
 
 /// Why a signature got its verdict. Each has a sentence in the catalogue (`dkim.reason.<code>`).
-public enum DKIMReason: String, Error, Codable, Sendable, CaseIterable {
+package enum DKIMReason: String, Error, Codable, Sendable, CaseIterable {
     case bodyHashMismatch = "body_hash_mismatch"
     case signatureMismatch = "signature_mismatch"
     case keyNotFound = "key_not_found"
@@ -44,8 +44,8 @@ public enum DKIMReason: String, Error, Codable, Sendable, CaseIterable {
 
 /// What a DNS lookup of a DKIM key gave, kept in the entry so the verdict can be checked again
 /// offline, with the same key, at any later time.
-public struct DKIMKeyLookup: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable {
+package struct DKIMKeyLookup: Codable, Sendable, Equatable {
+    package enum Status: String, Codable, Sendable {
         /// One or more TXT records came back; `record` is the one used.
         case found
         /// The name does not exist (NXDOMAIN) or has no TXT record: no key is published.
@@ -57,16 +57,17 @@ public struct DKIMKeyLookup: Codable, Sendable, Equatable {
     }
 
     /// The name asked: `<selector>._domainkey.<domain>`.
-    public var query: String
-    public var status: Status
+    package var query: String
+    package var status: Status
     /// UTC time (docs/FORMAT.md §5) of the answer, tool clock.
-    public var fetchedAt: String?
+    package var fetchedAt: String?
     /// The TXT record as received, its strings concatenated (RFC 6376 §3.6.2.2).
-    public var record: String?
+    package var record: String?
     /// The resolver's words when there was no answer.
-    public var detail: String?
+    package var detail: String?
 
-    public init(query: String, status: Status, fetchedAt: String? = nil, record: String? = nil, detail: String? = nil) {
+    package init(query: String, status: Status, fetchedAt: String? = nil, record: String? = nil, detail: String? = nil)
+    {
         self.query = query
         self.status = status
         self.fetchedAt = fetchedAt
@@ -81,28 +82,28 @@ public struct DKIMKeyLookup: Codable, Sendable, Equatable {
 }
 
 /// Fetches DKIM public keys. `DNSKeyResolver` asks DNS; tests and `--offline` use others.
-public protocol DKIMKeyResolver: Sendable {
+package protocol DKIMKeyResolver: Sendable {
     func lookup(_ query: String) -> DKIMKeyLookup
 }
 
 /// The outcome of checking one signature.
-public struct DKIMSignatureCheck: Codable, Sendable, Equatable {
-    public var domain: String?
-    public var selector: String?
-    public var algorithm: String?
+package struct DKIMSignatureCheck: Codable, Sendable, Equatable {
+    package var domain: String?
+    package var selector: String?
+    package var algorithm: String?
     /// `header/body` canonicalization, e.g. `relaxed/relaxed`.
-    public var canonicalization: String?
+    package var canonicalization: String?
     /// The header fields the signature covers, as listed in `h=` (lowercase).
-    public var signedHeaders: [String]?
+    package var signedHeaders: [String]?
     /// `l=`: only this many bytes of the canonical body are signed.
-    public var bodyLength: Int?
+    package var bodyLength: Int?
     /// `t=` and `x=` as UTC times: the signer's own clock.
-    public var signedAt: String?
-    public var expiresAt: String?
-    public var result: DKIMResult
-    public var reason: DKIMReason?
+    package var signedAt: String?
+    package var expiresAt: String?
+    package var result: DKIMResult
+    package var reason: DKIMReason?
     /// The key lookup used (absent when the signature could not even be read).
-    public var key: DKIMKeyLookup?
+    package var key: DKIMKeyLookup?
 
     enum CodingKeys: String, CodingKey {
         case domain, selector, algorithm, canonicalization, result, reason, key
@@ -113,7 +114,7 @@ public struct DKIMSignatureCheck: Codable, Sendable, Equatable {
     }
 
     /// Whether the signature covers the `Date` field.
-    public var coversDate: Bool { signedHeaders?.contains("date") ?? false }
+    package var coversDate: Bool { signedHeaders?.contains("date") ?? false }
 }
 
 /// Verifies the DKIM signatures of a message (RFC 6376 §6.1, RFC 8301 and RFC 8463 algorithms).
@@ -121,15 +122,15 @@ public struct DKIMSignatureCheck: Codable, Sendable, Equatable {
 /// Supported: `rsa-sha256` (RSA keys of 1024 bits or more, PKCS #1 v1.5, swift-crypto's `_RSA`) and
 /// `ed25519-sha256` (swift-crypto's Curve25519); `simple` and `relaxed` canonicalization; `l=`.
 /// `rsa-sha1` is refused as RFC 8301 requires. Every other algorithm is `permerror`.
-public struct DKIMVerifier: Sendable {
+package struct DKIMVerifier: Sendable {
     /// At most this many signatures are checked per message (a message with hundreds is an attack).
-    public static let maximumSignatures = 10
+    package static let maximumSignatures = 10
 
-    public init() {}
+    package init() {}
 
     /// Checks every `DKIM-Signature` field of `message`, fetching each key through `resolver`, or
     /// taking it from `knownKeys` (keys kept in an entry, by query name) without any network.
-    public func verify(
+    package func verify(
         _ message: EmailMessage, resolver: DKIMKeyResolver, knownKeys: [String: DKIMKeyLookup] = [:]
     ) -> [DKIMSignatureCheck] {
         let indices = message.fields.indices.filter {

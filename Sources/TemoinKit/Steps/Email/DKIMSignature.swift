@@ -3,21 +3,21 @@ import Foundation
 import _CryptoExtras
 
 /// The parsed tags of one `DKIM-Signature` field (RFC 6376 §3.5).
-public struct DKIMSignature: Sendable {
-    public var version: String?
-    public var algorithm: String
-    public var signature: [UInt8]
-    public var bodyHash: [UInt8]
-    public var headerCanonicalization: String
-    public var bodyCanonicalization: String
-    public var domain: String
-    public var signedHeaders: [String]
-    public var identity: String?
-    public var bodyLength: Int?
-    public var queryMethods: String?
-    public var selector: String
-    public var timestamp: Int64?
-    public var expiration: Int64?
+package struct DKIMSignature: Sendable {
+    package var version: String?
+    package var algorithm: String
+    package var signature: [UInt8]
+    package var bodyHash: [UInt8]
+    package var headerCanonicalization: String
+    package var bodyCanonicalization: String
+    package var domain: String
+    package var signedHeaders: [String]
+    package var identity: String?
+    package var bodyLength: Int?
+    package var queryMethods: String?
+    package var selector: String
+    package var timestamp: Int64?
+    package var expiration: Int64?
 
     /// Parses the field's value. Throws the reason when the signature is malformed.
     init(value: String) throws(DKIMReason) {
@@ -80,7 +80,7 @@ public struct DKIMSignature: Sendable {
     }
 
     /// `<selector>._domainkey.<domain>`: where the key is published (§3.6.2.1).
-    public var keyQuery: String { "\(selector)._domainkey.\(domain)" }
+    package var keyQuery: String { "\(selector)._domainkey.\(domain)" }
 }
 
 /// RFC 6376 §3.2 tag lists: `tag=value; tag=value`, whitespace around names and values ignored, a tag
@@ -106,14 +106,14 @@ enum DKIMTags {
 }
 
 /// The canonicalization algorithms of RFC 6376 §3.4, on CRLF-terminated bytes.
-public enum DKIMCanonicalization {
+package enum DKIMCanonicalization {
     static func isWSP(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
 
     /// One header field, its raw bytes without the final CRLF, canonicalized; the CRLF is added.
     /// - simple (§3.4.1): unchanged.
     /// - relaxed (§3.4.2): name in lowercase; value unfolded, runs of WSP as one SP, WSP at the end of the
     ///   value and around the colon removed.
-    public static func header(_ raw: [UInt8], relaxed: Bool) -> [UInt8] {
+    package static func header(_ raw: [UInt8], relaxed: Bool) -> [UInt8] {
         guard relaxed else { return raw + [0x0D, 0x0A] }
         guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return raw + [0x0D, 0x0A] }
         var name = Array(raw[..<colon])
@@ -142,7 +142,7 @@ public enum DKIMCanonicalization {
     /// - simple: trailing empty lines removed; an empty body becomes one CRLF; a last line without CRLF gets one.
     /// - relaxed: WSP at line ends removed, runs of WSP as one SP, trailing empty lines removed; an empty
     ///   body stays empty; a non-empty one ends with CRLF.
-    public static func body(_ bytes: [UInt8], relaxed: Bool) -> [UInt8] {
+    package static func body(_ bytes: [UInt8], relaxed: Bool) -> [UInt8] {
         var lines: [ArraySlice<UInt8>] = []
         var start = 0
         var i = 0
@@ -184,7 +184,7 @@ public enum DKIMCanonicalization {
 
     /// The `DKIM-Signature` field with the value of its `b=` tag deleted (§3.5, "b="): everything between
     /// `b=` and the next `;` (or the end), whitespace and folding included, goes; the rest stays byte for byte.
-    public static func removingSignatureValue(_ raw: [UInt8]) -> [UInt8] {
+    package static func removingSignatureValue(_ raw: [UInt8]) -> [UInt8] {
         guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return raw }
         var out = Array(raw[...colon])
         var segmentStart = colon + 1

@@ -4,24 +4,24 @@ import Foundation
 /// Fetches DKIM keys with a DNS TXT query through the system's stub resolver (glibc's libresolv: the
 /// servers of /etc/resolv.conf), or through one given server (`--dns-server`, `TEMOIN_DNS_SERVER`;
 /// temoin's tests run their own on 127.0.0.1).
-public struct DNSKeyResolver: DKIMKeyResolver {
+package struct DNSKeyResolver: DKIMKeyResolver {
     /// An IPv4 address and port; nil: the system's resolvers.
-    public let server: (address: String, port: Int)?
+    package let server: (address: String, port: Int)?
     /// Seconds per try, and tries: a person offline waits at most about `timeout × attempts` per key.
-    public let timeout: Int
-    public let attempts: Int
+    package let timeout: Int
+    package let attempts: Int
 
     /// The environment variable naming the DNS server (`127.0.0.1:5353`).
-    public static let environmentVariable = "TEMOIN_DNS_SERVER"
+    package static let environmentVariable = "TEMOIN_DNS_SERVER"
 
-    public init(server: (address: String, port: Int)? = nil, timeout: Int = 3, attempts: Int = 2) {
+    package init(server: (address: String, port: Int)? = nil, timeout: Int = 3, attempts: Int = 2) {
         self.server = server
         self.timeout = timeout
         self.attempts = attempts
     }
 
     /// `ADDRESS` or `ADDRESS:PORT` (IPv4; port 53 when absent); nil when it is neither.
-    public static func parseServer(_ text: String) -> (address: String, port: Int)? {
+    package static func parseServer(_ text: String) -> (address: String, port: Int)? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 1 || parts.count == 2 else { return nil }
         let address = String(parts[0])
@@ -34,7 +34,7 @@ public struct DNSKeyResolver: DKIMKeyResolver {
         return (address, 53)
     }
 
-    public func lookup(_ query: String) -> DKIMKeyLookup {
+    package func lookup(_ query: String) -> DKIMKeyLookup {
         var answer = [UInt8](repeating: 0, count: 65_535)
         var hError: Int32 = 0
         let length = answer.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -85,7 +85,7 @@ public struct DNSKeyResolver: DKIMKeyResolver {
 }
 
 /// Asks nothing: every key is "not asked" (`--offline`), so signatures are "not checked".
-public struct OfflineKeyResolver: DKIMKeyResolver {
-    public init() {}
-    public func lookup(_ query: String) -> DKIMKeyLookup { DKIMKeyLookup(query: query, status: .notAsked) }
+package struct OfflineKeyResolver: DKIMKeyResolver {
+    package init() {}
+    package func lookup(_ query: String) -> DKIMKeyLookup { DKIMKeyLookup(query: query, status: .notAsked) }
 }

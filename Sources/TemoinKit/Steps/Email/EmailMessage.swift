@@ -12,17 +12,17 @@ import Foundation
 /// Line endings: mail travels with CRLF, but mail programs often save `.eml` files with bare LF.
 /// `canonicalBytes` turns every bare LF into CRLF (what the message was when it was signed), which
 /// is what DKIM verification reads.
-public struct EmailMessage: Sendable {
+package struct EmailMessage: Sendable {
     /// One header field: its name as written and its whole raw text (name, colon, value, folding),
     /// without the final CRLF.
-    public struct Field: Sendable, Equatable {
-        public let name: String
+    package struct Field: Sendable, Equatable {
+        package let name: String
         /// The field's bytes from its name to the end of its last line, CRLF line endings inside.
-        public let raw: [UInt8]
+        package let raw: [UInt8]
 
         /// The value: what follows the colon, unfolded (CRLF before whitespace removed), with
         /// leading and trailing whitespace removed. Still raw: encoded-words are not decoded.
-        public var value: String {
+        package var value: String {
             guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return "" }
             var bytes: [UInt8] = []
             var i = colon + 1
@@ -39,7 +39,7 @@ public struct EmailMessage: Sendable {
     }
 
     /// Why a file is not an e-mail; the words go into the refusal message.
-    public enum Problem: Error, Sendable, Equatable {
+    package enum Problem: Error, Sendable, Equatable {
         case binary
         case noHeader
         case malformedLine(Int)
@@ -48,11 +48,11 @@ public struct EmailMessage: Sendable {
     }
 
     /// Header fields in the order of the file.
-    public let fields: [Field]
+    package let fields: [Field]
     /// The body: the bytes after the empty line that ends the header section (CRLF line endings).
-    public let body: [UInt8]
+    package let body: [UInt8]
     /// A leading mbox "From sender date" line, when the file starts with one: not a header field.
-    public let mboxFromLine: Bool
+    package let mboxFromLine: Bool
 
     /// Largest header section read (RFC 5322 sets no limit; real ones are under 64 KB).
     static let maximumHeaderBytes = 1_000_000
@@ -60,7 +60,7 @@ public struct EmailMessage: Sendable {
     /// Parses a message. Throws `Problem` when the bytes are not an e-mail: binary data, no header
     /// section, a line in the header section that is neither a field nor a continuation, or no
     /// `From` field, or neither `Date` nor `Received` (every message that went through a server has one).
-    public init(_ data: Data) throws {
+    package init(_ data: Data) throws {
         let bytes = Self.crlf([UInt8](data))
         var i = 0
         var fields: [Field] = []
@@ -113,28 +113,28 @@ public struct EmailMessage: Sendable {
     /// The field named `name` (case-insensitive); when it is repeated, the last one: a DKIM signature
     /// covers fields from the bottom, so that is the one a signature vouches for (a field added above
     /// it after signing is not).
-    public func field(_ name: String) -> Field? {
+    package func field(_ name: String) -> Field? {
         fields.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }
     }
 
     /// Among From, To, Cc, Subject, Date and Message-ID, those present more than once (RFC 5322 allows
     /// each at most once): a sign that a field was added, shown beside the message.
-    public var repeatedFields: [String] {
+    package var repeatedFields: [String] {
         ["From", "To", "Cc", "Subject", "Date", "Message-ID"].filter { name in
             fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.count > 1
         }
     }
 
     /// The value of the field named `name` (see ``field(_:)``), encoded-words decoded (RFC 2047) for a person to read.
-    public func display(_ name: String) -> String? {
+    package func display(_ name: String) -> String? {
         field(name).map { EncodedWords.decode($0.value) }
     }
 
     /// The `Date` field as an instant, when it parses (RFC 5322 §3.3, obsolete forms included).
-    public var date: Date? { field("Date").flatMap { MailDate.parse($0.value) } }
+    package var date: Date? { field("Date").flatMap { MailDate.parse($0.value) } }
 
     /// The domain of the `From` address (after the last `@`, inside angle brackets when there are some).
-    public var fromDomain: String? {
+    package var fromDomain: String? {
         guard let from = field("From")?.value else { return nil }
         var address = from
         if let open = from.lastIndex(of: "<"), let close = from[open...].firstIndex(of: ">") {
@@ -234,7 +234,7 @@ enum EncodedWords {
 
 /// The date-time of RFC 5322 §3.3, with the obsolete forms of §4.3 (two-digit years, named zones,
 /// comments), as found in real `Date` fields.
-public enum MailDate {
+package enum MailDate {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     private static let zones: [String: Int] = [
         "ut": 0, "gmt": 0, "z": 0, "edt": -4, "est": -5, "cdt": -5, "cst": -6, "mdt": -6, "mst": -7, "pdt": -7,
@@ -242,7 +242,7 @@ public enum MailDate {
     ]
 
     /// The instant a `Date` value names, or nil when it does not parse or names an impossible date.
-    public static func parse(_ value: String) -> Date? {
+    package static func parse(_ value: String) -> Date? {
         // Comments ("(CET)") are not part of the date.
         var text = ""
         var depth = 0

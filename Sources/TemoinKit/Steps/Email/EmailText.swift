@@ -4,16 +4,16 @@ import Foundation
 /// `text/plain` part that is not an attachment, else the visible text of the first `text/html` part,
 /// transfer encoding (base64, quoted-printable) and charset decoded. The `.eml` itself stays the
 /// evidence; this is only its reading.
-public struct EmailText: Sendable, Equatable {
-    public enum Source: String, Sendable {
+package struct EmailText: Sendable, Equatable {
+    package enum Source: String, Sendable {
         case plain = "text/plain"
         case html = "text/html"
     }
 
-    public var text: String
-    public var source: Source
+    package var text: String
+    package var source: Source
     /// The file names of the attachments, as the message names them (not decoded, not stored apart).
-    public var attachments: [String]
+    package var attachments: [String]
 }
 
 extension EmailMessage {
@@ -22,7 +22,7 @@ extension EmailMessage {
     static let maximumParts = 200
 
     /// The message's readable text; nil when it has no text part (an empty body, only attachments).
-    public var readableText: EmailText? {
+    package var readableText: EmailText? {
         var attachments: [String] = []
         var plain: String?
         var html: String?

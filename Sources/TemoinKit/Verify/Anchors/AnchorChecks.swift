@@ -4,7 +4,7 @@ import GRDB
 /// docs/FORMAT.md §7 in a verification: the seals and attestations beside the chain, checked, and what
 /// they say added to the report. Also the summaries `seal list`, `attestation list` and the dossier
 /// show (they read the database directly: a tampered store may not open as a `Store`).
-public enum AnchorChecks {
+package enum AnchorChecks {
     /// The entry hash at `seq` recomputed from its stored bytes; nil when there is no such entry.
     static func computedHash(_ db: Database, seq: Int64) throws -> String? {
         guard
@@ -27,7 +27,7 @@ public enum AnchorChecks {
     /// the chain no longer has, is a problem at its seq; so is a valid attestation whose signed verdict
     /// is `tampered`. Nothing is read when §6 stopped (schema altered, store corrupt): the tables cannot
     /// be trusted, as in the reference verifier.
-    public static func extend(
+    package static func extend(
         _ report: inout VerificationReport, path: String, trust: TSATrust, trustedKeys: [String]
     ) throws {
         if report.stopped { return }

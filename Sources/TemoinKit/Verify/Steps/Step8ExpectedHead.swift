@@ -7,10 +7,12 @@ import Foundation
 /// whitespace anywhere is ignored (a grouped head can be pasted), an optional leading `#`, the seq in
 /// decimal digits (1 or more), `:` or `·` between them, 8 to 64 hexadecimal digits in either case.
 public struct ExpectedHead: Sendable, Equatable, CustomStringConvertible {
+    /// The entry the head names, 1 or more.
     public let seq: Int64
     /// Lowercase.
     public let hashPrefix: String
 
+    /// Parses `SEQ:HASH` by the grammar above; nil when the text does not follow it.
     public init?(parsing text: String) {
         var s = text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init)
         if s.first == "#" { s.removeFirst() }
@@ -24,6 +26,7 @@ public struct ExpectedHead: Sendable, Equatable, CustomStringConvertible {
         hashPrefix = hash
     }
 
+    /// `SEQ:prefix`, the canonical form (no `#`, no spaces, lowercase).
     public var description: String { "\(seq):\(hashPrefix)" }
 }
 
