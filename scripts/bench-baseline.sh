@@ -6,8 +6,8 @@
 #
 # 76822b7 is the build the speed and memory goals of issues 13, 14 and 19 refer to ("within 5 % of
 # today's", "under its current time"). The sources are exported with `git archive` into
-# .build/baseline/REF and built there (a clean release build: about 15 minutes on 2 cores). Prints the
-# folder to pass as BASELINE_DIR.
+# .build/baseline/REF and built there as `make release` builds (a clean release build: about 20 minutes
+# on 2 cores). Prints the folder to pass as BASELINE_DIR.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REF="${1:-76822b7}"
@@ -17,6 +17,9 @@ if [ ! -f "$DIR/Package.swift" ]; then
     git -C "$ROOT" archive --format=tar "$REF" | tar -x -C "$DIR"
 fi
 cd "$DIR"
-swift build -c release --product temoin >&2
-swift build -c release --product temoin-bench >&2
-swift build -c release --show-bin-path
+# Built as `make release` builds ours (the Swift runtime linked in on Linux), so both sides load alike.
+FLAGS=()
+if [ "$(uname -s)" = Linux ]; then FLAGS=(--static-swift-stdlib); fi
+swift build -c release "${FLAGS[@]}" --product temoin >&2
+swift build -c release "${FLAGS[@]}" --product temoin-bench >&2
+swift build -c release "${FLAGS[@]}" --show-bin-path
