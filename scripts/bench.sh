@@ -266,8 +266,9 @@ LOAD_END=$(loadavg)
 # BASELINE_DIR: an earlier release build (its temoin and temoin-bench), e.g. 76822b7's, the reference of
 # the speed and memory goals of issues 13, 14 and 19 ("within 5 % of today's", "under its current time").
 # Its verify and its import profile run on the same stores and pages as ours, in turn (ours, then its),
-# BASE_RUNS times; medians are compared, by CPU time (user+sys) rather than wall time, which on a shared
-# machine measures the neighbours. A ratio above 1 is slower or larger than the earlier build.
+# BASE_RUNS times, and medians are compared: verify by CPU time (user+sys) rather than wall time, which on
+# a shared machine measures the neighbours; the import profile by its own in-process timings. A ratio
+# above 1 is slower or larger than the earlier build.
 HAVE_BASE=0
 if [ -n "${BASELINE_DIR:-}" ]; then
     BASE_TEMOIN="$BASELINE_DIR/temoin"
@@ -312,6 +313,7 @@ if [ "$HAVE_BASE" = 1 ]; then
     # The import profile times each piece in the process (thread CPU is not available to it): its p50s,
     # over BASE_RUNS processes in turn, compared by their median.
     G8=1
+    BP_MAX=0
     for page in page fixture; do
         file=$PAGE
         if [ "$page" = fixture ]; then
@@ -336,7 +338,10 @@ if [ "$HAVE_BASE" = 1 ]; then
             printf -v "BP_${page}_${key}_ours" '%s' "$o"
             printf -v "BP_${page}_${key}_base" '%s' "$b"
             printf -v "BP_${page}_${key}_ratio" '%s' "$(calc "$o / $b")"
-            if [ "$key" = page_analyze ] && awk "BEGIN { exit !($o > $b) }"; then G8=0; fi
+            if [ "$key" = page_analyze ]; then
+                if awk "BEGIN { exit !($o > $b) }"; then G8=0; fi
+                BP_MAX=$(printf '%s\n' "$BP_MAX" "$(calc "$o / $b")" | sort -g | tail -n1)
+            fi
             say "    $key p50 $(r2 "$o") ms vs $(r2 "$b") ms ($(r2 "$(calc "$o / $b")"))"
         done
     done
@@ -465,7 +470,7 @@ baserows() {
         local o="BP_${m}_page_analyze_ours" b="BP_${m}_page_analyze_base" io="BP_${m}_importer_import_file_ours" ib="BP_${m}_importer_import_file_base"
         cells="$cells${cells:+; }$([ "$m" = page ] && echo "$(r0 "$(calc "$P_page_bytes / 1000")") KB page" || echo "test fixture"): $(r2 "${!o}") ms vs $(r2 "${!b}") ms ($(r2 "${!c}")×; whole import $(r2 "${!io}") vs $(r2 "${!ib}") ms)"
     done
-    echo "| 8. \`PageAnalyzer.analyze\` p50 no slower than $BASE_VERSION's (medians of $BASE_RUNS profiles each, in turn) | $cells | $BASE_VERSION | $(r2 "$BP_page_page_analyze_ratio") | $(verdict "$G8") |"
+    echo "| 8. \`PageAnalyzer.analyze\` p50 no slower than $BASE_VERSION's (medians of $BASE_RUNS profiles each, in turn) | $cells | $BASE_VERSION | $(r2 "$BP_MAX") (largest) | $(verdict "$G8") |"
 }
 
 mkdir -p "$(dirname "$OUT")"

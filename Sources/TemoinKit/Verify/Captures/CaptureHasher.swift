@@ -12,10 +12,10 @@ struct StoredCapture: Sendable {
 /// Decodes and hashes captures on worker threads while the reading thread reads on.
 ///
 /// The reading thread hands captures over in batches through a queue bounded in bytes (`queueLimit`
-/// bytes of stored data) and in batches (two per worker), which bounds memory whatever the store size
-/// and the size of its captures. When the queue is full the
-/// reading thread hashes a queued batch itself instead of waiting: hashing is the larger half of the
-/// work, and on a 2-core machine a reader that only waited left the second core half idle. Batches (up
+/// bytes of stored data) and in batches (two per worker, at least four), which bounds memory whatever
+/// the store size and the size of its captures. When the queue is full the reading thread hashes a
+/// queued batch itself instead of waiting: hashing is the larger half of the work, and on a 2-core
+/// machine a reader that only waited left the second core half idle. Batches (up
 /// to `handOffBytes` or `handOffCount` captures) keep the locking and the thread wake-ups rare when
 /// captures are small. Results come back in any order; the caller applies them.
 final class CaptureHasher {
