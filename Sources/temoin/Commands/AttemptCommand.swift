@@ -1,10 +1,8 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct AttemptCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text("attempt", key: "AttemptCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var capture: CaptureOptions
@@ -16,7 +14,7 @@ struct AttemptCommand: ParsableCommand {
             let store = try Store.open(at: storeOptions.path)
             try withStopHandling(browser: browser.enabled) { stop in
                 let sealing = try sealOptions.seal.sealing(store, stop: stop)
-                let settings = capture.settings(browser)
+                let settings = try capture.settings(browser)
                 let attempt = try settings.attempts(
                     store: store, sealing: sealing, stop: stop, recordNow: browser.enabled ? TerminalLines() : nil,
                     pageSeen: BrowserOptions.pageSeen(json: output.json))

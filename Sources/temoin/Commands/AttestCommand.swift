@@ -1,13 +1,10 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct AttestCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text("attest", key: "AttestCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Argument(help: .text("AttestCommand.file", value: "store")) var file: String?
     @Option(help: .text("AttestCommand.key", value: "file")) var key: String
     @Option(help: .text("AttestCommand.name")) var name: String

@@ -1,10 +1,8 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text("export", key: "ExportCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @Option(help: .text("ExportCommand.out", value: "file.zip")) var out: String?

@@ -4,10 +4,8 @@ import TemoinKit
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text("init", key: "InitCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Option(help: .text("InitCommand.applicant")) var applicant: String?
     @Option(help: .text("InitCommand.prefecture")) var prefecture: String?
     @Option(help: .text("InitCommand.procedure")) var procedure: String?
@@ -17,9 +15,7 @@ struct InitCommand: ParsableCommand {
     @Option(name: .customLong("tsa"), help: .text("InitCommand.tsa", value: "url")) var tsa: [String] = []
 
     func validate() throws {
-        for url in tsa where (try? URLCheck.validate(url)) == nil {
-            throw ValidationError(TemoinError.invalidURL(value: url).description)
-        }
+        try validating { try tsa.forEach(URLCheck.validate) }
     }
 
     func run() throws {

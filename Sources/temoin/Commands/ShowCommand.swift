@@ -4,10 +4,8 @@ import TemoinKit
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text("show", key: "ShowCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Argument(help: .text("ShowCommand.seq")) var seq: Int64
     @Option(help: .text("ShowCommand.capture", value: "role")) var capture: String?
 

@@ -1,10 +1,8 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text("status", key: "StatusCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 

@@ -1,20 +1,14 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text("verify", key: "VerifyCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Argument(help: .text("VerifyCommand.file", value: "store")) var file: String?
-
     @Option(name: .customLong("expect-head"), help: .text("VerifyCommand.expectHead", value: "seq:hash"))
     var expectHead: String?
-
     @Flag(name: .customLong("strict-time"), help: .text("VerifyCommand.strictTime")) var strictTime = false
-
     @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var attesterOptions: AttesterOptions
 

@@ -1,17 +1,14 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text("watch", key: "WatchCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var capture: CaptureOptions
     @OptionGroup var sealOptions: SealOptions
     @OptionGroup var browser: BrowserOptions
     @OptionGroup var notify: NotifyOptions
-
     @Option(help: .text("WatchCommand.every")) var every: String = "2h"
     @Option(help: .text("WatchCommand.jitter")) var jitter: String = "30m"
     @Option(help: .text("WatchCommand.until", value: "date")) var until: String?

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 func printSealOutcomes(_ outcomes: [Sealer.Outcome], json: Bool) throws {

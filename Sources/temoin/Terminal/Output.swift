@@ -22,6 +22,12 @@ func say(_ line: String, json: Bool) {
     }
 }
 
+/// Lines for standard output, then errors and warnings for standard error, as TemoinKit's reports give them.
+func printLines(_ lines: (out: [String], errors: [String])) {
+    for line in lines.out { print(line) }
+    for line in lines.errors { printError(line) }
+}
+
 /// Rings the terminal's bell (a slot was seen; a witnessed attempt is due): the one control character
 /// temoin writes on purpose, on standard error so that it never mixes with a result on standard output.
 func ringBell() {

@@ -1,10 +1,8 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct AttestationAdd: ParsableCommand {
     static let configuration = CommandConfiguration.text("add", key: "AttestationAdd")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: .text("AttestationAdd.files", value: "file")) var files: [String]

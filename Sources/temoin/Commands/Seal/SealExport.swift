@@ -1,10 +1,8 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct SealExport: ParsableCommand {
     static let configuration = CommandConfiguration.text("export", key: "SealExport")
-
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: .text("SealExport.id")) var id: Int64
     @Option(help: .text("SealExport.out", value: "file.tsr")) var out: String

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct SealTSAAdd: ParsableCommand {
@@ -9,9 +8,7 @@ struct SealTSAAdd: ParsableCommand {
     @Option(help: .text("SealTSAAdd.name")) var name: String?
 
     func validate() throws {
-        if (try? URLCheck.validate(url)) == nil {
-            throw ValidationError(TemoinError.invalidURL(value: url).description)
-        }
+        try validating { try URLCheck.validate(url) }
     }
 
     func run() throws {

@@ -1,22 +1,16 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct SealTake: ParsableCommand {
     static let configuration = CommandConfiguration.text("take", key: "SealTake")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var trustOptions: TrustOptions
-
     @Option(help: .text("SealTake.tsa", value: "url")) var tsa: [String] = []
-
     @Option(help: .text("SealTake.cacert")) var cacert: String?
 
     func validate() throws {
-        for url in tsa where (try? URLCheck.validate(url)) == nil {
-            throw ValidationError(TemoinError.invalidURL(value: url).description)
-        }
+        try validating { try tsa.forEach(URLCheck.validate) }
     }
 
     func run() throws {

@@ -1,10 +1,8 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct SealTrust: ParsableCommand {
     static let configuration = CommandConfiguration.text("trust", key: "SealTrust")
-
     @Option(help: .text("SealTrust.add", value: "file.pem")) var add: String?
     @OptionGroup var output: OutputOptions
 
