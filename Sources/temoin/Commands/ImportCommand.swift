@@ -33,7 +33,7 @@ struct ImportCommand: ParsableCommand {
                 if !output.json { printLines(ImportText.lines(file)) }
                 // A computer's clock that contradicts the chain is said once per run.
                 if !warned, let time = importer.clockDoubt(file) {
-                    warnAboutTime(time, json: output.json)
+                    speak(AttemptText.timeWarnings(time), json: output.json)
                     warned = true
                 }
             }

@@ -28,6 +28,20 @@ func printLines(_ lines: (out: [String], errors: [String])) {
     for line in lines.errors { printError(line) }
 }
 
+/// Says what TemoinKit decided to say, each where it goes (`json`: standard output carries JSON).
+func speak(_ utterances: [Utterance], json: Bool) {
+    for utterance in utterances {
+        switch utterance {
+        case .line(let text): print(text)
+        case .aside(let text): say(text, json: json)
+        case .problem(let text): printError(text)
+        case .bell: ringBell()
+        case .flush: fflush(nil)
+        case .desktopNotice(let text): DesktopNotice.send(text)
+        }
+    }
+}
+
 /// Rings the terminal's bell (a slot was seen; a witnessed attempt is due): the one control character
 /// temoin writes on purpose, on standard error so that it never mixes with a result on standard output.
 func ringBell() {

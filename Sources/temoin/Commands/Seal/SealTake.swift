@@ -22,7 +22,9 @@ struct SealTake: ParsableCommand {
             var sealer = Sealer(store: store)
             sealer.transfer.caFile = cacert
             let outcomes = try sealer.seal(urls: try sealer.urls(given: tsa), trust: try trustOptions.trust())
-            try printSealOutcomes(outcomes, json: output.json)
+            output.json
+                ? print(JSONOutput.string(outcomes.map(SealOutcomeJSON.init)))
+                : speak(TrustText.sealOutcomes(outcomes), json: false)
             if let failed = outcomes.first(where: { $0.seal == nil })?.error, outcomes.allSatisfy({ $0.seal == nil }) {
                 throw ExitCode(failed.exitStatus)
             }
