@@ -1,7 +1,7 @@
 import ArgumentParser
 import TemoinKit
 
-struct DossierCommand: ParsableCommand {
+struct DossierCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("dossier", key: "DossierCommand")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -25,19 +25,17 @@ struct DossierCommand: ParsableCommand {
         guard (1...999).contains(firstPiece) else { throw ValidationError(tr("dossier.bad_first_piece")) }
     }
 
-    func run() throws {
-        try guarded {
-            let (start, end) = try DossierOptions.period(from: from, to: to)
-            let store = try Store.open(at: storeOptions.path, readOnly: true)
-            let options = DossierOptions(
-                outputFolder: out, language: storeOptions.lang ?? Messages.shared.language,
-                templatesFolder: templates, from: start, to: end, requete: requete,
-                maxFileBytes: maxFileSize * 1024 * 1024, firstPiece: firstPiece, journal: journal,
-                pageImages: noPageImages ? .off : .auto, browserPath: browserPath)
-            let result = try writeDossier(store: store, path: storeOptions.path, options: options, json: output.json)
-            output.json ? print(JSONOutput.string(result)) : printLines(DossierText.lines(result))
-            for line in DossierText.warnings(result) { printError(line) }
-            if result.verdict != .intact { throw ExitCode(.tampered) }
-        }
+    func execute() throws {
+        let (start, end) = try DossierOptions.period(from: from, to: to)
+        let store = try Store.open(at: storeOptions.path, readOnly: true)
+        let options = DossierOptions(
+            outputFolder: out, language: storeOptions.lang ?? Messages.shared.language,
+            templatesFolder: templates, from: start, to: end, requete: requete,
+            maxFileBytes: maxFileSize * 1024 * 1024, firstPiece: firstPiece, journal: journal,
+            pageImages: noPageImages ? .off : .auto, browserPath: browserPath)
+        let result = try writeDossier(store: store, path: storeOptions.path, options: options, json: output.json)
+        output.json ? print(JSONOutput.string(result)) : printLines(DossierText.lines(result))
+        for line in DossierText.warnings(result) { printError(line) }
+        if result.verdict != .intact { throw ExitCode(.tampered) }
     }
 }

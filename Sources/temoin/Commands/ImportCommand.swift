@@ -1,7 +1,7 @@
 import ArgumentParser
 import TemoinKit
 
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("import", key: "ImportCommand")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -22,23 +22,21 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try guarded {
-            let store = try Store.open(at: storeOptions.path)
-            let options = try ImportOptions(
-                url: url, observedAt: observedAt, maxSize: maxSize, note: note, profileFile: profileFile)
-            let importer = try Importer(store: store)
-            var warned = false
-            let report = try importer.importFiles(files, options: options) { file in
-                if !output.json { printLines(ImportText.lines(file)) }
-                // A computer's clock that contradicts the chain is said once per run.
-                if !warned, let time = importer.clockDoubt(file) {
-                    speak(AttemptText.timeWarnings(time), json: output.json)
-                    warned = true
-                }
+    func execute() throws {
+        let store = try Store.open(at: storeOptions.path)
+        let options = try ImportOptions(
+            url: url, observedAt: observedAt, maxSize: maxSize, note: note, profileFile: profileFile)
+        let importer = try Importer(store: store)
+        var warned = false
+        let report = try importer.importFiles(files, options: options) { file in
+            if !output.json { printLines(ImportText.lines(file)) }
+            // A computer's clock that contradicts the chain is said once per run.
+            if !warned, let time = importer.clockDoubt(file) {
+                speak(AttemptText.timeWarnings(time), json: output.json)
+                warned = true
             }
-            try output.render(report.files) { [ImportText.summary(report), try store.head()?.line].compactMap { $0 } }
-            if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
         }
+        try output.render(report.files) { [ImportText.summary(report), try store.head()?.line].compactMap { $0 } }
+        if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
     }
 }

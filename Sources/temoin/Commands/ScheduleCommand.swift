@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct ScheduleCommand: ParsableCommand {
+struct ScheduleCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("schedule", key: "ScheduleCommand")
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: .text("ScheduleCommand.every")) var every = DurationText("2h")
@@ -13,13 +13,11 @@ struct ScheduleCommand: ParsableCommand {
         try validating { _ = try Pace(every: every, jitter: jitter) }
     }
 
-    func run() throws {
-        try guarded {
-            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-            let pace = try Pace(every: every, jitter: jitter)
-            print(
-                try ScheduleText.entry(binary: binary, store: absolute(storeOptions.path), pace: pace, systemd: systemd)
-            )
-        }
+    func execute() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let pace = try Pace(every: every, jitter: jitter)
+        print(
+            try ScheduleText.entry(binary: binary, store: absolute(storeOptions.path), pace: pace, systemd: systemd)
+        )
     }
 }

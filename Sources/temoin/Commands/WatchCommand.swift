@@ -1,7 +1,7 @@
 import ArgumentParser
 import TemoinKit
 
-struct WatchCommand: ParsableCommand {
+struct WatchCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("watch", key: "WatchCommand")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -17,23 +17,21 @@ struct WatchCommand: ParsableCommand {
         if let count, count < 1 { throw ValidationError(tr("watch.bad_count")) }
     }
 
-    func run() throws {
-        try guarded {
-            let plan = try WatchPlan(every: every, jitter: jitter, until: until, count: count)
-            let store = try Store.open(at: storeOptions.path)
-            let alerter = try notify.settings.alerter()
-            try live.run(store, json: output.json) { attempts in
-                let watch = Watch(
-                    plan: plan, prompt: attempts.lines.map { TerminalPrompt(lines: $0, json: output.json) },
-                    alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
-                    afterAttempt: { _ in
-                        attempts.sealing?.after()
-                        attempts.sayWhatSealsDid()
-                    }, attempt: attempts.attempt)
-                let narrator = WatchNarrator(json: output.json, store: store)
-                let done = try watch.run(stop: attempts.stop) { speak(narrator.utterances($0), json: output.json) }
-                speak(narrator.finish(done: done, alertsPending: alerter?.isBusy ?? false), json: output.json)
-            }
+    func execute() throws {
+        let plan = try WatchPlan(every: every, jitter: jitter, until: until, count: count)
+        let store = try Store.open(at: storeOptions.path)
+        let alerter = try notify.settings.alerter()
+        try live.run(store, json: output.json) { attempts in
+            let watch = Watch(
+                plan: plan, prompt: attempts.lines.map { TerminalPrompt(lines: $0, json: output.json) },
+                alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
+                afterAttempt: { _ in
+                    attempts.sealing?.after()
+                    attempts.sayWhatSealsDid()
+                }, attempt: attempts.attempt)
+            let narrator = WatchNarrator(json: output.json, store: store)
+            let done = try watch.run(stop: attempts.stop) { speak(narrator.utterances($0), json: output.json) }
+            speak(narrator.finish(done: done, alertsPending: alerter?.isBusy ?? false), json: output.json)
         }
     }
 }

@@ -1,6 +1,20 @@
 import ArgumentParser
 import TemoinKit
 
+/// A command whose `run()` is `execute()` under `guarded`: temoin's errors become their message on
+/// standard error and their documented exit code, and the store's connections close at the end.
+protocol GuardedCommand: ParsableCommand {
+    /// Whether a signal during the command removes what TemoinKit is making or has opened (a bundle).
+    static var cleansUp: Bool { get }
+    func execute() throws
+}
+
+extension GuardedCommand {
+    static var cleansUp: Bool { false }
+
+    func run() throws { try guarded(cleanup: Self.cleansUp, execute) }
+}
+
 /// What a command reports: `value` as JSON with `--json`, else `lines` (built only then), one a line.
 struct Reported<Value: Encodable> {
     let value: Value
@@ -12,23 +26,20 @@ struct Reported<Value: Encodable> {
     }
 }
 
-/// A command that reports: its `run()` makes one TemoinKit call (`report()`) and prints the answer as
-/// JSON or as text; temoin's errors become their message and documented exit code (`guarded`).
-protocol ReportingCommand: ParsableCommand {
+/// A command that only reports: one TemoinKit call (`report()`), its answer printed as JSON or text.
+protocol ReportingCommand: GuardedCommand {
     associatedtype Value: Encodable
     var output: OutputOptions { get }
     func report() throws -> Reported<Value>
 }
 
 extension ReportingCommand {
-    func run() throws {
-        try guarded { try output.render(try report()) }
-    }
+    func execute() throws { try output.render(try report()) }
 }
 
-/// A reporting command on the store of `--store`, opened read-only unless the command records something
-/// (`records`), then given to `report(_:)`.
-protocol StoreCommand: ParsableCommand {
+/// A command that reports on the store of `--store`, opened read-only unless the command records
+/// something (`records`), then given to `report(_:)`.
+protocol StoreCommand: GuardedCommand {
     associatedtype Value: Encodable
     static var records: Bool { get }
     var storeOptions: StoreOptions { get }
@@ -39,7 +50,7 @@ protocol StoreCommand: ParsableCommand {
 extension StoreCommand {
     static var records: Bool { false }
 
-    func run() throws {
-        try guarded { try output.render(try report(Store.open(at: storeOptions.path, readOnly: !Self.records))) }
+    func execute() throws {
+        try output.render(try report(Store.open(at: storeOptions.path, readOnly: !Self.records)))
     }
 }

@@ -1,17 +1,15 @@
 import ArgumentParser
 import TemoinKit
 
-struct NotifyTest: ParsableCommand {
+struct NotifyTest: GuardedCommand {
     static let configuration = CommandConfiguration.text("test", key: "NotifyTest")
     @OptionGroup var language: LanguageOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var notify: NotifyOptions
 
-    func run() throws {
-        try guarded {
-            let outcomes = try notify.settings.sendTest()
-            output.render(outcomes.map(AlertJSON.init)) { outcomes.map(AttemptText.alertLine) }
-            try AlertOutcome.checkDelivered(outcomes)
-        }
+    func execute() throws {
+        let outcomes = try notify.settings.sendTest()
+        output.render(outcomes.map(AlertJSON.init)) { outcomes.map(AttemptText.alertLine) }
+        try AlertOutcome.checkDelivered(outcomes)
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TemoinKit
 
-struct SealTSAAdd: ParsableCommand {
+struct SealTSAAdd: GuardedCommand {
     static let configuration = CommandConfiguration.text("add", key: "SealTSAAdd")
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: .text("SealTSAAdd.url")) var url: String
@@ -11,11 +11,9 @@ struct SealTSAAdd: ParsableCommand {
         try validating { try URLCheck.validate(url) }
     }
 
-    func run() throws {
-        try guarded {
-            let dropped = try Store.open(at: storeOptions.path).addTSA(url: url, name: name)
-            print(tr("trust.tsa.added", ["url": TSACredentials.withoutUserinfo(url)]))
-            if dropped { printError(tr("trust.credentials.not_kept", ["netrc": TSACredentials.netrcPath()])) }
-        }
+    func execute() throws {
+        let dropped = try Store.open(at: storeOptions.path).addTSA(url: url, name: name)
+        print(tr("trust.tsa.added", ["url": TSACredentials.withoutUserinfo(url)]))
+        if dropped { printError(tr("trust.credentials.not_kept", ["netrc": TSACredentials.netrcPath()])) }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TemoinKit
 
-struct SealTake: ParsableCommand {
+struct SealTake: GuardedCommand {
     static let configuration = CommandConfiguration.text("take", key: "SealTake")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -13,21 +13,19 @@ struct SealTake: ParsableCommand {
         try validating { try tsa.forEach(URLCheck.validate) }
     }
 
-    func run() throws {
-        try guarded {
-            if tsa.contains(where: { TSACredentials.userinfo(in: $0) != nil }) {
-                printError(tr("trust.credentials.command_line", ["netrc": TSACredentials.netrcPath()]))
-            }
-            let store = try Store.open(at: storeOptions.path)
-            var sealer = Sealer(store: store)
-            sealer.transfer.caFile = cacert
-            let outcomes = try sealer.seal(urls: try sealer.urls(given: tsa), trust: try trustOptions.trust())
-            output.json
-                ? print(JSONOutput.string(outcomes.map(SealOutcomeJSON.init)))
-                : speak(TrustText.sealOutcomes(outcomes), json: false)
-            if let failed = outcomes.first(where: { $0.seal == nil })?.error, outcomes.allSatisfy({ $0.seal == nil }) {
-                throw ExitCode(failed.exitStatus)
-            }
+    func execute() throws {
+        if tsa.contains(where: { TSACredentials.userinfo(in: $0) != nil }) {
+            printError(tr("trust.credentials.command_line", ["netrc": TSACredentials.netrcPath()]))
+        }
+        let store = try Store.open(at: storeOptions.path)
+        var sealer = Sealer(store: store)
+        sealer.transfer.caFile = cacert
+        let outcomes = try sealer.seal(urls: try sealer.urls(given: tsa), trust: try trustOptions.trust())
+        output.json
+            ? print(JSONOutput.string(outcomes.map(SealOutcomeJSON.init)))
+            : speak(TrustText.sealOutcomes(outcomes), json: false)
+        if let failed = outcomes.first(where: { $0.seal == nil })?.error, outcomes.allSatisfy({ $0.seal == nil }) {
+            throw ExitCode(failed.exitStatus)
         }
     }
 }

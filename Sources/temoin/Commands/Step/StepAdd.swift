@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct StepAdd: ParsableCommand {
+struct StepAdd: GuardedCommand {
     static let configuration = CommandConfiguration.text("add", key: "StepAdd")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -20,23 +20,21 @@ struct StepAdd: ParsableCommand {
 
     func validate() throws { try validating { _ = try maxSize.value() } }
 
-    func run() throws {
-        try guarded {
-            let limit = try maxSize.value()
-            var request = StepRequest(
-                kind: kind ?? .other, date: try date.map { try StepDate.parse($0) }, to: to, summary: summary ?? "",
-                trackingNumber: tracking, files: files, postalReceipts: receipts, note: note)
-            let resolver = try dns.resolver()
-            let missing = StepRequest.missingOptions(kind: kind, summary: summary)
-            if isatty(STDIN_FILENO) == 1 && !output.json {
-                request = StepInterview(.terminal, limit: limit).complete(
-                    request, kindGiven: kind != nil, summaryGiven: summary != nil)
-            } else if !missing.isEmpty {
-                throw ValidationError(tr("step.missing_options", ["options": missing.joined(separator: ", ")]))
-            }
-            let store = try Store.open(at: storeOptions.path)
-            let entry = try StepRecorder(store: store, resolver: resolver, maxSize: limit).add(request)
-            output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
+    func execute() throws {
+        let limit = try maxSize.value()
+        var request = StepRequest(
+            kind: kind ?? .other, date: try date.map { try StepDate.parse($0) }, to: to, summary: summary ?? "",
+            trackingNumber: tracking, files: files, postalReceipts: receipts, note: note)
+        let resolver = try dns.resolver()
+        let missing = StepRequest.missingOptions(kind: kind, summary: summary)
+        if isatty(STDIN_FILENO) == 1 && !output.json {
+            request = StepInterview(.terminal, limit: limit).complete(
+                request, kindGiven: kind != nil, summaryGiven: summary != nil)
+        } else if !missing.isEmpty {
+            throw ValidationError(tr("step.missing_options", ["options": missing.joined(separator: ", ")]))
         }
+        let store = try Store.open(at: storeOptions.path)
+        let entry = try StepRecorder(store: store, resolver: resolver, maxSize: limit).add(request)
+        output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
     }
 }
