@@ -20,7 +20,8 @@ struct AttestCommand: ReportingCommand {
     func report() throws -> Reported<AttestJSON> {
         let signer = try VolunteerKey.read(path: key)
         let (attestation, statement, report) = try signer.attest(
-            storePath: file ?? storeOptions.path, name: name, organisation: organisation, trust: try trustOptions.trust())
+            storePath: file ?? storeOptions.path, name: name, organisation: organisation,
+            trust: try trustOptions.trust())
         let target = out ?? "attestation-\(statement.storeID.prefix(8))-\(statement.seq).json"
         try OutputFile.create(target, data: try attestation.encoded())
         let json = AttestJSON(file: target, statement: statement, fingerprint: signer.fingerprint)

@@ -31,14 +31,6 @@ struct InitCommand: GuardedCommand {
         let setup = try CaseSetup(
             questions: questions, profile: profile, tsas: tsa, path: storeOptions.path, askPlace: askPlace,
             interview: interview)
-        if output.json {
-            let head = try setup.store.head()
-            print(JSONOutput.string(InitJSON(store: setup.store, head: head, tsas: setup.tsas, seals: setup.seals)))
-            return
-        }
-        for line in InitText.sealLines(setup.tsas, setup.seals) {
-            line.isError ? printError(line.text) : print(line.text)
-        }
-        for line in InitText.doneLines(store: setup.store.path, chosen: setup.chosenPath) { print(line) }
+        output.json ? print(JSONOutput.string(try InitJSON(setup))) : speak(InitText.utterances(setup), json: false)
     }
 }
