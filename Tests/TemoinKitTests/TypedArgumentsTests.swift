@@ -23,6 +23,27 @@ import Testing
         #expect(throws: TemoinError.invalidDuration(value: "soon")) { try DurationText("soon").value() }
     }
 
+    @Test func anExpectedHeadIsReadOnceAndAMalformedOneIsABadArgument() throws {
+        let head = try ExpectedHeadText("#42 · 3F9A 01BC").value()
+        #expect(head == ExpectedHead(parsing: "42:3f9a01bc"))
+        #expect(ExpectedHeadText("#42 · 3F9A 01BC").description == "#42 · 3F9A 01BC")
+        for bad in ["42", "6:abc", "x:12345678", "0:3f9a01bc", ""] {
+            #expect(throws: TemoinError.invalidExpectedHead(value: bad)) { try ExpectedHeadText(bad).value() }
+        }
+        #expect(TemoinError.invalidExpectedHead(value: "6:abc").exitStatus == .usage)
+        #expect(TemoinError.invalidExpectedHead(value: "6:abc").description.contains("6:abc"))
+    }
+
+    @Test func alertRetriesAreReadOnceAndAWrongListIsNamed() throws {
+        #expect(try AlertRetries().value() == AlertSettings.defaultRetryDelays)
+        #expect(AlertRetries().description == "30s,2m,5m")
+        #expect(try AlertRetries("10s,1m").value() == [10, 60])
+        for bad in ["5s", "30s,soon", "", Array(repeating: "1m", count: 10).joined(separator: ",")] {
+            #expect(throws: TemoinError.notify(.badRetries(value: bad))) { try AlertRetries(bad).value() }
+        }
+        #expect(TemoinError.notify(.badRetries(value: "5s")).exitStatus == .usage)
+    }
+
     @Test func aPaceNamesTheJitterThatIsNoDuration() throws {
         // `schedule` used to read such a jitter as none at all.
         #expect(throws: TemoinError.invalidDuration(value: "beaucoup")) {

@@ -91,3 +91,19 @@ extension AlertOutcome {
         if failed > 0 { throw TemoinError.notify(.notDelivered(failed: failed, total: outcomes.count)) }
     }
 }
+
+/// `--notify-retry 30s,2m,5m` as typed (`AlertSettings.parseRetries`), read once: the text kept for
+/// help and errors, a wrong one refused with the error that names it (a bad argument, exit 64).
+package struct AlertRetries: Sendable, CustomStringConvertible {
+    /// The text as typed.
+    package let description: String
+    private let delays: Result<[TimeInterval], TemoinError>
+
+    package init(_ text: String = "30s,2m,5m") {
+        description = text
+        delays = AlertSettings.parseRetries(text).map { .success($0) } ?? .failure(.notify(.badRetries(value: text)))
+    }
+
+    /// The waits in seconds; throws `.notify(.badRetries)` when the text is no list of waits.
+    package func value() throws -> [TimeInterval] { try delays.get() }
+}

@@ -9,6 +9,8 @@ package enum NotifyError: Error, Sendable, Equatable {
     case badAddress(value: String)
     /// E-mail alerts without `--smtp-server`.
     case noServer
+    /// `--notify-retry` that is no list of waits (`AlertRetries`).
+    case badRetries(value: String)
     /// The password file can be read by others (mode given in octal).
     case passwordFileOpen(path: String, mode: String)
     case passwordFileNotOwned(path: String)
@@ -19,7 +21,7 @@ package enum NotifyError: Error, Sendable, Equatable {
 
     package var exitStatus: ExitStatus {
         switch self {
-        case .badServer, .credentialsInServer, .badAddress, .noServer, .noChannel: return .usage
+        case .badServer, .credentialsInServer, .badAddress, .noServer, .badRetries, .noChannel: return .usage
         case .passwordFileOpen, .passwordFileNotOwned: return .inputRefused
         case .notDelivered: return .alertNotDelivered
         }
@@ -33,6 +35,7 @@ package enum NotifyError: Error, Sendable, Equatable {
         case .credentialsInServer: return tr("notify.error.credentials_in_server")
         case .badAddress(let value): return tr("notify.error.bad_address", ["value": value])
         case .noServer: return tr("notify.error.no_server")
+        case .badRetries(let value): return tr("notify.error.bad_retries", ["value": value])
         case .passwordFileOpen(let path, let mode):
             return tr("notify.error.password_file_open", ["path": path, "mode": mode])
         case .passwordFileNotOwned(let path): return tr("notify.error.password_file_not_owned", ["path": path])

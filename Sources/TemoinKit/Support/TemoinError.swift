@@ -42,6 +42,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidDuration(value: String)
     /// A size (`--max-size`) that is no size.
     case invalidSize(value: String)
+    /// An `--expect-head` that does not follow docs/FORMAT.md §6.8 (a bad argument, never a finding).
+    case invalidExpectedHead(value: String)
     case interrupted
     /// A dossier or export file could not be written (folder missing or read-only, disk full).
     case outputUnwritable(path: String, detail: String)
@@ -84,7 +86,7 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .outputUnwritable, .temporaryUnwritable: return .outputUnwritable
         case .invalidTemplate: return .inputRefused
         case .emptyPeriod, .periodReversed: return .usage
-        case .intervalTooShort, .invalidJitter, .invalidDuration, .invalidSize: return .usage
+        case .intervalTooShort, .invalidJitter, .invalidDuration, .invalidSize, .invalidExpectedHead: return .usage
         case .invalidNote: return .usage
         case .interrupted: return .interrupted
         case .trust(let error): return error.exitStatus
@@ -165,6 +167,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
         case .invalidSize(let value): return tr("import.bad_max_size", ["value": value])
+        case .invalidExpectedHead(let value):
+            return tr("security.verify.bad_expect_head", ["value": TerminalText.line(value)])
         case .trust(let error): return error.description
         case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
         case .step(let error): return error.description

@@ -43,3 +43,19 @@ extension Pace {
         try self.init(every: every.value(), jitter: jitter.value())
     }
 }
+
+/// `--expect-head SEQ:HASH` as typed (``ExpectedHead``, docs/FORMAT.md §6.8).
+package struct ExpectedHeadText: Sendable, CustomStringConvertible {
+    /// The text as typed.
+    package let description: String
+    private let head: Result<ExpectedHead, TemoinError>
+
+    package init(_ text: String) {
+        description = text
+        head = ExpectedHead(parsing: text).map { .success($0) } ?? .failure(.invalidExpectedHead(value: text))
+    }
+
+    /// The head; throws `.invalidExpectedHead` (a bad argument, never a finding) when the text does not
+    /// follow the grammar.
+    package func value() throws -> ExpectedHead { try head.get() }
+}

@@ -8,25 +8,19 @@ struct VerifyCommand: GuardedCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: .text("VerifyCommand.file", value: "store")) var file: String?
     @Option(name: .customLong("expect-head"), help: .text("VerifyCommand.expectHead", value: "seq:hash"))
-    var expectHead: String?
+    var expectHead: ExpectedHeadText?
     @Flag(name: .customLong("strict-time"), help: .text("VerifyCommand.strictTime")) var strictTime = false
     @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var attesterOptions: AttesterOptions
 
     /// `--expect-head` as docs/FORMAT.md §6.8 reads it; malformed is a bad argument (exit 64), said in
     /// the person's language, never a finding.
-    var expectedHead: ExpectedHead? { expectHead.flatMap { ExpectedHead(parsing: $0) } }
-
-    func validate() throws {
-        if let expectHead, ExpectedHead(parsing: expectHead) == nil {
-            throw ValidationError(tr("security.verify.bad_expect_head", ["value": TerminalText.line(expectHead)]))
-        }
-    }
+    func validate() throws { try validating { _ = try expectHead?.value() } }
 
     func execute() throws {
         let path = file ?? storeOptions.path
         let verification = Verification(
-            path: path, expectedHead: expectedHead, trust: try trustOptions.trust(),
+            path: path, expectedHead: try expectHead?.value(), trust: try trustOptions.trust(),
             trustedKeys: try attesterOptions.trustedKeys())
         let progress = ProgressReporter.standardError(label: tr("verify.progress"), unit: .bytes, json: output.json)
         let report: VerificationReport

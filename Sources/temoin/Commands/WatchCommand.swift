@@ -20,7 +20,7 @@ struct WatchCommand: GuardedCommand {
     func execute() throws {
         let plan = try WatchPlan(every: every, jitter: jitter, until: until, count: count)
         let store = try Store.open(at: storeOptions.path)
-        let alerter = try notify.settings.alerter()
+        let alerter = try notify.settings().alerter()
         try live.run(store, json: output.json) { attempts in
             let watch = Watch(
                 plan: plan, prompt: attempts.lines.map { TerminalPrompt(lines: $0, json: output.json) },

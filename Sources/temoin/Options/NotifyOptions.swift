@@ -16,30 +16,14 @@ struct NotifyOptions: ParsableArguments {
     @Option(name: .customLong("smtp-cacert"), help: .text("NotifyOptions.cacert", value: "file.pem"))
     var cacert: String?
     @Option(name: .customLong("notify-retry"), help: .text("NotifyOptions.retry", value: "list"))
-    var retry: AlertRetries = AlertRetries()
+    var retry = AlertRetries()
 
-    /// What was asked for, as TemoinKit takes it.
-    var settings: AlertSettings {
+    /// What was asked for, as TemoinKit takes it; throws the error that names a wrong `--notify-retry`.
+    func settings() throws -> AlertSettings {
         AlertSettings(
             emails: emails, commands: commands, server: server, user: user, passwordFile: passwordFile, from: from,
-            caFile: cacert, retryDelays: retry.delays)
+            caFile: cacert, retryDelays: try retry.value())
     }
 
-    func validate() throws {
-        do { try settings.validate() } catch let error as TemoinError { throw ValidationError(error.description) }
-    }
-}
-
-/// `--notify-retry 30s,2m,5m` (`AlertSettings.parseRetries`).
-struct AlertRetries: ExpressibleByArgument {
-    var delays = AlertSettings.defaultRetryDelays
-
-    init() {}
-
-    init?(argument: String) {
-        guard let delays = AlertSettings.parseRetries(argument) else { return nil }
-        self.delays = delays
-    }
-
-    var defaultValueDescription: String { "30s,2m,5m" }
+    func validate() throws { try validating { try settings().validate() } }
 }

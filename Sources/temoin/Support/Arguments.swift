@@ -26,6 +26,15 @@ extension DurationText: ExpressibleByArgument {
     package var defaultValueDescription: String { description }
 }
 
+extension ExpectedHeadText: ExpressibleByArgument {
+    package init?(argument: String) { self.init(argument) }
+}
+
+extension AlertRetries: ExpressibleByArgument {
+    package init?(argument: String) { self.init(argument) }
+    package var defaultValueDescription: String { description }
+}
+
 /// Kinds recorded as `registered_letter`, typed as `registered-letter` (both are accepted).
 package protocol DashedArgument: ExpressibleByArgument, RawRepresentable<String> {
     static var typedCases: [Self] { get }

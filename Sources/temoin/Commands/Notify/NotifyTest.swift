@@ -8,7 +8,7 @@ struct NotifyTest: GuardedCommand {
     @OptionGroup var notify: NotifyOptions
 
     func execute() throws {
-        let outcomes = try notify.settings.sendTest()
+        let outcomes = try notify.settings().sendTest()
         output.render(outcomes.map(AlertJSON.init)) { outcomes.map(AttemptText.alertLine) }
         try AlertOutcome.checkDelivered(outcomes)
     }

@@ -1,0 +1,33 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import TemoinKit
+
+/// Options typed once and checked in TemoinKit: a wrong one is a bad argument (exit 64) said with the
+/// catalogue's sentence in the person's language, and what cannot be shown is said on one line.
+@Suite struct ArgumentsCLITests {
+    @Test func aWrongRetryListIsABadArgumentInFrenchAndEnglish() throws {
+        let dir = TempDir()
+        let en = try temoin(
+            ["notify", "test", "--notify-command", "true", "--notify-retry", "5s", "--lang", "en"],
+            store: dir.file("t.sqlite"))
+        #expect(en.status == ExitStatus.usage.rawValue)
+        #expect(en.stderr.contains("--notify-retry \"5s\" is not a list of waits"), "\(en.stderr)")
+        let fr = try temoin(
+            ["notify", "test", "--notify-command", "true", "--notify-retry", "30s,bientôt", "--lang", "fr"],
+            store: dir.file("t.sqlite"))
+        #expect(fr.status == ExitStatus.usage.rawValue)
+        #expect(fr.stderr.contains("--notify-retry « 30s,bientôt » n'est pas une liste d'attentes"), "\(fr.stderr)")
+        // Nothing was run: the test alert's command would have been delivered.
+        #expect(fr.stdout.isEmpty && en.stdout.isEmpty)
+    }
+
+    @Test func aMalformedExpectedHeadIsSaidInEnglishToo() throws {
+        let (_, store) = try populatedStore()
+        let en = try temoin(["verify", "--expect-head", "6:abc", "--lang", "en"], store: store.path)
+        #expect(en.status == ExitStatus.usage.rawValue)
+        #expect(en.stderr.contains("--expect-head \"6:abc\" is not a head"), "\(en.stderr)")
+        #expect(en.stdout.isEmpty)
+    }
+}
