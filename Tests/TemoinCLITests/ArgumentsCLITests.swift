@@ -30,4 +30,19 @@ import Testing
         #expect(en.stderr.contains("--expect-head \"6:abc\" is not a head"), "\(en.stderr)")
         #expect(en.stdout.isEmpty)
     }
+
+    @Test func showSaysWhichCaptureItCannotWrite() throws {
+        let (_, store) = try populatedStore()
+        let missing = try temoin(["show", "2", "--capture", "pdf", "--lang", "fr"], store: store.path)
+        #expect(missing.status == ExitStatus.usage.rawValue)
+        #expect(missing.stderr.contains("L'entrée n° 2 n'a pas de capture « pdf »."), "\(missing.stderr)")
+        #expect(missing.stdoutData.isEmpty)
+        let entry = try store.entry(seq: 2)
+        let ref = try #require(entry.body?.captures?.first)
+        try store.withhold(digest: ref.digest, reason: "private")
+        let withheld = try temoin(["show", "2", "--capture", ref.role, "--lang", "en"], store: store.path)
+        #expect(withheld.status == ExitStatus.usage.rawValue)
+        #expect(withheld.stderr.contains("capture \(ref.digest) were withheld"), "\(withheld.stderr)")
+        #expect(withheld.stdoutData.isEmpty)
+    }
 }

@@ -19,4 +19,35 @@ import Testing
         try store.withhold(digest: ref.digest, reason: "private")
         #expect(try store.capture(of: entry, role: ref.role) == .withheld(digest: ref.digest))
     }
+
+    @Test func showWritesACaptureOnlyToAFileAndSaysWhyNot() throws {
+        let (_, store) = try makeStore()
+        let entry = try #require(
+            try Importer(store: store).importFile(Fixtures.page("rdv-creneau-aucun.html"), options: ImportOptions())
+                .entry)
+        let ref = try #require(entry.body?.captures?.first)
+        #expect(
+            try store.captureForFile(seq: entry.seq, role: ref.role, toTerminal: false)
+                == (try Fixtures.data("rdv-creneau-aucun.html")))
+        #expect(throws: TemoinError.captureToTerminal(seq: entry.seq, role: ref.role)) {
+            try store.captureForFile(seq: entry.seq, role: ref.role, toTerminal: true)
+        }
+        #expect(throws: TemoinError.captureNotInEntry(seq: entry.seq, role: "pdf")) {
+            try store.captureForFile(seq: entry.seq, role: "pdf", toTerminal: false)
+        }
+        #expect(throws: TemoinError.noSuchEntry(seq: 99)) {
+            try store.captureForFile(seq: 99, role: ref.role, toTerminal: false)
+        }
+        try store.withhold(digest: ref.digest, reason: "private")
+        // Withheld: said even to a terminal (there are no bytes to protect it from).
+        #expect(throws: TemoinError.captureWithheld(digest: ref.digest)) {
+            try store.captureForFile(seq: entry.seq, role: ref.role, toTerminal: true)
+        }
+        for error in [
+            TemoinError.captureNotInEntry(seq: 1, role: "pdf"), .captureWithheld(digest: "d"),
+            .captureToTerminal(seq: 1, role: "page"),
+        ] {
+            #expect(error.exitStatus == .usage)
+        }
+    }
 }

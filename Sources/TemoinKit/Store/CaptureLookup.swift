@@ -20,3 +20,18 @@ extension Store {
         return .found(bytes)
     }
 }
+
+extension Store {
+    /// The bytes `temoin show SEQ --capture ROLE` writes, as received. Throws `.noSuchEntry`, or when
+    /// the entry has no such capture, when it was withheld (its digest is said), and when they would go
+    /// to a terminal (`toTerminal`): a hostile page's escape sequences would be obeyed there.
+    package func captureForFile(seq: Int64, role: String, toTerminal: Bool) throws -> Data {
+        switch try capture(of: entry(seq: seq), role: role) {
+        case .noSuchCapture: throw TemoinError.captureNotInEntry(seq: seq, role: role)
+        case .withheld(let digest): throw TemoinError.captureWithheld(digest: digest)
+        case .found(let bytes):
+            if toTerminal { throw TemoinError.captureToTerminal(seq: seq, role: role) }
+            return bytes
+        }
+    }
+}

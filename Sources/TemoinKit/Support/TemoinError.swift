@@ -44,6 +44,12 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidSize(value: String)
     /// An `--expect-head` that does not follow docs/FORMAT.md §6.8 (a bad argument, never a finding).
     case invalidExpectedHead(value: String)
+    /// `temoin show --capture`: entry `seq` has no capture of that role or name.
+    case captureNotInEntry(seq: Int64, role: String)
+    /// `temoin show --capture`: the capture was withheld (`temoin withhold`); only its digest stays.
+    case captureWithheld(digest: String)
+    /// `temoin show --capture` to a terminal, which would obey a hostile page's escape sequences.
+    case captureToTerminal(seq: Int64, role: String)
     case interrupted
     /// A dossier or export file could not be written (folder missing or read-only, disk full).
     case outputUnwritable(path: String, detail: String)
@@ -169,6 +175,10 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidSize(let value): return tr("import.bad_max_size", ["value": value])
         case .invalidExpectedHead(let value):
             return tr("security.verify.bad_expect_head", ["value": TerminalText.line(value)])
+        case .captureNotInEntry(let seq, let role): return tr("show.no_capture", ["role": role, "seq": String(seq)])
+        case .captureWithheld(let digest): return tr("show.capture_withheld", ["digest": digest])
+        case .captureToTerminal(let seq, let role):
+            return tr("security.show.capture_terminal", ["seq": String(seq), "role": role])
         case .trust(let error): return error.description
         case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
         case .step(let error): return error.description

@@ -11,29 +11,16 @@ struct ShowCommand: GuardedCommand {
 
     func execute() throws {
         let store = try Store.open(at: storeOptions.path, readOnly: true)
-        let entry = try store.entry(seq: seq)
         if let role = capture {
-            try write(try store.capture(of: entry, role: role), role: role)
-            return
-        }
-        let view = EntryView(entry, includeBody: output.json)
-        print(output.json ? JSONOutput.string(view) : view.detail)
-    }
-
-    /// The capture's raw bytes, for a file: on a terminal, a hostile page's escape sequences would be
-    /// obeyed.
-    private func write(_ lookup: CaptureLookup, role: String) throws {
-        switch lookup {
-        case .noSuchCapture: throw ValidationError(tr("show.no_capture", ["role": role, "seq": String(seq)]))
-        case .withheld(let digest): throw ValidationError(tr("show.capture_withheld", ["digest": digest]))
-        case .found(let bytes):
-            if isatty(STDOUT_FILENO) == 1 {
-                throw ValidationError(tr("security.show.capture_terminal", ["seq": String(seq), "role": role]))
-            }
+            // The capture's raw bytes, for a file only (TemoinKit refuses a terminal).
+            let bytes = try store.captureForFile(seq: seq, role: role, toTerminal: isatty(STDOUT_FILENO) == 1)
             // A full disk behind `> page.html` is exit 7, never a crash.
             do { try FileHandle.standardOutput.write(contentsOf: bytes) } catch {
                 throw TemoinError.outputUnwritable(path: "-", detail: error.localizedDescription)
             }
+            return
         }
+        let view = EntryView(try store.entry(seq: seq), includeBody: output.json)
+        print(output.json ? JSONOutput.string(view) : view.detail)
     }
 }
