@@ -45,4 +45,17 @@ import Testing
         #expect(withheld.stderr.contains("capture \(ref.digest) were withheld"), "\(withheld.stderr)")
         #expect(withheld.stdoutData.isEmpty)
     }
+
+    @Test func simulateRefusesAWrongOptionBeforeListening() throws {
+        let scenario = try temoin(["simulate", "--port", "0", "--scenario", "complet", "--lang", "fr"])
+        #expect(scenario.status == ExitStatus.usage.rawValue)
+        #expect(scenario.stderr.contains("Scénario inconnu. Scénarios : no-slot, "), "\(scenario.stderr)")
+        let skew = try temoin(["simulate", "--port", "0", "--clock-skew", "tard", "--lang", "en"])
+        #expect(skew.status == ExitStatus.usage.rawValue)
+        #expect(skew.stderr.contains("\"tard\" is not a duration."), "\(skew.stderr)")
+        let port = try temoin(["simulate", "--port", "0", "--https-port", "70000", "--lang", "fr"])
+        #expect(port.status == ExitStatus.usage.rawValue)
+        #expect(port.stderr.contains("Le port 70000 n'est pas entre 0 et 65535."), "\(port.stderr)")
+        #expect(scenario.stdout.isEmpty && skew.stdout.isEmpty && port.stdout.isEmpty)
+    }
 }

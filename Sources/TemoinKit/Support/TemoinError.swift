@@ -50,6 +50,10 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case captureWithheld(digest: String)
     /// `temoin show --capture` to a terminal, which would obey a hostile page's escape sequences.
     case captureToTerminal(seq: Int64, role: String)
+    /// `temoin simulate --scenario` names no scenario (`names`: those there are).
+    case unknownScenario(names: String)
+    /// A port outside 0...65535.
+    case invalidPort(port: Int)
     case interrupted
     /// A dossier or export file could not be written (folder missing or read-only, disk full).
     case outputUnwritable(path: String, detail: String)
@@ -93,6 +97,7 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidTemplate: return .inputRefused
         case .emptyPeriod, .periodReversed: return .usage
         case .intervalTooShort, .invalidJitter, .invalidDuration, .invalidSize, .invalidExpectedHead: return .usage
+        case .captureNotInEntry, .captureWithheld, .captureToTerminal, .unknownScenario, .invalidPort: return .usage
         case .invalidNote: return .usage
         case .interrupted: return .interrupted
         case .trust(let error): return error.exitStatus
@@ -179,6 +184,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .captureWithheld(let digest): return tr("show.capture_withheld", ["digest": digest])
         case .captureToTerminal(let seq, let role):
             return tr("security.show.capture_terminal", ["seq": String(seq), "role": role])
+        case .unknownScenario(let names): return tr("simulate.bad_scenario", ["names": names])
+        case .invalidPort(let port): return tr("simulate.bad_port", ["port": String(port)])
         case .trust(let error): return error.description
         case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
         case .step(let error): return error.description

@@ -19,23 +19,20 @@ struct SimulateCommand: AsyncParsableCommand {
     var clockSkew: String = "0"
     @Flag(name: .customLong("test-hooks"), help: .text("SimulateCommand.testHooks")) var testHooks = false
 
-    func validate() throws {
-        guard Scenario(rawValue: scenario) != nil else {
-            throw ValidationError(
-                tr("simulate.bad_scenario", ["names": Scenario.allCases.map(\.rawValue).joined(separator: ", ")]))
-        }
-        if Pace.parseSignedDuration(clockSkew) == nil {
-            throw ValidationError(TemoinError.invalidDuration(value: clockSkew).description)
-        }
-        for p in [port] + (httpsPort.map { [$0] } ?? []) where !(0...65535).contains(p) {
-            throw ValidationError(tr("simulate.bad_port", ["port": String(p)]))
-        }
+    func validate() throws { try validating { _ = try arguments() } }
+
+    /// The options checked by TemoinKit: a wrong one is a bad argument (exit 64), in the person's language.
+    private func arguments() throws -> SimulateArguments {
+        try SimulateArguments(
+            scenario: scenario, scenarios: Scenario.allCases.map(\.rawValue), clockSkew: clockSkew,
+            ports: [port] + (httpsPort.map { [$0] } ?? []))
     }
 
     func run() async throws {
+        let checked = try arguments()
         let config = SimulatorConfiguration(
-            httpPort: port, httpsPort: httpsPort, defaultScenario: Scenario(rawValue: scenario) ?? .noSlot,
-            testHooks: testHooks, clockSkew: Pace.parseSignedDuration(clockSkew) ?? 0)
+            httpPort: port, httpsPort: httpsPort, defaultScenario: Scenario(rawValue: checked.scenario) ?? .noSlot,
+            testHooks: testHooks, clockSkew: checked.clockSkew)
         // Ctrl-C is handled before the banner says the simulator is ready (main installs the handler and
         // waits for its registration): a SIGINT sent as soon as the address is read (tests do) stops it.
         InterruptHandler.install()
