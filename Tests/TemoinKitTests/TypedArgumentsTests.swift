@@ -23,6 +23,24 @@ import Testing
         #expect(throws: TemoinError.invalidDuration(value: "soon")) { try DurationText("soon").value() }
     }
 
+    @Test func aDateIsReadOnceAndTheEarliestIsCheckedOnItsValue() throws {
+        let date = DateText("2026-11-12 07:30")
+        #expect(date.description == "2026-11-12 07:30")
+        #expect(try date.value() == TimeFormat.interpret("2026-11-12 07:30"))
+        #expect(try date.value(earliest: TimeFormat.earliestAttempt) == TimeFormat.interpret("2026-11-12T07:30+01:00"))
+        #expect(throws: TemoinError.invalidDate(value: "hier")) { try DateText("hier").value() }
+        #expect(throws: TemoinError.dateTooEarly(value: "1999-12-31 12:00", earliest: "2000-01-01")) {
+            try DateText("1999-12-31 12:00").value(earliest: TimeFormat.earliestAttempt)
+        }
+        _ = try DateText("1999-12-31 12:00").value()  // no earliest: a date like any other
+        // The hour skipped when Paris clocks went forward is refused, with what a clock showed.
+        #expect(
+            throws: TemoinError.nonexistentParisTime(value: "2026-03-29 02:30", suggestion: "2026-03-29T03:30+02:00")
+        ) {
+            try DateText("2026-03-29 02:30").value()
+        }
+    }
+
     @Test func anExpectedHeadIsReadOnceAndAMalformedOneIsABadArgument() throws {
         let head = try ExpectedHeadText("#42 · 3F9A 01BC").value()
         #expect(head == ExpectedHead(parsing: "42:3f9a01bc"))

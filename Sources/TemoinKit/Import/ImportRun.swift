@@ -6,23 +6,23 @@ extension ImportOptions {
     /// Throws the error that says which value is wrong.
     package init(url: String?, observedAt: String?, maxSize: String, note: String?, profileFile: String?) throws {
         try self.init(
-            url: url, observedAt: observedAt, maxSize: ByteLimit(maxSize), note: note, profileFile: profileFile)
+            url: url, observedAt: observedAt.map { DateText($0) }, maxSize: ByteLimit(maxSize), note: note,
+            profileFile: profileFile)
     }
 
-    package init(url: String?, observedAt: String?, maxSize: ByteLimit, note: String?, profileFile: String?) throws {
+    package init(url: String?, observedAt: DateText?, maxSize: ByteLimit, note: String?, profileFile: String?) throws {
         try Self.check(url: url, observedAt: observedAt, maxSize: maxSize)
         self.init(
-            url: url,
-            observedAt: try observedAt.map { try TimeFormat.interpret($0, earliest: TimeFormat.earliestAttempt) },
+            url: url, observedAt: try observedAt?.value(earliest: TimeFormat.earliestAttempt),
             maxSize: try maxSize.value(), note: note)
         if let profileFile { ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
     }
 
     /// What is checked before any file is read: an address, a time and a size that mean something.
-    package static func check(url: String?, observedAt: String?, maxSize: ByteLimit) throws {
+    package static func check(url: String?, observedAt: DateText?, maxSize: ByteLimit) throws {
         _ = try maxSize.value()
         if let url { try URLCheck.validate(url) }
-        _ = try observedAt.map { try TimeFormat.interpret($0, earliest: TimeFormat.earliestAttempt) }
+        _ = try observedAt?.value(earliest: TimeFormat.earliestAttempt)
     }
 }
 

@@ -36,6 +36,31 @@ package struct DurationText: Sendable, CustomStringConvertible {
     package func value() throws -> TimeInterval { try seconds.get() }
 }
 
+/// A date or time as a person types it (`TimeFormat.interpret`: Paris time unless an offset is given;
+/// a Paris wall time skipped or repeated by a clock change is refused with what to type instead).
+package struct DateText: Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The text as typed.
+    package let description: String
+    private let date: Result<Date, TemoinError>
+
+    package init(_ text: String) {
+        description = text
+        do { date = .success(try TimeFormat.interpret(text)) } catch {
+            date = .failure(error as? TemoinError ?? .invalidDate(value: text))
+        }
+    }
+
+    package init(stringLiteral text: String) { self.init(text) }
+
+    /// The instant; throws the error that says why the text is no date, or `.dateTooEarly` when it is
+    /// before `earliest`.
+    package func value(earliest: Date? = nil) throws -> Date {
+        let date = try date.get()
+        try TimeFormat.checkEarliest(date, typed: description, earliest: earliest)
+        return date
+    }
+}
+
 extension Pace {
     /// The pace as typed (`--every 2h --jitter 30m`; a jitter may be `0`): throws the error that names
     /// the text that is no duration, or says why the pace is refused.

@@ -37,10 +37,15 @@ extension TimeFormat {
             }
             date = instants[0]
         }
+        try checkEarliest(date, typed: text, earliest: earliest)
+        return date
+    }
+
+    /// Refuses `date`, typed as `text`, when it is before `earliest` (a typing mistake).
+    static func checkEarliest(_ date: Date, typed text: String, earliest: Date?) throws {
         if let earliest, date < earliest {
             throw TemoinError.dateTooEarly(value: text, earliest: String(utc(earliest).prefix(10)))
         }
-        return date
     }
 
     /// `2026-03-29T03:30+02:00`: the Paris wall time of `date` with its offset.

@@ -8,7 +8,7 @@ struct ImportCommand: GuardedCommand {
     @Argument(help: .text("ImportCommand.files", value: "file")) var files: [String]
     @Option(help: .text("ImportCommand.url")) var url: String?
     @Option(name: .customLong("observed-at"), help: .text("ImportCommand.observedAt", value: "date"))
-    var observedAt: String?
+    var observedAt: DateText?
     @Option(name: .customLong("max-size"), help: .text("ImportCommand.maxSize")) var maxSize = ByteLimit("20MB")
     @Option(help: .text("ImportCommand.note")) var note: String?
     @Option(name: .customLong("profile-file"), help: .text("ImportCommand.profileFile", value: "file.json"))

@@ -9,7 +9,7 @@ struct WatchCommand: GuardedCommand {
     @OptionGroup var notify: NotifyOptions
     @Option(help: .text("WatchCommand.every")) var every = DurationText("2h")
     @Option(help: .text("WatchCommand.jitter")) var jitter = DurationText("30m")
-    @Option(help: .text("WatchCommand.until", value: "date")) var until: String?
+    @Option(help: .text("WatchCommand.until", value: "date")) var until: DateText?
     @Option(help: .text("WatchCommand.count")) var count: Int?
 
     func validate() throws {

@@ -26,6 +26,10 @@ extension DurationText: ExpressibleByArgument {
     package var defaultValueDescription: String { description }
 }
 
+extension DateText: ExpressibleByArgument {
+    package init?(argument: String) { self.init(argument) }
+}
+
 extension ExpectedHeadText: ExpressibleByArgument {
     package init?(argument: String) { self.init(argument) }
 }
