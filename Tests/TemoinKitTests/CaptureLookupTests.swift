@@ -6,11 +6,17 @@ import Testing
 
 /// `show --capture`: a capture found by its role, missing, or withheld.
 @Suite struct CaptureLookupTests {
-    @Test func aCaptureIsFoundByRoleAndAWithheldOneSaysItsDigest() throws {
-        let (_, store) = try makeStore()
+    /// A store holding one imported page, and its entry.
+    private func importedPage() throws -> (TempDir, Store, StoredEntry) {
+        let (dir, store) = try makeStore()
         let entry = try #require(
             try Importer(store: store).importFile(Fixtures.page("rdv-creneau-aucun.html"), options: ImportOptions())
                 .entry)
+        return (dir, store, entry)
+    }
+
+    @Test func aCaptureIsFoundByRoleAndAWithheldOneSaysItsDigest() throws {
+        let (_, store, entry) = try importedPage()
         let ref = try #require(entry.body?.captures?.first)
         #expect(
             try store.capture(of: entry, role: ref.role)
@@ -21,10 +27,7 @@ import Testing
     }
 
     @Test func showWritesACaptureOnlyToAFileAndSaysWhyNot() throws {
-        let (_, store) = try makeStore()
-        let entry = try #require(
-            try Importer(store: store).importFile(Fixtures.page("rdv-creneau-aucun.html"), options: ImportOptions())
-                .entry)
+        let (_, store, entry) = try importedPage()
         let ref = try #require(entry.body?.captures?.first)
         #expect(
             try store.captureForFile(seq: entry.seq, role: ref.role, toTerminal: false)
