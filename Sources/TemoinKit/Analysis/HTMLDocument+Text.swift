@@ -213,9 +213,7 @@ extension HTMLDocument {
                 if let known = classVerdicts[list] {
                     verdict = known
                 } else {
-                    let v = StyleCascade.ClassVerdict(
-                        list.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-                            .map(String.init))
+                    let v = StyleCascade.ClassVerdict.of(list)
                     classVerdicts[list] = v
                     verdict = v
                 }
@@ -268,9 +266,11 @@ extension HTMLDocument {
                 if let known = declaredStyles[key] {
                     declared = known
                 } else {
-                    let d = StyleCascade.declared(
-                        inline: attributes.style.map { VisibilityProperty.declarations(Substring($0)) } ?? [],
-                        matched: matched)
+                    let d = sheet.declared(key) {
+                        StyleCascade.declared(
+                            inline: attributes.style.map { VisibilityProperty.declarations(Substring($0)) } ?? [],
+                            matched: matched)
+                    }
                     declaredStyles[key] = d
                     declared = d
                 }
@@ -406,11 +406,7 @@ extension HTMLDocument {
         }
     }
 
-    /// The rules an element matched (index × 2, plus 1 when only perhaps) and its `style` attribute.
-    private struct DeclaredKey: Hashable {
-        var style: String?
-        var rules: [Int]
-    }
+    private typealias DeclaredKey = StyleSheet.DeclaredKey
 
     /// The visible text, one string per block, in page order (what the dossier shows).
     func visibleBlocks(limit: Int = 20_000) -> [String] { read(blockLimit: limit).blocks.map(\.text) }
@@ -466,11 +462,15 @@ extension HTMLDocument {
     /// What an XPath rule selects among shown elements: the nodes under text hidden by an inherited
     /// style (`visibility:hidden`, white on white) do not count; the first counted node's doubt, if any.
     func evaluateShown(_ expression: String) -> (count: Int, firstText: String?, doubt: (VisibilityDoubt, String)?) {
-        let selected = nodes(expression)
+        // One evaluation for both readings of the result (most rules select nothing on most pages).
+        let (selected, value) = withResult(of: expression) { object -> ([xmlNodePtr], XPathResult) in
+            guard let object else { return ([], XPathResult(count: 0)) }
+            let selected = Self.nodes(of: object, limit: 10_000)
+            return (selected, selected.isEmpty ? Self.value(of: object) : XPathResult(count: 0))
+        }
         if selected.isEmpty {
             // Nothing selected, or a boolean, number or string result.
-            let r = evaluate(expression)
-            return (r.count, r.firstText, nil)
+            return (value.count, value.firstText, nil)
         }
         var count = 0
         var first: xmlNodePtr?
@@ -497,11 +497,11 @@ extension HTMLDocument {
 
     /// Element nodes an XPath expression selects, in document order.
     func nodes(_ expression: String, limit: Int = 10_000) -> [xmlNodePtr] {
-        Self.silenceErrors()
-        guard let context = xmlXPathNewContext(doc) else { return [] }
-        defer { xmlXPathFreeContext(context) }
-        guard let object = xmlXPathEvalExpression(expression, context) else { return [] }
-        defer { xmlXPathFreeObject(object) }
+        withResult(of: expression) { object in object.map { Self.nodes(of: $0, limit: limit) } ?? [] }
+    }
+
+    /// The nodes of a node-set result, in document order (none for another kind of result).
+    static func nodes(of object: UnsafeMutablePointer<xmlXPathObject>, limit: Int) -> [xmlNodePtr] {
         guard object.pointee.type == XPATH_NODESET, let set = object.pointee.nodesetval, let tab = set.pointee.nodeTab
         else { return [] }
         return (0..<min(Int(set.pointee.nodeNr), limit)).compactMap { tab[$0] }

@@ -504,7 +504,7 @@ enum NoticeShape {
     /// The text before the marker is empty, ends a sentence, or is a short label ("Attention :",
     /// "Erreur -", an icon).
     static func startsSentence(_ before: Substring) -> Bool {
-        let trimmed = before.trimmingCharacters(in: .whitespaces)
+        let trimmed = trimmingSpaces(before)
         if trimmed.isEmpty { return true }
         if let last = trimmed.last, ".!?".contains(last) { return true }
         if let last = trimmed.last, ":-|>".contains(last), trimmed.count <= 25 { return true }
@@ -518,16 +518,30 @@ enum NoticeShape {
         var previous: Character = " "
         for ch in block {
             if ch == " ", ".!?".contains(previous), current.count > 1 {
-                sentences.append(current.trimmingCharacters(in: .whitespaces))
+                sentences.append(trimmingSpaces(current))
                 current = ""
             }
             current.append(ch)
             previous = ch
         }
-        if !current.trimmingCharacters(in: .whitespaces).isEmpty {
-            sentences.append(current.trimmingCharacters(in: .whitespaces))
-        }
+        let last = trimmingSpaces(current)
+        if !last.isEmpty { sentences.append(last) }
         return sentences
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)` without Foundation (it bridges to NSString, which cost
+    /// more than the rest of the notice check): the scalars of `CharacterSet.whitespaces`, the
+    /// tabulation and the space separators (Unicode category Zs), are taken off both ends.
+    static func trimmingSpaces<S: StringProtocol>(_ text: S) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+            let last = scalars.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+
+    @inline(__always) private static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        s == " " || s == "\t" || (s.value >= 0x80 && s.properties.generalCategory == .spaceSeparator)
     }
 }
 
@@ -544,18 +558,30 @@ package enum PublicationFacts {
 
     static func extract(blocks: [String], normalized: NormalizedBlocks, quoted: [Bool] = []) -> PageFacts {
         var facts = PageFacts()
-        // The regular expressions are costly; only blocks that speak of publication are tried.
+        // The regular expressions are costly; only blocks that speak of publication are tried, and each
+        // only on a block holding its own fixed words (which every match contains).
         for i in normalized.blocks(containing: "mise en ligne") {
             if i < quoted.count, quoted[i] { continue }
             let text = normalized.string(i)
-            if facts.lastPublication == nil, let f = fact(last, in: text, original: blocks[i]) {
+            if facts.lastPublication == nil, TextNormalizer.contains(text, "re mise en ligne de"),
+                let f = fact(last, in: text, original: blocks[i])
+            {
                 facts.lastPublication = f
             }
-            if facts.nextPublication == nil, let f = fact(next, in: text, original: blocks[i]) {
+            if facts.nextPublication == nil, TextNormalizer.contains(text, "prochaine mise en ligne de"),
+                let f = fact(next, in: text, original: blocks[i])
+            {
                 facts.nextPublication = f
             }
         }
         return facts
+    }
+
+    /// `String(format: "%0*d", width, n)` for the non-negative numbers the expressions capture
+    /// (`\d` only), without Foundation's formatter.
+    static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     private static func fact(_ re: NSRegularExpression, in text: String, original: String) -> PublicationFact? {
@@ -567,10 +593,12 @@ package enum PublicationFacts {
         guard let d = int(1), let mo = int(2), let y = int(3), (1...31).contains(d), (1...12).contains(mo) else {
             return nil
         }
-        var at = String(format: "%04d-%02d-%02d", y, mo, d)
-        if let h = int(4), let mi = int(5), h < 24, mi < 60 { at += String(format: "T%02d:%02d", h, mi) }
+        var at = "\(padded(y, 4))-\(padded(mo, 2))-\(padded(d, 2))"
+        if let h = int(4), let mi = int(5), h < 24, mi < 60 { at += "T\(padded(h, 2)):\(padded(mi, 2))" }
         var week: String?
-        if let wd = int(6), let wm = int(7), let wy = int(8) { week = String(format: "%04d-%02d-%02d", wy, wm, wd) }
+        if let wd = int(6), let wm = int(7), let wy = int(8) {
+            week = "\(padded(wy, 4))-\(padded(wm, 2))-\(padded(wd, 2))"
+        }
         return PublicationFact(
             text: PageAnalyzer.sentence(containing: "mise en ligne", in: original), at: at, weekOf: week)
     }

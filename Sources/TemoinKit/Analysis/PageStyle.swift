@@ -465,12 +465,40 @@ struct StyleSheet: Sendable {
 
     var isEmpty: Bool { rules.isEmpty }
 
+    /// The declared styles worked out with this sheet, shared by its copies (the sheet of a site's
+    /// pages is parsed once, see `parse`), so a site's pages reuse them.
+    private let declaredCache = DeclaredCache()
+
+    private final class DeclaredCache: Sendable {
+        let entries = Mutex<[DeclaredKey: OwnStyle]>([:])
+    }
+
+    /// An element's `style` attribute and the rules it matched (index × 2, plus 1 when only perhaps).
+    struct DeclaredKey: Hashable, Sendable {
+        var style: String?
+        var rules: [Int]
+    }
+
+    /// The declared style for `key`: `compute()` the first time, then the kept answer for every
+    /// element and page with this sheet, since it depends on nothing else (`StyleCascade.declared`
+    /// of the attribute's declarations and these rules). The cascade is the costly part of reading a
+    /// page's style, and a site repeats the same few combinations on all its pages.
+    func declared(_ key: DeclaredKey, _ compute: () -> OwnStyle) -> OwnStyle {
+        if let known = declaredCache.entries.withLock({ $0[key] }) { return known }
+        let style = compute()
+        declaredCache.entries.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll() }
+            cache[key] = style
+        }
+        return style
+    }
+
     /// Reads the text of `<style>` elements. Only rules declaring a property that can hide text are
     /// kept; `@media print` is skipped; other conditional groups are kept as conditional. The pages of
     /// one site share their style text (`watch`, a folder of saved pages): the last sheets read are
     /// kept, by their text.
     static func parse(_ css: String) -> StyleSheet {
-        if css.isEmpty { return StyleSheet() }
+        if css.isEmpty { return empty }
         if let known = recent.withLock({ $0[css] }) { return known }
         var sheet = StyleSheet()
         let text = stripComments(css)
@@ -483,6 +511,8 @@ struct StyleSheet: Sendable {
     }
 
     private static let recent = Mutex<[String: StyleSheet]>([:])
+    /// The sheet of pages without `<style>`: one, so its declared styles (inline ones) are kept too.
+    private static let empty = StyleSheet()
 
     private static func stripComments(_ css: String) -> String {
         guard css.contains("/*") else { return css }
