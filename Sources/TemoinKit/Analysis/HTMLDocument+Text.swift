@@ -1,6 +1,7 @@
 // Over 450 lines on purpose: one walk down the tree and the visibility state it inherits are one algorithm.
 import CLibXML2
 import Foundation
+import Synchronization
 
 /// What is inherited down the tree and decides whether a piece of text is shown.
 struct TextState {
@@ -86,7 +87,7 @@ extension HTMLDocument {
     func read(blockLimit: Int = 20_000) -> PageText {
         var out = PageText()
         guard let root = xmlDocGetRootElement(doc) else { return out }
-        let sheet = StyleSheet.parse(styleText())
+        let sheet = StyleSheet.parse(utf8: styleText())
         var doomed: [xmlNodePtr] = []
         var hiddenBytes = 0
 
@@ -134,8 +135,6 @@ extension HTMLDocument {
         // Computed once per distinct tag name, `class` attribute, and set of matched rules with the
         // `style` attribute: a page repeats them on most of its elements.
         var tags: [UInt64: TagKind] = [:]
-        var classVerdicts: [String: StyleCascade.ClassVerdict] = [:]
-        var declaredStyles: [DeclaredKey: StyleCascade.DeclaredStyle] = [:]
 
         // Selector context, kept only when the page has rules to match.
         var path: [StyledElement] = []
@@ -183,7 +182,7 @@ extension HTMLDocument {
                 if let known = tags[key] {
                     kind = known
                 } else {
-                    kind = TagKind(Self.lowercaseName(node))
+                    kind = TagKind.of(key, node)
                     tags[key] = kind
                 }
             } else {
@@ -209,15 +208,7 @@ extension HTMLDocument {
             let parentFact = facts[frame.state]
             let attributes = Self.styleAttributes(node, all: sheet.testsAttributes)
             var verdict: StyleCascade.ClassVerdict?
-            if let list = attributes.classList {
-                if let known = classVerdicts[list] {
-                    verdict = known
-                } else {
-                    let v = StyleCascade.ClassVerdict.of(list)
-                    classVerdicts[list] = v
-                    verdict = v
-                }
-            }
+            if let list = attributes.classList { verdict = StyleCascade.ClassVerdict.of(list) }
             let classes = verdict?.classes ?? []
             var matched: [(StyleSheet.Rule, Tristate)] = []
             var matchedKey: [Int] = []
@@ -262,17 +253,10 @@ extension HTMLDocument {
             }
             var declared: StyleCascade.DeclaredStyle?
             if attributes.style != nil || !matched.isEmpty {
-                let key = DeclaredKey(style: attributes.style, rules: matchedKey)
-                if let known = declaredStyles[key] {
-                    declared = known
-                } else {
-                    let d = sheet.declared(key) {
-                        StyleCascade.declared(
-                            inline: attributes.style.map { VisibilityProperty.declarations(Substring($0)) } ?? [],
-                            matched: matched)
-                    }
-                    declaredStyles[key] = d
-                    declared = d
+                declared = sheet.declared(StyleSheet.DeclaredKey(style: attributes.style, rules: matchedKey)) {
+                    StyleCascade.declared(
+                        inline: attributes.style.map { VisibilityProperty.declarations(Substring($0)) } ?? [],
+                        matched: matched)
                 }
             }
             var own =
@@ -368,13 +352,27 @@ extension HTMLDocument {
     }
 
     /// What the walk needs of a tag name.
-    private struct TagKind {
+    private struct TagKind: Sendable {
         let name: String
         let neverText: Bool
         let skipped: Bool
         let block: Bool
         /// The state below it differs from its parent's whatever its style (`details`, quotations, links).
         let changesState: Bool
+
+        /// The kind of the element whose packed name is `key`, kept across pages (the same few
+        /// dozen tags make every page).
+        static func of(_ key: UInt64, _ node: xmlNodePtr) -> TagKind {
+            if let known = known.withLock({ $0[key] }) { return known }
+            let kind = TagKind(HTMLDocument.lowercaseName(node))
+            known.withLock { cache in
+                if cache.count >= 1024 { cache.removeAll() }
+                cache[key] = kind
+            }
+            return kind
+        }
+
+        private static let known = Mutex<[UInt64: TagKind]>([:])
 
         init(_ name: String) {
             self.name = name
@@ -405,8 +403,6 @@ extension HTMLDocument {
             closedDetails = state.closedDetails
         }
     }
-
-    private typealias DeclaredKey = StyleSheet.DeclaredKey
 
     /// The visible text, one string per block, in page order (what the dossier shows).
     func visibleBlocks(limit: Int = 20_000) -> [String] { read(blockLimit: limit).blocks.map(\.text) }
@@ -509,8 +505,8 @@ extension HTMLDocument {
 
     /// The text of every `<style>` element, in document order (they apply to the whole page wherever
     /// they sit). A walk of the tree: cheaper than the XPath `//style` on a page of thousands of nodes.
-    private func styleText() -> String {
-        var texts: [String] = []
+    private func styleText() -> [UInt8] {
+        var text: [UInt8] = []
         var stack: [xmlNodePtr] = []
         var child = doc.pointee.children
         while let c = child {
@@ -525,7 +521,9 @@ extension HTMLDocument {
                 if let media, media.contains("print"), !media.contains("screen"), !media.contains("all") {
                     // A print sheet: not what the screen shows.
                 } else if let content = xmlNodeGetContent(node) {
-                    texts.append(String(cString: content))
+                    // The texts joined by line feeds, as bytes: the sheets kept are found by them.
+                    if !text.isEmpty { text.append(0x0A) }
+                    text.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
                     temoin_xml_free(content)
                 }
             }
@@ -535,7 +533,7 @@ extension HTMLDocument {
                 last = c.pointee.prev
             }
         }
-        return texts.joined(separator: "\n")
+        return text
     }
 
     /// Title, canonical link, `og:url` and `og:site_name`, from the head's elements.

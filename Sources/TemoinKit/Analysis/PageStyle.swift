@@ -497,20 +497,34 @@ struct StyleSheet: Sendable {
     /// kept; `@media print` is skipped; other conditional groups are kept as conditional. The pages of
     /// one site share their style text (`watch`, a folder of saved pages): the last sheets read are
     /// kept, by their text.
-    static func parse(_ css: String) -> StyleSheet {
+    static func parse(_ css: String) -> StyleSheet { parse(utf8: Array(css.utf8)) }
+
+    /// `parse` of the sheet's text as UTF-8 bytes (as the page's tree holds it).
+    static func parse(utf8 css: [UInt8]) -> StyleSheet {
         if css.isEmpty { return empty }
-        if let known = recent.withLock({ $0[css] }) { return known }
+        let key = SheetText(bytes: css)
+        if let known = recent.withLock({ $0[key] }) { return known }
         var sheet = StyleSheet()
-        let text = stripComments(css)
+        let text = stripComments(String(decoding: css, as: UTF8.self))
         sheet.read(Substring(text), conditional: false)
         recent.withLock { cache in
             if cache.count >= 16 { cache.removeAll() }
-            cache[css] = sheet
+            cache[key] = sheet
         }
         return sheet
     }
 
-    private static let recent = Mutex<[String: StyleSheet]>([:])
+    /// A sheet's text as the key of the sheets kept: its bytes hashed in one pass (a `String` key is
+    /// hashed scalar by scalar, normalised, which cost as much as reading a small page's style).
+    private struct SheetText: Hashable, Sendable {
+        var bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    private static let recent = Mutex<[SheetText: StyleSheet]>([:])
     /// The sheet of pages without `<style>`: one, so its declared styles (inline ones) are kept too.
     private static let empty = StyleSheet()
 
