@@ -93,7 +93,7 @@ package struct Doctor: Sendable {
         -> DoctorCheck
     {
         let fixKey = key + ".fix"
-        let fix = Messages.shared.catalogue[fixKey] != nil ? Messages.shared.text(fixKey, args) : nil
+        let fix = Messages.shared.has(fixKey) ? Messages.shared.text(fixKey, args) : nil
         return DoctorCheck(kind: kind, status: status, finding: Messages.shared.text(key, args), fix: fix)
     }
 

@@ -28,7 +28,7 @@ extension CommandConfiguration {
         let discussion = "help." + key + ".discussion"
         return CommandConfiguration(
             commandName: name, abstract: tr("help." + key + ".abstract"),
-            discussion: Messages.shared.catalogue[discussion] == nil ? "" : tr(discussion), subcommands: subcommands,
+            discussion: !Messages.shared.has(discussion) ? "" : tr(discussion), subcommands: subcommands,
             defaultSubcommand: defaultSubcommand)
     }
 }
