@@ -132,8 +132,9 @@ extension HTMLDocument {
         // What each visibility state means for a text node, computed once per state, not per node.
         var facts = states.map(StateFacts.init)
 
-        // Computed once per distinct tag name, `class` attribute, and set of matched rules with the
-        // `style` attribute: a page repeats them on most of its elements.
+        // What a tag name means, computed once per distinct name (a page repeats them on most of its
+        // elements; `TagKind.of` keeps them across pages too, as `ClassVerdict.of` keeps class
+        // verdicts and `StyleSheet.declared` the declared styles).
         var tags: [UInt64: TagKind] = [:]
 
         // Selector context, kept only when the page has rules to match.
