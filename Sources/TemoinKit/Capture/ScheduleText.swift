@@ -63,4 +63,16 @@ package enum ScheduleText {
         # \(tr("schedule.systemd_then")) systemctl --user daemon-reload && systemctl --user enable --now temoin-attempt.timer
         """
     }
+
+    /// What `temoin schedule` prints for `binary` and `store` (absolute paths) at `pace`: a crontab line,
+    /// or (`systemd`) a user service and timer. A line break cannot be written in either: a path that
+    /// holds one is refused.
+    package static func entry(binary: String, store: String, pace: Pace, systemd: Bool) throws -> String {
+        try FieldText.checkLine(store, field: "--store")
+        try FieldText.checkLine(binary, field: "temoin")
+        let minutes = Int(pace.every / 60)
+        return systemd
+            ? Self.systemd(binary: binary, store: store, everyMinutes: minutes, jitterSeconds: Int(pace.jitter))
+            : cron(binary: binary, store: store, everyMinutes: minutes)
+    }
 }

@@ -5,11 +5,11 @@ extension WatchPlan {
     /// may be `0`), `until` as a date a person writes (Paris time unless an offset is given). Throws the
     /// error that names the wrong value, or says why the pace is refused (attempts too close).
     package init(every: String, jitter: String, until: String?, count: Int?) throws {
-        guard let e = Pace.parseDuration(every) else { throw TemoinError.invalidDuration(value: every) }
-        guard let j = Pace.parseDuration(jitter) ?? (jitter == "0" ? 0 : nil) else {
-            throw TemoinError.invalidDuration(value: jitter)
-        }
-        let pace = try Pace(every: e, jitter: j)
+        try self.init(every: DurationText(every), jitter: DurationText(jitter), until: until, count: count)
+    }
+
+    package init(every: DurationText, jitter: DurationText, until: String?, count: Int?) throws {
+        let pace = try Pace(every: every, jitter: jitter)
         self.init(pace: pace, deadline: try until.map { try TimeFormat.interpret($0) }, count: count)
     }
 }

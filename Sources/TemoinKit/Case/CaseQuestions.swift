@@ -57,16 +57,23 @@ extension CaseInterview {
 
 /// What `temoin init` prints once the store exists.
 package enum InitText {
-    /// The TSAs added and each one's first seal, or why it failed (`isError`: for standard error), in
+    /// Everything `init` says once the store exists: the TSAs and their first seals, where the store
+    /// is, and what next.
+    package static func utterances(_ setup: CaseSetup) -> [Utterance] {
+        sealLines(setup.tsas, setup.seals)
+            + doneLines(store: setup.store.path, chosen: setup.chosenPath).map(Utterance.line)
+    }
+
+    /// The TSAs added and each one's first seal, or why it failed (a problem, for standard error), in
     /// the order the TSAs answered.
-    package static func sealLines(_ urls: [String], _ outcomes: [Sealer.Outcome]) -> [(text: String, isError: Bool)] {
+    package static func sealLines(_ urls: [String], _ outcomes: [Sealer.Outcome]) -> [Utterance] {
         guard !urls.isEmpty else { return [] }
-        var lines = [(tr("init.tsa_added", ["urls": urls.joined(separator: ", ")]), false)]
+        var lines: [Utterance] = [.line(tr("init.tsa_added", ["urls": urls.joined(separator: ", ")]))]
         for o in outcomes {
             if let s = o.seal {
-                lines.append(("  " + TrustText.sealLine(s), false))
+                lines.append(.line("  " + TrustText.sealLine(s)))
             } else if let e = o.error {
-                lines.append((tr("init.tsa_failed", ["reason": e.description]), true))
+                lines.append(.problem(tr("init.tsa_failed", ["reason": e.description])))
             }
         }
         return lines
@@ -92,6 +99,11 @@ package struct InitJSON: Encodable {
     let head: ChainHead?
     let tsas: [String]
     let seals: [SealOutcomeJSON]
+
+    /// The case just set up, and the head of its new store.
+    package init(_ setup: CaseSetup) throws {
+        self.init(store: setup.store, head: try setup.store.head(), tsas: setup.tsas, seals: setup.seals)
+    }
 
     package init(store: Store, head: ChainHead?, tsas: [String], seals: [Sealer.Outcome]) {
         self.store = store.path

@@ -61,4 +61,7 @@ public struct ChainHead: Sendable, Equatable, Codable {
 
     /// `#42 · 3f9a 01bc ...`
     public var display: String { "#\(seq) · \(groupedHash)" }
+
+    /// The line that ends what a command records (`common.head`: the head as `display` shows it).
+    package var line: String { tr("common.head", ["head": display]) }
 }

@@ -122,11 +122,12 @@ package struct HTTPExchange: Codable, Sendable, Equatable {
     package var resourceType: String?
 
     enum CodingKeys: String, CodingKey {
-        case method, url, status, tls, timings, failure
-        case resourceType = "resource_type"
+        // In the order of the members (the body's keys are sorted when it is written).
         case startedAt = "started_at"
+        case method, url
         case requestHeaders = "request_headers"
         case requestBody = "request_body"
+        case status
         case responseHeaders = "response_headers"
         case responseBody = "response_body"
         case bodyTruncated = "body_truncated"
@@ -134,8 +135,11 @@ package struct HTTPExchange: Codable, Sendable, Equatable {
         case remoteIP = "remote_ip"
         case remotePort = "remote_port"
         case httpVersion = "http_version"
+        case tls, timings
         case serverDate = "server_date"
         case clockOffsetMs = "clock_offset_ms"
+        case failure
+        case resourceType = "resource_type"
     }
 }
 

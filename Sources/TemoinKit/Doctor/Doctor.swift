@@ -70,8 +70,11 @@ package struct Doctor: Sendable {
     package static let spaceProblem: Int64 = 20_000_000
     package static let spaceWarning: Int64 = 200_000_000
 
-    package init(storePath: String) {
+    package init(storePath: String, bookingURL: String? = nil, browserPath: String? = nil, caFile: String? = nil) {
         self.storePath = storePath
+        self.bookingURL = bookingURL
+        self.browserPath = browserPath
+        self.caFile = caFile
     }
 
     package func run() -> DoctorReport {

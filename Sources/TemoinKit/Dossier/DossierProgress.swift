@@ -26,11 +26,13 @@ package func writeDossier(store: Store, path: String, options: DossierOptions, j
 
 extension DossierOptions {
     /// `--from` and `--to` as a person types them (Paris time unless an offset is given); a `to` without a
-    /// time means the whole of that day. Throws the error that shows the accepted forms.
+    /// time means the whole of that day. Throws the error that shows the accepted forms, or
+    /// `.periodReversed` for a period that ends before it starts.
     package static func period(from: String?, to: String?) throws -> (from: Date?, to: Date?) {
         let start = try from.map { try TimeFormat.interpret($0) }
         var end = try to.map { try TimeFormat.interpret($0) }
         if let to, !to.contains(":"), let e = end { end = e.addingTimeInterval(86_400 - 0.001) }
+        if let start, let end, start > end { throw TemoinError.periodReversed(from: from ?? "", to: to ?? "") }
         return (start, end)
     }
 }

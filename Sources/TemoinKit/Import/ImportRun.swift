@@ -5,11 +5,24 @@ extension ImportOptions {
     /// unless an offset is given; not before 2000), the size limit as `20MB`, rules from a profile file.
     /// Throws the error that says which value is wrong.
     package init(url: String?, observedAt: String?, maxSize: String, note: String?, profileFile: String?) throws {
+        try self.init(
+            url: url, observedAt: observedAt, maxSize: ByteLimit(maxSize), note: note, profileFile: profileFile)
+    }
+
+    package init(url: String?, observedAt: String?, maxSize: ByteLimit, note: String?, profileFile: String?) throws {
+        try Self.check(url: url, observedAt: observedAt, maxSize: maxSize)
         self.init(
             url: url,
             observedAt: try observedAt.map { try TimeFormat.interpret($0, earliest: TimeFormat.earliestAttempt) },
-            maxSize: ByteCount.parse(maxSize) ?? ImportOptions.defaultMaxSize, note: note)
+            maxSize: try maxSize.value(), note: note)
         if let profileFile { ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
+    }
+
+    /// What is checked before any file is read: an address, a time and a size that mean something.
+    package static func check(url: String?, observedAt: String?, maxSize: ByteLimit) throws {
+        _ = try maxSize.value()
+        if let url { try URLCheck.validate(url) }
+        _ = try observedAt.map { try TimeFormat.interpret($0, earliest: TimeFormat.earliestAttempt) }
     }
 }
 

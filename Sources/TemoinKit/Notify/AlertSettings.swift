@@ -73,3 +73,21 @@ package struct AlertSettings: Sendable {
         return parts.compactMap { $0 }
     }
 }
+
+extension AlertSettings {
+    /// `notify test`: a test alert sent at once on every channel asked for, never retried. Throws when
+    /// no channel was asked for.
+    package func sendTest() throws -> [AlertOutcome] {
+        let channels = try channels()
+        if channels.isEmpty { throw TemoinError.notify(.noChannel) }
+        return SlotAlerter(channels: channels, retryDelays: []).sendNow(.test())
+    }
+}
+
+extension AlertOutcome {
+    /// Throws, counting them, when any of `outcomes` was not delivered.
+    package static func checkDelivered(_ outcomes: [AlertOutcome]) throws {
+        let failed = outcomes.filter { $0.status != .delivered }.count
+        if failed > 0 { throw TemoinError.notify(.notDelivered(failed: failed, total: outcomes.count)) }
+    }
+}

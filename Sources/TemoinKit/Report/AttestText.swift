@@ -42,4 +42,9 @@ package struct NoteJSON: Encodable {
         self.about = about
         kind = entry.body?.kind?.rawValue ?? ""
     }
+
+    /// What `note` says: the note recorded, about which entry, and the head it made.
+    package func lines(head: ChainHead?) -> [String] {
+        [tr("note.recorded", ["seq": String(seq), "about": String(about)])] + (head.map { [$0.line] } ?? [])
+    }
 }

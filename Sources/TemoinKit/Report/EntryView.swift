@@ -2,47 +2,48 @@ import Foundation
 
 /// An entry as `log` and `show` present it, in text and JSON.
 package struct EntryView: Codable, Sendable {
-    package var seq: Int64
-    package var type: String
-    package var hash: String
-    package var recordedAt: String?
-    package var observedAt: String?
-    package var observedAtParis: String?
-    package var timeBasis: String?
-    package var provenance: String?
-    package var url: String?
-    package var outcome: String?
+    package let seq: Int64
+    package let type: String
+    package let hash: String
+    package let recordedAt: String?
+    package let observedAt: String?
+    package let observedAtParis: String?
+    package let timeBasis: String?
+    package let provenance: String?
+    package let url: String?
+    package let outcome: String?
     /// The page's own words (shown between « »).
-    package var message: String?
+    package let message: String?
     /// temoin's own description (never quoted); for entries written before it had a member of its
     /// own, the `message` that was temoin's (see `EntryBody.messageIsPageText`).
-    package var description: String?
-    package var visibility: VisibilityRecord?
-    package var setAside: [SetAsideMarker]?
-    package var rule: String?
-    package var title: String?
-    package var captures: [CaptureRef]
-    package var facts: PageFacts?
-    package var source: ImportSource?
-    package var caseFields: CaseFields?
-    package var amendment: Amendment?
-    package var note: String?
+    package let description: String?
+    package let visibility: VisibilityRecord?
+    package let setAside: [SetAsideMarker]?
+    package let rule: String?
+    package let title: String?
+    package let facts: PageFacts?
+    package let source: ImportSource?
+    package let caseFields: CaseFields?
+    package let amendment: Amendment?
+    package let note: String?
     /// Note entries: the entry it is about, its kind, its text, when what it tells happened.
-    package var about: Int64?
-    package var kind: String?
-    package var text: String?
-    package var occurredAt: String?
-    package var exchanges: [HTTPExchange]?
-    package var environment: EnvironmentFacts?
-    package var steps: [String]?
+    package let about: Int64?
+    package let kind: String?
+    package let text: String?
+    package let occurredAt: String?
+    package let exchanges: [HTTPExchange]?
+    /// The captures the entry references (empty when it references none).
+    package let captures: [CaptureRef]
+    package let environment: EnvironmentFacts?
+    package let steps: [String]?
     /// Witnessed attempts: the browser, how the attempt ended, the navigation history.
-    package var browser: BrowserFacts?
+    package let browser: BrowserFacts?
     /// Steps: the step, what followed it, or a later check of its e-mails' signatures.
-    package var step: StepFacts?
-    package var followUp: FollowUpFacts?
-    package var check: StepCheckFacts?
+    package let step: StepFacts?
+    package let followUp: FollowUpFacts?
+    package let check: StepCheckFacts?
     /// The entry's exact stored bytes, only in `show --json`.
-    package var body: String?
+    package let body: String?
 
     enum CodingKeys: String, CodingKey {
         case seq, type, hash, provenance, url, outcome, message, rule, title, captures, facts, source, amendment, note,

@@ -27,6 +27,15 @@ package struct StepRequest: Sendable {
         self.postalReceipts = postalReceipts
         self.note = note
     }
+
+    /// The options `step add` needs when nobody can be asked (no terminal, or `--json`): the kind, and a
+    /// summary that is not blank.
+    package static func missingOptions(kind: StepKind?, summary: String?) -> [String] {
+        var missing: [String] = []
+        if kind == nil { missing.append("--kind") }
+        if (summary ?? "").trimmingCharacters(in: .whitespaces).isEmpty { missing.append("--summary") }
+        return missing
+    }
 }
 
 /// What followed a step (`temoin step followup SEQ`).

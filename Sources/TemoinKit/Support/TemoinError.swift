@@ -40,6 +40,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case intervalTooShort(seconds: Int)
     case invalidJitter(seconds: Int)
     case invalidDuration(value: String)
+    /// A size (`--max-size`) that is no size.
+    case invalidSize(value: String)
     case interrupted
     /// A dossier or export file could not be written (folder missing or read-only, disk full).
     case outputUnwritable(path: String, detail: String)
@@ -49,6 +51,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidTemplate(path: String, detail: String)
     /// No attempt falls in the period asked for.
     case emptyPeriod(from: String, to: String)
+    /// `--from` after `--to`.
+    case periodReversed(from: String, to: String)
     /// Seals, attestations, keys and bundles (Trust/TrustError.swift).
     case trust(TrustError)
     /// No Chrome, Chromium or Edge found (`searched`: the path given, or the names looked for).
@@ -79,8 +83,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .networkUnavailable, .browserNotFound, .browserFailed, .browserClosed: return .networkUnavailable
         case .outputUnwritable, .temporaryUnwritable: return .outputUnwritable
         case .invalidTemplate: return .inputRefused
-        case .emptyPeriod: return .usage
-        case .intervalTooShort, .invalidJitter, .invalidDuration: return .usage
+        case .emptyPeriod, .periodReversed: return .usage
+        case .intervalTooShort, .invalidJitter, .invalidDuration, .invalidSize: return .usage
         case .invalidNote: return .usage
         case .interrupted: return .interrupted
         case .trust(let error): return error.exitStatus
@@ -152,6 +156,7 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidTemplate(let path, let detail):
             return tr("error.invalid_template", ["path": path, "detail": detail])
         case .emptyPeriod(let from, let to): return tr("error.empty_period", ["from": from, "to": to])
+        case .periodReversed(let from, let to): return tr("dossier.from_after_to", ["from": from, "to": to])
         case .browserNotFound(let searched): return tr("browser.error.not_found", ["searched": searched])
         case .browserFailed(let detail): return tr("browser.error.failed", ["detail": detail])
         case .browserClosed: return tr("browser.error.closed")
@@ -159,6 +164,7 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             return tr("error.interval_too_short", ["value": "\(seconds / 60) min \(seconds % 60) s"])
         case .invalidJitter(let seconds): return tr("error.invalid_jitter", ["value": "\(seconds / 60) min"])
         case .invalidDuration(let value): return tr("error.invalid_duration", ["value": value])
+        case .invalidSize(let value): return tr("import.bad_max_size", ["value": value])
         case .trust(let error): return error.description
         case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
         case .step(let error): return error.description

@@ -233,6 +233,16 @@ package struct VolunteerKey: Sendable {
         return sha256Hex(raw.rawRepresentation)
     }
 
+    /// Who signs, as typed: a name and an organisation, neither blank nor holding a line break.
+    package static func checkSigner(name: String, organisation: String) throws {
+        for (value, field) in [(name, "name"), (organisation, "organisation")]
+        where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw TemoinError.emptyValue(field: field)
+        }
+        try FieldText.checkLine(name, field: "name")
+        try FieldText.checkLine(organisation, field: "organisation")
+    }
+
     /// Verifies the store or bundle at `storePath` (as `temoin verify` does) and signs what was found.
     package func attest(
         storePath: String, name: String, organisation: String, trust: TSATrust = TSATrust(), now: Date = Date()

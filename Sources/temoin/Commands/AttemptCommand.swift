@@ -1,34 +1,25 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct AttemptCommand: ParsableCommand {
+struct AttemptCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("attempt", key: "AttemptCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-    @OptionGroup var capture: CaptureOptions
-    @OptionGroup var sealOptions: SealOptions
-    @OptionGroup var browser: BrowserOptions
+    @OptionGroup var live: LiveOptions
 
-    func run() throws {
-        try guarded {
-            let store = try Store.open(at: storeOptions.path)
-            try withStopHandling(browser: browser.enabled) { stop in
-                let sealing = try sealOptions.seal.sealing(store, stop: stop)
-                let settings = capture.settings(browser)
-                let attempt = try settings.attempts(
-                    store: store, sealing: sealing, stop: stop, recordNow: browser.enabled ? TerminalLines() : nil,
-                    pageSeen: BrowserOptions.pageSeen(json: output.json))
-                if browser.enabled {
-                    let url = try settings.openedURL(store: store)
-                    say(tr("browser.opening", ["url": url]) + "\n" + tr("browser.instructions"), json: output.json)
-                }
-                let report = try attempt()
-                sealing?.after()
-                renderAttempt(report, store: store, json: output.json, witnessed: browser.enabled)
-                printSealing(sealing, json: output.json)
+    func execute() throws {
+        let store = try Store.open(at: storeOptions.path)
+        try live.run(store, json: output.json) { attempts in
+            if live.browser.enabled {
+                let url = try live.capture.settings(live.browser).openedURL(store: store)
+                say(tr("browser.opening", ["url": url]) + "\n" + tr("browser.instructions"), json: output.json)
             }
+            let report = try attempts.attempt()
+            attempts.sealing?.after()
+            speak(
+                report.utterances(store: store, json: output.json, witnessed: live.browser.enabled),
+                json: output.json)
+            attempts.sayWhatSealsDid()
         }
     }
 }

@@ -1,33 +1,21 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct DossierCommand: ParsableCommand {
+struct DossierCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("dossier", key: "DossierCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Option(name: .long, help: .text("DossierCommand.out", value: "dir")) var out: String
-
     @Option(name: .long, help: .text("DossierCommand.from", value: "date")) var from: String?
-
     @Option(name: .long, help: .text("DossierCommand.to", value: "date")) var to: String?
-
     @Option(name: .long, help: .text("DossierCommand.templates", value: "dir")) var templates: String?
-
     @Flag(name: .long, help: .text("DossierCommand.requete")) var requete = false
-
     @Flag(name: .long, help: .text("DossierCommand.journal")) var journal = false
-
     @Option(name: .customLong("first-piece"), help: .text("DossierCommand.firstPiece", value: "n"))
     var firstPiece: Int = 1
-
     @Flag(name: .customLong("no-page-images"), help: .text("DossierCommand.noPageImages")) var noPageImages = false
-
     @Option(name: .customLong("browser-path"), help: .text("DossierCommand.browserPath", value: "path"))
     var browserPath: String?
-
     @Option(name: .customLong("max-file-size"), help: .text("DossierCommand.maxFileSize", value: "mb"))
     var maxFileSize: Int = 32
 
@@ -37,35 +25,17 @@ struct DossierCommand: ParsableCommand {
         guard (1...999).contains(firstPiece) else { throw ValidationError(tr("dossier.bad_first_piece")) }
     }
 
-    /// The period asked for (`DossierOptions.period`); a start after the end is a bad argument.
-    private func period() throws -> (Date?, Date?) {
+    func execute() throws {
         let (start, end) = try DossierOptions.period(from: from, to: to)
-        if let start, let end, start > end {
-            throw ValidationError(tr("dossier.from_after_to", ["from": from ?? "", "to": to ?? ""]))
-        }
-        return (start, end)
-    }
-
-    func run() throws {
-        try guarded {
-            let (start, end) = try period()
-            let path = storeOptions.path
-            let store = try Store.open(at: path, readOnly: true)
-            let options = DossierOptions(
-                outputFolder: out, language: storeOptions.lang ?? Messages.shared.language,
-                templatesFolder: templates, from: start, to: end, requete: requete,
-                maxFileBytes: maxFileSize * 1024 * 1024, firstPiece: firstPiece, journal: journal,
-                pageImages: noPageImages ? .off : .auto, browserPath: browserPath)
-            let result = try writeDossier(store: store, path: path, options: options, json: output.json)
-            if output.json {
-                print(JSONOutput.string(result))
-            } else {
-                let (out, errors) = DossierText.lines(result)
-                for line in out { print(line) }
-                for line in errors { printError(line) }
-            }
-            for line in DossierText.warnings(result) { printError(line) }
-            if result.verdict != .intact { throw ExitCode(.tampered) }
-        }
+        let store = try Store.open(at: storeOptions.path, readOnly: true)
+        let options = DossierOptions(
+            outputFolder: out, language: storeOptions.lang ?? Messages.shared.language,
+            templatesFolder: templates, from: start, to: end, requete: requete,
+            maxFileBytes: maxFileSize * 1024 * 1024, firstPiece: firstPiece, journal: journal,
+            pageImages: noPageImages ? .off : .auto, browserPath: browserPath)
+        let result = try writeDossier(store: store, path: storeOptions.path, options: options, json: output.json)
+        output.json ? print(JSONOutput.string(result)) : printLines(DossierText.lines(result))
+        for line in DossierText.warnings(result) { printError(line) }
+        if result.verdict != .intact { throw ExitCode(.tampered) }
     }
 }

@@ -1,10 +1,9 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("export", key: "ExportCommand")
-
+    static let cleansUp = true  // a bundle half written never stays behind
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @Option(help: .text("ExportCommand.out", value: "file.zip")) var out: String?
@@ -16,23 +15,19 @@ struct ExportCommand: ParsableCommand {
         if redact && out == nil { throw ValidationError(tr("trust.export.redact_zip")) }
     }
 
-    func run() throws {
-        let cleanup = installCleanupHandlers()
-        defer { for handler in cleanup { handler.cancel() } }
-        try guarded {
-            let store = try Store.open(at: storeOptions.path, readOnly: true)
-            var result = ExportJSON()
-            if let out {
-                result.bundle = try BundleExporter(store: store).export(to: out, redact: redact)
-                if !output.json, let r = result.bundle {
-                    for line in ExportText.bundleLines(r, path: out, redact: redact) { print(line) }
-                }
+    func execute() throws {
+        let store = try Store.open(at: storeOptions.path, readOnly: true)
+        var result = ExportJSON()
+        if let out {
+            result.bundle = try BundleExporter(store: store).export(to: out, redact: redact)
+            if !output.json, let r = result.bundle {
+                for line in ExportText.bundleLines(r, path: out, redact: redact) { print(line) }
             }
-            if let warc {
-                result.warc = try WARCExporter(store: store).export(to: warc)
-                if !output.json, let r = result.warc { for line in ExportText.warcLines(r, path: warc) { print(line) } }
-            }
-            if output.json { print(JSONOutput.string(result)) }
         }
+        if let warc {
+            result.warc = try WARCExporter(store: store).export(to: warc)
+            if !output.json, let r = result.warc { for line in ExportText.warcLines(r, path: warc) { print(line) } }
+        }
+        if output.json { print(JSONOutput.string(result)) }
     }
 }

@@ -2,12 +2,10 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct InitCommand: ParsableCommand {
+struct InitCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("init", key: "InitCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Option(help: .text("InitCommand.applicant")) var applicant: String?
     @Option(help: .text("InitCommand.prefecture")) var prefecture: String?
     @Option(help: .text("InitCommand.procedure")) var procedure: String?
@@ -17,34 +15,22 @@ struct InitCommand: ParsableCommand {
     @Option(name: .customLong("tsa"), help: .text("InitCommand.tsa", value: "url")) var tsa: [String] = []
 
     func validate() throws {
-        for url in tsa where (try? URLCheck.validate(url)) == nil {
-            throw ValidationError(TemoinError.invalidURL(value: url).description)
-        }
+        try validating { try tsa.forEach(URLCheck.validate) }
     }
 
-    func run() throws {
-        try guarded {
-            let questions = CaseQuestions(
-                applicant: applicant, prefecture: prefecture, procedure: procedure, bookingURL: bookingURL, facts: facts
-            )
-            let interview = isatty(STDIN_FILENO) == 1 && !output.json ? CaseInterview(.terminal) : nil
-            if interview == nil, !questions.missingOptions.isEmpty {
-                let missing = questions.missingOptions.joined(separator: ", ")
-                throw ValidationError(tr("init.missing_options", ["options": missing]))
-            }
-            let askPlace = storeOptions.store == nil && ProcessInfo.processInfo.environment["TEMOIN_STORE"] == nil
-            let setup = try CaseSetup(
-                questions: questions, profile: profile, tsas: tsa, path: storeOptions.path, askPlace: askPlace,
-                interview: interview)
-            if output.json {
-                let head = try setup.store.head()
-                print(JSONOutput.string(InitJSON(store: setup.store, head: head, tsas: setup.tsas, seals: setup.seals)))
-                return
-            }
-            for line in InitText.sealLines(setup.tsas, setup.seals) {
-                line.isError ? printError(line.text) : print(line.text)
-            }
-            for line in InitText.doneLines(store: setup.store.path, chosen: setup.chosenPath) { print(line) }
+    func execute() throws {
+        let questions = CaseQuestions(
+            applicant: applicant, prefecture: prefecture, procedure: procedure, bookingURL: bookingURL, facts: facts
+        )
+        let interview = isatty(STDIN_FILENO) == 1 && !output.json ? CaseInterview(.terminal) : nil
+        if interview == nil, !questions.missingOptions.isEmpty {
+            let missing = questions.missingOptions.joined(separator: ", ")
+            throw ValidationError(tr("init.missing_options", ["options": missing]))
         }
+        let askPlace = storeOptions.store == nil && ProcessInfo.processInfo.environment["TEMOIN_STORE"] == nil
+        let setup = try CaseSetup(
+            questions: questions, profile: profile, tsas: tsa, path: storeOptions.path, askPlace: askPlace,
+            interview: interview)
+        output.json ? print(JSONOutput.string(try InitJSON(setup))) : speak(InitText.utterances(setup), json: false)
     }
 }

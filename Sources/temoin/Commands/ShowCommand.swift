@@ -2,26 +2,22 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct ShowCommand: ParsableCommand {
+struct ShowCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("show", key: "ShowCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Argument(help: .text("ShowCommand.seq")) var seq: Int64
     @Option(help: .text("ShowCommand.capture", value: "role")) var capture: String?
 
-    func run() throws {
-        try guarded {
-            let store = try Store.open(at: storeOptions.path, readOnly: true)
-            let entry = try store.entry(seq: seq)
-            if let role = capture {
-                try write(try store.capture(of: entry, role: role), role: role)
-                return
-            }
-            let view = EntryView(entry, includeBody: output.json)
-            print(output.json ? JSONOutput.string(view) : view.detail)
+    func execute() throws {
+        let store = try Store.open(at: storeOptions.path, readOnly: true)
+        let entry = try store.entry(seq: seq)
+        if let role = capture {
+            try write(try store.capture(of: entry, role: role), role: role)
+            return
         }
+        let view = EntryView(entry, includeBody: output.json)
+        print(output.json ? JSONOutput.string(view) : view.detail)
     }
 
     /// The capture's raw bytes, for a file: on a terminal, a hostile page's escape sequences would be

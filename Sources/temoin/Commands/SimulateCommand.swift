@@ -5,7 +5,6 @@ import TemoinSimulator
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration.text("simulate", key: "SimulateCommand")
-
     @OptionGroup var language: LanguageOptions
     @Option(help: .text("SimulateCommand.port")) var port: Int = 8080
     @Option(name: .customLong("https-port"), help: .text("SimulateCommand.httpsPort")) var httpsPort: Int?

@@ -1,23 +1,19 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("status", key: "StatusCommand")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        try guarded {
-            let progress = ProgressReporter.standardError(
-                label: tr("status.verifying"), unit: .bytes, json: output.json)
-            let status = try CaseStatus.compute(path: storeOptions.path) { done, total in
-                progress.update(done: done, total: total)
-            }
-            progress.finish()
-            print(output.json ? JSONOutput.string(status) : status.text)
-            if status.verification.verdict != .intact { throw ExitCode(.tampered) }
+    func execute() throws {
+        let progress = ProgressReporter.standardError(
+            label: tr("status.verifying"), unit: .bytes, json: output.json)
+        let status = try CaseStatus.compute(path: storeOptions.path) { done, total in
+            progress.update(done: done, total: total)
         }
+        progress.finish()
+        print(output.json ? JSONOutput.string(status) : status.text)
+        if status.verification.verdict != .intact { throw ExitCode(.tampered) }
     }
 }

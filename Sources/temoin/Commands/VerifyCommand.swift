@@ -1,20 +1,15 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: GuardedCommand {
     static let configuration = CommandConfiguration.text("verify", key: "VerifyCommand")
-
+    static let cleansUp = true  // a bundle's extracted folder never stays behind
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Argument(help: .text("VerifyCommand.file", value: "store")) var file: String?
-
     @Option(name: .customLong("expect-head"), help: .text("VerifyCommand.expectHead", value: "seq:hash"))
     var expectHead: String?
-
     @Flag(name: .customLong("strict-time"), help: .text("VerifyCommand.strictTime")) var strictTime = false
-
     @OptionGroup var trustOptions: TrustOptions
     @OptionGroup var attesterOptions: AttesterOptions
 
@@ -28,27 +23,23 @@ struct VerifyCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let cleanup = installCleanupHandlers()  // a bundle's extracted folder never stays behind
-        defer { for handler in cleanup { handler.cancel() } }
-        try guarded {
-            let path = file ?? storeOptions.path
-            let verification = Verification(
-                path: path, expectedHead: expectedHead, trust: try trustOptions.trust(),
-                trustedKeys: try attesterOptions.trustedKeys())
-            let progress = ProgressReporter.standardError(label: tr("verify.progress"), unit: .bytes, json: output.json)
-            let report: VerificationReport
-            do {
-                report = try verification.run { done, total in progress.update(done: done, total: total) }
-            } catch let error as TemoinError where output.json && error.exitStatus == .storeUnreadable {
-                // docs/FORMAT.md §6: `--json` always prints a report, also for a file that is no store.
-                print(JSONOutput.string(UnreadableReport(store: path, reason: error.description)))
-                throw error
-            }
-            progress.finish()
-            print(output.json ? JSONOutput.string(report) : VerifyText.text(report))
-            if report.verdict != .intact { throw ExitCode(.tampered) }
-            if strictTime, report.hasTimeProblems() { throw ExitCode(.timeProblems) }
+    func execute() throws {
+        let path = file ?? storeOptions.path
+        let verification = Verification(
+            path: path, expectedHead: expectedHead, trust: try trustOptions.trust(),
+            trustedKeys: try attesterOptions.trustedKeys())
+        let progress = ProgressReporter.standardError(label: tr("verify.progress"), unit: .bytes, json: output.json)
+        let report: VerificationReport
+        do {
+            report = try verification.run { done, total in progress.update(done: done, total: total) }
+        } catch let error as TemoinError where output.json && error.exitStatus == .storeUnreadable {
+            // docs/FORMAT.md §6: `--json` always prints a report, also for a file that is no store.
+            print(JSONOutput.string(UnreadableReport(store: path, reason: error.description)))
+            throw error
         }
+        progress.finish()
+        print(output.json ? JSONOutput.string(report) : VerifyText.text(report))
+        if report.verdict != .intact { throw ExitCode(.tampered) }
+        if strictTime, report.hasTimeProblems() { throw ExitCode(.timeProblems) }
     }
 }

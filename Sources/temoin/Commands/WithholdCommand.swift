@@ -1,21 +1,16 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct WithholdCommand: ParsableCommand {
+struct WithholdCommand: StoreCommand {
     static let configuration = CommandConfiguration.text("withhold", key: "WithholdCommand")
-
+    static let records = true
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Argument(help: .text("WithholdCommand.target")) var target: String
     @Option(help: .text("WithholdCommand.reason")) var reason: String?
 
-    func run() throws {
-        try guarded {
-            let store = try Store.open(at: storeOptions.path)
-            let digests = try store.withhold(target: target, reason: reason)
-            output.render(["withheld": digests]) { digests.map { tr("withhold.done", ["digest": $0]) } }
-        }
+    func report(_ store: Store) throws -> Reported<[String: [String]]> {
+        let digests = try store.withhold(target: target, reason: reason)
+        return Reported(["withheld": digests]) { digests.map { tr("withhold.done", ["digest": $0]) } }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 /// `--attester-key`: volunteers' keys the person verifying recognises.

@@ -1,11 +1,9 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 /// `--browser` for `attempt` and `watch`: the person makes the attempt in a real browser, temoin watches.
 struct BrowserOptions: ParsableArguments {
     @Flag(name: .customLong("browser"), help: .text("BrowserOptions.enabled")) var enabled = false
-
     @Option(name: .customLong("browser-path"), help: .text("BrowserOptions.path", value: "path")) var path: String?
 
     func validate() throws {

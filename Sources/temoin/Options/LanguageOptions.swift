@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 /// `--lang` for the commands that take no store (the others have it in `StoreOptions`).

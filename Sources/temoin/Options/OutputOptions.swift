@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 /// `--json` for every command that reports.
@@ -15,5 +14,10 @@ extension OutputOptions {
         } else {
             for line in try lines() { print(line) }
         }
+    }
+
+    /// Prints a command's answer (`Reported`) as JSON with `--json`, else as its lines.
+    func render<T: Encodable>(_ answer: Reported<T>) throws {
+        try render(answer.value, lines: answer.lines)
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 /// `--tsa-cert` and the user's trust folder, shared by the commands that check seals.

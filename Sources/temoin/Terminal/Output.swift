@@ -22,6 +22,26 @@ func say(_ line: String, json: Bool) {
     }
 }
 
+/// Lines for standard output, then errors and warnings for standard error, as TemoinKit's reports give them.
+func printLines(_ lines: (out: [String], errors: [String])) {
+    for line in lines.out { print(line) }
+    for line in lines.errors { printError(line) }
+}
+
+/// Says what TemoinKit decided to say, each where it goes (`json`: standard output carries JSON).
+func speak(_ utterances: [Utterance], json: Bool) {
+    for utterance in utterances {
+        switch utterance {
+        case .line(let text): print(text)
+        case .aside(let text): say(text, json: json)
+        case .problem(let text): printError(text)
+        case .bell: ringBell()
+        case .flush: fflush(nil)
+        case .desktopNotice(let text): DesktopNotice.send(text)
+        }
+    }
+}
+
 /// Rings the terminal's bell (a slot was seen; a witnessed attempt is due): the one control character
 /// temoin writes on purpose, on standard error so that it never mixes with a result on standard output.
 func ringBell() {
@@ -29,8 +49,11 @@ func ringBell() {
 }
 
 /// Runs a command body, turning temoin's errors into a message on standard error and the documented
-/// exit code.
-func guarded(_ body: () throws -> Void) throws {
+/// exit code. With `cleanup`, a signal while a bundle is made or opened removes it (TemoinKit), and
+/// Ctrl-C says "interrupted" as it does for every other command.
+func guarded(cleanup: Bool = false, _ body: () throws -> Void) throws {
+    let handlers = cleanup ? installCleanupHandlers { printError(TemoinError.interrupted.description) } : []
+    defer { for handler in handlers { handler.cancel() } }
     defer { Store.closeAll() }  // the -wal and -shm files go with the last connection
     do {
         try body()
@@ -68,10 +91,4 @@ private func writeRaw(_ fd: Int32, _ bytes: [UInt8]) {
 extension ExitCode {
     /// The process ends with one of the documented statuses, never a bare number.
     init(_ status: ExitStatus) { self.init(status.rawValue) }
-}
-
-/// TemoinKit's cleanup on a signal while a bundle is made or opened, saying "interrupted" on Ctrl-C as
-/// every other command stopped by Ctrl-C.
-func installCleanupHandlers() -> [SignalRegistration] {
-    TemoinKit.installCleanupHandlers { printError(TemoinError.interrupted.description) }
 }

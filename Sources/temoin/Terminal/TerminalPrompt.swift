@@ -1,4 +1,3 @@
-import Foundation
 import TemoinKit
 
 /// `watch --browser`: rings and asks before each witnessed attempt, then says what to do in the browser.

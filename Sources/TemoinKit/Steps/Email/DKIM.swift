@@ -22,6 +22,10 @@ package enum DKIMResult: String, Codable, Sendable, CaseIterable {
 
 /// Why a signature got its verdict. Each has a sentence in the catalogue (`dkim.reason.<code>`).
 package enum DKIMReason: String, Error, Codable, Sendable, CaseIterable {
+    /// Not checked: the key was not looked up (`--offline`), or could not be fetched.
+    case offline
+    case dnsUnavailable = "dns_unavailable"
+    /// Checked: why the signature does not verify, or cannot be verified.
     case bodyHashMismatch = "body_hash_mismatch"
     case signatureMismatch = "signature_mismatch"
     case keyNotFound = "key_not_found"
@@ -38,8 +42,6 @@ package enum DKIMReason: String, Error, Codable, Sendable, CaseIterable {
     case fromNotSigned = "from_not_signed"
     case identityMismatch = "identity_mismatch"
     case bodyLengthExceeds = "body_length_exceeds"
-    case dnsUnavailable = "dns_unavailable"
-    case offline
 }
 
 /// What a DNS lookup of a DKIM key gave, kept in the entry so the verdict can be checked again

@@ -1,10 +1,8 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct AttestationAdd: ParsableCommand {
+struct AttestationAdd: GuardedCommand {
     static let configuration = CommandConfiguration.text("add", key: "AttestationAdd")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: .text("AttestationAdd.files", value: "file")) var files: [String]
@@ -13,16 +11,14 @@ struct AttestationAdd: ParsableCommand {
         if files.isEmpty { throw ValidationError(tr("import.no_files")) }
     }
 
-    func run() throws {
-        try guarded {
-            let store = try Store.open(at: storeOptions.path)
-            for path in files {
-                let added = try store.addAttestation(try AttestationFile.read(path: path), path: path)
-                if !output.json {
-                    print(tr(added ? "trust.attestation.added" : "trust.attestation.already", ["path": path]))
-                }
+    func execute() throws {
+        let store = try Store.open(at: storeOptions.path)
+        for path in files {
+            let added = try store.addAttestation(try AttestationFile.read(path: path), path: path)
+            if !output.json {
+                print(tr(added ? "trust.attestation.added" : "trust.attestation.already", ["path": path]))
             }
-            if output.json { print(JSONOutput.string(try store.attestations())) }
         }
+        if output.json { print(JSONOutput.string(try store.attestations())) }
     }
 }

@@ -1,19 +1,14 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct AttestationList: ParsableCommand {
+struct AttestationList: StoreCommand {
     static let configuration = CommandConfiguration.text("list", key: "AttestationList")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var attesterOptions: AttesterOptions
 
-    func run() throws {
-        try guarded {
-            let list = try Store.open(at: storeOptions.path, readOnly: true).attestations(
-                trustedKeys: try attesterOptions.trustedKeys())
-            output.render(list) { TrustText.attestationLines(list) }
-        }
+    func report(_ store: Store) throws -> Reported<[AttestationSummary]> {
+        let list = try store.attestations(trustedKeys: try attesterOptions.trustedKeys())
+        return Reported(list) { TrustText.attestationLines(list) }
     }
 }

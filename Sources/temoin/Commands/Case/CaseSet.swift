@@ -1,23 +1,18 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct CaseSet: ParsableCommand {
+struct CaseSet: StoreCommand {
     static let configuration = CommandConfiguration.text("set", key: "CaseSet")
-
+    static let records = true
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-
     @Argument(help: .text("CaseSet.field")) var field: String
     @Argument(help: .text("CaseSet.value")) var value: String
     @Option(help: .text("CaseSet.reason")) var reason: String?
 
-    func run() throws {
-        try guarded {
-            let store = try Store.open(at: storeOptions.path)
-            let entry = try store.amendCase(field: field, value: value, reason: reason)
-            let report = CaseAmendedReport(field: field, entry: entry)
-            output.render(report) { report.lines }
-        }
+    func report(_ store: Store) throws -> Reported<CaseAmendedReport> {
+        let report = CaseAmendedReport(
+            field: field, entry: try store.amendCase(field: field, value: value, reason: reason))
+        return Reported(report) { report.lines }
     }
 }

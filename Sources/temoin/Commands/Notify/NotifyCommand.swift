@@ -1,5 +1,4 @@
 import ArgumentParser
-import TemoinKit
 
 struct NotifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text("notify", key: "NotifyCommand", subcommands: [NotifyTest.self])

@@ -1,16 +1,13 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct ProfilesList: ParsableCommand {
+struct ProfilesList: ReportingCommand {
     static let configuration = CommandConfiguration.text("list", key: "ProfilesList")
     @OptionGroup var language: LanguageOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        try guarded {
-            let sets = try RuleSet.builtInNames.map(RuleSet.loadBuiltIn)
-            output.render(sets) { ProfileText.listLines(sets) }
-        }
+    func report() throws -> Reported<[RuleSet]> {
+        let sets = try RuleSet.builtInNames.map(RuleSet.loadBuiltIn)
+        return Reported(sets) { ProfileText.listLines(sets) }
     }
 }

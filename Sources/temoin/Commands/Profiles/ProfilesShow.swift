@@ -2,18 +2,16 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct ProfilesShow: ParsableCommand {
+struct ProfilesShow: ReportingCommand {
     static let configuration = CommandConfiguration.text("show", key: "ProfilesShow")
     @OptionGroup var language: LanguageOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: .text("ProfilesShow.profile")) var profile: String
 
-    func run() throws {
-        try guarded {
-            let set =
-                FileManager.default.fileExists(atPath: profile)
-                ? try RuleSet.load(url: URL(fileURLWithPath: profile)) : try RuleSet.loadBuiltIn(profile)
-            output.render(set) { ProfileText.lines(set) }
-        }
+    func report() throws -> Reported<RuleSet> {
+        let set =
+            FileManager.default.fileExists(atPath: profile)
+            ? try RuleSet.load(url: URL(fileURLWithPath: profile)) : try RuleSet.loadBuiltIn(profile)
+        return Reported(set) { ProfileText.lines(set) }
     }
 }

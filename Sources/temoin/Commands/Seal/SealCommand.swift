@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import TemoinKit
 
 struct SealCommand: ParsableCommand {
     static let configuration = CommandConfiguration.text(

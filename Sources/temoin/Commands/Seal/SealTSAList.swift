@@ -1,16 +1,13 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct SealTSAList: ParsableCommand {
+struct SealTSAList: StoreCommand {
     static let configuration = CommandConfiguration.text("list", key: "SealTSAList")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        try guarded {
-            let tsas = try Store.open(at: storeOptions.path, readOnly: true).tsas()
-            output.render(tsas) { TrustText.tsaLines(tsas) }
-        }
+    func report(_ store: Store) throws -> Reported<[TSAConfig]> {
+        let tsas = try store.tsas()
+        return Reported(tsas) { TrustText.tsaLines(tsas) }
     }
 }

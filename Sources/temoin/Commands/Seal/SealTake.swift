@@ -1,37 +1,31 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct SealTake: ParsableCommand {
+struct SealTake: GuardedCommand {
     static let configuration = CommandConfiguration.text("take", key: "SealTake")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var trustOptions: TrustOptions
-
     @Option(help: .text("SealTake.tsa", value: "url")) var tsa: [String] = []
-
     @Option(help: .text("SealTake.cacert")) var cacert: String?
 
     func validate() throws {
-        for url in tsa where (try? URLCheck.validate(url)) == nil {
-            throw ValidationError(TemoinError.invalidURL(value: url).description)
-        }
+        try validating { try tsa.forEach(URLCheck.validate) }
     }
 
-    func run() throws {
-        try guarded {
-            if tsa.contains(where: { TSACredentials.userinfo(in: $0) != nil }) {
-                printError(tr("trust.credentials.command_line", ["netrc": TSACredentials.netrcPath()]))
-            }
-            let store = try Store.open(at: storeOptions.path)
-            var sealer = Sealer(store: store)
-            sealer.transfer.caFile = cacert
-            let outcomes = try sealer.seal(urls: try sealer.urls(given: tsa), trust: try trustOptions.trust())
-            try printSealOutcomes(outcomes, json: output.json)
-            if let failed = outcomes.first(where: { $0.seal == nil })?.error, outcomes.allSatisfy({ $0.seal == nil }) {
-                throw ExitCode(failed.exitStatus)
-            }
+    func execute() throws {
+        if tsa.contains(where: { TSACredentials.userinfo(in: $0) != nil }) {
+            printError(tr("trust.credentials.command_line", ["netrc": TSACredentials.netrcPath()]))
+        }
+        let store = try Store.open(at: storeOptions.path)
+        var sealer = Sealer(store: store)
+        sealer.transfer.caFile = cacert
+        let outcomes = try sealer.seal(urls: try sealer.urls(given: tsa), trust: try trustOptions.trust())
+        output.json
+            ? print(JSONOutput.string(outcomes.map(SealOutcomeJSON.init)))
+            : speak(TrustText.sealOutcomes(outcomes), json: false)
+        if let failed = outcomes.first(where: { $0.seal == nil })?.error, outcomes.allSatisfy({ $0.seal == nil }) {
+            throw ExitCode(failed.exitStatus)
         }
     }
 }

@@ -2,13 +2,11 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct StepAdd: ParsableCommand {
+struct StepAdd: GuardedCommand {
     static let configuration = CommandConfiguration.text("add", key: "StepAdd")
-
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var dns: DNSOptions
-
     @Option(help: ArgumentHelp(tr("help.StepAdd.kind", ["kinds": StepKind.allValueStrings.joined(separator: ", ")])))
     var kind: StepKind?
     @Option(help: .text("StepAdd.date")) var date: String?
@@ -18,35 +16,25 @@ struct StepAdd: ParsableCommand {
     @Option(name: .customLong("file"), help: .text("StepAdd.files")) var files: [String] = []
     @Option(name: .customLong("receipt"), help: .text("StepAdd.receipts")) var receipts: [String] = []
     @Option(help: .text("StepAdd.note")) var note: String?
-    @Option(name: .customLong("max-size"), help: .text("StepAdd.maxSize")) var maxSize: String = "20MB"
+    @Option(name: .customLong("max-size"), help: .text("StepAdd.maxSize")) var maxSize = ByteLimit("20MB")
 
-    func validate() throws {
-        if ByteCount.parse(maxSize) == nil { throw ValidationError(tr("import.bad_max_size", ["value": maxSize])) }
-    }
+    func validate() throws { try validating { _ = try maxSize.value() } }
 
-    func run() throws {
-        try guarded {
-            let interactive = isatty(STDIN_FILENO) == 1 && !output.json
-            var request = StepRequest(
-                kind: kind ?? .other, date: try date.map { try StepDate.parse($0) }, to: to, summary: summary ?? "",
-                trackingNumber: tracking,
-                files: files, postalReceipts: receipts, note: note)
-            let resolver = try dns.resolver()
-            let limit = ByteCount.parse(maxSize)!
-            if interactive {
-                request = StepInterview(.terminal, limit: limit).complete(
-                    request, kindGiven: kind != nil, summaryGiven: summary != nil)
-            } else {
-                var missing: [String] = []
-                if kind == nil { missing.append("--kind") }
-                if (summary ?? "").trimmingCharacters(in: .whitespaces).isEmpty { missing.append("--summary") }
-                if !missing.isEmpty {
-                    throw ValidationError(tr("step.missing_options", ["options": missing.joined(separator: ", ")]))
-                }
-            }
-            let store = try Store.open(at: storeOptions.path)
-            let entry = try StepRecorder(store: store, resolver: resolver, maxSize: limit).add(request)
-            output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
+    func execute() throws {
+        let limit = try maxSize.value()
+        var request = StepRequest(
+            kind: kind ?? .other, date: try date.map { try StepDate.parse($0) }, to: to, summary: summary ?? "",
+            trackingNumber: tracking, files: files, postalReceipts: receipts, note: note)
+        let resolver = try dns.resolver()
+        let missing = StepRequest.missingOptions(kind: kind, summary: summary)
+        if isatty(STDIN_FILENO) == 1 && !output.json {
+            request = StepInterview(.terminal, limit: limit).complete(
+                request, kindGiven: kind != nil, summaryGiven: summary != nil)
+        } else if !missing.isEmpty {
+            throw ValidationError(tr("step.missing_options", ["options": missing.joined(separator: ", ")]))
         }
+        let store = try Store.open(at: storeOptions.path)
+        let entry = try StepRecorder(store: store, resolver: resolver, maxSize: limit).add(request)
+        output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
     }
 }

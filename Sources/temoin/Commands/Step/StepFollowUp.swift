@@ -1,14 +1,12 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
-struct StepFollowUp: ParsableCommand {
+struct StepFollowUp: StoreCommand {
     static let configuration = CommandConfiguration.text("followup", key: "StepFollowUp")
-
+    static let records = true
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var dns: DNSOptions
-
     @Argument(help: .text("StepFollowUp.seq")) var seq: Int64
     @Option(
         help: ArgumentHelp(
@@ -18,20 +16,16 @@ struct StepFollowUp: ParsableCommand {
     @Option(help: .text("StepFollowUp.from")) var from: String?
     @Option(help: .text("StepFollowUp.summary")) var summary: String?
     @Option(name: .customLong("file"), help: .text("StepFollowUp.files")) var files: [String] = []
-    @Option(name: .customLong("max-size"), help: .text("StepFollowUp.maxSize")) var maxSize: String = "20MB"
+    @Option(name: .customLong("max-size"), help: .text("StepFollowUp.maxSize")) var maxSize = ByteLimit("20MB")
 
-    func validate() throws {
-        if ByteCount.parse(maxSize) == nil { throw ValidationError(tr("import.bad_max_size", ["value": maxSize])) }
-    }
+    func validate() throws { try validating { _ = try maxSize.value() } }
 
-    func run() throws {
-        try guarded {
-            let when = try date.map { try StepDate.parse($0) }
-            let store = try Store.open(at: storeOptions.path)
-            let recorder = StepRecorder(store: store, resolver: try dns.resolver(), maxSize: ByteCount.parse(maxSize)!)
-            let entry = try recorder.followUp(
-                FollowUpRequest(of: seq, kind: kind, date: when, from: from, summary: summary, files: files))
-            output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
-        }
+    func report(_ store: Store) throws -> Reported<EntryView> {
+        let recorder = StepRecorder(store: store, resolver: try dns.resolver(), maxSize: try maxSize.value())
+        let entry = try recorder.followUp(
+            FollowUpRequest(
+                of: seq, kind: kind, date: try date.map { try StepDate.parse($0) }, from: from, summary: summary,
+                files: files))
+        return Reported(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
     }
 }

@@ -1,0 +1,110 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import TemoinKit
+
+/// Sizes and durations as typed on the command line: read once, the text kept for help and errors,
+/// and a text that means nothing refused with the error that names it (a bad argument, exit 64).
+@Suite struct TypedArgumentsTests {
+    @Test func aSizeIsReadOnceAndAWrongOneIsNamed() throws {
+        #expect(try ByteLimit("20MB").value() == 20_000_000)
+        #expect(try ByteLimit("500k").value() == 500_000)
+        #expect(ByteLimit("20MB").description == "20MB")
+        #expect(throws: TemoinError.invalidSize(value: "lots")) { try ByteLimit("lots").value() }
+        #expect(throws: TemoinError.invalidSize(value: "0")) { try ByteLimit("0").value() }
+        #expect(TemoinError.invalidSize(value: "lots").exitStatus == .usage)
+    }
+
+    @Test func aDurationIsReadOnceAndZeroIsADuration() throws {
+        #expect(try DurationText("1h30m").value() == 5_400)
+        #expect(try DurationText("0").value() == 0)
+        #expect(DurationText("30m").description == "30m")
+        #expect(throws: TemoinError.invalidDuration(value: "soon")) { try DurationText("soon").value() }
+    }
+
+    @Test func aPaceNamesTheJitterThatIsNoDuration() throws {
+        // `schedule` used to read such a jitter as none at all.
+        #expect(throws: TemoinError.invalidDuration(value: "beaucoup")) {
+            try Pace(every: DurationText("2h"), jitter: DurationText("beaucoup"))
+        }
+        #expect(throws: TemoinError.invalidDuration(value: "often")) {
+            try Pace(every: DurationText("often"), jitter: DurationText("30m"))
+        }
+        #expect(throws: TemoinError.invalidJitter(seconds: 7_200)) {
+            try Pace(every: DurationText("2h"), jitter: DurationText("2h"))
+        }
+        #expect(throws: TemoinError.intervalTooShort(seconds: 0)) {
+            try Pace(every: DurationText("0"), jitter: DurationText("0"))
+        }
+        let pace = try Pace(every: DurationText("2h"), jitter: DurationText("0"))
+        #expect(pace.every == 7_200 && pace.jitter == 0)
+    }
+
+    @Test func aScheduleEntryRefusesALineBreakInAPath() throws {
+        let pace = try Pace(every: 3 * 3600, jitter: 40 * 60)
+        let unit = try ScheduleText.entry(
+            binary: "/usr/bin/temoin", store: "/home/a/t.sqlite", pace: pace, systemd: true)
+        #expect(unit.contains("OnUnitActiveSec=180min") && unit.contains("RandomizedDelaySec=2400s"))
+        let cron = try ScheduleText.entry(
+            binary: "/usr/bin/temoin", store: "/home/a/t.sqlite", pace: pace, systemd: false)
+        #expect(cron.contains("*/3 * * *"))
+        #expect(throws: TemoinError.self) {
+            try ScheduleText.entry(binary: "/usr/bin/temoin", store: "/home/a/t\n.sqlite", pace: pace, systemd: false)
+        }
+    }
+
+    @Test func importOptionsAreCheckedBeforeAnyFileIsRead() throws {
+        try ImportOptions.check(url: nil, observedAt: nil, maxSize: ByteLimit("20MB"))
+        #expect(throws: TemoinError.invalidSize(value: "big")) {
+            try ImportOptions.check(url: nil, observedAt: nil, maxSize: ByteLimit("big"))
+        }
+        #expect(throws: TemoinError.invalidURL(value: "val-de-marne.gouv.fr")) {
+            try ImportOptions.check(url: "val-de-marne.gouv.fr", observedAt: nil, maxSize: ByteLimit("20MB"))
+        }
+        #expect(throws: TemoinError.self) {
+            try ImportOptions.check(url: nil, observedAt: "hier", maxSize: ByteLimit("20MB"))
+        }
+        let options = try ImportOptions(
+            url: nil, observedAt: nil, maxSize: ByteLimit("5MB"), note: nil, profileFile: nil)
+        #expect(options.maxSize == 5_000_000)
+    }
+
+    @Test func aPeriodThatEndsBeforeItStartsIsABadArgument() throws {
+        #expect(throws: TemoinError.periodReversed(from: "2026-11-20", to: "2026-11-01")) {
+            try DossierOptions.period(from: "2026-11-20", to: "2026-11-01")
+        }
+        #expect(TemoinError.periodReversed(from: "a", to: "b").exitStatus == .usage)
+        // A day as its end is the whole of that day: the same day is a period.
+        _ = try DossierOptions.period(from: "2026-11-20 09:00", to: "2026-11-20")
+    }
+
+    @Test func aStepWithoutAnyoneToAskNeedsItsKindAndSummary() {
+        #expect(StepRequest.missingOptions(kind: nil, summary: nil) == ["--kind", "--summary"])
+        #expect(StepRequest.missingOptions(kind: .letter, summary: "   ") == ["--summary"])
+        #expect(StepRequest.missingOptions(kind: .letter, summary: "Lettre au préfet").isEmpty)
+    }
+
+    @Test func aSignerNeedsANameAndAnOrganisationOnOneLine() throws {
+        try VolunteerKey.checkSigner(name: "Claire Martin", organisation: "La Cimade")
+        #expect(throws: TemoinError.emptyValue(field: "name")) {
+            try VolunteerKey.checkSigner(name: " ", organisation: "La Cimade")
+        }
+        #expect(throws: TemoinError.emptyValue(field: "organisation")) {
+            try VolunteerKey.checkSigner(name: "Claire Martin", organisation: "")
+        }
+        #expect(throws: TemoinError.self) {
+            try VolunteerKey.checkSigner(name: "Claire\nMartin", organisation: "La Cimade")
+        }
+    }
+
+    @Test func aTestAlertNeedsAChannelAndCountsWhatWasNotDelivered() throws {
+        #expect(throws: TemoinError.notify(.noChannel)) { try AlertSettings().sendTest() }
+        let outcomes = try AlertSettings(commands: ["true", "false"]).sendTest()
+        #expect(outcomes.map(\.status) == [.delivered, .failed])
+        #expect(throws: TemoinError.notify(.notDelivered(failed: 1, total: 2))) {
+            try AlertOutcome.checkDelivered(outcomes)
+        }
+        try AlertOutcome.checkDelivered(Array(outcomes.prefix(1)))
+    }
+}
