@@ -1,6 +1,7 @@
 // Over 450 lines on purpose: one walk down the tree and the visibility state it inherits are one algorithm.
 import CLibXML2
 import Foundation
+import Synchronization
 
 /// What is inherited down the tree and decides whether a piece of text is shown.
 struct TextState {
@@ -86,7 +87,7 @@ extension HTMLDocument {
     func read(blockLimit: Int = 20_000) -> PageText {
         var out = PageText()
         guard let root = xmlDocGetRootElement(doc) else { return out }
-        let sheet = StyleSheet.parse(styleText())
+        let sheet = StyleSheet.parse(utf8: styleText())
         var doomed: [xmlNodePtr] = []
         var hiddenBytes = 0
 
@@ -131,11 +132,10 @@ extension HTMLDocument {
         // What each visibility state means for a text node, computed once per state, not per node.
         var facts = states.map(StateFacts.init)
 
-        // Computed once per distinct tag name, `class` attribute, and set of matched rules with the
-        // `style` attribute: a page repeats them on most of its elements.
+        // What a tag name means, computed once per distinct name (a page repeats them on most of its
+        // elements; `TagKind.of` keeps them across pages too, as `ClassVerdict.of` keeps class
+        // verdicts and `StyleSheet.declared` the declared styles).
         var tags: [UInt64: TagKind] = [:]
-        var classVerdicts: [String: StyleCascade.ClassVerdict] = [:]
-        var declaredStyles: [DeclaredKey: StyleCascade.DeclaredStyle] = [:]
 
         // Selector context, kept only when the page has rules to match.
         var path: [StyledElement] = []
@@ -183,7 +183,7 @@ extension HTMLDocument {
                 if let known = tags[key] {
                     kind = known
                 } else {
-                    kind = TagKind(Self.lowercaseName(node))
+                    kind = TagKind.of(key, node)
                     tags[key] = kind
                 }
             } else {
@@ -209,17 +209,7 @@ extension HTMLDocument {
             let parentFact = facts[frame.state]
             let attributes = Self.styleAttributes(node, all: sheet.testsAttributes)
             var verdict: StyleCascade.ClassVerdict?
-            if let list = attributes.classList {
-                if let known = classVerdicts[list] {
-                    verdict = known
-                } else {
-                    let v = StyleCascade.ClassVerdict(
-                        list.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-                            .map(String.init))
-                    classVerdicts[list] = v
-                    verdict = v
-                }
-            }
+            if let list = attributes.classList { verdict = StyleCascade.ClassVerdict.of(list) }
             let classes = verdict?.classes ?? []
             var matched: [(StyleSheet.Rule, Tristate)] = []
             var matchedKey: [Int] = []
@@ -264,15 +254,10 @@ extension HTMLDocument {
             }
             var declared: StyleCascade.DeclaredStyle?
             if attributes.style != nil || !matched.isEmpty {
-                let key = DeclaredKey(style: attributes.style, rules: matchedKey)
-                if let known = declaredStyles[key] {
-                    declared = known
-                } else {
-                    let d = StyleCascade.declared(
+                declared = sheet.declared(StyleSheet.DeclaredKey(style: attributes.style, rules: matchedKey)) {
+                    StyleCascade.declared(
                         inline: attributes.style.map { VisibilityProperty.declarations(Substring($0)) } ?? [],
                         matched: matched)
-                    declaredStyles[key] = d
-                    declared = d
                 }
             }
             var own =
@@ -368,13 +353,27 @@ extension HTMLDocument {
     }
 
     /// What the walk needs of a tag name.
-    private struct TagKind {
+    private struct TagKind: Sendable {
         let name: String
         let neverText: Bool
         let skipped: Bool
         let block: Bool
         /// The state below it differs from its parent's whatever its style (`details`, quotations, links).
         let changesState: Bool
+
+        /// The kind of the element whose packed name is `key`, kept across pages (the same few
+        /// dozen tags make every page).
+        static func of(_ key: UInt64, _ node: xmlNodePtr) -> TagKind {
+            if let known = known.withLock({ $0[key] }) { return known }
+            let kind = TagKind(HTMLDocument.lowercaseName(node))
+            known.withLock { cache in
+                if cache.count >= 1024 { cache.removeAll() }
+                cache[key] = kind
+            }
+            return kind
+        }
+
+        private static let known = Mutex<[UInt64: TagKind]>([:])
 
         init(_ name: String) {
             self.name = name
@@ -404,12 +403,6 @@ extension HTMLDocument {
             inLink = state.inLink
             closedDetails = state.closedDetails
         }
-    }
-
-    /// The rules an element matched (index × 2, plus 1 when only perhaps) and its `style` attribute.
-    private struct DeclaredKey: Hashable {
-        var style: String?
-        var rules: [Int]
     }
 
     /// The visible text, one string per block, in page order (what the dossier shows).
@@ -466,11 +459,15 @@ extension HTMLDocument {
     /// What an XPath rule selects among shown elements: the nodes under text hidden by an inherited
     /// style (`visibility:hidden`, white on white) do not count; the first counted node's doubt, if any.
     func evaluateShown(_ expression: String) -> (count: Int, firstText: String?, doubt: (VisibilityDoubt, String)?) {
-        let selected = nodes(expression)
+        // One evaluation for both readings of the result (most rules select nothing on most pages).
+        let (selected, value) = withResult(of: expression) { object -> ([xmlNodePtr], XPathResult) in
+            guard let object else { return ([], XPathResult(count: 0)) }
+            let selected = Self.nodes(of: object, limit: 10_000)
+            return (selected, selected.isEmpty ? Self.value(of: object) : XPathResult(count: 0))
+        }
         if selected.isEmpty {
             // Nothing selected, or a boolean, number or string result.
-            let r = evaluate(expression)
-            return (r.count, r.firstText, nil)
+            return (value.count, value.firstText, nil)
         }
         var count = 0
         var first: xmlNodePtr?
@@ -497,11 +494,11 @@ extension HTMLDocument {
 
     /// Element nodes an XPath expression selects, in document order.
     func nodes(_ expression: String, limit: Int = 10_000) -> [xmlNodePtr] {
-        Self.silenceErrors()
-        guard let context = xmlXPathNewContext(doc) else { return [] }
-        defer { xmlXPathFreeContext(context) }
-        guard let object = xmlXPathEvalExpression(expression, context) else { return [] }
-        defer { xmlXPathFreeObject(object) }
+        withResult(of: expression) { object in object.map { Self.nodes(of: $0, limit: limit) } ?? [] }
+    }
+
+    /// The nodes of a node-set result, in document order (none for another kind of result).
+    static func nodes(of object: UnsafeMutablePointer<xmlXPathObject>, limit: Int) -> [xmlNodePtr] {
         guard object.pointee.type == XPATH_NODESET, let set = object.pointee.nodesetval, let tab = set.pointee.nodeTab
         else { return [] }
         return (0..<min(Int(set.pointee.nodeNr), limit)).compactMap { tab[$0] }
@@ -509,8 +506,8 @@ extension HTMLDocument {
 
     /// The text of every `<style>` element, in document order (they apply to the whole page wherever
     /// they sit). A walk of the tree: cheaper than the XPath `//style` on a page of thousands of nodes.
-    private func styleText() -> String {
-        var texts: [String] = []
+    private func styleText() -> [UInt8] {
+        var text: [UInt8] = []
         var stack: [xmlNodePtr] = []
         var child = doc.pointee.children
         while let c = child {
@@ -525,7 +522,9 @@ extension HTMLDocument {
                 if let media, media.contains("print"), !media.contains("screen"), !media.contains("all") {
                     // A print sheet: not what the screen shows.
                 } else if let content = xmlNodeGetContent(node) {
-                    texts.append(String(cString: content))
+                    // The texts joined by line feeds, as bytes: the sheets kept are found by them.
+                    if !text.isEmpty { text.append(0x0A) }
+                    text.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
                     temoin_xml_free(content)
                 }
             }
@@ -535,7 +534,7 @@ extension HTMLDocument {
                 last = c.pointee.prev
             }
         }
-        return texts.joined(separator: "\n")
+        return text
     }
 
     /// Title, canonical link, `og:url` and `og:site_name`, from the head's elements.

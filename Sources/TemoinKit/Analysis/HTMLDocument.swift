@@ -75,11 +75,22 @@ final class HTMLDocument {
     }
 
     func evaluate(_ expression: String) -> XPathResult {
+        withResult(of: expression) { object in object.map(Self.value) ?? XPathResult(count: 0) }
+    }
+
+    /// Evaluates `expression` once and hands `body` its result (nil when it does not compile or
+    /// fails); the result is freed afterwards, so nothing of it may escape `body`.
+    func withResult<T>(of expression: String, _ body: (UnsafeMutablePointer<xmlXPathObject>?) -> T) -> T {
         Self.silenceErrors()
-        guard let context = xmlXPathNewContext(doc) else { return XPathResult(count: 0) }
+        guard let context = xmlXPathNewContext(doc) else { return body(nil) }
         defer { xmlXPathFreeContext(context) }
-        guard let object = xmlXPathEvalExpression(expression, context) else { return XPathResult(count: 0) }
-        defer { xmlXPathFreeObject(object) }
+        let object = xmlXPathEvalExpression(expression, context)
+        defer { if let object { xmlXPathFreeObject(object) } }
+        return body(object)
+    }
+
+    /// What an XPath result amounts to: node count and first node's text, or the value.
+    static func value(of object: UnsafeMutablePointer<xmlXPathObject>) -> XPathResult {
         switch object.pointee.type {
         case XPATH_NODESET:
             guard let set = object.pointee.nodesetval, set.pointee.nodeNr > 0, let nodes = set.pointee.nodeTab,

@@ -504,7 +504,7 @@ enum NoticeShape {
     /// The text before the marker is empty, ends a sentence, or is a short label ("Attention :",
     /// "Erreur -", an icon).
     static func startsSentence(_ before: Substring) -> Bool {
-        let trimmed = before.trimmingCharacters(in: .whitespaces)
+        let trimmed = trimmingSpaces(before)
         if trimmed.isEmpty { return true }
         if let last = trimmed.last, ".!?".contains(last) { return true }
         if let last = trimmed.last, ":-|>".contains(last), trimmed.count <= 25 { return true }
@@ -518,60 +518,187 @@ enum NoticeShape {
         var previous: Character = " "
         for ch in block {
             if ch == " ", ".!?".contains(previous), current.count > 1 {
-                sentences.append(current.trimmingCharacters(in: .whitespaces))
+                sentences.append(trimmingSpaces(current))
                 current = ""
             }
             current.append(ch)
             previous = ch
         }
-        if !current.trimmingCharacters(in: .whitespaces).isEmpty {
-            sentences.append(current.trimmingCharacters(in: .whitespaces))
-        }
+        let last = trimmingSpaces(current)
+        if !last.isEmpty { sentences.append(last) }
         return sentences
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)` without Foundation (it bridges to NSString, which cost
+    /// more than the rest of the notice check): the scalars of `CharacterSet.whitespaces`, the
+    /// tabulation and the space separators (Unicode category Zs), are taken off both ends.
+    static func trimmingSpaces<S: StringProtocol>(_ text: S) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+            let last = scalars.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+
+    @inline(__always) private static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        s == " " || s == "\t" || (s.value >= 0x80 && s.properties.generalCategory == .spaceSeparator)
     }
 }
 
 /// The prefecture's own statements about when it publishes slots (RDV Préfecture shows them).
+///
+/// `dernière mise en ligne de [nouveaux ]rendez-vous : le JJ/MM/AAAA[ à HHhMM][ pour des créneaux de
+/// la semaine du JJ/MM/AAAA]` (and `prochaine ...`), in the normalised text of a block. Read by hand,
+/// scalar by scalar: a Foundation regular expression cost more than the rest of a small page's
+/// analysis. The reading is exactly that of the regular expression `PublicationFactsTests` compares
+/// it with on thousands of variants: the first (leftmost) statement; `\d` any decimal digit (a
+/// number is then read only if it is in ASCII digits); a day, month or hour of one or two digits
+/// followed by what the statement has there; a year of four digits and minutes of two, whatever
+/// follows them; the time and the week each optional, on their own.
 package enum PublicationFacts {
-    static let last = try! NSRegularExpression(
-        pattern:
-            #"derni[eè]re mise en ligne de (?:nouveaux )?rendez-vous ?: ?le (\d{1,2})/(\d{1,2})/(\d{4})(?: [àa] (\d{1,2}) ?[h:] ?(\d{2}))?(?: pour des cr[ée]neaux de la semaine du (\d{1,2})/(\d{1,2})/(\d{4}))?"#
-    )
-    static let next = try! NSRegularExpression(
-        pattern:
-            #"prochaine mise en ligne de (?:nouveaux )?rendez-vous ?: ?le (\d{1,2})/(\d{1,2})/(\d{4})(?: [àa] (\d{1,2}) ?[h:] ?(\d{2}))?(?: pour des cr[ée]neaux de la semaine du (\d{1,2})/(\d{1,2})/(\d{4}))?"#
-    )
+    enum Kind: Sendable { case last, next }
+
+    /// A statement's numbers as written (digits only; not checked for range).
+    struct Statement: Equatable, Sendable {
+        var date: [String]
+        var time: [String]?
+        var week: [String]?
+    }
 
     static func extract(blocks: [String], normalized: NormalizedBlocks, quoted: [Bool] = []) -> PageFacts {
         var facts = PageFacts()
-        // The regular expressions are costly; only blocks that speak of publication are tried.
+        // Only blocks that speak of publication are read.
         for i in normalized.blocks(containing: "mise en ligne") {
             if i < quoted.count, quoted[i] { continue }
             let text = normalized.string(i)
-            if facts.lastPublication == nil, let f = fact(last, in: text, original: blocks[i]) {
+            if facts.lastPublication == nil, let f = fact(.last, in: text, original: blocks[i]) {
                 facts.lastPublication = f
             }
-            if facts.nextPublication == nil, let f = fact(next, in: text, original: blocks[i]) {
+            if facts.nextPublication == nil, let f = fact(.next, in: text, original: blocks[i]) {
                 facts.nextPublication = f
             }
         }
         return facts
     }
 
-    private static func fact(_ re: NSRegularExpression, in text: String, original: String) -> PublicationFact? {
-        guard let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
-        func int(_ i: Int) -> Int? {
-            guard let r = Range(m.range(at: i), in: text) else { return nil }
-            return Int(text[r])
+    private static func fact(_ kind: Kind, in text: String, original: String) -> PublicationFact? {
+        guard let m = statement(kind, in: text) else { return nil }
+        guard let d = Int(m.date[0]), let mo = Int(m.date[1]), let y = Int(m.date[2]), (1...31).contains(d),
+            (1...12).contains(mo)
+        else { return nil }
+        var at = "\(padded(y, 4))-\(padded(mo, 2))-\(padded(d, 2))"
+        if let t = m.time, let h = Int(t[0]), let mi = Int(t[1]), h < 24, mi < 60 {
+            at += "T\(padded(h, 2)):\(padded(mi, 2))"
         }
-        guard let d = int(1), let mo = int(2), let y = int(3), (1...31).contains(d), (1...12).contains(mo) else {
-            return nil
-        }
-        var at = String(format: "%04d-%02d-%02d", y, mo, d)
-        if let h = int(4), let mi = int(5), h < 24, mi < 60 { at += String(format: "T%02d:%02d", h, mi) }
         var week: String?
-        if let wd = int(6), let wm = int(7), let wy = int(8) { week = String(format: "%04d-%02d-%02d", wy, wm, wd) }
+        if let w = m.week, let wd = Int(w[0]), let wm = Int(w[1]), let wy = Int(w[2]) {
+            week = "\(padded(wy, 4))-\(padded(wm, 2))-\(padded(wd, 2))"
+        }
         return PublicationFact(
             text: PageAnalyzer.sentence(containing: "mise en ligne", in: original), at: at, weekOf: week)
+    }
+
+    /// `String(format: "%0*d", width, n)` for the non-negative numbers a statement holds.
+    static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// The first statement of `kind` in `text` (normalised: lowercase, « » as `"`...).
+    static func statement(_ kind: Kind, in text: String) -> Statement? {
+        // Each kind has fixed words every statement holds: most blocks are given up on here.
+        guard TextNormalizer.contains(text, kind == .last ? "re mise en ligne de " : "prochaine mise en ligne de ")
+        else { return nil }
+        let scalars = Array(text.unicodeScalars)
+        let first: Unicode.Scalar = kind == .last ? "d" : "p"
+        for start in scalars.indices where scalars[start] == first {
+            var r = Reader(s: scalars, i: start)
+            if let m = r.statement(kind) { return m }
+        }
+        return nil
+    }
+
+    private struct Reader {
+        let s: [Unicode.Scalar]
+        var i: Int
+
+        mutating func statement(_ kind: Kind) -> Statement? {
+            switch kind {
+            case .last: guard word("derni"), oneOf("eè"), word("re mise en ligne de ") else { return nil }
+            case .next: guard word("prochaine mise en ligne de ") else { return nil }
+            }
+            _ = word("nouveaux ")
+            guard word("rendez-vous") else { return nil }
+            _ = word(" ")
+            guard word(":") else { return nil }
+            _ = word(" ")
+            guard word("le "), let day = date() else { return nil }
+            var m = Statement(date: day)
+            // The time: " à 9h00", " à 09:00", " a 9 h 00"; left as it was when incomplete.
+            let beforeTime = i
+            if word(" "), oneOf("àa"), word(" "), let h = shortNumber() {
+                _ = word(" ")
+                if oneOf("h:") {
+                    _ = word(" ")
+                    if let mi = digits(2) { m.time = [h, mi] }
+                }
+            }
+            if m.time == nil { i = beforeTime }
+            if word(" pour des cr"), oneOf("ée"), word("neaux de la semaine du "), let week = date() {
+                m.week = week
+            }
+            return m
+        }
+
+        /// `JJ/MM/AAAA`: one or two digits, `/`, one or two, `/`, four.
+        mutating func date() -> [String]? {
+            guard let d = shortNumber(), word("/"), let mo = shortNumber(), word("/"), let y = digits(4) else {
+                return nil
+            }
+            return [d, mo, y]
+        }
+
+        /// One or two digits where a non-digit follows in the statement: a longer run cannot be one.
+        mutating func shortNumber() -> String? {
+            var n = 0
+            while i + n < s.count, Self.isDigit(s[i + n]) { n += 1 }
+            guard n == 1 || n == 2 else { return nil }
+            return take(n)
+        }
+
+        /// Exactly `n` digits, whatever follows.
+        mutating func digits(_ n: Int) -> String? {
+            guard i + n <= s.count, s[i..<i + n].allSatisfy(Self.isDigit) else { return nil }
+            return take(n)
+        }
+
+        private mutating func take(_ n: Int) -> String {
+            var out = String.UnicodeScalarView()
+            out.append(contentsOf: s[i..<i + n])
+            i += n
+            return String(out)
+        }
+
+        mutating func word(_ w: String) -> Bool {
+            var j = i
+            for u in w.unicodeScalars {
+                guard j < s.count, s[j] == u else { return false }
+                j += 1
+            }
+            i = j
+            return true
+        }
+
+        mutating func oneOf(_ set: String) -> Bool {
+            guard i < s.count, set.unicodeScalars.contains(s[i]) else { return false }
+            i += 1
+            return true
+        }
+
+        /// `\d` of a regular expression: a decimal digit of any script (only ASCII ones make a number).
+        static func isDigit(_ u: Unicode.Scalar) -> Bool {
+            if u.value < 0x80 { return u.value >= 0x30 && u.value <= 0x39 }
+            return u.properties.generalCategory == .decimalNumber
+        }
     }
 }

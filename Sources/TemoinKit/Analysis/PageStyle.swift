@@ -465,24 +465,68 @@ struct StyleSheet: Sendable {
 
     var isEmpty: Bool { rules.isEmpty }
 
+    /// The declared styles worked out with this sheet, shared by its copies (the sheet of a site's
+    /// pages is parsed once, see `parse`), so a site's pages reuse them.
+    private let declaredCache = DeclaredCache()
+
+    private final class DeclaredCache: Sendable {
+        let entries = Mutex<[DeclaredKey: OwnStyle]>([:])
+    }
+
+    /// An element's `style` attribute and the rules it matched (index × 2, plus 1 when only perhaps).
+    struct DeclaredKey: Hashable, Sendable {
+        var style: String?
+        var rules: [Int]
+    }
+
+    /// The declared style for `key`: `compute()` the first time, then the kept answer for every
+    /// element and page with this sheet, since it depends on nothing else (`StyleCascade.declared`
+    /// of the attribute's declarations and these rules). The cascade is the costly part of reading a
+    /// page's style, and a site repeats the same few combinations on all its pages.
+    func declared(_ key: DeclaredKey, _ compute: () -> OwnStyle) -> OwnStyle {
+        if let known = declaredCache.entries.withLock({ $0[key] }) { return known }
+        let style = compute()
+        declaredCache.entries.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll() }
+            cache[key] = style
+        }
+        return style
+    }
+
     /// Reads the text of `<style>` elements. Only rules declaring a property that can hide text are
     /// kept; `@media print` is skipped; other conditional groups are kept as conditional. The pages of
     /// one site share their style text (`watch`, a folder of saved pages): the last sheets read are
     /// kept, by their text.
-    static func parse(_ css: String) -> StyleSheet {
-        if css.isEmpty { return StyleSheet() }
-        if let known = recent.withLock({ $0[css] }) { return known }
+    static func parse(_ css: String) -> StyleSheet { parse(utf8: Array(css.utf8)) }
+
+    /// `parse` of the sheet's text as UTF-8 bytes (as the page's tree holds it).
+    static func parse(utf8 css: [UInt8]) -> StyleSheet {
+        if css.isEmpty { return empty }
+        let key = SheetText(bytes: css)
+        if let known = recent.withLock({ $0[key] }) { return known }
         var sheet = StyleSheet()
-        let text = stripComments(css)
+        let text = stripComments(String(decoding: css, as: UTF8.self))
         sheet.read(Substring(text), conditional: false)
         recent.withLock { cache in
             if cache.count >= 16 { cache.removeAll() }
-            cache[css] = sheet
+            cache[key] = sheet
         }
         return sheet
     }
 
-    private static let recent = Mutex<[String: StyleSheet]>([:])
+    /// A sheet's text as the key of the sheets kept: its bytes hashed in one pass (a `String` key is
+    /// hashed scalar by scalar, normalised, which cost as much as reading a small page's style).
+    private struct SheetText: Hashable, Sendable {
+        var bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    private static let recent = Mutex<[SheetText: StyleSheet]>([:])
+    /// The sheet of pages without `<style>`: one, so its declared styles (inline ones) are kept too.
+    private static let empty = StyleSheet()
 
     private static func stripComments(_ css: String) -> String {
         guard css.contains("/*") else { return css }

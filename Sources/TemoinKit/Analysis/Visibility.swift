@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Why temoin cannot tell whether the text an outcome rests on was shown (entry member
 /// `visibility.uncertain`, docs/FORMAT.md). A typed set: renderers and the dossier name each one.
@@ -143,7 +144,7 @@ struct RGBA: Sendable, Equatable {
 }
 
 /// What an element's own classes, attributes and style say about its visibility, before inheritance.
-struct OwnStyle {
+struct OwnStyle: Sendable {
     /// The whole subtree is hidden (display:none, opacity:0, off-screen, clipped, `hidden`...).
     var hidesSubtree: (HidingReason, String)?
     /// A doubt about this element (a toggled class, a rule temoin cannot evaluate).
@@ -262,12 +263,28 @@ enum StyleCascade {
     }
 
     /// What an element's classes say, the same for every element with the same `class` attribute.
-    struct ClassVerdict {
+    struct ClassVerdict: Sendable {
         var classes: [String]
         /// `class X`: a hiding class hides the element and all it holds.
         var hides: String?
         /// `class X` or `class X Y`: shown or hidden by a script or the screen's width.
         var doubt: String?
+
+        /// The verdict on a `class` attribute as written. It depends on the attribute alone, and a
+        /// site's pages repeat the same attributes: the last ones are kept across pages (as the
+        /// style sheets are, `StyleSheet.parse`).
+        static func of(_ list: String) -> ClassVerdict {
+            if let known = recent.withLock({ $0[list] }) { return known }
+            let verdict = ClassVerdict(
+                list.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init))
+            recent.withLock { cache in
+                if cache.count >= 4096 { cache.removeAll() }
+                cache[list] = verdict
+            }
+            return verdict
+        }
+
+        private static let recent = Mutex<[String: ClassVerdict]>([:])
 
         init(_ classes: [String]) {
             self.classes = classes
