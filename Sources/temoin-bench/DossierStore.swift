@@ -9,7 +9,7 @@ func makeDossierStore(_ args: Arguments) throws {
     guard let path = args.positional.first else { fail("make-dossier-store PATH --attempts N") }
     let attempts = Int(args.options["attempts"] ?? "5000") ?? 5000
     let distinct = max(1, Int(args.options["distinct"] ?? "200") ?? 200)
-    var rng = SplitMix(seed: UInt64(args.options["seed"] ?? "20261123") ?? 20_261_123)
+    var rng = SeededRandom(seed: UInt64(args.options["seed"] ?? "20261123") ?? 20_261_123)
     try? FileManager.default.removeItem(atPath: path)
     let store = try Store.create(
         at: path,
@@ -77,17 +77,4 @@ func makeDossierStore(_ args: Arguments) throws {
         }
     }
     print(json([("attempts", attempts), ("distinct_pages", distinct), ("build_s", now() - t0)]))
-}
-
-/// A small deterministic generator, so every run measures the same store.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
