@@ -323,6 +323,22 @@ if [ "$HAVE_BASE" = 1 ]; then
     # over BASE_RUNS processes in turn, compared by their median.
     G8=1
     BP_MAX=0
+    # profile_turns PREFIX COUNT FILE: BASE_RUNS import profiles of FILE (COUNT imports each), ours and
+    # its in turn; their p50s into $TMP/PREFIX-{ours,base}-{page_analyze,importer_import_file}.
+    profile_turns() {
+        local prefix=$1 count=$2 file=$3 side bin key
+        for key in page_analyze importer_import_file; do : >"$TMP/$prefix-ours-$key" && : >"$TMP/$prefix-base-$key"; done
+        for _ in $(seq "$BASE_RUNS"); do
+            for side in ours base; do
+                bin=$BENCH
+                if [ "$side" = base ]; then bin=$BASE_BENCH; fi
+                "$bin" profile-import --page "$file" --count "$count" >"$TMP/bp.json"
+                eval "$(jvars "$TMP/bp.json" BP)"
+                echo "$BP_page_analyze_p50_ms" >>"$TMP/$prefix-$side-page_analyze"
+                echo "$BP_importer_import_file_p50_ms" >>"$TMP/$prefix-$side-importer_import_file"
+            done
+        done
+    }
     for page in page fixture; do
         file=$PAGE
         if [ "$page" = fixture ]; then
@@ -330,17 +346,7 @@ if [ "$HAVE_BASE" = 1 ]; then
             file=$FIXTURE
         fi
         say "against $BASE_VERSION: the import profile of the $page, ours and its in turn, $BASE_RUNS times each"
-        for key in page_analyze importer_import_file; do : >"$TMP/bp-ours-$key" && : >"$TMP/bp-base-$key"; done
-        for _ in $(seq "$BASE_RUNS"); do
-            for side in ours base; do
-                bin=$BENCH
-                if [ "$side" = base ]; then bin=$BASE_BENCH; fi
-                "$bin" profile-import --page "$file" --count 20 >"$TMP/bp.json"
-                eval "$(jvars "$TMP/bp.json" BP)"
-                echo "$BP_page_analyze_p50_ms" >>"$TMP/bp-$side-page_analyze"
-                echo "$BP_importer_import_file_p50_ms" >>"$TMP/bp-$side-importer_import_file"
-            done
-        done
+        profile_turns bp 20 "$file"
         for key in page_analyze importer_import_file; do
             o=$(median <"$TMP/bp-ours-$key")
             b=$(median <"$TMP/bp-base-$key")
@@ -355,18 +361,9 @@ if [ "$HAVE_BASE" = 1 ]; then
         done
         # The first analysis in a process (a one-page import), which the repeated profile above hides:
         # what is kept across the pages of a process is then still empty.
-        : >"$TMP/bf-ours" && : >"$TMP/bf-base"
-        for _ in $(seq "$BASE_RUNS"); do
-            for side in ours base; do
-                bin=$BENCH
-                if [ "$side" = base ]; then bin=$BASE_BENCH; fi
-                "$bin" profile-import --page "$file" --count 1 >"$TMP/bp.json"
-                eval "$(jvars "$TMP/bp.json" BF)"
-                echo "$BF_page_analyze_p50_ms" >>"$TMP/bf-$side"
-            done
-        done
-        printf -v "BF_${page}_ours" '%s' "$(median <"$TMP/bf-ours")"
-        printf -v "BF_${page}_base" '%s' "$(median <"$TMP/bf-base")"
+        profile_turns bf 1 "$file"
+        printf -v "BF_${page}_ours" '%s' "$(median <"$TMP/bf-ours-page_analyze")"
+        printf -v "BF_${page}_base" '%s' "$(median <"$TMP/bf-base-page_analyze")"
         o="BF_${page}_ours" b="BF_${page}_base"
         say "    first analysis in a process $(r2 "${!o}") ms vs $(r2 "${!b}") ms ($(r2 "$(calc "${!o} / ${!b}")"))"
     done
