@@ -91,17 +91,19 @@ package final class Messages: Sendable {
         return duplicates.sorted()
     }
 
-    /// Whether the catalogue has `key`, in the current language or in English (which every key has).
-    package func has(_ key: String) -> Bool {
-        let lang = language
-        return table(lang)[key] != nil || (lang != .en && table(.en)[key] != nil)
+    /// The sentence of `key` in `language`, else in English (which every key has): English is read only
+    /// when a key lacks a translation.
+    private func template(_ key: String, in language: Language) -> String? {
+        table(language)[key] ?? (language == .en ? nil : table(.en)[key])
     }
+
+    /// Whether the catalogue has `key`, in the current language or in English.
+    package func has(_ key: String) -> Bool { template(key, in: language) != nil }
 
     /// The message `key` in `language`, with `{name}` placeholders replaced from `args`.
     /// A missing key prints as the key itself, so nothing is ever silently dropped.
     package func text(_ key: String, _ args: [String: String] = [:], language: Language? = nil) -> String {
-        let lang = language ?? self.language
-        guard let template = table(lang)[key] ?? (lang == .en ? nil : table(.en)[key]) else { return key }
+        guard let template = template(key, in: language ?? self.language) else { return key }
         var out = template
         for (name, value) in args {
             out = out.replacingOccurrences(of: "{\(name)}", with: value)
