@@ -17,7 +17,8 @@ struct ImportCommand: GuardedCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError(tr("import.no_files")) }
         try validating { try ImportOptions.check(url: url, observedAt: observedAt, maxSize: maxSize) }
-        if Importer.expand(files).count > 1, observedAt != nil || url != nil {
+        // Folders are walked here only when an option needs a single page (the import walks them anyway).
+        if observedAt != nil || url != nil, Importer.expand(files).count > 1 {
             throw ValidationError(tr("import.one_file_for_options"))
         }
     }
