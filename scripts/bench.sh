@@ -269,11 +269,9 @@ LOAD_END=$(loadavg)
 # BASE_RUNS times, and medians are compared: verify by CPU time (user+sys) rather than wall time, which on
 # a shared machine measures the neighbours; the import profile by its own in-process timings. A ratio
 # above 1 is slower or larger than the earlier build.
-# Peak RSS counts the pages of the program the kernel maps, and how many it maps around each one touched
-# depends on which of the file's pages sit in the page cache: the same 76822b7 binary peaked 43 MB as it
-# happened to be cached and 49 MB once dropped from the cache and read back whole. So each verify of
-# goal 7 starts with its program's file dropped from the cache (`uncache`), as after a reboot or from a
-# USB stick: both programs from the same state.
+# Each verify of goal 7 starts with its program's file dropped from the page cache (`uncache`): peak RSS
+# depends on which of the file's pages are cached, so both programs start from the same state (the
+# report says why, with the figures).
 HAVE_BASE=0
 # (GNU dd; elsewhere the file stays as it is.)
 uncache() { dd if="$1" iflag=nocache count=0 status=none 2>/dev/null || true; }
