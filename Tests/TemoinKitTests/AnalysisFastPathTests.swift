@@ -79,6 +79,81 @@ import Testing
         #expect(TextNormalizer.forMatching("RENDEZ-VOUS `Préfecture` DU RHÔNE") == "rendez-vous 'préfecture' du rhône")
     }
 
+    /// Pieces of text the plain path takes and some it must leave to the general one (quotes, other
+    /// spaces, soft hyphens, combining marks, other scripts), drawn at random and joined.
+    static let pieces = [
+        "a", "Z", "é", "É", "À", "Þ", "ß", "×", "÷", "ÿ", "’", "‘", "–", "—", "…", "`", "'", "-", ".", " ", "  ",
+        "\t", "\n", "\"", "«", "»", "“", "”", "\u{00A0}", "\u{202F}", "\u{00AD}", "\u{200B}", "\u{2032}",
+        "e\u{0301}", "İ", "Σ", "Ω", "\u{2000}", "\u{1}", "\u{7F}", "7", "RDV", "créneau", "Préfecture",
+        "AUCUN", "rendez-vous", "«\u{00A0}Suivant\u{00A0}»", "d’attente",
+    ]
+
+    @Test func plainNormalisationIsTheGeneralOne() {
+        var random = SeededRandom(seed: 20_261_207)
+        var plain = 0
+        for round in 0..<20_000 {
+            var text = ""
+            for _ in 0..<random.range(0...12) { text += Self.pieces[random.below(Self.pieces.count)] }
+            // Half of the texts as a page's blocks are, whitespace collapsed: most take the plain path.
+            if round % 2 == 0 { text = TextNormalizer.collapseWhitespace(text) }
+            var general = Array("x".utf8)
+            TextNormalizer.appendAnyForMatching(text, to: &general)
+            var fast = Array("x".utf8)
+            var bytes = text
+            if bytes.withUTF8({ TextNormalizer.appendPlainForMatching($0, to: &fast) }) {
+                plain += 1
+                #expect(fast == general, "\(text.debugDescription)")
+            } else {
+                #expect(fast == Array("x".utf8), "\(text.debugDescription)")  // left as it was
+            }
+            var both = Array("x".utf8)
+            TextNormalizer.appendForMatching(text, to: &both)
+            #expect(both == general, "\(text.debugDescription)")
+        }
+        // Both paths were compared, on thousands of texts each.
+        #expect(plain > 2_000 && plain < 18_000, "\(plain)")
+        var none: [UInt8] = []
+        #expect(
+            "Dernière mise en ligne – d’« aucun »".utf8.withContiguousStorageIfAvailable {
+                TextNormalizer.appendPlainForMatching($0, to: &none)
+            } == false)
+        #expect(none.isEmpty)
+        #expect(TextNormalizer.forMatching("ÀÉ×Þ À L’ÉCOLE… — `OK`") == "àé×þ à l'école... - 'ok'")
+    }
+
+    /// `NoticeShape.firstOccurrence` finds what Foundation's `range(of:)` finds.
+    @Test func markerPositionIsFoundationsOne() {
+        var random = SeededRandom(seed: 7)
+        let words = ["aucun", "créneau", "\"", "(", ".", " ", "e", "\u{0301}", "é", "a", "un"]
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<random.range(0...10) { text += words[random.below(words.count)] }
+            var marker = ""
+            for _ in 0..<random.range(1...3) { marker += words[random.below(words.count)] }
+            // Both in NFC, as normalised text is (a letter may still carry a mark with no composed form).
+            text = text.precomposedStringWithCanonicalMapping
+            marker = marker.precomposedStringWithCanonicalMapping
+            #expect(
+                NoticeShape.firstOccurrence(of: marker, in: text) == text.range(of: marker)?.lowerBound,
+                "\(text.debugDescription) \(marker.debugDescription)")
+        }
+    }
+
+    /// `NoticeShape.sentenceCount` counts the sentences `NoticeShape.sentences` makes.
+    @Test func sentenceCountIsTheNumberOfSentences() {
+        var random = SeededRandom(seed: 11)
+        let pieces = [
+            "Aucun", "créneau", " ", "  ", ".", "!", "?", "a", "\u{00A0}", "\t", "\u{2003}", "e\u{0301}", " \u{0301}",
+            "…",
+        ]
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<random.range(0...16) { text += pieces[random.below(pieces.count)] }
+            #expect(NoticeShape.sentenceCount(text) == NoticeShape.sentences(text).count, "\(text.debugDescription)")
+        }
+        #expect(NoticeShape.sentenceCount("Aucun créneau. Revenez demain ! Merci. Au revoir") == 4)
+    }
+
     @Test func nfcIsSkippedOnlyWhereItChangesNothing() {
         let plain = ["Aujourd’hui « aucun » créneau… – 12 €", "\u{2002}\u{202F}\u{2030}\u{20AC}\u{2070}", "ÀÉÎÕÜ"]
         for text in plain {

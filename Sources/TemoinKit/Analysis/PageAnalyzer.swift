@@ -241,9 +241,10 @@ package struct PageAnalyzer: Sendable {
 
         /// The blocks holding `marker`, in page order.
         func blocks(containing marker: String) -> [Int] {
-            if let known = found.blocks[marker] { return known }
+            let key = MarkerCache.Key(marker)
+            if let known = found.blocks[key] { return known }
             let blocks = normalized.blocks(containing: marker)
-            found.blocks[marker] = blocks
+            found.blocks[key] = blocks
             return blocks
         }
 
@@ -251,7 +252,23 @@ package struct PageAnalyzer: Sendable {
     }
 
     final class MarkerCache {
-        var blocks: [String: [Int]] = [:]
+        // Room for the markers of a profile and the common rules without growing.
+        var blocks = [Key: [Int]](minimumCapacity: 128)
+
+        /// A marker known by its bytes, as it is searched: hashing a `String` that is not ASCII goes
+        /// through its NFC form, which cost more than the look-ups it served (markers are in NFC).
+        struct Key: Hashable {
+            let marker: String
+
+            init(_ marker: String) { self.marker = marker }
+
+            func hash(into hasher: inout Hasher) {
+                var m = marker
+                m.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+
+            static func == (a: Key, b: Key) -> Bool { a.marker.utf8.elementsEqual(b.marker.utf8) }
+        }
     }
 
     /// The page's hidden text, normalised only when a rule looks there.
@@ -481,14 +498,30 @@ enum NoticeShape {
         normalized norm: String, marker: String, block: PageText.Block, insideStructure: Bool, listItem: Bool = false
     ) -> SetAsideReason? {
         if block.quoted { return .quoted }
-        guard let range = norm.range(of: marker) else { return .prose }
-        let before = norm[..<range.lowerBound]
+        guard let at = firstOccurrence(of: marker, in: norm) else { return .prose }
+        let before = norm[..<at]
         if isQuoted(before: before) { return .quoted }
         if insideStructure { return nil }
         if listItem { return .prose }
         if block.text.count > shortBlock { return .prose }
-        if sentences(block.text).count > maxSentences { return .prose }
+        if sentenceCount(block.text) > maxSentences { return .prose }
         return startsSentence(before) ? nil : .prose
+    }
+
+    /// Where `marker` first occurs in `norm` (both normalised), as Foundation's `range(of:)` finds it.
+    /// By bytes when the occurrence starts and ends between characters, as it does in NFC text but for
+    /// a marker that would split a letter from its combining mark; Foundation decides those. (Foundation
+    /// bridges to NSString, which cost more than the rest of the notice check.)
+    static func firstOccurrence(of marker: String, in norm: String) -> String.Index? {
+        var m = marker
+        var n = norm
+        let offset = n.withUTF8 { nb in m.withUTF8 { mb in TextNormalizer.firstOffset(of: mb, in: nb) } }
+        if let offset {
+            let start = norm.utf8.index(norm.utf8.startIndex, offsetBy: offset)
+            let end = norm.utf8.index(start, offsetBy: marker.utf8.count)
+            if start.samePosition(in: norm) != nil, end.samePosition(in: norm) != nil { return start }
+        }
+        return norm.range(of: marker)?.lowerBound
     }
 
     /// An opening quotation mark or parenthesis before the marker in its sentence is still open.
@@ -527,6 +560,26 @@ enum NoticeShape {
         let last = trimmingSpaces(current)
         if !last.isEmpty { sentences.append(last) }
         return sentences
+    }
+
+    /// `sentences(block).count`, without making the sentences: every block holding a marker is
+    /// counted, and making them cost more than the rest of the notice check.
+    static func sentenceCount(_ block: String) -> Int {
+        var count = 0
+        var length = 0  // characters in the sentence being read
+        var filled = false  // it holds something besides spaces (it is not empty once trimmed)
+        var previous: Character = " "
+        for ch in block {
+            if ch == " ", ".!?".contains(previous), length > 1 {
+                count += 1
+                length = 0
+                filled = false
+            }
+            length += 1
+            if !filled, ch.unicodeScalars.contains(where: { !isSpace($0) }) { filled = true }
+            previous = ch
+        }
+        return filled ? count + 1 : count
     }
 
     /// `trimmingCharacters(in: .whitespaces)` without Foundation (it bridges to NSString, which cost
@@ -609,17 +662,24 @@ package enum PublicationFacts {
         // Each kind has fixed words every statement holds: most blocks are given up on here.
         guard TextNormalizer.contains(text, kind == .last ? "re mise en ligne de " : "prochaine mise en ligne de ")
         else { return nil }
-        let scalars = Array(text.unicodeScalars)
-        let first: Unicode.Scalar = kind == .last ? "d" : "p"
-        for start in scalars.indices where scalars[start] == first {
-            var r = Reader(s: scalars, i: start)
-            if let m = r.statement(kind) { return m }
+        var text = text
+        // Read over the UTF-8 bytes, a scalar decoded only where the statement allows more than one
+        // byte (`è`, `à`, digits of any script): no array of scalars or string per block, for speed.
+        // Byte by byte is scalar by scalar here: a statement's fixed words are compared as UTF-8,
+        // which has one encoding per scalar, and reading starts only at scalar boundaries.
+        return text.withUTF8 { bytes in
+            let first = kind == .last ? UInt8(ascii: "d") : UInt8(ascii: "p")
+            for start in bytes.indices where bytes[start] == first {
+                var r = Reader(s: bytes, i: start)
+                if let m = r.statement(kind) { return m }
+            }
+            return nil
         }
-        return nil
     }
 
+    /// Reads a statement from `s[i...]`, the UTF-8 bytes of a Swift string (valid UTF-8).
     private struct Reader {
-        let s: [Unicode.Scalar]
+        let s: UnsafeBufferPointer<UInt8>
         var i: Int
 
         mutating func statement(_ kind: Kind) -> Statement? {
@@ -658,40 +718,57 @@ package enum PublicationFacts {
             return [d, mo, y]
         }
 
+        /// The scalar at byte `j` and its length in bytes, nil at the end.
+        private func scalar(at j: Int) -> (Unicode.Scalar, Int)? {
+            guard j < s.count else { return nil }
+            return s[j] < 0x80 ? (Unicode.Scalar(s[j]), 1) : TextNormalizer.scalar(s, at: j)
+        }
+
+        /// Where the run of `count` digits (at most) from byte `i` ends, and how many it holds.
+        private func digitRun(upTo count: Int) -> (end: Int, digits: Int) {
+            var j = i
+            var n = 0
+            while n < count, let (u, length) = scalar(at: j), Self.isDigit(u) {
+                j += length
+                n += 1
+            }
+            return (j, n)
+        }
+
         /// One or two digits where a non-digit follows in the statement: a longer run cannot be one.
         mutating func shortNumber() -> String? {
-            var n = 0
-            while i + n < s.count, Self.isDigit(s[i + n]) { n += 1 }
-            guard n == 1 || n == 2 else { return nil }
-            return take(n)
+            let run = digitRun(upTo: 3)
+            guard run.digits == 1 || run.digits == 2 else { return nil }
+            return take(to: run.end)
         }
 
         /// Exactly `n` digits, whatever follows.
         mutating func digits(_ n: Int) -> String? {
-            guard i + n <= s.count, s[i..<i + n].allSatisfy(Self.isDigit) else { return nil }
-            return take(n)
+            let run = digitRun(upTo: n)
+            guard run.digits == n else { return nil }
+            return take(to: run.end)
         }
 
-        private mutating func take(_ n: Int) -> String {
-            var out = String.UnicodeScalarView()
-            out.append(contentsOf: s[i..<i + n])
-            i += n
-            return String(out)
+        private mutating func take(to end: Int) -> String {
+            let out = String(decoding: UnsafeBufferPointer(rebasing: s[i..<end]), as: UTF8.self)
+            i = end
+            return out
         }
 
-        mutating func word(_ w: String) -> Bool {
-            var j = i
-            for u in w.unicodeScalars {
-                guard j < s.count, s[j] == u else { return false }
-                j += 1
+        mutating func word(_ w: StaticString) -> Bool {
+            let end = w.withUTF8Buffer { p -> Int? in
+                guard i + p.count <= s.count else { return nil }
+                for k in 0..<p.count where s[i + k] != p[k] { return nil }
+                return i + p.count
             }
-            i = j
+            guard let end else { return false }
+            i = end
             return true
         }
 
         mutating func oneOf(_ set: String) -> Bool {
-            guard i < s.count, set.unicodeScalars.contains(s[i]) else { return false }
-            i += 1
+            guard let (u, length) = scalar(at: i), set.unicodeScalars.contains(u) else { return false }
+            i += length
             return true
         }
 

@@ -88,7 +88,8 @@ enum SiteCheck {
 
     /// Domain names written in a text (`RDVPrefectureFacile.fr`, lowercased first).
     static func domains(in text: String) -> [String] {
-        guard text.contains(".") else { return [] }
+        // Every domain has a dot: the bytes tell without Foundation's `contains` (an NSString bridge).
+        guard text.utf8.contains(UInt8(ascii: ".")) else { return [] }
         let range = NSRange(text.startIndex..., in: text)
         return domainPattern.matches(in: text, range: range).compactMap {
             Range($0.range, in: text).map { String(text[$0]) }
