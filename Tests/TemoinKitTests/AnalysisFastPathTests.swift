@@ -139,6 +139,37 @@ import Testing
         }
     }
 
+    /// `TextNormalizer.collapseWhitespace(utf8:)`, which writes into a scratch buffer, gives what
+    /// collapsing the (repaired) text scalar by scalar gives, for short, long and invalid texts.
+    @Test func collapsingBytesIsCollapsingTheirText() {
+        func reference(_ text: String) -> String {
+            var out = String.UnicodeScalarView()
+            var pending = false
+            for u in text.unicodeScalars {
+                if u.properties.isWhitespace {
+                    pending = !out.isEmpty
+                } else if u.value != 0xAD && u.value != 0x200B {
+                    if pending { out.append(" ") }
+                    pending = false
+                    out.append(u)
+                }
+            }
+            return String(out)
+        }
+        var random = SeededRandom(seed: 2026)
+        let pieces: [[UInt8]] = [
+            Array("Aucun".utf8), Array("créneau".utf8), [0x20], [0x0A, 0x20, 0x20], [0x09], Array("\u{00A0}".utf8),
+            Array("\u{00AD}".utf8), Array("\u{200B}".utf8), Array("\u{2003}".utf8), Array("\u{3000}".utf8),
+            Array("’".utf8), [0xFF], [0xC3], [0xE2, 0x80], Array(repeating: UInt8(ascii: "x"), count: 700),
+        ]
+        for _ in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.range(0...8) { bytes += pieces[random.below(pieces.count)] }
+            let collapsed = bytes.withUnsafeBufferPointer { TextNormalizer.collapseWhitespace(utf8: $0) }
+            #expect(collapsed == reference(String(decoding: bytes, as: UTF8.self)), "\(bytes.prefix(40))")
+        }
+    }
+
     /// `NoticeShape.sentenceCount` counts the sentences `NoticeShape.sentences` makes.
     @Test func sentenceCountIsTheNumberOfSentences() {
         var random = SeededRandom(seed: 11)

@@ -61,8 +61,10 @@ package enum TextNormalizer {
     /// collapsing the repaired string.
     static func collapseWhitespace(utf8 b: UnsafeBufferPointer<UInt8>) -> String {
         var valid = true
-        // The result is never longer than the text: written straight into the string's storage.
-        let collapsed = String(unsafeUninitializedCapacity: b.count) { out -> Int in
+        // The result is never longer than the text: written into a scratch buffer (on the stack when
+        // small), then made a string of its own length. A string of the text's length would take the
+        // heap for every block, even one whose collapsed text fits in a small (inline) string.
+        let collapsed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(b.count, 1)) { out -> String in
             var n = 0
             var pending = false
             var i = 0
@@ -90,7 +92,7 @@ package enum TextNormalizer {
                 }
                 guard let (scalar, length) = validScalar(b, at: i) else {
                     valid = false
-                    return 0
+                    return ""
                 }
                 if isSpace(scalar) {
                     pending = n > 0
@@ -105,7 +107,7 @@ package enum TextNormalizer {
                 }
                 i += length
             }
-            return n
+            return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
         }
         return valid ? collapsed : collapseWhitespace(String(decoding: b, as: UTF8.self))
     }
