@@ -241,7 +241,7 @@ package enum TextNormalizer {
     /// with `out` as it was, for anything else (the general path then runs). For this text the general
     /// path only lowercases and maps one character at a time, and each output is no longer than its
     /// input: so the bytes are copied once and rewritten in place, for speed (a page's every block
-    /// goes through here). `TextNormalizerTests` compares both paths on seeded random text.
+    /// goes through here). `AnalysisFastPathTests` compares both paths on seeded random text.
     static func appendPlainForMatching(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
         // A space at either end is dropped by the general path: not plain.
         if let first = b.first, first == 0x20 || b[b.count - 1] == 0x20 { return false }
@@ -302,8 +302,9 @@ package enum TextNormalizer {
         return true
     }
 
-    /// What the plain path writes for each ASCII byte; 0xFF (never written) where it gives up or where
-    /// a multi-byte sequence begins: tab, line feed and the other ASCII spaces but the space, `"`.
+    /// What the plain path writes for each byte, 0xFF (never written) for the bytes it looks at more
+    /// closely: those that begin a multi-byte sequence, and those it leaves to the general path (tab,
+    /// line feed and the other ASCII spaces but the space itself, and `"`, around which spaces go).
     private static let plainASCII: [UInt8] = (0...255).map { c -> UInt8 in
         switch c {
         case 0x09...0x0D, 0x22, 0x80...: return 0xFF
