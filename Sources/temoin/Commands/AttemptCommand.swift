@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct AttemptCommand: GuardedCommand {
+struct AttemptCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("attempt", key: "AttemptCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var live: LiveOptions
 
     func execute() throws {

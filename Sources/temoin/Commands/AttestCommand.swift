@@ -1,11 +1,10 @@
 import ArgumentParser
 import TemoinKit
 
-struct AttestCommand: ReportingCommand {
+struct AttestCommand: ReportingCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("attest", key: "AttestCommand")
     static let cleansUp = true
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("AttestCommand.file", value: "store")) var file: String?
     @Option(help: .text("AttestCommand.key", value: "file")) var key: String
     @Option(help: .text("AttestCommand.name")) var name: String

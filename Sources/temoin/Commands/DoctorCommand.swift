@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct DoctorCommand: ParsableCommand {
+struct DoctorCommand: ParsableCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("doctor", key: "DoctorCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Option(help: .text("DoctorCommand.url")) var url: String?
     @Option(name: .customLong("browser-path"), help: .text("DoctorCommand.browserPath", value: "path"))
     var browserPath: String?

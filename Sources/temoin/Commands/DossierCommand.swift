@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct DossierCommand: GuardedCommand {
+struct DossierCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("dossier", key: "DossierCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Option(name: .long, help: .text("DossierCommand.out", value: "dir")) var out: String
     @Option(name: .long, help: .text("DossierCommand.from", value: "date")) var from: String?
     @Option(name: .long, help: .text("DossierCommand.to", value: "date")) var to: String?

@@ -1,11 +1,10 @@
 import ArgumentParser
 import TemoinKit
 
-struct ExportCommand: GuardedCommand {
+struct ExportCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("export", key: "ExportCommand")
     static let cleansUp = true  // a bundle half written never stays behind
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Option(help: .text("ExportCommand.out", value: "file.zip")) var out: String?
     @Flag(help: .text("ExportCommand.redact")) var redact = false
     @Option(help: .text("ExportCommand.warc", value: "file.warc.gz")) var warc: String?

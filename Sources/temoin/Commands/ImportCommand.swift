@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct ImportCommand: GuardedCommand {
+struct ImportCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("import", key: "ImportCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("ImportCommand.files", value: "file")) var files: [String]
     @Option(help: .text("ImportCommand.url")) var url: String?
     @Option(name: .customLong("observed-at"), help: .text("ImportCommand.observedAt", value: "date"))

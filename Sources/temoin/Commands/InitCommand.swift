@@ -2,10 +2,9 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct InitCommand: GuardedCommand {
+struct InitCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("init", key: "InitCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Option(help: .text("InitCommand.applicant")) var applicant: String?
     @Option(help: .text("InitCommand.prefecture")) var prefecture: String?
     @Option(help: .text("InitCommand.procedure")) var procedure: String?

@@ -3,8 +3,7 @@ import TemoinKit
 
 struct LogCommand: StoreCommand {
     static let configuration = CommandConfiguration.text("log", key: "LogCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Flag(help: .text("LogCommand.attemptsOnly")) var attemptsOnly = false
     @Flag(help: .text("LogCommand.short")) var short = false
 

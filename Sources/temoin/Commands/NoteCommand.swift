@@ -4,8 +4,7 @@ import TemoinKit
 struct NoteCommand: StoreCommand {
     static let configuration = CommandConfiguration.text("note", key: "NoteCommand")
     static let records = true
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("NoteCommand.seq")) var seq: Int64
     @Argument(help: .text("NoteCommand.text")) var text: String
     @Option(help: .text("NoteCommand.kind", value: "kind")) var kind: NoteKind?

@@ -2,10 +2,9 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct ShowCommand: GuardedCommand {
+struct ShowCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("show", key: "ShowCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("ShowCommand.seq")) var seq: Int64
     @Option(help: .text("ShowCommand.capture", value: "role")) var capture: String?
 

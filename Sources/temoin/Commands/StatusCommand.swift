@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct StatusCommand: GuardedCommand {
+struct StatusCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("status", key: "StatusCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
 
     func execute() throws {
         let progress = ProgressReporter.standardError(

@@ -1,11 +1,10 @@
 import ArgumentParser
 import TemoinKit
 
-struct VerifyCommand: GuardedCommand {
+struct VerifyCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("verify", key: "VerifyCommand")
     static let cleansUp = true  // a bundle's extracted folder never stays behind
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("VerifyCommand.file", value: "store")) var file: String?
     @Option(name: .customLong("expect-head"), help: .text("VerifyCommand.expectHead", value: "seq:hash"))
     var expectHead: ExpectedHeadText?

@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct WatchCommand: GuardedCommand {
+struct WatchCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("watch", key: "WatchCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var live: LiveOptions
     @OptionGroup var notify: NotifyOptions
     @Option(help: .text("WatchCommand.every")) var every = DurationText("2h")

@@ -39,11 +39,9 @@ extension ReportingCommand {
 
 /// A command that reports on the store of `--store`, opened read-only unless the command records
 /// something (`records`), then given to `report(_:)`.
-protocol StoreCommand: GuardedCommand {
+protocol StoreCommand: GuardedCommand, StoreReporting {
     associatedtype Value: Encodable
     static var records: Bool { get }
-    var storeOptions: StoreOptions { get }
-    var output: OutputOptions { get }
     func report(_ store: Store) throws -> Reported<Value>
 }
 

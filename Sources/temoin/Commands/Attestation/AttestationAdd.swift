@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct AttestationAdd: GuardedCommand {
+struct AttestationAdd: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("add", key: "AttestationAdd")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("AttestationAdd.files", value: "file")) var files: [String]
 
     func validate() throws {

@@ -4,8 +4,7 @@ import TemoinKit
 struct CaseSet: StoreCommand {
     static let configuration = CommandConfiguration.text("set", key: "CaseSet")
     static let records = true
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("CaseSet.field")) var field: String
     @Argument(help: .text("CaseSet.value")) var value: String
     @Option(help: .text("CaseSet.reason")) var reason: String?

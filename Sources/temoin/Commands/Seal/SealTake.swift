@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct SealTake: GuardedCommand {
+struct SealTake: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("take", key: "SealTake")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var trustOptions: TrustOptions
     @Option(help: .text("SealTake.tsa", value: "url")) var tsa: [String] = []
     @Option(help: .text("SealTake.cacert")) var cacert: String?

@@ -2,10 +2,9 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct StepAdd: GuardedCommand {
+struct StepAdd: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("add", key: "StepAdd")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var dns: DNSOptions
     @Option(help: ArgumentHelp(tr("help.StepAdd.kind", ["kinds": StepKind.allValueStrings.joined(separator: ", ")])))
     var kind: StepKind?

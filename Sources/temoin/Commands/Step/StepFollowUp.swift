@@ -4,8 +4,7 @@ import TemoinKit
 struct StepFollowUp: StoreCommand {
     static let configuration = CommandConfiguration.text("followup", key: "StepFollowUp")
     static let records = true
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var dns: DNSOptions
     @Argument(help: .text("StepFollowUp.seq")) var seq: Int64
     @Option(

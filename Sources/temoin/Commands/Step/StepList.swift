@@ -3,8 +3,7 @@ import TemoinKit
 
 struct StepList: StoreCommand {
     static let configuration = CommandConfiguration.text("list", key: "StepList")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
 
     func report(_ store: Store) throws -> Reported<[StepRecord]> {
         let ledger = try StepLedger(store: store)
