@@ -12,25 +12,16 @@ struct WatchCommand: GuardedCommand, StoreReporting {
     @Option(help: .text("WatchCommand.count")) var count: Int?
 
     func validate() throws {
-        try validating { _ = try WatchPlan(every: every, jitter: jitter, until: until, count: count) }
+        try validating { _ = try plan() }
         if let count, count < 1 { throw ValidationError(tr("watch.bad_count")) }
     }
 
+    func plan() throws -> WatchPlan { try WatchPlan(every: every, jitter: jitter, until: until, count: count) }
+
     func execute() throws {
-        let plan = try WatchPlan(every: every, jitter: jitter, until: until, count: count)
+        let plan = try plan()
         let store = try Store.open(at: storeOptions.path)
         let alerter = try notify.settings().alerter()
-        try live.run(store, json: output.json) { attempts in
-            let watch = Watch(
-                plan: plan, prompt: attempts.lines.map { TerminalPrompt(lines: $0, json: output.json) },
-                alerter: alerter, recordAlert: { try AlertNote.record($0, in: store) },
-                afterAttempt: { _ in
-                    attempts.sealing?.after()
-                    attempts.sayWhatSealsDid()
-                }, attempt: attempts.attempt)
-            let narrator = WatchNarrator(json: output.json, store: store)
-            let done = try watch.run(stop: attempts.stop) { speak(narrator.utterances($0), json: output.json) }
-            speak(narrator.finish(done: done, alertsPending: alerter?.isBusy ?? false), json: output.json)
-        }
+        try live.run(store, json: output.json) { try $0.watch(plan: plan, alerter: alerter) }
     }
 }
