@@ -146,4 +146,17 @@ import Testing
         }
         try AlertOutcome.checkDelivered(Array(outcomes.prefix(1)))
     }
+
+    @Test func aKindIsTypedWithDashesOrUnderscoresInAnyCaseAndShownWithDashes() {
+        #expect(StepKind(typed: "registered-letter") == .registeredLetter)
+        #expect(StepKind(typed: "Registered_Letter") == .registeredLetter)
+        #expect(StepKind(typed: "registered letter") == nil)
+        #expect(StepKind.typedNames == StepKind.allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") })
+        #expect(StepKind.typedNames.contains("phone-call"))
+        #expect(FollowUpKind(typed: "RECEIPT-RETURNED") == .receiptReturned)
+        // An open set is typed among the kinds known today; one read from a store is not offered.
+        #expect(NoteKind(typed: "follow-up") == .followUp)
+        #expect(NoteKind(typed: "reminder") == nil)
+        #expect(NoteKind.typedNames == ["follow-up", "comment"])
+    }
 }
