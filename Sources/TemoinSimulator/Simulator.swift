@@ -300,3 +300,22 @@ final class OnceFlag: @unchecked Sendable {
         }
     }
 }
+
+extension SimulatedPrefecture {
+    /// `temoin simulate`: listens, lets `ready` announce it (and write its certificate), serves until
+    /// `until` returns, then closes every listener and connection, also when `ready` throws.
+    package static func serve(
+        _ configuration: SimulatorConfiguration, until: () async -> Void,
+        ready: (SimulatedPrefecture) throws -> Void
+    ) async throws {
+        let server = try await start(configuration)
+        do {
+            try ready(server)
+        } catch {
+            try? await server.shutdown()
+            throw error
+        }
+        await until()
+        try await server.shutdown()
+    }
+}

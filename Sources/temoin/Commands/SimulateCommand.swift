@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 import TemoinSimulator
 
@@ -36,20 +35,13 @@ struct SimulateCommand: AsyncParsableCommand {
         // Ctrl-C is handled before the banner says the simulator is ready (main installs the handler and
         // waits for its registration): a SIGINT sent as soon as the address is read (tests do) stops it.
         InterruptHandler.install()
-        let server = try await SimulatedPrefecture.start(config)
-        if let certificateOut {
+        try await SimulatedPrefecture.serve(config, until: InterruptHandler.waitForInterrupt) { server in
             try guarded {
-                try OutputFile.replace(certificateOut) {
-                    try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: $0))
-                }
+                let said = try SimulatorText.ready(
+                    baseURL: server.baseURL, httpsBaseURL: server.httpsBaseURL, certificatePEM: server.certificatePEM,
+                    certificateOut: certificateOut, testHooks: testHooks)
+                speak(said, json: false)
             }
         }
-        let banner = SimulatorText.banner(
-            baseURL: server.baseURL, httpsBaseURL: server.httpsBaseURL, testHooks: testHooks)
-        for line in banner { print(line) }
-        if testHooks { printError(SimulatorText.testHooksWarning) }
-        fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
-        await InterruptHandler.waitForInterrupt()
-        try await server.shutdown()
     }
 }
