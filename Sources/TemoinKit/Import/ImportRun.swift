@@ -35,4 +35,25 @@ extension Importer {
         else { return nil }
         return time
     }
+
+    /// `temoin import` as it goes: imports like ``importFiles(_:options:report:now:)``, telling `speak`
+    /// of each file as soon as it is done (its lines and, on standard error, its warnings or refusal;
+    /// nothing with `json`, whose report says it all) and, once per run, a computer's clock that
+    /// contradicts the chain, with how to set it right.
+    package func importFiles(
+        _ arguments: [String], options: ImportOptions, json: Bool, now: () -> Date = Date.init,
+        speak: ([Utterance]) -> Void
+    ) throws -> ImportReport {
+        var warned = false
+        return try importFiles(
+            arguments, options: options,
+            report: { file in
+                let (out, errors) = json ? ([], []) : ImportText.lines(file)
+                speak(out.map(Utterance.line) + errors.map(Utterance.problem))
+                if !warned, let time = clockDoubt(file) {
+                    speak(AttemptText.timeWarnings(time))
+                    warned = true
+                }
+            }, now: now)
+    }
 }

@@ -26,15 +26,8 @@ struct ImportCommand: GuardedCommand, StoreReporting {
         let store = try Store.open(at: storeOptions.path)
         let options = try ImportOptions(
             url: url, observedAt: observedAt, maxSize: maxSize, note: note, profileFile: profileFile)
-        let importer = try Importer(store: store)
-        var warned = false
-        let report = try importer.importFiles(files, options: options) { file in
-            if !output.json { printLines(ImportText.lines(file)) }
-            // A computer's clock that contradicts the chain is said once per run.
-            if !warned, let time = importer.clockDoubt(file) {
-                speak(AttemptText.timeWarnings(time), json: output.json)
-                warned = true
-            }
+        let report = try Importer(store: store).importFiles(files, options: options, json: output.json) {
+            speak($0, json: output.json)
         }
         try output.render(report.files) { [ImportText.summary(report), try store.head()?.line].compactMap { $0 } }
         if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
