@@ -29,6 +29,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A saved file dated before `TimeFormat.earliestAttempt` (a copy that lost its date).
     case fileDateTooEarly(path: String, date: String)
     case unknownCaseField(name: String)
+    /// `init` with nobody to ask (no terminal, or `--json`) and required options not given.
+    case caseOptionsMissing(options: [String])
     case emptyValue(field: String)
     /// A one-line value holds a line break or an invisible control character (`FieldText`).
     case controlCharacter(field: String, character: String)
@@ -89,7 +91,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             .fileDateTooEarly, .folderWithoutPage:
             return .inputRefused
         case .dateTooEarly, .nonexistentParisTime, .ambiguousParisTime: return .usage
-        case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .emptyValue, .controlCharacter,
+        case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .caseOptionsMissing, .emptyValue,
+            .controlCharacter,
             .noSuchEntry, .unknownProfile, .noSuchCapture:
             return .usage
         case .networkUnavailable, .browserNotFound, .browserFailed, .browserClosed: return .networkUnavailable
@@ -146,6 +149,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             return tr("error.paris_time_twice", ["value": value, "first": first, "second": second])
         case .fileDateTooEarly(let path, let date):
             return tr("error.file_date_too_early", ["path": path, "date": date])
+        case .caseOptionsMissing(let options):
+            return tr("init.missing_options", ["options": options.joined(separator: ", ")])
         case .unknownCaseField(let name):
             return tr(
                 "error.unknown_case_field",

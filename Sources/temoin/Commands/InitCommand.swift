@@ -21,11 +21,8 @@ struct InitCommand: GuardedCommand, StoreReporting {
         let questions = CaseQuestions(
             applicant: applicant, prefecture: prefecture, procedure: procedure, bookingURL: bookingURL, facts: facts
         )
-        let interview = isatty(STDIN_FILENO) == 1 && !output.json ? CaseInterview(.terminal) : nil
-        if interview == nil, !questions.missingOptions.isEmpty {
-            let missing = questions.missingOptions.joined(separator: ", ")
-            throw ValidationError(tr("init.missing_options", ["options": missing]))
-        }
+        let person = isatty(STDIN_FILENO) == 1 && !output.json ? Conversation.terminal : nil
+        let interview = try validating { try questions.interview(person) }
         let askPlace = storeOptions.store == nil && ProcessInfo.processInfo.environment["TEMOIN_STORE"] == nil
         let setup = try CaseSetup(
             questions: questions, profile: profile, tsas: tsa, path: storeOptions.path, askPlace: askPlace,

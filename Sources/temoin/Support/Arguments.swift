@@ -8,8 +8,8 @@ func absolute(_ path: String) -> String {
 
 /// TemoinKit's checks of what was typed, in `validate()`: an error of theirs is a bad argument (exit
 /// 64), said with its message.
-func validating(_ checks: () throws -> Void) throws {
-    do { try checks() } catch let error as TemoinError { throw ValidationError(error.description) }
+func validating<T>(_ checks: () throws -> T) throws -> T {
+    do { return try checks() } catch let error as TemoinError { throw ValidationError(error.description) }
 }
 
 extension Language: ExpressibleByArgument {}

@@ -21,17 +21,12 @@ struct StepAdd: GuardedCommand, StoreReporting {
 
     func execute() throws {
         let limit = try maxSize.value()
-        var request = StepRequest(
+        let given = StepRequest(
             kind: kind ?? .other, date: try date.map { try StepDate.parse($0) }, to: to, summary: summary ?? "",
             trackingNumber: tracking, files: files, postalReceipts: receipts, note: note)
         let resolver = try dns.resolver()
-        let missing = StepRequest.missingOptions(kind: kind, summary: summary)
-        if isatty(STDIN_FILENO) == 1 && !output.json {
-            request = StepInterview(.terminal, limit: limit).complete(
-                request, kindGiven: kind != nil, summaryGiven: summary != nil)
-        } else if !missing.isEmpty {
-            throw ValidationError(tr("step.missing_options", ["options": missing.joined(separator: ", ")]))
-        }
+        let person = isatty(STDIN_FILENO) == 1 && !output.json ? StepInterview(.terminal, limit: limit) : nil
+        let request = try validating { try given.completed(by: person, kind: kind, summary: summary) }
         let store = try Store.open(at: storeOptions.path)
         let entry = try StepRecorder(store: store, resolver: resolver, maxSize: limit).add(request)
         output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
