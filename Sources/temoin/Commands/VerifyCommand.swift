@@ -17,22 +17,16 @@ struct VerifyCommand: GuardedCommand, StoreReporting {
     func validate() throws { try validating { _ = try expectHead?.value() } }
 
     func execute() throws {
-        let path = file ?? storeOptions.path
         let verification = Verification(
-            path: path, expectedHead: try expectHead?.value(), trust: try trustOptions.trust(),
+            path: file ?? storeOptions.path, expectedHead: try expectHead?.value(), trust: try trustOptions.trust(),
             trustedKeys: try attesterOptions.trustedKeys())
         let progress = ProgressReporter.standardError(label: tr("verify.progress"), unit: .bytes, json: output.json)
-        let report: VerificationReport
-        do {
-            report = try verification.run { done, total in progress.update(done: done, total: total) }
-        } catch let error as TemoinError where output.json && error.exitStatus == .storeUnreadable {
-            // docs/FORMAT.md §6: `--json` always prints a report, also for a file that is no store.
-            print(JSONOutput.string(UnreadableReport(store: path, reason: error.description)))
-            throw error
+        let answer = try verification.answer(json: output.json, strictTime: strictTime) {
+            progress.update(done: $0, total: $1)
         }
         progress.finish()
-        print(output.json ? JSONOutput.string(report) : VerifyText.text(report))
-        if report.verdict != .intact { throw ExitCode(.tampered) }
-        if strictTime, report.hasTimeProblems() { throw ExitCode(.timeProblems) }
+        print(answer.output)
+        if let error = answer.error { throw error }
+        if answer.exitStatus != .success { throw ExitCode(answer.exitStatus) }
     }
 }
