@@ -16,16 +16,8 @@ struct ExportCommand: GuardedCommand, StoreReporting {
 
     func execute() throws {
         let store = try Store.open(at: storeOptions.path, readOnly: true)
-        var result = ExportJSON()
-        if let out {
-            result.bundle = try BundleExporter(store: store).export(to: out, redact: redact)
-            if !output.json, let r = result.bundle {
-                for line in ExportText.bundleLines(r, path: out, redact: redact) { print(line) }
-            }
-        }
-        if let warc {
-            result.warc = try WARCExporter(store: store).export(to: warc)
-            if !output.json, let r = result.warc { for line in ExportText.warcLines(r, path: warc) { print(line) } }
+        let result = try ExportJSON.export(store: store, bundle: out, redact: redact, warc: warc, json: output.json) {
+            speak($0, json: output.json)
         }
         if output.json { print(JSONOutput.string(result)) }
     }
