@@ -67,6 +67,10 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case emptyPeriod(from: String, to: String)
     /// `--from` after `--to`.
     case periodReversed(from: String, to: String)
+    /// `dossier --max-file-size` below 1 MB.
+    case invalidMaxFileSize
+    /// `dossier --first-piece` outside 1...999.
+    case invalidFirstPiece
     /// Seals, attestations, keys and bundles (Trust/TrustError.swift).
     case trust(TrustError)
     /// No Chrome, Chromium or Edge found (`searched`: the path given, or the names looked for).
@@ -98,7 +102,7 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .networkUnavailable, .browserNotFound, .browserFailed, .browserClosed: return .networkUnavailable
         case .outputUnwritable, .temporaryUnwritable: return .outputUnwritable
         case .invalidTemplate: return .inputRefused
-        case .emptyPeriod, .periodReversed: return .usage
+        case .emptyPeriod, .periodReversed, .invalidMaxFileSize, .invalidFirstPiece: return .usage
         case .intervalTooShort, .invalidJitter, .invalidDuration, .invalidSize, .invalidExpectedHead: return .usage
         case .captureNotInEntry, .captureWithheld, .captureToTerminal, .unknownScenario, .invalidPort: return .usage
         case .invalidNote: return .usage
@@ -175,6 +179,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             return tr("error.invalid_template", ["path": path, "detail": detail])
         case .emptyPeriod(let from, let to): return tr("error.empty_period", ["from": from, "to": to])
         case .periodReversed(let from, let to): return tr("dossier.from_after_to", ["from": from, "to": to])
+        case .invalidMaxFileSize: return tr("dossier.bad_max_size")
+        case .invalidFirstPiece: return tr("dossier.bad_first_piece")
         case .browserNotFound(let searched): return tr("browser.error.not_found", ["searched": searched])
         case .browserFailed(let detail): return tr("browser.error.failed", ["detail": detail])
         case .browserClosed: return tr("browser.error.closed")

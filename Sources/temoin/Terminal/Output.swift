@@ -22,12 +22,6 @@ func say(_ line: String, json: Bool) {
     }
 }
 
-/// Lines for standard output, then errors and warnings for standard error, as TemoinKit's reports give them.
-func printLines(_ lines: (out: [String], errors: [String])) {
-    for line in lines.out { print(line) }
-    for line in lines.errors { printError(line) }
-}
-
 /// Says what TemoinKit decided to say, each where it goes (`json`: standard output carries JSON).
 func speak(_ utterances: [Utterance], json: Bool) {
     for utterance in utterances {
