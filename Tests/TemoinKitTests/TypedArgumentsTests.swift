@@ -93,6 +93,18 @@ import Testing
         }
     }
 
+    @Test func aScheduleEntryNamesTheProgramThroughItsLinksAndTheStoreByItsAbsolutePath() throws {
+        let dir = TempDir()
+        let program = dir.write("temoin-real", "#!/bin/sh\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.file("temoin"), withDestinationPath: program)
+        let cwd = FileManager.default.currentDirectoryPath
+        let cron = try ScheduleText.entry(
+            program: dir.file("temoin"), store: "cas/../temoin.sqlite", pace: try Pace(every: 7_200), systemd: false)
+        #expect(cron.contains(ScheduleText.quote(URL(fileURLWithPath: program).resolvingSymlinksInPath().path)))
+        #expect(cron.contains(ScheduleText.quote(cwd + "/temoin.sqlite")))
+        #expect(!cron.contains("cas/.."))
+    }
+
     @Test func importOptionsAreCheckedBeforeAnyFileIsRead() throws {
         try ImportOptions.check(url: nil, observedAt: nil, maxSize: ByteLimit("20MB"))
         #expect(throws: TemoinError.invalidSize(value: "big")) {

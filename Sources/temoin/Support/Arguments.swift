@@ -1,10 +1,5 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
-
-func absolute(_ path: String) -> String {
-    URL(fileURLWithPath: path).standardizedFileURL.path
-}
 
 /// TemoinKit's checks of what was typed, in `validate()`: an error of theirs is a bad argument (exit
 /// 64), said with its message.
