@@ -73,13 +73,7 @@ private func writeStandardError(_ text: String) {
 }
 
 private func writeRaw(_ fd: Int32, _ bytes: [UInt8]) {
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes[offset...].withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
-        if n < 0, errno == EINTR { continue }
-        if n <= 0 { return }
-        offset += n
-    }
+    _ = bytes.withUnsafeBytes { writeAll(fd, $0) }
 }
 
 extension ExitCode {
