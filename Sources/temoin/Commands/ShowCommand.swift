@@ -10,15 +10,8 @@ struct ShowCommand: GuardedCommand, StoreReporting {
 
     func execute() throws {
         let store = try Store.open(at: storeOptions.path, readOnly: true)
-        if let role = capture {
-            // The capture's raw bytes, for a file only (TemoinKit refuses a terminal).
-            let bytes = try store.captureForFile(seq: seq, role: role, toTerminal: isatty(STDOUT_FILENO) == 1)
-            // A full disk behind `> page.html` is exit 7, never a crash.
-            do { try FileHandle.standardOutput.write(contentsOf: bytes) } catch {
-                throw TemoinError.outputUnwritable(path: "-", detail: error.localizedDescription)
-            }
-            return
-        }
+        // The capture's raw bytes, for a file only (TemoinKit refuses a terminal).
+        if let role = capture { return try store.writeCapture(seq: seq, role: role) }
         let view = EntryView(try store.entry(seq: seq), includeBody: output.json)
         print(output.json ? JSONOutput.string(view) : view.detail)
     }
