@@ -1,7 +1,7 @@
 import ArgumentParser
 import TemoinKit
 
-struct DoctorCommand: ParsableCommand, StoreReporting {
+struct DoctorCommand: ReportingCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("doctor", key: "DoctorCommand")
     @OptionGroup var options: StoreOutputOptions
     @Option(help: .text("DoctorCommand.url")) var url: String?
@@ -13,10 +13,9 @@ struct DoctorCommand: ParsableCommand, StoreReporting {
         try validating { if let url { try URLCheck.validate(url) } }
     }
 
-    func run() throws {
+    func report() throws -> Reported<DoctorReport> {
         let report = Doctor(storePath: storeOptions.path, bookingURL: url, browserPath: browserPath, caFile: cacert)
             .run()
-        output.render(report) { DoctorText.lines(report) }
-        if report.hasProblem { throw ExitCode(.needsFixing) }
+        return Reported(report, exitStatus: report.exitStatus) { DoctorText.lines(report) }
     }
 }

@@ -15,18 +15,22 @@ extension GuardedCommand {
     func run() throws { try guarded(cleanup: Self.cleansUp, execute) }
 }
 
-/// What a command reports: `value` as JSON with `--json`, else `lines` (built only then), one a line.
+/// What a command reports: `value` as JSON with `--json`, else `lines` (built only then), one a line;
+/// then the status it exits with, as TemoinKit decided it.
 struct Reported<Value: Encodable> {
     let value: Value
+    let exitStatus: ExitStatus
     let lines: () throws -> [String]
 
-    init(_ value: Value, lines: @escaping () throws -> [String]) {
+    init(_ value: Value, exitStatus: ExitStatus = .success, lines: @escaping () throws -> [String]) {
         self.value = value
+        self.exitStatus = exitStatus
         self.lines = lines
     }
 }
 
-/// A command that only reports: one TemoinKit call (`report()`), its answer printed as JSON or text.
+/// A command that only reports: one TemoinKit call (`report()`), its answer printed as JSON or text,
+/// then its exit status.
 protocol ReportingCommand: GuardedCommand {
     associatedtype Value: Encodable
     var output: OutputOptions { get }

@@ -29,6 +29,6 @@ struct StepAdd: GuardedCommand, StoreReporting {
         let request = try validating { try given.completed(by: person, kind: kind, summary: summary) }
         let store = try Store.open(at: storeOptions.path)
         let entry = try StepRecorder(store: store, resolver: resolver, maxSize: limit).add(request)
-        output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
+        try output.render(Reported(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) })
     }
 }
