@@ -18,6 +18,15 @@ extension ImportOptions {
         if let profileFile { ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
     }
 
+    /// What `import` checks before any file is read: at least one file; an address, a time and a size
+    /// that mean something; `url` and `observedAt` for a single page (folders are walked here only then:
+    /// the import walks them anyway).
+    package static func check(files: [String], url: String?, observedAt: DateText?, maxSize: ByteLimit) throws {
+        if files.isEmpty { throw TemoinError.noFilesGiven }
+        try check(url: url, observedAt: observedAt, maxSize: maxSize)
+        if observedAt != nil || url != nil, Importer.expand(files).count > 1 { throw TemoinError.oneFileForOptions }
+    }
+
     /// What is checked before any file is read: an address, a time and a size that mean something.
     package static func check(url: String?, observedAt: DateText?, maxSize: ByteLimit) throws {
         _ = try maxSize.value()

@@ -79,6 +79,14 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case browserFailed(detail: String)
     /// The person closed the browser before the attempt was recorded.
     case browserClosed
+    /// `import` or `attestation add` without a file.
+    case noFilesGiven
+    /// `import --url` or `--observed-at` with more than one page: they describe one.
+    case oneFileForOptions
+    /// `--timeout` outside 1...600 seconds.
+    case invalidTimeout
+    /// `watch --count` below 1.
+    case invalidCount
     /// `temoin note`: the text or the entry it is about cannot make a note (Notes/Note.swift).
     case invalidNote(detail: String)
     /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
@@ -105,7 +113,7 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .emptyPeriod, .periodReversed, .invalidMaxFileSize, .invalidFirstPiece: return .usage
         case .intervalTooShort, .invalidJitter, .invalidDuration, .invalidSize, .invalidExpectedHead: return .usage
         case .captureNotInEntry, .captureWithheld, .captureToTerminal, .unknownScenario, .invalidPort: return .usage
-        case .invalidNote: return .usage
+        case .invalidNote, .noFilesGiven, .oneFileForOptions, .invalidTimeout, .invalidCount: return .usage
         case .interrupted: return .interrupted
         case .trust(let error): return error.exitStatus
         case .step(let error): return error.exitStatus
@@ -199,6 +207,10 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidPort(let port): return tr("simulate.bad_port", ["port": String(port)])
         case .trust(let error): return error.description
         case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
+        case .noFilesGiven: return tr("import.no_files")
+        case .oneFileForOptions: return tr("import.one_file_for_options")
+        case .invalidTimeout: return tr("attempt.bad_timeout")
+        case .invalidCount: return tr("watch.bad_count")
         case .step(let error): return error.description
         case .notify(let error): return error.description
         }

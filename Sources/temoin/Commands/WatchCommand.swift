@@ -11,17 +11,13 @@ struct WatchCommand: GuardedCommand, StoreReporting {
     @Option(help: .text("WatchCommand.until", value: "date")) var until: DateText?
     @Option(help: .text("WatchCommand.count")) var count: Int?
 
-    func validate() throws {
-        try validating { _ = try plan() }
-        if let count, count < 1 { throw ValidationError(tr("watch.bad_count")) }
-    }
+    func validate() throws { try validating { _ = try plan() } }
 
     func plan() throws -> WatchPlan { try WatchPlan(every: every, jitter: jitter, until: until, count: count) }
 
     func execute() throws {
-        let plan = try plan()
         let store = try Store.open(at: storeOptions.path)
         let alerter = try notify.settings().alerter()
-        try live.run(store, json: output.json) { try $0.watch(plan: plan, alerter: alerter) }
+        try live.run(store, json: output.json) { try $0.watch(plan: try plan(), alerter: alerter) }
     }
 }

@@ -7,7 +7,7 @@ struct AttestationAdd: GuardedCommand, StoreReporting {
     @Argument(help: .text("AttestationAdd.files", value: "file")) var files: [String]
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError(tr("import.no_files")) }
+        try validating { if files.isEmpty { throw TemoinError.noFilesGiven } }
     }
 
     func execute() throws {
