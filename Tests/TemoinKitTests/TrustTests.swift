@@ -366,6 +366,34 @@ import ZIPFoundation
 
     // MARK: Attestations
 
+    @Test func anAttestationIsWrittenWhereAskedNeverOverAFileAndAttachedOnce() throws {
+        let (dir, store) = try populatedStore()
+        let key = VolunteerKey.generate()
+        let out = dir.file("att.json")
+        let (json, lines) = try key.attest(
+            storePath: store.path, name: "Marie Dupont", organisation: "La Cimade", trust: TSATrust(), out: out)
+        #expect(json.file == out && json.fingerprint == key.fingerprint && !lines.isEmpty)
+        #expect(lines.contains { $0.contains(out) })
+        #expect(throws: TemoinError.self) {
+            try key.attest(
+                storePath: store.path, name: "Marie Dupont", organisation: "La Cimade", trust: TSATrust(), out: out)
+        }
+        var said: [Utterance] = []
+        try store.addAttestations(files: [out, out], json: false) { said += $0 }
+        #expect(
+            said == [
+                .line(tr("trust.attestation.added", ["path": out])),
+                .line(tr("trust.attestation.already", ["path": out])),
+            ])
+        var quiet: [Utterance] = []
+        try store.addAttestations(files: [out], json: true) { quiet += $0 }
+        #expect(quiet.isEmpty)
+        #expect(try store.attestations().count == 1)
+        #expect(throws: TemoinError.self) {
+            try store.addAttestations(files: [dir.file("absente.json")], json: false) { _ in }
+        }
+    }
+
     @Test func aVolunteerAttestsAndVerifyChecksTheAttestation() throws {
         let (dir, store) = try populatedStore()
         let key = dir.file("marie.key")

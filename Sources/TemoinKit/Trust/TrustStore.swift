@@ -311,6 +311,20 @@ extension Store {
     }
 }
 
+extension Store {
+    /// `temoin attestation add`: each file's attestation attached, or found attached already, said as
+    /// soon as it is (nothing with `json`: the list printed at the end says it all). The first file that
+    /// cannot be read or verified stops it; those before it stay attached.
+    package func addAttestations(files: [String], json: Bool, speak: ([Utterance]) -> Void) throws {
+        for path in files {
+            let added = try addAttestation(try AttestationFile.read(path: path), path: path)
+            if !json {
+                speak([.line(tr(added ? "trust.attestation.added" : "trust.attestation.already", ["path": path]))])
+            }
+        }
+    }
+}
+
 extension Hex {
     /// The bytes of an even-length hex string; nil if it is not one.
     static func bytes(_ text: String) -> [UInt8]? {

@@ -17,13 +17,9 @@ struct AttestCommand: ReportingCommand, StoreReporting {
     }
 
     func report() throws -> Reported<AttestJSON> {
-        let signer = try VolunteerKey.read(path: key)
-        let (attestation, statement, report) = try signer.attest(
+        let (json, lines) = try VolunteerKey.read(path: key).attest(
             storePath: file ?? storeOptions.path, name: name, organisation: organisation,
-            trust: try trustOptions.trust())
-        let target = out ?? "attestation-\(statement.storeID.prefix(8))-\(statement.seq).json"
-        try OutputFile.create(target, data: try attestation.encoded())
-        let json = AttestJSON(file: target, statement: statement, fingerprint: signer.fingerprint)
-        return Reported(json) { AttestText.lines(report: report, file: target) }
+            trust: try trustOptions.trust(), out: out)
+        return Reported(json) { lines }
     }
 }

@@ -12,12 +12,7 @@ struct AttestationAdd: GuardedCommand, StoreReporting {
 
     func execute() throws {
         let store = try Store.open(at: storeOptions.path)
-        for path in files {
-            let added = try store.addAttestation(try AttestationFile.read(path: path), path: path)
-            if !output.json {
-                print(tr(added ? "trust.attestation.added" : "trust.attestation.already", ["path": path]))
-            }
-        }
+        try store.addAttestations(files: files, json: output.json) { speak($0, json: output.json) }
         if output.json { print(JSONOutput.string(try store.attestations())) }
     }
 }
