@@ -8,8 +8,7 @@ struct LogCommand: StoreCommand {
     @Flag(help: .text("LogCommand.short")) var short = false
 
     func report(_ store: Store) throws -> Reported<[EntryView]> {
-        var views = try store.entries().map { EntryView($0) }
-        if attemptsOnly { views = views.filter { $0.type == EntryType.attempt.rawValue } }
+        let views = try EntryView.log(store, attemptsOnly: attemptsOnly)
         return Reported(views) { LogText.lines(views, short: short, head: try store.head()) }
     }
 }

@@ -11,9 +11,7 @@ struct NoteCommand: StoreCommand {
     @Option(help: .text("NoteCommand.at", value: "date")) var at: String?
 
     func report(_ store: Store) throws -> Reported<NoteJSON> {
-        let occurred = try at.map { try TimeFormat.interpret($0) }
-        let entry = try store.addNote(about: seq, text: text, kind: kind, occurredAt: occurred)
-        let report = NoteJSON(entry, about: seq)
+        let report = try store.addNote(about: seq, text: text, kind: kind, at: at)
         return Reported(report) { report.lines(head: try store.head()) }
     }
 }

@@ -10,8 +10,7 @@ struct CaseSet: StoreCommand {
     @Option(help: .text("CaseSet.reason")) var reason: String?
 
     func report(_ store: Store) throws -> Reported<CaseAmendedReport> {
-        let report = CaseAmendedReport(
-            field: field, entry: try store.amendCase(field: field, value: value, reason: reason))
+        let report = try CaseAmendedReport.amend(store, field: field, value: value, reason: reason)
         return Reported(report) { report.lines }
     }
 }

@@ -7,9 +7,6 @@ struct StepList: StoreCommand {
 
     func report(_ store: Store) throws -> Reported<[StepRecord]> {
         let ledger = try StepLedger(store: store)
-        // One line each, whatever a summary holds.
-        return Reported(ledger.records) {
-            StepText.list(ledger).map(TerminalText.line) + [try store.head()?.line].compactMap { $0 }
-        }
+        return Reported(ledger.records) { try StepText.listLines(ledger, store: store) }
     }
 }
