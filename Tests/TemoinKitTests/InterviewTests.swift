@@ -123,6 +123,25 @@ import Testing
         #expect(try answered.interview(nil) == nil)
     }
 
+    @Test func aStorePlaceGivenByOptionOrEnvironmentIsSaidNotAsked() throws {
+        let dir = TempDir()
+        let questions = CaseQuestions(
+            applicant: "Amina Diallo", prefecture: "Préfecture du Val-de-Marne", procedure: "Titre de séjour",
+            bookingURL: "http://127.0.0.1:8080/booking/create/4963/0", facts: "Trois mois sans rendez-vous")
+        let byOption = Script([])
+        let setup = try CaseSetup(
+            questions: questions, profile: "auto", tsas: [], storeOption: dir.file("option.sqlite"),
+            interview: CaseInterview(byOption.conversation), environment: [:])
+        #expect(setup.store.path == dir.file("option.sqlite") && setup.chosenPath == nil)
+        #expect(byOption.said.contains(tr("init.place_given", ["path": dir.file("option.sqlite")])))
+        let byEnvironment = Script([])
+        let other = try CaseSetup(
+            questions: questions, profile: "auto", tsas: [], storeOption: nil,
+            interview: CaseInterview(byEnvironment.conversation), environment: ["TEMOIN_STORE": dir.file("env.sqlite")])
+        #expect(other.store.path == dir.file("env.sqlite"))
+        #expect(byEnvironment.said.contains(tr("init.place_given", ["path": dir.file("env.sqlite")])))
+    }
+
     @Test func pastedPathsAreCleaned() {
         #expect(StepInterview.cleanPath("  '/tmp/lettre recommandée.pdf' ") == "/tmp/lettre recommandée.pdf")
         #expect(StepInterview.cleanPath("\"/tmp/a b.jpg\"") == "/tmp/a b.jpg")

@@ -23,10 +23,8 @@ struct InitCommand: GuardedCommand, StoreReporting {
         )
         let person = isatty(STDIN_FILENO) == 1 && !output.json ? Conversation.terminal : nil
         let interview = try validating { try questions.interview(person) }
-        let askPlace = storeOptions.store == nil && ProcessInfo.processInfo.environment["TEMOIN_STORE"] == nil
         let setup = try CaseSetup(
-            questions: questions, profile: profile, tsas: tsa, path: storeOptions.path, askPlace: askPlace,
-            interview: interview)
+            questions: questions, profile: profile, tsas: tsa, storeOption: storeOptions.store, interview: interview)
         output.json ? print(JSONOutput.string(try InitJSON(setup))) : speak(InitText.utterances(setup), json: false)
     }
 }
