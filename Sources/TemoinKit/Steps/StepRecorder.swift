@@ -70,6 +70,15 @@ package struct FollowUpRequest: Sendable {
         self.summary = summary
         self.files = files
     }
+
+    /// `step followup` as typed: `typedDate` as a person writes a day (``StepDate/parse(_:)``), which
+    /// throws the error that shows the accepted forms.
+    package init(
+        of: Int64, kind: FollowUpKind, typedDate: String?, from: String?, summary: String?, files: [String]
+    ) throws {
+        let date = try typedDate.map { try StepDate.parse($0) }
+        self.init(of: of, kind: kind, date: date, from: from, summary: summary, files: files)
+    }
 }
 
 /// What `temoin step check` found.

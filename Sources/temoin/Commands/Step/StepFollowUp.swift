@@ -22,9 +22,7 @@ struct StepFollowUp: StoreCommand {
     func report(_ store: Store) throws -> Reported<EntryView> {
         let recorder = StepRecorder(store: store, resolver: try dns.resolver(), maxSize: try maxSize.value())
         let entry = try recorder.followUp(
-            FollowUpRequest(
-                of: seq, kind: kind, date: try date.map { try StepDate.parse($0) }, from: from, summary: summary,
-                files: files))
+            try FollowUpRequest(of: seq, kind: kind, typedDate: date, from: from, summary: summary, files: files))
         return Reported(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
     }
 }
