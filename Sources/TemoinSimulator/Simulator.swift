@@ -28,6 +28,9 @@ import NIOSSL
 /// What the simulated prefecture answers. Select one for the whole server with
 /// ``SimulatorConfiguration/defaultScenario`` or for one request with a `/scenario/<name>/...` path prefix.
 package enum Scenario: String, CaseIterable, Sendable {
+    /// Every scenario's name, as `--scenario` and a `/scenario/<name>` prefix take it.
+    package static var names: [String] { allCases.map(\.rawValue) }
+
     /// Both systems say there is no slot (the usual case).
     case noSlot = "no-slot"
     /// Both systems offer three slots.

@@ -46,10 +46,11 @@ extension FollowUpKind: DashedArgument {}
 extension NoteKind: DashedArgument {}
 
 extension ArgumentHelp {
-    /// The catalogue's help text `help.<key>` (help.json), in the language of the messages, which is set
-    /// before the parser reads any help; `value` names the option's value in the usage line.
-    static func text(_ key: String, value: String? = nil) -> ArgumentHelp {
-        ArgumentHelp(tr("help." + key), valueName: value)
+    /// The catalogue's help text `help.<key>` (help.json) with its `arguments`, in the language of the
+    /// messages, which is set before the parser reads any help; `value` names the option's value in the
+    /// usage line.
+    static func text(_ key: String, value: String? = nil, _ arguments: [String: String] = [:]) -> ArgumentHelp {
+        ArgumentHelp(tr("help." + key, arguments), valueName: value)
     }
 }
 

@@ -6,8 +6,8 @@ struct StepAdd: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("add", key: "StepAdd")
     @OptionGroup var options: StoreOutputOptions
     @OptionGroup var dns: DNSOptions
-    @Option(help: ArgumentHelp(tr("help.StepAdd.kind", ["kinds": StepKind.allValueStrings.joined(separator: ", ")])))
-    var kind: StepKind?
+    @Option(help: .text("StepAdd.kind", ["kinds": StepKind.allValueStrings.joined(separator: ", ")])) var kind:
+        StepKind?
     @Option(help: .text("StepAdd.date")) var date: String?
     @Option(help: .text("StepAdd.to")) var to: String?
     @Option(help: .text("StepAdd.summary")) var summary: String?

@@ -7,10 +7,8 @@ struct StepFollowUp: StoreCommand {
     @OptionGroup var options: StoreOutputOptions
     @OptionGroup var dns: DNSOptions
     @Argument(help: .text("StepFollowUp.seq")) var seq: Int64
-    @Option(
-        help: ArgumentHelp(
-            tr("help.StepFollowUp.kind", ["kinds": FollowUpKind.allValueStrings.joined(separator: ", ")]))) var kind:
-        FollowUpKind
+    @Option(help: .text("StepFollowUp.kind", ["kinds": FollowUpKind.allValueStrings.joined(separator: ", ")]))
+    var kind: FollowUpKind
     @Option(help: .text("StepFollowUp.date")) var date: String?
     @Option(help: .text("StepFollowUp.from")) var from: String?
     @Option(help: .text("StepFollowUp.summary")) var summary: String?
