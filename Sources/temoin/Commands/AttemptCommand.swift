@@ -7,6 +7,6 @@ struct AttemptCommand: GuardedCommand, StoreReporting {
     @OptionGroup var live: LiveOptions
 
     func execute() throws {
-        try live.run(try Store.open(at: storeOptions.path), json: output.json) { try $0.attemptOnce() }
+        try live.run(try Store.open(at: storeOptions.path), json: output.json) { _ = try $0.attemptOnce() }
     }
 }

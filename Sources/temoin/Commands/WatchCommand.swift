@@ -18,6 +18,6 @@ struct WatchCommand: GuardedCommand, StoreReporting {
     func execute() throws {
         let store = try Store.open(at: storeOptions.path)
         let alerter = try notify.settings().alerter()
-        try live.run(store, json: output.json) { try $0.watch(plan: try plan(), alerter: alerter) }
+        try live.run(store, json: output.json) { _ = try $0.watch(plan: try plan(), alerter: alerter) }
     }
 }
