@@ -28,6 +28,9 @@ import NIOSSL
 /// What the simulated prefecture answers. Select one for the whole server with
 /// ``SimulatorConfiguration/defaultScenario`` or for one request with a `/scenario/<name>/...` path prefix.
 package enum Scenario: String, CaseIterable, Sendable {
+    /// Every scenario's name, as `--scenario` and a `/scenario/<name>` prefix take it.
+    package static var names: [String] { allCases.map(\.rawValue) }
+
     /// Both systems say there is no slot (the usual case).
     case noSlot = "no-slot"
     /// Both systems offer three slots.
@@ -298,5 +301,24 @@ final class OnceFlag: @unchecked Sendable {
             defer { raised = true }
             return !raised
         }
+    }
+}
+
+extension SimulatedPrefecture {
+    /// `temoin simulate`: listens, lets `ready` announce it (and write its certificate), serves until
+    /// `until` returns, then closes every listener and connection, also when `ready` throws.
+    package static func serve(
+        _ configuration: SimulatorConfiguration, until: () async -> Void,
+        ready: (SimulatedPrefecture) throws -> Void
+    ) async throws {
+        let server = try await start(configuration)
+        do {
+            try ready(server)
+        } catch {
+            try? await server.shutdown()
+            throw error
+        }
+        await until()
+        try await server.shutdown()
     }
 }

@@ -23,15 +23,9 @@ struct TemoinCLI: AsyncParsableCommand {
     @OptionGroup var language: LanguageOptions
 
     static func main() async {
-        let installation = Installation.current
-        guard installation.resources != nil else {
-            // Without its files temoin has no messages to speak with: this one is built in.
-            printBuiltInError(installation.missingResourcesMessage)
+        if let missing = Installation.start(arguments: Array(CommandLine.arguments.dropFirst())) {
+            printBuiltInError(missing)
             Foundation.exit(Installation.incompleteExitStatus.rawValue)
-        }
-        installation.prepareEnvironment()
-        if let lang = Language.scan(Array(CommandLine.arguments.dropFirst())) {
-            Messages.shared.language = lang
         }
         InterruptHandler.install()
         await main(nil)

@@ -26,6 +26,22 @@ import Testing
         #expect(try store.capture(of: entry, role: ref.role) == .withheld(digest: ref.digest))
     }
 
+    @Test func aCaptureIsWrittenAsReceivedAndAFullDiskIsExit7() throws {
+        let (dir, store, entry) = try importedPage()
+        let ref = try #require(entry.body?.captures?.first)
+        let path = dir.file("page.html")
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try store.writeCapture(seq: entry.seq, role: ref.role, to: file)
+        try file.close()
+        #expect(FileManager.default.contents(atPath: path) == (try Fixtures.data("rdv-creneau-aucun.html")))
+        let full = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        defer { try? full.close() }
+        #expect { try store.writeCapture(seq: entry.seq, role: ref.role, to: full) } throws: {
+            ($0 as? TemoinError)?.exitStatus == .outputUnwritable
+        }
+    }
+
     @Test func showWritesACaptureOnlyToAFileAndSaysWhyNot() throws {
         let (_, store, entry) = try importedPage()
         let ref = try #require(entry.body?.captures?.first)

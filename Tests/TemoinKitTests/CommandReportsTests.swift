@@ -22,6 +22,78 @@ import Testing
         #expect(report.lines[1].contains("ab12"))
     }
 
+    @Test func aNewKeyIsWrittenWithItsPublicHalfAndNeverOverAnother() throws {
+        let dir = TempDir()
+        let report = try KeyCreatedReport.create(at: dir.file("benevole.key"))
+        #expect(try object(report)["public_key"] as? String == dir.file("benevole.key.pub"))
+        let fingerprint = try VolunteerKey.fingerprint(publicKeyFile: dir.file("benevole.key.pub"))
+        #expect(try object(report)["fingerprint"] as? String == fingerprint)
+        #expect(throws: TemoinError.self) { try KeyCreatedReport.create(at: dir.file("benevole.key")) }
+    }
+
+    @Test func theLogIsEveryEntryOrTheAttemptsOnly() throws {
+        let (_, store) = try populatedStore()
+        _ = try store.addNote(about: 2, text: "Capture faite depuis la bibliothèque")
+        let all = try EntryView.log(store, attemptsOnly: false)
+        let attempts = try EntryView.log(store, attemptsOnly: true)
+        #expect(all.map(\.seq) == Array(1...7))
+        #expect(attempts.map(\.seq) == Array(2...6))
+        #expect(attempts.allSatisfy { $0.type == EntryType.attempt.rawValue })
+    }
+
+    @Test func aProfileIsARuleFileWhenOneIsThereElseAShippedOne() throws {
+        let dir = TempDir()
+        let shipped = try RuleSet.load(fileOrName: "rdv-prefecture")
+        #expect(shipped.id == (try RuleSet.loadBuiltIn("rdv-prefecture")).id)
+        let file = dir.write(
+            "rdv-prefecture",
+            try Data(
+                contentsOf: try #require(
+                    Installation.current.resource("profiles/rdv-prefecture.json"))))
+        #expect(try RuleSet.load(fileOrName: file).id == shipped.id)
+        #expect(throws: TemoinError.unknownProfile(name: "nulle-part")) { try RuleSet.load(fileOrName: "nulle-part") }
+    }
+
+    @Test func doctorAndStatusExitOneOnlyForWhatTheySaw() throws {
+        #expect(DoctorReport(checks: []).exitStatus == .success)
+        let (_, store) = try populatedStore()
+        #expect(try CaseStatus.compute(path: store.path).exitStatus == .success)
+        try tamper(store.path, "DELETE FROM entries WHERE seq >= 5")
+        #expect(try CaseStatus.compute(path: store.path).exitStatus == .tampered)
+    }
+
+    @Test func addingATSASaysSoAndThatCredentialsInItsAddressWereNotKept() throws {
+        let (_, store) = try makeStore()
+        let added = { (url: String) in Utterance.line(tr("trust.tsa.added", ["url": url])) }
+        #expect(try store.addTSAAndTell(url: "http://127.0.0.1:9/tsa", name: nil) == [added("http://127.0.0.1:9/tsa")])
+        let said = try store.addTSAAndTell(url: "https://alice:s3cret@127.0.0.1:8443/tsr", name: "Test TSA")
+        let notKept = tr("trust.credentials.not_kept", ["netrc": TSACredentials.netrcPath()])
+        #expect(said == [added("https://127.0.0.1:8443/tsr"), .problem(notKept)])
+        #expect(try store.tsas().map(\.url) == ["http://127.0.0.1:9/tsa", "https://127.0.0.1:8443/tsr"])
+    }
+
+    @Test func aNoteIsWrittenWithItsTimeAsAPersonWritesIt() throws {
+        let (_, store) = try populatedStore()
+        let report = try store.addNote(
+            about: 2, text: "Essai depuis la médiathèque", kind: .comment, at: "2026-11-12 09:00")
+        let json = try object(report)
+        #expect(json["about"] as? Int == 2 && json["seq"] as? Int == 7)
+        #expect(throws: TemoinError.self) { try store.addNote(about: 2, text: "Essai", kind: nil, at: "hier") }
+        #expect(try store.head()?.seq == 7)
+    }
+
+    @Test func anAmendmentIsRecordedOnlyWhenTheValueChangesAndTheStepListEndsWithTheHead() throws {
+        let (_, store) = try makeStore()
+        let prefecture = try store.caseRecord().fields.prefecture
+        #expect(
+            try CaseAmendedReport.amend(store, field: "prefecture", value: prefecture, reason: nil).changed == false)
+        let amended = try CaseAmendedReport.amend(
+            store, field: "prefecture", value: "Préfecture de police", reason: "erreur")
+        #expect(amended.changed && amended.seq == 2)
+        let lines = try StepText.listLines(try StepLedger(store: store), store: store)
+        #expect(lines == [tr("step.list.none"), try #require(try store.head()?.line)])
+    }
+
     @Test func anAmendmentSaysWhetherAnythingChanged() throws {
         let (_, store) = try makeStore()
         let entry = try store.amendCase(field: "procedure", value: "Titre de séjour étudiant", reason: nil)

@@ -147,6 +147,12 @@ import Testing
         }
     }
 
+    @Test func mainStartsInTheLanguageOfLangWhenTemoinsFilesAreThere() {
+        #expect(Installation.current.resources != nil)
+        #expect(Installation.start(arguments: ["verify", "--lang", "en"]) == nil)
+        #expect(Messages.shared.language == .en)
+    }
+
     @Test func langIsReadFromRawArgumentsWhereverItStands() {
         #expect(Language.scan(["verify", "--lang", "fr"]) == .fr)
         #expect(Language.scan(["--lang=en", "verify"]) == .en)

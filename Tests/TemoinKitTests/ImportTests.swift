@@ -177,4 +177,31 @@ import Testing
         #expect(r.stderr.contains("PROFILES.md") && r.stderr.contains("rule r"))
         #expect(try Store.open(at: store, readOnly: true).entries().count == 1)
     }
+
+    @Test func aBatchSaysEachFileAsItIsDoneAndAClockInDoubtOnce() throws {
+        let (dir, store) = try makeStore()
+        let pages = [Fixtures.page("rdv-creneau-aucun.html"), Fixtures.page("legacy-aucune-plage.html")]
+        // Recorded by a computer whose clock is a month behind: before the case, which the chain contradicts.
+        let behind = { Date().addingTimeInterval(-30 * 86_400) }
+        let options = ImportOptions(observedAt: behind().addingTimeInterval(-3_600))
+        var said: [Utterance] = []
+        let importer = try Importer(store: store)
+        let report = try importer.importFiles(
+            pages + [dir.file("missing.html")], options: options, json: false, now: behind
+        ) { said += $0 }
+        #expect(report.recorded == 2)
+        let doubts = report.files.compactMap { importer.clockDoubt($0) }
+        try #require(doubts.count == 2)
+        let asides = said.filter { if case .aside = $0 { true } else { false } }
+        #expect(!asides.isEmpty)
+        #expect(asides == AttemptText.timeWarnings(doubts[0]))
+        #expect(said.first == .line(ImportText.lines(report.files[0]).out[0]))
+        #expect(said.last == .problem(try #require(report.files.last?.error)))
+        // With --json the report says it all; only the clock's doubt is said, on standard error.
+        let (_, other) = try makeStore()
+        var quiet: [Utterance] = []
+        _ = try Importer(store: other).importFiles(pages, options: options, json: true, now: behind) { quiet += $0 }
+        #expect(!quiet.isEmpty)
+        #expect(quiet.allSatisfy { if case .aside = $0 { true } else { false } })
+    }
 }

@@ -94,6 +94,54 @@ import Testing
         #expect(!script.said.contains(tr("step.ask.tracking")))
     }
 
+    @Test func withNobodyToAskTheOptionsMustSayWhatAnInterviewWouldAsk() throws {
+        let given = StepRequest(kind: .other, date: nil, to: nil, summary: "")
+        #expect(throws: TemoinError.step(.optionsMissing(options: ["--kind", "--summary"]))) {
+            try given.completed(by: nil, kind: nil, summary: nil)
+        }
+        #expect(TemoinError.step(.optionsMissing(options: ["--kind"])).exitStatus == .usage)
+        var full = given
+        full.summary = "Lettre au préfet"
+        #expect(try full.completed(by: nil, kind: .other, summary: "Lettre au préfet").summary == "Lettre au préfet")
+        // Someone at a terminal is asked instead, for what the options left out only.
+        let script = Script(["7", "", "", "", "Lettre", "", ""])
+        let asked = try given.completed(by: StepInterview(script.conversation, limit: 1 << 20), kind: nil, summary: nil)
+        #expect(asked.kind == .other && asked.summary == "Lettre")
+        #expect(script.said.first == tr("step.ask.intro", ["count": "5"]))
+
+        let questions = CaseQuestions(
+            applicant: "Amina Diallo", prefecture: nil, procedure: nil, bookingURL: nil, facts: nil)
+        #expect(throws: TemoinError.caseOptionsMissing(options: questions.missingOptions)) {
+            try questions.interview(nil)
+        }
+        #expect(!questions.missingOptions.isEmpty)
+        #expect(TemoinError.caseOptionsMissing(options: ["--prefecture"]).exitStatus == .usage)
+        #expect(try questions.interview(Script([]).conversation) != nil)
+        let answered = CaseQuestions(
+            applicant: "A", prefecture: "Préfecture du Val-de-Marne", procedure: "Titre de séjour",
+            bookingURL: "http://127.0.0.1:8080/booking/create/4963/0", facts: nil)
+        #expect(try answered.interview(nil) == nil)
+    }
+
+    @Test func aStorePlaceGivenByOptionOrEnvironmentIsSaidNotAsked() throws {
+        let dir = TempDir()
+        let questions = CaseQuestions(
+            applicant: "Amina Diallo", prefecture: "Préfecture du Val-de-Marne", procedure: "Titre de séjour",
+            bookingURL: "http://127.0.0.1:8080/booking/create/4963/0", facts: "Trois mois sans rendez-vous")
+        let byOption = Script([])
+        let setup = try CaseSetup(
+            questions: questions, profile: "auto", tsas: [], storeOption: dir.file("option.sqlite"),
+            interview: CaseInterview(byOption.conversation), environment: [:])
+        #expect(setup.store.path == dir.file("option.sqlite") && setup.chosenPath == nil)
+        #expect(byOption.said.contains(tr("init.place_given", ["path": dir.file("option.sqlite")])))
+        let byEnvironment = Script([])
+        let other = try CaseSetup(
+            questions: questions, profile: "auto", tsas: [], storeOption: nil,
+            interview: CaseInterview(byEnvironment.conversation), environment: ["TEMOIN_STORE": dir.file("env.sqlite")])
+        #expect(other.store.path == dir.file("env.sqlite"))
+        #expect(byEnvironment.said.contains(tr("init.place_given", ["path": dir.file("env.sqlite")])))
+    }
+
     @Test func pastedPathsAreCleaned() {
         #expect(StepInterview.cleanPath("  '/tmp/lettre recommandée.pdf' ") == "/tmp/lettre recommandée.pdf")
         #expect(StepInterview.cleanPath("\"/tmp/a b.jpg\"") == "/tmp/a b.jpg")

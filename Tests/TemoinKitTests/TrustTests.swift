@@ -145,6 +145,40 @@ import ZIPFoundation
         #expect(outcomes[0].error?.description.contains("cannot be reached") == true)
         #expect(outcomes[1].seal != nil)
         #expect(try store.seals().count == 1)
+        // One seal is enough for `seal take`: the other's failure is said, not its exit status.
+        #expect(Sealer.exitStatus(outcomes) == nil)
+        #expect(Sealer.exitStatus([outcomes[0]]) == outcomes[0].error?.exitStatus)
+        #expect(
+            TrustText.sealOutcomes(outcomes) == [
+                .problem(try #require(outcomes[0].error?.description)),
+                .line(
+                    TrustText.sealLine(try #require(outcomes[1].seal))),
+            ])
+        #expect(TrustText.sealOutcomes(outcomes, json: true).count == 1)
+    }
+
+    @Test func aPasswordInATSAAddressIsWarnedAboutFirst() {
+        #expect(
+            TrustText.credentialsOnCommandLine(["http://127.0.0.1:9/tsr", "https://alice:s3cret@127.0.0.1:8443/tsr"])
+                == [.problem(tr("trust.credentials.command_line", ["netrc": TSACredentials.netrcPath()]))])
+        #expect(TrustText.credentialsOnCommandLine(["https://127.0.0.1:8443/tsr"]).isEmpty)
+    }
+
+    @Test func aSealIsExportedAsReceivedWithTheCommandThatChecksIt() async throws {
+        let tsa = try localTSA()
+        let (dir, store) = try populatedStore()
+        _ = try await offPool { try Sealer(store: store).seal(urls: [tsa.url("good")]) }
+        let seal = try #require(try store.seals().first)
+        let out = dir.file("sceau.tsr")
+        let lines = try store.exportSeal(id: seal.id, to: out)
+        let (seq, head, response) = try store.sealResponse(id: seal.id)
+        #expect(FileManager.default.contents(atPath: out) == response)
+        #expect(
+            lines == [
+                tr("trust.seal.exported", ["path": out, "seq": String(seq)]),
+                "openssl ts -verify -in \(out) -digest \(head) -CAfile TSA_CA.pem",
+            ])
+        #expect(throws: TemoinError.self) { try store.exportSeal(id: seal.id, to: out) }
     }
 
     @Test func aChainRewrittenAfterASealIsCaughtByBothVerifiers() async throws {
@@ -365,6 +399,34 @@ import ZIPFoundation
     }
 
     // MARK: Attestations
+
+    @Test func anAttestationIsWrittenWhereAskedNeverOverAFileAndAttachedOnce() throws {
+        let (dir, store) = try populatedStore()
+        let key = VolunteerKey.generate()
+        let out = dir.file("att.json")
+        let (json, lines) = try key.attest(
+            storePath: store.path, name: "Marie Dupont", organisation: "La Cimade", trust: TSATrust(), out: out)
+        #expect(json.file == out && json.fingerprint == key.fingerprint && !lines.isEmpty)
+        #expect(lines.contains { $0.contains(out) })
+        #expect(throws: TemoinError.self) {
+            try key.attest(
+                storePath: store.path, name: "Marie Dupont", organisation: "La Cimade", trust: TSATrust(), out: out)
+        }
+        var said: [Utterance] = []
+        try store.addAttestations(files: [out, out], json: false) { said += $0 }
+        #expect(
+            said == [
+                .line(tr("trust.attestation.added", ["path": out])),
+                .line(tr("trust.attestation.already", ["path": out])),
+            ])
+        var quiet: [Utterance] = []
+        try store.addAttestations(files: [out], json: true) { quiet += $0 }
+        #expect(quiet.isEmpty)
+        #expect(try store.attestations().count == 1)
+        #expect(throws: TemoinError.self) {
+            try store.addAttestations(files: [dir.file("absente.json")], json: false) { _ in }
+        }
+    }
 
     @Test func aVolunteerAttestsAndVerifyChecksTheAttestation() throws {
         let (dir, store) = try populatedStore()

@@ -93,6 +93,18 @@ import Testing
         }
     }
 
+    @Test func aScheduleEntryNamesTheProgramThroughItsLinksAndTheStoreByItsAbsolutePath() throws {
+        let dir = TempDir()
+        let program = dir.write("temoin-real", "#!/bin/sh\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.file("temoin"), withDestinationPath: program)
+        let cwd = FileManager.default.currentDirectoryPath
+        let cron = try ScheduleText.entry(
+            program: dir.file("temoin"), store: "cas/../temoin.sqlite", pace: try Pace(every: 7_200), systemd: false)
+        #expect(cron.contains(ScheduleText.quote(URL(fileURLWithPath: program).resolvingSymlinksInPath().path)))
+        #expect(cron.contains(ScheduleText.quote(cwd + "/temoin.sqlite")))
+        #expect(!cron.contains("cas/.."))
+    }
+
     @Test func importOptionsAreCheckedBeforeAnyFileIsRead() throws {
         try ImportOptions.check(url: nil, observedAt: nil, maxSize: ByteLimit("20MB"))
         #expect(throws: TemoinError.invalidSize(value: "big")) {
@@ -116,6 +128,66 @@ import Testing
         #expect(TemoinError.periodReversed(from: "a", to: "b").exitStatus == .usage)
         // A day as its end is the whole of that day: the same day is a period.
         _ = try DossierOptions.period(from: "2026-11-20 09:00", to: "2026-11-20")
+    }
+
+    @Test func aDossiersFileSizeAndFirstPieceAreBoundedAndItsOptionsReadAsTyped() throws {
+        #expect(throws: TemoinError.invalidMaxFileSize) { try DossierOptions.check(maxFileMB: 0, firstPiece: 1) }
+        #expect(throws: TemoinError.invalidFirstPiece) { try DossierOptions.check(maxFileMB: 32, firstPiece: 0) }
+        #expect(throws: TemoinError.invalidFirstPiece) { try DossierOptions.check(maxFileMB: 32, firstPiece: 1000) }
+        try DossierOptions.check(maxFileMB: 1, firstPiece: 999)
+        #expect(
+            TemoinError.invalidMaxFileSize.exitStatus == .usage && TemoinError.invalidFirstPiece.exitStatus == .usage)
+        #expect(TemoinError.invalidFirstPiece.description == tr("dossier.bad_first_piece"))
+        let options = try DossierOptions(
+            outputFolder: "dossier", language: .fr, templatesFolder: nil, from: "2026-11-01", to: "2026-11-20",
+            requete: true, maxFileMB: 10, firstPiece: 3, journal: false, pageImages: false, browserPath: nil)
+        #expect(options.maxFileBytes == 10 * 1024 * 1024 && options.firstPiece == 3)
+        #expect(options.pageImages == .off && options.requete && !options.journal)
+        #expect(options.to == (try DossierOptions.period(from: nil, to: "2026-11-20").to))
+        #expect(throws: TemoinError.invalidFirstPiece) {
+            try DossierOptions(
+                outputFolder: "dossier", language: .fr, templatesFolder: nil, from: nil, to: nil, requete: false,
+                maxFileMB: 32, firstPiece: 0, journal: false, pageImages: true, browserPath: nil)
+        }
+    }
+
+    @Test func importAttemptAndWatchOptionsAreRefusedBeforeAnythingIsDone() throws {
+        let page = Fixtures.page("rdv-creneau-aucun.html")
+        #expect(throws: TemoinError.noFilesGiven) {
+            try ImportOptions.check(files: [], url: nil, observedAt: nil, maxSize: ByteLimit("20MB"))
+        }
+        #expect(throws: TemoinError.oneFileForOptions) {
+            try ImportOptions.check(
+                files: [page, page + "x"], url: "https://a.example/", observedAt: nil, maxSize: ByteLimit("1MB"))
+        }
+        try ImportOptions.check(files: [page, page], url: nil, observedAt: nil, maxSize: ByteLimit("1MB"))
+        #expect(throws: TemoinError.invalidTimeout) {
+            try LiveAttemptSettings.check(timeout: 601, maxSize: ByteLimit("20MB"), url: nil)
+        }
+        #expect(throws: TemoinError.invalidSize(value: "gros")) {
+            try LiveAttemptSettings.check(timeout: 0, maxSize: ByteLimit("gros"), url: nil)
+        }
+        try LiveAttemptSettings.check(timeout: 600, maxSize: ByteLimit("20MB"), url: "http://127.0.0.1:8080/")
+        #expect(throws: TemoinError.invalidCount) { try WatchPlan(every: "2h", jitter: "0", until: nil, count: 0) }
+        // What is wrong with the pace is said first.
+        #expect { try WatchPlan(every: "1m", jitter: "0", until: nil, count: 0) } throws: {
+            ($0 as? TemoinError).map { $0 != .invalidCount && $0.exitStatus == .usage } ?? false
+        }
+        for error in [TemoinError.noFilesGiven, .oneFileForOptions, .invalidTimeout, .invalidCount] {
+            #expect(error.exitStatus == .usage)
+        }
+        #expect(TemoinError.invalidCount.description == tr("watch.bad_count"))
+    }
+
+    @Test func aFollowUpsDateIsReadAsTypedAndAWrongOneNamed() throws {
+        let answer = try FollowUpRequest(
+            of: 3, kind: .answerReceived, typedDate: "2026-11-20", from: "Préfecture", summary: nil, files: [])
+        #expect(answer.date == StepDate(day: "2026-11-20") && answer.from == "Préfecture" && answer.of == 3)
+        let byEmail = try FollowUpRequest(of: 3, kind: .other, typedDate: nil, from: nil, summary: nil, files: [])
+        #expect(byEmail.date == nil)
+        #expect(throws: TemoinError.self) {
+            try FollowUpRequest(of: 3, kind: .other, typedDate: "bientôt", from: nil, summary: nil, files: [])
+        }
     }
 
     @Test func aStepWithoutAnyoneToAskNeedsItsKindAndSummary() {
@@ -145,5 +217,18 @@ import Testing
             try AlertOutcome.checkDelivered(outcomes)
         }
         try AlertOutcome.checkDelivered(Array(outcomes.prefix(1)))
+    }
+
+    @Test func aKindIsTypedWithDashesOrUnderscoresInAnyCaseAndShownWithDashes() {
+        #expect(StepKind(typed: "registered-letter") == .registeredLetter)
+        #expect(StepKind(typed: "Registered_Letter") == .registeredLetter)
+        #expect(StepKind(typed: "registered letter") == nil)
+        #expect(StepKind.typedNames == StepKind.allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") })
+        #expect(StepKind.typedNames.contains("phone-call"))
+        #expect(FollowUpKind(typed: "RECEIPT-RETURNED") == .receiptReturned)
+        // An open set is typed among the kinds known today; one read from a store is not offered.
+        #expect(NoteKind(typed: "follow-up") == .followUp)
+        #expect(NoteKind(typed: "reminder") == nil)
+        #expect(NoteKind.typedNames == ["follow-up", "comment"])
     }
 }

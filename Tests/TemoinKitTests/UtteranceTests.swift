@@ -45,4 +45,27 @@ import Testing
     @Test func noTimeCheckedMeansNothingToSay() {
         #expect(AttemptText.timeWarnings(nil).isEmpty)
     }
+
+    @Test func theSimulatorWritesItsCertificateThenSaysWhereItListensAndFlushes() throws {
+        let dir = TempDir()
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        let said = try SimulatorText.ready(
+            baseURL: "http://127.0.0.1:8080", httpsBaseURL: "https://127.0.0.1:8443", certificatePEM: pem,
+            certificateOut: dir.file("cert.pem"), testHooks: true)
+        #expect(try String(contentsOfFile: dir.file("cert.pem"), encoding: .utf8) == pem)
+        let banner = SimulatorText.banner(
+            baseURL: "http://127.0.0.1:8080", httpsBaseURL: "https://127.0.0.1:8443", testHooks: true)
+        #expect(said == banner.map(Utterance.line) + [.problem(SimulatorText.testHooksWarning), .flush])
+        #expect(
+            try SimulatorText.ready(
+                baseURL: "http://127.0.0.1:8080", httpsBaseURL: nil, certificatePEM: pem, certificateOut: nil,
+                testHooks: false
+            ).contains(.problem(SimulatorText.testHooksWarning)) == false)
+        // A certificate that cannot be written stops it before anything is said (exit 7).
+        #expect {
+            try SimulatorText.ready(
+                baseURL: "http://127.0.0.1:8080", httpsBaseURL: nil, certificatePEM: pem,
+                certificateOut: dir.file("missing/cert.pem"), testHooks: false)
+        } throws: { ($0 as? TemoinError)?.exitStatus == .outputUnwritable }
+    }
 }

@@ -208,4 +208,28 @@ import Testing
             #expect(r.firstBadSeq == (valid ? nil : 6), "\(text)")
         }
     }
+
+    @Test func verifyAnswersWithTheReportAndTheStatusItEndsWith() throws {
+        let (dir, store) = try makeStore()
+        let intact = try Verification(path: store.path).answer(json: false, strictTime: true)
+        #expect(intact.exitStatus == .success && intact.error == nil)
+        #expect(intact.output == VerifyText.text(try Verification(path: store.path).run()))
+        // A page recorded by a clock a month behind, before the case: a failure only with --strict-time.
+        let page = Fixtures.page("rdv-creneau-aucun.html")
+        let behind = Date().addingTimeInterval(-30 * 86_400)
+        let early = ImportOptions(observedAt: behind.addingTimeInterval(-3_600))
+        _ = try Importer(store: store).importFile(page, options: early, now: behind)
+        #expect(try Verification(path: store.path).answer(json: false, strictTime: false).exitStatus == .success)
+        #expect(try Verification(path: store.path).answer(json: true, strictTime: true).exitStatus == .timeProblems)
+        try tamper(store.path, "DELETE FROM entries WHERE seq >= 2")
+        let tampered = try Verification(path: store.path).answer(json: true, strictTime: false)
+        #expect(tampered.exitStatus == .tampered && tampered.output.hasPrefix("{"))
+        // A file that is no store: with --json its report is printed and its error said (exit 2).
+        let notAStore = dir.write("notes.txt", "pas une base")
+        let unreadable = try Verification(path: notAStore).answer(json: true, strictTime: false)
+        #expect(unreadable.exitStatus == .storeUnreadable)
+        #expect(unreadable.error?.exitStatus == .storeUnreadable)
+        #expect(unreadable.output.contains(notAStore))
+        #expect(throws: TemoinError.self) { try Verification(path: notAStore).answer(json: false, strictTime: false) }
+    }
 }

@@ -500,4 +500,28 @@ import Testing
         let early = try #require(ISO8601DateFormatter().date(from: "2026-11-18T07:00:00Z"))
         #expect(PageDates.numeric(PageDates(now: early).lastPublication) == "11/11/2026")
     }
+
+    /// `temoin simulate`'s life: announced once listening, served until told, then closed; a failure
+    /// while announcing (a certificate that cannot be written) closes it too.
+    @Test func serveAnnouncesServesUntilToldThenCloses() async throws {
+        struct Refused: Error {}
+        let dir = TempDir()
+        var config = SimulatorConfiguration()
+        config.httpPort = 0
+        var base = ""
+        var served: CurlResult?
+        try await SimulatedPrefecture.serve(
+            config, until: { served = try? await Self.curl([base + "/"], in: dir) }, ready: { base = $0.baseURL })
+        #expect(served?.statusCodes == [200])
+        #expect(try await Self.curl([base + "/"], in: dir).status != 0)
+        await #expect(throws: Refused.self) {
+            try await SimulatedPrefecture.serve(
+                config, until: { Issue.record("served after a refusal") },
+                ready: {
+                    base = $0.baseURL
+                    throw Refused()
+                })
+        }
+        #expect(try await Self.curl([base + "/"], in: dir).status != 0)
+    }
 }

@@ -201,17 +201,8 @@ final class DevToolsConnection: @unchecked Sendable {
     }
 
     private func writeAll(_ data: Data, method: String) throws {
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(writeFD, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw DevToolsFailure(method: method, detail: String(cString: strerror(errno)))
-                }
-                offset += n
-            }
-        }
+        let failed = data.withUnsafeBytes { TemoinKit.writeAll(writeFD, $0) }
+        if failed != 0 { throw DevToolsFailure(method: method, detail: String(cString: strerror(failed))) }
     }
 
     private func readLoop() {

@@ -30,6 +30,14 @@ package struct LiveAttemptSettings: Sendable {
         self.browserPath = browserPath
     }
 
+    /// What `attempt` and `watch` check before anything: a size that means something, a timeout of 1 to
+    /// 600 seconds, an address that can be fetched.
+    package static func check(timeout: Int, maxSize: ByteLimit, url: String?) throws {
+        _ = try maxSize.value()
+        if timeout < 1 || timeout > 600 { throw TemoinError.invalidTimeout }
+        if let url { try URLCheck.validate(url) }
+    }
+
     /// An attempt made by temoin, stopped by `stop`.
     package func attemptOptions(stop: StopFlag) throws -> AttemptOptions {
         var o = AttemptOptions()

@@ -64,6 +64,15 @@ package enum ScheduleText {
         """
     }
 
+    /// The line for the program run as `program` (its `argv[0]`; links resolved, so that the line still
+    /// works from another folder) recording into `store` (made absolute: cron and systemd do not start
+    /// in the person's folder).
+    package static func entry(program: String, store: String, pace: Pace, systemd: Bool) throws -> String {
+        let binary = URL(fileURLWithPath: program).resolvingSymlinksInPath().path
+        let absolute = URL(fileURLWithPath: store).standardizedFileURL.path
+        return try entry(binary: binary, store: absolute, pace: pace, systemd: systemd)
+    }
+
     /// What `temoin schedule` prints for `binary` and `store` (absolute paths) at `pace`: a crontab line,
     /// or (`systemd`) a user service and timer. A line break cannot be written in either: a path that
     /// holds one is refused.

@@ -9,8 +9,10 @@ extension WatchPlan {
             every: DurationText(every), jitter: DurationText(jitter), until: until.map { DateText($0) }, count: count)
     }
 
+    /// A `count` below 1 is `.invalidCount`, said after what is wrong with the pace.
     package init(every: DurationText, jitter: DurationText, until: DateText?, count: Int?) throws {
         let pace = try Pace(every: every, jitter: jitter)
+        if let count, count < 1 { throw TemoinError.invalidCount }
         self.init(pace: pace, deadline: try until?.value(), count: count)
     }
 }

@@ -26,6 +26,14 @@ package struct CaseQuestions {
         }
     }
 
+    /// Who answers what the options left open: `person` (someone at a terminal, without `--json`), or
+    /// nobody (nil), and then a required option not given is `.caseOptionsMissing`, a bad argument.
+    package func interview(_ person: Conversation?) throws -> CaseInterview? {
+        if let person { return CaseInterview(person) }
+        if !missingOptions.isEmpty { throw TemoinError.caseOptionsMissing(options: missingOptions) }
+        return nil
+    }
+
     /// The case's fields, validated: those given, the others asked through `interview` (nil: no
     /// terminal, an optional field left empty).
     package func answers(profile: String, asking interview: CaseInterview?) throws -> CaseFields {

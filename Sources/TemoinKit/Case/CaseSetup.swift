@@ -30,4 +30,16 @@ package struct CaseSetup {
         seals = try Sealer.addAndSeal(self.tsas, store: store)
         chosenPath = place != path ? place : nil
     }
+
+    /// The store's place from `--store` (`storeOption`) or `TEMOIN_STORE`, which the person then is not
+    /// asked for; else the default place, which the interview offers to change.
+    package init(
+        questions: CaseQuestions, profile: String, tsas: [String], storeOption: String?, interview: CaseInterview?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
+        try self.init(
+            questions: questions, profile: profile, tsas: tsas,
+            path: Store.resolvePath(option: storeOption, environment: environment),
+            askPlace: storeOption == nil && environment["TEMOIN_STORE"] == nil, interview: interview)
+    }
 }

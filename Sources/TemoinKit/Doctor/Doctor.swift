@@ -36,6 +36,8 @@ package struct DoctorCheck: Sendable, Encodable {
 package struct DoctorReport: Sendable, Encodable {
     package var checks: [DoctorCheck]
     package var hasProblem: Bool { checks.contains { $0.status == .problem } }
+    /// What `doctor` exits with: 1 when something needs fixing.
+    package var exitStatus: ExitStatus { hasProblem ? .needsFixing : .success }
 
     enum CodingKeys: String, CodingKey { case checks, ok }
 

@@ -63,6 +63,29 @@ package struct DossierOptions: Sendable {
     }
 }
 
+extension DossierOptions {
+    /// The options of `temoin dossier` as typed: the period as a person writes it (``period(from:to:)``),
+    /// the largest file in MB and the first pièce's number as ``check(maxFileMB:firstPiece:)`` accepts
+    /// them, PJ2's page images unless refused. Throws the error that names what is wrong (a bad argument).
+    package init(
+        outputFolder: String, language: Language, templatesFolder: String?, from: String?, to: String?,
+        requete: Bool, maxFileMB: Int, firstPiece: Int, journal: Bool, pageImages: Bool, browserPath: String?
+    ) throws {
+        try Self.check(maxFileMB: maxFileMB, firstPiece: firstPiece)
+        let (start, end) = try Self.period(from: from, to: to)
+        self.init(
+            outputFolder: outputFolder, language: language, templatesFolder: templatesFolder, from: start, to: end,
+            requete: requete, maxFileBytes: maxFileMB * 1024 * 1024, firstPiece: firstPiece, journal: journal,
+            pageImages: pageImages ? .auto : .off, browserPath: browserPath)
+    }
+
+    /// Files of at least 1 MB (Télérecours citoyens accepts 32 MB each); pièces numbered from 1 to 999.
+    package static func check(maxFileMB: Int, firstPiece: Int) throws {
+        guard maxFileMB >= 1 else { throw TemoinError.invalidMaxFileSize }
+        guard (1...999).contains(firstPiece) else { throw TemoinError.invalidFirstPiece }
+    }
+}
+
 /// A file the dossier wrote.
 package struct DossierFile: Codable, Sendable, Equatable {
     package var name: String
@@ -97,6 +120,10 @@ package struct DossierResult: Codable, Sendable {
     /// Proof files of steps whose pièce could not show them (a photo format with no decoder here, a
     /// damaged file, bytes withheld): the pièce says why; the original is with the working files.
     package var proofsNotShown: [ProofNotShown] = []
+
+    /// What `dossier` exits with: 1 when the store is not intact (the dossier is written all the same,
+    /// and says so).
+    package var exitStatus: ExitStatus { verdict == .intact ? .success : .tampered }
 
     enum CodingKeys: String, CodingKey {
         case folder, files, attempts, head, verdict

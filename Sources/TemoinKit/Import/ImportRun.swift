@@ -18,6 +18,15 @@ extension ImportOptions {
         if let profileFile { ruleSet = try RuleSet.load(url: URL(fileURLWithPath: profileFile)) }
     }
 
+    /// What `import` checks before any file is read: at least one file; an address, a time and a size
+    /// that mean something; `url` and `observedAt` for a single page (folders are walked here only then:
+    /// the import walks them anyway).
+    package static func check(files: [String], url: String?, observedAt: DateText?, maxSize: ByteLimit) throws {
+        if files.isEmpty { throw TemoinError.noFilesGiven }
+        try check(url: url, observedAt: observedAt, maxSize: maxSize)
+        if observedAt != nil || url != nil, Importer.expand(files).count > 1 { throw TemoinError.oneFileForOptions }
+    }
+
     /// What is checked before any file is read: an address, a time and a size that mean something.
     package static func check(url: String?, observedAt: DateText?, maxSize: ByteLimit) throws {
         _ = try maxSize.value()
@@ -34,5 +43,26 @@ extension Importer {
             let time = try? TimeCorroboration.check(store: store, appended: entry), !time.warnings.isEmpty
         else { return nil }
         return time
+    }
+
+    /// `temoin import` as it goes: imports like ``importFiles(_:options:report:now:)``, telling `speak`
+    /// of each file as soon as it is done (its lines and, on standard error, its warnings or refusal;
+    /// nothing with `json`, whose report says it all) and, once per run, a computer's clock that
+    /// contradicts the chain, with how to set it right.
+    package func importFiles(
+        _ arguments: [String], options: ImportOptions, json: Bool, now: () -> Date = Date.init,
+        speak: ([Utterance]) -> Void
+    ) throws -> ImportReport {
+        var warned = false
+        return try importFiles(
+            arguments, options: options,
+            report: { file in
+                let (out, errors) = json ? ([], []) : ImportText.lines(file)
+                speak(out.map(Utterance.line) + errors.map(Utterance.problem))
+                if !warned, let time = clockDoubt(file) {
+                    speak(AttemptText.timeWarnings(time))
+                    warned = true
+                }
+            }, now: now)
     }
 }

@@ -68,6 +68,13 @@ package enum NoteText {
 }
 
 extension Store {
+    /// `temoin note`: the note written (``addNote(about:text:kind:occurredAt:now:)``) with `at` as a
+    /// person writes it (Paris time unless an offset is given), and its report.
+    package func addNote(about seq: Int64, text: String, kind: NoteKind?, at: String?) throws -> NoteJSON {
+        let occurred = try at.map { try TimeFormat.interpret($0) }
+        return NoteJSON(try addNote(about: seq, text: text, kind: kind, occurredAt: occurred), about: seq)
+    }
+
     /// Writes a note about entry `about` as a new entry of the chain (never an edit of that entry).
     /// `occurredAt`, when given, is when what the note tells happened; it cannot be in the future.
     @discardableResult

@@ -141,6 +141,18 @@ package struct Installation: Sendable {
         }
     }
 
+    /// What `main` does first, before any argument is parsed: prepares the environment and sets the
+    /// messages' language from a `--lang` wherever it stands in `arguments` (the help is read in it).
+    /// Returns nil when ready, else the built-in message that temoin's own files are missing: without
+    /// them there is no catalogue to speak with.
+    package static func start(arguments: [String]) -> String? {
+        let installation = current
+        guard installation.resources != nil else { return installation.missingResourcesMessage }
+        installation.prepareEnvironment()
+        if let lang = Language.scan(arguments) { Messages.shared.language = lang }
+        return nil
+    }
+
     /// Exit status when the resources are missing (README, `temoin --help`): EX_SOFTWARE.
     package static let incompleteExitStatus: ExitStatus = .installationIncomplete
 

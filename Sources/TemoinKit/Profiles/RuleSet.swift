@@ -110,6 +110,13 @@ package struct RuleSet: Codable, Sendable, Equatable {
         return set
     }
 
+    /// `temoin profiles show`: the rule file at `profile` when there is one, else the shipped profile of
+    /// that name.
+    package static func load(fileOrName profile: String) throws -> RuleSet {
+        FileManager.default.fileExists(atPath: profile)
+            ? try load(url: URL(fileURLWithPath: profile)) : try loadBuiltIn(profile)
+    }
+
     /// Reads and validates a rule file: every rule has a condition and every XPath compiles.
     package static func load(url: URL) throws -> RuleSet {
         let data: Data

@@ -16,6 +16,13 @@ package struct KeyCreatedReport: Encodable {
         self.fingerprint = fingerprint
     }
 
+    /// `temoin key new`: a new key written at `path` (refused if anything is there), its public half beside it.
+    package static func create(at path: String) throws -> KeyCreatedReport {
+        let key = VolunteerKey.generate()
+        try key.write(to: path)
+        return KeyCreatedReport(path: path, fingerprint: key.fingerprint)
+    }
+
     package var lines: [String] {
         [
             tr("trust.key.created", ["path": private_key, "pub": public_key]),
@@ -39,6 +46,11 @@ package struct CaseAmendedReport: Encodable {
         seq = entry?.seq
         hash = entry?.hash
         self.field = field
+    }
+
+    /// `temoin case set`: `field` of the case in `store` set to `value` (``Store/amendCase(field:value:reason:now:)``).
+    package static func amend(_ store: Store, field: String, value: String, reason: String?) throws -> Self {
+        Self(field: field, entry: try store.amendCase(field: field, value: value, reason: reason))
     }
 
     package var lines: [String] {

@@ -39,6 +39,13 @@ package enum DossierText {
         return lines
     }
 
+    /// All `dossier` says once written, each where it goes: the result (its JSON with `json`), what could
+    /// not be shown (said by the JSON itself with `json`), then the warnings.
+    package static func utterances(_ result: DossierResult, json: Bool) -> [Utterance] {
+        let (out, errors) = json ? ([JSONOutput.string(result)], []) : lines(result)
+        return out.map(Utterance.line) + errors.map(Utterance.problem) + warnings(result).map(Utterance.problem)
+    }
+
     package static func fileLine(_ f: DossierFile) -> String {
         let size = ByteCount.format(Int64(f.bytes))
         if f.pages == 1 { return tr("dossier.file_one_page", ["name": f.name, "size": size]) }

@@ -362,3 +362,10 @@ package enum JSONOutput {
         return String(out)
     }
 }
+
+extension EntryView {
+    /// `temoin log`: every entry of `store`, or its attempts only.
+    package static func log(_ store: Store, attemptsOnly: Bool) throws -> [EntryView] {
+        try store.entries().map { EntryView($0) }.filter { !attemptsOnly || $0.type == EntryType.attempt.rawValue }
+    }
+}

@@ -19,4 +19,18 @@ package enum SimulatorText {
 
     /// The test hooks are on.
     package static var testHooksWarning: String { tr("simulate.test_hooks_on") }
+
+    /// What `simulate` does once it listens: writes its HTTPS certificate (PEM) to `certificateOut` when
+    /// asked (a path that cannot be written is `.outputUnwritable`, exit 7, before anything is said),
+    /// then says the banner, the test hooks' warning on standard error too, and writes it all out at
+    /// once: a parent reading through a pipe must see the address now, not at exit.
+    package static func ready(
+        baseURL: String, httpsBaseURL: String?, certificatePEM: String, certificateOut: String?, testHooks: Bool
+    ) throws -> [Utterance] {
+        if let certificateOut {
+            try OutputFile.replace(certificateOut) { try Data(certificatePEM.utf8).write(to: URL(fileURLWithPath: $0)) }
+        }
+        let banner = banner(baseURL: baseURL, httpsBaseURL: httpsBaseURL, testHooks: testHooks).map(Utterance.line)
+        return banner + (testHooks ? [.problem(testHooksWarning)] : []) + [.flush]
+    }
 }

@@ -114,8 +114,27 @@ extension AttemptSealing {
 }
 
 extension TrustText {
-    /// `seal take`: each seal taken, or why one was not.
-    package static func sealOutcomes(_ outcomes: [Sealer.Outcome]) -> [Utterance] {
-        outcomes.compactMap { o in o.seal.map { .line(sealLine($0)) } ?? o.error.map { .problem($0.description) } }
+    /// `seal take`: each seal taken, or why one was not (with `json`, their JSON says both).
+    package static func sealOutcomes(_ outcomes: [Sealer.Outcome], json: Bool = false) -> [Utterance] {
+        if json { return [.line(JSONOutput.string(outcomes.map(SealOutcomeJSON.init)))] }
+        return outcomes.compactMap { o in
+            o.seal.map { .line(sealLine($0)) } ?? o.error.map { .problem($0.description) }
+        }
+    }
+
+    /// `seal take` given a TSA address that holds a password: said first, since other users of the
+    /// computer can read a command line (ps); it says where the credentials belong instead.
+    package static func credentialsOnCommandLine(_ urls: [String]) -> [Utterance] {
+        guard urls.contains(where: { TSACredentials.userinfo(in: $0) != nil }) else { return [] }
+        return [.problem(tr("trust.credentials.command_line", ["netrc": TSACredentials.netrcPath()]))]
+    }
+}
+
+extension Sealer {
+    /// What `seal take` exits with: the first failure's status when no TSA gave a seal, else nil (one
+    /// seal is enough: the others' failures are said, not fatal).
+    package static func exitStatus(_ outcomes: [Sealer.Outcome]) -> ExitStatus? {
+        guard outcomes.allSatisfy({ $0.seal == nil }) else { return nil }
+        return outcomes.first(where: { $0.seal == nil })?.error?.exitStatus
     }
 }

@@ -41,6 +41,8 @@ package struct CaseStatus: Sendable, Encodable {
     /// Volunteer attestations held by the store; nil when this store has no attestations table.
     @NullWhenAbsent package var attestations: Int?
     package var verification: Verification
+    /// What `status` exits with: 1 when the store is not intact.
+    package var exitStatus: ExitStatus { verification.verdict == .intact ? .success : .tampered }
     /// What the time rules found (docs/FORMAT.md §8); nil when they could not be applied.
     @NullWhenAbsent package var time: StatusTime?
     /// Doubts the record raises by itself: the same page classified two ways, early statements.

@@ -33,6 +33,8 @@ package enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
     /// `step check` on an e-mail whose bytes were withheld: there is nothing left to check.
     case emailWithheld(digest: String)
     case invalidDNSServer(value: String)
+    /// `step add` with nobody to ask (no terminal, or `--json`) and `--kind` or `--summary` not given.
+    case optionsMissing(options: [String])
 
     package var exitStatus: ExitStatus {
         switch self {
@@ -40,7 +42,7 @@ package enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
             return .inputRefused
         case .invalidDate, .dateInFuture, .invalidTrackingNumber, .trackingNotRegistered, .notAStep, .noEmail,
             .emptySummary, .missingDate,
-            .emailWithheld, .invalidDNSServer:
+            .emailWithheld, .invalidDNSServer, .optionsMissing:
             return .usage
         }
     }
@@ -82,6 +84,8 @@ package enum StepError: Error, CustomStringConvertible, Sendable, Equatable {
         case .missingDate: return tr("step.error.missing_date")
         case .emailWithheld(let digest): return tr("step.error.email_withheld", ["digest": digest])
         case .invalidDNSServer(let value): return tr("step.error.invalid_dns_server", ["value": value])
+        case .optionsMissing(let options):
+            return tr("step.missing_options", ["options": options.joined(separator: ", ")])
         }
     }
 }

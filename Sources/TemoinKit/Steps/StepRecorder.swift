@@ -28,6 +28,16 @@ package struct StepRequest: Sendable {
         self.note = note
     }
 
+    /// The step of `step add`: `self` (the options, the kind `.other` and the summary empty when not
+    /// given) completed by `interview` when someone at a terminal can answer; with nobody to ask, a
+    /// `kind` or a `summary` not given is `.step(.optionsMissing)`, a bad argument.
+    package func completed(by interview: StepInterview?, kind: StepKind?, summary: String?) throws -> StepRequest {
+        if let interview { return interview.complete(self, kindGiven: kind != nil, summaryGiven: summary != nil) }
+        let missing = Self.missingOptions(kind: kind, summary: summary)
+        if !missing.isEmpty { throw TemoinError.step(.optionsMissing(options: missing)) }
+        return self
+    }
+
     /// The options `step add` needs when nobody can be asked (no terminal, or `--json`): the kind, and a
     /// summary that is not blank.
     package static func missingOptions(kind: StepKind?, summary: String?) -> [String] {
@@ -59,6 +69,15 @@ package struct FollowUpRequest: Sendable {
         self.from = from
         self.summary = summary
         self.files = files
+    }
+
+    /// `step followup` as typed: `typedDate` as a person writes a day (``StepDate/parse(_:)``), which
+    /// throws the error that shows the accepted forms.
+    package init(
+        of: Int64, kind: FollowUpKind, typedDate: String?, from: String?, summary: String?, files: [String]
+    ) throws {
+        let date = try typedDate.map { try StepDate.parse($0) }
+        self.init(of: of, kind: kind, date: date, from: from, summary: summary, files: files)
     }
 }
 

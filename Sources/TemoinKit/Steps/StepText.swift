@@ -13,6 +13,12 @@ package enum StepText {
         "\(d.display) (\(tr("step.date_basis.\(basis.rawValue)")))"
     }
 
+    /// What `temoin step list` prints: each step on one line, whatever its summary holds, then the
+    /// store's head.
+    package static func listLines(_ ledger: StepLedger, store: Store) throws -> [String] {
+        list(ledger).map(TerminalText.line) + [try store.head()?.line].compactMap { $0 }
+    }
+
     /// The lines of `temoin step list`: each step, then what followed it, indented.
     package static func list(_ ledger: StepLedger) -> [String] {
         guard !ledger.records.isEmpty else { return [tr("step.list.none")] }

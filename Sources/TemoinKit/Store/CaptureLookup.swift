@@ -22,6 +22,16 @@ extension Store {
 }
 
 extension Store {
+    /// `temoin show SEQ --capture ROLE`: the capture's bytes written to `output` as received, for a file
+    /// only (``captureForFile(seq:role:toTerminal:)`` refuses a terminal); a full disk behind
+    /// `> page.html` is `.outputUnwritable` (exit 7), never a crash.
+    package func writeCapture(seq: Int64, role: String, to output: FileHandle = .standardOutput) throws {
+        let bytes = try captureForFile(seq: seq, role: role, toTerminal: isatty(output.fileDescriptor) == 1)
+        do { try output.write(contentsOf: bytes) } catch {
+            throw TemoinError.outputUnwritable(path: "-", detail: error.localizedDescription)
+        }
+    }
+
     /// The bytes `temoin show SEQ --capture ROLE` writes, as received. Throws `.noSuchEntry`, or when
     /// the entry has no such capture, when it was withheld (its digest is said), and when they would go
     /// to a terminal (`toTerminal`): a hostile page's escape sequences would be obeyed there.

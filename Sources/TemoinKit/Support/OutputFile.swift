@@ -110,17 +110,8 @@ package enum OutputFile {
 
         /// Appends `data`; a short write (a full disk) is an error, never silent.
         package func write(_ data: Data) throws {
-            try data.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Glibc_write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw OutputFile.unwritable(path, errno)
-                    }
-                    offset += n
-                }
-            }
+            let failed = data.withUnsafeBytes { writeAll(fd, $0) }
+            if failed != 0 { throw OutputFile.unwritable(path, failed) }
         }
 
         /// Flushes to the medium and closes: a full disk can show only here (delayed allocation).
@@ -149,13 +140,5 @@ private func posixOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 
         return Glibc.open(path, flags, mode)
     #else
         return Darwin.open(path, flags, mode)
-    #endif
-}
-
-private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        return Glibc.write(fd, buffer, count)
-    #else
-        return Darwin.write(fd, buffer, count)
     #endif
 }

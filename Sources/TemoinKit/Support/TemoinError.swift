@@ -29,6 +29,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A saved file dated before `TimeFormat.earliestAttempt` (a copy that lost its date).
     case fileDateTooEarly(path: String, date: String)
     case unknownCaseField(name: String)
+    /// `init` with nobody to ask (no terminal, or `--json`) and required options not given.
+    case caseOptionsMissing(options: [String])
     case emptyValue(field: String)
     /// A one-line value holds a line break or an invisible control character (`FieldText`).
     case controlCharacter(field: String, character: String)
@@ -65,6 +67,10 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case emptyPeriod(from: String, to: String)
     /// `--from` after `--to`.
     case periodReversed(from: String, to: String)
+    /// `dossier --max-file-size` below 1 MB.
+    case invalidMaxFileSize
+    /// `dossier --first-piece` outside 1...999.
+    case invalidFirstPiece
     /// Seals, attestations, keys and bundles (Trust/TrustError.swift).
     case trust(TrustError)
     /// No Chrome, Chromium or Edge found (`searched`: the path given, or the names looked for).
@@ -73,6 +79,14 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
     case browserFailed(detail: String)
     /// The person closed the browser before the attempt was recorded.
     case browserClosed
+    /// `import` or `attestation add` without a file.
+    case noFilesGiven
+    /// `import --url` or `--observed-at` with more than one page: they describe one.
+    case oneFileForOptions
+    /// `--timeout` outside 1...600 seconds.
+    case invalidTimeout
+    /// `watch --count` below 1.
+    case invalidCount
     /// `temoin note`: the text or the entry it is about cannot make a note (Notes/Note.swift).
     case invalidNote(detail: String)
     /// Steps (letters, e-mails...) and their proof files (Steps/StepError.swift).
@@ -89,16 +103,17 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             .fileDateTooEarly, .folderWithoutPage:
             return .inputRefused
         case .dateTooEarly, .nonexistentParisTime, .ambiguousParisTime: return .usage
-        case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .emptyValue, .controlCharacter,
+        case .invalidURL, .invalidDate, .dateInFuture, .unknownCaseField, .caseOptionsMissing, .emptyValue,
+            .controlCharacter,
             .noSuchEntry, .unknownProfile, .noSuchCapture:
             return .usage
         case .networkUnavailable, .browserNotFound, .browserFailed, .browserClosed: return .networkUnavailable
         case .outputUnwritable, .temporaryUnwritable: return .outputUnwritable
         case .invalidTemplate: return .inputRefused
-        case .emptyPeriod, .periodReversed: return .usage
+        case .emptyPeriod, .periodReversed, .invalidMaxFileSize, .invalidFirstPiece: return .usage
         case .intervalTooShort, .invalidJitter, .invalidDuration, .invalidSize, .invalidExpectedHead: return .usage
         case .captureNotInEntry, .captureWithheld, .captureToTerminal, .unknownScenario, .invalidPort: return .usage
-        case .invalidNote: return .usage
+        case .invalidNote, .noFilesGiven, .oneFileForOptions, .invalidTimeout, .invalidCount: return .usage
         case .interrupted: return .interrupted
         case .trust(let error): return error.exitStatus
         case .step(let error): return error.exitStatus
@@ -146,6 +161,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             return tr("error.paris_time_twice", ["value": value, "first": first, "second": second])
         case .fileDateTooEarly(let path, let date):
             return tr("error.file_date_too_early", ["path": path, "date": date])
+        case .caseOptionsMissing(let options):
+            return tr("init.missing_options", ["options": options.joined(separator: ", ")])
         case .unknownCaseField(let name):
             return tr(
                 "error.unknown_case_field",
@@ -170,6 +187,8 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
             return tr("error.invalid_template", ["path": path, "detail": detail])
         case .emptyPeriod(let from, let to): return tr("error.empty_period", ["from": from, "to": to])
         case .periodReversed(let from, let to): return tr("dossier.from_after_to", ["from": from, "to": to])
+        case .invalidMaxFileSize: return tr("dossier.bad_max_size")
+        case .invalidFirstPiece: return tr("dossier.bad_first_piece")
         case .browserNotFound(let searched): return tr("browser.error.not_found", ["searched": searched])
         case .browserFailed(let detail): return tr("browser.error.failed", ["detail": detail])
         case .browserClosed: return tr("browser.error.closed")
@@ -188,6 +207,10 @@ package enum TemoinError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidPort(let port): return tr("simulate.bad_port", ["port": String(port)])
         case .trust(let error): return error.description
         case .invalidNote(let detail): return tr("error.invalid_note", ["detail": detail])
+        case .noFilesGiven: return tr("import.no_files")
+        case .oneFileForOptions: return tr("import.one_file_for_options")
+        case .invalidTimeout: return tr("attempt.bad_timeout")
+        case .invalidCount: return tr("watch.bad_count")
         case .step(let error): return error.description
         case .notify(let error): return error.description
         }

@@ -84,3 +84,36 @@ package struct ExpectedHeadText: Sendable, CustomStringConvertible {
     /// follow the grammar.
     package func value() throws -> ExpectedHead { try head.get() }
 }
+
+/// A vocabulary recorded with underscores (`registered_letter`) and typed with dashes
+/// (`registered-letter`): both spellings are read, in any case; the dashed one is shown.
+package protocol TypedName: RawRepresentable<String> {
+    /// The values a person may type (for an open set, the ones known today).
+    static var typedCases: [Self] { get }
+}
+
+extension TypedName {
+    /// The value `text` names, or nil when it names none.
+    package init?(typed text: String) {
+        let value = text.replacingOccurrences(of: "-", with: "_").lowercased()
+        guard let kind = Self.typedCases.first(where: { $0.rawValue == value }) else { return nil }
+        self = kind
+    }
+
+    /// The values as a person types them, in order.
+    package static var typedNames: [String] {
+        typedCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
+    }
+}
+
+extension TypedName where Self: CaseIterable {
+    package static var typedCases: [Self] { Array(allCases) }
+}
+
+extension StepKind: TypedName {}
+
+extension FollowUpKind: TypedName {}
+
+extension NoteKind: TypedName {
+    package static var typedCases: [NoteKind] { known }
+}

@@ -243,6 +243,20 @@ package struct VolunteerKey: Sendable {
         try FieldText.checkLine(organisation, field: "organisation")
     }
 
+    /// `temoin attest`: verifies and signs as ``attest(storePath:name:organisation:trust:now:)``, then
+    /// writes the attestation to `out`, else to `attestation-<store id>-<seq>.json` in the current folder
+    /// (a file already there is never replaced: `OutputFile.create`). Returns its JSON and what is said.
+    package func attest(
+        storePath: String, name: String, organisation: String, trust: TSATrust, out: String?
+    ) throws -> (json: AttestJSON, lines: [String]) {
+        let (attestation, statement, report) = try attest(
+            storePath: storePath, name: name, organisation: organisation, trust: trust)
+        let target = out ?? "attestation-\(statement.storeID.prefix(8))-\(statement.seq).json"
+        try OutputFile.create(target, data: try attestation.encoded())
+        let json = AttestJSON(file: target, statement: statement, fingerprint: fingerprint)
+        return (json, AttestText.lines(report: report, file: target))
+    }
+
     /// Verifies the store or bundle at `storePath` (as `temoin verify` does) and signs what was found.
     package func attest(
         storePath: String, name: String, organisation: String, trust: TSATrust = TSATrust(), now: Date = Date()

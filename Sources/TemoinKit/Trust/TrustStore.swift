@@ -182,6 +182,14 @@ extension Store {
         }
     }
 
+    /// `temoin seal tsa add`: adds the TSA (``addTSA(url:name:now:)``) and says so, and, when the address
+    /// held credentials, that they were not kept and where they belong.
+    package func addTSAAndTell(url: String, name: String?) throws -> [Utterance] {
+        let dropped = try addTSA(url: url, name: name, now: Date())
+        return [.line(tr("trust.tsa.added", ["url": TSACredentials.withoutUserinfo(url)]))]
+            + (dropped ? [.problem(tr("trust.credentials.not_kept", ["netrc": TSACredentials.netrcPath()]))] : [])
+    }
+
     /// Adds a TSA. Credentials in the URL are not kept (TSACredentials): the result says whether some
     /// were dropped, so the person can be told where to put them.
     @discardableResult
@@ -250,6 +258,18 @@ extension Store {
         }
     }
 
+    /// `temoin seal export`: the stored response of seal `id` written to `out` (a new file), then where,
+    /// and the OpenSSL command that checks it against the head it sealed (a command line to copy, not a
+    /// sentence: it stays as it is in every language).
+    package func exportSeal(id: Int64, to out: String) throws -> [String] {
+        let (seq, head, response) = try sealResponse(id: id)
+        try OutputFile.create(out, data: response)
+        return [
+            tr("trust.seal.exported", ["path": out, "seq": String(seq)]),
+            "openssl ts -verify -in \(out) -digest \(head) -CAfile TSA_CA.pem",
+        ]
+    }
+
     /// The stored response of one seal, exactly as the TSA sent it (for `openssl ts -verify -in`).
     package func sealResponse(id: Int64) throws -> (seq: Int64, head: String, response: Data) {
         guard let row = try sealRows().first(where: { $0.id == id }) else {
@@ -307,6 +327,20 @@ extension Store {
     package func attestations(trustedKeys: [String] = []) throws -> [AttestationSummary] {
         try readAnchors("attestations") { db in
             try AttestationCheck.attestations(db, storeID: storeID, trustedKeys: trustedKeys)
+        }
+    }
+}
+
+extension Store {
+    /// `temoin attestation add`: each file's attestation attached, or found attached already, said as
+    /// soon as it is (nothing with `json`: the list printed at the end says it all). The first file that
+    /// cannot be read or verified stops it; those before it stay attached.
+    package func addAttestations(files: [String], json: Bool, speak: ([Utterance]) -> Void) throws {
+        for path in files {
+            let added = try addAttestation(try AttestationFile.read(path: path), path: path)
+            if !json {
+                speak([.line(tr(added ? "trust.attestation.added" : "trust.attestation.already", ["path": path]))])
+            }
         }
     }
 }

@@ -47,3 +47,31 @@ public struct Verification: Sendable {
         return try body(folder.appendingPathComponent("store.sqlite").path, BundleReader.check(folder).result)
     }
 }
+
+/// How `temoin verify` ends: what it prints on standard output, the status it exits with, and, for a
+/// file that could not be verified at all, the error it says on standard error.
+package struct VerifyAnswer: Sendable {
+    package let output: String
+    package let exitStatus: ExitStatus
+    package let error: TemoinError?
+}
+
+extension Verification {
+    /// `temoin verify`: the report (its JSON with `json`) and the status, 1 unless intact or, with
+    /// `strictTime`, when the time rules found anything. A file that is no store throws, except with
+    /// `json`: docs/FORMAT.md §6 says `--json` always prints a report, so that file's report is the
+    /// output and its error comes back to be said (exit 2).
+    package func answer(json: Bool, strictTime: Bool, progress: Verifier.Progress? = nil) throws -> VerifyAnswer {
+        let report: VerificationReport
+        do {
+            report = try run(progress: progress)
+        } catch let error as TemoinError where json && error.exitStatus == .storeUnreadable {
+            let unreadable = UnreadableReport(store: path, reason: error.description)
+            return VerifyAnswer(output: JSONOutput.string(unreadable), exitStatus: error.exitStatus, error: error)
+        }
+        let failed = report.verdict != .intact || (strictTime && report.hasTimeProblems())
+        return VerifyAnswer(
+            output: json ? JSONOutput.string(report) : VerifyText.text(report),
+            exitStatus: failed ? (report.verdict != .intact ? .tampered : .timeProblems) : .success, error: nil)
+    }
+}

@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct DoctorCommand: ParsableCommand {
+struct DoctorCommand: ReportingCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("doctor", key: "DoctorCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Option(help: .text("DoctorCommand.url")) var url: String?
     @Option(name: .customLong("browser-path"), help: .text("DoctorCommand.browserPath", value: "path"))
     var browserPath: String?
@@ -14,10 +13,9 @@ struct DoctorCommand: ParsableCommand {
         try validating { if let url { try URLCheck.validate(url) } }
     }
 
-    func run() throws {
+    func report() throws -> Reported<DoctorReport> {
         let report = Doctor(storePath: storeOptions.path, bookingURL: url, browserPath: browserPath, caFile: cacert)
             .run()
-        output.render(report) { DoctorText.lines(report) }
-        if report.hasProblem { throw ExitCode(.needsFixing) }
+        return Reported(report, exitStatus: report.exitStatus) { DoctorText.lines(report) }
     }
 }

@@ -1,10 +1,9 @@
 import ArgumentParser
 import TemoinKit
 
-struct DossierCommand: GuardedCommand {
+struct DossierCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("dossier", key: "DossierCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Option(name: .long, help: .text("DossierCommand.out", value: "dir")) var out: String
     @Option(name: .long, help: .text("DossierCommand.from", value: "date")) var from: String?
     @Option(name: .long, help: .text("DossierCommand.to", value: "date")) var to: String?
@@ -21,21 +20,17 @@ struct DossierCommand: GuardedCommand {
 
     func validate() throws {
         try storeOptions.validate()
-        guard maxFileSize >= 1 else { throw ValidationError(tr("dossier.bad_max_size")) }
-        guard (1...999).contains(firstPiece) else { throw ValidationError(tr("dossier.bad_first_piece")) }
+        try validating { try DossierOptions.check(maxFileMB: maxFileSize, firstPiece: firstPiece) }
     }
 
     func execute() throws {
-        let (start, end) = try DossierOptions.period(from: from, to: to)
+        let options = try DossierOptions(
+            outputFolder: out, language: storeOptions.lang ?? Messages.shared.language, templatesFolder: templates,
+            from: from, to: to, requete: requete, maxFileMB: maxFileSize, firstPiece: firstPiece, journal: journal,
+            pageImages: !noPageImages, browserPath: browserPath)
         let store = try Store.open(at: storeOptions.path, readOnly: true)
-        let options = DossierOptions(
-            outputFolder: out, language: storeOptions.lang ?? Messages.shared.language,
-            templatesFolder: templates, from: start, to: end, requete: requete,
-            maxFileBytes: maxFileSize * 1024 * 1024, firstPiece: firstPiece, journal: journal,
-            pageImages: noPageImages ? .off : .auto, browserPath: browserPath)
         let result = try writeDossier(store: store, path: storeOptions.path, options: options, json: output.json)
-        output.json ? print(JSONOutput.string(result)) : printLines(DossierText.lines(result))
-        for line in DossierText.warnings(result) { printError(line) }
-        if result.verdict != .intact { throw ExitCode(.tampered) }
+        speak(DossierText.utterances(result, json: output.json), json: output.json)
+        if result.exitStatus != .success { throw ExitCode(result.exitStatus) }
     }
 }

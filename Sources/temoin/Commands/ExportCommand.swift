@@ -1,11 +1,10 @@
 import ArgumentParser
 import TemoinKit
 
-struct ExportCommand: GuardedCommand {
+struct ExportCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("export", key: "ExportCommand")
     static let cleansUp = true  // a bundle half written never stays behind
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Option(help: .text("ExportCommand.out", value: "file.zip")) var out: String?
     @Flag(help: .text("ExportCommand.redact")) var redact = false
     @Option(help: .text("ExportCommand.warc", value: "file.warc.gz")) var warc: String?
@@ -17,16 +16,8 @@ struct ExportCommand: GuardedCommand {
 
     func execute() throws {
         let store = try Store.open(at: storeOptions.path, readOnly: true)
-        var result = ExportJSON()
-        if let out {
-            result.bundle = try BundleExporter(store: store).export(to: out, redact: redact)
-            if !output.json, let r = result.bundle {
-                for line in ExportText.bundleLines(r, path: out, redact: redact) { print(line) }
-            }
-        }
-        if let warc {
-            result.warc = try WARCExporter(store: store).export(to: warc)
-            if !output.json, let r = result.warc { for line in ExportText.warcLines(r, path: warc) { print(line) } }
+        let result = try ExportJSON.export(store: store, bundle: out, redact: redact, warc: warc, json: output.json) {
+            speak($0, json: output.json)
         }
         if output.json { print(JSONOutput.string(result)) }
     }

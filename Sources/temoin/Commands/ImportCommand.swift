@@ -1,10 +1,10 @@
 import ArgumentParser
 import TemoinKit
 
-struct ImportCommand: GuardedCommand {
+struct ImportCommand: StoreCommand {
     static let configuration = CommandConfiguration.text("import", key: "ImportCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    static let records = true
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("ImportCommand.files", value: "file")) var files: [String]
     @Option(help: .text("ImportCommand.url")) var url: String?
     @Option(name: .customLong("observed-at"), help: .text("ImportCommand.observedAt", value: "date"))
@@ -15,29 +15,17 @@ struct ImportCommand: GuardedCommand {
     var profileFile: String?
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError(tr("import.no_files")) }
-        try validating { try ImportOptions.check(url: url, observedAt: observedAt, maxSize: maxSize) }
-        // Folders are walked here only when an option needs a single page (the import walks them anyway).
-        if observedAt != nil || url != nil, Importer.expand(files).count > 1 {
-            throw ValidationError(tr("import.one_file_for_options"))
-        }
+        try validating { try ImportOptions.check(files: files, url: url, observedAt: observedAt, maxSize: maxSize) }
     }
 
-    func execute() throws {
-        let store = try Store.open(at: storeOptions.path)
+    func report(_ store: Store) throws -> Reported<[ImportFileReport]> {
         let options = try ImportOptions(
             url: url, observedAt: observedAt, maxSize: maxSize, note: note, profileFile: profileFile)
-        let importer = try Importer(store: store)
-        var warned = false
-        let report = try importer.importFiles(files, options: options) { file in
-            if !output.json { printLines(ImportText.lines(file)) }
-            // A computer's clock that contradicts the chain is said once per run.
-            if !warned, let time = importer.clockDoubt(file) {
-                speak(AttemptText.timeWarnings(time), json: output.json)
-                warned = true
-            }
+        let report = try Importer(store: store).importFiles(files, options: options, json: output.json) {
+            speak($0, json: output.json)
         }
-        try output.render(report.files) { [ImportText.summary(report), try store.head()?.line].compactMap { $0 } }
-        if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
+        return Reported(report.files, exitStatus: report.exitStatus) {
+            [ImportText.summary(report), try store.head()?.line].compactMap { $0 }
+        }
     }
 }

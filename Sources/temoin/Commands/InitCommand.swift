@@ -2,10 +2,9 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct InitCommand: GuardedCommand {
+struct InitCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("init", key: "InitCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Option(help: .text("InitCommand.applicant")) var applicant: String?
     @Option(help: .text("InitCommand.prefecture")) var prefecture: String?
     @Option(help: .text("InitCommand.procedure")) var procedure: String?
@@ -22,15 +21,10 @@ struct InitCommand: GuardedCommand {
         let questions = CaseQuestions(
             applicant: applicant, prefecture: prefecture, procedure: procedure, bookingURL: bookingURL, facts: facts
         )
-        let interview = isatty(STDIN_FILENO) == 1 && !output.json ? CaseInterview(.terminal) : nil
-        if interview == nil, !questions.missingOptions.isEmpty {
-            let missing = questions.missingOptions.joined(separator: ", ")
-            throw ValidationError(tr("init.missing_options", ["options": missing]))
-        }
-        let askPlace = storeOptions.store == nil && ProcessInfo.processInfo.environment["TEMOIN_STORE"] == nil
+        let person = isatty(STDIN_FILENO) == 1 && !output.json ? Conversation.terminal : nil
+        let interview = try validating { try questions.interview(person) }
         let setup = try CaseSetup(
-            questions: questions, profile: profile, tsas: tsa, path: storeOptions.path, askPlace: askPlace,
-            interview: interview)
+            questions: questions, profile: profile, tsas: tsa, storeOption: storeOptions.store, interview: interview)
         output.json ? print(JSONOutput.string(try InitJSON(setup))) : speak(InitText.utterances(setup), json: false)
     }
 }

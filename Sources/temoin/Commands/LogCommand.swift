@@ -3,14 +3,12 @@ import TemoinKit
 
 struct LogCommand: StoreCommand {
     static let configuration = CommandConfiguration.text("log", key: "LogCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Flag(help: .text("LogCommand.attemptsOnly")) var attemptsOnly = false
     @Flag(help: .text("LogCommand.short")) var short = false
 
     func report(_ store: Store) throws -> Reported<[EntryView]> {
-        var views = try store.entries().map { EntryView($0) }
-        if attemptsOnly { views = views.filter { $0.type == EntryType.attempt.rawValue } }
+        let views = try EntryView.log(store, attemptsOnly: attemptsOnly)
         return Reported(views) { LogText.lines(views, short: short, head: try store.head()) }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct ScheduleCommand: GuardedCommand {
@@ -14,10 +13,9 @@ struct ScheduleCommand: GuardedCommand {
     }
 
     func execute() throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        let pace = try Pace(every: every, jitter: jitter)
-        print(
-            try ScheduleText.entry(binary: binary, store: absolute(storeOptions.path), pace: pace, systemd: systemd)
-        )
+        let entry = try ScheduleText.entry(
+            program: CommandLine.arguments[0], store: storeOptions.path, pace: try Pace(every: every, jitter: jitter),
+            systemd: systemd)
+        print(entry)
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 import TemoinSimulator
 
@@ -8,10 +7,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @OptionGroup var language: LanguageOptions
     @Option(help: .text("SimulateCommand.port")) var port: Int = 8080
     @Option(name: .customLong("https-port"), help: .text("SimulateCommand.httpsPort")) var httpsPort: Int?
-    @Option(
-        help: ArgumentHelp(
-            tr("help.SimulateCommand.scenario", ["names": Scenario.allCases.map(\.rawValue).joined(separator: ", ")]),
-            valueName: "name"))
+    @Option(help: .text("SimulateCommand.scenario", value: "name", ["names": Scenario.names.joined(separator: ", ")]))
     var scenario: String = Scenario.noSlot.rawValue
     @Option(name: .customLong("certificate-out"), help: .text("SimulateCommand.certificateOut"))
     var certificateOut: String?
@@ -19,37 +15,29 @@ struct SimulateCommand: AsyncParsableCommand {
     var clockSkew: String = "0"
     @Flag(name: .customLong("test-hooks"), help: .text("SimulateCommand.testHooks")) var testHooks = false
 
-    func validate() throws { try validating { _ = try arguments() } }
+    func validate() throws { try validating { _ = try configuration() } }
 
-    /// The options checked by TemoinKit: a wrong one is a bad argument (exit 64), in the person's language.
-    private func arguments() throws -> SimulateArguments {
-        try SimulateArguments(
-            scenario: scenario, scenarios: Scenario.allCases.map(\.rawValue), clockSkew: clockSkew,
+    /// The configuration asked for: a wrong option is a bad argument (exit 64), in the person's language.
+    private func configuration() throws -> SimulatorConfiguration {
+        let checked = try SimulateArguments(
+            scenario: scenario, scenarios: Scenario.names, clockSkew: clockSkew,
             ports: [port] + (httpsPort.map { [$0] } ?? []))
+        return SimulatorConfiguration(
+            httpPort: port, httpsPort: httpsPort, defaultScenario: Scenario(rawValue: checked.scenario) ?? .noSlot,
+            testHooks: testHooks, clockSkew: checked.clockSkew)
     }
 
     func run() async throws {
-        let checked = try arguments()
-        let config = SimulatorConfiguration(
-            httpPort: port, httpsPort: httpsPort, defaultScenario: Scenario(rawValue: checked.scenario) ?? .noSlot,
-            testHooks: testHooks, clockSkew: checked.clockSkew)
         // Ctrl-C is handled before the banner says the simulator is ready (main installs the handler and
         // waits for its registration): a SIGINT sent as soon as the address is read (tests do) stops it.
         InterruptHandler.install()
-        let server = try await SimulatedPrefecture.start(config)
-        if let certificateOut {
+        try await SimulatedPrefecture.serve(try configuration(), until: InterruptHandler.waitForInterrupt) { server in
             try guarded {
-                try OutputFile.replace(certificateOut) {
-                    try Data(server.certificatePEM.utf8).write(to: URL(fileURLWithPath: $0))
-                }
+                let said = try SimulatorText.ready(
+                    baseURL: server.baseURL, httpsBaseURL: server.httpsBaseURL, certificatePEM: server.certificatePEM,
+                    certificateOut: certificateOut, testHooks: testHooks)
+                speak(said, json: false)
             }
         }
-        let banner = SimulatorText.banner(
-            baseURL: server.baseURL, httpsBaseURL: server.httpsBaseURL, testHooks: testHooks)
-        for line in banner { print(line) }
-        if testHooks { printError(SimulatorText.testHooksWarning) }
-        fflush(nil)  // a parent reading through a pipe must see the address now, not at exit
-        await InterruptHandler.waitForInterrupt()
-        try await server.shutdown()
     }
 }

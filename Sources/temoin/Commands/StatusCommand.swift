@@ -1,19 +1,14 @@
 import ArgumentParser
 import TemoinKit
 
-struct StatusCommand: GuardedCommand {
+struct StatusCommand: ReportingCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("status", key: "StatusCommand")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
 
-    func execute() throws {
-        let progress = ProgressReporter.standardError(
-            label: tr("status.verifying"), unit: .bytes, json: output.json)
-        let status = try CaseStatus.compute(path: storeOptions.path) { done, total in
-            progress.update(done: done, total: total)
-        }
+    func report() throws -> Reported<CaseStatus> {
+        let progress = ProgressReporter.standardError(label: tr("status.verifying"), unit: .bytes, json: output.json)
+        let status = try CaseStatus.compute(path: storeOptions.path) { progress.update(done: $0, total: $1) }
         progress.finish()
-        print(output.json ? JSONOutput.string(status) : status.text)
-        if status.verification.verdict != .intact { throw ExitCode(.tampered) }
+        return Reported(status, exitStatus: status.exitStatus) { [status.text] }
     }
 }

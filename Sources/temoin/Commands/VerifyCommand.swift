@@ -1,11 +1,10 @@
 import ArgumentParser
 import TemoinKit
 
-struct VerifyCommand: GuardedCommand {
+struct VerifyCommand: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("verify", key: "VerifyCommand")
     static let cleansUp = true  // a bundle's extracted folder never stays behind
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("VerifyCommand.file", value: "store")) var file: String?
     @Option(name: .customLong("expect-head"), help: .text("VerifyCommand.expectHead", value: "seq:hash"))
     var expectHead: ExpectedHeadText?
@@ -18,22 +17,16 @@ struct VerifyCommand: GuardedCommand {
     func validate() throws { try validating { _ = try expectHead?.value() } }
 
     func execute() throws {
-        let path = file ?? storeOptions.path
         let verification = Verification(
-            path: path, expectedHead: try expectHead?.value(), trust: try trustOptions.trust(),
+            path: file ?? storeOptions.path, expectedHead: try expectHead?.value(), trust: try trustOptions.trust(),
             trustedKeys: try attesterOptions.trustedKeys())
         let progress = ProgressReporter.standardError(label: tr("verify.progress"), unit: .bytes, json: output.json)
-        let report: VerificationReport
-        do {
-            report = try verification.run { done, total in progress.update(done: done, total: total) }
-        } catch let error as TemoinError where output.json && error.exitStatus == .storeUnreadable {
-            // docs/FORMAT.md §6: `--json` always prints a report, also for a file that is no store.
-            print(JSONOutput.string(UnreadableReport(store: path, reason: error.description)))
-            throw error
+        let answer = try verification.answer(json: output.json, strictTime: strictTime) {
+            progress.update(done: $0, total: $1)
         }
         progress.finish()
-        print(output.json ? JSONOutput.string(report) : VerifyText.text(report))
-        if report.verdict != .intact { throw ExitCode(.tampered) }
-        if strictTime, report.hasTimeProblems() { throw ExitCode(.timeProblems) }
+        print(answer.output)
+        if let error = answer.error { throw error }
+        if answer.exitStatus != .success { throw ExitCode(answer.exitStatus) }
     }
 }

@@ -4,8 +4,7 @@ import TemoinKit
 struct WithholdCommand: StoreCommand {
     static let configuration = CommandConfiguration.text("withhold", key: "WithholdCommand")
     static let records = true
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("WithholdCommand.target")) var target: String
     @Option(help: .text("WithholdCommand.reason")) var reason: String?
 

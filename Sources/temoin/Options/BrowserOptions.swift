@@ -9,13 +9,4 @@ struct BrowserOptions: ParsableArguments {
     func validate() throws {
         if path != nil, !enabled { throw ValidationError(tr("browser.bad_path_without_browser")) }
     }
-
-    /// Says each page the person reaches in the browser (on standard error with --json).
-    static func pageSeen(json: Bool) -> @Sendable (Outcome, String) -> Void {
-        { outcome, url in
-            say(
-                tr("browser.page_seen", ["outcome": tr("outcome.\(outcome.rawValue)"), "url": TerminalText.line(url)]),
-                json: json)
-        }
-    }
 }

@@ -12,9 +12,7 @@ struct CaptureOptions: ParsableArguments {
     @Option(help: .text("CaptureOptions.cacert", value: "file.pem")) var cacert: String?
 
     func validate() throws {
-        try validating { _ = try maxSize.value() }
-        if timeout < 1 || timeout > 600 { throw ValidationError(tr("attempt.bad_timeout")) }
-        try validating { if let url { try URLCheck.validate(url) } }
+        try validating { try LiveAttemptSettings.check(timeout: timeout, maxSize: maxSize, url: url) }
     }
 
     /// The attempt as TemoinKit makes it, by temoin or (`browser`) in the browser.

@@ -7,17 +7,14 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension OutputOptions {
-    /// Prints `value` as JSON with `--json`, else `lines` (built only then), one per line.
-    func render<T: Encodable>(_ value: T, lines: () throws -> [String]) rethrows {
-        if json {
-            print(JSONOutput.string(value))
-        } else {
-            for line in try lines() { print(line) }
-        }
-    }
-
-    /// Prints a command's answer (`Reported`) as JSON with `--json`, else as its lines.
+    /// Prints a command's answer (`Reported`): its value as JSON with `--json`, else its lines (built only
+    /// then), one per line; then ends with its exit status, unless it is success.
     func render<T: Encodable>(_ answer: Reported<T>) throws {
-        try render(answer.value, lines: answer.lines)
+        if json {
+            print(JSONOutput.string(answer.value))
+        } else {
+            for line in try answer.lines() { print(line) }
+        }
+        if answer.exitStatus != .success { throw ExitCode(answer.exitStatus) }
     }
 }

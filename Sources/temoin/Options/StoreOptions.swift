@@ -11,3 +11,19 @@ struct StoreOptions: ParsableArguments {
         if let lang { Messages.shared.language = lang }
     }
 }
+
+/// `--store`, `--lang` and `--json`, in this order: what the commands that report on a store declare.
+struct StoreOutputOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+}
+
+/// A command with `StoreOutputOptions`, read as its `storeOptions` and its `output`.
+protocol StoreReporting {
+    var options: StoreOutputOptions { get }
+}
+
+extension StoreReporting {
+    var storeOptions: StoreOptions { options.store }
+    var output: OutputOptions { options.output }
+}

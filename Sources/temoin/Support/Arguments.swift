@@ -1,78 +1,56 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
-
-func absolute(_ path: String) -> String {
-    URL(fileURLWithPath: path).standardizedFileURL.path
-}
 
 /// TemoinKit's checks of what was typed, in `validate()`: an error of theirs is a bad argument (exit
 /// 64), said with its message.
-func validating(_ checks: () throws -> Void) throws {
-    do { try checks() } catch let error as TemoinError { throw ValidationError(error.description) }
+func validating<T>(_ checks: () throws -> T) throws -> T {
+    do { return try checks() } catch let error as TemoinError { throw ValidationError(error.description) }
 }
 
 extension Language: ExpressibleByArgument {}
 
-/// Sizes and durations keep the text typed (shown as the default in `--help`) and are read once;
-/// a command's `validate()` asks for their value, so a wrong one is said in the person's language.
-extension ByteLimit: ExpressibleByArgument {
-    package init?(argument: String) { self.init(argument) }
-    package var defaultValueDescription: String { description }
+/// Sizes, durations, dates and heads keep the text typed (shown as the default in `--help`: their
+/// description) and are read once; a command's `validate()` asks for their value, so a wrong one is
+/// said in the person's language.
+package protocol TextArgument: ExpressibleByArgument, CustomStringConvertible {
+    init(_ text: String)
 }
 
-extension DurationText: ExpressibleByArgument {
-    package init?(argument: String) { self.init(argument) }
-    package var defaultValueDescription: String { description }
-}
-
-extension DateText: ExpressibleByArgument {
+extension TextArgument {
     package init?(argument: String) { self.init(argument) }
 }
 
-extension ExpectedHeadText: ExpressibleByArgument {
-    package init?(argument: String) { self.init(argument) }
-}
+extension ByteLimit: TextArgument {}
 
-extension AlertRetries: ExpressibleByArgument {
-    package init?(argument: String) { self.init(argument) }
-    package var defaultValueDescription: String { description }
-}
+extension DurationText: TextArgument {}
 
-/// Kinds recorded as `registered_letter`, typed as `registered-letter` (both are accepted).
-package protocol DashedArgument: ExpressibleByArgument, RawRepresentable<String> {
-    static var typedCases: [Self] { get }
-}
+extension DateText: TextArgument {}
+
+extension ExpectedHeadText: TextArgument {}
+
+extension AlertRetries: TextArgument {}
+
+/// A `TypedName` on the command line: `registered-letter` or `registered_letter`, shown with dashes.
+package protocol DashedArgument: ExpressibleByArgument, TypedName {}
 
 extension DashedArgument {
-    package init?(argument: String) {
-        let value = argument.replacingOccurrences(of: "-", with: "_").lowercased()
-        guard let kind = Self.typedCases.first(where: { $0.rawValue == value }) else { return nil }
-        self = kind
-    }
+    package init?(argument: String) { self.init(typed: argument) }
 
-    package static var allValueStrings: [String] {
-        typedCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
-    }
+    package static var allValueStrings: [String] { typedNames }
 }
 
-extension StepKind: DashedArgument {
-    package static var typedCases: [StepKind] { allCases }
-}
+extension StepKind: DashedArgument {}
 
-extension FollowUpKind: DashedArgument {
-    package static var typedCases: [FollowUpKind] { allCases }
-}
+extension FollowUpKind: DashedArgument {}
 
-extension NoteKind: DashedArgument {
-    package static var typedCases: [NoteKind] { known }
-}
+extension NoteKind: DashedArgument {}
 
 extension ArgumentHelp {
-    /// The catalogue's help text `help.<key>` (help.json), in the language of the messages, which is set
-    /// before the parser reads any help; `value` names the option's value in the usage line.
-    static func text(_ key: String, value: String? = nil) -> ArgumentHelp {
-        ArgumentHelp(tr("help." + key), valueName: value)
+    /// The catalogue's help text `help.<key>` (help.json) with its `arguments`, in the language of the
+    /// messages, which is set before the parser reads any help; `value` names the option's value in the
+    /// usage line.
+    static func text(_ key: String, value: String? = nil, _ arguments: [String: String] = [:]) -> ArgumentHelp {
+        ArgumentHelp(tr("help." + key, arguments), valueName: value)
     }
 }
 

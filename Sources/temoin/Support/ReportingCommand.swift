@@ -15,18 +15,22 @@ extension GuardedCommand {
     func run() throws { try guarded(cleanup: Self.cleansUp, execute) }
 }
 
-/// What a command reports: `value` as JSON with `--json`, else `lines` (built only then), one a line.
+/// What a command reports: `value` as JSON with `--json`, else `lines` (built only then), one a line;
+/// then the status it exits with, as TemoinKit decided it.
 struct Reported<Value: Encodable> {
     let value: Value
+    let exitStatus: ExitStatus
     let lines: () throws -> [String]
 
-    init(_ value: Value, lines: @escaping () throws -> [String]) {
+    init(_ value: Value, exitStatus: ExitStatus = .success, lines: @escaping () throws -> [String]) {
         self.value = value
+        self.exitStatus = exitStatus
         self.lines = lines
     }
 }
 
-/// A command that only reports: one TemoinKit call (`report()`), its answer printed as JSON or text.
+/// A command that only reports: one TemoinKit call (`report()`), its answer printed as JSON or text,
+/// then its exit status.
 protocol ReportingCommand: GuardedCommand {
     associatedtype Value: Encodable
     var output: OutputOptions { get }
@@ -39,11 +43,9 @@ extension ReportingCommand {
 
 /// A command that reports on the store of `--store`, opened read-only unless the command records
 /// something (`records`), then given to `report(_:)`.
-protocol StoreCommand: GuardedCommand {
+protocol StoreCommand: GuardedCommand, StoreReporting {
     associatedtype Value: Encodable
     static var records: Bool { get }
-    var storeOptions: StoreOptions { get }
-    var output: OutputOptions { get }
     func report(_ store: Store) throws -> Reported<Value>
 }
 

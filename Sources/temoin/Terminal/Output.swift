@@ -12,40 +12,23 @@ func print(_ items: Any..., separator: String = " ", terminator: String = "\n") 
     Swift.print(TerminalText.text(items.map { "\($0)" }.joined(separator: separator)), terminator: terminator)
 }
 
-/// A line for the person: on standard output, or on standard error when standard output carries JSON.
-func say(_ line: String, json: Bool) {
-    if json {
-        writeStandardError(line + "\n")
-    } else {
-        print(line)
-        fflush(nil)  // safe: nothing reads stdin through a FILE (see TerminalLines)
-    }
-}
-
-/// Lines for standard output, then errors and warnings for standard error, as TemoinKit's reports give them.
-func printLines(_ lines: (out: [String], errors: [String])) {
-    for line in lines.out { print(line) }
-    for line in lines.errors { printError(line) }
-}
-
 /// Says what TemoinKit decided to say, each where it goes (`json`: standard output carries JSON).
 func speak(_ utterances: [Utterance], json: Bool) {
     for utterance in utterances {
         switch utterance {
         case .line(let text): print(text)
-        case .aside(let text): say(text, json: json)
+        // A line for the person: on standard output, or on standard error when standard output carries JSON.
+        case .aside(let text) where json: writeStandardError(text + "\n")
+        // Out now: safe, since nothing reads stdin through a FILE (see TerminalLines).
+        case .aside(let text): speak([.line(text), .flush], json: json)
         case .problem(let text): printError(text)
-        case .bell: ringBell()
+        // The terminal's bell (a slot was seen; a witnessed attempt is due): the one control character
+        // temoin writes on purpose, on standard error so that it never mixes with a result on standard output.
+        case .bell: writeRaw(STDERR_FILENO, [0x07])
         case .flush: fflush(nil)
         case .desktopNotice(let text): DesktopNotice.send(text)
         }
     }
-}
-
-/// Rings the terminal's bell (a slot was seen; a witnessed attempt is due): the one control character
-/// temoin writes on purpose, on standard error so that it never mixes with a result on standard output.
-func ringBell() {
-    writeRaw(STDERR_FILENO, [0x07])
 }
 
 /// Runs a command body, turning temoin's errors into a message on standard error and the documented
@@ -79,13 +62,7 @@ private func writeStandardError(_ text: String) {
 }
 
 private func writeRaw(_ fd: Int32, _ bytes: [UInt8]) {
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes[offset...].withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
-        if n < 0, errno == EINTR { continue }
-        if n <= 0 { return }
-        offset += n
-    }
+    _ = bytes.withUnsafeBytes { writeAll(fd, $0) }
 }
 
 extension ExitCode {

@@ -1,24 +1,18 @@
 import ArgumentParser
 import TemoinKit
 
-struct AttestationAdd: GuardedCommand {
+struct AttestationAdd: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("add", key: "AttestationAdd")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @Argument(help: .text("AttestationAdd.files", value: "file")) var files: [String]
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError(tr("import.no_files")) }
+        try validating { if files.isEmpty { throw TemoinError.noFilesGiven } }
     }
 
     func execute() throws {
         let store = try Store.open(at: storeOptions.path)
-        for path in files {
-            let added = try store.addAttestation(try AttestationFile.read(path: path), path: path)
-            if !output.json {
-                print(tr(added ? "trust.attestation.added" : "trust.attestation.already", ["path": path]))
-            }
-        }
+        try store.addAttestations(files: files, json: output.json) { speak($0, json: output.json) }
         if output.json { print(JSONOutput.string(try store.attestations())) }
     }
 }

@@ -3,8 +3,7 @@ import TemoinKit
 
 struct AttestationList: StoreCommand {
     static let configuration = CommandConfiguration.text("list", key: "AttestationList")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var attesterOptions: AttesterOptions
 
     func report(_ store: Store) throws -> Reported<[AttestationSummary]> {

@@ -3,8 +3,7 @@ import TemoinKit
 
 struct CaseShow: StoreCommand {
     static let configuration = CommandConfiguration.text("show", key: "CaseShow")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
 
     func report(_ store: Store) throws -> Reported<CaseJSON> {
         let record = try store.caseRecord()

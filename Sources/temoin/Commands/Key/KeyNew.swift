@@ -7,9 +7,7 @@ struct KeyNew: ReportingCommand {
     @Option(help: .text("KeyNew.out", value: "file")) var out: String = "temoin-volunteer.key"
 
     func report() throws -> Reported<KeyCreatedReport> {
-        let key = VolunteerKey.generate()
-        try key.write(to: out)
-        let report = KeyCreatedReport(path: out, fingerprint: key.fingerprint)
+        let report = try KeyCreatedReport.create(at: out)
         return Reported(report) { report.lines }
     }
 }

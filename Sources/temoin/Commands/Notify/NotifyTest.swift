@@ -9,7 +9,7 @@ struct NotifyTest: GuardedCommand {
 
     func execute() throws {
         let outcomes = try notify.settings().sendTest()
-        output.render(outcomes.map(AlertJSON.init)) { outcomes.map(AttemptText.alertLine) }
+        try output.render(Reported(outcomes.map(AlertJSON.init)) { outcomes.map(AttemptText.alertLine) })
         try AlertOutcome.checkDelivered(outcomes)
     }
 }

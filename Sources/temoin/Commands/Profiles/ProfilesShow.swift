@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TemoinKit
 
 struct ProfilesShow: ReportingCommand {
@@ -9,9 +8,7 @@ struct ProfilesShow: ReportingCommand {
     @Argument(help: .text("ProfilesShow.profile")) var profile: String
 
     func report() throws -> Reported<RuleSet> {
-        let set =
-            FileManager.default.fileExists(atPath: profile)
-            ? try RuleSet.load(url: URL(fileURLWithPath: profile)) : try RuleSet.loadBuiltIn(profile)
+        let set = try RuleSet.load(fileOrName: profile)
         return Reported(set) { ProfileText.lines(set) }
     }
 }

@@ -9,11 +9,6 @@ struct SealExport: GuardedCommand {
 
     func execute() throws {
         let store = try Store.open(at: storeOptions.path, readOnly: true)
-        let (seq, head, response) = try store.sealResponse(id: id)
-        try OutputFile.create(out, data: response)
-        print(tr("trust.seal.exported", ["path": out, "seq": String(seq)]))
-        // A command line to copy, not a sentence: it stays as it is in every language.
-        let command = "openssl ts -verify -in \(out) -digest \(head) -CAfile TSA_CA.pem"
-        print(command)
+        for line in try store.exportSeal(id: id, to: out) { print(line) }
     }
 }

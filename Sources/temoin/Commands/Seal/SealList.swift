@@ -3,8 +3,7 @@ import TemoinKit
 
 struct SealList: StoreCommand {
     static let configuration = CommandConfiguration.text("list", key: "SealList")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var trustOptions: TrustOptions
 
     func report(_ store: Store) throws -> Reported<[SealSummary]> {

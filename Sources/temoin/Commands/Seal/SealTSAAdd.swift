@@ -12,8 +12,6 @@ struct SealTSAAdd: GuardedCommand {
     }
 
     func execute() throws {
-        let dropped = try Store.open(at: storeOptions.path).addTSA(url: url, name: name)
-        print(tr("trust.tsa.added", ["url": TSACredentials.withoutUserinfo(url)]))
-        if dropped { printError(tr("trust.credentials.not_kept", ["netrc": TSACredentials.netrcPath()])) }
+        speak(try Store.open(at: storeOptions.path).addTSAAndTell(url: url, name: name), json: false)
     }
 }

@@ -3,8 +3,7 @@ import TemoinKit
 
 struct SealTSAList: StoreCommand {
     static let configuration = CommandConfiguration.text("list", key: "SealTSAList")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
 
     func report(_ store: Store) throws -> Reported<[TSAConfig]> {
         let tsas = try store.tsas()

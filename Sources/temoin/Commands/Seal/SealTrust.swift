@@ -13,6 +13,6 @@ struct SealTrust: GuardedCommand {
             return
         }
         let report = TrustFolderReport(try folder.list())
-        output.render(report) { report.lines }
+        try output.render(Reported(report) { report.lines })
     }
 }

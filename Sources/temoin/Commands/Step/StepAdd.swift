@@ -2,13 +2,12 @@ import ArgumentParser
 import Foundation
 import TemoinKit
 
-struct StepAdd: GuardedCommand {
+struct StepAdd: GuardedCommand, StoreReporting {
     static let configuration = CommandConfiguration.text("add", key: "StepAdd")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var dns: DNSOptions
-    @Option(help: ArgumentHelp(tr("help.StepAdd.kind", ["kinds": StepKind.allValueStrings.joined(separator: ", ")])))
-    var kind: StepKind?
+    @Option(help: .text("StepAdd.kind", ["kinds": StepKind.allValueStrings.joined(separator: ", ")])) var kind:
+        StepKind?
     @Option(help: .text("StepAdd.date")) var date: String?
     @Option(help: .text("StepAdd.to")) var to: String?
     @Option(help: .text("StepAdd.summary")) var summary: String?
@@ -22,19 +21,14 @@ struct StepAdd: GuardedCommand {
 
     func execute() throws {
         let limit = try maxSize.value()
-        var request = StepRequest(
+        let given = StepRequest(
             kind: kind ?? .other, date: try date.map { try StepDate.parse($0) }, to: to, summary: summary ?? "",
             trackingNumber: tracking, files: files, postalReceipts: receipts, note: note)
         let resolver = try dns.resolver()
-        let missing = StepRequest.missingOptions(kind: kind, summary: summary)
-        if isatty(STDIN_FILENO) == 1 && !output.json {
-            request = StepInterview(.terminal, limit: limit).complete(
-                request, kindGiven: kind != nil, summaryGiven: summary != nil)
-        } else if !missing.isEmpty {
-            throw ValidationError(tr("step.missing_options", ["options": missing.joined(separator: ", ")]))
-        }
+        let person = isatty(STDIN_FILENO) == 1 && !output.json ? StepInterview(.terminal, limit: limit) : nil
+        let request = try validating { try given.completed(by: person, kind: kind, summary: summary) }
         let store = try Store.open(at: storeOptions.path)
         let entry = try StepRecorder(store: store, resolver: resolver, maxSize: limit).add(request)
-        output.render(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
+        try output.render(Reported(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) })
     }
 }

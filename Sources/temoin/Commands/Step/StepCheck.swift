@@ -4,8 +4,7 @@ import TemoinKit
 struct StepCheck: StoreCommand {
     static let configuration = CommandConfiguration.text("check", key: "StepCheck")
     static let records = true
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var dns: DNSOptions
     @Argument(help: .text("StepCheck.seq")) var seq: Int64
     @Flag(help: .text("StepCheck.refetch")) var refetch = false

@@ -4,14 +4,11 @@ import TemoinKit
 struct StepFollowUp: StoreCommand {
     static let configuration = CommandConfiguration.text("followup", key: "StepFollowUp")
     static let records = true
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
     @OptionGroup var dns: DNSOptions
     @Argument(help: .text("StepFollowUp.seq")) var seq: Int64
-    @Option(
-        help: ArgumentHelp(
-            tr("help.StepFollowUp.kind", ["kinds": FollowUpKind.allValueStrings.joined(separator: ", ")]))) var kind:
-        FollowUpKind
+    @Option(help: .text("StepFollowUp.kind", ["kinds": FollowUpKind.allValueStrings.joined(separator: ", ")]))
+    var kind: FollowUpKind
     @Option(help: .text("StepFollowUp.date")) var date: String?
     @Option(help: .text("StepFollowUp.from")) var from: String?
     @Option(help: .text("StepFollowUp.summary")) var summary: String?
@@ -23,9 +20,7 @@ struct StepFollowUp: StoreCommand {
     func report(_ store: Store) throws -> Reported<EntryView> {
         let recorder = StepRecorder(store: store, resolver: try dns.resolver(), maxSize: try maxSize.value())
         let entry = try recorder.followUp(
-            FollowUpRequest(
-                of: seq, kind: kind, date: try date.map { try StepDate.parse($0) }, from: from, summary: summary,
-                files: files))
+            try FollowUpRequest(of: seq, kind: kind, typedDate: date, from: from, summary: summary, files: files))
         return Reported(EntryView(entry)) { StepText.recorded(entry, head: try? store.head()) }
     }
 }

@@ -3,14 +3,10 @@ import TemoinKit
 
 struct StepList: StoreCommand {
     static let configuration = CommandConfiguration.text("list", key: "StepList")
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: StoreOutputOptions
 
     func report(_ store: Store) throws -> Reported<[StepRecord]> {
         let ledger = try StepLedger(store: store)
-        // One line each, whatever a summary holds.
-        return Reported(ledger.records) {
-            StepText.list(ledger).map(TerminalText.line) + [try store.head()?.line].compactMap { $0 }
-        }
+        return Reported(ledger.records) { try StepText.listLines(ledger, store: store) }
     }
 }
