@@ -244,4 +244,67 @@ import Testing
         let adjacent = html.replacingOccurrences(of: "li:first-child", with: "li + li")
         #expect(try #require(HTMLDocument(text: adjacent)).visibleBlocks() == ["Premier"])
     }
+
+    /// The walk finds an element's rules from its tag's list (looked up once per tag) and its id and
+    /// classes; the answer is the one of `candidates(for:)` and holds every rule whose subject could
+    /// match, once, in sheet order.
+    @Test func candidatesFromATagsRulesAreTheElementsRulesInSheetOrder() {
+        let css = """
+            p { color: red }
+            .a { display: none }
+            #b { visibility: hidden }
+            p.a { opacity: 0 }
+            div { font-size: 0 }
+            .c { display: none }
+            """
+        let universal = css + "\n* { color: blue }\nspan { display: none }"
+        for (text, expected) in [
+            (
+                css,
+                [
+                    ["p", "-", ""]: [0], ["p", "b", "a"]: [0, 1, 2, 3], ["span", "-", "z"]: [],
+                    ["div", "-", "c a"]: [1, 3, 4, 5],
+                ]
+            ),
+            (universal, [["p", "-", ""]: [0, 6], ["span", "b", ""]: [2, 6, 7], ["em", "-", "z"]: [6]]),
+        ] {
+            let sheet = StyleSheet.parse(text)
+            for (element, rules) in expected {
+                let e = StyledElement(
+                    tag: element[0], id: element[1] == "-" ? nil : element[1],
+                    classes: element[2].split(separator: " ").map(String.init), attributes: [:], index: 0,
+                    siblingCount: nil)
+                let found = sheet.candidates(id: e.id, classes: e.classes, tagRules: sheet.rules(forTag: e.tag))
+                #expect(found == rules, "\(element)")
+                #expect(found == sheet.candidates(for: e), "\(element)")
+            }
+        }
+        #expect(StyleSheet.parse(css).rules(forTag: "p") == [0])
+        #expect(StyleSheet.parse(css).rules(forTag: "li").isEmpty)
+    }
+
+    /// Siblings are counted only for a sheet with a positional pseudo-class, wherever it sits.
+    @Test func aSheetSaysWhetherItTestsPositions() {
+        #expect(!StyleSheet.parse(".a { display: none } p > span { opacity: 0 }").matchesPositions)
+        #expect(!StyleSheet.parse("li + li { display: none }").matchesPositions)
+        #expect(!StyleSheet.parse(":root { color: red } p:hover { opacity: 0 }").matchesPositions)
+        #expect(!StyleSheet.parse("li:first-child { margin: 0 }").matchesPositions)  // nothing that hides
+        for positional in [
+            "li:first-child { display: none }", "ul li:last-child > a { opacity: 0 }", "p:only-child { color: red }",
+            ".a:not(:first-child) { visibility: hidden }", "li:first-child + li { display: none }",
+        ] {
+            #expect(StyleSheet.parse(positional).matchesPositions, "\(positional)")
+        }
+    }
+
+    /// Without a positional rule siblings go uncounted; a `:not(:first-child)` rule still sees them.
+    @Test func positionsInsideNotAreCounted() throws {
+        let html = """
+            <html><head><style>li:not(:first-child) { display: none }</style></head><body>
+            <ul><li>Aucun créneau disponible</li><li>Deuxième</li><li>Troisième</li></ul></body></html>
+            """
+        #expect(try #require(HTMLDocument(text: html)).visibleBlocks() == ["Aucun créneau disponible"])
+        let plain = html.replacingOccurrences(of: ":not(:first-child)", with: "")
+        #expect(try #require(HTMLDocument(text: plain)).visibleBlocks().isEmpty)
+    }
 }

@@ -134,8 +134,9 @@ extension HTMLDocument {
 
         // What a tag name means, computed once per distinct name (a page repeats them on most of its
         // elements; `TagKind.of` keeps them across pages too, as `ClassVerdict.of` keeps class
-        // verdicts and `StyleSheet.declared` the declared styles).
-        var tags: [UInt64: TagKind] = [:]
+        // verdicts and `StyleSheet.declared` the declared styles), with the sheet's rules for that tag:
+        // no string is hashed per element to find them.
+        var tags: [UInt64: (kind: TagKind, rules: [Int])] = [:]
 
         // Selector context, kept only when the page has rules to match.
         var path: [StyledElement] = []
@@ -179,15 +180,18 @@ extension HTMLDocument {
             // libxml2's HTML parser copies each element's name (no dictionary): tags are told apart by
             // their bytes, packed in an integer when they are 8 bytes or fewer (nearly all are).
             let kind: TagKind
+            let tagRules: [Int]
             if let key = Self.packedName(node) {
                 if let known = tags[key] {
-                    kind = known
+                    (kind, tagRules) = known
                 } else {
                     kind = TagKind.of(key, node)
-                    tags[key] = kind
+                    tagRules = sheet.rules(forTag: kind.name)
+                    tags[key] = (kind, tagRules)
                 }
             } else {
                 kind = TagKind(Self.lowercaseName(node))
+                tagRules = sheet.rules(forTag: kind.name)
             }
             let name = kind.name
             if name == "head" {
@@ -227,7 +231,7 @@ extension HTMLDocument {
                     } else {
                         if siblings.count == depth + 1 { siblings[depth] = [e] } else { siblings.append([e]) }
                     }
-                } else {
+                } else if sheet.matchesPositions {
                     // No `+` or `~` in the sheet: only the position counts (`:first-child`), so a count per
                     // depth stands for the list of siblings, the same positions without copying elements.
                     if siblingCounts.count > depth + 1 { siblingCounts.removeSubrange((depth + 1)...) }
@@ -242,8 +246,10 @@ extension HTMLDocument {
                         }
                     }
                 }
+                // The candidates before `e` joins the path, so that it moves there rather than being copied.
+                let candidates = sheet.candidates(id: e.id, classes: e.classes, tagRules: tagRules)
                 path.append(e)
-                for i in sheet.candidates(for: e) {
+                for i in candidates {
                     let rule = sheet.rules[i]
                     let m = rule.selector.matches(path: path, siblings: siblings)
                     if m != .no {

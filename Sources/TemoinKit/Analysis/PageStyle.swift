@@ -462,6 +462,9 @@ struct StyleSheet: Sendable {
     /// Whether a rule has a sibling combinator (`+`, `~`): the walk then keeps each element's
     /// preceding siblings, not only their count.
     private(set) var matchesSiblings = false
+    /// Whether a rule tests an element's position among its siblings (`:first-child`, `:last-child`,
+    /// `:only-child`, also inside `:not()`): without one, the walk does not count siblings at all.
+    private(set) var matchesPositions = false
 
     var isEmpty: Bool { rules.isEmpty }
 
@@ -616,28 +619,47 @@ struct StyleSheet: Sendable {
         if rule.selector.parts.contains(where: { $0.combinator == .adjacent || $0.combinator == .sibling }) {
             matchesSiblings = true
         }
+        func positional(_ pseudo: Selector.Pseudo) -> Bool {
+            switch pseudo {
+            case .firstChild, .lastChild, .onlyChild: return true
+            case .not(let inner): return inner.contains { $0.pseudos.contains(where: positional) }
+            case .root, .unknown: return false
+            }
+        }
+        if rule.selector.parts.contains(where: { $0.compound.pseudos.contains(where: positional) }) {
+            matchesPositions = true
+        }
     }
 
     /// The rules whose subject could be this element, in sheet order.
     func candidates(for e: StyledElement) -> [Int] {
-        var out = universal
-        var sources = out.isEmpty ? 0 : 1
-        if let id = e.id, let r = byID[id] {
-            out += r
+        candidates(id: e.id, classes: e.classes, tagRules: rules(forTag: e.tag))
+    }
+
+    /// The rules whose subject is `tag` alone (a tag, no id or class), in sheet order. The tree walk
+    /// asks once per distinct tag of a page and passes the answer to `candidates(id:classes:tagRules:)`.
+    func rules(forTag tag: String) -> [Int] { byTag[tag] ?? [] }
+
+    /// The rules whose subject could be an element with this id and these classes, whose tag's rules
+    /// are `tagRules` (`rules(forTag:)`), in sheet order.
+    func candidates(id: String?, classes: [String], tagRules: [Int]) -> [Int] {
+        // Most elements have no id or class the sheet names: their candidates are one list as it
+        // stands (shared, not copied), or none. Lists are joined only from the second one on.
+        var lists: (first: [Int]?, rest: [Int]) = (universal.isEmpty ? nil : universal, [])
+        var sources = lists.first == nil ? 0 : 1
+        func add(_ r: [Int], to lists: inout (first: [Int]?, rest: [Int]), sources: inout Int) {
             sources += 1
+            if sources == 1 { lists.first = r } else { lists.rest += r }
         }
-        for cls in e.classes {
-            if let r = byClass[cls] {
-                out += r
-                sources += 1
-            }
+        if let id, let r = byID[id] { add(r, to: &lists, sources: &sources) }
+        for cls in classes {
+            if let r = byClass[cls] { add(r, to: &lists, sources: &sources) }
         }
-        if let r = byTag[e.tag] {
-            out += r
-            sources += 1
-        }
+        if !tagRules.isEmpty { add(tagRules, to: &lists, sources: &sources) }
+        if sources < 2 { return lists.first ?? [] }
+        var out = (lists.first ?? []) + lists.rest
         // Each list is in sheet order already: only a merge of two or more needs sorting.
-        if sources > 1 { out.sort() }
+        out.sort()
         return out
     }
 }
