@@ -1,3 +1,4 @@
+// Over 450 lines on purpose: what hides text on a captured page (colours, styles, classes, cascade) is one rule.
 import Foundation
 import Synchronization
 
