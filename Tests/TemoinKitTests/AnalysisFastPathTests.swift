@@ -307,4 +307,28 @@ import Testing
         let plain = html.replacingOccurrences(of: ":not(:first-child)", with: "")
         #expect(try #require(HTMLDocument(text: plain)).visibleBlocks().isEmpty)
     }
+
+    /// Sheets are kept by their text, hashed by its length and ends only: two long sheets that differ
+    /// in the middle alone are still two sheets, each parsed from its own text.
+    @Test func sheetsThatDifferOnlyInTheMiddleAreKeptApart() {
+        let filler = String(repeating: ".x { margin: 0 }\n", count: 40)
+        let hidesA = filler + ".a { display: none }\n" + filler
+        let hidesB = filler + ".b { display: none }\n" + filler
+        #expect(hidesA.utf8.count == hidesB.utf8.count)
+        let a = StyleSheet.SheetText(bytes: Array(hidesA.utf8))
+        let b = StyleSheet.SheetText(bytes: Array(hidesB.utf8))
+        #expect(a.hashValue == b.hashValue)
+        #expect(a != b)
+        #expect(Set([a, b, StyleSheet.SheetText(bytes: Array(hidesA.utf8))]).count == 2)
+        for _ in 0..<2 {
+            let sheetA = StyleSheet.parse(hidesA)
+            let sheetB = StyleSheet.parse(hidesB)
+            #expect(sheetA.rules.map(\.selector.subject.classes) == [["a"]])
+            #expect(sheetB.rules.map(\.selector.subject.classes) == [["b"]])
+        }
+        // Short texts are hashed whole.
+        #expect(
+            StyleSheet.SheetText(bytes: Array("p{}".utf8)).hashValue
+                != StyleSheet.SheetText(bytes: Array("q{}".utf8)).hashValue)
+    }
 }

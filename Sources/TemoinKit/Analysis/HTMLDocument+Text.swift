@@ -219,8 +219,10 @@ extension HTMLDocument {
             var matchedKey: [Int] = []
             if !sheet.isEmpty {
                 let depth = frame.depth
-                if path.count > depth { path.removeSubrange(depth...) }
-                if siblings.count > depth + 1 { siblings.removeSubrange((depth + 1)...) }
+                // `removeLast(_:)`, not `removeSubrange`: the generic range replacement cost more than the
+                // rest of keeping the path.
+                if path.count > depth { path.removeLast(path.count - depth) }
+                if siblings.count > depth + 1 { siblings.removeLast(siblings.count - depth - 1) }
                 var e = StyledElement(
                     tag: name, id: attributes.id, classes: classes, attributes: attributes.others, index: 0,
                     siblingCount: nil)
@@ -234,7 +236,7 @@ extension HTMLDocument {
                 } else if sheet.matchesPositions {
                     // No `+` or `~` in the sheet: only the position counts (`:first-child`), so a count per
                     // depth stands for the list of siblings, the same positions without copying elements.
-                    if siblingCounts.count > depth + 1 { siblingCounts.removeSubrange((depth + 1)...) }
+                    if siblingCounts.count > depth + 1 { siblingCounts.removeLast(siblingCounts.count - depth - 1) }
                     if siblingCounts.count == depth + 1, !Self.isFirstElementChild(node) {
                         e.index = siblingCounts[depth]
                         siblingCounts[depth] += 1

@@ -517,13 +517,24 @@ struct StyleSheet: Sendable {
         return sheet
     }
 
-    /// A sheet's text as the key of the sheets kept: its bytes hashed in one pass (a `String` key is
-    /// hashed scalar by scalar, normalised, which cost as much as reading a small page's style).
-    private struct SheetText: Hashable, Sendable {
+    /// A sheet's text as the key of the sheets kept (a `String` key is hashed scalar by scalar,
+    /// normalised, which cost as much as reading a small page's style).
+    struct SheetText: Hashable, Sendable {
         var bytes: [UInt8]
 
+        /// The length and at most 256 bytes of each end: equal texts hash alike, as `Hashable` asks;
+        /// texts that differ only in the middle share a hash, and `==` (all the bytes) tells them apart.
+        /// Hashing every byte of a site's sheet cost as much as the rest of finding it again.
         func hash(into hasher: inout Hasher) {
-            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(bytes.count)
+            bytes.withUnsafeBytes { all in
+                if all.count <= 512 {
+                    hasher.combine(bytes: all)
+                } else {
+                    hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: all[..<256]))
+                    hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: all[(all.count - 256)...]))
+                }
+            }
         }
     }
 
