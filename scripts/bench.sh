@@ -13,7 +13,7 @@
 # RUNS (3), OUT (docs/BENCHMARKS.md), TMPDIR, BENCH_NO_GNU_TIME=1 (measure with temoin-bench run even where
 # GNU time is installed), BASELINE_DIR (the release folder of an earlier build, its temoin and temoin-bench:
 # compared in the same run, see "against an earlier build" below; `make bench-baseline` builds 76822b7's),
-# BASELINE_NAME (how the report names it, e.g. 76822b7), BASE_RUNS (7).
+# BASELINE_NAME (how the report names it, e.g. 76822b7), BASE_RUNS (7), PROFILE_RUNS (21: goal 8).
 set -euo pipefail
 export LC_ALL=C
 
@@ -287,6 +287,9 @@ fi
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 if [ "$HAVE_BASE" = 1 ]; then
     BASE_RUNS=${BASE_RUNS:-7}
+    # An import profile lasts a fraction of a second, and this machine has slow spells of a few seconds:
+    # more turns, so that a spell falling on one side's turns does not decide goal 8.
+    PROFILE_RUNS=${PROFILE_RUNS:-21}
     # Both builds may print the same version: the comparison is named by BASELINE_NAME (a commit).
     BASE_VERSION="${BASELINE_NAME:-the build in $BASELINE_DIR}"
     BASE_STORES="small big"
@@ -318,15 +321,15 @@ if [ "$HAVE_BASE" = 1 ]; then
         say "    CPU $(r3 "${!cpu_o}") s vs $(r3 "${!cpu_b}") s ($(r2 "${!r_cpu}")), peak RSS $(rssmb "${!rss_o}") vs $(rssmb "${!rss_b}") MB ($(r2 "${!r_rss}"))"
     done
     # The import profile times each piece in the process (thread CPU is not available to it): its p50s,
-    # over BASE_RUNS processes in turn, compared by their median.
+    # over PROFILE_RUNS processes in turn, compared by their median (the best of each side said beside).
     G8=1
     BP_MAX=0
-    # profile_turns PREFIX COUNT FILE: BASE_RUNS import profiles of FILE (COUNT imports each), ours and
+    # profile_turns PREFIX COUNT FILE: PROFILE_RUNS import profiles of FILE (COUNT imports each), ours and
     # its in turn; their p50s into $TMP/PREFIX-{ours,base}-{page_analyze,importer_import_file}.
     profile_turns() {
         local prefix=$1 count=$2 file=$3 side bin key
         for key in page_analyze importer_import_file; do : >"$TMP/$prefix-ours-$key" && : >"$TMP/$prefix-base-$key"; done
-        for _ in $(seq "$BASE_RUNS"); do
+        for _ in $(seq "$PROFILE_RUNS"); do
             for side in ours base; do
                 bin=$BENCH
                 if [ "$side" = base ]; then bin=$BASE_BENCH; fi
@@ -343,7 +346,7 @@ if [ "$HAVE_BASE" = 1 ]; then
             [ "$HAVE_FIXTURE" = 1 ] || continue
             file=$FIXTURE
         fi
-        say "against $BASE_VERSION: the import profile of the $page, ours and its in turn, $BASE_RUNS times each"
+        say "against $BASE_VERSION: the import profile of the $page, ours and its in turn, $PROFILE_RUNS times each"
         profile_turns bp 20 "$file"
         for key in page_analyze importer_import_file; do
             o=$(median <"$TMP/bp-ours-$key")
@@ -352,6 +355,8 @@ if [ "$HAVE_BASE" = 1 ]; then
             printf -v "BP_${page}_${key}_base" '%s' "$b"
             printf -v "BP_${page}_${key}_ratio" '%s' "$(calc "$o / $b")"
             if [ "$key" = page_analyze ]; then
+                printf -v "BP_${page}_best_ours" '%s' "$(sort -g "$TMP/bp-ours-$key" | head -n1)"
+                printf -v "BP_${page}_best_base" '%s' "$(sort -g "$TMP/bp-base-$key" | head -n1)"
                 if awk "BEGIN { exit !($o > $b) }"; then G8=0; fi
                 BP_MAX=$(printf '%s\n' "$BP_MAX" "$(calc "$o / $b")" | sort -g | tail -n1)
             fi
@@ -488,9 +493,10 @@ baserows() {
         c="BP_${m}_page_analyze_ratio"
         [ -n "${!c:-}" ] || continue
         local o="BP_${m}_page_analyze_ours" b="BP_${m}_page_analyze_base" io="BP_${m}_importer_import_file_ours" ib="BP_${m}_importer_import_file_base"
-        cells="$cells${cells:+; }$([ "$m" = page ] && echo "$(r0 "$(calc "$P_page_bytes / 1000")") KB page" || echo "test fixture"): $(r2 "${!o}") ms vs $(r2 "${!b}") ms ($(r2 "${!c}")×; whole import $(r2 "${!io}") vs $(r2 "${!ib}") ms)"
+        local bo="BP_${m}_best_ours" bb="BP_${m}_best_base"
+        cells="$cells${cells:+; }$([ "$m" = page ] && echo "$(r0 "$(calc "$P_page_bytes / 1000")") KB page" || echo "test fixture"): $(r2 "${!o}") ms vs $(r2 "${!b}") ms ($(r2 "${!c}")×; best $(r2 "${!bo}") vs $(r2 "${!bb}") ms; whole import $(r2 "${!io}") vs $(r2 "${!ib}") ms)"
     done
-    echo "| 8. \`PageAnalyzer.analyze\` p50 no slower than $BASE_VERSION's (medians of $BASE_RUNS profiles each, in turn) | $cells | $BASE_VERSION | $(r2 "$BP_MAX") (largest) | $(verdict "$G8") |"
+    echo "| 8. \`PageAnalyzer.analyze\` p50 no slower than $BASE_VERSION's (medians of $PROFILE_RUNS profiles each, in turn) | $cells | $BASE_VERSION | $(r2 "$BP_MAX") (largest) | $(verdict "$G8") |"
 }
 
 # Goal 8's profile analyses one page 20 times in a process; what TemoinKit keeps across pages is warm
@@ -507,7 +513,7 @@ Goal 8's profile analyses the same page 20 times in one process. Since issue 14,
 the pages of a process the style sheets it parsed, its verdicts on class attributes, the declared styles
 and the kinds of tags (bounded caches that never change an answer), so from the second analysis on they
 are warm, as in a folder import of one site's pages, and a repeated page is flattered. The first analysis
-in a process (\`--count 1\`, medians of $BASE_RUNS processes each, in turn): $cells. In both programs it
+in a process (\`--count 1\`, medians of $PROFILE_RUNS processes each, in turn): $cells. In both programs it
 includes reading the message catalogue on its first use: nearly nine tenths of the test fixture's, by
 perf over 40 processes of each (2026-12-07). A \`temoin\` command has read the catalogue at its start,
 before any analysis; ours holds more sentences (the help of every command, in both languages)."
