@@ -114,16 +114,33 @@ package func installBrowserExitHandlers(_ flag: StopFlag) -> [DispatchSourceSign
 package func installCleanupHandlers(interrupted: @escaping @Sendable () -> Void) -> [SignalRegistration] {
     // Ctrl-C goes through the process's one SIGINT source (InterruptHandler).
     InterruptHandler.onInterrupt {
+        SignalExit.begin()
         WorkFolder.removeAll()
         interrupted()
         exit(ExitStatus.interrupted.rawValue)
     }
     return [SIGHUP, SIGTERM].map { number in
         let source = handleSignal(number) {
+            SignalExit.begin()
             WorkFolder.removeAll()
             exit(ExitStatus.signal(number).rawValue)
         }
         return SignalRegistration { source.cancel() }
+    }
+}
+
+/// Whether a cleanup handler is taking the process out. It is raised before the work folders are
+/// removed, so that the failure this removal causes in the work under way (its files vanish under it)
+/// never ends the process first with another status: the signal's status is the true one.
+package enum SignalExit {
+    private static let leaving = Atomic<Bool>(false)
+
+    fileprivate static func begin() { leaving.store(true, ordering: .sequentiallyConsistent) }
+
+    /// Returns at once, unless a cleanup handler is leaving: then never, since that handler ends the process.
+    package static func holdIfLeaving() {
+        guard leaving.load(ordering: .sequentiallyConsistent) else { return }
+        while true { sleep(60) }
     }
 }
 

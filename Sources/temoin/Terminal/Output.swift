@@ -38,9 +38,11 @@ func guarded(cleanup: Bool = false, _ body: () throws -> Void) throws {
     let handlers = cleanup ? installCleanupHandlers { printError(TemoinError.interrupted.description) } : []
     defer { for handler in handlers { handler.cancel() } }
     defer { Store.closeAll() }  // the -wal and -shm files go with the last connection
+    defer { SignalExit.holdIfLeaving() }
     do {
         try body()
     } catch let error as TemoinError {
+        SignalExit.holdIfLeaving()  // a signal's cleanup made this fail: it exits with the signal's status
         printError(error.description)
         throw ExitCode(error.exitStatus)
     }
