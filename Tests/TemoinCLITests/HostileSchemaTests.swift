@@ -118,7 +118,7 @@ import ZIPFoundation
         #expect(both.codes == ["-:schema_altered", "-:schema_altered"])
         #expect(try temoin(["verify"], store: store.path).status == 1)
         for command in [["log"], ["show", "2"]] {
-            let (status, reason, stderr, seconds) = try interruptAfter(1.5, temoinBinary, command, store: store.path)
+            let (status, reason, stderr, seconds) = try interruptWhenOpen(temoinBinary, command, store: store.path)
             #expect(reason == .exit && status == 130, "\(command): \(reason) \(status) \(stderr)")
             #expect(stderr.contains(TemoinError.interrupted.description), "\(command): \(stderr)")
             #expect(seconds < 20, "\(command) took \(seconds) s after Ctrl-C")
@@ -129,8 +129,9 @@ import ZIPFoundation
     }
 }
 
-/// Starts `executable`, sends SIGINT after `delay` seconds, and waits for it (at most 30 s more).
-func interruptAfter(_ delay: Double, _ executable: String, _ arguments: [String], store: String) throws
+/// Starts `executable`, sends SIGINT once it has the store open (its query is then under way, or about to
+/// be), and waits for it (at most 30 s more).
+func interruptWhenOpen(_ executable: String, _ arguments: [String], store: String) throws
     -> (Int32, Process.TerminationReason, String, Double)
 {
     let p = Process()
@@ -145,7 +146,8 @@ func interruptAfter(_ delay: Double, _ executable: String, _ arguments: [String]
     p.standardError = err
     p.standardOutput = FileHandle.nullDevice
     try p.run()
-    Thread.sleep(forTimeInterval: delay)
+    let name = "/" + (store as NSString).lastPathComponent
+    try #require(waitUntilHolding(p.processIdentifier) { $0.hasSuffix(name) }, "\(arguments) never opened the store")
     let interrupted = Date()
     kill(p.processIdentifier, SIGINT)
     let deadline = Date().addingTimeInterval(30)

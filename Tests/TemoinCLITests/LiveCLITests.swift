@@ -105,7 +105,9 @@ import Testing
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
         try p.run()
-        usleep(800_000)
+        // Ctrl-C once the attempt's connection is open (the simulator answers only after 3 s).
+        let port = try #require(URL(string: sim.baseURL)?.port)
+        try #require(waitUntilConnected(p.processIdentifier, toPort: port), "the attempt never connected")
         kill(p.processIdentifier, SIGINT)
         p.waitUntilExit()
         #expect(p.terminationStatus == 130)

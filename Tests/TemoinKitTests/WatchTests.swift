@@ -124,14 +124,19 @@ final class ReadyPerson: WatchPrompt {
         }
     }
 
-    /// The alert command takes a second; the watch's next attempt does not wait for it.
+    /// The alert command cannot end before the second attempt is recorded (it waits for a file the test
+    /// makes then): a watch that waited for its alerts would never record it, and the alerts would time out.
     @Test func aSlotIsAlertedInTheBackgroundWithoutDelayingTheNextAttempt() async throws {
         try await withSimulator(.slotAvailable) { sim in
             let store = try attemptStore("\(sim.baseURL)/booking/create/4963/0")
             let dir = TempDir()
             let log = dir.file("alerts.txt")
+            let gate = dir.file("second-recorded")
             let alerter = SlotAlerter(
-                channels: [CommandAlert(command: "sleep 1; echo \"$TEMOIN_SLOT_SEQ\" >> '\(log)'")], retryDelays: [])
+                channels: [
+                    CommandAlert(
+                        command: "while [ ! -e '\(gate)' ]; do sleep 0.05; done; echo \"$TEMOIN_SLOT_SEQ\" >> '\(log)'")
+                ], retryDelays: [])
             let w = Watch(
                 plan: WatchPlan(pace: try Pace(every: 600), count: 2), clock: SteppedClock(), alerter: alerter,
                 recordAlert: { try AlertNote.record($0, in: store) }, nextDelay: { 600 },
@@ -141,7 +146,9 @@ final class ReadyPerson: WatchPrompt {
             var alerts: [AlertOutcome] = []
             let done = try w.run(stop: StopFlag()) { event in
                 switch event {
-                case .recorded: recordedAt.append(Date())
+                case .recorded:
+                    recordedAt.append(Date())
+                    if recordedAt.count == 2 { FileManager.default.createFile(atPath: gate, contents: nil) }
                 case .slotSeen: slots += 1
                 case .alert(let outcome): alerts.append(outcome)
                 default: break

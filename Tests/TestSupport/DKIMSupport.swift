@@ -61,7 +61,7 @@ package final class LocalDNS {
     /// `127.0.0.1:<port>`, for `--dns-server` and `TEMOIN_DNS_SERVER`.
     package var address: String { "127.0.0.1:\(port)" }
 
-    package var resolver: DNSKeyResolver { DNSKeyResolver(server: ("127.0.0.1", port), timeout: 2, attempts: 1) }
+    package var resolver: DNSKeyResolver { DNSKeyResolver(server: ("127.0.0.1", port), timeout: 10, attempts: 2) }
 
     deinit {
         try? input.fileHandleForWriting.close()

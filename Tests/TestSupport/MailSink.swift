@@ -57,7 +57,7 @@ package final class MailSink: @unchecked Sendable {
 
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem"))
-        controller = Controller(Handler(), hostname="127.0.0.1", port=port, tls_context=context,
+        controller = Controller(Handler(), hostname="127.0.0.1", port=port, ready_timeout=60, tls_context=context,
                                 require_starttls=True, authenticator=authenticate, auth_required=True,
                                 auth_require_tls=True)
         controller.start()

@@ -231,3 +231,43 @@ extension String {
         }
     }
 }
+
+/// Waits (at most `seconds`) until process `pid` holds an open file whose target, as `/proc/<pid>/fd` gives
+/// it (a path, `socket:[…]`, `pipe:[…]`), passes `matches`: proof that it has reached that point of its
+/// run, where a fixed sleep would only guess on a machine with slow spells. False if it never did or ended.
+package func waitUntilHolding(_ pid: Int32, seconds: Double = 60, _ matches: (String) -> Bool) -> Bool {
+    let folder = "/proc/\(pid)/fd"
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        guard let fds = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return false }
+        for fd in fds {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + fd),
+                matches(target)
+            {
+                return true
+            }
+        }
+        usleep(10_000)
+    }
+    return false
+}
+
+/// Waits (at most `seconds`) until process `pid` holds a TCP connection to `port` on this machine, as
+/// `/proc/<pid>/net/tcp` and its descriptors tell: a socket alone proves nothing, since a child process
+/// inherits the test runner's.
+package func waitUntilConnected(_ pid: Int32, toPort port: Int, seconds: Double = 60) -> Bool {
+    let remote = String(format: ":%04X", port)
+    return waitUntilHolding(pid, seconds: seconds) { target in
+        guard target.hasPrefix("socket:[") else { return false }
+        let inode = String(target.dropFirst(8).dropLast())
+        return ["tcp", "tcp6"].contains { table in
+            // Read to the end: procfs gives these files no size, and they outgrow a page.
+            let data = FileHandle(forReadingAtPath: "/proc/\(pid)/net/\(table)")?.readDataToEndOfFile() ?? Data()
+            let text = String(decoding: data, as: UTF8.self)
+            return text.split(separator: "\n").dropFirst().contains { line in
+                let fields = line.split(separator: " ")
+                return fields.count > 9 && fields[2].hasSuffix(remote) && fields[9] == inode
+            }
+        }
+    }
+}

@@ -208,13 +208,9 @@ final class DevToolsConnection: @unchecked Sendable {
     private func readLoop() {
         var buffer = Data()
         var scanned = 0
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
         let decoder = JSONDecoder()
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress!, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            buffer.append(contentsOf: chunk[0..<n])
+        readUntilEnd(readFD, chunkSize: 256 * 1024) { chunk in
+            buffer.append(contentsOf: chunk)
             while let end = buffer[(buffer.startIndex + scanned)...].firstIndex(of: 0) {
                 let message = buffer[buffer.startIndex..<end]
                 buffer = Data(buffer[(end + 1)...])

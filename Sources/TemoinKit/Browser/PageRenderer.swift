@@ -213,7 +213,7 @@ package final class PageRenderer {
             while connection.nextEvent(timeout: 0) != nil {}
             // Not awaited: the navigation answers once the interceptor has served the page.
             try connection.post("Page.navigate", ["url": .string(request.url)], session: session)
-            guard try waitForLoad(timeout: timeout) else {
+            guard try waitForLoad(blank: false, timeout: timeout) else {
                 throw TemoinError.browserFailed(detail: "the page did not finish loading")
             }
             let history = try send("Page.getNavigationHistory")
@@ -237,7 +237,7 @@ package final class PageRenderer {
             // Back to a blank page, so that the next page starts from nothing.
             if !keepOpen {
                 try connection.post("Page.navigate", ["url": .string("about:blank")], session: session)
-                _ = try waitForLoad(timeout: 5)
+                _ = try waitForLoad(blank: true, timeout: 5)
             }
             return answers.lock.withLock {
                 RenderedPage(
@@ -249,8 +249,8 @@ package final class PageRenderer {
         }
     }
 
-    /// Tests only: evaluates JavaScript in the page shown (DevTools evaluation, which runs even when the
-    /// page's own scripts do not).
+    /// Evaluates JavaScript in the page shown (DevTools evaluation, which runs even when the page's own
+    /// scripts do not): whether a load is the one awaited, and what tests check of a page.
     func evaluate(_ expression: String) throws -> JSONValue {
         try send("Runtime.evaluate", ["expression": .string(expression), "returnByValue": .bool(true)])["result"]?[
             "value"] ?? .null
@@ -264,15 +264,20 @@ package final class PageRenderer {
     }
     private var keepOpen = false
 
-    /// Waits for the tab's next `load` event; false on timeout.
-    private func waitForLoad(timeout: TimeInterval) throws -> Bool {
+    /// Waits until the tab has loaded the blank page, or a page that is not blank; false on timeout.
+    /// A `load` event alone is not enough: the blank page's, come late, would pass for the next page's.
+    private func waitForLoad(blank: Bool, timeout: TimeInterval) throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
+        let loaded =
+            "document.readyState === 'complete' && (location.href === 'about:blank') === \(blank ? "true" : "false")"
         while Date() < deadline {
             guard let event = connection.nextEvent(timeout: 0.2) else {
                 if connection.isClosed { throw TemoinError.browserClosed }
                 continue
             }
-            if event.sessionID == session, event.method == "Page.loadEventFired" { return true }
+            if event.sessionID == session, event.method == "Page.loadEventFired", try evaluate(loaded).bool == true {
+                return true
+            }
         }
         return false
     }

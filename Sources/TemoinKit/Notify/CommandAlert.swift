@@ -65,13 +65,15 @@ package struct CommandAlert: AlertChannel {
         // Keep the last of what it printed, to explain a failure.
         let output = OutputTail(fd: fromChild.0)
         let ended = child.wait(seconds: timeout)
-        if !ended { child.terminate() }
-        let printed = output.finish()
         guard ended else {
+            child.terminate()
             throw AlertFailure(tr("notify.failure.command_timeout", ["seconds": String(Int(timeout))]))
         }
         let status = child.poll() ?? -1
         guard status == 0 else {
+            // The command has ended, so what it printed is in the pipe: waited for even on a machine slow to
+            // run the reader, though not forever (something it left running may hold the pipe open).
+            let printed = output.finish(within: 10)
             throw AlertFailure(tr("notify.failure.command_status", ["status": String(status), "output": printed]))
         }
     }
@@ -87,13 +89,9 @@ private final class OutputTail: @unchecked Sendable {
     init(fd: Int32) {
         self.fd = fd
         Thread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { break }
+            readUntilEnd(fd) { chunk in
                 lock.withLock {
-                    tail += buffer[0..<n]
+                    tail += chunk
                     if tail.count > 500 { tail.removeFirst(tail.count - 500) }
                 }
             }
@@ -102,9 +100,9 @@ private final class OutputTail: @unchecked Sendable {
         }.start()
     }
 
-    /// The text kept, on one line, once the writer closed its end (or after a second).
-    func finish() -> String {
-        _ = done.wait(timeout: .now() + 1)
+    /// The text kept, on one line, once the writer closed its end (or after `seconds`).
+    func finish(within seconds: Double) -> String {
+        _ = done.wait(timeout: .now() + seconds)
         let text = lock.withLock { String(decoding: tail, as: UTF8.self) }
         return text.split(whereSeparator: \.isNewline).joined(separator: " / ").trimmingCharacters(in: .whitespaces)
     }

@@ -24,3 +24,19 @@ package func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
     }
     return 0
 }
+
+/// Reads `fd` to its end (or to a read that fails), again where a signal interrupted a read (EINTR),
+/// handing each chunk to `body` as it comes; a chunk is valid only during the call.
+package func readUntilEnd(_ fd: Int32, chunkSize: Int = 4096, _ body: (ArraySlice<UInt8>) -> Void) {
+    var buffer = [UInt8](repeating: 0, count: chunkSize)
+    while true {
+        #if canImport(Glibc)
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+        #else
+            let n = buffer.withUnsafeMutableBytes { Darwin.read(fd, $0.baseAddress!, $0.count) }
+        #endif
+        if n < 0, errno == EINTR { continue }
+        if n <= 0 { return }
+        body(buffer[0..<n])
+    }
+}

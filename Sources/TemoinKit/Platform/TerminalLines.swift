@@ -13,12 +13,8 @@ package final class TerminalLines: InterruptionFlag, @unchecked Sendable {
         // Raw read(2), not readLine: a FILE-level read blocked on stdin holds a lock that fflush(NULL)
         // elsewhere would wait on forever, and a line is only counted, never kept.
         let thread = Thread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { break }
-                let newlines = buffer[0..<n].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            readUntilEnd(fd) { chunk in
+                let newlines = chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
                 lock.withLock { lines += newlines }
             }
             lock.withLock { atEnd = true }
