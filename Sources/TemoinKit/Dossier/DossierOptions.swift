@@ -123,7 +123,7 @@ package struct DossierResult: Codable, Sendable {
 
     /// What `dossier` exits with: 1 when the store is not intact (the dossier is written all the same,
     /// and says so).
-    package var exitStatus: ExitStatus { verdict == .intact ? .success : .tampered }
+    package var exitStatus: ExitStatus { verdict.exitStatus }
 
     enum CodingKeys: String, CodingKey {
         case folder, files, attempts, head, verdict

@@ -42,7 +42,7 @@ package struct CaseStatus: Sendable, Encodable {
     @NullWhenAbsent package var attestations: Int?
     package var verification: Verification
     /// What `status` exits with: 1 when the store is not intact.
-    package var exitStatus: ExitStatus { verification.verdict == .intact ? .success : .tampered }
+    package var exitStatus: ExitStatus { verification.verdict.exitStatus }
     /// What the time rules found (docs/FORMAT.md §8); nil when they could not be applied.
     @NullWhenAbsent package var time: StatusTime?
     /// Doubts the record raises by itself: the same page classified two ways, early statements.

@@ -56,6 +56,12 @@ package struct VerifyAnswer: Sendable {
     package let error: TemoinError?
 }
 
+extension VerificationReport.Verdict {
+    /// What `verify`, `status` and `dossier` exit with for this verdict: 1 when the store is not intact
+    /// (`status` and `dossier` report all the same, and say so).
+    package var exitStatus: ExitStatus { self == .intact ? .success : .tampered }
+}
+
 extension Verification {
     /// `temoin verify`: the report (its JSON with `json`) and the status, 1 unless intact or, with
     /// `strictTime`, when the time rules found anything. A file that is no store throws, except with
@@ -69,9 +75,9 @@ extension Verification {
             let unreadable = UnreadableReport(store: path, reason: error.description)
             return VerifyAnswer(output: JSONOutput.string(unreadable), exitStatus: error.exitStatus, error: error)
         }
-        let failed = report.verdict != .intact || (strictTime && report.hasTimeProblems())
+        let strictTimeFails = report.verdict == .intact && strictTime && report.hasTimeProblems()
         return VerifyAnswer(
             output: json ? JSONOutput.string(report) : VerifyText.text(report),
-            exitStatus: failed ? (report.verdict != .intact ? .tampered : .timeProblems) : .success, error: nil)
+            exitStatus: strictTimeFails ? .timeProblems : report.verdict.exitStatus, error: nil)
     }
 }
